@@ -1,0 +1,71 @@
+"""CaseFlow 案流: the Flask application for IP offices' case handling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Create the application: settings from CASEFLOW_* variables, then the overrides given."""
+    from caseflow.config import Config, check_config
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(Config.from_env().INSTANCE_DIR))
+    app.config.update(Config.from_env().to_flask())
+    if config:
+        app.config.update(config)
+    check_config(app.config)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from caseflow.accounts.views import login_manager
+    from caseflow.core.db import db
+    from caseflow.core.security import csrf
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from caseflow.accounts.views import bp as accounts_bp
+    from caseflow.api.views import bp as api_bp
+    from caseflow.approvals.views import bp as approvals_bp
+    from caseflow.cases.views import bp as cases_bp
+    from caseflow.core.security import csrf
+    from caseflow.portal.views import bp as portal_bp
+
+    for bp in (accounts_bp, cases_bp, portal_bp, approvals_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from caseflow.core.errorpages import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from caseflow.core.templating import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from caseflow.cli import cli
+
+    app.cli.add_command(cli)

@@ -1,0 +1,49 @@
+"""Login and registration forms."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+
+from caseflow.accounts.models import User
+from caseflow.core.db import db
+from caseflow.core.forms import BaseForm, ChineseSelectField
+from caseflow.core.validators import normalize_id_number
+
+
+class LoginForm(BaseForm):
+    username = StringField("用户名", validators=[DataRequired(message="请填写用户名"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired(message="请填写密码"), Length(max=256)])
+
+
+class RegisterForm(BaseForm):
+    """Public registration of a rights holder: an individual or an organisation."""
+
+    account_type = ChineseSelectField("注册类型", choices=[("individual", "自然人"), ("organisation", "法人或其他组织")],
+                                      validators=[DataRequired(message="请选择注册类型")])
+    display_name = StringField("姓名/单位名称", validators=[DataRequired(message="请填写姓名或单位名称"),
+                                                       Length(max=120, message="名称过长")])
+    id_number = StringField("居民身份证号/统一社会信用代码",
+                            validators=[DataRequired(message="请填写证件号码"), Length(max=32, message="证件号码过长")])
+    phone = StringField("手机号码", validators=[Optional(), Regexp(r"^1\d{10}$", message="手机号码应为11位数字")])
+    email = StringField("电子邮箱", validators=[Optional(), Length(max=255), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                                                              message="电子邮箱格式不正确")])
+    # Mirrors users.username (unique, ≤ 64).
+    username = StringField("用户名", validators=[DataRequired(message="请填写用户名"),
+                                              Regexp(r"^[A-Za-z0-9_.\-]{3,64}$",
+                                                     message="用户名为3至64位字母、数字、下划线、点或连字符")])
+    password = PasswordField("密码", validators=[DataRequired(message="请填写密码"),
+                                               Length(min=8, max=256, message="密码至少8位")])
+    confirm = PasswordField("确认密码", validators=[EqualTo("password", message="两次输入的密码不一致")])
+
+    def validate_id_number(self, field):
+        kind = "resident_id" if self.account_type.data == "individual" else "uscc"
+        try:
+            field.data = normalize_id_number(kind, field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_username(self, field):
+        if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == field.data.lower())):
+            raise ValidationError("该用户名已被使用")

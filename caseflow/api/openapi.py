@@ -1,0 +1,88 @@
+"""OpenAPI 3.1 description of API v1, with each action's fields taken from the declarations."""
+
+from __future__ import annotations
+
+import workflows
+from workflows import base as wf
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _field_schema(spec: wf.Field) -> dict:
+    if isinstance(spec, wf.Choice):
+        return {"type": "string", "enum": list(spec.choices), "description": spec.label}
+    if isinstance(spec, wf.UserList):
+        return {"type": "array", "items": {"type": "string"}, "description": spec.label}
+    if isinstance(spec, wf.Integer):
+        return {"type": "integer", "description": spec.label}
+    if isinstance(spec, wf.Date):
+        return {"type": "string", "format": "date", "description": spec.label}
+    return {"type": "string", "maxLength": getattr(spec, "max_length", 200), "description": spec.label}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(c): {"description": "错误", "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+def build() -> dict:
+    """Build the document."""
+    action_schemas = {}
+    for code, proc in workflows.PROCEDURES.items():
+        for name in proc.action_names():
+            decl = proc.action(name)
+            props = {"version": {"type": "integer"}} | {k: _field_schema(v) for k, v in decl.fields.items()}
+            required = ["version"] + [k for k, v in decl.fields.items() if v.required]
+            action_schemas[f"{code}.{name}"] = {"type": "object", "title": decl.label, "properties": props,
+                                                "required": required, "additionalProperties": False}
+    party = {"type": "object", "required": ["name"], "properties": {
+        k: {"type": "string"} for k in ("name", "id_type", "id_number", "address", "phone")}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "CaseFlow 案流 API", "version": "1"},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": {"type": "string"}, "message": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
+                "CaseCreate": {"type": "object", "required": ["procedure", "unit", "kind", "ip_type", "right_number",
+                                                              "title", "facts", "claims", "claimants", "respondents"],
+                               "properties": {
+                                   "procedure": {"type": "string", "enum": list(workflows.PROCEDURES)},
+                                   "unit": {"type": "string", "description": "GB/T 2260 code"},
+                                   **{k: {"type": "string"} for k in ("kind", "ip_type", "right_number", "title",
+                                                                      "facts", "claims", "channel", "asserted_claims")},
+                                   "claimants": {"type": "array", "items": party},
+                                   "respondents": {"type": "array", "items": party}}},
+                "Actions": {"type": "object", "description": "action bodies by procedure.action",
+                            "properties": action_schemas},
+            },
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/auth/token": {"post": {"summary": "获取令牌", "security": [],
+                                            "responses": {"200": {"description": "令牌"}, **_errors(401, 422, 429)}}},
+            "/api/v1/cases": {
+                "get": {"summary": "案件列表", "parameters": [
+                    {"name": n, "in": "query", "schema": {"type": "string"}}
+                    for n in ("procedure", "state", "unit", "overdue", "page", "per_page", "sort")],
+                        "responses": {"200": {"description": "分页列表"}, **_errors(401, 422)}},
+                "post": {"summary": "创建案件", "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/CaseCreate"}}}},
+                         "responses": {"201": {"description": "案件"}, **_errors(401, 403, 422)}}},
+            "/api/v1/cases/{id}": {"get": {"summary": "案件详情", "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "案件"}, **_errors(401, 404)}}},
+            "/api/v1/cases/{id}/actions/{action}": {"post": {
+                "summary": "执行操作", "description": "请求体见 components.schemas.Actions",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                               {"name": "action", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "案件"}, "202": {"description": "已提交审批"},
+                              **_errors(401, 403, 404, 409, 422)}}},
+            "/api/v1/approvals": {"get": {"summary": "待审批", "responses": {"200": {"description": "列表"}}}},
+            "/api/v1/approvals/{id}/approve": {"post": {"summary": "批准", "responses": {
+                "200": {"description": "案件"}, **_errors(401, 403, 404, 409)}}},
+            "/api/v1/approvals/{id}/reject": {"post": {"summary": "驳回", "responses": {
+                "200": {"description": "案件"}, **_errors(401, 403, 404, 409, 422)}}},
+        },
+    }

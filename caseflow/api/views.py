@@ -1,0 +1,164 @@
+"""JSON API v1 (DESIGN.md §8): token auth, cases, actions, approvals."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, g, jsonify, request
+
+from caseflow.accounts.models import Role
+from caseflow.accounts.services import Throttled, authenticate, issue_token, unit_by_code, units_ordered, user_for_token
+from caseflow.approvals import services as approvals
+from caseflow.cases import queries
+from caseflow.cases.forms import validate_action_json, validate_create_json
+from caseflow.cases.models import PartyRole
+from caseflow.cases.serialize import case_detail, case_summary
+from caseflow.cases.services import create_case, party_dicts, perform
+from caseflow.core.db import db, transactional
+from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
+from caseflow import policy
+import workflows
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid("请求体必须是 JSON 对象")
+    return body
+
+
+def token_required(view):
+    """Bearer-token authentication; cookies are never accepted here."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise Unauthorized("缺少或无效的访问令牌")
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.post("/auth/token")
+@transactional
+def token():
+    """Exchange a username and password for a bearer token."""
+    body = json_body()
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise Invalid("请提供用户名和密码", fields={"username": "必填", "password": "必填"})
+    try:
+        user = authenticate(username, password, address=request.remote_addr or "")
+    except Throttled as exc:
+        return jsonify(exc.to_json()), 429
+    if user is None:
+        return jsonify({"error": "unauthorized", "message": "用户名或密码错误"}), 401
+    return jsonify({"token": issue_token(user), "user": {"username": user.username, "role": user.role.value}})
+
+
+@bp.get("/cases")
+@token_required
+def list_cases():
+    """Cases visible to the caller, filtered and paginated."""
+    args = request.args
+    overdue = args.get("overdue")
+    if overdue not in (None, "", "0", "1", "true", "false"):
+        raise Invalid("overdue 取值应为 true 或 false", fields={"overdue": "取值无效"})
+    page = queries.list_cases(
+        g.api_user, procedure=args.get("procedure") or None, state=args.get("state") or None,
+        unit=args.get("unit") or None, sort=args.get("sort", "received"),
+        page=queries.int_arg(args.get("page"), 1), per_page=min(queries.int_arg(args.get("per_page"), 20), 200),
+    )
+    return jsonify({"items": [case_summary(c) for c in page.items], "total": page.total, "page": page.page,
+                    "per_page": page.per_page})
+
+
+@bp.post("/cases")
+@token_required
+@transactional
+def create():
+    """File a case (rights holders, or staff of the office registering one)."""
+    user = g.api_user
+    if user.role not in (Role.APPLICANT, Role.OFFICER, Role.SUPERVISOR, Role.MEDIATOR):
+        raise Forbidden("您的角色不能创建案件")
+    data = validate_create_json(json_body(), units_ordered())
+    unit = unit_by_code(data["unit"])
+    if unit is None or not policy.can_create_in_unit(user, unit):
+        raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})
+    parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"], PartyRole.RESPONDENT)
+    case = create_case(procedure=data["procedure"], unit=unit, actor=user, fields=data, parties=parties)
+    return jsonify(case_detail(case, user)), 201
+
+
+@bp.get("/cases/<int:case_id>")
+@token_required
+@transactional
+def get_case(case_id: int):
+    """One case as the caller may see it."""
+    case = queries.load_case(case_id, g.api_user, log_view="api")
+    return jsonify(case_detail(case, g.api_user))
+
+
+@bp.post("/cases/<int:case_id>/actions/<action>")
+@token_required
+@transactional
+def act(case_id: int, action: str):
+    """Perform an action; 202 with the approval request when it needs approval."""
+    case = queries.load_case(case_id, g.api_user)
+    body = json_body()
+    outcome = perform(case, action, actor=g.api_user, data=body, validate=validate_action_json, via="api")
+    if outcome.approval is not None:
+        return jsonify(approval_json(outcome.approval)), 202
+    return jsonify(case_detail(case, g.api_user)), 200
+
+
+def approval_json(req) -> dict:
+    return {"id": req.id, "case_id": req.case_id, "action": req.action, "status": req.status.value,
+            "requested_by": req.requested_by.username, "requested_at": req.requested_at.isoformat()}
+
+
+@bp.get("/approvals")
+@token_required
+def list_approvals():
+    """Pending approval requests the caller may decide."""
+    return jsonify({"items": [approval_json(r) for r in approvals.pending_for(g.api_user)]})
+
+
+@bp.post("/approvals/<int:request_id>/<decision>")
+@token_required
+@transactional
+def decide(request_id: int, decision: str):
+    """Approve or reject a request with a comment."""
+    if decision not in ("approve", "reject"):
+        raise NotFound("没有该操作", code="unknown_action")
+    req = approvals.load_request(request_id, g.api_user)
+    body = request.get_json(silent=True) or {}
+    comment = body.get("comment") if isinstance(body, dict) else None
+    if comment is not None and not isinstance(comment, str):
+        raise Invalid("comment 应为文本", fields={"comment": "应为文本"})
+    if decision == "approve":
+        result = approvals.approve_request(req, actor=g.api_user, comment=comment or "")
+        if result.failed:
+            db.commit()  # keep the request closed as failed, then answer 409
+            return jsonify({"error": "conflict_version", "message": result.failed}), 409
+        return jsonify(case_detail(result.case, g.api_user))
+    case = approvals.reject_request(req, actor=g.api_user, comment=comment or "")
+    return jsonify(case_detail(case, g.api_user))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """A description of the API, generated from the procedure declarations."""
+    from caseflow.api.openapi import build
+
+    return jsonify(build())

@@ -1,0 +1,118 @@
+"""Deciding approval requests: approving runs the action, rejecting records the reason; both are audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from caseflow import policy
+from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
+from caseflow.cases.audit import record_event
+from caseflow.cases.models import Case
+from caseflow.cases.services import run_approved
+from caseflow.core.db import db, utcnow
+from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
+
+import workflows
+
+
+def pending_for(user) -> list[ApprovalRequest]:
+    """Pending requests the user may decide, oldest first."""
+    if user.role != "supervisor":
+        return []
+    rows = db.session.scalars(
+        sa.select(ApprovalRequest).join(Case).where(
+            ApprovalRequest.status == ApprovalStatus.PENDING, policy.visible_cases(user),
+            ApprovalRequest.requested_by_id != user.id)
+        .order_by(ApprovalRequest.requested_at)
+    ).all()
+    return list(rows)
+
+
+def load_request(request_id: int, user) -> ApprovalRequest:
+    """The request, if its case is visible to the user (else 404)."""
+    req = db.session.get(ApprovalRequest, request_id)
+    if req is None or not policy.can_view_case(user, req.case):
+        raise NotFound("审批申请不存在")
+    return req
+
+
+def _decidable(req: ApprovalRequest, user) -> None:
+    if req.status != ApprovalStatus.PENDING:
+        raise Conflict(f"该申请已{req.status.title}，不能重复处理", code="conflict_state")
+    if req.requested_by_id == user.id:
+        raise Forbidden("不能审批自己提出的申请")
+    if not policy.can_decide_approval(user, req):
+        raise Forbidden("您无权审批该申请")
+
+
+def label_of(req: ApprovalRequest) -> str:
+    decl = workflows.procedure(req.case.procedure).action(req.action)
+    return decl.label if decl else req.action
+
+
+@dataclass
+class Decision:
+    case: Case
+    failed: str | None = None  # why an approved request could not run (answer 409 after committing)
+
+
+def approve_request(req: ApprovalRequest, *, actor, comment: str = "") -> Decision:
+    """Approve: run the action against the case as it is now; if it changed meanwhile, the request fails."""
+    _decidable(req, actor)
+    case = req.case
+    comment = (comment or "").strip()[:2000] or None
+    if case.version != req.case_version:
+        fail_request(req, actor=actor, reason="案件在申请审批后已发生变化，本次审批失效")
+        return Decision(case, req.comment)
+    try:
+        with db.session.begin_nested():
+            req.status = ApprovalStatus.APPROVED
+            req.decided_by, req.decided_at, req.comment = actor, utcnow(), comment
+            record_event(case, tag="case:approval:approve", actor=actor, action=req.action,
+                         summary=f"批准：{label_of(req)}", data={"approval_id": req.id, "comment": comment})
+            run_approved(req, actor=actor)
+    except Conflict as exc:
+        db.session.refresh(req)
+        db.session.refresh(case)
+        fail_request(req, actor=actor, reason=f"审批通过但无法执行：{exc.message}")
+        return Decision(case, req.comment)
+    return Decision(case)
+
+
+def fail_request(req: ApprovalRequest, *, actor, reason: str) -> None:
+    """Close a request that can no longer run (the case changed), and audit it."""
+    req.status = ApprovalStatus.FAILED
+    req.decided_by, req.decided_at, req.comment = actor, utcnow(), reason
+    record_event(req.case, tag="case:approval:fail", actor=actor, action=req.action,
+                 summary=f"审批失效：{label_of(req)}", data={"approval_id": req.id, "reason": reason})
+    db.session.flush()
+
+
+def reject_request(req: ApprovalRequest, *, actor, comment: str) -> Case:
+    """Reject with a reason; the case stays as it was."""
+    _decidable(req, actor)
+    comment = (comment or "").strip()
+    if not comment:
+        raise Invalid("请填写驳回理由", fields={"comment": "请填写驳回理由"})
+    req.status = ApprovalStatus.REJECTED
+    req.decided_by, req.decided_at, req.comment = actor, utcnow(), comment[:2000]
+    record_event(req.case, tag="case:approval:reject", actor=actor, action=req.action,
+                 summary=f"驳回：{label_of(req)}", data={"approval_id": req.id, "comment": req.comment})
+    db.session.flush()
+    return req.case
+
+
+def cancel_request(req: ApprovalRequest, *, actor) -> Case:
+    """The requester withdraws a pending request."""
+    if req.status != ApprovalStatus.PENDING:
+        raise Conflict(f"该申请已{req.status.title}", code="conflict_state")
+    if req.requested_by_id != actor.id:
+        raise Forbidden("只有申请人可以撤回审批申请")
+    req.status = ApprovalStatus.CANCELLED
+    req.decided_by, req.decided_at = actor, utcnow()
+    record_event(req.case, tag="case:approval:cancel", actor=actor, action=req.action,
+                 summary=f"撤回审批申请：{label_of(req)}", data={"approval_id": req.id})
+    db.session.flush()
+    return req.case

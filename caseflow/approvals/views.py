@@ -1,0 +1,50 @@
+"""The supervisors' approvals inbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from caseflow.approvals import services
+from caseflow.cases.views import staff_required
+from caseflow.core.db import db, transactional
+from caseflow.core.errors import DomainError
+
+bp = Blueprint("approvals", __name__, url_prefix="/approvals")
+
+
+@bp.route("/")
+@staff_required
+def inbox():
+    """Pending requests the supervisor may decide."""
+    return render_template("approvals/inbox.html", requests=services.pending_for(current_user),
+                           label_of=services.label_of)
+
+
+@bp.route("/<int:request_id>/<decision>", methods=["POST"])
+@staff_required
+@transactional
+def decide(request_id: int, decision: str):
+    """Approve, reject or (the requester) cancel a request."""
+    req = services.load_request(request_id, current_user)
+    comment = (request.form.get("comment") or "").strip()
+    try:
+        if decision == "approve":
+            result = services.approve_request(req, actor=current_user, comment=comment)
+            if result.failed:
+                flash(result.failed, "danger")
+            else:
+                flash(f"已批准：{services.label_of(req)}", "success")
+        elif decision == "reject":
+            services.reject_request(req, actor=current_user, comment=comment)
+            flash(f"已驳回：{services.label_of(req)}", "info")
+        elif decision == "cancel":
+            services.cancel_request(req, actor=current_user)
+            flash("已撤回审批申请", "info")
+            return redirect(url_for("cases.show", case_id=req.case_id), 303)
+        else:
+            flash("没有该操作", "danger")
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("approvals.inbox"), 303)

@@ -1,0 +1,189 @@
+"""Forms built from the workflow declarations (one schema for the HTML form and the API) and the filing form."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
+from wtforms import DateField, IntegerField
+from wtforms import Form as PlainForm
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from caseflow.accounts.models import IdType, User
+from caseflow.core.db import db
+from caseflow.core.errors import Invalid
+from caseflow.core.forms import (BaseForm, ChineseMultiSelectField, ChineseSelectField, form_errors, json_to_formdata,
+                                 to_choices)
+from caseflow.core.validators import normalize_id_number, normalize_right_number
+from workflows import base as wf
+from workflows.complaint import CHANNELS, KINDS
+
+IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
+            "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
+ID_TYPES = {t.value: t.title for t in IdType}
+
+
+def _required(label: str):
+    return DataRequired(message=f"请填写“{label}”")
+
+
+def _staff_choices(case, roles) -> list[tuple[str, str]]:
+    users = db.session.scalars(
+        sa.select(User).where(User.unit_id == case.unit_id, User.role.in_(list(roles)), User.is_disabled.is_(False))
+        .order_by(User.username)
+    ).all()
+    return [(u.username, f"{u.display_name}（{u.username}）") for u in users]
+
+
+def _field(name: str, spec: wf.Field, case):
+    validators = [_required(spec.label)] if spec.required else [Optional()]
+    kw = {"description": spec.help}
+    if isinstance(spec, wf.Text | wf.Line):
+        validators.append(Length(max=spec.max_length, message=f"“{spec.label}”不能超过 {spec.max_length} 个字"))
+        cls = TextAreaField if isinstance(spec, wf.Text) else StringField
+        return cls(spec.label, validators=validators, **kw)
+    if isinstance(spec, wf.Choice):
+        choices = [("", "请选择")] + list(spec.choices.items())
+        return ChineseSelectField(spec.label, choices=choices, validators=validators, **kw)
+    if isinstance(spec, wf.UserRef):
+        return ChineseSelectField(spec.label, choices=[("", "请选择")] + _staff_choices(case, spec.roles),
+                                  validators=validators, **kw)
+    if isinstance(spec, wf.UserList):
+        return ChineseMultiSelectField(spec.label, choices=_staff_choices(case, spec.roles), validators=validators, **kw)
+    if isinstance(spec, wf.Date):
+        return DateField(spec.label, validators=validators, **kw)
+    if isinstance(spec, wf.Integer):
+        validators.append(NumberRange(spec.min_value, spec.max_value, message="数值超出范围"))
+        return IntegerField(spec.label, validators=validators, **kw)
+    raise TypeError(f"unsupported field {spec!r}")
+
+
+def action_form_class(action: wf.Action, case) -> type[BaseForm]:
+    """Build the WTForms class of an action from its declared fields."""
+    attrs = {name: _field(name, spec, case) for name, spec in action.fields.items()}
+    attrs["version"] = HiddenField()
+    return type(f"{action.name.title().replace('_', '')}Form", (BaseForm,), attrs)
+
+
+def clean_action_data(form) -> dict:
+    """The validated values of an action form, without CSRF and version."""
+    out = {}
+    for name, field in form._fields.items():
+        if name in {"csrf_token", "version"}:
+            continue
+        value = field.data
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        if isinstance(value, str):
+            value = value.strip()
+        out[name] = value
+    return out
+
+
+def validate_action_json(action: wf.Action, data: dict, case) -> dict:
+    """Validate API input with the action's form (the same rules as the HTML form)."""
+    unknown = set(data) - set(action.fields)
+    if unknown:
+        raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+    form = action_form_class(action, case)(formdata=json_to_formdata(data), meta={"csrf": False})
+    if not form.validate():
+        errors = form_errors(form)
+        raise Invalid("；".join(errors.values()), fields=errors)
+    return clean_action_data(form)
+
+
+# ---- filing (the public form and the API's create) ----
+
+
+class PartyForm(PlainForm):
+    """One claimant or respondent."""
+
+    name = StringField("名称/姓名", validators=[_required("名称/姓名"), Length(max=200, message="名称过长")])
+    id_type = ChineseSelectField("证件类型", choices=[("", "请选择")] + list(ID_TYPES.items()), validators=[Optional()])
+    id_number = StringField("证件号码", validators=[Optional(), Length(max=32, message="证件号码过长")])
+    address = StringField("地址", validators=[Optional(), Length(max=300, message="地址过长")])
+    phone = StringField("联系电话", validators=[Optional(), Length(max=32, message="电话过长")])
+
+    def validate_id_number(self, field):
+        if field.data:
+            if not self.id_type.data:
+                raise ValidationError("请选择证件类型")
+            try:
+                field.data = normalize_id_number(self.id_type.data, field.data)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+
+
+class ClaimantForm(PartyForm):
+    """A claimant must be identified."""
+
+    id_type = ChineseSelectField("证件类型", choices=[("", "请选择")] + list(ID_TYPES.items()),
+                                 validators=[_required("证件类型")])
+    id_number = StringField("证件号码", validators=[_required("证件号码"), Length(max=32, message="证件号码过长")])
+
+
+class RightForm(BaseForm):
+    """Step 1: the office, the kind and the right."""
+
+    unit = ChineseSelectField("受理单位", validators=[_required("受理单位")])
+    kind = ChineseSelectField("投诉类型", choices=[("", "请选择")] + list(KINDS.items()), validators=[_required("投诉类型")])
+    ip_type = ChineseSelectField("权利类型", choices=[("", "请选择")] + list(IP_TYPES.items()),
+                                 validators=[_required("权利类型")])
+    right_number = StringField("权利编号（专利号、商标注册号等）",
+                               validators=[_required("权利编号"), Length(max=64, message="权利编号过长")])
+    asserted_claims = StringField("主张的权利要求（专利）", validators=[Optional(), Length(max=200, message="过长")])
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit.choices = to_choices([("", "请选择")] + [(u.code, u.name) for u in units])
+
+    def validate_right_number(self, field):
+        try:
+            field.data = normalize_right_number(field.data, self.ip_type.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class ClaimantsForm(BaseForm):
+    claimants = FieldList(FormField(ClaimantForm), min_entries=1, max_entries=10)
+
+
+class RespondentsForm(BaseForm):
+    respondents = FieldList(FormField(PartyForm), min_entries=1, max_entries=20)
+
+
+class FactsForm(BaseForm):
+    title = StringField("案由（简要标题）", validators=[_required("案由"), Length(max=200, message="标题不能超过200字")])
+    facts = TextAreaField("事实与理由", validators=[_required("事实与理由"), Length(max=20000, message="事实与理由过长")])
+    claims = TextAreaField("请求事项", validators=[_required("请求事项"), Length(max=5000, message="请求事项过长")])
+
+
+class CreateCaseForm(RightForm, ClaimantsForm, RespondentsForm, FactsForm):
+    """Everything a complaint needs in one form: the API validates with it; the portal goes step by step."""
+
+    procedure = ChineseSelectField("程序", choices=[("complaint", "投诉举报"), ("adjudication", "专利侵权纠纷行政裁决"),
+                                                   ("mediation", "行政调解")], validators=[_required("程序")])
+    channel = ChineseSelectField("来源渠道", choices=list(CHANNELS.items()), validators=[Optional()], default="online")
+
+
+FILING_STEPS = [
+    ("right", "权利信息", RightForm),
+    ("claimants", "投诉人", ClaimantsForm),
+    ("respondents", "被投诉人", RespondentsForm),
+    ("facts", "事实与请求", FactsForm),
+]
+
+
+def validate_create_json(payload: dict, units) -> dict:
+    """Validate the API's create body with the filing form; return clean data."""
+    allowed = {n for n in dir(CreateCaseForm) if isinstance(getattr(CreateCaseForm, n, None), UnboundField)}
+    unknown = set(payload) - allowed
+    if unknown:
+        raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+    form = CreateCaseForm(formdata=json_to_formdata(payload), meta={"csrf": False}, units=units)
+    if not form.validate():
+        errors = form_errors(form)
+        raise Invalid("；".join(errors.values()), fields=errors)
+    data = form.data
+    data.pop("csrf_token", None)
+    return data

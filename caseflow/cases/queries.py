@@ -1,0 +1,86 @@
+"""Read-side queries for queues, case lists and case pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from caseflow import policy
+from caseflow.accounts.models import Unit, User
+from caseflow.cases.models import AccessLog, Case
+from caseflow.core.db import db
+from caseflow.core.errors import NotFound
+
+SORTS = {
+    "received": Case.received_at.desc(),
+    "-received": Case.received_at.asc(),
+    "oldest": Case.received_at.asc(),
+    "number": Case.id.asc(),
+    "-number": Case.id.desc(),
+    "state": Case.state.asc(),
+    "updated": Case.updated_at.desc(),
+}
+
+
+@dataclass
+class Page:
+    items: list[Case]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def load_case(case_id: int, user: User, *, log_view: str | None = None) -> Case:
+    """Load a case the user may see, else 404 (a case that is not yours does not exist)."""
+    case = db.session.get(Case, case_id) if 0 < case_id < 2**63 else None
+    if not policy.can_view_case(user, case):
+        raise NotFound("案件不存在")
+    if log_view and user.is_staff:
+        db.session.add(AccessLog(case_id=case.id, user_id=user.id, what=log_view))
+    return case
+
+
+def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, state: str | None = None,
+               unit: str | None = None, q: str | None = None, sort: str = "received", page: int = 1,
+               per_page: int = 20, open_only: bool = False) -> Page:
+    """Cases visible to the user with filters, sorting and pagination."""
+    stmt = sa.select(Case).where(policy.visible_cases(user), Case.is_deleted.is_(False))
+    if queue == "mine":
+        stmt = stmt.where(Case.assignee_id == user.id)
+    elif queue == "unassigned":
+        stmt = stmt.where(Case.assignee_id.is_(None), Case.unit_id == user.unit_id)
+    if queue in {"mine", "unassigned"} or open_only:
+        stmt = stmt.where(Case.closed_at.is_(None))
+    if procedure:
+        stmt = stmt.where(Case.procedure == procedure)
+    if state:
+        stmt = stmt.where(Case.state == state)
+    if unit:
+        stmt = stmt.join(Unit, Unit.id == Case.unit_id).where(Unit.code == unit)
+    if q:
+        like = "%" + q.replace("%", r"\%").replace("_", r"\_")[:100] + "%"
+        stmt = stmt.where(sa.or_(Case.number.like(like, escape="\\"), Case.title.like(like, escape="\\")))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, page)
+    per_page = min(max(1, per_page), 200)
+    rows = db.session.scalars(
+        stmt.options(selectinload(Case.unit), selectinload(Case.assignee))
+        .order_by(SORTS.get(sort, SORTS["received"]), Case.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
+
+
+def int_arg(value, default: int) -> int:
+    """Parse a query-string integer without ever failing."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if 0 < number < 10**6 else default

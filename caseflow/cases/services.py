@@ -1,0 +1,239 @@
+"""Case services: creating a case and the one `perform` path for every state change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+import workflows
+from caseflow import policy
+from caseflow.accounts.models import IdType, Unit, User
+from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
+from caseflow.cases import effects
+from caseflow.cases.audit import record_event
+from caseflow.cases.models import Case, Party, PartyRole
+from caseflow.core.db import db, utcnow
+from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
+from caseflow.core.numbering import next_number
+from caseflow.core.timeutil import beijing_date
+from workflows.base import GuardContext
+from workflows.engine import WorkflowError
+
+
+@dataclass
+class Outcome:
+    """What `perform` did: the case, and the approval request when one was opened instead."""
+
+    case: Case
+    approval: ApprovalRequest | None = None
+
+    @property
+    def status(self) -> int:
+        return 202 if self.approval is not None else 200
+
+
+def format_number(unit: Unit, word: str, year: int, seq: int) -> str:
+    """Case number like 渝中知投〔2026〕12号 (六角括号, no leading zeros)."""
+    return f"{unit.prefix}{word}〔{year}〕{seq}号"
+
+
+def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict, parties: list[dict],
+                parent: Case | None = None, summary: str | None = None) -> Case:
+    """Create a case in its procedure's first state with a gapless number, and audit it."""
+    proc = workflows.procedure(procedure)
+    today = beijing_date()
+    seq = next_number(f"case:{proc.number_word}", unit.id, today.year)
+    case = Case(
+        procedure=procedure,
+        unit=unit,
+        year=today.year,
+        seq=seq,
+        number=format_number(unit, proc.number_word, today.year, seq),
+        title=fields.get("title") or proc.title,
+        facts=fields.get("facts") or "",
+        claims=fields.get("claims") or "",
+        kind=fields.get("kind"),
+        ip_type=fields.get("ip_type"),
+        right_number=fields.get("right_number"),
+        asserted_claims=fields.get("asserted_claims"),
+        channel=fields.get("channel") or "online",
+        track=fields.get("track") or "standard",
+        data=dict(fields.get("data") or {}),
+        created_by=actor if actor is not None and not actor.is_staff else None,
+        parent=parent,
+        received_at=utcnow(),
+    )
+    workflows.engine(procedure).start(case)
+    for p in parties:
+        case.parties.append(Party(**p))
+    db.session.add(case)
+    db.session.flush()
+    record_event(case, tag="case:create", actor=actor, to_state=case.state,
+                 summary=summary or f"{proc.title}案件创建：{case.number}",
+                 data={"channel": case.channel, "parent": parent.number if parent else None})
+    hooks.on_create(case, actor)
+    db.session.flush()
+    return case
+
+
+def _ctx(case: Case, actor: User | None, data: dict) -> GuardContext:
+    return GuardContext(case=case, actor=actor, data=data, now=utcnow(),
+                        deadline_passed=lambda prefix: hooks.deadline_passed(case, prefix))
+
+
+def pending_approval(case: Case) -> ApprovalRequest | None:
+    """The case's pending approval request, if any."""
+    return db.session.scalar(
+        sa.select(ApprovalRequest).where(ApprovalRequest.case_id == case.id,
+                                         ApprovalRequest.status == ApprovalStatus.PENDING)
+    )
+
+
+def available_actions(case: Case, actor: User) -> list:
+    """The actions the actor may perform on the case now, asked of the engine."""
+    roles = policy.case_roles(actor, case)
+    if not roles or case.is_deleted:
+        return []
+    actions = workflows.engine(case.procedure).available(_ctx(case, actor, {}), roles)
+    if pending_approval(case) is not None:
+        actions = [a for a in actions if a.allowed_while_pending]
+    return actions
+
+
+def authorize_action(case: Case, action: str, actor: User):
+    """Return the declaration the actor would use (404 when unknown or invisible, 403 when never allowed)."""
+    if not policy.can_view_case(actor, case):
+        raise NotFound("案件不存在")
+    variants = workflows.procedure(case.procedure).actions_named(action)
+    if not variants:
+        raise NotFound("没有该操作", code="unknown_action")
+    if not any(set(a.roles) & policy.case_roles(actor, case) for a in variants):
+        raise Forbidden("您的角色无权执行此操作")
+    return next((a for a in variants if case.state in a.sources), variants[0])
+
+
+def perform(case: Case, action: str, *, actor: User, data: dict[str, Any] | None = None,
+            validate=None, via: str = "web") -> Outcome:
+    """Check, then run or send for approval, one action on a case; flushes, never commits.
+
+    Checks run in the order of DESIGN.md §8: visibility and unknown action (404), role (403),
+    version and fields (422), then state, stale version and pending approval (409).
+    `validate(action_decl, data)` turns raw input into clean data or raises Invalid (the field schema).
+    """
+    data = dict(data or {})
+    authorize_action(case, action, actor)
+    eng = workflows.engine(case.procedure)
+    variants = eng.procedure.actions_named(action)
+    roles = policy.case_roles(actor, case)
+    version = data.pop("version", None)
+    if version is None or isinstance(version, bool) or not str(version).strip().lstrip("-").isdigit():
+        raise Invalid("缺少或无效的版本号", fields={"version": "请提供案件当前版本号（version）"})
+    decl = next((a for a in variants if case.state in a.sources), variants[0])
+    clean = validate(decl, data, case) if validate else data
+    if int(version) != case.version:
+        raise Conflict("案件已被他人更新，请刷新后重试", code="conflict_version")
+    pending = pending_approval(case)
+    if pending is not None and not decl.allowed_while_pending:
+        raise Conflict("该案件有待审批的申请，审批完成前不能进行其他操作", code="approval_pending")
+    ctx = _ctx(case, actor, clean)
+    try:
+        chosen = eng.check(action, ctx, roles)
+    except WorkflowError as exc:
+        raise Conflict(exc.message) from None
+    if policy.needs_approval(chosen, roles, case.unit.code, case.procedure,
+                             current_app.config.get("APPROVAL_OVERRIDES", {})):
+        return Outcome(case, _request_approval(case, chosen, actor, clean, via))
+    _execute(case, action, actor, clean, via)
+    return Outcome(case)
+
+
+def _request_approval(case: Case, action, actor: User, data: dict, via: str) -> ApprovalRequest:
+    record_event(case, tag="case:approval:request", actor=actor, action=action.name,
+                 summary=f"申请审批：{action.label}", data={"fields": data, "via": via})
+    db.session.flush()  # bumps the case version; a later change voids the request
+    req = ApprovalRequest(case=case, action=action.name, data=data, case_version=case.version,
+                          requested_by=actor, status=ApprovalStatus.PENDING)
+    db.session.add(req)
+    db.session.flush()
+    return req
+
+
+def _execute(case: Case, action: str, actor: User | None, data: dict, via: str, approval=None) -> None:
+    eng = workflows.engine(case.procedure)
+    ctx = _ctx(case, actor, data)
+    try:
+        fired = eng.fire(action, ctx)
+    except WorkflowError as exc:
+        raise Conflict(exc.message) from None
+    decl = fired.action
+    if decl.closes and case.closed_at is None:
+        case.closed_at = utcnow()
+        case.closing_action = decl.name
+    changed = fired.from_state != fired.to_state
+    event_data = {"fields": data, "via": via}
+    if approval is not None:
+        event_data["approval_id"] = approval.id
+        event_data["requested_by"] = approval.requested_by.username
+    record_event(case, tag=f"case:{'state' if changed else 'action'}:{decl.name}", actor=actor, action=decl.name,
+                 from_state=fired.from_state, to_state=fired.to_state,
+                 summary=decl.label + (f"（{eng.procedure.state_title(fired.from_state)} → "
+                                       f"{eng.procedure.state_title(fired.to_state)}）" if changed else ""),
+                 data=event_data)
+    hooks.on_action(case, fired, actor, data)
+    for name in decl.effects:
+        effects.run(name, case=case, actor=actor, data=data, fired=fired)
+    db.session.flush()
+
+
+def run_approved(request: ApprovalRequest, *, actor: User) -> Case:
+    """Run an approved request's action against the case as it is now (guards re-checked by the engine)."""
+    case = request.case
+    _execute(case, request.action, request.requested_by, dict(request.data), "approval", approval=request)
+    return case
+
+
+class _Hooks:
+    """Seams the deadlines and notices domains plug into, so cases/ does not grow their rules."""
+
+    def __init__(self):
+        self.create_hooks, self.action_hooks, self.deadline_checks = [], [], []
+
+    def on_create(self, case, actor):
+        for fn in self.create_hooks:
+            fn(case, actor)
+
+    def on_action(self, case, fired, actor, data):
+        for fn in self.action_hooks:
+            fn(case, fired, actor, data)
+
+    def deadline_passed(self, case, prefix) -> bool:
+        return any(fn(case, prefix) for fn in self.deadline_checks)
+
+
+hooks = _Hooks()
+
+
+def find_staff(unit: Unit, username: str, roles) -> User | None:
+    """A staff member of the unit with one of the roles (for assignment fields)."""
+    return db.session.scalar(
+        sa.select(User).where(User.username == username, User.unit_id == unit.id, User.role.in_(roles),
+                              User.is_disabled.is_(False))
+    )
+
+
+def party_dicts(items: list[dict], role: PartyRole) -> list[dict]:
+    """Turn validated party input into Party constructor arguments."""
+    out = []
+    for item in items:
+        out.append({
+            "role": role,
+            "name": item["name"].strip(),
+            "id_type": IdType(item["id_type"]) if item.get("id_type") else None,
+            "id_number": item.get("id_number") or None,
+            "address": item.get("address") or None,
+            "phone": item.get("phone") or None,
+        })
+    return out

@@ -1,0 +1,94 @@
+"""Staff workspace: queues, the case page and the one generic action route."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+import workflows
+from caseflow.cases import queries
+from caseflow.cases.forms import action_form_class, clean_action_data
+from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
+from caseflow.core.db import db, transactional
+from caseflow.core.errors import DomainError
+
+bp = Blueprint("cases", __name__)
+
+
+def staff_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_staff:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def case_url(case) -> str:
+    """Staff see the workspace page; parties see their portal page."""
+    if current_user.is_staff:
+        return url_for("cases.show", case_id=case.id)
+    return url_for("portal.case", case_id=case.id)
+
+
+@bp.route("/cases/")
+@staff_required
+def queue():
+    """Queues: mine, my unit's unassigned, all visible (supervisors); with filters and sorting."""
+    args = request.args
+    default_queue = "all" if current_user.role == "supervisor" else "mine"
+    which = args.get("queue", default_queue)
+    if which not in {"mine", "unassigned", "all"}:
+        which = default_queue
+    page = queries.list_cases(
+        current_user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
+        q=(args.get("q") or "").strip() or None, sort=args.get("sort", "received"),
+        page=queries.int_arg(args.get("page"), 1), per_page=25, open_only=args.get("open") == "1",
+    )
+    return render_template("cases/queue.html", page=page, queue=which, args=args,
+                           procedures=workflows.PROCEDURES)
+
+
+@bp.route("/cases/<int:case_id>")
+@staff_required
+@transactional
+def show(case_id: int):
+    """The case page: parties, timeline, linked cases and one button per action allowed now."""
+    case = queries.load_case(case_id, current_user, log_view="page")
+    return render_template("cases/show.html", case=case, actions=available_actions(case, current_user),
+                           pending=pending_approval(case), procedure=workflows.procedure(case.procedure))
+
+
+@bp.route("/cases/<int:case_id>/actions/<action>", methods=["GET", "POST"])
+@login_required
+@transactional
+def act(case_id: int, action: str):
+    """Show an action's form or perform it (staff and parties alike; the policy decides)."""
+    case = queries.load_case(case_id, current_user)
+    decl = authorize_action(case, action, current_user)
+    form = action_form_class(decl, case)(version=str(case.version) if request.method == "GET" else None)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                outcome = perform(case, action, actor=current_user,
+                                  data={"version": form.version.data, **clean_action_data(form)})
+            except DomainError as exc:
+                db.rollback()
+                if exc.status == 422 and exc.fields:
+                    for name, msg in exc.fields.items():
+                        if name in form:
+                            form[name].errors = [msg]
+                    return render_template("cases/action.html", case=case, action=decl, form=form), 422
+                flash(exc.message, "danger")
+                return redirect(case_url(case), 303)
+            if outcome.approval is not None:
+                flash(f"“{decl.label}”已提交负责人审批", "info")
+            else:
+                flash(f"已完成：{decl.label}", "success")
+            return redirect(case_url(case), 303)
+        return render_template("cases/action.html", case=case, action=decl, form=form), 422
+    return render_template("cases/action.html", case=case, action=decl, form=form)

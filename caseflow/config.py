@@ -1,0 +1,83 @@
+"""Settings from CASEFLOW_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEMO_SECRET_KEY = "caseflow-demo-secret-key-do-not-use-in-production"
+
+INSTANCE_DIR = Path(os.environ.get("CASEFLOW_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """Raised when the settings are unsafe or inconsistent."""
+
+
+@dataclass
+class Config:
+    """Application settings; every field can be set by CASEFLOW_<NAME>."""
+
+    ENV: str = "development"  # development | production | testing
+    SECRET_KEY: str = DEMO_SECRET_KEY
+    DATABASE_URL: str = ""
+    INSTANCE_DIR: str = str(INSTANCE_DIR)
+    SESSION_COOKIE_SECURE: bool = False
+    LOGIN_MAX_FAILURES: int = 5  # failures per username+address within the window before refusing
+    LOGIN_WINDOW_SECONDS: int = 900
+    API_TOKEN_HOURS: int = 24 * 7
+    SQLITE_BUSY_TIMEOUT_MS: int = 5000
+    # Actions that need approval, per office: {"500103": {"complaint.reject": False}} overrides the declaration.
+    APPROVAL_OVERRIDES: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> Config:
+        """Build the settings from the environment."""
+        environ = os.environ if environ is None else environ
+        cfg = cls()
+        for f in fields(cls):
+            raw = environ.get(f"CASEFLOW_{f.name}")
+            if raw is None:
+                continue
+            current = getattr(cfg, f.name)
+            if isinstance(current, bool):
+                value = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif isinstance(current, int):
+                value = int(raw)
+            elif isinstance(current, dict):
+                import json
+
+                value = json.loads(raw)
+            else:
+                value = raw
+            setattr(cfg, f.name, value)
+        return cfg
+
+    def to_flask(self) -> dict:
+        """Return the settings as a Flask config mapping."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        if not data["DATABASE_URL"]:
+            data["DATABASE_URL"] = "sqlite:///" + str(Path(self.INSTANCE_DIR) / "caseflow.db")
+        data.update(
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            REMEMBER_COOKIE_HTTPONLY=True,
+            REMEMBER_COOKIE_SAMESITE="Lax",
+            WTF_CSRF_TIME_LIMIT=None,
+            MAX_CONTENT_LENGTH=None,
+        )
+        if self.ENV == "production":
+            data["SESSION_COOKIE_SECURE"] = True
+            data["REMEMBER_COOKIE_SECURE"] = True
+        return data
+
+
+def check_config(config: dict) -> None:
+    """Refuse unsafe production settings."""
+    if config.get("ENV") == "production":
+        key = config.get("SECRET_KEY") or ""
+        if key == DEMO_SECRET_KEY or len(key) < 32:
+            raise ConfigError(
+                "生产环境拒绝启动：CASEFLOW_SECRET_KEY 未设置或仍为演示密钥（至少 32 个字符）。"
+            )

@@ -1,0 +1,190 @@
+"""Plain SQLAlchemy 2: engine, scoped session, declarative base and the one commit point."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from sqlalchemy import MetaData, event
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time, time-zone aware."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes stored as UTC; SQLite has no time zones, so normalise on the way in and out."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: timestamps must be time-zone aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nullable=False)]
+bool_false = Annotated[bool, mapped_column(default=False, server_default=sa.false(), nullable=False)]
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict: sa.JSON().with_variant(postgresql.JSONB(), "postgresql")}
+
+    def __repr__(self) -> str:
+        pk = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in self.__mapper__.primary_key)
+        return f"<{type(self).__name__} {pk}>"
+
+
+def str_enum(enum_cls, length: int = 32) -> sa.Enum:
+    """Store a StrEnum by value with a CHECK constraint."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Database:
+    """Holds the engine and the scoped session of one application."""
+
+    def __init__(self) -> None:
+        self.engine: sa.Engine | None = None
+        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        self._after_commit: list[Callable[[], Any]] = []
+
+    def init_app(self, app) -> None:
+        """Create the engine from the app's DATABASE_URL and remove the session after each request."""
+        url = app.config["DATABASE_URL"]
+        self.engine = make_engine(url, busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
+        self.session.configure(bind=self.engine)
+        app.teardown_appcontext(self._teardown)
+        app.extensions["caseflow_db"] = self
+
+    def _teardown(self, exc=None) -> None:
+        self.session.remove()
+
+    def after_commit(self, fn: Callable[[], Any]) -> None:
+        """Queue work (mail, notifications) to run only once the transaction has committed."""
+        self.session().info.setdefault("after_commit", []).append(fn)
+
+    def commit(self) -> None:
+        """Commit the request's transaction and run the queued after-commit work."""
+        session = self.session()
+        queued = session.info.pop("after_commit", [])
+        session.commit()
+        for fn in queued:
+            fn()
+
+    def rollback(self) -> None:
+        """Roll back the request's transaction and drop queued after-commit work."""
+        session = self.session()
+        session.info.pop("after_commit", None)
+        session.rollback()
+
+
+def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            # Let SQLAlchemy emit BEGIN itself so transactions and savepoints behave as on PostgreSQL.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+db = Database()
+
+
+class ConcurrencyConflict(Exception):
+    """Someone else changed the data first (stale version, lock timeout, serialisation failure)."""
+
+
+def is_concurrency_error(exc: BaseException) -> bool:
+    """Tell whether a database error means 'try again later' rather than a bug."""
+    if isinstance(exc, StaleDataError | ConcurrencyConflict):
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        return "locked" in text or "busy" in text
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return code in {"40001", "40P01", "55P03"}
+    return False
+
+
+def transactional(view):
+    """Commit once when the view returns; roll back on any exception (the one commit point of a request)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            result = view(*args, **kwargs)
+        except BaseException:
+            db.rollback()
+            raise
+        try:
+            db.commit()
+        except Exception as exc:
+            db.rollback()
+            if is_concurrency_error(exc):
+                raise ConcurrencyConflict() from exc
+            raise
+        return result
+
+    return wrapper
+
+
+class Model(Base):
+    """Abstract base with an integer primary key."""
+
+    __abstract__ = True
+    id: Mapped[intpk]

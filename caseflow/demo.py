@@ -1,0 +1,116 @@
+"""Demo data: offices from the shared list, one user per role, a dozen complaints in various states."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from caseflow.accounts.models import IdType, Role, Unit, User
+from caseflow.accounts.services import create_user
+from caseflow.cases.models import PartyRole
+from caseflow.cases.services import create_case, perform
+from caseflow.core.db import db
+
+DATA = Path(__file__).resolve().parent / "data" / "chongqing_offices.csv"
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def office_prefix(code: str, area: str) -> str:
+    """Default case-number prefix: 渝知 for the city, e.g. 渝中知 for 渝中区 (the administrator may change it)."""
+    if code == "500000":
+        return "渝知"
+    short = re.sub(r"(土家族苗族自治县|土家族自治县|苗族土家族自治县|自治县|区|县)$", "", area)
+    return f"{short}知"
+
+
+def load_units() -> dict[str, Unit]:
+    """Create or update the offices from the shared CSV."""
+    existing = {u.code: u for u in db.session.scalars(sa.select(Unit))}
+    with DATA.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        unit = existing.get(row["code"])
+        if unit is None:
+            unit = Unit(code=row["code"], name=row["office"], area=row["area"],
+                        prefix=office_prefix(row["code"], row["area"]))
+            db.session.add(unit)
+            existing[row["code"]] = unit
+    db.session.flush()
+    for row in rows:
+        if row["parent"]:
+            existing[row["code"]].parent = existing[row["parent"]]
+    db.session.flush()
+    return existing
+
+
+DEMO_USERS = [
+    ("applicant", Role.APPLICANT, None, "重庆山城科技有限公司", IdType.USCC, "91500103MA5U8KJ84F"),
+    ("applicant2", Role.APPLICANT, None, "李堃", IdType.RESIDENT_ID, "11010519491231002X"),
+    ("respondent", Role.RESPONDENT, None, "重庆某某贸易有限公司", None, None),
+    ("officer", Role.OFFICER, "500103", "张执法", None, None),
+    ("officer2", Role.OFFICER, "500103", "王喆", None, None),
+    ("mediator", Role.MEDIATOR, "500103", "刘调解", None, None),
+    ("supervisor", Role.SUPERVISOR, "500103", "陈负责", None, None),
+    ("citysuper", Role.SUPERVISOR, "500000", "赵市局", None, None),
+    ("admin", Role.ADMIN, "500000", "系统管理员", None, None),
+]
+
+COMPLAINTS = [
+    ("patent_infringement", "invention", "ZL202010123456.2", "某公司销售侵犯发明专利权的空气净化器"),
+    ("patent_counterfeit", "utility_model", "ZL201920765432.1", "电商店铺标注虚假专利号"),
+    ("trademark", "trademark", "12345678", "解放碑商圈销售假冒注册商标的火锅底料"),
+    ("copyright", "copyright", "渝作登字-2024-A-00001234", "未经许可复制发行原创插画作品"),
+    ("geographical_indication", "geographical_indication", "GI-2019-018", "冒用“涪陵榨菜”地理标志"),
+    ("other", "other", "—", "展会期间疑似侵权展品"),
+]
+
+
+def seed() -> list[tuple[str, str, str]]:
+    """Load everything; running it twice changes nothing the second time."""
+    units = load_units()
+    users: dict[str, User] = {}
+    for username, role, unit_code, name, id_type, id_number in DEMO_USERS:
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        if user is None:
+            user = create_user(username=username, password=DEMO_PASSWORD, role=role, display_name=name,
+                               unit=units.get(unit_code) if unit_code else None, id_type=id_type, id_number=id_number)
+        users[username] = user
+    if db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("cases"))) == 0:
+        _demo_cases(units["500103"], users)
+    return [(u, DEMO_PASSWORD, f"{r.title}" + (f"（{units[c].area}）" if c else "")) for u, r, c, *_ in DEMO_USERS]
+
+
+def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
+    applicant, officer, supervisor = users["applicant"], users["officer"], users["supervisor"]
+    # Which actions take each demo complaint to its state (through the engine, never by assignment).
+    plans = [[], [], ["accept"], ["accept"], ["request_correction"], ["accept", "conclude"], ["reject"],
+             ["withdraw"], ["accept", "assign"], [], ["accept", "convert"], ["request_correction"]]
+    for i, plan in enumerate(plans):
+        kind, ip_type, number, title = COMPLAINTS[i % len(COMPLAINTS)]
+        case = create_case(
+            procedure="complaint", unit=unit, actor=applicant,
+            fields={"kind": kind, "ip_type": ip_type, "right_number": number, "title": title,
+                    "facts": f"{title}。投诉人经公证购买取得侵权产品，现提交相关证据。",
+                    "claims": "请求责令被投诉人立即停止侵权行为。", "channel": "online"},
+            parties=[{"role": PartyRole.CLAIMANT, "name": applicant.display_name, "id_type": IdType.USCC,
+                      "id_number": applicant.id_number, "user_id": applicant.id},
+                     {"role": PartyRole.RESPONDENT, "name": f"重庆某某商贸有限公司{i + 1}", "address": "重庆市渝中区解放碑"}],
+        )
+        for action in plan:
+            actor, data = officer, {}
+            if action == "withdraw":
+                actor, data = applicant, {"reason": "已与对方和解"}
+            elif action == "reject":
+                actor, data = supervisor, {"reason": "不属于本部门管辖，请向有管辖权的部门投诉。"}
+            elif action == "request_correction":
+                data = {"items": "请补充权利证明文件及侵权产品照片。"}
+            elif action == "conclude":
+                data = {"outcome": "经现场检查，被投诉人已下架涉嫌侵权商品。"}
+            elif action == "assign":
+                actor, data = supervisor, {"officer": "officer"}
+            elif action == "convert":
+                data = {"procedure": "adjudication"}
+            perform(case, action, actor=actor, data={"version": case.version, **data}, via="seed")

@@ -1,0 +1,115 @@
+"""Who may see and do what: the one home of permissions (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from caseflow.accounts.models import Role, Unit, User
+from caseflow.cases.models import Case, Party, PartyRole
+from caseflow.core.db import db
+
+CITY_UNIT_CODE = "500000"
+
+
+def unit_scope(user: User) -> set[int] | None:
+    """The units whose cases a staff member sees; None means every unit."""
+    if not user.is_staff or user.unit_id is None:
+        return set()
+    unit = user.unit
+    if user.role == Role.SUPERVISOR and unit.code == CITY_UNIT_CODE:
+        return _unit_and_descendants(unit.id)
+    return {unit.id}
+
+
+def _unit_and_descendants(unit_id: int) -> set[int]:
+    rows = db.session.execute(sa.select(Unit.id, Unit.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in rows:
+        children.setdefault(parent, []).append(uid)
+    found, todo = set(), [unit_id]
+    while todo:
+        uid = todo.pop()
+        if uid not in found:
+            found.add(uid)
+            todo.extend(children.get(uid, []))
+    return found
+
+
+def visible_cases(user: User):
+    """A WHERE clause selecting the cases the user may see."""
+    if user.is_staff:
+        scope = unit_scope(user)
+        return Case.unit_id.in_(scope) if scope else sa.false()
+    if user.role == Role.APPLICANT:
+        mine = sa.select(Party.case_id).where(Party.user_id == user.id, Party.role != PartyRole.RESPONDENT)
+        return sa.or_(Case.created_by_id == user.id, Case.id.in_(mine))
+    if user.role == Role.RESPONDENT:
+        mine = sa.select(Party.case_id).where(Party.user_id == user.id, Party.role == PartyRole.RESPONDENT)
+        return Case.id.in_(mine)
+    return sa.false()
+
+
+def can_view_case(user: User | None, case: Case | None) -> bool:
+    """Tell whether the user may see the case at all (otherwise it answers 404)."""
+    if user is None or case is None or case.is_deleted or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        scope = unit_scope(user)
+        return bool(scope) and case.unit_id in scope
+    return bool(case_roles(user, case) & {"applicant", "respondent"})
+
+
+def case_roles(user: User, case: Case) -> set[str]:
+    """The workflow roles the user holds in this case (matched against each action's roles)."""
+    if user.is_staff:
+        scope = unit_scope(user)
+        if not scope or case.unit_id not in scope:
+            return set()
+        return {
+            Role.OFFICER: {"officer"},
+            Role.MEDIATOR: {"mediator"},
+            Role.SUPERVISOR: {"supervisor", "officer", "mediator"},
+        }.get(user.role, set())
+    roles = set()
+    if user.role == Role.APPLICANT:
+        if case.created_by_id == user.id or any(
+            p.user_id == user.id and p.role != PartyRole.RESPONDENT for p in case.parties
+        ):
+            roles.add("applicant")
+    elif user.role == Role.RESPONDENT:
+        if any(p.user_id == user.id and p.role == PartyRole.RESPONDENT for p in case.parties):
+            roles.add("respondent")
+    return roles
+
+
+def needs_approval(action, roles: set[str], unit_code: str, procedure: str, overrides: dict) -> bool:
+    """Tell whether this actor's action must go to the approvals inbox (per-office overrides apply)."""
+    required = action.approval
+    key = f"{procedure}.{action.name}"
+    office = overrides.get(unit_code, {})
+    if key in office:
+        required = "supervisor" if office[key] else None
+    return bool(required) and required not in roles
+
+
+def can_decide_approval(user: User, request) -> bool:
+    """Supervisors who can see the case decide, but never on their own request."""
+    return (
+        user.role == Role.SUPERVISOR
+        and request.requested_by_id != user.id
+        and can_view_case(user, request.case)
+    )
+
+
+def can_create_in_unit(user: User, unit: Unit) -> bool:
+    """Rights holders file with any office; staff register cases for their own offices only."""
+    if user.role == Role.APPLICANT:
+        return True
+    if user.is_staff and user.role != Role.ADMIN:
+        scope = unit_scope(user)
+        return bool(scope) and unit.id in scope
+    return False
+
+
+def is_staff_of(user: User, roles: set[Role]) -> bool:
+    return user.is_authenticated and user.role in roles

@@ -1,0 +1,23 @@
+"""Filing drafts: saved portal forms that are not cases until submitted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseflow.core.db import Model, UTCDateTime, created_at, utcnow
+
+
+class FilingDraft(Model):
+    """A rights holder's unfinished filing; invisible to staff and the API."""
+
+    __tablename__ = "filing_drafts"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    procedure: Mapped[str] = mapped_column(sa.String(16))
+    step: Mapped[int] = mapped_column(default=1)
+    data: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

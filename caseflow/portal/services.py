@@ -1,0 +1,77 @@
+"""Portal services: drafts that become cases only when submitted."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from caseflow.accounts.services import unit_by_code, units_ordered
+from caseflow.cases.forms import FILING_STEPS, validate_create_json
+from caseflow.cases.models import Case, PartyRole
+from caseflow.cases.services import create_case, party_dicts
+from caseflow.core.db import db
+from caseflow.core.errors import Invalid, NotFound
+from caseflow.portal.models import FilingDraft
+
+MAX_DRAFTS = 50
+
+
+def my_drafts(user) -> list[FilingDraft]:
+    return list(db.session.scalars(
+        sa.select(FilingDraft).where(FilingDraft.user_id == user.id).order_by(FilingDraft.updated_at.desc())))
+
+
+def start_draft(user, procedure: str = "complaint") -> FilingDraft:
+    """Start a draft prefilled with the filer as the first claimant."""
+    count = db.session.scalar(sa.select(sa.func.count()).where(FilingDraft.user_id == user.id))
+    if count >= MAX_DRAFTS:
+        raise Invalid(f"草稿最多保留 {MAX_DRAFTS} 份，请先删除不需要的草稿")
+    claimant = {"name": user.display_name, "id_type": user.id_type.value if user.id_type else "",
+                "id_number": user.id_number or "", "phone": user.phone or "", "address": ""}
+    draft = FilingDraft(user_id=user.id, procedure=procedure, step=1,
+                        data={"claimants": [claimant], "respondents": [{}]})
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def load_draft(draft_id: int, user) -> FilingDraft:
+    """A draft of the user's own, else 404."""
+    draft = db.session.get(FilingDraft, draft_id) if 0 < draft_id < 2**63 else None
+    if draft is None or draft.user_id != user.id:
+        raise NotFound("草稿不存在")
+    return draft
+
+
+def save_step(draft: FilingDraft, step: int, values: dict) -> None:
+    """Keep what the user typed for one step, valid or not (a draft may be incomplete)."""
+    data = dict(draft.data or {})
+    for key, value in values.items():
+        if key != "csrf_token":
+            data[key] = value
+    draft.data = data
+    draft.step = max(1, min(step, len(FILING_STEPS) + 1))
+    db.session.flush()
+
+
+def submit_draft(draft: FilingDraft, user) -> Case:
+    """Validate the whole filing and create the case; the draft is removed."""
+    payload = {k: v for k, v in (draft.data or {}).items() if k in
+               {"unit", "kind", "ip_type", "right_number", "asserted_claims", "claimants", "respondents",
+                "title", "facts", "claims"}}
+    payload.update(procedure=draft.procedure, channel="online")
+    data = validate_create_json(payload, units_ordered())
+    unit = unit_by_code(data["unit"])
+    parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"], PartyRole.RESPONDENT)
+    case = create_case(procedure=draft.procedure, unit=unit, actor=user, fields=data, parties=parties)
+    db.session.delete(draft)
+    db.session.flush()
+    return case
+
+
+def step_of_field(field: str) -> int:
+    """Which step of the filing form holds a field (to send the user back to it)."""
+    top = field.split("-")[0]
+    for i, (_, _, form_cls) in enumerate(FILING_STEPS, start=1):
+        if hasattr(form_cls, top):
+            return i
+    return 1

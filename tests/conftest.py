@@ -1,0 +1,157 @@
+"""Test set-up: databases built by the migrations, one savepoint-isolated transaction per test.
+
+`pytest` runs on SQLite; `pytest --db=postgresql` starts a throwaway PostgreSQL cluster for the run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+os.environ.setdefault("CASEFLOW_INSTANCE_DIR", tempfile.mkdtemp(prefix="caseflow-test-instance-"))
+
+from caseflow import create_app  # noqa: E402
+from caseflow.core.db import db, make_engine  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default=os.environ.get("CASEFLOW_TEST_DB", "sqlite"), choices=["sqlite", "postgresql"],
+                     help="database backend for the suite")
+
+
+class Databases:
+    """Hands out fresh, migrated databases of the chosen backend."""
+
+    def __init__(self, backend: str, tmp: Path):
+        self.backend, self.tmp = backend, tmp
+        self.cluster = None
+        self.counter = itertools.count(1)
+        if backend == "postgresql":
+            from tests.pgcluster import PgCluster
+
+            self.cluster = PgCluster().start()
+
+    def new_url(self, name: str = "db") -> str:
+        n = next(self.counter)
+        if self.cluster:
+            return self.cluster.create_database(f"{name}_{n}")
+        return f"sqlite:///{self.tmp / f'{name}_{n}.db'}"
+
+    def migrated(self, name: str = "db", seed_units: bool = True) -> str:
+        """A new database upgraded to head, with the offices loaded."""
+        url = self.new_url(name)
+        migrate(url)
+        if seed_units:
+            app = create_app({"DATABASE_URL": url, "ENV": "testing"})
+            with app.app_context():
+                from caseflow.demo import load_units
+
+                load_units()
+                db.commit()
+            db.engine.dispose()
+        return url
+
+    def close(self) -> None:
+        if self.cluster:
+            self.cluster.stop()
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    from alembic import command
+
+    from caseflow.cli import alembic_config
+
+    command.upgrade(alembic_config(url), revision)
+
+
+@pytest.fixture(scope="session")
+def databases(request, tmp_path_factory):
+    dbs = Databases(request.config.getoption("--db"), tmp_path_factory.mktemp("dbs"))
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(databases):
+    return databases.migrated("main")
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost"})
+    yield app
+    db.engine.dispose()
+
+
+@pytest.fixture()
+def session(app):
+    """A transaction per test; the app's commits become savepoints that the teardown rolls back."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield db.session
+    finally:
+        ctx.pop()
+        db.session.remove()
+        outer.rollback()
+        connection.close()
+        db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture()
+def client(app, session):
+    return app.test_client()
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_of(html: bytes | str) -> str:
+    """The CSRF token in a rendered page (tests keep CSRF on)."""
+    text = html.decode() if isinstance(html, bytes) else html
+    m = _CSRF.search(text)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+@pytest.fixture()
+def web(client):
+    """A browser-like helper: GET a page, then POST its form with the page's CSRF token."""
+    return WebClient(client)
+
+
+class WebClient:
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def post_form(self, page_url, data=None, post_url=None, **kw):
+        page = self.client.get(page_url)
+        token = csrf_of(page.data)
+        return self.client.post(post_url or page_url, data={"csrf_token": token, **(data or {})}, **kw)
+
+    def login(self, username, password="secret-pass-1"):
+        resp = self.post_form("/login", {"username": username, "password": password})
+        assert resp.status_code == 303, resp.data.decode()[:500]
+        return resp
+
+
+@pytest.fixture()
+def units(session):
+    from caseflow.accounts.models import Unit
+
+    return {u.code: u for u in session.scalars(sa.select(Unit))}

@@ -1,0 +1,229 @@
+"""The vocabulary procedures are declared in: states, actions, fields, guards. Pure data, no Flask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+OPEN = "*"  # an action source meaning: every non-terminal state
+
+
+@dataclass(frozen=True)
+class State:
+    title: str
+    terminal: bool = False
+
+
+def Terminal(title: str) -> State:  # noqa: N802 - reads like a declaration
+    """Declare a terminal state."""
+    return State(title, terminal=True)
+
+
+# ---- field schema: one declaration serves the HTML form and the API's validation ----
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    required: bool = False
+    help: str = ""
+
+    kind = "text"
+
+
+@dataclass(frozen=True)
+class Text(Field):
+    """Multi-line free text."""
+
+    max_length: int = 5000
+    kind = "textarea"
+
+
+@dataclass(frozen=True)
+class Line(Field):
+    """Single-line text."""
+
+    max_length: int = 200
+    kind = "line"
+
+
+@dataclass(frozen=True)
+class Choice(Field):
+    choices: Mapping[str, str] = field(default_factory=dict)  # value -> Chinese title
+    kind = "choice"
+
+
+@dataclass(frozen=True)
+class Date(Field):
+    kind = "date"
+
+
+@dataclass(frozen=True)
+class Integer(Field):
+    min_value: int | None = None
+    max_value: int | None = None
+    kind = "integer"
+
+
+@dataclass(frozen=True)
+class UserRef(Field):
+    """A staff username; the choices are the eligible users of the case's office."""
+
+    roles: frozenset[str] = frozenset({"officer", "supervisor"})
+    kind = "user"
+
+
+@dataclass(frozen=True)
+class UserList(Field):
+    """Several staff usernames (e.g. a panel)."""
+
+    roles: frozenset[str] = frozenset({"officer", "supervisor"})
+    kind = "users"
+
+
+# ---- guards: pure functions of a context, returning a Chinese reason when the action may not run ----
+
+Guard = Callable[["GuardContext"], str | None]
+
+
+@dataclass
+class GuardContext:
+    """What a guard may look at; built by the service from the case and the request."""
+
+    case: Any
+    actor: Any
+    data: dict
+    now: Any
+    # Callables supplied by the application so that workflows/ stays free of the database.
+    deadline_passed: Callable[[str], bool] = lambda rule_prefix: False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One trigger of a procedure's state machine."""
+
+    name: str
+    label: str
+    source: str | tuple[str, ...]
+    dest: str | None  # None: the action does not change the state
+    roles: frozenset[str] | set[str]
+    fields: Mapping[str, Field] = field(default_factory=dict)
+    guards: tuple[Guard, ...] = ()
+    approval: str | None = None  # role that must approve when someone else performs it
+    closes: bool = False  # 结案: ends the statutory handling period
+    effects: tuple[str, ...] = ()  # names of application effects run after the transition
+    notice: str | None = None  # document kind issued (notices domain)
+    starts: tuple[str, ...] = ()  # deadline rule ids
+    stops: tuple[str, ...] = ()
+    pauses: tuple[str, ...] = ()
+    resumes: tuple[str, ...] = ()
+    extends: tuple[str, ...] = ()
+    when: tuple[str, str] | None = None  # (field, value): this variant runs when the input chooses it
+    allowed_while_pending: bool = False  # may run while an approval request is pending (withdraw)
+    confirm: str = ""  # a sentence shown before a destructive action
+    help: str = ""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else tuple(self.source)
+
+
+@dataclass
+class Procedure:
+    """A procedure declared as data: its states and actions."""
+
+    code: str
+    title: str
+    number_word: str  # type word in case numbers: 投 裁 调 禁 移
+    first: str
+    states: Mapping[str, State]
+    actions: list[Action]
+    starts_on_create: tuple[str, ...] = ()
+    create_fields: Mapping[str, Field] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.actions = [self._expand(a) for a in self.actions]
+        for a in self.actions:
+            for s in a.sources:
+                if s not in self.states:
+                    raise ValueError(f"{self.code}.{a.name}: unknown source state {s!r}")
+            if a.dest is not None and a.dest not in self.states:
+                raise ValueError(f"{self.code}.{a.name}: unknown destination {a.dest!r}")
+        if self.first not in self.states:
+            raise ValueError(f"{self.code}: unknown first state {self.first!r}")
+
+    def _expand(self, action: Action) -> Action:
+        if OPEN not in action.sources:
+            return action
+        from dataclasses import replace
+
+        return replace(action, source=tuple(self.open_states))
+
+    @property
+    def open_states(self) -> list[str]:
+        return [name for name, s in self.states.items() if not s.terminal]
+
+    @property
+    def terminal_states(self) -> list[str]:
+        return [name for name, s in self.states.items() if s.terminal]
+
+    def state_title(self, state: str) -> str:
+        s = self.states.get(state)
+        return s.title if s else state
+
+    def action_names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for a in self.actions:
+            seen.setdefault(a.name, None)
+        return list(seen)
+
+    def actions_named(self, name: str) -> list[Action]:
+        return [a for a in self.actions if a.name == name]
+
+    def action(self, name: str) -> Action | None:
+        found = self.actions_named(name)
+        return found[0] if found else None
+
+    def closing_actions(self) -> list[str]:
+        return [n for n in self.action_names() if any(a.closes for a in self.actions_named(n))]
+
+
+# ---- common guards ----
+
+
+def field_required(name: str, message: str) -> Guard:
+    """Refuse unless the action's data has a value for `name`."""
+
+    def guard(ctx: GuardContext) -> str | None:
+        return None if ctx.data.get(name) else message
+
+    return guard
+
+
+def deadline_passed(rule_prefix: str, message: str) -> Guard:
+    """Refuse until a deadline of the case whose rule id starts with `rule_prefix` has run out."""
+
+    def guard(ctx: GuardContext) -> str | None:
+        return None if ctx.deadline_passed(rule_prefix) else message
+
+    return guard
+
+
+def came_from(state: str) -> Guard:
+    """Only when the case was paused from `state` (used by resume)."""
+
+    def guard(ctx: GuardContext) -> str | None:
+        return None if (ctx.case.data or {}).get("paused_from") == state else "案件并非从该状态中止"
+
+    return guard
+
+
+# Every procedure gets these: assignment by a supervisor in any open state.
+def common_actions() -> list[Action]:
+    return [
+        Action("assign", "分配承办人", OPEN, None, roles={"supervisor"},
+               fields={"officer": UserRef("承办人", required=True, roles=frozenset({"officer", "supervisor", "mediator"}))},
+               effects=("assign_officer",), allowed_while_pending=True),
+    ]

@@ -1,0 +1,74 @@
+"""投诉举报 intake (DESIGN.md §2.1; 市场监督管理投诉举报处理暂行办法, 专利行政执法办法 art. 28, 局令81 art. 20)."""
+
+from workflows.base import (OPEN, Action, Choice, Line, Procedure, Terminal, Text, State, common_actions,
+                            deadline_passed)
+
+KINDS = {
+    "patent_infringement": "专利侵权",
+    "patent_counterfeit": "假冒专利",
+    "trademark": "商标侵权",
+    "copyright": "著作权侵权",
+    "geographical_indication": "地理标志",
+    "other": "其他",
+}
+CHANNELS = {"online": "网上提交", "hotline_12330": "12330热线", "walk_in": "窗口受理", "transfer": "转办", "ex_officio": "依职权发现"}
+
+STAFF = {"officer"}
+APPLICANT = {"applicant"}
+
+PROCEDURE = Procedure(
+    code="complaint",
+    title="投诉举报",
+    number_word="投",
+    first="submitted",
+    states={
+        "submitted": State("已提交"),
+        "correction": State("待补正"),
+        "accepted": State("已受理"),
+        "rejected": Terminal("不予受理"),
+        "converted": Terminal("已转立案"),
+        "referred": Terminal("已移送"),
+        "concluded": Terminal("已办结"),
+        "withdrawn": Terminal("已撤回"),
+    },
+    starts_on_create=("CPL_ACCEPT",),
+    actions=[
+        Action("request_correction", "通知补正", "submitted", "correction", roles=STAFF,
+               fields={"items": Text("需补正的材料及要求", required=True)},
+               notice="correction", stops=("CPL_ACCEPT",), starts=("CPL_CORRECTION",)),
+        Action("resubmit", "提交补正材料", "correction", "submitted", roles=APPLICANT,
+               fields={"note": Text("补正说明", required=True)},
+               # The acceptance clock restarts from the day complete materials arrive.
+               stops=("CPL_CORRECTION",), starts=("CPL_ACCEPT",)),
+        Action("accept", "受理", ("submitted", "correction"), "accepted", roles=STAFF,
+               notice="acceptance", stops=("CPL_ACCEPT", "CPL_CORRECTION")),
+        Action("reject", "不予受理", "submitted", "rejected", roles=STAFF, approval="supervisor",
+               fields={"reason": Text("不予受理理由", required=True),
+                       "competent_department": Line("有处理权限的部门（如有）")},
+               closes=True, notice="rejection", stops=("CPL_ACCEPT",)),
+        Action("reject", "不予受理", "correction", "rejected", roles=STAFF, approval="supervisor",
+               fields={"reason": Text("不予受理理由", required=True),
+                       "competent_department": Line("有处理权限的部门（如有）")},
+               guards=(deadline_passed("CPL_CORRECTION", "补正期限尚未届满，不能以未补正为由不予受理"),),
+               closes=True, notice="rejection", stops=("CPL_CORRECTION",)),
+        Action("convert", "转立案办理", "accepted", "converted", roles=STAFF,
+               fields={"procedure": Choice("转为", required=True,
+                                           choices={"adjudication": "专利侵权纠纷行政裁决", "mediation": "行政调解"})},
+               closes=True, effects=("create_linked_case",)),
+        Action("refer", "移送", "accepted", "referred", roles=STAFF, approval="supervisor",
+               fields={"kind": Choice("移送类型", required=True,
+                                      choices={"police": "涉嫌犯罪移送公安机关", "agency": "移送有管辖权的行政机关"}),
+                       "target": Line("接收机关", required=True),
+                       "reason": Text("移送理由", required=True)},
+               closes=True, effects=("create_referral",)),
+        Action("conclude", "办结答复", "accepted", "concluded", roles=STAFF,
+               fields={"outcome": Text("处理结果", required=True)}, closes=True, notice="conclusion"),
+        Action("request_injunction", "申请先行禁令", "accepted", None, roles=STAFF | APPLICANT,
+               fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",)),
+        Action("withdraw", "撤回投诉", OPEN, "withdrawn", roles=APPLICANT,
+               fields={"reason": Text("撤回理由")}, closes=True, allowed_while_pending=True,
+               confirm="撤回后本案即告终结，确定撤回吗？",
+               stops=("CPL_ACCEPT", "CPL_CORRECTION")),
+        *common_actions(),
+    ],
+)
