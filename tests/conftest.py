@@ -155,3 +155,6 @@ def units(session):
     from caseflow.accounts.models import Unit
 
     return {u.code: u for u in session.scalars(sa.select(Unit))}
+
+
+from tests.live import live_server  # noqa: E402,F401  (fixture)

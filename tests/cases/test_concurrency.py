@@ -1,0 +1,43 @@
+"""Two officers at once: exactly one wins, the others get 409, one audit event (DESIGN.md §9)."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow.cases.models import CaseEvent
+from tests.api.conftest import COMPLAINT_BODY
+
+pytestmark = pytest.mark.live
+
+
+def test_simultaneous_performs(live_server):
+    live_server.add_user("race_applicant", "applicant")
+    officers = [f"race_officer{i}" for i in range(8)]
+    for name in officers:
+        live_server.add_user(name, "officer", "500103")
+    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY, token=live_server.token("race_applicant"))
+    assert status == 201, case
+    tokens = [live_server.token(name) for name in officers]
+
+    barrier = threading.Barrier(len(tokens))
+    results = []
+
+    def attempt(token):
+        barrier.wait()
+        results.append(live_server.request("POST", f"/api/v1/cases/{case['id']}/actions/accept",
+                                           {"version": case["version"]}, token=token))
+
+    threads = [threading.Thread(target=attempt, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    statuses = sorted(s for s, _ in results)
+    assert statuses == [200] + [409] * (len(tokens) - 1), results
+    assert all(body["error"] in {"conflict_version", "conflict_state"} for s, body in results if s == 409)
+    with live_server.engine.connect() as conn:
+        accepts = conn.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id == case["id"], CaseEvent.tag == "case:state:accept"))
+    assert accepts == 1

@@ -1,0 +1,94 @@
+"""A live server in a subprocess, on its own migrated database (race and browser tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from caseflow.accounts.models import Role, Unit, User
+from caseflow.core.db import make_engine
+from tests.factories.accounts import _HASH, PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.engine = make_engine(db_url)
+        env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
+                   CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef")
+        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"caseflow-live-{self.port}.log", "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.port)], cwd=ROOT, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/login", timeout=1)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("live server did not start; see " + self.log.name)
+
+    def add_user(self, username: str, role: str, unit_code: str | None = None, **kw) -> None:
+        """Create an account directly in the live database (password: the factories' PASSWORD)."""
+        with Session(self.engine) as s:
+            unit = s.scalar(sa.select(Unit).where(Unit.code == unit_code)) if unit_code else None
+            s.add(User(username=username, display_name=kw.pop("display_name", username), password_hash=_HASH,
+                       role=Role(role), unit=unit, **kw))
+            s.commit()
+
+    def token(self, username: str) -> str:
+        status, body = self.request("POST", "/api/v1/auth/token", {"username": username, "password": PASSWORD})
+        assert status == 200, body
+        return body["token"]
+
+    def request(self, method: str, path: str, body=None, token: str | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.engine.dispose()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(databases):
+    server = LiveServer(databases.migrated("live"))
+    yield server
+    server.stop()
