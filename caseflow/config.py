@@ -67,15 +67,14 @@ class Config:
             WTF_CSRF_TIME_LIMIT=None,
             MAX_CONTENT_LENGTH=None,
         )
-        if self.ENV == "production":
-            data["SESSION_COOKIE_SECURE"] = True
-            data["REMEMBER_COOKIE_SECURE"] = True
         return data
 
 
 def check_config(config: dict) -> None:
-    """Refuse unsafe production settings."""
+    """Refuse unsafe production settings and force secure cookies in production."""
     if config.get("ENV") == "production":
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
         key = config.get("SECRET_KEY") or ""
         if key == DEMO_SECRET_KEY or len(key) < 32:
             raise ConfigError(

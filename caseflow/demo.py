@@ -26,9 +26,10 @@ def office_prefix(code: str, area: str) -> str:
     return f"{short}知"
 
 
-def load_units() -> dict[str, Unit]:
-    """Create or update the offices from the shared CSV."""
-    existing = {u.code: u for u in db.session.scalars(sa.select(Unit))}
+def load_units(session=None) -> dict[str, Unit]:
+    """Create the offices from the shared CSV (existing ones are kept as the administrator left them)."""
+    session = session or db.session
+    existing = {u.code: u for u in session.scalars(sa.select(Unit))}
     with DATA.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:
@@ -36,13 +37,13 @@ def load_units() -> dict[str, Unit]:
         if unit is None:
             unit = Unit(code=row["code"], name=row["office"], area=row["area"],
                         prefix=office_prefix(row["code"], row["area"]))
-            db.session.add(unit)
+            session.add(unit)
             existing[row["code"]] = unit
-    db.session.flush()
+    session.flush()
     for row in rows:
         if row["parent"]:
             existing[row["code"]].parent = existing[row["parent"]]
-    db.session.flush()
+    session.flush()
     return existing
 
 

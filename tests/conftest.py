@@ -50,13 +50,16 @@ class Databases:
         url = self.new_url(name)
         migrate(url)
         if seed_units:
-            app = create_app({"DATABASE_URL": url, "ENV": "testing"})
-            with app.app_context():
-                from caseflow.demo import load_units
+            # A plain session: creating another app here would rebind the global db of the test app.
+            from sqlalchemy.orm import Session
 
-                load_units()
-                db.commit()
-            db.engine.dispose()
+            from caseflow.demo import load_units
+
+            engine = make_engine(url)
+            with Session(engine) as s:
+                load_units(s)
+                s.commit()
+            engine.dispose()
         return url
 
     def close(self) -> None:

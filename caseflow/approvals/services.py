@@ -32,7 +32,7 @@ def pending_for(user) -> list[ApprovalRequest]:
 
 def load_request(request_id: int, user) -> ApprovalRequest:
     """The request, if its case is visible to the user (else 404)."""
-    req = db.session.get(ApprovalRequest, request_id)
+    req = db.session.get(ApprovalRequest, request_id) if 0 < request_id < 2**31 else None
     if req is None or not policy.can_view_case(user, req.case):
         raise NotFound("审批申请不存在")
     return req

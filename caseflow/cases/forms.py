@@ -80,11 +80,34 @@ def clean_action_data(form) -> dict:
     return out
 
 
+def _scalar(value) -> bool:
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+
+
+def check_shapes(data: dict, *, lists=frozenset(), records=frozenset()) -> None:
+    """Refuse JSON whose shape no field takes: lists of text for `lists`, lists of objects for `records`."""
+    bad = {}
+    for key, value in data.items():
+        if key in lists:
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif key in records:
+            ok = isinstance(value, list) and all(
+                isinstance(v, dict) and all(isinstance(k, str) and _scalar(x) for k, x in v.items()) for v in value)
+        else:
+            ok = _scalar(value)
+        if not ok:
+            bad[key] = "格式不正确"
+    if bad:
+        raise Invalid("字段格式不正确：" + "、".join(bad), fields=bad)
+
+
 def validate_action_json(action: wf.Action, data: dict, case) -> dict:
     """Validate API input with the action's form (the same rules as the HTML form)."""
     unknown = set(data) - set(action.fields)
     if unknown:
         raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+    lists = {k for k, spec in action.fields.items() if isinstance(spec, wf.UserList)}
+    check_shapes(data, lists=lists)
     form = action_form_class(action, case)(formdata=json_to_formdata(data), meta={"csrf": False})
     if not form.validate():
         errors = form_errors(form)
@@ -180,6 +203,7 @@ def validate_create_json(payload: dict, units) -> dict:
     unknown = set(payload) - allowed
     if unknown:
         raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+    check_shapes(payload, records={"claimants", "respondents"})
     form = CreateCaseForm(formdata=json_to_formdata(payload), meta={"csrf": False}, units=units)
     if not form.validate():
         errors = form_errors(form)

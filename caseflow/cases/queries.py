@@ -38,7 +38,7 @@ class Page:
 
 def load_case(case_id: int, user: User, *, log_view: str | None = None) -> Case:
     """Load a case the user may see, else 404 (a case that is not yours does not exist)."""
-    case = db.session.get(Case, case_id) if 0 < case_id < 2**63 else None
+    case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
     if not policy.can_view_case(user, case):
         raise NotFound("案件不存在")
     if log_view and user.is_staff:

@@ -53,6 +53,18 @@ def normalize_right_number(value: str, ip_type: str | None) -> str:
     return text
 
 
+def _resident_id(text: str) -> str:
+    """GB 11643: 17 digits, a real birth date, and the check digit. The birthplace is not checked against a
+    region table: codes are renamed and retired while people keep their numbers (python-stdnum's table rejects
+    Chongqing's districts, for one)."""
+    if len(text) != 18 or not text[:17].isdigit():
+        raise StdnumError()
+    if text[-1] != ric.calc_check_digit(text):
+        raise StdnumError()
+    ric.get_birth_date(text)
+    return text
+
+
 def normalize_id_number(id_type: str | None, value: str | None) -> str | None:
     """Validate an ID by type: 居民身份证 (GB 11643) or 统一社会信用代码 (GB 32100)."""
     text = (value or "").strip().upper()
@@ -60,7 +72,7 @@ def normalize_id_number(id_type: str | None, value: str | None) -> str | None:
         return None
     try:
         if id_type == "resident_id":
-            return ric.validate(text)
+            return _resident_id(text)
         if id_type == "uscc":
             return uscc.validate(text)
     except StdnumError:

@@ -36,7 +36,7 @@ def start_draft(user, procedure: str = "complaint") -> FilingDraft:
 
 def load_draft(draft_id: int, user) -> FilingDraft:
     """A draft of the user's own, else 404."""
-    draft = db.session.get(FilingDraft, draft_id) if 0 < draft_id < 2**63 else None
+    draft = db.session.get(FilingDraft, draft_id) if 0 < draft_id < 2**31 else None
     if draft is None or draft.user_id != user.id:
         raise NotFound("草稿不存在")
     return draft

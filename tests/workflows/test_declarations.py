@@ -1,0 +1,82 @@
+"""The procedure declarations are consistent and drive the engine (no Flask, no database)."""
+
+import pytest
+
+import workflows
+from workflows.base import GuardContext
+
+
+class FakeCase:
+    def __init__(self, state, data=None):
+        self.state, self.data = state, data or {}
+
+
+def ctx(case, **data):
+    return GuardContext(case=case, actor=None, data=data, now=None)
+
+
+@pytest.mark.parametrize("code", list(workflows.PROCEDURES))
+def test_every_state_is_reachable(code):
+    proc = workflows.procedure(code)
+    reached, todo = {proc.first}, [proc.first]
+    while todo:
+        state = todo.pop()
+        for a in proc.actions:
+            if state in a.sources and a.dest and a.dest not in reached:
+                reached.add(a.dest)
+                todo.append(a.dest)
+    # superseded/expired injunctions are reached by system actions; they are declared too.
+    assert set(proc.states) == reached
+
+
+@pytest.mark.parametrize("code", list(workflows.PROCEDURES))
+def test_terminal_states_have_no_way_out(code):
+    proc = workflows.procedure(code)
+    for a in proc.actions:
+        assert not set(a.sources) & set(proc.terminal_states), (a.name, a.sources)
+
+
+def test_complaint_section_2_1():
+    proc = workflows.procedure("complaint")
+    assert set(proc.closing_actions()) == {"reject", "convert", "refer", "conclude", "withdraw"}
+    assert {a.name for a in proc.actions if a.approval} == {"reject", "refer"}
+    assert set(proc.action("withdraw").sources) == set(proc.open_states)
+
+
+def test_engine_offers_only_allowed_actions():
+    eng = workflows.engine("complaint")
+    case = FakeCase("submitted")
+    assert {a.name for a in eng.available(ctx(case), {"officer"})} == {"request_correction", "accept", "reject"}
+    assert {a.name for a in eng.available(ctx(case), {"applicant"})} == {"withdraw"}
+    # Rejecting from correction waits until the 补正 period ran out (a guard).
+    case = FakeCase("correction")
+    assert "reject" not in {a.name for a in eng.available(ctx(case), {"officer"})}
+
+
+def test_engine_fires_and_refuses():
+    from workflows.engine import Forbidden, StateConflict, UnknownAction
+
+    eng = workflows.engine("complaint")
+    case = FakeCase("submitted")
+    with pytest.raises(Forbidden):
+        eng.check("accept", ctx(case), {"applicant"})
+    with pytest.raises(UnknownAction):
+        eng.check("nope", ctx(case), {"officer"})
+    with pytest.raises(StateConflict):
+        eng.check("conclude", ctx(case), {"officer"})
+    fired = eng.fire("accept", ctx(case))
+    assert (fired.from_state, fired.to_state, case.state) == ("submitted", "accepted", "accepted")
+
+
+def test_variant_chosen_by_input():
+    eng = workflows.engine("referral")
+    case = FakeCase("transferred", {"referral_kind": "police"})
+    eng.fire("record_police_decision", ctx(case, decision="declined"))
+    assert case.state == "declined_by_police"
+
+
+def test_resume_returns_to_where_it_paused():
+    eng = workflows.engine("adjudication")
+    case = FakeCase("suspended", {"paused_from": "hearing_scheduled"})
+    eng.fire("resume", ctx(case))
+    assert case.state == "hearing_scheduled"
