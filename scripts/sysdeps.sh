@@ -2,8 +2,8 @@
 # Install the Debian packages CaseFlow needs, when missing. Usage: sysdeps.sh run|test
 set -eu
 case "${1:-run}" in
-  run)  wanted="fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils" ;;
-  test) wanted="fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils chromium postgresql" ;;
+  run)  wanted="fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils" ;;
+  test) wanted="fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils chromium postgresql" ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 missing=""

@@ -360,6 +360,8 @@ def _build_derived_fonts() -> list[tuple[str, tuple[str, ...]]]:
             LOGGER.info("no %s for the %s derived font", source_family, role)
             continue
         path, index, _ = match
+        if any((path, index) == (s[2], s[3]) for s in sources):
+            continue  # e.g. no bold face installed: fontconfig offered the regular one again
         stat = os.stat(path)
         sources.append((role, family, path, index, stat.st_size, stat.st_mtime_ns))
     if not sources:
@@ -428,7 +430,8 @@ class NoticeFontConfiguration(FontConfiguration):
                 '<match target="scan"><test name="file" compare="eq">'
                 f"<string>{xml_escape(path)}</string></test>"
                 f'<edit name="family" mode="assign_replace">{names}</edit>'
-                f'<edit name="postscriptname" mode="assign_replace"><string>{xml_escape(families[0].replace(" ", "-"))}</string></edit>'
+                '<edit name="postscriptname" mode="assign_replace">'
+                f'<string>{xml_escape(families[0].replace(" ", "-"))}</string></edit>'
                 "</match>"
             )
         xml = (

@@ -16,8 +16,17 @@ from weasyprint.urls import FatalURLFetchingError
 from caseflow.core import pdf
 
 SAMPLE = "notices/_sample_adjudication.html"
-PARTY_NAMES = ("重庆堃泰机电科技有限公司", "王喆", "李赟", "重庆市江北区𠮷祥五金机电经营部", "𠮷永福")
-RIGHT_TO_SUE = "不服本决定的，可以自收到本决定书之日起十五日内，依照《中华人民共和国行政诉讼法》向人民法院起诉"
+PARTY_NAMES = (
+    "重庆堃泰机电科技有限公司",
+    "王喆",
+    "李赟",
+    "重庆市江北区𠮷祥五金机电经营部",
+    "𠮷永福",
+)
+RIGHT_TO_SUE = (
+    "不服本决定的，可以自收到本决定书之日起十五日内，"
+    "依照《中华人民共和国行政诉讼法》向人民法院起诉"
+)
 
 
 def _installed(family: str) -> bool:
@@ -235,6 +244,12 @@ def test_fetcher_serves_static_files(static_root):
     response = fetcher.fetch(f"{pdf.INTERNAL_ORIGIN}/static/img/seal.png")
     assert response.read() == b"\x89PNG\r\n\x1a\nseal"
     assert response.content_type == "image/png"
+
+
+def test_fetcher_serves_data_urls_unless_told_not_to(static_root):
+    assert pdf.StaticURLFetcher(static_root).fetch("data:text/plain,qr").read() == b"qr"
+    with pytest.raises(pdf.URLRefused):
+        pdf.StaticURLFetcher(static_root, allow_data=False).fetch("data:text/plain,qr")
 
 
 def test_fetcher_serves_the_documents_own_origin_from_disk(static_root):
