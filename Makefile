@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgresql bench venv sysdeps-run sysdeps-test
+.PHONY: run test test-sqlite test-postgresql bench venv sysdeps-run sysdeps-test sysdeps-bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ sysdeps-run:
 
 sysdeps-test:
 	@bash scripts/sysdeps.sh test
+
+sysdeps-bench:
+	@bash scripts/sysdeps.sh bench
 
 run: sysdeps-run venv
 	$(BIN)/flask --app wsgi caseflow migrate
@@ -37,5 +40,6 @@ test-sqlite: venv
 test-postgresql: venv
 	$(BIN)/python -m pytest -q --db=postgresql -m "not browser"
 
-bench: sysdeps-run venv
+# Benchmarks of DESIGN.md §9; generated databases are cached under instance/bench/ (the first run generates them).
+bench: sysdeps-bench venv
 	$(BIN)/python bench/run.py

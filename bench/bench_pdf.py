@@ -8,6 +8,11 @@ Prints one JSON line: {"name": "notice_pdf_render_ms", "median": …, "p90": …
 "pages": …, "runs": …}.  The template is rendered once with a plain
 jinja2.Environment (no Flask app); the timed part is render_pdf() after a warm-up.
 
+In the tuned mode a second line times the notices domain's own 3-page 行政裁决书 sample the way
+``flask caseflow notice-sample decision`` renders it (template with demo data, QR code, PDF):
+{"name": "notice_sample_render_ms", "kind": "decision", …}; ``--kind KIND`` (repeatable, or ``all``) times other
+document kinds, one line each.
+
 ``--mode naive`` times a plain WeasyPrint set-up instead (a new FontConfiguration
 and a freshly parsed notice.css per render, the full Noto CJK fonts), and
 ``--mode naive-fonttools`` does the same with WeasyPrint's fontTools subsetter, as
@@ -39,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", "-n", type=int, default=20)
     parser.add_argument("--output", type=Path, help="also write the last PDF here")
     parser.add_argument("--mode", choices=("tuned", "naive", "naive-fonttools"), default="tuned")
+    parser.add_argument("--kind", action="append", default=None,
+                        help="notice kinds to time as well (default: decision; 'all' for every kind)")
     args = parser.parse_args(argv)
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(pdf.TEMPLATES_DIR), autoescape=True)
@@ -91,7 +98,25 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     )
+    if args.mode == "tuned":
+        bench_notice_kinds(args.kind or ["decision"], args.runs)
     return 0
+
+
+def bench_notice_kinds(kinds: list[str], runs: int) -> None:
+    """Print one JSON line per notice kind: the median of rendering its demo sample (caseflow.notices)."""
+    from caseflow.notices import catalogue
+    from caseflow.notices.cli import time_sample
+
+    if kinds == ["all"]:
+        kinds = list(catalogue.KINDS)
+    for kind in kinds:
+        content, pages, timings = time_sample(kind, runs)
+        timings.sort()
+        p90 = timings[min(len(timings) - 1, int(round(0.9 * (len(timings) - 1))))]
+        median = round(statistics.median(timings), 1)
+        print(json.dumps({"name": "notice_sample_render_ms", "kind": kind, "median": median,
+                          "p90": round(p90, 1), "pages": pages, "runs": runs, "pdf_bytes": len(content)}))
 
 
 if __name__ == "__main__":

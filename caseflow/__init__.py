@@ -45,12 +45,35 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.approvals.views import bp as approvals_bp
     from caseflow.cases.views import bp as cases_bp
     from caseflow.core.security import csrf
+    from caseflow.deadlines.views import bp as deadlines_bp
     from caseflow.portal.views import bp as portal_bp
 
-    for bp in (accounts_bp, cases_bp, portal_bp, approvals_bp):
+    for bp in (accounts_bp, cases_bp, portal_bp, approvals_bp, deadlines_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(api_bp)
+    from caseflow.evidence.api import bp as evidence_api_bp
+    from caseflow.evidence.views import bp as evidence_bp
+
+    app.register_blueprint(evidence_bp)
+    csrf.exempt(evidence_api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(evidence_api_bp)
+    from caseflow.notices.api import bp as notices_api_bp
+    from caseflow.notices.views import bp as notices_bp
+
+    app.register_blueprint(notices_bp)
+    csrf.exempt(notices_api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(notices_api_bp)
+    from caseflow.stats.views import api_bp as stats_api_bp, bp as stats_bp
+
+    app.register_blueprint(stats_bp)
+    csrf.exempt(stats_api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(stats_api_bp)
+    from caseflow.hearings.publication import bp as publication_bp
+    from caseflow.hearings.views import bp as hearings_bp
+
+    app.register_blueprint(hearings_bp)
+    app.register_blueprint(publication_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

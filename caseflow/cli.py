@@ -82,3 +82,9 @@ def verify_audit() -> None:
             click.echo(f"审计链校验失败：{p}", err=True)
         sys.exit(1)
     click.echo("审计链校验通过")
+
+
+import caseflow.deadlines.cli  # noqa: F401
+import caseflow.evidence.cli  # noqa: F401
+import caseflow.notices.cli  # noqa: F401
+import caseflow.stats.cli  # noqa: F401

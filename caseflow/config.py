@@ -21,6 +21,7 @@ class Config:
 
     ENV: str = "development"  # development | production | testing
     SECRET_KEY: str = DEMO_SECRET_KEY
+    PUBLIC_URL: str = ""  # e.g. https://ip.cq.gov.cn — used in verification links printed on documents
     DATABASE_URL: str = ""
     INSTANCE_DIR: str = str(INSTANCE_DIR)
     SESSION_COOKIE_SECURE: bool = False
@@ -30,6 +31,16 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS: int = 5000
     # Actions that need approval, per office: {"500103": {"complaint.reject": False}} overrides the declaration.
     APPROVAL_OVERRIDES: dict = field(default_factory=dict)
+    # Evidence (DESIGN.md §4): storage is a local directory (default INSTANCE_DIR/storage) or s3://bucket/prefix.
+    STORAGE_URL: str = ""
+    S3_ENDPOINT_URL: str = ""
+    S3_ACCESS_KEY: str = ""
+    S3_SECRET_KEY: str = ""
+    S3_REGION: str = "us-east-1"
+    EVIDENCE_MAX_BYTES: int = 500 * 1024 * 1024  # per file
+    EVIDENCE_MAX_PER_CASE: int = 500  # evidence records (all versions) per case
+    EVIDENCE_ALLOW_ARCHIVES: bool = False  # zip, rar, 7z, tar, gz …
+    EVIDENCE_ALLOW_EXECUTABLES: bool = False  # programs and scripts (e.g. an infringing copy of software)
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Config:

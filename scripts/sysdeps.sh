@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Install the Debian packages CaseFlow needs, when missing. Usage: sysdeps.sh run|test
+# Install the Debian packages CaseFlow needs, when missing. Usage: sysdeps.sh run|test|bench
 set -eu
 case "${1:-run}" in
-  run)  wanted="fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils" ;;
-  test) wanted="fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils chromium postgresql" ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  run)  wanted="fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils libmagic1" ;;
+  test) wanted="fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils libmagic1 chromium postgresql" ;;
+  bench) wanted="fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 poppler-utils libmagic1 postgresql wrk" ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 missing=""
 for pkg in $wanted; do

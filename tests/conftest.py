@@ -110,7 +110,7 @@ def session(app):
         db.session.remove()
         outer.rollback()
         connection.close()
-        db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+        db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture()
@@ -161,3 +161,4 @@ def units(session):
 
 
 from tests.live import live_server  # noqa: E402,F401  (fixture)
+from tests.browser_fixtures import browser, new_page  # noqa: E402,F401  (fixtures)

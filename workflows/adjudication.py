@@ -1,12 +1,267 @@
-"""专利侵权纠纷行政裁决 (DESIGN.md §2.2; 专利法 art. 65; 局令81). The full graph; fields grow with issue 6."""
+"""专利侵权纠纷行政裁决 (DESIGN.md §2.2; 专利法 art. 65; 局令81; legal/PROCEDURES.md §3).
 
-from workflows.base import (OPEN, Action, Choice, Procedure, State, Terminal, Text, UserList, came_from,
-                            common_actions, deadline_passed)
+Every step, period and document of the procedure. Guards are pure functions of the action's input and the case
+(they read ``case.data`` and a few columns through ``getattr`` so that the data generator's light cases work too).
+Effects named here live in ``caseflow/cases/effects.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workflows.base import (Action, Choice, Date, GuardContext, Line, Procedure, State, Terminal,
+                            Text, UserList, came_from, common_actions, deadline_passed)
 
 STAFF = {"officer"}
+PARTIES = {"applicant", "respondent"}
 PRE_DECISION = ("submitted", "correction", "docketed", "answering", "examination", "hearing_scheduled",
                 "suspended", "mediating")
+AFTER_DOCKET = ("docketed", "answering", "examination", "hearing_scheduled", "suspended", "mediating")
 SUSPENDABLE = ("answering", "examination", "hearing_scheduled")
+POST_DECISION = ("decided", "litigation", "reminded", "enforcement")
+
+# ---- choices (局令81) ----
+
+STANDING = {
+    "patentee": "专利权人",
+    "exclusive_licensee": "独占实施许可合同的被许可人",
+    "sole_licensee": "排他实施许可合同的被许可人（专利权人不请求）",
+    "ordinary_licensee_authorised": "普通实施许可合同的被许可人（合同约定或专利权人另行授权）",
+    "ordinary_licensee": "普通实施许可合同的被许可人（无授权）",
+    "successor": "专利权人的合法继承人",
+}
+STANDING_OK = set(STANDING) - {"ordinary_licensee"}
+YES_NO = {"yes": "是", "no": "否"}
+JURISDICTION = {
+    "infringement_place": "侵权行为地在本部门辖区（第六条）",
+    "respondent_domicile": "被请求人住所地在本部门辖区（第六条）",
+    "designated": "上级部门指定管辖（第八条）",
+    "none": "不属于本部门管辖",
+}
+EVALUATION_REPORT = {
+    "provided": "已提交专利权评价报告",
+    "requested": "已要求提交，尚未提交",
+    "refused": "无正当理由拒绝提交（第十四条第二款，可以不予受理）",
+    "not_required": "不需要（发明专利或未要求）",
+}
+REJECT_REASONS = {
+    "standing": "请求人不是专利权人或者利害关系人（第十二条第（一）项）",
+    "respondent": "没有明确的被请求人（第十二条第（二）项）",
+    "claims": "没有明确的请求事项和具体事实、理由（第十二条第（三）项）",
+    "jurisdiction": "不属于本部门受案和管辖范围（第十二条第（四）项）",
+    "court_suit": "已就该纠纷向人民法院起诉或约定其他解决方式（第十二条第（五）项）",
+    "evaluation_report": "无正当理由拒绝提交专利权评价报告（第十四条第二款）",
+    "correction": "逾期未补正或补正后仍不符合要求（第十六条）",
+    "foreign_documents": "境外请求人身份证明未公证认证（第十八条）",
+    "other": "其他",
+}
+SUSPEND_REASONS = {  # 局令81 art. 28: 应当中止
+    "invalidation": "被请求人申请宣告专利权无效且已受理（第28条）",
+    "death": "一方当事人死亡，需要等待继承人表明是否参加处理（第二十八条第（二）项）",
+    "incapacity": "一方当事人丧失行为能力，尚未确定法定代理人（第二十八条第（三）项）",
+    "termination": "法人或者非法人组织终止，尚未确定权利义务承受人（第二十八条第（四）项）",
+    "force_majeure": "不可抗力（第二十八条第（五）项）",
+    "ownership": "权属纠纷正在处理（第28条）",
+    "depends": "本案须以另一案的审理结果为依据，而另一案尚未审结（第二十八条第（六）项）",
+    "referred_up": "需请示上级部门（第二十八条第（七）项）",
+    "other_art29": "其他需要中止的情形（第29条）",
+}
+REFUSE_SUSPENSION = {  # 局令81 art. 29: 可以不中止
+    "invention": "涉案专利为发明专利（第二十九条第（一）项）",
+    "report_clean": "专利权评价报告未发现导致专利权无效的事由（第二十九条第（二）项）",
+    "refiled": "被请求人撤回无效宣告请求后再次提出并请求中止（第二十九条第（三）项）",
+    "upheld": "维持专利权有效的无效宣告审查决定已生效（第二十九条第（四）项）",
+    "unnecessary": "其他不需要中止的情形（第二十九条第（五）项）",
+}
+REVOKE_REASONS = {  # 局令81 art. 36 and the other grounds that end the case by 撤销案件
+    "not_acceptable": "立案后发现不符合受理条件（第三十六条第（一）项）",
+    "withdrawn": "请求人撤回处理请求（第三十六条第（二）项）",
+    "requester_absent": "请求人无正当理由拒不参加口头审理或中途退庭，按撤回请求处理（第二十六条）",
+    "requester_gone": "请求人死亡或注销，无承继人或承继人放弃（第三十六条第（三）项）",
+    "respondent_gone": "被请求人死亡或注销，无遗产且无应当承担义务的人（第三十六条第（四）项）",
+    "claims_unclear": "经释明后仍未明确所依据的权利要求（第三十六条第二款）",
+    "time_bar": "时效抗辩成立（第十九条）",
+    "foreign_documents": "境外当事人身份证明经通知仍未补交（第十八条）",
+    "no_jurisdiction": "不属于本部门管辖，移送有管辖权的部门（第九条）",
+    "settled_outside": "当事人自行和解并撤回请求",
+    "other": "其他情形（第三十六条第（五）项）",
+}
+STOP_MEASURES = {  # 局令81 art. 32
+    "stop_acts": "立即停止制造、使用、许诺销售、销售、进口行为",
+    "destroy_tools": "销毁专门用于侵权的设备、模具",
+    "withdraw_exhibit": "撤回展会展品（撤展）",
+    "notify_customs": "通知海关（产品尚未入境）",
+    "notify_platform": "通知电子商务平台删除、屏蔽、断开链接或终止交易",
+}
+INVESTIGATIONS = {  # 专利法 art. 69 para. 2: only these three in a dispute
+    "inquiry": "询问有关当事人，调查与涉嫌违法行为有关的情况（询问笔录）",
+    "site_inspection": "对当事人涉嫌违法行为的场所实施现场检查（现场检查笔录）",
+    "product_inspection": "检查与涉嫌违法行为有关的产品",
+}
+HEARING_MODES = {"in_person": "现场审理", "remote": "远程审理（在线）"}
+# Numbers are offered as choices (strings), so that every recorded field is text.
+CORRECTION_DAYS = {str(n): f"{n}日" for n in (7, 10, 15, 30)}
+EVIDENCE_DAYS = {str(n): f"{n}日" for n in (15, 20, 30, 45, 60)}
+HOURS = {str(n): f"{n}小时" for n in range(1, 9)}
+TRACKS = {"standard": "普通程序", "fast": "快速裁决（外观设计及简单案件，繁简分流）"}
+
+#: Internal targets of the fast track, shown beside the statutory periods; never applied to a party's period.
+FAST_TRACK_TARGETS = {
+    "ADJ_DOCKET": (3, "working_days", "快速立案目标"),
+    "ADJ_SERVE_REQUEST": (2, "working_days", "快速送达目标"),
+    "ADJ_CASE_LIMIT": (1, "months", "快速结案目标"),
+}
+
+# ---- guards ----
+
+
+def _data(case) -> dict:
+    return getattr(case, "data", None) or {}
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
+
+
+def _today(ctx: GuardContext) -> dt.date:
+    from caseflow.core.timeutil import beijing_date
+
+    now = ctx.now if isinstance(ctx.now, dt.datetime) else None
+    return beijing_date(now)
+
+
+def filing_conditions(ctx: GuardContext) -> str | None:
+    """局令81 art. 12: refuse to docket when the officer recorded that a condition is not met."""
+    d = ctx.data
+    if d.get("standing") == "ordinary_licensee":
+        return "普通实施许可合同的被许可人无专利权人授权，不能单独提出请求（第十二条第（一）项）"
+    parties = getattr(ctx.case, "parties", None)
+    if parties is not None and not any(getattr(getattr(p, "role", None), "value", getattr(p, "role", None))
+                                       == "respondent" for p in parties):
+        return "没有明确的被请求人，不能立案（第十二条第（二）项）"
+    if d.get("jurisdiction") == "none":
+        return "不属于本部门受案和管辖范围，不能立案（第十二条第（四）项）"
+    if d.get("court_suit") == "yes":
+        return "当事人已就该专利侵权纠纷向人民法院起诉，不能立案（第十二条第（五）项）"
+    if d.get("other_route") == "yes":
+        return "双方约定了其他纠纷解决方式，不能立案（第十二条第（五）项）"
+    if d.get("evaluation_report") == "refused":
+        return "请求人无正当理由拒绝提交专利权评价报告，可以不予受理（第十四条第二款）"
+    return None
+
+
+def time_bar_risk(known_on, continuing, today: dt.date) -> str | None:
+    """局令81 art. 19: 3 years from knowing of the infringement and the infringer; shown as a risk, never a refusal."""
+    known = _as_date(known_on)
+    if known is None:
+        return None
+    try:
+        bar = known.replace(year=known.year + 3)
+    except ValueError:  # 29 February
+        bar = known.replace(year=known.year + 3, day=28)
+    if today <= bar:
+        return None
+    if continuing == "yes":
+        return f"请求已超过三年时效（{bar.isoformat()} 届满），但侵权行为仍在继续且专利权有效，应当受理（第十九条）"
+    return (f"请求可能已超过三年时效（{bar.isoformat()} 届满）；如被请求人提出时效抗辩且无中止、中断、延长事由，"
+            "应当撤案（第十九条）")
+
+
+def panel_size(ctx: GuardContext) -> str | None:
+    members = ctx.data.get("members") or []
+    if not members:
+        return None  # a required field: the form asks for it
+    if isinstance(members, str):
+        members = [m for m in members.replace("，", ",").split(",") if m.strip()]
+    if len(set(members)) != len(members):
+        return "合议组成员不能重复"
+    if len(members) < 3 or len(members) % 2 == 0:
+        return "合议组应当由三名以上单数办案人员组成（第二十条）"
+    return None
+
+
+def panel_formed(ctx: GuardContext) -> str | None:
+    return None if _data(ctx.case).get("panel") else "尚未组成合议组"
+
+
+def hearing_notice_in_time(field_name: str = "hearing_date"):
+    """局令81 art. 26: the 口头审理通知书 goes out at least 3 working days before the hearing (backward count)."""
+
+    def guard(ctx: GuardContext) -> str | None:
+        raw = ctx.data.get(field_name)
+        if not raw:
+            return None  # a required field: the form asks for it
+        day = _as_date(raw)
+        if day is None:
+            return "请填写有效的口头审理日期"
+        from caseflow.deadlines import due_date
+
+        latest = due_date(day, 3, "working_days", backward=True).due
+        today = _today(ctx)
+        if latest < today:
+            return (f"口头审理通知应当至少在口头审理三个工作日前发出：{day.isoformat()} 的口头审理最迟应于 "
+                    f"{latest.isoformat()} 通知，今天已晚（第二十六条）")
+        return None
+
+    return guard
+
+
+def objection_pending(ctx: GuardContext) -> str | None:
+    return None if _data(ctx.case).get("jurisdiction_objection") == "pending" else "没有待决定的管辖权异议"
+
+
+def no_objection_pending(ctx: GuardContext) -> str | None:
+    return "已有待决定的管辖权异议" if _data(ctx.case).get("jurisdiction_objection") == "pending" else None
+
+
+def within_answer_period(ctx: GuardContext) -> str | None:
+    return "管辖权异议应当在答辩期内提出（第九条）" if ctx.deadline_passed("ADJ_ANSWER") else None
+
+
+def recusal_pending(ctx: GuardContext) -> str | None:
+    return None if _data(ctx.case).get("recusal") else "没有待决定的回避申请"
+
+
+
+def _decided(case) -> dict:
+    return _data(case).get("decide") or {}
+
+
+def stop_order(ctx: GuardContext) -> str | None:
+    return None if _decided(ctx.case).get("outcome") == "infringement" else "驳回请求的裁决无需催告和强制执行"
+
+
+def may_finalize(ctx: GuardContext) -> str | None:
+    if _decided(ctx.case).get("outcome") == "dismissed":
+        return None
+    if ctx.deadline_passed("ADJ_ADMIN_SUIT"):
+        return None
+    return "责令停止侵权的裁决须待起诉期限届满后方可归档"
+
+
+def suit_window_over(ctx: GuardContext) -> str | None:
+    return None if ctx.deadline_passed("ADJ_ADMIN_SUIT") else "当事人收到裁决书之日起十五日的起诉期限尚未届满"
+
+
+def reminder_wait_over(ctx: GuardContext) -> str | None:
+    return (None if ctx.deadline_passed("ADJ_ENFORCEMENT_REMINDER_WAIT")
+            else "催告书送达后十个工作日内不得申请强制执行（行政强制法第五十四条）")
+
+
+def evidence_days(ctx: GuardContext) -> str | None:
+    try:
+        days = int(ctx.data.get("days") or 15)
+    except (TypeError, ValueError):
+        return "举证期限天数无效"
+    return None if days >= 15 else "举证期限不得少于十五日（第五十四条）"
+
 
 PROCEDURE = Procedure(
     code="adjudication",
@@ -33,60 +288,188 @@ PROCEDURE = Procedure(
     },
     starts_on_create=("ADJ_DOCKET",),
     actions=[
+        # ---- filing (局令81 arts 12, 14, 16, 19, 20) ----
         Action("docket", "立案", "submitted", "docketed", roles=STAFF, approval="supervisor",
-               notice="acceptance", stops=("ADJ_DOCKET",), starts=("ADJ_SERVE", "ADJ_CASE_LIMIT")),
+               fields={
+                   "standing": Choice("请求人主体资格（第十二条第（一）项）", choices=STANDING),
+                   "jurisdiction": Choice("管辖依据（第六条）", choices=JURISDICTION),
+                   "court_suit": Choice("任何一方已就该纠纷向人民法院起诉", choices=YES_NO),
+                   "other_route": Choice("双方约定了其他纠纷解决方式", choices=YES_NO),
+                   "evaluation_report": Choice("专利权评价报告（实用新型、外观设计）", choices=EVALUATION_REPORT),
+                   "patent_status": Choice("专利权状态（专利登记簿副本）",
+                                           choices={"valid": "有效", "invalidation_pending": "无效宣告请求审查中",
+                                                    "lapsed": "已终止或被宣告无效"}),
+                   "known_on": Date("知道或应当知道侵权行为及侵权人之日（第十九条时效）"),
+                   "continuing": Choice("侵权行为仍在继续", choices=YES_NO),
+               },
+               guards=(filing_conditions,), notice="acceptance", effects=("record_filing_checks",),
+               stops=("ADJ_DOCKET",), starts=("ADJ_SERVE", "ADJ_CASE_LIMIT"),
+               help="局令81第十二条的受理条件：主体资格、明确的被请求人、具体请求及事实理由、管辖、未起诉且未约定其他途径"),
         Action("reject", "不予立案", ("submitted", "correction"), "not_docketed", roles=STAFF, approval="supervisor",
-               fields={"reason": Text("不予立案理由", required=True)}, notice="rejection", stops=("ADJ_DOCKET",)),
+               fields={"reason": Text("不予立案理由", required=True),
+                       "ground": Choice("不予立案依据", choices=REJECT_REASONS)},
+               notice="rejection", stops=("ADJ_DOCKET",)),
         Action("request_correction", "通知补正", "submitted", "correction", roles=STAFF,
-               fields={"items": Text("需补正的材料及要求", required=True)}, notice="correction", stops=("ADJ_DOCKET",)),
+               fields={"items": Text("需补正的材料及要求（书面一次性全面告知，第十六条）", required=True),
+                       "due_in_days": Choice("补正期限", choices=CORRECTION_DAYS)},
+               notice="correction", stops=("ADJ_DOCKET",)),
         Action("resubmit", "提交补正材料", "correction", "submitted", roles={"applicant"},
                fields={"note": Text("补正说明", required=True)}, starts=("ADJ_DOCKET",)),
-        Action("set_panel", "组成合议组", ("docketed", "answering", "examination"), None, roles=STAFF,
-               fields={"members": UserList("合议组成员（至少3人，奇数）", required=True)}),
+        Action("set_track", "设定程序（繁简分流）", PRE_DECISION, None, roles=STAFF,
+               fields={"track": Choice("程序", required=True, choices=TRACKS)}, effects=("set_track",),
+               help="快速裁决只缩短内部办理目标，不缩短当事人的任何期间"),
+        Action("consolidate", "合并审理", AFTER_DOCKET, None, roles=STAFF, approval="supervisor",
+               fields={"other_case": Line("关联案件案号", required=True),
+                       "reason": Text("合并理由（同一当事人、同一被诉产品或同一专利，第二十一条）", required=True)},
+               effects=("link_consolidated",)),
+        # ---- the panel and recusal (arts 5, 20) ----
+        Action("set_panel", "组成合议组", ("docketed", "answering", "examination", "hearing_scheduled"), None,
+               roles=STAFF, fields={"members": UserList("合议组成员（至少3人，奇数）", required=True)},
+               guards=(panel_size,), effects=("store_panel",), starts=("ADJ_RECUSAL_APPLICATION",)),
+        Action("apply_recusal", "申请回避", ("docketed", "answering", "examination", "hearing_scheduled"), None,
+               roles=STAFF | PARTIES, guards=(panel_formed,),
+               fields={"member": Line("申请回避的办案人员", required=True),
+                       "grounds": Text("回避理由（第五条）", required=True)},
+               effects=("record_recusal",)),
+        Action("decide_recusal", "回避决定", ("docketed", "answering", "examination", "hearing_scheduled"), None,
+               roles=STAFF, approval="supervisor", guards=(recusal_pending,),
+               fields={"outcome": Choice("决定", required=True, choices={"granted": "准予回避", "refused": "驳回申请"}),
+                       "replacement": Line("替换的办案人员（准予回避时）")},
+               notice="recusal_decision", effects=("decide_recusal",), stops=("ADJ_RECUSAL_APPLICATION",)),
+        # ---- service and answer (arts 9, 22) ----
         Action("serve_respondent", "送达被请求人", "docketed", "answering", roles=STAFF,
-               notice="answer_notice", stops=("ADJ_SERVE",), starts=("ADJ_ANSWER",)),
+               fields={"no_domicile": Choice("被请求人在中国境内没有住所", choices=YES_NO)},
+               when=("no_domicile", "yes"),
+               notice="answer_notice", effects=("issue_access_codes",), stops=("ADJ_SERVE",),
+               starts=("ADJ_ANSWER_NO_DOMICILE",)),
+        Action("serve_respondent", "送达被请求人", "docketed", "answering", roles=STAFF,
+               fields={"no_domicile": Choice("被请求人在中国境内没有住所", choices=YES_NO)},
+               notice="answer_notice", effects=("issue_access_codes",), stops=("ADJ_SERVE",),
+               starts=("ADJ_ANSWER",)),
         Action("record_answer", "登记答辩", "answering", "examination", roles=STAFF | {"respondent"},
-               fields={"answer": Text("答辩意见", required=True)}, stops=("ADJ_ANSWER",)),
+               fields={"answer": Text("答辩意见", required=True)},
+               stops=("ADJ_ANSWER", "ADJ_ANSWER_NO_DOMICILE"), starts=("ADJ_FORWARD_ANSWER",)),
         Action("close_answer_period", "答辩期满", "answering", "examination", roles=STAFF,
-               guards=(deadline_passed("ADJ_ANSWER", "答辩期尚未届满"),), stops=("ADJ_ANSWER",)),
+               guards=(deadline_passed("ADJ_ANSWER", "答辩期尚未届满"),),
+               stops=("ADJ_ANSWER", "ADJ_ANSWER_NO_DOMICILE")),
+        Action("forward_answer", "向请求人送达答辩书副本", ("examination", "hearing_scheduled", "mediating"), None,
+               roles=STAFF, stops=("ADJ_FORWARD_ANSWER",)),
+        Action("raise_jurisdiction_objection", "提出管辖权异议", "answering", None, roles=STAFF | {"respondent"},
+               fields={"grounds": Text("异议理由", required=True)},
+               guards=(within_answer_period, no_objection_pending), effects=("remember_objection",),
+               starts=("ADJ_JURISDICTION_OBJECTION_DECISION",), pauses=("ADJ_CASE_LIMIT",)),
+        Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), "revoked",
+               roles=STAFF, approval="supervisor", guards=(objection_pending,), when=("outcome", "upheld"),
+               fields={"outcome": Choice("决定", required=True,
+                                         choices={"rejected": "驳回管辖权异议", "upheld": "异议成立，移送有管辖权的部门"}),
+                       "reasons": Text("理由", required=True),
+                       "target": Line("有管辖权的部门（异议成立时）")},
+               closes=True, notice="jurisdiction_decision", effects=("decide_objection", "transfer_case"),
+               stops=("ADJ_JURISDICTION_OBJECTION_DECISION", "ADJ_CASE_LIMIT")),
+        Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), None,
+               roles=STAFF, approval="supervisor", guards=(objection_pending,),
+               fields={"outcome": Choice("决定", required=True,
+                                         choices={"rejected": "驳回管辖权异议", "upheld": "异议成立，移送有管辖权的部门"}),
+                       "reasons": Text("理由", required=True),
+                       "target": Line("有管辖权的部门（异议成立时）")},
+               notice="jurisdiction_decision", effects=("decide_objection",),
+               stops=("ADJ_JURISDICTION_OBJECTION_DECISION",), resumes=("ADJ_CASE_LIMIT",)),
+        # ---- evidence and investigation (arts 44-54; 专利法 art. 69) ----
+        Action("set_evidence_period", "指定举证期限", ("answering", "examination", "hearing_scheduled"), None,
+               roles=STAFF, fields={"days": Choice("举证期限（不少于15日）", choices=EVIDENCE_DAYS)},
+               guards=(evidence_days,), starts=("ADJ_EVIDENCE_PERIOD",)),
+        Action("record_investigation", "登记调查取证", ("answering", "examination", "hearing_scheduled"), None,
+               roles=STAFF,
+               fields={"measure": Choice("调查措施（专利法第六十九条第二款）", required=True, choices=INVESTIGATIONS),
+                       "summary": Text("笔录摘要", required=True)},
+               effects=("remember_fields",)),
+        # ---- hearing (art. 26) ----
         Action("schedule_hearing", "安排口头审理", "examination", "hearing_scheduled", roles=STAFF,
-               fields={"hearing_date": Text("口头审理时间", required=True)}, notice="hearing_notice"),
+               fields={"hearing_date": Date("口头审理日期", required=True),
+                       "start_time": Line("开始时间（如 09:30）", max_length=5),
+                       "hours": Choice("预计时长", choices=HOURS),
+                       "mode": Choice("审理方式", choices=HEARING_MODES),
+                       "room": Line("审理庭（编号）", max_length=32),
+                       "link": Line("远程审理链接", max_length=300)},
+               guards=(hearing_notice_in_time(),), notice="hearing_notice", effects=("schedule_hearing",),
+               help="口头审理通知书应当至少在口头审理三个工作日前送达当事人（第二十六条）"),
+        Action("request_postponement", "申请延期口头审理", "hearing_scheduled", None, roles=STAFF | PARTIES,
+               fields={"reason": Text("延期理由", required=True)}, effects=("remember_fields",)),
+        Action("postpone_hearing", "延期口头审理", "hearing_scheduled", None, roles=STAFF,
+               fields={"hearing_date": Date("新的口头审理日期", required=True),
+                       "start_time": Line("开始时间（如 09:30）", max_length=5),
+                       "reason": Text("延期理由", required=True)},
+               guards=(hearing_notice_in_time(),), notice="hearing_notice", effects=("postpone_hearing",)),
         Action("hold_hearing", "举行口头审理", "hearing_scheduled", "examination", roles=STAFF,
-               fields={"record": Text("口头审理笔录摘要", required=True)}),
+               fields={"record": Text("口头审理笔录摘要", required=True),
+                       "requester_attended": Choice("请求人到庭", choices=YES_NO),
+                       "respondent_attended": Choice("被请求人到庭", choices=YES_NO)},
+               effects=("hold_hearing",),
+               help="请求人无正当理由拒不参加或中途退庭的，按撤回请求处理（撤销案件）；被请求人缺席的，缺席审理"),
+        # ---- suspension (arts 28, 29) ----
         Action("suspend", "中止处理", SUSPENDABLE, "suspended", roles=STAFF,
-               fields={"reason": Choice("中止理由", required=True, choices={
-                   "invalidation": "被请求人申请宣告专利权无效且已受理（第28条）",
-                   "ownership": "权属纠纷正在处理（第28条）",
-                   "other_art29": "其他需要中止的情形（第29条）"})},
+               fields={"reason": Choice("中止理由（第二十八条）", required=True, choices=SUSPEND_REASONS),
+                       "detail": Text("具体情况")},
                notice="suspension", pauses=("ADJ_CASE_LIMIT",), effects=("remember_paused_from",)),
+        Action("refuse_suspension", "不予中止", SUSPENDABLE, None, roles=STAFF,
+               fields={"ground": Choice("不予中止的理由（第二十九条）", required=True, choices=REFUSE_SUSPENSION),
+                       "detail": Text("具体情况")},
+               notice="suspension_refusal"),
         *[Action("resume", "恢复处理", "suspended", s, roles=STAFF, guards=(came_from(s),), notice="resumption",
                  resumes=("ADJ_CASE_LIMIT",)) for s in SUSPENDABLE],
-        Action("start_mediation", "开始调解", "examination", "mediating", roles=STAFF, pauses=("ADJ_CASE_LIMIT",)),
+        # ---- mediation inside the case (arts 35, 37) ----
+        Action("start_mediation", "开始调解", "examination", "mediating", roles=STAFF,
+               fields={"note": Text("双方同意调解的情况")}, pauses=("ADJ_CASE_LIMIT",)),
         Action("record_settlement", "达成调解协议", "mediating", "settled", roles=STAFF,
                fields={"terms": Text("协议内容", required=True)}, closes=True, notice="mediation_agreement",
                stops=("ADJ_CASE_LIMIT",)),
-        Action("end_mediation", "调解不成", "mediating", "examination", roles=STAFF, resumes=("ADJ_CASE_LIMIT",)),
+        Action("end_mediation", "调解不成", "mediating", "examination", roles=STAFF,
+               fields={"note": Text("调解不成的情况")}, resumes=("ADJ_CASE_LIMIT",)),
+        # ---- the case clock (art. 37) ----
         Action("extend", "延长办案期限", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, approval="supervisor", fields={"reason": Text("延长理由", required=True)},
-               notice="extension", extends=("ADJ_CASE_LIMIT",)),
+               notice="extension", extends=("ADJ_CASE_LIMIT",),
+               help="第一次延长不超过一个月（本部门负责人批准）；特别复杂的，再延长不超过两个月（上一级部门批准）"),
+        # ---- closing (arts 30-32, 36) ----
         Action("decide", "作出裁决", "examination", "decided", roles=STAFF, approval="supervisor",
                fields={"outcome": Choice("裁决结果", required=True,
                                          choices={"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}),
-                       "reasons": Text("裁决理由", required=True)},
-               closes=True, notice="decision", stops=("ADJ_CASE_LIMIT",), starts=("ADJ_PUBLISH",)),
+                       "reasons": Text("裁决理由", required=True),
+                       "measures": Text("责令停止侵权行为的类型、对象和范围（第三十二条）"),
+                       "measure_kind": Choice("主要措施", choices=STOP_MEASURES)},
+               closes=True, notice="decision", effects=("remember_fields",),
+               stops=("ADJ_CASE_LIMIT",), starts=("ADJ_PUBLISH", "ADJ_ADMIN_SUIT")),
         Action("revoke", "撤销案件", PRE_DECISION, "revoked", roles=STAFF, approval="supervisor",
-               fields={"reason": Text("撤销理由", required=True)}, closes=True, notice="revocation",
+               fields={"reason": Text("撤销理由", required=True),
+                       "ground": Choice("撤销依据（第三十六条等）", choices=REVOKE_REASONS)},
+               closes=True, notice="revocation", effects=("remember_fields",),
                stops=("ADJ_CASE_LIMIT", "ADJ_DOCKET")),
-        Action("publish", "公开裁决书", "decided", None, roles=STAFF, stops=("ADJ_PUBLISH",)),
+        # ---- after the decision (arts 33, 80, 83; 行政强制法 arts 53-54) ----
+        Action("publish", "公开裁决书", POST_DECISION, None, roles=STAFF,
+               fields={"redactions": Text("删除的个人隐私、商业秘密、国家秘密"),
+                       "typical": Choice("列为典型案例", choices=YES_NO)},
+               effects=("record_publication",), stops=("ADJ_PUBLISH",)),
+        Action("amend_decision", "变更或撤销裁决", POST_DECISION, None, roles=STAFF, approval="supervisor",
+               fields={"change": Choice("处理", required=True, choices={"vary": "变更裁决", "revoke": "撤销裁决"}),
+                       "reasons": Text("理由（专利权被宣告无效等，第三十三条）", required=True)},
+               notice="decision", effects=("remember_fields",), starts=("ADJ_PUBLISH",)),
+        Action("correct", "更正裁决书", POST_DECISION, None, roles=STAFF,
+               fields={"errors": Text("需更正的文字错误", required=True)}, notice="rectification",
+               effects=("remember_fields",)),
         Action("record_litigation", "登记起诉", "decided", "litigation", roles=STAFF,
-               fields={"court_case": Text("法院案号", required=True)}),
+               fields={"court_case": Text("法院案号", required=True), "court": Line("受诉法院")},
+               stops=("ADJ_ADMIN_SUIT",)),
         Action("record_judgment", "登记判决", "litigation", "closed", roles=STAFF,
                fields={"judgment": Text("判决结果", required=True)}),
-        Action("record_compliance", "登记履行", ("decided", "enforcement"), "closed", roles=STAFF,
+        Action("record_compliance", "登记履行", ("decided", "reminded", "enforcement"), "closed", roles=STAFF,
                fields={"note": Text("履行情况", required=True)}),
-        Action("finalize", "归档", "decided", "closed", roles=STAFF),
-        Action("issue_reminder", "催告", "decided", "reminded", roles=STAFF, notice="reminder"),
-        Action("apply_enforcement", "申请强制执行", "reminded", "enforcement", roles=STAFF, effects=("create_referral",)),
+        Action("finalize", "归档", "decided", "closed", roles=STAFF, guards=(may_finalize,)),
+        Action("issue_reminder", "催告", "decided", "reminded", roles=STAFF,
+               guards=(stop_order, suit_window_over), notice="reminder",
+               starts=("ADJ_ENFORCEMENT_REMINDER_WAIT",)),
+        Action("apply_enforcement", "申请强制执行", "reminded", "enforcement", roles=STAFF,
+               fields={"target": Line("受理法院"), "reason": Text("申请事由")},
+               guards=(reminder_wait_over,), effects=("create_referral",)),
         Action("request_injunction", "申请先行禁令", PRE_DECISION, None, roles=STAFF | {"applicant"},
                fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",)),
         Action("withdraw", "撤回请求", ("submitted", "correction"), "revoked", roles={"applicant"},

@@ -24,6 +24,13 @@ def _errors(*codes: int) -> dict:
     return {str(c): {"description": "错误", "content": {"application/json": {"schema": ERROR}}} for c in codes}
 
 
+def _domain_paths() -> dict:
+    """Path items that the other domains describe themselves."""
+    from caseflow.evidence.openapi import paths as evidence_paths
+
+    return {**evidence_paths()}
+
+
 def build() -> dict:
     """Build the document."""
     action_schemas = {}
@@ -84,5 +91,6 @@ def build() -> dict:
                 "200": {"description": "案件"}, **_errors(401, 403, 404, 409)}}},
             "/api/v1/approvals/{id}/reject": {"post": {"summary": "驳回", "responses": {
                 "200": {"description": "案件"}, **_errors(401, 403, 404, 409, 422)}}},
+            **_domain_paths(),
         },
     }

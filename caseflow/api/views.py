@@ -78,6 +78,8 @@ def list_cases():
         g.api_user, procedure=args.get("procedure") or None, state=args.get("state") or None,
         unit=args.get("unit") or None, sort=args.get("sort", "received"),
         page=queries.int_arg(args.get("page"), 1), per_page=min(queries.int_arg(args.get("per_page"), 20), 200),
+        # overdue=true: cases with a missed or past-due open office deadline; false: the others.
+        overdue={"1": True, "true": True, "0": False, "false": False}.get(overdue or ""),
     )
     return jsonify({"items": [case_summary(c) for c in page.items], "total": page.total, "page": page.page,
                     "per_page": page.per_page})

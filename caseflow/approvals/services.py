@@ -10,7 +10,7 @@ from caseflow import policy
 from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
-from caseflow.cases.services import run_approved
+from caseflow.cases.services import run_approved, touch
 from caseflow.core.db import db, utcnow
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -83,6 +83,7 @@ def approve_request(req: ApprovalRequest, *, actor, comment: str = "") -> Decisi
 
 def fail_request(req: ApprovalRequest, *, actor, reason: str) -> None:
     """Close a request that can no longer run (the case changed), and audit it."""
+    touch(req.case)
     req.status = ApprovalStatus.FAILED
     req.decided_by, req.decided_at, req.comment = actor, utcnow(), reason
     record_event(req.case, tag="case:approval:fail", actor=actor, action=req.action,
@@ -96,6 +97,7 @@ def reject_request(req: ApprovalRequest, *, actor, comment: str) -> Case:
     comment = (comment or "").strip()
     if not comment:
         raise Invalid("请填写驳回理由", fields={"comment": "请填写驳回理由"})
+    touch(req.case)
     req.status = ApprovalStatus.REJECTED
     req.decided_by, req.decided_at, req.comment = actor, utcnow(), comment[:2000]
     record_event(req.case, tag="case:approval:reject", actor=actor, action=req.action,
@@ -110,6 +112,7 @@ def cancel_request(req: ApprovalRequest, *, actor) -> Case:
         raise Conflict(f"该申请已{req.status.title}", code="conflict_state")
     if req.requested_by_id != actor.id:
         raise Forbidden("只有申请人可以撤回审批申请")
+    touch(req.case)
     req.status = ApprovalStatus.CANCELLED
     req.decided_by, req.decided_at = actor, utcnow()
     record_event(req.case, tag="case:approval:cancel", actor=actor, action=req.action,

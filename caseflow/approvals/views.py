@@ -9,6 +9,7 @@ from caseflow.approvals import services
 from caseflow.cases.views import staff_required
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
+from caseflow.core.security import current_actor
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
@@ -17,8 +18,10 @@ bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 @staff_required
 def inbox():
     """Pending requests the supervisor may decide."""
+    from caseflow.notices.services import pending_signoffs
+
     return render_template("approvals/inbox.html", requests=services.pending_for(current_user),
-                           label_of=services.label_of)
+                           label_of=services.label_of, signoffs=pending_signoffs(current_actor()))
 
 
 @bp.route("/<int:request_id>/<decision>", methods=["POST"])
@@ -30,16 +33,16 @@ def decide(request_id: int, decision: str):
     comment = (request.form.get("comment") or "").strip()
     try:
         if decision == "approve":
-            result = services.approve_request(req, actor=current_user, comment=comment)
+            result = services.approve_request(req, actor=current_actor(), comment=comment)
             if result.failed:
                 flash(result.failed, "danger")
             else:
                 flash(f"已批准：{services.label_of(req)}", "success")
         elif decision == "reject":
-            services.reject_request(req, actor=current_user, comment=comment)
+            services.reject_request(req, actor=current_actor(), comment=comment)
             flash(f"已驳回：{services.label_of(req)}", "info")
         elif decision == "cancel":
-            services.cancel_request(req, actor=current_user)
+            services.cancel_request(req, actor=current_actor())
             flash("已撤回审批申请", "info")
             return redirect(url_for("cases.show", case_id=req.case_id), 303)
         else:

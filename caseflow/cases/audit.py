@@ -38,9 +38,10 @@ def record_event(case: Case, *, tag: str, summary: str, actor=None, action: str 
     """Append an event to the case's chain; the case row keeps the head hash and the count."""
     if case.id is None:
         db.session.flush()
+    head, count = _locked_head(case)
     event = CaseEvent(
         case_id=case.id,
-        seq=case.audit_count + 1,
+        seq=count + 1,
         occurred_at=utcnow(),
         actor_id=actor.id if actor is not None else None,
         tag=tag,
@@ -49,13 +50,30 @@ def record_event(case: Case, *, tag: str, summary: str, actor=None, action: str 
         to_state=to_state,
         summary=summary[:300],
         data=_jsonable(data or {}),
-        prev_hash=case.audit_head or "",
+        prev_hash=head,
     )
     event.hash = event_hash(event.prev_hash, event)
     db.session.add(event)
     case.audit_head = event.hash
     case.audit_count = event.seq
     return event
+
+
+def _locked_head(case: Case) -> tuple[str, int]:
+    """Read the chain head with the case row locked, so concurrent appends queue instead of forking.
+
+    Only the two columns are read, so the in-memory case keeps its pending changes. SQLite ignores
+    FOR UPDATE because it serialises writers; a stale writer there fails with 'locked' (answered 409).
+    """
+    row = db.session.execute(
+        sa.select(Case.audit_head, Case.audit_count).where(Case.id == case.id).with_for_update()
+    ).one_or_none()
+    mine = (case.audit_head or "", case.audit_count or 0)
+    if row is None:
+        return mine
+    theirs = (row[0] or "", row[1] or 0)
+    # Appended earlier in this transaction but not flushed yet: the object is ahead of the row.
+    return mine if mine[1] > theirs[1] else theirs
 
 
 def _jsonable(data: dict) -> dict:

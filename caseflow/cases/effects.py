@@ -93,3 +93,157 @@ def create_injunction(*, case, actor, data, fired):
 @effect("remember_paused_from")
 def remember_paused_from(*, case, actor, data, fired):
     case.data = {**(case.data or {}), "paused_from": fired.from_state}
+
+
+# ---- 专利侵权纠纷行政裁决 (workflows/adjudication.py) ----
+
+
+def _remember(case, key, value) -> None:
+    case.data = {**(case.data or {}), key: value}
+
+
+@effect("remember_fields")
+def remember_fields(*, case, actor, data, fired):
+    """Keep the action's input on the case (e.g. ``data["decide"]["outcome"]``) for later guards and pages."""
+    _remember(case, fired.action.name, {k: v for k, v in (data or {}).items() if v not in (None, "")})
+
+
+@effect("record_filing_checks")
+def record_filing_checks(*, case, actor, data, fired):
+    """局令81 arts 12, 14, 19: the conditions the officer checked at 立案, and the risks shown on the case."""
+    from caseflow.core.timeutil import beijing_date
+    from workflows.adjudication import time_bar_risk
+
+    checks = {k: v for k, v in (data or {}).items() if v not in (None, "")}
+    risks = []
+    risk = time_bar_risk(checks.get("known_on"), checks.get("continuing"), beijing_date())
+    if risk:
+        risks.append(risk)
+    if case.ip_type in ("utility_model", "design") and checks.get("evaluation_report") == "requested":
+        risks.append("已要求提交专利权评价报告，尚未提交（第十四条第二款）")
+    if checks.get("patent_status") == "invalidation_pending":
+        risks.append("涉案专利处于无效宣告审查中；实用新型、外观设计专利的无效宣告请求已受理的，应当中止（第二十八条）")
+    _remember(case, "filing_checks", checks)
+    _remember(case, "risks", risks)
+
+
+@effect("set_track")
+def set_track(*, case, actor, data, fired):
+    """快速裁决 or the ordinary track: only internal targets change, never a party's period."""
+    case.track = data["track"]
+
+
+@effect("link_consolidated")
+def link_consolidated(*, case, actor, data, fired):
+    """局令81 art. 21: link two open adjudications of the same office that are heard together."""
+    import sqlalchemy as sa
+
+    from caseflow.cases.models import Case
+    from caseflow.core.db import db
+
+    number = (data.get("other_case") or "").strip()
+    other = db.session.scalar(sa.select(Case).where(Case.number == number, Case.unit_id == case.unit_id,
+                                                    Case.procedure == case.procedure))
+    if other is None or other.id == case.id:
+        raise Invalid("关联案件不存在或不属于本单位", fields={"other_case": "请填写本单位另一行政裁决案件的案号"})
+    if other.closed_at is not None:
+        raise Invalid("关联案件已经结案，不能合并审理", fields={"other_case": "该案件已结案"})
+    for a, b in ((case, other), (other, case)):
+        linked = list((a.data or {}).get("consolidated_with") or [])
+        if b.number not in linked:
+            linked.append(b.number)
+        _remember(a, "consolidated_with", linked)
+
+
+@effect("store_panel")
+def store_panel(*, case, actor, data, fired):
+    """局令81 art. 20: the 合议组 (three or more, an odd number, staff of the office)."""
+    from caseflow.cases.services import find_staff
+
+    members = list(data["members"])
+    for username in members:
+        if find_staff(case.unit, username, {"officer", "supervisor"}) is None:
+            raise Invalid("合议组成员须为本单位执法人员", fields={"members": f"{username} 不是本单位执法人员"})
+    _remember(case, "panel", members)
+
+
+@effect("record_recusal")
+def record_recusal(*, case, actor, data, fired):
+    """局令81 art. 5: a pending 回避 application, decided by the department head."""
+    _remember(case, "recusal", {"member": data["member"], "grounds": data["grounds"],
+                                "by": actor.username if actor else None})
+
+
+@effect("decide_recusal")
+def decide_recusal(*, case, actor, data, fired):
+    pending = (case.data or {}).get("recusal") or {}
+    panel = list((case.data or {}).get("panel") or [])
+    if data.get("outcome") == "granted" and pending.get("member") in panel:
+        replacement = (data.get("replacement") or "").strip()
+        if not replacement:
+            raise Invalid("准予回避的，应当指定替换的办案人员", fields={"replacement": "请填写替换的办案人员"})
+        panel[panel.index(pending["member"])] = replacement
+        _remember(case, "panel", panel)
+    history = list((case.data or {}).get("recusals") or [])
+    history.append({**pending, "outcome": data.get("outcome")})
+    _remember(case, "recusals", history)
+    _remember(case, "recusal", None)
+
+
+@effect("remember_objection")
+def remember_objection(*, case, actor, data, fired):
+    """局令81 art. 9: a 管辖权异议 raised in the answer period, decided within 5 working days."""
+    _remember(case, "jurisdiction_objection", "pending")
+    _remember(case, "jurisdiction_grounds", data.get("grounds"))
+
+
+@effect("decide_objection")
+def decide_objection(*, case, actor, data, fired):
+    _remember(case, "jurisdiction_objection", data.get("outcome"))
+
+
+@effect("transfer_case")
+def transfer_case(*, case, actor, data, fired):
+    """An upheld jurisdiction objection: the case goes to the competent department (局令81 art. 9)."""
+    payload = {"referral_kind": "agency", "target": data.get("target"), "reason": data.get("reasons"),
+               "origin": case.number}
+    child = _linked(case, "referral", actor, payload, f"由{case.number}移送", public=False)
+    _remember(case, "referral", child.id)
+
+
+@effect("schedule_hearing")
+def schedule_hearing(*, case, actor, data, fired):
+    from caseflow.hearings import services
+
+    services.schedule_from_action(case, actor=actor, data=data)
+
+
+@effect("postpone_hearing")
+def postpone_hearing(*, case, actor, data, fired):
+    from caseflow.hearings import services
+
+    services.postpone_from_action(case, actor=actor, data=data)
+
+
+@effect("hold_hearing")
+def hold_hearing(*, case, actor, data, fired):
+    from caseflow.hearings import services
+
+    services.hold_from_action(case, actor=actor, data=data)
+
+
+@effect("record_publication")
+def record_publication(*, case, actor, data, fired):
+    """局令81 art. 83: the decision published (redacted); 典型案例 may be marked."""
+    from caseflow.core.timeutil import beijing_date
+
+    _remember(case, "published", {"on": beijing_date().isoformat(), "typical": data.get("typical") == "yes",
+                                  "redactions": data.get("redactions") or ""})
+
+
+@effect("issue_access_codes")
+def issue_access_codes(*, case, actor, data, fired):
+    """Serving the request gives each respondent an access code to the portal (one case only)."""
+    from caseflow.hearings import access
+
+    access.issue_codes(case, actor)

@@ -23,8 +23,12 @@ IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", 
 ID_TYPES = {t.value: t.title for t in IdType}
 
 
-def _required(label: str):
-    return DataRequired(message=f"请填写“{label}”")
+def _required(label: str, verb: str = "填写"):
+    return DataRequired(message=f"请{verb}“{label}”")
+
+
+def _choose(label: str):
+    return _required(label, "选择")
 
 
 def _staff_choices(case, roles) -> list[tuple[str, str]]:
@@ -42,6 +46,8 @@ def _field(name: str, spec: wf.Field, case):
         validators.append(Length(max=spec.max_length, message=f"“{spec.label}”不能超过 {spec.max_length} 个字"))
         cls = TextAreaField if isinstance(spec, wf.Text) else StringField
         return cls(spec.label, validators=validators, **kw)
+    if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList) and spec.required:
+        validators[0] = _choose(spec.label)
     if isinstance(spec, wf.Choice):
         choices = [("", "请选择")] + list(spec.choices.items())
         return ChineseSelectField(spec.label, choices=choices, validators=validators, **kw)
@@ -141,17 +147,17 @@ class ClaimantForm(PartyForm):
     """A claimant must be identified."""
 
     id_type = ChineseSelectField("证件类型", choices=[("", "请选择")] + list(ID_TYPES.items()),
-                                 validators=[_required("证件类型")])
+                                 validators=[_choose("证件类型")])
     id_number = StringField("证件号码", validators=[_required("证件号码"), Length(max=32, message="证件号码过长")])
 
 
 class RightForm(BaseForm):
     """Step 1: the office, the kind and the right."""
 
-    unit = ChineseSelectField("受理单位", validators=[_required("受理单位")])
-    kind = ChineseSelectField("投诉类型", choices=[("", "请选择")] + list(KINDS.items()), validators=[_required("投诉类型")])
+    unit = ChineseSelectField("受理单位", validators=[_choose("受理单位")])
+    kind = ChineseSelectField("投诉类型", choices=[("", "请选择")] + list(KINDS.items()), validators=[_choose("投诉类型")])
     ip_type = ChineseSelectField("权利类型", choices=[("", "请选择")] + list(IP_TYPES.items()),
-                                 validators=[_required("权利类型")])
+                                 validators=[_choose("权利类型")])
     right_number = StringField("权利编号（专利号、商标注册号等）",
                                validators=[_required("权利编号"), Length(max=64, message="权利编号过长")])
     asserted_claims = StringField("主张的权利要求（专利）", validators=[Optional(), Length(max=200, message="过长")])
@@ -185,7 +191,7 @@ class CreateCaseForm(RightForm, ClaimantsForm, RespondentsForm, FactsForm):
     """Everything a complaint needs in one form: the API validates with it; the portal goes step by step."""
 
     procedure = ChineseSelectField("程序", choices=[("complaint", "投诉举报"), ("adjudication", "专利侵权纠纷行政裁决"),
-                                                   ("mediation", "行政调解")], validators=[_required("程序")])
+                                                   ("mediation", "行政调解")], validators=[_choose("程序")])
     channel = ChineseSelectField("来源渠道", choices=list(CHANNELS.items()), validators=[Optional()], default="online")
 
 

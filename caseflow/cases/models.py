@@ -40,7 +40,7 @@ class Case(Model):
     year: Mapped[int] = mapped_column(comment="Beijing year of receipt, part of the number")
     seq: Mapped[int] = mapped_column(comment="gapless sequence per unit, procedure and year")
     state: Mapped[str] = mapped_column(sa.String(32), comment="validated against the procedure declaration")
-    version: Mapped[int] = mapped_column(default=1, comment="optimistic lock counter")
+    version: Mapped[int] = mapped_column(default=1, comment="optimistic lock counter, bumped by workflow actions only")
     kind: Mapped[str | None] = mapped_column(sa.String(32), comment="complaint kind, e.g. patent_infringement")
     ip_type: Mapped[str | None] = mapped_column(sa.String(32))
     right_number: Mapped[str | None] = mapped_column(sa.String(64), comment="patent/trademark/registration number")
@@ -71,7 +71,9 @@ class Case(Model):
     parties: Mapped[list[Party]] = relationship(back_populates="case", order_by="Party.id", cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.seq")
 
-    __mapper_args__ = {"version_id_col": version}
+    # The version is bumped by the workflow (services.touch), not by every UPDATE: custody events and
+    # deadline recomputations append to the audit chain without making an officer's open form stale.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     def parties_of(self, role: PartyRole) -> list[Party]:
         return [p for p in self.parties if p.role == role]

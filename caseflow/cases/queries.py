@@ -12,6 +12,7 @@ from caseflow.accounts.models import Unit, User
 from caseflow.cases.models import AccessLog, Case
 from caseflow.core.db import db
 from caseflow.core.errors import NotFound
+from caseflow.deadlines.services import overdue_clause, urgency_key
 
 SORTS = {
     "received": Case.received_at.desc(),
@@ -48,9 +49,16 @@ def load_case(case_id: int, user: User, *, log_view: str | None = None) -> Case:
 
 def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, state: str | None = None,
                unit: str | None = None, q: str | None = None, sort: str = "received", page: int = 1,
-               per_page: int = 20, open_only: bool = False) -> Page:
-    """Cases visible to the user with filters, sorting and pagination."""
+               per_page: int = 20, open_only: bool = False, overdue: bool | None = None) -> Page:
+    """Cases visible to the user with filters, sorting and pagination.
+
+    The work queues (mine, unassigned) put the most urgent case first — nearest due date of an open
+    office deadline, overdue ones first by construction — then apply the chosen sort; ``sort="urgency"``
+    does the same for any list. ``overdue`` keeps (True) or drops (False) cases with an overdue deadline.
+    """
     stmt = sa.select(Case).where(policy.visible_cases(user), Case.is_deleted.is_(False))
+    if overdue is not None:
+        stmt = stmt.where(overdue_clause() if overdue else ~overdue_clause())
     if queue == "mine":
         stmt = stmt.where(Case.assignee_id == user.id)
     elif queue == "unassigned":
@@ -69,9 +77,12 @@ def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, 
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
+    order = [SORTS.get(sort, SORTS["received"]), Case.id.desc()]
+    if sort == "urgency" or queue in {"mine", "unassigned"}:
+        order.insert(0, sa.nulls_last(urgency_key().asc()))
     rows = db.session.scalars(
         stmt.options(selectinload(Case.unit), selectinload(Case.assignee))
-        .order_by(SORTS.get(sort, SORTS["received"]), Case.id.desc())
+        .order_by(*order)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(list(rows), total, page, per_page)

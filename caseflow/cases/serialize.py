@@ -11,6 +11,9 @@ from caseflow.cases.models import Case, CaseEvent
 from caseflow.core.db import db
 from caseflow.cases.services import available_actions
 from caseflow.core.validators import mask_id
+from caseflow.evidence.serialize import case_evidence
+from caseflow.deadlines.services import deadlines_json
+from caseflow.notices.serialize import case_notices
 
 
 def party_json(p, full: bool) -> dict:
@@ -43,7 +46,8 @@ def case_detail(case: Case, viewer) -> dict:
         facts=case.facts, claims=case.claims, channel=case.channel, track=case.track,
         parties=[party_json(p, full=staff) for p in case.parties],
         actions=[a.name for a in available_actions(case, viewer)],
-        deadlines=[], evidence=[], notices=[],
+        deadlines=deadlines_json(case), evidence=case_evidence(case),
+        notices=case_notices(case, viewer),
         events=[
             {"seq": e.seq, "at": e.occurred_at.isoformat(), "tag": e.tag, "action": e.action,
              "from": e.from_state, "to": e.to_state, "summary": e.summary,

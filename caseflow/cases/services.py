@@ -150,7 +150,13 @@ def perform(case: Case, action: str, *, actor: User, data: dict[str, Any] | None
     return Outcome(case)
 
 
+def touch(case: Case) -> None:
+    """Bump the case's optimistic-lock version: a workflow change makes earlier forms stale."""
+    case.version = (case.version or 1) + 1
+
+
 def _request_approval(case: Case, action, actor: User, data: dict, via: str) -> ApprovalRequest:
+    touch(case)
     record_event(case, tag="case:approval:request", actor=actor, action=action.name,
                  summary=f"申请审批：{action.label}", data={"fields": data, "via": via})
     db.session.flush()  # bumps the case version; a later change voids the request
@@ -169,6 +175,7 @@ def _execute(case: Case, action: str, actor: User | None, data: dict, via: str, 
     except WorkflowError as exc:
         raise Conflict(exc.message) from None
     decl = fired.action
+    touch(case)
     if decl.closes and case.closed_at is None:
         case.closed_at = utcnow()
         case.closing_action = decl.name

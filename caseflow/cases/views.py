@@ -13,6 +13,7 @@ from caseflow.cases.forms import action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
+from caseflow.core.security import current_actor
 
 bp = Blueprint("cases", __name__)
 
@@ -74,7 +75,7 @@ def act(case_id: int, action: str):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                outcome = perform(case, action, actor=current_user,
+                outcome = perform(case, action, actor=current_actor(),
                                   data={"version": form.version.data, **clean_action_data(form)})
             except DomainError as exc:
                 db.rollback()

@@ -55,3 +55,10 @@ def safe_next(target: str | None, app=None) -> str | None:
     except HTTPException:
         return None
     return target
+
+
+def current_actor():
+    """The logged-in user as a real model object (the login proxy must never be stored on a row)."""
+    from flask_login import current_user
+
+    return current_user._get_current_object()

@@ -17,6 +17,18 @@ def procedure_title(code: str) -> str:
     return workflows.PROCEDURES[code].title if code in workflows.PROCEDURES else code
 
 
+def kind_title(code: str | None) -> str:
+    from workflows.complaint import KINDS
+
+    return KINDS.get(code or "", code or "")
+
+
+def ip_type_title(code: str | None) -> str:
+    from caseflow.cases.forms import IP_TYPES
+
+    return IP_TYPES.get(code or "", code or "")
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         beijing=fmt_beijing,
@@ -24,4 +36,5 @@ def register(app) -> None:
         mask_id=mask_id,
         mask_phone=mask_phone,
     )
-    app.jinja_env.globals.update(state_title=state_title, procedure_title=procedure_title, csrf_token=generate_csrf)
+    app.jinja_env.globals.update(state_title=state_title, procedure_title=procedure_title, csrf_token=generate_csrf,
+                                 kind_title=kind_title, ip_type_title=ip_type_title)

@@ -9,10 +9,17 @@ from caseflow.cases.forms import FILING_STEPS, validate_create_json
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, party_dicts
 from caseflow.core.db import db
-from caseflow.core.errors import Invalid, NotFound
+from caseflow.core.errors import Conflict, Invalid, NotFound
 from caseflow.portal.models import FilingDraft
 
 MAX_DRAFTS = 50
+# The case keeps the id of the draft it came from (in its procedure data), so a second submit of the same
+# form can be told apart from a draft that never existed and answered with the case it became.
+DRAFT_KEY = "portal_draft"
+
+
+class AlreadySubmitted(Conflict):
+    """The draft was submitted (or deleted) by an earlier request."""
 
 
 def my_drafts(user) -> list[FilingDraft]:
@@ -54,18 +61,35 @@ def save_step(draft: FilingDraft, step: int, values: dict) -> None:
 
 
 def submit_draft(draft: FilingDraft, user) -> Case:
-    """Validate the whole filing and create the case; the draft is removed."""
+    """Validate the whole filing and create the case; the draft is removed.
+
+    The draft row is deleted first, with a statement that reports whether it still existed: of two
+    simultaneous submits of one draft only one deletes it (PostgreSQL makes the second wait for the first and
+    then find nothing; SQLite refuses the second writer), so only one case is ever created.
+    """
     payload = {k: v for k, v in (draft.data or {}).items() if k in
                {"unit", "kind", "ip_type", "right_number", "asserted_claims", "claimants", "respondents",
                 "title", "facts", "claims"}}
     payload.update(procedure=draft.procedure, channel="online")
     data = validate_create_json(payload, units_ordered())
+    gone = db.session.execute(sa.delete(FilingDraft).where(FilingDraft.id == draft.id, FilingDraft.user_id == user.id))
+    if gone.rowcount != 1:
+        raise AlreadySubmitted("该草稿已提交或已删除")
     unit = unit_by_code(data["unit"])
     parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"], PartyRole.RESPONDENT)
+    data["data"] = {DRAFT_KEY: draft.id}
     case = create_case(procedure=draft.procedure, unit=unit, actor=user, fields=data, parties=parties)
-    db.session.delete(draft)
     db.session.flush()
     return case
+
+
+def submitted_case(draft_id: int, user) -> Case | None:
+    """The user's case created from this draft id, newest first (SQLite may reuse a deleted draft's id)."""
+    if not 0 < draft_id < 2**63:
+        return None
+    return db.session.scalar(
+        sa.select(Case).where(Case.created_by_id == user.id, Case.data[DRAFT_KEY].as_integer() == draft_id)
+        .order_by(Case.id.desc()).limit(1))
 
 
 def step_of_field(field: str) -> int:

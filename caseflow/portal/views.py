@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import functools
+import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import DBAPIError
 
 import workflows
 from caseflow.accounts.services import units_ordered
 from caseflow.cases import queries
-from caseflow.cases.forms import FILING_STEPS, RightForm
+from caseflow.cases.forms import FILING_STEPS, ID_TYPES, IP_TYPES, RightForm
 from caseflow.cases.services import available_actions
-from caseflow.core.db import db, transactional
-from caseflow.core.errors import Invalid
+from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
+from caseflow.core.errors import Invalid, NotFound
 from caseflow.portal import services
+from workflows.complaint import KINDS
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+def _me():
+    """The logged-in user itself, not flask-login's proxy (which must never be stored on a model)."""
+    return current_user._get_current_object()
 
 
 def public_required(view):
@@ -55,67 +63,128 @@ def _step_form(step: int, draft, formdata=None):
     return form_cls(**kwargs)
 
 
+def _draft_or_submitted(draft_id: int):
+    """(draft, None) for the user's own draft; (None, case) when it was already submitted; else 404."""
+    try:
+        return services.load_draft(draft_id, current_user), None
+    except NotFound:
+        case = services.submitted_case(draft_id, current_user)
+        if case is None:
+            raise
+        return None, case
+
+
+def _to_submitted(case, *, again: bool):
+    """Send the user to the case a draft became (a double submit lands on the receipt, with a warning)."""
+    if again:
+        flash(f"该投诉已提交，案件编号 {case.number}，请勿重复提交", "warning")
+        return redirect(url_for("portal.case", case_id=case.id, receipt=1), 303)
+    flash(f"该草稿已提交，案件编号 {case.number}", "info")
+    return redirect(url_for("portal.case", case_id=case.id), 303)
+
+
 @bp.route("/drafts/<int:draft_id>/step/<int:step>", methods=["GET", "POST"])
 @public_required
 @transactional
 def step(draft_id: int, step: int):
-    """One step of the filing form; every button saves the draft."""
-    draft = services.load_draft(draft_id, current_user)
+    """One step of the filing form. Every button saves what was typed; only "next" insists on valid input."""
     if not 1 <= step <= len(FILING_STEPS):
         abort(404)
+    draft, submitted = _draft_or_submitted(draft_id)
+    if submitted is not None:
+        return _to_submitted(submitted, again=False)
     if request.method == "GET":
         form = _step_form(step, draft)
         return render_template("portal/step.html", draft=draft, step=step, steps=FILING_STEPS, form=form)
     form = _step_form(step, draft, formdata=request.form)
     button = request.form.get("go", "save")
+    valid = form.validate()  # CSRFProtect has already checked the request; fills in normalised values
     values = {k: v for k, v in form.data.items() if k != "csrf_token"}
     lists = [name for name in ("claimants", "respondents") if name in values]
-    if button.startswith("add-") and lists:
-        values[lists[0]] = list(values[lists[0]]) + [{}] if len(values[lists[0]]) < 10 else values[lists[0]]
+    if lists and button.startswith(("add-", "remove-")):
+        name = lists[0]
+        items = list(values[name])
+        if button.startswith("add-"):
+            if len(items) < (form[name].max_entries or 10):
+                items.append({})
+            else:
+                flash(f"最多可填写 {form[name].max_entries} 项", "warning")
+        else:
+            idx = queries.int_arg(button.removeprefix("remove-"), 0) - 1
+            if 0 <= idx < len(items) and len(items) > 1:
+                items.pop(idx)
+        values[name] = items
         services.save_step(draft, step, values)
         return redirect(url_for("portal.step", draft_id=draft.id, step=step), 303)
-    if button.startswith("remove-") and lists:
-        idx = queries.int_arg(button.removeprefix("remove-"), 0) - 1
-        items = list(values[lists[0]])
-        if 0 <= idx < len(items) and len(items) > 1:
-            items.pop(idx)
-        values[lists[0]] = items
-        services.save_step(draft, step, values)
-        return redirect(url_for("portal.step", draft_id=draft.id, step=step), 303)
-    if not form.validate_on_submit():
-        services.save_step(draft, step, values)  # CSRFProtect has already checked the request
-        if button == "save":
-            flash("草稿已保存（部分内容尚需完善）", "info")
-        return render_template("portal/step.html", draft=draft, step=step, steps=FILING_STEPS, form=form), 422
-    services.save_step(draft, step + (1 if button == "next" else -1 if button == "prev" else 0), values)
     if button == "next":
+        if not valid:
+            services.save_step(draft, step, values)
+            return render_template("portal/step.html", draft=draft, step=step, steps=FILING_STEPS, form=form), 422
+        services.save_step(draft, step + 1, values)
         if step == len(FILING_STEPS):
             return redirect(url_for("portal.review", draft_id=draft.id), 303)
         return redirect(url_for("portal.step", draft_id=draft.id, step=step + 1), 303)
-    if button == "prev" and step > 1:
-        return redirect(url_for("portal.step", draft_id=draft.id, step=step - 1), 303)
-    flash("草稿已保存", "success")
+    if button == "prev":
+        services.save_step(draft, max(1, step - 1), values)
+        return redirect(url_for("portal.step", draft_id=draft.id, step=max(1, step - 1)), 303)
+    services.save_step(draft, step, values)
+    if valid:
+        flash("草稿已保存", "success")
+    else:
+        flash("草稿已保存。本页还有未填写或需修改的内容，点击“下一步”时会逐项提示。", "info")
     return redirect(url_for("portal.step", draft_id=draft.id, step=step), 303)
+
+
+def _wait_for_submitted(draft_id: int, seconds: float = 5.0):
+    """After losing a race to submit a draft: the case the winner created, once it has committed (else None)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        db.rollback()  # a fresh snapshot each time
+        case = services.submitted_case(draft_id, current_user)
+        if case is not None or time.monotonic() > deadline:
+            return case
+        time.sleep(0.05)
 
 
 @bp.route("/drafts/<int:draft_id>/review", methods=["GET", "POST"])
 @public_required
 @transactional
 def review(draft_id: int):
-    """Review everything and submit; only now does the filing become a case with a number."""
-    draft = services.load_draft(draft_id, current_user)
-    units = {u.code: u.name for u in units_ordered()}
+    """Review everything and submit; only now does the filing become a case with a number.
+
+    Submitting twice (a double click, the back button, a second tab) creates one case: the second attempt finds
+    the draft gone and lands on the case it became.
+    """
+    draft, submitted = _draft_or_submitted(draft_id)
+    if submitted is not None:
+        return _to_submitted(submitted, again=request.method == "POST")
     if request.method == "POST":
         try:
-            case = services.submit_draft(draft, current_user)
+            case = services.submit_draft(draft, _me())
         except Invalid as exc:
             db.rollback()
             first = next(iter(exc.fields), "")
             flash("提交失败：" + exc.message, "danger")
-            return redirect(url_for("portal.step", draft_id=draft.id, step=services.step_of_field(first)), 303)
-        flash(f"提交成功，案件编号 {case.number}", "success")
+            return redirect(url_for("portal.step", draft_id=draft_id, step=services.step_of_field(first)), 303)
+        except services.AlreadySubmitted:
+            db.rollback()
+            case = services.submitted_case(draft_id, current_user)
+            if case is None:
+                raise NotFound("草稿不存在") from None
+            return _to_submitted(case, again=True)
+        except DBAPIError as exc:
+            # SQLite refuses the second of two simultaneous writers (PostgreSQL makes it wait instead):
+            # wait for the first to commit and show its case.
+            if not is_concurrency_error(exc):
+                raise
+            case = _wait_for_submitted(draft_id)
+            if case is None:
+                raise ConcurrencyConflict() from exc
+            return _to_submitted(case, again=True)
         return redirect(url_for("portal.case", case_id=case.id, receipt=1), 303)
-    return render_template("portal/review.html", draft=draft, units=units, steps=FILING_STEPS)
+    return render_template("portal/review.html", draft=draft, units={u.code: u.name for u in units_ordered()},
+                           steps=FILING_STEPS,
+                           kinds=KINDS, ip_types=IP_TYPES, id_types=ID_TYPES)
 
 
 @bp.route("/drafts/<int:draft_id>/delete", methods=["POST"])
@@ -135,4 +204,5 @@ def case(case_id: int):
     """A party's status page: where the case stands and what they can do now."""
     case = queries.load_case(case_id, current_user)
     return render_template("portal/case.html", case=case, actions=available_actions(case, current_user),
-                           procedure=workflows.procedure(case.procedure), receipt=request.args.get("receipt") == "1")
+                           procedure=workflows.procedure(case.procedure), receipt=request.args.get("receipt") == "1",
+                           kinds=KINDS, ip_types=IP_TYPES)

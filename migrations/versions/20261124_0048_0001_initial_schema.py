@@ -91,7 +91,7 @@ def upgrade() -> None:
     sa.Column('year', sa.Integer(), nullable=False, comment='Beijing year of receipt, part of the number'),
     sa.Column('seq', sa.Integer(), nullable=False, comment='gapless sequence per unit, procedure and year'),
     sa.Column('state', sa.String(length=32), nullable=False, comment='validated against the procedure declaration'),
-    sa.Column('version', sa.Integer(), nullable=False, comment='optimistic lock counter'),
+    sa.Column('version', sa.Integer(), nullable=False, comment='optimistic lock counter, bumped by workflow actions only'),
     sa.Column('kind', sa.String(length=32), nullable=True, comment='complaint kind, e.g. patent_infringement'),
     sa.Column('ip_type', sa.String(length=32), nullable=True),
     sa.Column('right_number', sa.String(length=64), nullable=True, comment='patent/trademark/registration number'),

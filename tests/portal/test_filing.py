@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from caseflow.cases.models import Case
+from caseflow.core.validators import patent_check_digit
 from caseflow.portal.models import FilingDraft
 from tests.conftest import csrf_of
 from tests.factories.accounts import PASSWORD, UserFactory
@@ -182,42 +183,46 @@ def test_deleting_a_draft(filer, holder, session):
 # ---- validation on "next": 422, the Chinese message, and what was typed is kept ----
 
 
+# A utility-model number (5th digit 2) with a correct check digit, offered as an invention patent.
+UTILITY_MODEL_NUMBER = "ZL202020123456." + patent_check_digit("202020123456")
+
+
 @pytest.mark.parametrize("step,data,message,field,typed", [
     (1, dict(RIGHT, right_number="ZL202010123456.3"), "专利号校验位不正确", "right_number", "ZL202010123456.3"),
     (1, dict(RIGHT, right_number="2020101234563"), "专利号校验位不正确", "right_number", "2020101234563"),
-    (1, dict(RIGHT, right_number="ZL202020123456.0"), None, "right_number", None),  # type digit: see below
-    (1, dict(RIGHT, unit=""), "请填写“受理单位”", "unit", None),
+    (1, dict(RIGHT, right_number=UTILITY_MODEL_NUMBER), "专利号与所选专利类型不一致", "right_number",
+     UTILITY_MODEL_NUMBER),
+    (1, dict(RIGHT, right_number="CN12345"), "专利号格式不正确", "right_number", "CN12345"),
+    (1, dict(RIGHT, unit=""), "请选择“受理单位”", "right_number", "ZL202010123456.2"),  # valid: normalised
+    (1, dict(RIGHT, unit="999999"), "请选择有效的选项", "asserted_claims", "权利要求1-3"),
     (1, dict(RIGHT, right_number=""), "请填写“权利编号”", "right_number", ""),
     (1, dict(RIGHT, ip_type="trademark", right_number="第12AB号"), "商标注册号应为1至9位数字", "right_number", "第12AB号"),
     (2, dict(CLAIMANT, **{"claimants-0-id_number": "91500103MA5U8KJ84X"}), "统一社会信用代码不正确",
      "claimants-0-id_number", "91500103MA5U8KJ84X"),
     (2, dict(CLAIMANT, **{"claimants-0-id_type": "resident_id", "claimants-0-id_number": "110105194912310021"}),
      "居民身份证号码不正确", "claimants-0-id_number", "110105194912310021"),
-    (2, dict(CLAIMANT, **{"claimants-0-name": ""}), "请填写“名称/姓名”", "claimants-0-name", ""),
-    (2, dict(CLAIMANT, **{"claimants-0-id_number": ""}), "请填写“证件号码”", "claimants-0-id_number", ""),
+    (2, dict(CLAIMANT, **{"claimants-0-name": ""}), "请填写“名称/姓名”", "claimants-0-address", "重庆市渝中区民生路1号"),
+    (2, dict(CLAIMANT, **{"claimants-0-id_number": ""}), "请填写“证件号码”", "claimants-0-name", "重庆山城科技有限公司"),
     (3, dict(RESPONDENT, **{"respondents-0-name": ""}), "请填写“名称/姓名”", "respondents-0-address", "重庆市渝中区解放碑"),
+    (3, dict(RESPONDENT, **{"respondents-0-id_type": "uscc", "respondents-0-id_number": "123"}), "统一社会信用代码不正确",
+     "respondents-0-id_number", "123"),
     (4, dict(FACTS, facts=""), "请填写“事实与理由”", "title", FACTS["title"]),
-    (4, dict(FACTS, claims=""), "请填写“请求事项”", "claims", ""),
+    (4, dict(FACTS, claims=""), "请填写“请求事项”", "facts", FACTS["facts"]),
+    (4, dict(FACTS, title="长" * 201), "标题不能超过200字", "title", "长" * 201),
 ])
-def test_next_with_invalid_data_is_422_in_chinese_and_keeps_input(filer, step, data, message, field, typed):
-    if message is None:
-        # A utility-model number (type digit 2) offered as an invention patent.
-        data = dict(data, right_number="ZL202020123456.0")
-        from caseflow.core.validators import patent_check_digit
-
-        data["right_number"] = "ZL202020123456." + patent_check_digit("202020123456")
-        message, typed = "专利号与所选专利类型不一致", data["right_number"]
+def test_next_with_invalid_data_is_422_in_chinese_and_keeps_input(filer, holder, session, step, data, message,
+                                                                  field, typed):
     draft_id = filer.start()
     r = filer.post_step(draft_id, step, data)
     assert r.status_code == 422
     html = text(r)
     assert message in html
-    assert "请修改标出的内容" in html
-    if typed is not None:
-        assert field_value(html, field) == typed
-    # What was typed is saved with the draft too: it is there after leaving and coming back.
-    if typed is not None:
-        assert field_value(text(filer.web.get(filer.step_url(draft_id, step))), field) == typed
+    assert "请修改标出的内容" in html and 'aria-invalid="true"' in html
+    assert field_value(html, field) == typed
+    # What was typed is saved with the draft too: it is there after leaving and coming back, still on this step.
+    assert field_value(text(filer.web.get(filer.step_url(draft_id, step))), field) == typed
+    session.expire_all()
+    assert drafts_of(session, holder)[0].step == step
 
 
 def test_both_patent_number_forms_pass_and_are_normalised(filer, session, holder):
@@ -554,10 +559,10 @@ def test_stale_version_while_open_keeps_the_case_as_it_was(filer, holder, sessio
     assert session.get(Case, case_id).state == "accepted"
 
 
-def test_withdraw_without_version_is_422(filer, holder, session):
+def test_withdraw_without_version_changes_nothing(filer, holder, session):
     case_id = filer.file()
     r = filer.web.post_form(f"/cases/{case_id}/actions/withdraw", {"reason": "x"})
-    assert r.status_code in (303, 422)
+    assert r.status_code == 422
     session.expire_all()
     assert session.get(Case, case_id).state == "submitted"
 

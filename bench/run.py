@@ -1,0 +1,560 @@
+"""`make bench`: the quality targets of DESIGN.md §9 that exist so far, one JSON line per figure.
+
+Figures:
+- ``notice_pdf_render_ms`` (and the notices domain's sample kinds): bench/bench_pdf.py, in process;
+- ``throughput_rps`` for the bare Flask "hello" app, the case page and the queue page at 100 000 cases
+  (SQLite), each under gunicorn with workers = cores on loopback, loaded by wrk with a fixed connection count;
+  warm-up first, the median of several runs, hello and the pages interleaved in one run; the ratios
+  (target ≥ 0.40) come from the same run;
+- ``stats_page_ms`` for every statistics page and ``GET /api/v1/stats/summary`` at 1 000 000 cases on SQLite
+  and on PostgreSQL (a throwaway cluster like tests/pgcluster.py, kept under instance/bench/): sequential
+  requests over loopback to the same gunicorn set-up, warm-up first, median and p90 (target ≤ 250 ms).
+
+Generated databases are cached under instance/bench/, keyed by (cases, seed, schema head, data date), so that a
+rerun only measures. Results go to bench/results/<date>-<commit>.json with the machine and the commit, and the
+"Benchmarks" section at the end of README.md is rewritten with them.
+
+Usage: .venv/bin/python bench/run.py [--skip-pg] [--skip-pdf] [--skip-throughput] [--skip-stats]
+       [--stats-cases N] [--page-cases N] [--runs N] [--duration S] [--no-readme]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import pwd
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+BIN = Path(PY).parent
+CACHE = ROOT / "instance" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PASSWORD = "generated-pass-2026"  # caseflow.generate.GENERATED_PASSWORD
+SECRET = secrets.token_hex(32)
+RESULTS_LINES: list[dict] = []
+
+
+def emit(record: dict) -> None:
+    """Print one figure as a JSON line and keep it for the results file."""
+    RESULTS_LINES.append(record)
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def log(msg: str) -> None:
+    print(f"# {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Machine, commit, schema head
+# ---------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cores": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
+            "python": platform.python_version(), "kernel": platform.release(),
+            "load_before": [round(x, 2) for x in os.getloadavg()]}
+
+
+def commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    sha = out.stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
+                           check=False).stdout.strip()
+    return sha + ("-dirty" if dirty else "")
+
+
+def schema_head() -> str:
+    sys.path.insert(0, str(ROOT))
+    from alembic.script import ScriptDirectory
+
+    from caseflow.cli import alembic_config
+
+    return "-".join(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------
+# Generated databases, cached
+# ---------------------------------------------------------------------------
+
+
+def app_env(url: str, instance: Path) -> dict:
+    env = dict(os.environ)
+    env.update(CASEFLOW_DATABASE_URL=url, CASEFLOW_INSTANCE_DIR=str(instance), CASEFLOW_ENV="production",
+               CASEFLOW_SECRET_KEY=SECRET, PYTHONPATH=str(ROOT))
+    return env
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", "caseflow", *args], cwd=ROOT, env=env, check=True)
+
+
+def data_key(cases: int, seed: int, until: dt.date) -> str:
+    """What determines the generated data besides the schema: size, seed, data date, generator and rollup layout."""
+    from caseflow.generate import GENERATOR_VERSION
+    from caseflow.stats.models import LAYOUT
+
+    return f"{cases}_{seed}_{until:%Y%m%d}_g{GENERATOR_VERSION}s{LAYOUT}"
+
+
+def sqlite_db(cases: int, seed: int, until: dt.date, head: str) -> Path:
+    """The cached generated SQLite database for (cases, seed, schema head, …); generated when missing.
+
+    A copy generated at an older schema head (same data key) is brought forward by the migrations instead of
+    generating again: migrations are how existing data meets a new schema anyway.
+    """
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key = data_key(cases, seed, until)
+    path = CACHE / f"sqlite-{key}-{head}.db"
+    if path.exists():
+        return path
+    older = sorted(CACHE.glob(f"sqlite-{key}-*.db"), key=lambda p: p.stat().st_mtime)
+    if older:
+        log(f"migrating {older[-1].name} to schema {head}")
+        tmp = path.with_suffix(".db.tmp")
+        shutil.copyfile(older[-1], tmp)
+        flask(app_env(f"sqlite:///{tmp}", CACHE), "migrate")
+        tmp.rename(path)
+        older[-1].unlink()
+        emit({"name": "cache_migrated", "db": "sqlite", "cases": cases, "from": older[-1].name, "to": path.name})
+        return path
+    tmp = path.with_suffix(".db.tmp")
+    for p in CACHE.glob(tmp.name + "*"):
+        p.unlink()
+    env = app_env(f"sqlite:///{tmp}", CACHE)
+    log(f"generating {cases:,} cases into {path.name} (cached for later runs)")
+    started = time.monotonic()
+    flask(env, "migrate")
+    flask(env, "generate", "--cases", str(cases), "--seed", str(seed), "--until", until.isoformat(), "--quiet")
+    emit({"name": "generate_seconds", "db": "sqlite", "cases": cases, "seconds": round(time.monotonic() - started, 1)})
+    import sqlite3
+
+    con = sqlite3.connect(tmp)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("ANALYZE")
+    con.commit()
+    con.close()
+    tmp.rename(path)
+    return path
+
+
+class BenchCluster:
+    """A PostgreSQL cluster kept under instance/bench/ so that its generated database survives between runs."""
+
+    def __init__(self, directory: Path):
+        sys.path.insert(0, str(ROOT))
+        from tests.pgcluster import _bindir
+
+        self.dir, self.data, self.bindir = directory, directory / "data", _bindir()
+        self.sock = Path(tempfile.mkdtemp(prefix="caseflow-bench-pg-"))
+        self.as_postgres = os.geteuid() == 0
+
+    def _run(self, *args: str) -> None:
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.as_postgres:
+            cmd = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{c}'" for c in cmd)]
+        subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+    def start(self) -> BenchCluster:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if self.as_postgres:
+            pw = pwd.getpwnam("postgres")
+            for p in (self.dir, self.sock):
+                os.chown(p, pw.pw_uid, pw.pw_gid)
+        if not (self.data / "PG_VERSION").exists():
+            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
+                      "--locale=C")
+        opts = (f"-k {self.sock} -c listen_addresses= -c fsync=off -c synchronous_commit=off "
+                f"-c full_page_writes=off -c max_connections=100 -c shared_buffers=2GB -c work_mem=64MB "
+                f"-c effective_cache_size=8GB -c max_wal_size=8GB")
+        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+        return self
+
+    def url(self, name: str) -> str:
+        return f"postgresql+psycopg://postgres@/{name}?host={self.sock}"
+
+    def exists(self, name: str) -> bool:
+        import psycopg
+
+        with psycopg.connect(host=str(self.sock), user="postgres", dbname="postgres", autocommit=True) as conn:
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+    def databases(self, like: str) -> list[str]:
+        import psycopg
+
+        with psycopg.connect(host=str(self.sock), user="postgres", dbname="postgres", autocommit=True) as conn:
+            return [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s "
+                                               "AND datname NOT LIKE %s ORDER BY oid", (like, "%\\_tmp"))]
+
+    def sql(self, statement: str, db: str = "postgres") -> None:
+        import psycopg
+
+        with psycopg.connect(host=str(self.sock), user="postgres", dbname=db, autocommit=True) as conn:
+            conn.execute(statement)
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.sock, ignore_errors=True)
+
+
+def pg_db(cluster: BenchCluster, cases: int, seed: int, until: dt.date, head: str) -> str:
+    key = data_key(cases, seed, until)
+    name = f"gen_{key}_{head}"
+    if cluster.exists(name):
+        return cluster.url(name)
+    older = cluster.databases(f"gen_{key}_%")
+    if older:
+        log(f"migrating {older[-1]} to schema {head}")
+        flask(app_env(cluster.url(older[-1]), CACHE), "migrate")
+        cluster.sql(f'ALTER DATABASE "{older[-1]}" RENAME TO "{name}"')
+        emit({"name": "cache_migrated", "db": "postgresql", "cases": cases, "from": older[-1], "to": name})
+        return cluster.url(name)
+    work = name + "_tmp"
+    cluster.sql(f'DROP DATABASE IF EXISTS "{work}"')
+    cluster.sql(f'CREATE DATABASE "{work}"')
+    env = app_env(cluster.url(work), CACHE)
+    log(f"generating {cases:,} cases into PostgreSQL database {name} (cached for later runs)")
+    started = time.monotonic()
+    flask(env, "migrate")
+    flask(env, "generate", "--cases", str(cases), "--seed", str(seed), "--until", until.isoformat(), "--quiet")
+    emit({"name": "generate_seconds", "db": "postgresql", "cases": cases,
+          "seconds": round(time.monotonic() - started, 1)})
+    cluster.sql("VACUUM ANALYZE", db=work)
+    cluster.sql(f'ALTER DATABASE "{work}" RENAME TO "{name}"')
+    return cluster.url(name)
+
+
+# ---------------------------------------------------------------------------
+# Servers and clients
+# ---------------------------------------------------------------------------
+
+
+@contextmanager
+def gunicorn(app: str, env: dict, workers: int):
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                             "--log-level", "warning", "--timeout", "120", app],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stderr.read().decode()[-2000:]) from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def request(base: str, method: str, path: str, *, body: dict | None = None, headers: dict | None = None):
+    u = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+    data = urllib.parse.urlencode(body).encode() if body is not None and method == "POST" else None
+    hdrs = dict(headers or {})
+    if data is not None:
+        hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=data, headers=hdrs)
+    resp = conn.getresponse()
+    payload = resp.read()
+    conn.close()
+    return resp.status, resp.getheaders(), payload
+
+
+def login(base: str, username: str) -> str:
+    """Log in through the form (CSRF included); return the Cookie header value."""
+    status, headers, page = request(base, "GET", "/login")
+    cookies = _cookies(headers)
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
+    status, headers, _ = request(base, "POST", "/login", body={"csrf_token": token, "username": username,
+                                                              "password": PASSWORD},
+                                 headers={"Cookie": _cookie_header(cookies)})
+    if status != 303:
+        raise RuntimeError(f"login as {username} failed: {status}")
+    cookies.update(_cookies(headers))
+    return _cookie_header(cookies)
+
+
+def api_token(base: str, username: str) -> str:
+    u = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    conn.request("POST", "/api/v1/auth/token", body=json.dumps({"username": username, "password": PASSWORD}),
+                 headers={"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    body = json.loads(resp.read())
+    conn.close()
+    return body["token"]
+
+
+def _cookies(headers) -> dict:
+    out = {}
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            k, _, v = value.split(";", 1)[0].partition("=")
+            out[k.strip()] = v.strip()
+    return out
+
+
+def _cookie_header(cookies: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None) -> float:
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        raise RuntimeError(f"{url}: {bad.group(1)} error responses\n{out}")
+    return rps
+
+
+# ---------------------------------------------------------------------------
+# The figures
+# ---------------------------------------------------------------------------
+
+
+def bench_pdf(runs: int) -> None:
+    out = subprocess.run([PY, str(ROOT / "bench" / "bench_pdf.py"), "--runs", str(runs)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            record.setdefault("target", "≤ 150 ms median")
+            emit(record)
+
+
+def bench_throughput(db: Path, cases: int, runs: int, seconds: int, connections: int) -> None:
+    workers = os.cpu_count() or 2
+    work = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
+    try:
+        copy = work / "pages.db"
+        shutil.copyfile(db, copy)  # the case page logs each view: measure on a copy, keep the cache pristine
+        env = app_env(f"sqlite:///{copy}", work)
+        import sqlite3
+
+        con = sqlite3.connect(copy)
+        case_id = con.execute(
+            "SELECT c.id FROM cases c JOIN units u ON u.id = c.unit_id WHERE u.code = '500103' "
+            "AND c.procedure = 'adjudication' AND c.audit_count >= 10 ORDER BY c.id DESC LIMIT 1").fetchone()[0]
+        con.close()
+        with gunicorn("wsgi:app", env, workers) as app_url, gunicorn("bench.hello:app", env, workers) as hello_url:
+            cookie = login(app_url, "gen-500103-s1")
+            targets = {"hello": (hello_url + "/", {}),
+                       "case_page": (f"{app_url}/cases/{case_id}", {"Cookie": cookie}),
+                       "queue_page": (f"{app_url}/cases/?queue=all", {"Cookie": cookie})}
+            for name, (url, headers) in targets.items():
+                u = urllib.parse.urlsplit(url)
+                status, _, _ = request(f"{u.scheme}://{u.netloc}", "GET", u.path + (f"?{u.query}" if u.query else ""),
+                                       headers=headers)
+                if status != 200:
+                    raise RuntimeError(f"{name} answered {status}")
+                wrk(url, seconds=3, connections=connections, headers=headers)  # warm-up
+            samples: dict[str, list[float]] = {k: [] for k in targets}
+            for _ in range(runs):
+                for name, (url, headers) in targets.items():
+                    samples[name].append(wrk(url, seconds=seconds, connections=connections, headers=headers))
+        med = {k: statistics.median(v) for k, v in samples.items()}
+        for name in targets:
+            record = {"name": "throughput_rps", "endpoint": name, "cases": cases, "db": "sqlite",
+                      "median": round(med[name], 1), "runs": [round(x, 1) for x in samples[name]],
+                      "workers": workers, "connections": connections, "seconds": seconds, "client": "wrk"}
+            if name != "hello":
+                record["ratio_to_hello"] = round(med[name] / med["hello"], 3)
+                record["target"] = "≥ 0.40 of hello"
+            emit(record)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+STATS_URLS = [
+    ("overview", "/stats/"), ("monthly", "/stats/monthly"), ("limits", "/stats/limits"),
+    ("mediation", "/stats/mediation"), ("duration", "/stats/duration"), ("open", "/stats/open"),
+    ("deadlines", "/stats/deadlines"), ("workload", "/stats/workload"), ("referrals", "/stats/referrals"),
+    ("ratings", "/stats/ratings"),
+]
+VARIANTS = [
+    ("city, last 12 months", "gen-500000-s1", ""),
+    ("city, all years", "gen-500000-s1", "?from=2020-01"),
+    ("district 500103, last 12 months", "gen-500103-s1", ""),
+    ("city, officer + IP type", "gen-500000-s1", "?officer=gen-500103-o1&ip_type=invention&from=2020-01"),
+]
+
+
+def bench_stats(url: str, env_db: str, cases: int, runs: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
+    try:
+        env = app_env(url, work)
+        with gunicorn("wsgi:app", env, os.cpu_count() or 2) as base:
+            cookies, tokens = {}, {}
+            for _, user, _ in VARIANTS:
+                if user not in cookies:
+                    cookies[user], tokens[user] = login(base, user), api_token(base, user)
+            for label, user, query in VARIANTS:
+                pages = [(n, p + query) for n, p in STATS_URLS]
+                pages.append(("summary_api", "/api/v1/stats/summary" + query))
+                pages.append(("export_csv", "/stats/monthly/by_month.csv" + query))
+                for name, path in pages:
+                    headers = ({"Authorization": f"Bearer {tokens[user]}"} if name == "summary_api"
+                               else {"Cookie": cookies[user]})
+                    timings = []
+                    for i in range(runs + 2):
+                        started = time.perf_counter()
+                        status, _, body = request(base, "GET", path, headers=headers)
+                        elapsed = (time.perf_counter() - started) * 1000
+                        if status != 200:
+                            raise RuntimeError(f"{path} answered {status}: {body[:300]!r}")
+                        if i >= 2:  # two warm-up requests
+                            timings.append(elapsed)
+                    timings.sort()
+                    emit({"name": "stats_page_ms", "page": name, "variant": label, "db": env_db, "cases": cases,
+                          "median": round(statistics.median(timings), 1),
+                          "p90": round(timings[int(0.9 * (len(timings) - 1))], 1), "runs": runs,
+                          "target": "≤ 250 ms"})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Results and README
+# ---------------------------------------------------------------------------
+
+
+def write_results(info: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{dt.date.today():%Y-%m-%d}-{info['commit']}.json"
+    path.write_text(json.dumps({**info, "results": RESULTS_LINES}, ensure_ascii=False, indent=1) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def readme_section(info: dict, path: Path) -> str:
+    lines = ["## Benchmarks", "",
+             f"Latest `make bench` ({info['date']}, commit `{info['commit']}`; {info['machine']['cores']} cores, "
+             f"{info['machine']['memory_gib']} GiB, {info['machine']['cpu']}; load before the run "
+             f"{info['machine']['load_before']}). Raw figures: `{path.relative_to(ROOT)}`.", ""]
+    pdf = [r for r in RESULTS_LINES if r["name"].endswith("render_ms")]
+    if pdf:
+        lines += ["| notice PDF | median ms | p90 ms | target |", "|---|---|---|---|"]
+        lines += [f"| {r.get('kind', r['name'])} | {r.get('median')} | {r.get('p90')} | ≤ 150 ms |" for r in pdf]
+        lines.append("")
+    tp = [r for r in RESULTS_LINES if r["name"] == "throughput_rps"]
+    if tp:
+        lines += [f"Throughput at {tp[0]['cases']:,} cases (SQLite; gunicorn, {tp[0]['workers']} workers; wrk, "
+                  f"{tp[0]['connections']} connections, {tp[0]['seconds']} s × {len(tp[0]['runs'])} runs, medians):", "",
+                  "| endpoint | requests/s | ratio to hello | target |", "|---|---|---|---|"]
+        lines += [f"| {r['endpoint']} | {r['median']} | {r.get('ratio_to_hello', '1')} | {r.get('target', '')} |"
+                  for r in tp]
+        lines.append("")
+    st = [r for r in RESULTS_LINES if r["name"] == "stats_page_ms"]
+    if st:
+        dbs = sorted({r["db"] for r in st})
+        lines += [f"Statistics pages at {st[0]['cases']:,} cases (median ms over {st[0]['runs']} sequential requests "
+                  "after warm-up; target ≤ 250 ms):", ""]
+        for variant in dict.fromkeys(r["variant"] for r in st):
+            rows = [r for r in st if r["variant"] == variant]
+            lines += [f"*{variant}*", "", "| page | " + " | ".join(dbs) + " |", "|---|" + "---|" * len(dbs)]
+            for page in dict.fromkeys(r["page"] for r in rows):
+                cells = [next((f"{r['median']}" for r in rows if r["page"] == page and r["db"] == d), "—") for d in dbs]
+                lines.append(f"| {page} | " + " | ".join(cells) + " |")
+            lines.append("")
+    gen = [r for r in RESULTS_LINES if r["name"] == "generate_seconds"]
+    if gen:
+        lines += ["Data generation (when the cache was empty): " + "; ".join(
+            f"{r['cases']:,} cases on {r['db']} in {r['seconds']} s" for r in gen) + ".", ""]
+    lines += ["Run it with `make bench` (options: `.venv/bin/python bench/run.py --help`). Generated databases are "
+              "cached under `instance/bench/`.", ""]
+    return "\n".join(lines)
+
+
+def update_readme(section: str) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start = text.find("## Benchmarks")
+    text = (text[:start].rstrip() if start >= 0 else text.rstrip()) + "\n\n" + section
+    readme.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="CaseFlow benchmarks (DESIGN.md §9)")
+    parser.add_argument("--stats-cases", type=int, default=1_000_000)
+    parser.add_argument("--page-cases", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5, help="wrk runs per endpoint / timed requests ÷ 3 per page")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-stats", action="store_true")
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--no-readme", action="store_true")
+    args = parser.parse_args(argv)
+
+    head = schema_head()
+    until = dt.date.today().replace(day=1)  # one data date per month keeps the cache useful
+    info = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "commit": commit(),
+            "machine": machine(), "schema_head": head, "data_until": until.isoformat()}
+    log(f"commit {info['commit']}, {info['machine']['cores']} cores, load {info['machine']['load_before']}")
+    if not args.skip_pdf:
+        bench_pdf(20)
+    if not args.skip_throughput:
+        db = sqlite_db(args.page_cases, args.seed, until, head)
+        bench_throughput(db, args.page_cases, args.runs, args.duration, args.connections)
+    if not args.skip_stats:
+        db = sqlite_db(args.stats_cases, args.seed, until, head)
+        bench_stats(f"sqlite:///{db}", "sqlite", args.stats_cases, args.runs * 3)
+        if not args.skip_pg:
+            cluster = BenchCluster(CACHE / "pg").start()
+            try:
+                url = pg_db(cluster, args.stats_cases, args.seed, until, head)
+                bench_stats(url, "postgresql", args.stats_cases, args.runs * 3)
+            finally:
+                cluster.stop()
+    info["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    path = write_results(info)
+    log(f"results written to {path.relative_to(ROOT)}")
+    if not args.no_readme:
+        update_readme(readme_section(info, path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""The administrator's holiday-calendar page, and the template helpers that show deadlines on case pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from caseflow.core.security import current_actor
+from caseflow.accounts.models import Role
+from caseflow.core.db import db, transactional
+from caseflow.core.errors import DomainError
+from caseflow.deadlines import services
+from caseflow.deadlines.forms import CalendarDayForm, CalendarImportForm
+from caseflow.deadlines.models import CalendarDay, CalendarYear
+
+bp = Blueprint("deadlines", __name__, url_prefix="/admin/calendar")
+
+
+@bp.record_once
+def _load_calendar(state) -> None:
+    # Registering the blueprint is app start: install the published override table once.
+    services.load_calendar_at_start()
+
+
+@bp.app_template_global()
+def case_deadlines(case, include_ended: bool = True):
+    """The case's deadlines for its page (read-only: lapsed ones read as missed without a write)."""
+    return services.case_deadlines(case, include_ended=include_ended)
+
+
+@bp.app_template_global()
+def case_urgency(cases):
+    """The nearest office deadline and badge level of each case on a queue page (one query)."""
+    return services.urgency_of([c.id for c in cases])
+
+
+def admin_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if current_user.role != Role.ADMIN:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _page(import_form=None, day_form=None, status=200):
+    years = db.session.scalars(sa.select(CalendarYear).order_by(CalendarYear.year.desc())).all()
+    days = db.session.scalars(sa.select(CalendarDay).order_by(CalendarDay.date)).all()
+    by_year: dict[int, list[CalendarDay]] = {}
+    for d in days:
+        by_year.setdefault(d.date.year, []).append(d)
+    next_year = services.today().year + 1
+    status_next = services.year_status(next_year)
+    return render_template(
+        "deadlines/calendar.html", years=years, by_year=by_year, next_year=next_year,
+        next_year_missing=status_next == "missing", next_year_source=status_next,
+        package_version=services.PACKAGE_VERSION,
+        import_form=import_form or CalendarImportForm(), day_form=day_form or CalendarDayForm(),
+    ), status
+
+
+def _report(change: services.CalendarChange, what: str) -> None:
+    years = "、".join(str(y) for y in change.years)
+    flash(f"{what}（{years} 年）；重新计算期限 {change.recomputed} 个", "success")
+
+
+@bp.route("/")
+@admin_required
+def calendar():
+    """List the override table's years and days; warn when next year's schedule is missing."""
+    return _page()
+
+
+@bp.route("/import", methods=["POST"])
+@admin_required
+@transactional
+def import_file():
+    """Import a CSV or JSON schedule: store, publish and recompute affected deadlines."""
+    form = CalendarImportForm()
+    if not form.validate_on_submit():
+        return _page(import_form=form, status=422)
+    upload = form.file.data
+    try:
+        entries = services.parse_calendar_file(upload.filename or "", upload.read(services.MAX_IMPORT_BYTES + 1))
+        change = services.import_calendar(entries, source=f"上传文件 {upload.filename or ''}"[:200],
+                                          actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        form.file.errors = [exc.message]
+        return _page(import_form=form, status=422)
+    _report(change, f"已导入并发布 {change.days} 天")
+    return redirect(url_for("deadlines.calendar"), 303)
+
+
+@bp.route("/days", methods=["POST"])
+@admin_required
+@transactional
+def add_day():
+    """Add or change one holiday or make-up workday."""
+    form = CalendarDayForm()
+    if not form.validate_on_submit():
+        return _page(day_form=form, status=422)
+    try:
+        change = services.add_day(form.date.data, form.kind.data, (form.name.data or "").strip(), actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        form.date.errors = [exc.message]
+        return _page(day_form=form, status=422)
+    if change.days:
+        _report(change, f"已保存 {form.date.data.isoformat()}")
+    else:
+        flash(f"已保存 {form.date.data.isoformat()}；{form.date.data.year} 年尚未发布，发布后生效", "info")
+    return redirect(url_for("deadlines.calendar"), 303)
+
+
+def _parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/days/<day>/delete", methods=["POST"])
+@admin_required
+@transactional
+def delete_day(day: str):
+    """Delete one day of the table."""
+    date = _parse_day(day)
+    try:
+        change = services.delete_day(date, actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("deadlines.calendar"), 303)
+    if change.days:
+        _report(change, f"已删除 {date.isoformat()}")
+    else:
+        flash(f"已删除 {date.isoformat()}", "info")
+    return redirect(url_for("deadlines.calendar"), 303)
+
+
+@bp.route("/years/<int:year>/<any(publish, unpublish):decision>", methods=["POST"])
+@admin_required
+@transactional
+def publish_year(year: int, decision: str):
+    """Publish a year of the table, or withdraw it (the year falls back to chinesecalendar or provisional)."""
+    try:
+        change = services.set_published(year, decision == "publish", actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("deadlines.calendar"), 303)
+    _report(change, f"{year} 年已{'发布' if decision == 'publish' else '撤销发布'}")
+    return redirect(url_for("deadlines.calendar"), 303)

@@ -1,0 +1,124 @@
+"""Evidence records (DESIGN.md §4): one row per submitted file; the bytes live in content-addressed storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseflow.accounts.models import User
+from caseflow.cases.models import Case
+from caseflow.core.db import Model, UTCDateTime, created_at, str_enum, utcnow
+
+
+class _Titled(StrEnum):
+    @property
+    def title(self) -> str:
+        return self.__titles__[self.value]  # type: ignore[attr-defined]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.title) for m in cls]
+
+
+class EvidenceKind(_Titled):
+    """The kinds of evidence of 民事诉讼法 art. 66 (the values are the API's)."""
+
+    DOCUMENTARY = "documentary"
+    PHYSICAL = "physical"
+    AUDIOVISUAL = "audiovisual"
+    ELECTRONIC = "electronic"
+    TESTIMONY = "testimony"
+    STATEMENT = "statement"
+    EXPERT_OPINION = "expert_opinion"
+    INSPECTION_RECORD = "inspection_record"
+
+    __titles__ = {
+        "documentary": "书证",
+        "physical": "物证",
+        "audiovisual": "视听资料",
+        "electronic": "电子数据",
+        "testimony": "证人证言",
+        "statement": "当事人陈述",
+        "expert_opinion": "鉴定意见",
+        "inspection_record": "勘验笔录",
+    }
+
+
+class SubmissionMethod(_Titled):
+    """How the evidence reached the office."""
+
+    PARTY_UPLOAD = "party_upload"
+    ONSITE_COLLECTION = "onsite_collection"
+    NOTARISED = "notarised"
+    ELECTRONIC_FORENSICS = "electronic_forensics"
+
+    __titles__ = {
+        "party_upload": "当事人提交",
+        "onsite_collection": "现场提取",
+        "notarised": "公证取证",
+        "electronic_forensics": "电子取证",
+    }
+
+
+class Admission(_Titled):
+    """The panel's decision on the evidence."""
+
+    PENDING = "pending"
+    ADMITTED = "admitted"
+    REJECTED = "rejected"
+
+    __titles__ = {"pending": "待认定", "admitted": "采信", "rejected": "不予采信"}
+
+
+class Evidence(Model):
+    """One piece of evidence in a case. The file never changes: a replacement is a new row that `replaces` this one."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "number", "version", name="uq_evidence_case_number_version"),
+        sa.UniqueConstraint("replaces_id", name="uq_evidence_replaces_id"),
+        sa.CheckConstraint("size > 0", name="size_positive"),
+    )
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    number: Mapped[int] = mapped_column(comment="证据序号 in the case's evidence list; versions keep the number")
+    version: Mapped[int] = mapped_column(default=1, comment="1 for the first file, +1 for each replacement")
+    replaces_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("evidence.id"), comment="the earlier version this record replaces (files never change)")
+    kind: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="", comment="证明对象 and other remarks")
+    method: Mapped[SubmissionMethod] = mapped_column(str_enum(SubmissionMethod))
+    submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    submitted_as: Mapped[str] = mapped_column(
+        sa.String(16), comment="the submitter's role in the case at the time: applicant, respondent or staff")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    original_name: Mapped[str] = mapped_column(sa.String(255), comment="the file name as given, for display only")
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True, comment="hex SHA-256 of the bytes; the storage key")
+    size: Mapped[int] = mapped_column(sa.BigInteger, comment="bytes")
+    mime: Mapped[str] = mapped_column(sa.String(127), comment="media type sniffed from the content, not the name")
+    admission: Mapped[Admission] = mapped_column(str_enum(Admission), default=Admission.PENDING)
+    admission_reason: Mapped[str | None] = mapped_column(sa.Text)
+    admission_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    admission_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[created_at]
+
+    case: Mapped[Case] = relationship()
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    admission_by: Mapped[User | None] = relationship(foreign_keys=[admission_by_id])
+    replaces: Mapped[Evidence | None] = relationship(remote_side="Evidence.id", back_populates="replaced_by",
+                                                     foreign_keys=[replaces_id])
+    replaced_by: Mapped[Evidence | None] = relationship(back_populates="replaces", foreign_keys=[replaces_id],
+                                                        uselist=False)
+
+    @property
+    def label(self) -> str:
+        """证据N (or 证据N（第M版）) as the evidence list names it."""
+        return f"证据{self.number}" + (f"（第{self.version}版）" if self.version > 1 else "")
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_by is None

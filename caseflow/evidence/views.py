@@ -1,0 +1,258 @@
+"""Evidence pages for staff and parties: upload, list (证据清单), detail, view, download, admission, hand-over.
+
+Every route loads the case through `queries.load_case`, so a case the user may not see answers 404, and so
+does every evidence record, preview and file of it (an unguessable URL is not a permission).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caseflow.core.security import current_actor
+from caseflow.cases import queries
+from caseflow.cases.views import case_url
+from caseflow.core.db import db, transactional
+from caseflow.core.errors import DomainError, Forbidden, Invalid
+from caseflow.core.security import csrf
+from caseflow.evidence import checks, http, preview, services
+from caseflow.evidence.forms import AdmissionForm, HandoverForm
+from caseflow.evidence.models import EvidenceKind
+
+bp = Blueprint("evidence", __name__)
+
+MAX_WEB_FILES = 20  # files in one plain (no-JavaScript) form post; the script sends one file per request
+
+
+@bp.app_template_global("evidence_panel")
+def evidence_panel(case) -> dict:
+    """What the case pages' evidence card needs (templates/evidence/_case_evidence.html)."""
+    items = services.list_evidence(case)
+    current = [e for e in items if e.is_current]
+    return {
+        "items": current,
+        "older": len(items) - len(current),
+        "can_upload": services.can_upload(current_user, case),
+        "can_decide": services.can_decide(current_user, case),
+        "kinds": EvidenceKind.choices(),
+        "methods": [(m.value, m.title) for m in services.methods_for(current_user)],
+        "max_size": checks.human_size(services.settings()["max_bytes"]),
+        "max_bytes": services.settings()["max_bytes"],
+        "closed_for_parties": case.closed_at is not None and not current_user.is_staff,
+        "can_preview": preview.can_preview,
+        "human_size": checks.human_size,
+    }
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest" or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def _load(case_id: int, evidence_id: int, *, log_view: str | None = None):
+    case = queries.load_case(case_id, current_user, log_view=log_view)
+    return case, services.load_evidence(case, evidence_id)
+
+
+def _title_for(base: str | None, name: str | None, index: int, count: int) -> str | None:
+    if base:
+        return base if count == 1 else f"{base}（{index}）"
+    stem = (name or "").rsplit(".", 1)[0].strip()
+    return stem[:200] or None
+
+
+@bp.post("/cases/<int:case_id>/evidence")
+@csrf.exempt  # checked below, after our streaming parser has read the form (http.check_csrf)
+@login_required
+def upload(case_id: int):
+    """Receive one or more files (a plain form, or the page script's one-file-per-request uploads)."""
+    json_mode = _wants_json()
+    try:
+        case = queries.load_case(case_id, current_user)
+        if not services.can_upload(current_user, case):
+            raise Forbidden("案件已办结，不能再提交证据" if case.closed_at else "您无权向本案提交证据")
+        services.check_room(case)
+        created, refused = [], []
+        with http.parse_upload(MAX_WEB_FILES) as received:
+            http.check_csrf(received.form)
+            uploads = [up for name, up in received.files if name in ("files", "file")]
+            if not uploads or all(up.size == 0 and not up.filename for up in uploads):
+                raise Invalid("请选择要上传的文件", fields={"file": "未选择文件"})
+            base = services.clean_fields(received.form, actor=current_actor(), require_title=False)
+            for i, up in enumerate(uploads, 1):
+                display = up.filename or "（无文件名）"
+                try:
+                    fields = dict(base, title=_title_for(base.get("title"), up.filename, i, len(uploads)))
+                    if not fields["title"]:
+                        raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
+                    stored = services.check_and_store(up)
+                    ev = http.commit_with_retry(
+                        lambda stored=stored, fields=fields: services.create_evidence(
+                            case, stored, actor=current_actor(), fields=fields, via="web"))
+                    created.append(ev)
+                except DomainError as exc:
+                    db.rollback()
+                    refused.append((display, exc))
+    except DomainError as exc:
+        db.rollback()
+        if json_mode:
+            return jsonify(exc.to_json()), exc.status
+        if exc.status == 404:
+            raise
+        flash(exc.message, "danger")
+        return redirect(case_url_or_none(case_id) + "#evidence", 303)
+    if json_mode:
+        if not created and refused:
+            exc = refused[0][1]
+            return jsonify(exc.to_json()), exc.status
+        return jsonify({"items": [{"id": e.id, "label": e.label, "title": e.title, "sha256": e.sha256,
+                                   "size": e.size, "mime": e.mime} for e in created],
+                        "refused": [{"name": n, "message": x.message} for n, x in refused]}), 201
+    for e in created:
+        flash(f"已提交{e.label}《{e.title}》（SHA-256 {e.sha256[:16]}…）", "success")
+    for name, exc in refused:
+        flash(f"“{name}”未能提交：{exc.message}", "danger")
+    return redirect(case_url(case) + "#evidence", 303)
+
+
+def case_url_or_none(case_id: int) -> str:
+    """Back to the case page when the user may see it, else their home page."""
+    try:
+        case = queries.load_case(case_id, current_user)
+    except DomainError:
+        return url_for("accounts.index")
+    return case_url(case)
+
+
+@bp.get("/cases/<int:case_id>/evidence")
+@login_required
+@transactional
+def evidence_list(case_id: int):
+    """The evidence list (证据清单) of a case, printable."""
+    case = queries.load_case(case_id, current_user, log_view="evidence")
+    return render_template("evidence/list.html", case=case, items=services.list_evidence(case),
+                           can_decide=services.can_decide(current_user, case), back=case_url(case))
+
+
+@bp.get("/cases/<int:case_id>/evidence.csv")
+@login_required
+@transactional
+def evidence_csv(case_id: int):
+    """The evidence list as CSV."""
+    case = queries.load_case(case_id, current_user, log_view="evidence")
+    return http.send_csv(case)
+
+
+@bp.get("/cases/<int:case_id>/evidence/package.zip")
+@login_required
+def package(case_id: int):
+    """The evidence package (zip with manifest, custody log and case summary) — staff of the case only."""
+    case = queries.load_case(case_id, current_user)
+    if not services.can_decide(current_user, case):
+        raise Forbidden("只有办案人员可以导出证据包")
+    return http.send_package(case, actor=current_actor())
+
+
+@bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>")
+@login_required
+@transactional
+def detail(case_id: int, evidence_id: int):
+    """One piece of evidence: its record, preview, versions and custody log; staff decide on it here."""
+    case, ev = _load(case_id, evidence_id, log_view="evidence")
+    return render_template(
+        "evidence/detail.html", case=case, ev=ev, versions=services.versions_of(ev),
+        events=services.custody_events(case, ev), can_decide=services.can_decide(current_user, case),
+        can_replace=services.can_replace(current_user, ev) and ev.is_current,
+        admission_form=AdmissionForm(formdata=None, data={"decision": ev.admission.value
+                                     if ev.admission.value != "pending" else None, "reason": ev.admission_reason}),
+        handover_form=HandoverForm(formdata=None), inline=checks.is_inline_safe(ev.mime),
+        has_preview=preview.can_preview(ev.mime), human_size=checks.human_size, back=case_url(case),
+        max_size=checks.human_size(services.settings()["max_bytes"]))
+
+
+@bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>/view")
+@login_required
+def view(case_id: int, evidence_id: int):
+    """Show an image or PDF inline (other types download); a custody event."""
+    return http.deliver(lambda: _load(case_id, evidence_id)[1], actor=current_actor(), how="view", via="web")
+
+
+@bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>/download")
+@login_required
+def download(case_id: int, evidence_id: int):
+    """Download the file under its original name; a custody event."""
+    return http.deliver(lambda: _load(case_id, evidence_id)[1], actor=current_actor(), how="download", via="web")
+
+
+@bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>/preview.png")
+@login_required
+def preview_png(case_id: int, evidence_id: int):
+    """Thumbnail or first-page preview."""
+    return http.send_preview(_load(case_id, evidence_id)[1])
+
+
+@bp.post("/cases/<int:case_id>/evidence/<int:evidence_id>/admission")
+@login_required
+@transactional
+def admission(case_id: int, evidence_id: int):
+    """Record the panel's decision: 采信 or 不予采信 with a reason."""
+    case, ev = _load(case_id, evidence_id)
+    if not services.can_decide(current_user, case):
+        raise Forbidden("只有办案人员可以认定证据")
+    form = AdmissionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for msg in errors:
+                flash(msg, "danger")
+        return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=ev.id), 303)
+    services.decide_admission(ev, actor=current_actor(), decision=form.decision.data, reason=form.reason.data)
+    flash(f"已记录认定：{ev.label}{ev.admission.title}", "success")
+    return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=ev.id), 303)
+
+
+@bp.post("/cases/<int:case_id>/evidence/<int:evidence_id>/handover")
+@login_required
+@transactional
+def handover(case_id: int, evidence_id: int):
+    """Record a hand-over of the evidence to a person or body."""
+    case, ev = _load(case_id, evidence_id)
+    if not services.can_decide(current_user, case):
+        raise Forbidden("只有办案人员可以登记证据移交")
+    form = HandoverForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for msg in errors:
+                flash(msg, "danger")
+        return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=ev.id), 303)
+    services.record_handover([ev], actor=current_actor(), recipient=form.recipient.data, note=form.note.data or "")
+    flash(f"已登记移交：{ev.label} → {form.recipient.data.strip()}", "success")
+    return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=ev.id), 303)
+
+
+@bp.post("/cases/<int:case_id>/evidence/<int:evidence_id>/replace")
+@csrf.exempt  # checked after our streaming parser has read the form
+@login_required
+def replace(case_id: int, evidence_id: int):
+    """Upload a corrected file: a new version linked to this one (the old file stays as it was)."""
+    case, ev = _load(case_id, evidence_id)
+    if not services.can_replace(current_user, ev):
+        raise Forbidden("只有提交人或办案人员可以更正该证据")
+    back = url_for("evidence.detail", case_id=case.id, evidence_id=ev.id)
+    try:
+        with http.parse_upload(1) as received:
+            http.check_csrf(received.form)
+            uploads = [up for name, up in received.files if name in ("files", "file")]
+            if not uploads or (uploads[0].size == 0 and not uploads[0].filename):
+                raise Invalid("请选择要上传的文件", fields={"file": "未选择文件"})
+            fields = services.clean_fields(received.form, actor=current_actor(), partial=True)
+            stored = services.check_and_store(uploads[0])
+            new = http.commit_with_retry(lambda: services.create_evidence(
+                case, stored, actor=current_actor(), fields=fields, replaces=services.load_evidence(case, evidence_id)))
+    except DomainError as exc:
+        db.rollback()
+        if exc.status == 404:
+            raise
+        flash(exc.message, "danger")
+        return redirect(back, 303)
+    flash(f"已提交更正后的{new.label}", "success")
+    return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=new.id), 303)

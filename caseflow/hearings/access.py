@@ -1,0 +1,67 @@
+"""Respondents' access codes: serving the request (送达) gives each respondent party a code; a respondent's portal
+account that claims it becomes that party of that one case (and acts there: answer, 管辖权异议, 回避, evidence)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+
+from caseflow.accounts.models import Role, User
+from caseflow.cases.audit import record_event
+from caseflow.cases.models import Case, PartyRole
+from caseflow.core.db import db, utcnow
+from caseflow.core.errors import Forbidden, Invalid
+from caseflow.hearings.models import RespondentAccess
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def issue_codes(case: Case, actor: User | None) -> list[RespondentAccess]:
+    """One code per respondent party not yet linked to an account and without a code."""
+    have = set(db.session.scalars(sa.select(RespondentAccess.party_id).where(RespondentAccess.case_id == case.id)))
+    made = []
+    for p in case.parties:
+        if p.role != PartyRole.RESPONDENT or p.user_id is not None or p.id in have:
+            continue
+        code = new_code()
+        row = RespondentAccess(case_id=case.id, party_id=p.id, code=code, code_hash=_hash(code))
+        db.session.add(row)
+        made.append(row)
+    if made:
+        db.session.flush()
+        record_event(case, tag="case:access:issue", actor=actor, summary=f"生成被请求人访问码 {len(made)} 个",
+                     data={"parties": [r.party_id for r in made]})
+    return made
+
+
+def codes_of(case: Case) -> list[RespondentAccess]:
+    return list(db.session.scalars(sa.select(RespondentAccess).where(RespondentAccess.case_id == case.id)
+                                   .order_by(RespondentAccess.id)))
+
+
+def claim(code: str, user: User) -> Case:
+    """Link the respondent's account to the party the code was issued for; the code then stops working."""
+    if user.role != Role.RESPONDENT:
+        raise Forbidden("只有被请求人账户可以使用访问码")
+    row = db.session.scalar(sa.select(RespondentAccess).where(RespondentAccess.code_hash == _hash(code or "")))
+    if row is None or row.claimed_at is not None:
+        raise Invalid("访问码无效或已被使用", fields={"code": "请核对答辩通知书上的访问码"})
+    case = row.case
+    party = next(p for p in case.parties if p.id == row.party_id)
+    party.user_id = user.id
+    row.claimed_by_id, row.claimed_at, row.code = user.id, utcnow(), None
+    record_event(case, tag="case:access:claim", actor=user, summary=f"被请求人“{party.name}”使用访问码登录",
+                 data={"party_id": party.id})
+    db.session.flush()
+    return case

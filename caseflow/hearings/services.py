@@ -1,0 +1,213 @@
+"""Scheduling hearings with conflict checks (rooms, panel members, parties), postponement, the record, calendars.
+
+The workflow action ``schedule_hearing`` (guarded by the 3-working-day notice rule of 局令81 art. 26) calls
+``schedule_from_action`` through its effect; a conflict raises and the whole action is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from caseflow.accounts.models import Unit, User
+from caseflow.cases.audit import record_event
+from caseflow.cases.models import Case, PartyRole
+from caseflow.core.db import db
+from caseflow.core.errors import Conflict, Invalid
+from caseflow.core.timeutil import BEIJING
+from caseflow.hearings.models import Hearing, HearingRoom
+
+DEFAULT_START = dt.time(9, 30)
+DEFAULT_HOURS = 3
+LIVE = ("scheduled",)
+
+
+def rooms(unit: Unit, *, include_disabled: bool = False) -> list[HearingRoom]:
+    stmt = sa.select(HearingRoom).where(HearingRoom.unit_id == unit.id)
+    if not include_disabled:
+        stmt = stmt.where(HearingRoom.is_disabled.is_(False))
+    return list(db.session.scalars(stmt.order_by(HearingRoom.code)))
+
+
+def add_room(unit: Unit, code: str, name: str, *, address: str | None = None) -> HearingRoom:
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = {}
+    if not code or len(code) > 32:
+        errors["code"] = "请填写审理庭编号（不超过32字）"
+    if not name or len(name) > 100:
+        errors["name"] = "请填写审理庭名称（不超过100字）"
+    if errors:
+        raise Invalid("审理庭信息有误", fields=errors)
+    if room_by_code(unit, code) is not None:
+        raise Invalid("审理庭编号已存在", fields={"code": "本单位已有该编号的审理庭"})
+    room = HearingRoom(unit_id=unit.id, code=code, name=name, address=address or None)
+    db.session.add(room)
+    db.session.flush()
+    return room
+
+
+def room_by_code(unit: Unit, code: str) -> HearingRoom | None:
+    return db.session.scalar(sa.select(HearingRoom).where(HearingRoom.unit_id == unit.id, HearingRoom.code == code))
+
+
+def party_keys(case: Case) -> list[str]:
+    """Who appears at a hearing: claimants and respondents, by identity number or else by name."""
+    keys = []
+    for p in case.parties:
+        if p.role in (PartyRole.CLAIMANT, PartyRole.RESPONDENT):
+            keys.append(f"id:{p.id_number}" if p.id_number else f"name:{p.name.strip()}")
+    return sorted(set(keys))
+
+
+def _moment(day: dt.date, start: str | None) -> dt.datetime:
+    if start:
+        try:
+            t = dt.time.fromisoformat(start.strip())
+        except ValueError:
+            raise Invalid("开始时间格式应为 HH:MM", fields={"start_time": "例如 09:30"}) from None
+    else:
+        t = DEFAULT_START
+    return dt.datetime.combine(day, t, BEIJING)
+
+
+def _overlapping(starts: dt.datetime, ends: dt.datetime, *, exclude_case: int | None = None) -> list[Hearing]:
+    stmt = sa.select(Hearing).where(Hearing.status.in_(LIVE), Hearing.starts_at < ends, Hearing.ends_at > starts)
+    if exclude_case is not None:
+        stmt = stmt.where(Hearing.case_id != exclude_case)
+    return list(db.session.scalars(stmt.order_by(Hearing.starts_at)))
+
+
+def conflicts(*, starts: dt.datetime, ends: dt.datetime, room: HearingRoom | None, members: list[str],
+              keys: list[str], case_id: int | None) -> list[str]:
+    """Every reason the slot is taken: a booked room, a panel member or a party booked elsewhere."""
+    reasons = []
+    for h in _overlapping(starts, ends, exclude_case=case_id):
+        when = f"{h.starts_at.astimezone(BEIJING):%Y-%m-%d %H:%M}—{h.ends_at.astimezone(BEIJING):%H:%M}"
+        if room is not None and h.room_id == room.id:
+            reasons.append(f"审理庭“{room.name}”在 {when} 已安排{h.case.number}的口头审理")
+        busy = sorted(set(members) & set((h.panel or {}).get("members") or []))
+        if busy:
+            reasons.append(f"合议组成员 {'、'.join(busy)} 在 {when} 已参加{h.case.number}的口头审理")
+        both = sorted(set(keys) & set((h.parties or {}).get("keys") or []))
+        if both:
+            names = "、".join(k.split(":", 1)[1] for k in both)
+            reasons.append(f"当事人 {names} 在 {when} 已有{h.case.number}的口头审理")
+    return list(dict.fromkeys(reasons))
+
+
+def current(case: Case) -> Hearing | None:
+    return db.session.scalar(sa.select(Hearing).where(Hearing.case_id == case.id, Hearing.status.in_(LIVE))
+                             .order_by(Hearing.id.desc()).limit(1))
+
+
+def of_case(case: Case) -> list[Hearing]:
+    return list(db.session.scalars(sa.select(Hearing).where(Hearing.case_id == case.id).order_by(Hearing.id)))
+
+
+def _date(value) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise Invalid("口头审理日期无效", fields={"hearing_date": "请填写有效日期"}) from None
+
+
+def schedule(case: Case, *, actor: User | None, day: dt.date, start_time: str | None = None,
+             hours: int | None = None, mode: str | None = None, room_code: str | None = None,
+             link: str | None = None) -> Hearing:
+    mode = mode or ("remote" if link and not room_code else "in_person")
+    if mode not in ("in_person", "remote"):
+        raise Invalid("审理方式无效", fields={"mode": "请选择审理方式"})
+    room = None
+    if mode == "remote":
+        if not (link or "").strip().startswith(("https://", "http://")):
+            raise Invalid("远程审理应当填写审理链接", fields={"link": "请填写 https:// 开头的链接"})
+    if room_code:
+        room = room_by_code(case.unit, room_code.strip())
+        if room is None or room.is_disabled:
+            raise Invalid("审理庭不存在", fields={"room": "请填写本单位审理庭的编号"})
+    elif mode == "in_person" and rooms(case.unit):
+        raise Invalid("现场审理应当选择审理庭", fields={"room": "请填写审理庭编号"})
+    starts = _moment(day, start_time)
+    ends = starts + dt.timedelta(hours=int(hours or DEFAULT_HOURS))
+    members = list((case.data or {}).get("panel") or [])
+    keys = party_keys(case)
+    found = conflicts(starts=starts, ends=ends, room=room, members=members, keys=keys, case_id=case.id)
+    if found:
+        raise Conflict("口头审理时间冲突：" + "；".join(found), code="hearing_conflict")
+    hearing = Hearing(case_id=case.id, unit_id=case.unit_id, room_id=room.id if room else None, mode=mode,
+                      link=(link or "").strip() or None, starts_at=starts, ends_at=ends, status="scheduled",
+                      panel={"members": members}, parties={"keys": keys}, attendance={},
+                      created_by_id=actor.id if actor else None)
+    db.session.add(hearing)
+    db.session.flush()
+    record_event(case, tag="case:hearing:schedule", actor=actor,
+                 summary=f"安排口头审理：{starts:%Y-%m-%d %H:%M}，"
+                         + (room.name if room else ("远程审理" if mode == "remote" else "审理地点待定")),
+                 data={"hearing_id": hearing.id, "starts_at": starts.isoformat(), "room": room.code if room else None,
+                       "mode": mode})
+    return hearing
+
+
+def schedule_from_action(case: Case, *, actor: User | None, data: dict) -> Hearing:
+    return schedule(case, actor=actor, day=_date(data.get("hearing_date")), start_time=data.get("start_time"),
+                    hours=data.get("hours"), mode=data.get("mode"), room_code=data.get("room"),
+                    link=data.get("link"))
+
+
+def postpone_from_action(case: Case, *, actor: User | None, data: dict) -> Hearing:
+    """延期: the current hearing is marked postponed; the new one keeps its room, mode and link."""
+    old = current(case)
+    if old is not None:
+        old.status, old.postponed_reason = "postponed", data.get("reason")
+        db.session.flush()
+    return schedule(case, actor=actor, day=_date(data.get("hearing_date")), start_time=data.get("start_time"),
+                    hours=(int((old.ends_at - old.starts_at).total_seconds() // 3600) if old else None),
+                    mode=old.mode if old else None, room_code=old.room.code if old and old.room else None,
+                    link=old.link if old else None)
+
+
+def hold_from_action(case: Case, *, actor: User | None, data: dict) -> Hearing | None:
+    h = current(case)
+    if h is None:
+        return None
+    h.status = "held"
+    h.record = data.get("record")
+    h.attendance = {k: data.get(k) for k in ("requester_attended", "respondent_attended") if data.get(k)}
+    db.session.flush()
+    return h
+
+
+def calendar(unit: Unit, first: dt.date, last: dt.date) -> list[Hearing]:
+    """An office's hearings from ``first`` to ``last`` (Beijing dates), postponed ones included."""
+    start = dt.datetime.combine(first, dt.time(), BEIJING)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), BEIJING)
+    return list(db.session.scalars(
+        sa.select(Hearing).where(Hearing.unit_id == unit.id, Hearing.starts_at >= start, Hearing.starts_at < end)
+        .order_by(Hearing.starts_at, Hearing.id)))
+
+
+def fast_track_targets(case: Case) -> list[dict]:
+    """快速裁决: the internal targets beside the statutory dates of the case's open office deadlines.
+
+    Only office periods have targets; a party's period is never shortened (DESIGN.md §2.2).
+    """
+    if case.procedure != "adjudication" or case.track != "fast":
+        return []
+    from caseflow.deadlines import due_date
+    from caseflow.deadlines.models import Deadline
+    from workflows.adjudication import FAST_TRACK_TARGETS
+
+    rows = db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.ended_at.is_(None),
+                                                        Deadline.binds == "office").order_by(Deadline.id))
+    out = []
+    for d in rows:
+        target = FAST_TRACK_TARGETS.get(d.rule_id)
+        if target is None:
+            continue
+        amount, unit, label = target
+        due = due_date(d.trigger_date, amount, unit, paused_days=d.paused_days or 0).due
+        out.append({"rule_id": d.rule_id, "label": label, "statutory": d.due_date, "target": due})
+    return out

@@ -1,0 +1,376 @@
+"""The catalogue of official documents (DESIGN.md §5), as data.
+
+Each entry says what the document is called, which 发文字号 word numbers it (the office prefix comes from
+``Unit.prefix``: 渝中知 + 保裁字 → 渝中知保裁字〔2026〕12号), to whom it is addressed, which free-text parts the
+officers may edit before issuing, whether issuing needs a supervisor's sign-off, which party period its delivery
+starts (answer_notice → ADJ_ANSWER from the respondent's receipt), its template, and the legally required notices
+it carries (e.g. the route and the 15-day period to sue on a 行政裁决书 or 不予受理通知书), built from the
+versioned citation table for the document's date.
+
+Every ``notice=`` kind that a workflow action declares resolves to an entry here (``resolve``); ``referral_letter``
+resolves by the referral's kind to the 涉嫌犯罪案件移送书, the 案件移送函 or the 强制执行申请书.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from caseflow.notices.citations import cite_text
+
+#: Who a document is addressed to: the claimant side, the respondent side, every party, or an outside body.
+RECIPIENTS = ("claimant", "respondent", "parties", "external")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A free-text part of a document that officers may edit before issuing."""
+
+    name: str
+    label: str
+    rows: int = 5  # textarea height; 1 means a single line
+    required: bool = False
+    help: str = ""
+    max_length: int = 20000
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    code: str
+    title: str  # generic title; titles_by_procedure refines it
+    word: str  # 发文字号 type word, after the office prefix (保裁字); unique per kind so each has its own sequence
+    recipient: str  # one of RECIPIENTS
+    parts: tuple[Part, ...] = ()
+    approval: bool = False  # issuing needs a supervisor's sign-off (签发) unless a supervisor issues it
+    delivery_rule: Mapping[str, str] = field(default_factory=dict)  # procedure (or "*") -> deadline rule id
+    deadline_roles: frozenset[str] = frozenset()  # party roles whose receipt starts the rule
+    procedures: frozenset[str] = frozenset()  # where officers may draft it by hand (besides via an action)
+    titles_by_procedure: Mapping[str, str] = field(default_factory=dict)
+    numbered: bool = True  # 送达回证 is a form, not a numbered document
+    issuable: bool = True
+    source: str = ""  # where the wording comes from
+    basis: tuple[str, ...] = ()  # citation topics the document relies on
+
+    @property
+    def template(self) -> str:
+        return f"notices/{self.code}.html"
+
+    def title_for(self, procedure: str | None) -> str:
+        return self.titles_by_procedure.get(procedure or "", self.title)
+
+    def part(self, name: str) -> Part | None:
+        return next((p for p in self.parts if p.name == name), None)
+
+    def rule_for(self, procedure: str) -> str | None:
+        return self.delivery_rule.get(procedure) or self.delivery_rule.get("*")
+
+
+GUIDE = "专利侵权纠纷行政裁决办案指南（国知发保字〔2019〕57号）文书模板，条文按成文日期有效版本引用"
+DRAFTED = "参照有关规定拟定（办案指南未附模板）"
+
+ADJ, CPL, MED, INJ, REF = "adjudication", "complaint", "mediation", "injunction", "referral"
+PARTY = frozenset({"claimant", "respondent"})
+
+_KINDS: tuple[NoticeKind, ...] = (
+    NoticeKind(
+        "acceptance", "受理通知书", "保受字", "claimant",
+        parts=(Part("notes", "其他告知事项", 3),),
+        titles_by_procedure={ADJ: "专利侵权纠纷处理请求受理通知书", CPL: "投诉举报受理通知书", MED: "专利纠纷调解受理通知书"},
+        procedures=frozenset({ADJ, CPL, MED}), source=GUIDE, basis=("adj.docket", "adj.recusal"),
+    ),
+    NoticeKind(
+        "rejection", "不予受理通知书", "保不受字", "claimant",
+        parts=(Part("reasons", "不予受理的理由", 6, required=True),
+               Part("competent_department", "有处理权限的部门（如有）", 1)),
+        approval=True,
+        titles_by_procedure={ADJ: "专利侵权纠纷处理请求不予受理通知书", CPL: "投诉举报不予受理通知书",
+                             MED: "专利纠纷调解不予受理通知书"},
+        procedures=frozenset({ADJ, CPL, MED}), source=GUIDE, basis=("adj.request_conditions", "adj.docket"),
+    ),
+    NoticeKind(
+        "correction", "补正通知书", "保补字", "claimant",
+        parts=(Part("items", "需补正的材料及要求", 6, required=True),
+               Part("period", "补正期限", 1, required=True, help="如：十五日")),
+        delivery_rule={CPL: "CPL_CORRECTION"}, deadline_roles=frozenset({"claimant"}),
+        titles_by_procedure={ADJ: "专利侵权纠纷处理请求补正通知书"},
+        procedures=frozenset({ADJ, CPL, MED}), source=DRAFTED, basis=("adj.correction",),
+    ),
+    NoticeKind(
+        "answer_notice", "答辩通知书", "保答字", "respondent",
+        parts=(Part("notes", "其他告知事项", 3),),
+        delivery_rule={ADJ: "ADJ_ANSWER"}, deadline_roles=frozenset({"respondent"}),
+        procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.answer", "adj.jurisdiction_objection", "adj.recusal"),
+    ),
+    NoticeKind(
+        "hearing_notice", "口头审理通知书", "保审字", "parties",
+        parts=(Part("time_place", "口头审理的时间和地点", 2, required=True),
+               Part("panel", "合议组成员", 1),
+               Part("notes", "其他告知事项", 3)),
+        procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.hearing", "adj.recusal"),
+    ),
+    NoticeKind(
+        "suspension", "中止处理通知书", "保中字", "parties",
+        parts=(Part("reason", "中止处理的原因", 4, required=True),),
+        procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.suspension_mandatory", "rules.suspension"),
+    ),
+    NoticeKind(
+        "suspension_refusal", "不予中止处理通知书", "保不中字", "parties",
+        parts=(Part("application", "中止处理申请的内容", 3, required=True),
+               Part("reason", "不予中止的理由", 4, required=True)),
+        procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.suspension_optional", "rules.suspension"),
+    ),
+    NoticeKind(
+        "resumption", "恢复处理通知书", "保恢字", "parties",
+        parts=(Part("reason", "恢复处理的原因", 3, required=True),),
+        procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.suspension_mandatory",),
+    ),
+    NoticeKind(
+        "jurisdiction_decision", "管辖权异议决定书", "保管字", "parties",
+        parts=(Part("objection", "管辖权异议的内容", 3, required=True),
+               Part("reasons", "理由", 5, required=True),
+               Part("decision", "决定", 3, required=True, help="如：驳回被请求人提出的管辖权异议。")),
+        procedures=frozenset({ADJ}), source=DRAFTED, basis=("adj.jurisdiction_objection", "rules.jurisdiction"),
+    ),
+    NoticeKind(
+        "recusal_decision", "回避申请决定书", "保回字", "parties",
+        parts=(Part("application", "回避申请的内容", 3, required=True),
+               Part("reasons", "理由", 5, required=True),
+               Part("decision", "决定", 3, required=True)),
+        procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.recusal",),
+    ),
+    NoticeKind(
+        "extension", "延长办案期限通知书", "保延字", "parties",
+        parts=(Part("reason", "延长的理由", 4, required=True),
+               Part("period", "延长的期间", 1, required=True, help="如：一个月")),
+        approval=True, procedures=frozenset({ADJ}), source=DRAFTED, basis=("adj.case_limit",),
+    ),
+    NoticeKind(
+        "decision", "行政裁决书", "保裁字", "parties",
+        parts=(Part("claims", "请求人的请求及理由（请求人称）", 6, required=True),
+               Part("defence", "被请求人的答辩（被请求人辩称）", 6),
+               Part("findings", "经审理查明的事实", 10, required=True),
+               Part("reasons", "本局认为（理由和依据）", 10, required=True),
+               Part("measures", "处理决定（责令停止侵权的类型、对象和范围，或驳回请求）", 8, required=True)),
+        approval=True, delivery_rule={ADJ: "ADJ_ADMIN_SUIT"}, deadline_roles=PARTY,
+        titles_by_procedure={ADJ: "专利侵权纠纷行政裁决书"},
+        procedures=frozenset({ADJ}), source=GUIDE,
+        basis=("patent.dispute", "adj.decision_content", "adj.stop_measures", "adj.enforcement"),
+    ),
+    NoticeKind(
+        "rectification", "更正通知书", "保更字", "parties",
+        parts=(Part("errors", "更正的内容（原文与更正后的文字）", 6, required=True),),
+        approval=True, titles_by_procedure={ADJ: "行政裁决修改更正通知书"},
+        source=GUIDE, basis=("adj.decision_amend",),
+    ),
+    NoticeKind(
+        "revocation", "撤销案件决定书", "保撤字", "parties",
+        parts=(Part("reason", "撤销案件的理由", 5, required=True),),
+        approval=True, titles_by_procedure={ADJ: "撤销专利侵权纠纷案件决定书"},
+        procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.revocation",),
+    ),
+    NoticeKind(
+        "reminder", "催告书", "保催字", "respondent",
+        parts=(Part("obligation", "应当履行的义务", 6, required=True),
+               Part("period", "履行期限", 1, required=True, help="如：自收到本催告书之日起十日内")),
+        delivery_rule={ADJ: "ADJ_ENFORCEMENT_REMINDER_WAIT"}, deadline_roles=frozenset({"respondent"}),
+        procedures=frozenset({ADJ}), source=DRAFTED, basis=("enforce.reminder_content", "enforce.reminder"),
+    ),
+    NoticeKind(
+        "enforcement_application", "强制执行申请书", "保执字", "external",
+        parts=(Part("addressee", "受理申请的人民法院", 1, required=True),
+               Part("obligation", "申请执行的内容", 6, required=True),
+               Part("facts", "事实和理由", 8, required=True)),
+        approval=True, titles_by_procedure={ADJ: "专利侵权纠纷行政裁决强制执行申请书",
+                                            REF: "专利侵权纠纷行政裁决强制执行申请书"},
+        procedures=frozenset({ADJ, REF}), source=GUIDE,
+        basis=("patent.dispute", "adj.enforcement", "enforce.application", "enforce.materials"),
+    ),
+    NoticeKind(
+        "conclusion", "办结答复书", "保结字", "claimant",
+        parts=(Part("outcome", "处理结果", 6, required=True),),
+        titles_by_procedure={CPL: "投诉举报办结答复书"},
+        procedures=frozenset({CPL}), source=DRAFTED, basis=("complaints.ip",),
+    ),
+    NoticeKind(
+        "statement_notice", "陈述意见通知书", "保陈字", "respondent",
+        parts=(Part("notes", "其他告知事项", 3),),
+        delivery_rule={MED: "MED_STATEMENT"}, deadline_roles=frozenset({"respondent"}),
+        procedures=frozenset({MED}), source=DRAFTED, basis=("med.statement", "med.docket"),
+    ),
+    NoticeKind(
+        "mediation_agreement", "调解协议书", "保调字", "parties",
+        parts=(Part("facts", "纠纷的主要事实", 6, required=True),
+               Part("terms", "协议内容", 10, required=True)),
+        titles_by_procedure={ADJ: "专利侵权纠纷调解协议书", MED: "专利纠纷调解协议书"},
+        procedures=frozenset({ADJ, MED}), source=GUIDE, basis=("adj.mediation", "med.agreement", "patent.dispute"),
+    ),
+    NoticeKind(
+        "mediation_termination", "调解终止（撤销案件）通知书", "保调终字", "parties",
+        parts=(Part("reason", "调解终止的原因", 4, required=True),),
+        procedures=frozenset({MED}), source=DRAFTED, basis=("med.agreement", "med.absence", "med.ownership"),
+    ),
+    NoticeKind(
+        "confirmation_notice", "司法确认申请告知书", "保确字", "parties",
+        parts=(Part("court", "可以受理申请的人民法院", 1, required=True), Part("notes", "其他告知事项", 3)),
+        procedures=frozenset({MED}), source=DRAFTED,
+        basis=("civil.confirmation", "civil.confirmation_exclusions", "mediation_law.confirmation"),
+    ),
+    NoticeKind(
+        "injunction_order", "先行禁令决定书", "保禁字", "respondent",
+        parts=(Part("facts", "投诉的事实和证据", 6, required=True),
+               Part("measures", "责令立即停止的行为", 6, required=True),
+               Part("duration", "禁令的期限", 1, required=True),
+               Part("legal_basis", "依据", 2, required=True, help="本局先行发布禁令制度的依据，按本局配置")),
+        approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=("review.period", "suit.general"),
+    ),
+    NoticeKind(
+        "injunction_lift", "解除禁令决定书", "保解禁字", "parties",
+        parts=(Part("reason", "解除禁令的理由", 5, required=True),),
+        approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=(),
+    ),
+    NoticeKind(
+        "criminal_referral", "涉嫌犯罪案件移送书", "保刑移字", "external",
+        parts=(Part("addressee", "接受移送的公安机关", 1, required=True),
+               Part("facts", "涉嫌犯罪的主要事实", 8, required=True),
+               Part("materials", "附送的材料", 4, required=True)),
+        approval=True, procedures=frozenset({REF}), source=DRAFTED,
+        basis=("referral.threshold", "referral.procedure", "referral.materials", "referral.police_decision"),
+    ),
+    NoticeKind(
+        "case_transfer", "案件移送函", "保移字", "external",
+        parts=(Part("addressee", "接受移送的机关", 1, required=True),
+               Part("reason", "移送的理由", 5, required=True),
+               Part("materials", "移送的材料", 3, required=True)),
+        approval=True, procedures=frozenset({REF, ADJ, CPL}), source=DRAFTED,
+        basis=("adj.jurisdiction_objection", "rules.jurisdiction"),
+    ),
+    NoticeKind(
+        "evidence_list", "证据清单", "保证字", "parties",
+        parts=(Part("notes", "说明", 3),),
+        procedures=frozenset({ADJ, CPL, MED, INJ, REF}), source=GUIDE, basis=(),
+    ),
+    NoticeKind(
+        "service_receipt", "送达回证", "", "parties",
+        numbered=False, issuable=False, source=GUIDE, basis=("civil.electronic_service", "civil.public_notice_service"),
+    ),
+)
+
+KINDS: dict[str, NoticeKind] = {k.code: k for k in _KINDS}
+
+#: What a workflow's ``notice=`` names, when it is not a catalogue code itself.
+WORKFLOW_ALIASES: dict[str, Callable[[object], str]] = {
+    "referral_letter": lambda case: {"police": "criminal_referral", "agency": "case_transfer",
+                                     "court": "enforcement_application"}.get(
+        ((getattr(case, "data", None) or {}).get("referral_kind") or "agency"), "case_transfer"),
+}
+
+
+def kind(code: str) -> NoticeKind:
+    """The catalogue entry of a kind code (KeyError when unknown)."""
+    return KINDS[code]
+
+
+def resolve(notice_name: str, case) -> NoticeKind:
+    """The catalogue entry an action's ``notice=`` stands for, for this case."""
+    if notice_name in KINDS:
+        return KINDS[notice_name]
+    alias = WORKFLOW_ALIASES.get(notice_name)
+    if alias is None:
+        raise KeyError(f"no catalogue entry for notice kind {notice_name!r}")
+    return KINDS[alias(case)]
+
+
+def manual_kinds(procedure: str) -> list[NoticeKind]:
+    """Kinds officers may draft by hand on a case of this procedure."""
+    return [k for k in _KINDS if procedure in k.procedures and k.issuable]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Legally required notices (法定告知事项): fixed sentences no officer edits, by kind, procedure and date.
+# ---------------------------------------------------------------------------------------------------------
+
+SUE_15 = "可以自收到本{doc}之日起十五日内，依照《中华人民共和国行政诉讼法》向人民法院起诉"
+
+
+def reconsideration_body(area: str | None) -> str:
+    """The people's government that hears an application for 行政复议 against the office (行政复议法 2023 art. 24)."""
+    if not area or area == "重庆市":
+        return "重庆市人民政府"
+    return f"重庆市{area}人民政府"
+
+
+def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | None = None,
+                  data: Mapping | None = None) -> list[str]:
+    """The legally required sentences a document of this kind must carry, for its date."""
+    data = data or {}
+    patent = cite_text("patent.dispute", on, "《中华人民共和国专利法》")
+    if code == "rejection":
+        out = [f"如不服本通知，{SUE_15.format(doc='通知书')}；也可以就请求处理的事项直接向人民法院提起民事诉讼。"]
+        return out
+    if code == "decision":
+        return [
+            f"当事人不服本裁决的，{SUE_15.format(doc='裁决书')}。诉讼期间，不停止本裁决的执行。",
+            f"被请求人期满不起诉又不停止侵权行为的，本局将依照{patent}的规定申请人民法院强制执行。",
+        ]
+    if code == "revocation":
+        return [f"不服本决定的，{SUE_15.format(doc='决定书')}。"]
+    if code == "rectification":
+        return ["本通知书与原文书具有同等效力；原文书的其他内容不变，当事人依原文书享有的权利和起诉期限不变。"]
+    if code == "injunction_order":
+        body = reconsideration_body(area)
+        return [
+            f"被申请人应当自收到本决定书之日起立即停止上述行为。如不服本决定，可以自收到本决定书之日起六十日内"
+            f"向{body}申请行政复议，或者自收到本决定书之日起六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼。"
+            "复议和诉讼期间，本决定不停止执行。",
+        ]
+    if code == "reminder":
+        return [
+            "你（单位）收到本催告书后有权进行陈述和申辩，可以自收到本催告书之日起三日内向本局提出。",
+            f"本催告书送达十日后仍未履行义务的，本局将依照{cite_text('enforce.reminder', on)}的规定申请人民法院强制执行。",
+        ]
+    if code == "answer_notice":
+        answer = cite_text("adj.answer", on)
+        return [
+            f"根据{answer}的规定，请你（单位）自收到本通知书之日起十五日内向本局提交答辩书及证据材料，"
+            "答辩书一式两份；在中华人民共和国境内没有固定住所的，答辩期为三十日。期满未答辩的，不影响本局处理。",
+            "对管辖权有异议的，应当在答辩期内提出。",
+        ]
+    if code == "statement_notice":
+        return [
+            f"根据{cite_text('med.statement', on)}的规定，请你（单位）自收到本通知书之日起十五日内提交意见陈述书，"
+            "说明是否同意调解；逾期未提交或者不同意调解的，本局将不予立案调解，并通知请求人。",
+        ]
+    if code == "correction":
+        return ["逾期未补正或者补正后仍不符合规定的，本局将不予受理。"]
+    if code == "hearing_notice":
+        return [
+            "请在收到本通知书之日起三日内将口头审理回执交回本局。",
+            "请求人无正当理由拒不参加口头审理或者未经许可中途退出的，按撤回请求处理；被请求人无正当理由拒不参加"
+            "或者未经许可中途退出的，按缺席处理。",
+        ]
+    if code == "acceptance" and procedure == ADJ:
+        return [
+            f"当事人认为办案人员与本案有利害关系或者其他关系可能影响公正处理的，可以依照{cite_text('adj.recusal', on)}"
+            "的规定申请回避。",
+        ]
+    if code == "mediation_agreement":
+        return ["本协议书经双方当事人签名或者盖章，并加盖本局印章后生效。",
+                "一方当事人不履行本协议的，对方当事人可以依照《中华人民共和国民事诉讼法》向人民法院起诉。"]
+    if code == "mediation_termination":
+        return ["调解不成的，当事人可以依照《中华人民共和国民事诉讼法》向人民法院起诉。"]
+    if code == "confirmation_notice":
+        confirm = cite_text("civil.confirmation", on)
+        return [
+            f"依照{confirm}的规定，双方当事人可以自调解协议生效之日起三十日内，共同向有管辖权的人民法院申请司法确认。",
+            "调解协议内容涉及物权、知识产权确权的，人民法院不予受理司法确认申请。",
+        ]
+    if code == "criminal_referral":
+        return [f"请依照{cite_text('referral.police_decision', on, '有关规定')}的规定，自接受移送之日起三日内作出立案"
+                "或者不予立案的决定，并书面通知本局。"]
+    return []
+
+
+def required_sentences(code: str, **kwargs) -> list[str]:
+    """Alias of legal_notices: what a test or a reviewer checks the PDF for."""
+    return legal_notices(code, **kwargs)

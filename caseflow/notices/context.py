@@ -1,0 +1,371 @@
+"""The plain data a document template receives, built from a case (``case_context``) or from demo data.
+
+Every template gets the same shape:
+
+``office_name``, ``area``, ``doc_number``, ``date`` (成文日期, 2026年3月5日), ``recipient`` (主送), ``title``,
+``case`` (number, title, procedure, right, dates …), ``claimants``/``respondents``/``agents`` (name, address,
+identity), ``parts`` (the officer-editable free text), ``data`` (the action's fields), ``law`` (topic → citation of
+the version in force on the document's date), ``legal`` (the legally required sentences), and for issued documents
+``verify_code``, ``verify_url``, ``verify_qr``; ``draft`` is true for previews.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from caseflow.notices import catalogue
+from caseflow.notices.citations import cite_join, citations_on, cn_date
+
+IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
+            "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
+ID_LABELS = {"uscc": "统一社会信用代码", "resident_id": "居民身份证号码", "passport": "护照号码", "other": "证件号码"}
+PROCEDURE_TITLES = {"complaint": "投诉举报", "adjudication": "专利侵权纠纷行政裁决", "mediation": "专利纠纷行政调解",
+                    "injunction": "先行发布禁令", "referral": "案件移送"}
+SUSPENSION_REASONS = {
+    "invalidation": "被请求人已就涉案专利向国家知识产权局提出宣告专利权无效的请求并已被受理",
+    "ownership": "涉案专利的权属纠纷正在处理中",
+    "other_art29": "存在其他需要中止处理的情形",
+}
+
+_OFFICE_IN_BRACKETS = re.compile(r"（([^（）]*知识产权局)）")
+
+
+def office_display_name(unit_name: str) -> str:
+    """The issuing office as documents name it: 重庆市渝中区市场监督管理局（重庆市渝中区知识产权局） → the IP office."""
+    match = _OFFICE_IN_BRACKETS.search(unit_name or "")
+    return match.group(1) if match else (unit_name or "")
+
+
+def mask_name(name: str | None) -> str:
+    """A recipient's name for the public verification page: 王* / 王*福 / 重庆********公司."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    if len(name) <= 4:
+        return name[0] + "*" * (len(name) - 2) + name[-1]
+    return name[:2] + "*" * (len(name) - 4) + name[-2:]
+
+
+def join_names(names) -> str:
+    return "、".join(n for n in names if n)
+
+
+def party_dict(p) -> dict:
+    id_type = getattr(p.id_type, "value", p.id_type)
+    role = getattr(p.role, "value", p.role)
+    return {"id": p.id, "role": role, "name": p.name, "address": p.address or "",
+            "id_label": ID_LABELS.get(id_type or "", ""), "id_number": p.id_number or ""}
+
+
+def recipient_text(kind: catalogue.NoticeKind, claimants: list[dict], respondents: list[dict],
+                   parts: Mapping) -> str:
+    """主送 as printed."""
+    if kind.recipient == "claimant":
+        return join_names(p["name"] for p in claimants)
+    if kind.recipient == "respondent":
+        return join_names(p["name"] for p in respondents)
+    if kind.recipient == "external":
+        return (parts.get("addressee") or "").strip()
+    return ""
+
+
+def recipients_of(kind: catalogue.NoticeKind, parties) -> list:
+    """The parties a document is served on."""
+    roles = {"claimant": {"claimant"}, "respondent": {"respondent"}, "parties": {"claimant", "respondent"},
+             "external": set()}[kind.recipient]
+    return [p for p in parties if getattr(p.role, "value", p.role) in roles]
+
+
+def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, area: str, case: dict,
+             claimants: list[dict], respondents: list[dict], agents: list[dict], parts: Mapping, data: Mapping,
+             on: dt.date, doc_number: str | None = None, extra: Mapping | None = None) -> dict:
+    """The full template context of one document on one date."""
+    ctx = {
+        "kind": kind.code,
+        "title": kind.title_for(procedure),
+        "office_name": office_name,
+        "area": area,
+        "doc_number": doc_number or "",
+        "date": cn_date(on),
+        "date_iso": on.isoformat(),
+        "case": case,
+        "claimants": claimants,
+        "respondents": respondents,
+        "agents": agents,
+        "parts": dict(parts),
+        "data": dict(data),
+        "law": citations_on(on),
+        "decision_basis": cite_join(("patent.infringement", "patent.dispute", "adj.decision_content"), on),
+        "legal": catalogue.legal_notices(kind.code, procedure=procedure, on=on, area=area, data=data),
+        "reconsideration_body": catalogue.reconsideration_body(area),
+        "recipient": recipient_text(kind, claimants, respondents, parts),
+        # 法律文书 start at the top of the 版心 (as 行政执法文书 do) rather than 35 mm below it.
+        "masthead_compact": True,
+    }
+    if extra:
+        ctx.update(extra)
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Default text of the editable parts when a document is drafted
+# ---------------------------------------------------------------------------------------------------------
+
+
+def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Mapping,
+                  extra: Mapping | None = None) -> dict:
+    """The editable parts pre-filled from the action's fields and the case, for the officer to revise."""
+    extra = extra or {}
+    facts = (getattr(case, "facts", "") or "").strip()
+    claims = (getattr(case, "claims", "") or "").strip()
+    reason = (data.get("reason") or "").strip() if isinstance(data.get("reason"), str) else ""
+    code = kind.code
+    out: dict[str, str] = {}
+    if code == "rejection":
+        out = {"reasons": reason, "competent_department": (data.get("competent_department") or "").strip()}
+    elif code == "correction":
+        out = {"items": (data.get("items") or "").strip(), "period": "十五日"}
+    elif code == "hearing_notice":
+        out = {"time_place": (data.get("hearing_date") or "").strip(), "panel": extra.get("panel", ""), "notes": ""}
+    elif code == "suspension":
+        out = {"reason": SUSPENSION_REASONS.get(data.get("reason") or "", reason)}
+    elif code == "resumption":
+        out = {"reason": "中止处理的原因已经消除"}
+    elif code == "extension":
+        out = {"reason": reason, "period": "一个月"}
+    elif code == "decision":
+        reasons = (data.get("reasons") or "").strip()
+        if data.get("outcome") == "dismissed":
+            measures = "驳回请求人的处理请求。"
+        else:
+            right = f"{getattr(case, 'right_number', '') or ''}号专利权".lstrip("号")
+            measures = (f"（一）认定被请求人的被诉行为侵犯请求人{right}。\n"
+                        "（二）责令被请求人立即停止侵权行为：立即停止制造、使用、许诺销售、销售、进口被诉侵权产品；"
+                        "库存侵权产品不得投放市场。")
+        out = {"claims": claims, "defence": extra.get("defence", ""), "findings": facts, "reasons": reasons,
+               "measures": measures}
+    elif code == "revocation":
+        out = {"reason": reason}
+    elif code == "reminder":
+        out = {"obligation": extra.get("obligation") or "履行本局行政裁决书确定的停止侵权义务。",
+               "period": "自收到本催告书之日起十日内"}
+    elif code == "enforcement_application":
+        out = {"addressee": (data.get("target") or "").strip() or "有管辖权的人民法院",
+               "obligation": extra.get("obligation") or "责令被申请人立即停止侵犯专利权的行为。",
+               "facts": facts}
+    elif code == "conclusion":
+        out = {"outcome": (data.get("outcome") or "").strip()}
+    elif code == "mediation_agreement":
+        out = {"facts": facts, "terms": (data.get("terms") or "").strip()}
+    elif code == "mediation_termination":
+        out = {"reason": reason or "双方当事人未能达成调解协议"}
+    elif code == "confirmation_notice":
+        out = {"court": (data.get("court") or "").strip() or "有管辖权的人民法院", "notes": ""}
+    elif code == "injunction_order":
+        out = {"facts": facts or reason, "measures": (data.get("measures") or "").strip(),
+               "duration": "自本决定书送达之日起至主案办结之日止",
+               "legal_basis": "本局先行发布禁令制度的有关规定"}
+    elif code == "injunction_lift":
+        out = {"reason": reason}
+    elif code == "criminal_referral":
+        out = {"addressee": (data.get("target") or "").strip(), "facts": facts or reason,
+               "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n4. 其他有关涉嫌犯罪的材料。"}
+    elif code == "case_transfer":
+        out = {"addressee": (data.get("target") or "").strip(), "reason": reason,
+               "materials": "案件材料一宗（含请求书、证据材料及已作出的文书）。"}
+    elif code == "rectification":
+        out = {"errors": ""}
+    for part in kind.parts:
+        out.setdefault(part.name, "")
+    return {k: v for k, v in out.items() if kind.part(k) is not None}
+
+
+def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
+    """The case as a document template sees it."""
+    from caseflow.core.timeutil import beijing_date
+
+    data = case.data or {}
+    return {
+        "number": case.number,
+        "title": case.title,
+        "procedure": case.procedure,
+        "procedure_title": PROCEDURE_TITLES.get(case.procedure, case.procedure),
+        "right_number": case.right_number or "",
+        "right_title": IP_TYPES.get(case.ip_type or "", ""),
+        "asserted_claims": case.asserted_claims or "",
+        "facts": case.facts or "",
+        "claims": case.claims or "",
+        "received": cn_date(beijing_date(case.received_at)) if case.received_at else "",
+        "docketed": cn_date(docketed_on) if docketed_on else "",
+        "origin": data.get("origin") or data.get("main_case") or "",
+        "referral_kind": data.get("referral_kind") or "",
+        "target": data.get("target") or "",
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Demo data (notice-sample, bench, tests): invented parties whose names use rare characters
+# ---------------------------------------------------------------------------------------------------------
+
+SAMPLE_DATE = dt.date(2026, 3, 5)
+SAMPLE_OFFICE = "重庆市渝中区知识产权局"
+SAMPLE_CLAIMANTS = [
+    {"id": 1, "role": "claimant", "name": "重庆堃泰机电科技有限公司", "address": "重庆市渝中区解放碑民族路188号",
+     "id_label": "", "id_number": ""},
+    {"id": 2, "role": "claimant", "name": "王喆", "address": "重庆市渝北区龙兴镇聚金大道88号", "id_label": "", "id_number": ""},
+]
+SAMPLE_RESPONDENTS = [
+    {"id": 3, "role": "respondent", "name": "重庆市渝中区𠮷祥五金机电经营部",
+     "address": "重庆市渝中区较场口日月光广场B座216号", "id_label": "经营者", "id_number": "𠮷永福"},
+    {"id": 4, "role": "respondent", "name": "李赟", "address": "重庆市九龙坡区杨家坪正街18号", "id_label": "", "id_number": ""},
+]
+SAMPLE_AGENTS: list[dict] = []
+#: Names every sample document must print (tests check them in the extracted text).
+SAMPLE_NAMES = tuple(p["name"] for p in SAMPLE_CLAIMANTS + SAMPLE_RESPONDENTS)
+
+SAMPLE_CASES = {
+    "adjudication": {"number": "渝中知裁〔2026〕7号", "procedure": "adjudication",
+                     "title": "“一种防松脱管道卡箍”实用新型专利侵权纠纷"},
+    "complaint": {"number": "渝中知投〔2026〕31号", "procedure": "complaint", "title": "销售侵犯实用新型专利权的管道卡箍"},
+    "mediation": {"number": "渝中知调〔2026〕4号", "procedure": "mediation", "title": "“一种防松脱管道卡箍”专利侵权赔偿纠纷"},
+    "injunction": {"number": "渝中知禁〔2026〕2号", "procedure": "injunction", "title": "先行发布禁令申请"},
+    "referral": {"number": "渝中知移〔2026〕3号", "procedure": "referral", "title": "涉嫌假冒专利犯罪案件移送"},
+}
+
+_FINDINGS = (
+    "涉案专利为ZL202221345678.9号“一种防松脱管道卡箍”实用新型专利，专利权人为重庆堃泰机电科技有限公司、王喆，"
+    "至今有效。\n"
+    "请求人经公证在被请求人经营场所购得“JX-60”型管道卡箍；本局现场检查发现库存三百四十件，经营者𠮷永福签字确认。"
+)
+_REASONS = (
+    "依照{scope}，实用新型专利权的保护范围以其权利要求的内容为准。"
+    "被诉侵权产品的楔形齿与权利要求1的“单向棘齿”手段、功能、效果基本相同，构成等同特征，落入其保护范围。\n"
+    "被请求人未经许可，为生产经营目的销售、许诺销售该产品，构成{infringement}所规定的侵犯专利权的行为。"
+)
+
+
+def sample_parts(code: str, law: Mapping) -> dict:
+    """Realistic text for every editable part of a kind (demo data)."""
+    samples = {
+        "acceptance": {"notes": "本案由本局执法人员王喆、李赟承办，联系电话023-63800000。"},
+        "rejection": {"reasons": "经审查，被请求人与本案请求人就同一专利侵权纠纷已向重庆市第一中级人民法院起诉，"
+                                 "并已被受理，不符合受理条件。",
+                      "competent_department": ""},
+        "correction": {"items": "1. 请提交涉案专利的专利登记簿副本；\n2. 请提交被请求人的主体资格证明；\n"
+                                "3. 请明确本案请求保护的权利要求。",
+                       "period": "十五日"},
+        "answer_notice": {"notes": "本案由本局执法人员王喆、李赟承办。"},
+        "hearing_notice": {"time_place": "2026年3月24日上午9时30分，重庆市渝中区知识产权局第一审理室（重庆市渝中区中山三路131号）",
+                           "panel": "王喆（组长）、李赟、张堃", "notes": "请携带身份证明原件及证据原件参加口头审理。"},
+        "suspension": {"reason": SUSPENSION_REASONS["invalidation"]},
+        "suspension_refusal": {"application": "被请求人于2026年2月10日以已向国家知识产权局提出无效宣告请求为由，申请中止处理本案。",
+                               "reason": "请求人出具的专利权评价报告未发现涉案实用新型专利存在不符合授予专利权条件的缺陷，"
+                                         "被请求人的中止理由明显不能成立。"},
+        "resumption": {"reason": "国家知识产权局已作出维持涉案专利权有效的审查决定，中止处理的原因已经消除。"},
+        "jurisdiction_decision": {"objection": "被请求人认为其住所地不在本局辖区，本局对本案没有管辖权。",
+                                  "reasons": "被诉侵权产品的销售地即被请求人的经营场所位于重庆市渝中区，属于侵权行为地，"
+                                             "本局对本案具有管辖权。",
+                                  "decision": "驳回被请求人提出的管辖权异议。"},
+        "recusal_decision": {"application": "被请求人申请办案人员张堃回避，理由是张堃曾在请求人处任职。",
+                             "reasons": "经查，张堃于2019年至2021年在请求人处任职，可能影响案件的公正处理。",
+                             "decision": "准予被请求人的回避申请，由本局另行指定办案人员。"},
+        "extension": {"reason": "本案涉及的技术事实复杂，需要进行技术比对和现场勘验，不能在规定期限内办结。",
+                      "period": "一个月"},
+        "decision": {"claims": "请求人称：被请求人销售的“JX-60”型管道卡箍侵犯其专利权，请求责令其停止侵权。",
+                     "defence": "被请求人辩称：其产品结构与涉案专利不同，请求驳回处理请求。",
+                     "findings": _FINDINGS,
+                     "reasons": _REASONS.format(scope=law.get("patent.scope", ""),
+                                                infringement=law.get("patent.infringement", "")),
+                     "measures": "（一）认定被请求人销售、许诺销售“JX-60”型管道卡箍的行为侵犯请求人ZL202221345678.9号实用新型专利权。\n"
+                                 "（二）责令被请求人立即停止销售、许诺销售被诉侵权产品，删除网络店铺中的相关商品链接，"
+                                 "库存侵权产品在本局监督下予以销毁。"},
+        "rectification": {"errors": "原文书第2页第3段“2025年11月5日立案”应为“2025年11月6日立案”。"},
+        "revocation": {"reason": "请求人与被请求人已自行达成和解协议，请求人于2026年2月28日向本局提出撤回处理请求。"},
+        "reminder": {"obligation": "立即停止销售、许诺销售“JX-60”型管道卡箍，删除网络店铺中的相关商品链接，"
+                                   "库存侵权产品在本局监督下予以销毁。",
+                     "period": "自收到本催告书之日起十日内"},
+        "enforcement_application": {"addressee": "重庆市第一中级人民法院",
+                                    "obligation": "责令被申请人立即停止销售、许诺销售“JX-60”型管道卡箍，并销毁库存侵权产品。",
+                                    "facts": "本局于2026年1月20日作出行政裁决，责令被申请人立即停止侵权行为。被申请人在法定期限内"
+                                             "未提起行政诉讼，经本局催告后仍未履行。"},
+        "conclusion": {"outcome": "经调查，被投诉人销售的产品侵犯你单位的实用新型专利权，本局已责令其停止销售并下架相关商品。"},
+        "statement_notice": {"notes": "随本通知送达调解请求书副本一份。"},
+        "mediation_agreement": {"facts": "请求人认为被请求人销售的“JX-60”型管道卡箍侵犯其实用新型专利权，双方就赔偿数额发生争议。",
+                                "terms": "一、被请求人于2026年3月20日前向请求人支付赔偿金人民币三万元；\n"
+                                         "二、被请求人不再销售、许诺销售被诉侵权产品；\n三、双方就本纠纷再无其他争议。"},
+        "mediation_termination": {"reason": "被请求人无正当理由未参加调解，双方未能达成调解协议。"},
+        "confirmation_notice": {"court": "重庆市渝中区人民法院", "notes": ""},
+        "injunction_order": {"facts": "请求人提交的公证书、购买凭证及技术比对材料表明，被申请人正在销售的“JX-60”型管道卡箍"
+                                      "涉嫌侵犯请求人的实用新型专利权，且持续销售将使请求人的合法权益受到难以弥补的损害。",
+                             "measures": "立即停止销售、许诺销售“JX-60”型管道卡箍，并下架网络店铺中的相关商品链接。",
+                             "duration": "自本决定书送达之日起至主案办结之日止",
+                             "legal_basis": "本局先行发布禁令制度的有关规定"},
+        "injunction_lift": {"reason": "被申请人已提供充分证据证明被诉产品未落入涉案专利的保护范围。"},
+        "criminal_referral": {"addressee": "重庆市公安局渝中区分局",
+                              "facts": "被申请人𠮷永福在其经营场所销售标有他人专利号的管道卡箍一千二百件，"
+                                       "非法经营数额达人民币二十四万元，涉嫌假冒专利罪。",
+                              "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n"
+                                           "4. 其他有关涉嫌犯罪的材料。"},
+        "case_transfer": {"addressee": "重庆市江北区知识产权局",
+                          "reason": "经审查，被诉侵权行为地和被请求人住所地均在重庆市江北区，本案应由你局管辖。",
+                          "materials": "案件材料一宗（含请求书、证据材料共计四十六页）。"},
+        "evidence_list": {"notes": "以上证据材料的电子文件以SHA-256数字摘要标识，可在本局案件系统核对。"},
+        "service_receipt": {},
+    }
+    return dict(samples.get(code, {}))
+
+
+SAMPLE_EXTRA = {
+    "evidence": [
+        {"label": "证据1", "title": "涉案专利证书及专利登记簿副本", "kind": "书证", "description": "证明请求人的专利权合法有效",
+         "submitted_by": "重庆堃泰机电科技有限公司", "received": "2025年11月3日", "sha256": "3f9a1c0e5b7d2a4c"},
+        {"label": "证据2", "title": "（2025）渝中证字第1234号公证书", "kind": "书证", "description": "证明被请求人销售被诉侵权产品",
+         "submitted_by": "重庆堃泰机电科技有限公司", "received": "2025年11月3日", "sha256": "8b2e77d10a9c4f3e"},
+        {"label": "证据3", "title": "现场检查笔录及照片", "kind": "勘验笔录", "description": "证明被请求人库存侵权产品三百四十件",
+         "submitted_by": "本局", "received": "2025年11月18日", "sha256": "c41d09e6f2a8b753"},
+        {"label": "证据4", "title": "送货单三张", "kind": "书证", "description": "被请求人主张合法来源",
+         "submitted_by": "重庆市渝中区𠮷祥五金机电经营部", "received": "2025年12月2日", "sha256": "07e5a9b3c1d2f486"},
+    ],
+    "original": {"title": "专利侵权纠纷行政裁决书", "number": "渝中知保裁字〔2026〕3号", "date": "2026年1月20日"},
+    "receipt": {"document": "专利侵权纠纷行政裁决书", "number": "渝中知保裁字〔2026〕12号",
+                "recipient": "重庆市渝中区𠮷祥五金机电经营部", "address": "重庆市渝中区较场口日月光广场B座216号"},
+}
+
+
+def sample_context(code: str, *, draft: bool = False) -> dict:
+    """A complete context for one kind with demo data (no database)."""
+    from caseflow.notices.rendering import qr_data_url
+
+    kind = catalogue.kind(code)
+    procedure = next((p for p in ("adjudication", "complaint", "mediation", "injunction", "referral")
+                      if p in kind.procedures), "adjudication")
+    case = {**SAMPLE_CASES[procedure], "procedure_title": PROCEDURE_TITLES[procedure],
+            "right_number": "ZL202221345678.9", "right_title": "实用新型专利", "asserted_claims": "权利要求1",
+            "facts": "被请求人在其经营场所销售涉嫌侵犯请求人实用新型专利权的管道卡箍。", "claims": "请求责令被请求人停止侵权。",
+            "received": "2025年11月3日", "docketed": "2025年11月6日", "origin": "渝中知裁〔2026〕7号",
+            "referral_kind": "police", "target": ""}
+    law = citations_on(SAMPLE_DATE)
+    number = f"渝中知{kind.word}〔2026〕12号" if kind.numbered else ""
+    verify_code = "7KQ4M2XD9PWE"
+    verify_page = "https://zscq.example.gov.cn/verify"
+    extra = dict(SAMPLE_EXTRA)
+    if not draft and kind.numbered:
+        extra.update(verify_code=format_code(verify_code), verify_url=verify_page,
+                     verify_qr=qr_data_url(f"{verify_page}/{verify_code}"))
+    extra["draft"] = draft
+    extra["data"] = {"outcome": "infringement"}
+    ctx = assemble(kind, procedure=procedure, office_name=SAMPLE_OFFICE, area="渝中区", case=case,
+                   claimants=SAMPLE_CLAIMANTS, respondents=SAMPLE_RESPONDENTS, agents=SAMPLE_AGENTS,
+                   parts=sample_parts(code, law), data={"outcome": "infringement"}, on=SAMPLE_DATE,
+                   doc_number=number, extra=extra)
+    return ctx
+
+
+def format_code(code: str) -> str:
+    """7KQ4M2XD9PWE → 7KQ4-M2XD-9PWE (how the code is printed)."""
+    code = (code or "").replace("-", "").upper()
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))

@@ -1,0 +1,465 @@
+"""Document pages: the case card, a document's page (edit, preview, issue, deliver), PDFs and the public /verify.
+
+Every route loads the document (or its case) through the visibility rules first: a document a user may not see
+answers 404, like a case that is not theirs; a draft is never served to a party and never as a final PDF.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from caseflow.core.security import current_actor
+from caseflow.cases import queries
+from caseflow.cases.views import case_url
+from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
+from caseflow.core.errors import DomainError, NotFound
+from caseflow.core.forms import form_errors
+from caseflow.notices import catalogue, services
+from caseflow.notices.forms import (CommentForm, ConsentForm, DeliveryForm, DraftForm, VerifyForm, parts_form_class,
+                                    parts_of)
+from caseflow.notices.models import DeliveryMethod, NoticeStatus
+
+bp = Blueprint("notices", __name__)
+
+#: Issuing takes a number under a row lock (PostgreSQL waits) or SQLite's single writer lock, which answers
+#: "busy" to the second of two simultaneous writers once the first commits (its snapshot is stale); the whole
+#: issue is then retried from a fresh snapshot, so both officers get their numbers instead of one 409.
+ISSUE_ATTEMPTS = 6
+
+
+def _queue_for_the_writer_lock() -> None:
+    """On SQLite, take the write lock before reading anything (BEGIN IMMEDIATE, in effect).
+
+    A retry that read first could lose to yet another writer the same way; a write as the transaction's first
+    statement waits for the lock (busy timeout) and then reads the latest data, so the retry cannot go stale.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sa.text("UPDATE number_sequences SET last_value = last_value WHERE id = -1"))
+
+
+def retried_transaction(view):
+    """Like ``transactional``, but run the view again (up to ISSUE_ATTEMPTS) on a concurrency conflict."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        for attempt in range(1, ISSUE_ATTEMPTS + 1):
+            try:
+                if attempt > 1:
+                    _queue_for_the_writer_lock()
+                result = view(*args, **kwargs)
+                db.commit()
+                return result
+            except BaseException as exc:
+                db.rollback()
+                if isinstance(exc, Exception) and is_concurrency_error(exc):
+                    if attempt < ISSUE_ATTEMPTS:
+                        time.sleep(random.uniform(0.02, 0.1) * attempt)
+                        continue
+                    raise ConcurrencyConflict() from exc
+                raise
+        raise ConcurrencyConflict()  # pragma: no cover - the loop always returns or raises
+
+    return wrapper
+
+
+def _staff_only(notice):
+    if not services.is_case_staff(current_user, notice.case):
+        raise NotFound("文书不存在")
+
+
+def _pdf_response(content: bytes, filename: str, *, inline: bool = True) -> Response:
+    response = Response(content, mimetype="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(filename)}"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+def send_notice_pdf(notice):
+    """The stored PDF of an issued notice (from disk when the storage is local)."""
+    filename = f"{notice.title}{notice.number or ''}.pdf"
+    path = services.local_pdf_path(notice)
+    if path is not None:
+        response = send_file(path, mimetype="application/pdf", download_name=filename, conditional=True,
+                             max_age=0)
+    else:
+        with services.open_pdf(notice) as stream:
+            return _pdf_response(stream.read(), filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The case card (templates/notices/_case_notices.html, included by the staff and portal case pages)
+# ---------------------------------------------------------------------------------------------------------
+
+
+@bp.app_template_filter("codepoint")
+def codepoint(char: str) -> str:
+    """U+5803 for 堃 (how the missing-character report names a character)."""
+    return ", ".join(f"U+{ord(c):04X}" for c in char)
+
+
+@bp.app_template_global("notice_panel")
+def notice_panel(case) -> dict:
+    """What the case pages' document card needs."""
+    staff = services.is_case_staff(current_user, case)
+    notices = services.notices_of(case, current_user)
+    consents = services.consents_of(case)
+    mine = services.acting_parties(current_user, case)
+    return {
+        "staff": staff,
+        "notices": notices,
+        "delivered_for": lambda n: services.delivered_for(n, current_user),
+        "draft_form": DraftForm(procedure=case.procedure) if staff else None,
+        "consent_form": ConsentForm(parties=[p for p in case.parties if p.role.value != "agent"]) if staff else None,
+        "consents": consents,
+        "parties": [p for p in case.parties if p.role.value != "agent"],
+        "my_parties": [p for p in mine if p.role.value != "agent"],
+        "my_consent": any(consents.get(p.id) is not None and consents[p.id].active for p in mine),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Staff: drafting, editing, previewing, issuing, sign-off, delivery
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
+    kind = catalogue.kind(notice.kind)
+    if parts_form is None:
+        parts_form = parts_form_class(kind)(data={**(notice.parts or {}), "version": str(notice.version)})
+    if delivery_form is None:
+        delivery_form = DeliveryForm(parties=services.recipient_parties(notice))
+    roles = services.staff_roles(current_user, notice.case)
+    return render_template(
+        "notices/page_detail.html", notice=notice, case=notice.case, kind=kind, parts_form=parts_form,
+        delivery_form=delivery_form, comment_form=CommentForm(), roles=roles,
+        needs_signoff=services.needs_signoff(notice, current_user),
+        recipients=services.recipient_parties(notice), missing=(notice.missing_chars or {}).get("chars") or [],
+        methods=DeliveryMethod, statuses=NoticeStatus,
+    ), status
+
+
+@bp.route("/notices/<int:notice_id>")
+@login_required
+@transactional
+def detail(notice_id: int):
+    """A document's page for staff: status, editable parts, preview, issue, deliveries."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    queries.load_case(notice.case_id, current_user, log_view="notice")
+    return _detail(notice)
+
+
+@bp.route("/cases/<int:case_id>/notices", methods=["POST"])
+@login_required
+@transactional
+def draft(case_id: int):
+    """Draft a catalogue kind by hand."""
+    case = queries.load_case(case_id, current_user)
+    if not services.is_case_staff(current_user, case):
+        raise NotFound("案件不存在")
+    form = DraftForm(procedure=case.procedure)
+    if not form.validate_on_submit():
+        flash("；".join(form_errors(form).values()) or "请选择文书类型", "danger")
+        return redirect(url_for("cases.show", case_id=case.id) + "#notices", 303)
+    notice = services.draft_manual(case, form.kind.data, actor=current_actor())
+    flash(f"已起草：{notice.title}", "success")
+    return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/edit", methods=["POST"])
+@login_required
+@transactional
+def edit(notice_id: int):
+    """Save the editable parts of a draft."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    kind = catalogue.kind(notice.kind)
+    form = parts_form_class(kind)()
+    if not form.validate_on_submit():
+        return _detail(notice, parts_form=form, status=422)
+    try:
+        services.update_parts(notice, actor=current_actor(), parts=parts_of(form, kind),
+                              version=int(form.version.data) if (form.version.data or "").isdigit() else None)
+    except DomainError as exc:
+        db.rollback()
+        notice = services.load_notice(notice_id, current_user)
+        if exc.status == 422 and exc.fields:
+            for name, msg in exc.fields.items():
+                if name in form:
+                    form[name].errors = [msg]
+            return _detail(notice, parts_form=form, status=422)
+        flash(exc.message, "danger")
+        return redirect(url_for("notices.detail", notice_id=notice_id), 303)
+    missing = (notice.missing_chars or {}).get("chars") or []
+    if missing:
+        flash("已保存。以下字符没有可用字体，签发前请修改：" + "、".join(missing), "warning")
+    else:
+        flash("已保存草稿", "success")
+    return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/preview.pdf")
+@login_required
+def preview(notice_id: int):
+    """The draft as a PDF watermarked 草稿 (never the final document)."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    if notice.is_issued:
+        return redirect(url_for("notices.pdf", notice_id=notice.id), 303)
+    return _pdf_response(services.preview_pdf(notice), f"草稿-{notice.title}.pdf")
+
+
+def _flash_error_and_back(exc: DomainError, notice_id: int):
+    if exc.fields:
+        flash(exc.message + "：" + "；".join(exc.fields.values()), "danger")
+    else:
+        flash(exc.message, "danger")
+    return redirect(url_for("notices.detail", notice_id=notice_id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/issue", methods=["POST"])
+@login_required
+@retried_transaction
+def issue(notice_id: int):
+    """Issue the draft (or send it to a supervisor for sign-off)."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    try:
+        outcome = services.issue(notice, actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        return _flash_error_and_back(exc, notice_id)
+    if outcome.issued:
+        flash(f"已签发：{notice.title}（{notice.number}）", "success")
+    else:
+        flash(f"“{notice.title}”已提交负责人签发", "info")
+    return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/approve", methods=["POST"])
+@login_required
+@retried_transaction
+def approve(notice_id: int):
+    """A supervisor signs off (and so issues) a document."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.approve_signoff(notice, actor=current_actor(), comment=form.comment.data or "")
+    except DomainError as exc:
+        db.rollback()
+        return _flash_error_and_back(exc, notice_id)
+    flash(f"已签发：{notice.title}（{notice.number}）", "success")
+    return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/return", methods=["POST"])
+@login_required
+@transactional
+def return_(notice_id: int):
+    """A supervisor returns a document for revision."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.return_signoff(notice, actor=current_actor(), comment=form.comment.data or "")
+    except DomainError as exc:
+        db.rollback()
+        return _flash_error_and_back(exc, notice_id)
+    flash("已退回修改", "info")
+    return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/discard", methods=["POST"])
+@login_required
+@transactional
+def discard(notice_id: int):
+    """Discard a draft."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    try:
+        services.discard_draft(notice, actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        return _flash_error_and_back(exc, notice_id)
+    flash("草稿已作废", "info")
+    return redirect(url_for("cases.show", case_id=notice.case_id) + "#notices", 303)
+
+
+@bp.route("/notices/<int:notice_id>/correct", methods=["POST"])
+@login_required
+@transactional
+def correct(notice_id: int):
+    """Draft a 更正通知书 for an issued document."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    try:
+        correction = services.draft_correction(notice, actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        return _flash_error_and_back(exc, notice_id)
+    flash("已起草更正通知书，请填写更正内容", "info")
+    return redirect(url_for("notices.detail", notice_id=correction.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/deliveries", methods=["POST"])
+@login_required
+@transactional
+def deliver(notice_id: int):
+    """Record a delivery (送达)."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    form = DeliveryForm(parties=services.recipient_parties(notice))
+    if not form.validate_on_submit():
+        return _detail(notice, delivery_form=form, status=422)
+    try:
+        services.record_delivery(
+            notice, actor=current_actor(), method=form.method.data,
+            party_id=int(form.party_id.data) if (form.party_id.data or "").isdigit() else None,
+            delivered_on=form.delivered_on.data, published_on=form.published_on.data,
+            receipt_number=form.receipt_number.data, signed_by=form.signed_by.data, witness=form.witness.data,
+            place=form.place.data, note=form.note.data)
+    except DomainError as exc:
+        db.rollback()
+        notice = services.load_notice(notice_id, current_user)
+        if exc.status == 422 and exc.fields:
+            form = DeliveryForm(parties=services.recipient_parties(notice))
+            for name, msg in exc.fields.items():
+                if name in form:
+                    form[name].errors = [msg]
+            return _detail(notice, delivery_form=form, status=422)
+        return _flash_error_and_back(exc, notice_id)
+    flash("已登记送达", "success")
+    return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/receipt.pdf")
+@login_required
+def receipt(notice_id: int):
+    """A 送达回证 for paper service on one recipient (?party=<id>)."""
+    notice = services.load_notice(notice_id, current_user)
+    _staff_only(notice)
+    party_id = request.args.get("party", type=int)
+    party = next((p for p in services.recipient_parties(notice) if p.id == party_id), None)
+    if party_id is not None and party is None:
+        raise NotFound("受送达人不存在")
+    try:
+        content = services.service_receipt_pdf(notice, party)
+    except DomainError as exc:
+        return _flash_error_and_back(exc, notice_id)
+    return _pdf_response(content, f"送达回证-{notice.number}.pdf")
+
+
+@bp.route("/notices/signoff")
+@login_required
+def signoff_inbox():
+    """Documents waiting for this supervisor's sign-off."""
+    if not current_user.is_staff:
+        abort(404)
+    return render_template("notices/page_signoff.html", notices=services.pending_signoffs(current_user))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# PDFs for staff and parties; consent to electronic service
+# ---------------------------------------------------------------------------------------------------------
+
+
+@bp.route("/notices/<int:notice_id>.pdf")
+@login_required
+@transactional
+def pdf(notice_id: int):
+    """The issued PDF, for staff of the case and the parties it was served on (404 for anyone else)."""
+    notice = services.load_notice(notice_id, current_user)
+    if not notice.is_issued:
+        raise NotFound("文书尚未签发")
+    if current_user.is_staff:
+        queries.load_case(notice.case_id, current_user, log_view="notice_pdf")
+    else:
+        services.record_opening(notice, current_user)
+    return send_notice_pdf(notice)
+
+
+@bp.route("/cases/<int:case_id>/notices/consent", methods=["POST"])
+@login_required
+@transactional
+def consent(case_id: int):
+    """A party consents online to electronic service; staff record a party's written consent."""
+    case = queries.load_case(case_id, current_user)
+    staff = services.is_case_staff(current_user, case)
+    party_id = None
+    if staff:
+        form = ConsentForm(parties=[p for p in case.parties if p.role.value != "agent"])
+        if not form.validate_on_submit():
+            flash("请选择当事人", "danger")
+            return redirect(case_url(case) + "#notices", 303)
+        party_id = int(form.party_id.data)
+    try:
+        services.give_consent(case, actor=current_actor(), party_id=party_id)
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "danger")
+        return redirect(case_url(case) + "#notices", 303)
+    flash("已登记同意电子送达：此后的文书将送达至门户账号，到达之日即为送达之日", "success")
+    return redirect(case_url(case) + "#notices", 303)
+
+
+@bp.route("/cases/<int:case_id>/notices/consent/withdraw", methods=["POST"])
+@login_required
+@transactional
+def withdraw_consent(case_id: int):
+    """A party withdraws its consent to electronic service."""
+    case = queries.load_case(case_id, current_user)
+    services.withdraw_consent(case, actor=current_actor())
+    flash("已撤回电子送达同意，此后的文书将以纸质方式送达", "info")
+    return redirect(case_url(case) + "#notices", 303)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public verification
+# ---------------------------------------------------------------------------------------------------------
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+def verify(code: str | None = None):
+    """Confirm a document by its code; with an uploaded PDF, say whether it is the genuine, unaltered one."""
+    form = VerifyForm(data={"code": code or ""} if request.method == "GET" else None)
+    code = code or request.values.get("code") or ""
+    notice = services.find_by_code(code) if code else None
+    result = None
+    status = 200
+    if code and notice is None:
+        status = 404
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            status = 422
+        elif notice is None:
+            status = 404
+        else:
+            digest = services.hash_upload(form.file.data.stream)
+            result = {"genuine": digest == notice.sha256, "sha256": digest}
+    facts = services.verification_facts(notice) if notice is not None else None
+    return render_template("notices/page_verify.html", form=form, code=code, facts=facts, result=result,
+                           not_found=bool(code) and notice is None), status

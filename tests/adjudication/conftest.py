@@ -1,0 +1,100 @@
+"""Fixtures for the adjudication tests: an office's people, cases, notices, and a movable 'today'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow.accounts.models import Role
+from caseflow.core.db import db
+from caseflow.core.timeutil import beijing_date, utcnow
+from tests.api.conftest import Api
+from tests.factories.accounts import UserFactory
+
+
+@pytest.fixture()
+def api(client):
+    return Api(client)
+
+
+@pytest.fixture()
+def people(session):
+    return {
+        "applicant": UserFactory(organisation=True, display_name="重庆山城科技有限公司"),
+        "respondent": UserFactory(role=Role.RESPONDENT, display_name="重庆某某商贸有限公司"),
+        "officer": UserFactory(officer=True),
+        "officer2": UserFactory(officer=True),
+        "officer3": UserFactory(officer=True),
+        "supervisor": UserFactory(supervisor=True),
+        "supervisor2": UserFactory(supervisor=True),
+        "other_district": UserFactory(officer=True, staff_unit="500105"),
+    }
+
+
+ADJ_BODY = {
+    "procedure": "adjudication", "unit": "500103", "kind": "patent_infringement", "ip_type": "invention",
+    "right_number": "ZL202010123456.2", "title": "“一种防松脱管道卡箍”发明专利侵权纠纷",
+    "facts": "被请求人在其经营场所销售涉嫌侵权的管道卡箍。", "claims": "请求责令被请求人停止销售侵权产品。",
+    "channel": "online", "asserted_claims": "权利要求1",
+    "claimants": [{"name": "重庆山城科技有限公司", "id_type": "uscc", "id_number": "91500103MA5U8KJ84F",
+                   "address": "重庆市渝中区", "phone": "13800000000"}],
+    "respondents": [{"name": "重庆某某商贸有限公司", "id_type": "uscc", "address": "重庆市渝中区解放碑"}],
+}
+
+
+@pytest.fixture()
+def adj_body():
+    import copy
+
+    return copy.deepcopy(ADJ_BODY)
+
+
+class Shift:
+    """Move 'today' n days ahead for the deadline and notice services (the engine's guards keep real time)."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.days = 0
+
+    def __call__(self, days: int) -> dt.date:
+        import caseflow.deadlines.services as deadline_services
+        import caseflow.notices.services as notice_services
+
+        self.days = days
+        moment = utcnow() + dt.timedelta(days=days)
+        day = beijing_date(moment)
+        self.monkeypatch.setattr(deadline_services, "now", lambda: moment)
+        self.monkeypatch.setattr(deadline_services, "today", lambda: day)
+        self.monkeypatch.setattr(notice_services, "beijing_date", lambda m=None: day)
+        return day
+
+
+@pytest.fixture()
+def shift(monkeypatch):
+    return Shift(monkeypatch)
+
+
+@pytest.fixture()
+def notices_of():
+    from caseflow.notices.models import Notice
+
+    def find(case, kind=None):
+        stmt = sa.select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)
+        if kind:
+            stmt = stmt.where(Notice.kind == kind)
+        return list(db.session.scalars(stmt))
+
+    return find
+
+
+@pytest.fixture()
+def deadline():
+    from caseflow.deadlines.models import Deadline
+
+    def row(case, rule_id):
+        return db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == rule_id)
+                                  .order_by(Deadline.id.desc())).first()
+
+    return row

@@ -1,0 +1,100 @@
+"""Fixtures for the document tests: people of an office, cases moved through the workflow, PDF text helpers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from caseflow.accounts.models import Role
+from caseflow.cases.models import PartyRole
+from caseflow.cases.services import create_case, perform
+from tests.api.conftest import COMPLAINT_BODY, Api  # noqa: F401  (re-exported for the tests)
+from tests.factories.accounts import UserFactory, unit
+
+#: Parties whose names need the rare-character fallback fonts (堃 U+5803, 喆 U+5586, 赟 U+8D5F, 𠮷 U+20BB7).
+CLAIMANTS = ("重庆堃泰机电科技有限公司", "王喆")
+RESPONDENTS = ("重庆市渝中区𠮷祥五金机电经营部", "李赟")
+
+needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+
+_FOOTER = re.compile(r"验证码[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}|—\d+—")
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text without spaces, line breaks and the page footers (验证码 …, — 1 —)."""
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True)
+    return _FOOTER.sub("", re.sub(r"\s+", "", result.stdout.decode("utf-8")))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture()
+def api(client):
+    return Api(client)
+
+
+@pytest.fixture()
+def people(session):
+    return {
+        "applicant": UserFactory(organisation=True, display_name="重庆堃泰机电科技有限公司"),
+        "respondent": UserFactory(role=Role.RESPONDENT, display_name="李赟"),
+        "other_applicant": UserFactory(),
+        "officer": UserFactory(officer=True),
+        "officer2": UserFactory(officer=True),
+        "supervisor": UserFactory(supervisor=True),
+        "other_district": UserFactory(officer=True, staff_unit="500105"),
+    }
+
+
+def _parties(applicant, respondent_user=None):
+    return [
+        {"role": PartyRole.CLAIMANT, "name": CLAIMANTS[0], "address": "重庆市渝中区解放碑民族路188号",
+         "user_id": applicant.id},
+        {"role": PartyRole.CLAIMANT, "name": CLAIMANTS[1], "address": "重庆市渝北区聚金大道88号"},
+        {"role": PartyRole.AGENT, "name": "张堃", "address": "重庆渝信专利代理事务所"},
+        {"role": PartyRole.RESPONDENT, "name": RESPONDENTS[0], "address": "重庆市渝中区较场口216号"},
+        {"role": PartyRole.RESPONDENT, "name": RESPONDENTS[1], "address": "重庆市九龙坡区杨家坪正街18号",
+         "user_id": respondent_user.id if respondent_user else None},
+    ]
+
+
+FIELDS = {"kind": "patent_infringement", "ip_type": "utility_model", "right_number": "ZL202221345678.9",
+          "title": "“一种防松脱管道卡箍”实用新型专利侵权纠纷", "facts": "被请求人在其经营场所销售涉嫌侵权的管道卡箍。",
+          "claims": "请求责令被请求人停止销售侵权产品。", "channel": "online", "asserted_claims": "权利要求1"}
+
+
+@pytest.fixture()
+def make_case(people):
+    """make_case(procedure="complaint", unit_code="500103") → a case in its first state, filed by the applicant."""
+
+    def make(procedure: str = "complaint", unit_code: str = "500103"):
+        return create_case(procedure=procedure, unit=unit(unit_code), actor=people["applicant"], fields=FIELDS,
+                           parties=_parties(people["applicant"], people["respondent"]))
+
+    return make
+
+
+def act(case, action, actor, **data):
+    """Perform an action (flush only); returns the outcome."""
+    return perform(case, action, actor=actor, data={"version": case.version, **data})
+
+
+@pytest.fixture()
+def notices_of_case():
+    import sqlalchemy as sa
+
+    from caseflow.core.db import db
+    from caseflow.notices.models import Notice
+
+    def find(case, kind=None):
+        stmt = sa.select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)
+        if kind:
+            stmt = stmt.where(Notice.kind == kind)
+        return list(db.session.scalars(stmt))
+
+    return find

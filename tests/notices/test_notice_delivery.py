@@ -1,0 +1,232 @@
+"""Delivery (送达): methods and their dates, the party's period they start, electronic service, 送达回证."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow.core.db import db
+from caseflow.core.errors import Invalid
+from caseflow.core.timeutil import beijing_date
+from caseflow.deadlines import due_date
+from caseflow.deadlines.models import Deadline
+from caseflow.notices import services
+from caseflow.notices.models import DeliveryMethod
+from tests.notices.conftest import RESPONDENTS, act, needs_pdftotext, pdf_text
+
+pytestmark = pytest.mark.usefixtures("session")
+
+
+def _answer_row(case) -> Deadline:
+    return db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == "ADJ_ANSWER")
+                              .order_by(Deadline.id.desc())).first()
+
+
+@pytest.fixture()
+def served(make_case, people, notices_of_case):
+    """An adjudication docketed and served on the respondents: its issued 答辩通知书."""
+    case = make_case("adjudication")
+    act(case, "docket", people["supervisor"])
+    act(case, "serve_respondent", people["officer"])
+    [notice] = notices_of_case(case, "answer_notice")
+    services.issue(notice, actor=people["officer"])
+    return case, notice
+
+
+@pytest.fixture()
+def days_later(monkeypatch):
+    """days_later(n): from now on it is n days after today for the notices and deadline services."""
+    import caseflow.deadlines.services as deadline_services
+
+    def move(n: int) -> dt.date:
+        day = beijing_date() + dt.timedelta(days=n)
+        monkeypatch.setattr(services, "beijing_date", lambda moment=None: day)
+        monkeypatch.setattr(deadline_services, "today", lambda: day)
+        return day
+
+    return move
+
+
+def _respondent(case, name=RESPONDENTS[0]):
+    return next(p for p in case.parties if p.name == name)
+
+
+def test_answer_period_runs_from_the_return_receipt(served, people, days_later):
+    case, notice = served
+    row = _answer_row(case)
+    assert row.trigger_estimated  # until delivery is recorded, the period runs provisionally from serving
+    receipt_date = beijing_date() + dt.timedelta(days=3)
+    days_later(6)  # the return receipt comes back some days after the letter was posted
+    delivery = services.record_delivery(notice, actor=people["officer"], method="post",
+                                        party_id=_respondent(case).id, delivered_on=receipt_date,
+                                        receipt_number="XA123456789CN")
+    assert delivery.took_effect_at is not None and delivery.delivered_on == receipt_date
+    row = _answer_row(case)
+    assert (row.trigger_date, row.trigger_estimated) == (receipt_date, False)
+    assert row.due_date == due_date(receipt_date, 15, "days").due  # 15 days from receipt, rest-day roll included
+    assert any(e.tag == "case:deadline:delivery" for e in case.events)
+
+
+def test_the_first_service_on_a_party_counts(served, people, days_later):
+    case, notice = served
+    party = _respondent(case)
+    first = beijing_date() + dt.timedelta(days=1)
+    days_later(8)
+    services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
+                             delivered_on=first + dt.timedelta(days=4))
+    services.record_delivery(notice, actor=people["officer"], method="direct", party_id=party.id,
+                             delivered_on=first, signed_by="𠮷永福")
+    assert _answer_row(case).trigger_date == first
+
+
+def test_delivery_dates_are_checked(served, people):
+    case, notice = served
+    party = _respondent(case)
+    with pytest.raises(Invalid) as err:
+        services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id)
+    assert "回执" in err.value.fields["delivered_on"]
+    with pytest.raises(Invalid):
+        services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
+                                 delivered_on=beijing_date() + dt.timedelta(days=1))
+    with pytest.raises(Invalid):  # not before the document existed
+        services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
+                                 delivered_on=beijing_date() - dt.timedelta(days=1))
+    with pytest.raises(Invalid) as err:
+        services.record_delivery(notice, actor=people["officer"], method="retention", party_id=party.id,
+                                 delivered_on=beijing_date())
+    assert "witness" in err.value.fields
+    with pytest.raises(Invalid) as err:  # no consent recorded: no electronic service
+        services.record_delivery(notice, actor=people["officer"], method="electronic", party_id=party.id,
+                                 delivered_on=beijing_date())
+    assert "同意电子送达" in err.value.fields["method"]
+    claimant = next(p for p in case.parties if p.role.value == "claimant")
+    with pytest.raises(Invalid):  # the 答辩通知书 is not served on the claimant
+        services.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
+                                 delivered_on=beijing_date())
+
+
+def test_public_notice_counts_thirty_days_after_publication(served, people, monkeypatch):
+    case, notice = served
+    party = _respondent(case)
+    published = beijing_date()
+    delivery = services.record_delivery(notice, actor=people["officer"], method="public_notice", party_id=party.id,
+                                        published_on=published, place="《重庆日报》")
+    assert delivery.delivered_on == published + dt.timedelta(days=30)
+    assert delivery.took_effect_at is None and _answer_row(case).trigger_estimated
+    assert services.serve_due_publications(case) == []
+    # Thirty days on, the daily run lets the service take effect and the answer period starts from that day.
+    later = published + dt.timedelta(days=31)
+    import caseflow.deadlines.services as deadline_services
+
+    monkeypatch.setattr(services, "beijing_date", lambda moment=None: later)
+    monkeypatch.setattr(deadline_services, "today", lambda: later)
+    assert services.serve_due_publications(case) == [delivery]
+    assert services.serve_due_publications(case) == []
+    row = _answer_row(case)
+    assert row.trigger_date == published + dt.timedelta(days=30) and not row.trigger_estimated
+
+
+def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, people, notices_of_case, web):
+    case = make_case("adjudication")
+    respondent = _respondent(case, RESPONDENTS[1])  # the party with a portal account
+    services.give_consent(case, actor=people["respondent"])
+    act(case, "docket", people["supervisor"])
+    act(case, "serve_respondent", people["officer"])
+    [notice] = notices_of_case(case, "answer_notice")
+    services.issue(notice, actor=people["officer"])
+    [electronic] = [d for d in notice.deliveries if d.method == DeliveryMethod.ELECTRONIC]
+    assert electronic.party_id == respondent.id and electronic.user_id == people["respondent"].id
+    assert electronic.delivered_at == notice.issued_at and electronic.delivered_on == beijing_date()
+    assert _answer_row(case).trigger_date == beijing_date() and not _answer_row(case).trigger_estimated
+    assert electronic.first_opened_at is None
+    db.session.flush()
+
+    web.login(people["respondent"].username)
+    page = web.get(f"/portal/cases/{case.id}")
+    assert page.status_code == 200
+    html = page.data.decode()
+    assert notice.number in html and f"/notices/{notice.id}.pdf" in html
+    with web.get(f"/notices/{notice.id}.pdf") as first:
+        assert first.status_code == 200 and first.data.startswith(b"%PDF-")
+    db.session.expire_all()
+    opened = db.session.get(type(electronic), electronic.id).first_opened_at
+    assert opened is not None
+    web.get(f"/notices/{notice.id}.pdf").close()
+    db.session.expire_all()
+    assert db.session.get(type(electronic), electronic.id).first_opened_at == opened
+
+
+def test_consent_given_later_serves_pending_documents(served, people):
+    case, notice = served
+    assert notice.deliveries == []
+    services.give_consent(case, actor=people["respondent"])
+    [d] = notice.deliveries
+    assert d.method == DeliveryMethod.ELECTRONIC and d.recipient_name == RESPONDENTS[1]
+
+
+def test_staff_record_written_consent_only_for_parties_with_an_account(served, people):
+    case, notice = served
+    with pytest.raises(Invalid):
+        services.give_consent(case, actor=people["officer"], party_id=_respondent(case).id)
+    consent = services.give_consent(case, actor=people["officer"], party_id=_respondent(case, RESPONDENTS[1]).id)
+    assert consent[0].source == "paper"
+
+
+@needs_pdftotext
+def test_service_receipt_for_paper_service(served, people, web):
+    case, notice = served
+    party = _respondent(case)
+    db.session.flush()
+    web.login(people["officer"].username)
+    r = web.get(f"/notices/{notice.id}/receipt.pdf?party={party.id}")
+    assert r.status_code == 200
+    text = pdf_text(r.data)
+    assert "送达回证" in text and notice.number in text and party.name in text and case.number in text
+
+
+def test_web_delivery_form(served, people, web):
+    case, notice = served
+    party = _respondent(case)
+    db.session.flush()
+    web.login(people["officer"].username)
+    day = beijing_date().isoformat()
+    r = web.post_form(f"/notices/{notice.id}", {"method": "post", "party_id": str(party.id), "delivered_on": day},
+                      post_url=f"/notices/{notice.id}/deliveries")
+    assert r.status_code == 303, r.data.decode()[:2000]
+    r = web.post_form(f"/notices/{notice.id}", {"method": "post", "party_id": str(party.id)},
+                      post_url=f"/notices/{notice.id}/deliveries")
+    assert r.status_code == 422 and "回执" in r.data.decode()
+    db.session.expire_all()
+    assert _answer_row(case).trigger_date.isoformat() == day
+
+
+def test_notices_serve_command(app):
+    result = app.test_cli_runner().invoke(args=["caseflow", "notices-serve"])
+    assert result.exit_code == 0, result.output
+    assert "件公告送达生效" in result.output
+
+
+def test_a_referral_letter_goes_to_the_police(make_case, people, notices_of_case, web):
+    complaint = make_case()
+    act(complaint, "accept", people["officer"])
+    act(complaint, "refer", people["supervisor"], kind="police", target="重庆市公安局渝中区分局",
+        reason="涉嫌假冒专利罪")
+    referral = next(c for c in complaint.children if c.procedure == "referral")
+    act(referral, "approve", people["supervisor"])
+    act(referral, "transfer", people["officer"])
+    [letter] = notices_of_case(referral, "criminal_referral")
+    assert letter.parts["addressee"] == "重庆市公安局渝中区分局" and letter.party_ids == []
+    services.issue(letter, actor=people["supervisor"])
+    assert letter.recipient == "重庆市公安局渝中区分局" and "保刑移字" in letter.number
+    with pytest.raises(Invalid):
+        services.record_delivery(letter, actor=people["officer"], method="direct", party_id=complaint.parties[0].id,
+                                 delivered_on=beijing_date())
+    delivery = services.record_delivery(letter, actor=people["officer"], method="direct",
+                                        delivered_on=beijing_date(), signed_by="值班民警")
+    assert delivery.party_id is None and delivery.recipient_name == "重庆市公安局渝中区分局"
+    db.session.flush()
+    web.login(people["officer"].username)
+    page = web.get(f"/notices/{letter.id}")
+    assert page.status_code == 200 and "值班民警" in page.data.decode()

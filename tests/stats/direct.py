@@ -1,0 +1,174 @@
+"""Figures counted straight from cases, events, deadlines and ratings, written from DESIGN.md §6 alone.
+
+Nothing here uses caseflow.stats: the tests compare these counts with what the pages and the API show.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+import workflows
+from caseflow.cases.models import Case, CaseEvent
+from caseflow.deadlines.models import Deadline
+from caseflow.stats.models import Rating
+
+BJ = ZoneInfo("Asia/Shanghai")
+DOCKET = {"complaint": "case:state:accept", "adjudication": "case:state:docket", "mediation": "case:state:docket"}
+
+
+def ym(moment) -> int:
+    d = moment.astimezone(BJ)
+    return d.year * 100 + d.month
+
+
+def bj(moment):
+    return moment.astimezone(BJ).date()
+
+
+@dataclass
+class Data:
+    cases: list
+    first: dict
+    limits: dict
+    ratings: dict
+    deadlines: list
+
+
+def load(session) -> Data:
+    cases = session.execute(sa.select(
+        Case.id, Case.unit_id, Case.procedure, Case.ip_type, Case.channel, Case.assignee_id, Case.state,
+        Case.received_at, Case.closed_at, Case.closing_action, Case.data, Case.is_deleted)).all()
+    first = {}
+    for cid, tag, at in session.execute(sa.select(CaseEvent.case_id, CaseEvent.tag, CaseEvent.occurred_at)
+                                        .order_by(CaseEvent.case_id, CaseEvent.seq)):
+        first.setdefault((cid, tag), at)
+    limits = defaultdict(list)
+    deadlines = []
+    for cid, rule, status, paused, binds, ended, due in session.execute(sa.select(
+            Deadline.case_id, Deadline.rule_id, Deadline.status, Deadline.paused_days, Deadline.binds,
+            Deadline.ended_at, Deadline.due_date)):
+        status = getattr(status, "value", status)
+        if rule in ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT") or rule.startswith("CPL_ACCEPT_"):
+            limits[cid].append((status, paused or 0))
+        deadlines.append((cid, rule, status, binds, ended, due))
+    ratings = dict(session.execute(sa.select(Rating.case_id, Rating.score)).all())
+    return Data(cases, first, limits, ratings, deadlines)
+
+
+def selected(data: Data, *, unit_ids, procedure=None, ip_type=None, channel=None, officer_id=None):
+    for c in data.cases:
+        if c.is_deleted or c.unit_id not in unit_ids:
+            continue
+        if procedure and c.procedure != procedure or ip_type and c.ip_type != ip_type:
+            continue
+        if channel and c.channel != channel:
+            continue
+        if officer_id is not None and c.assignee_id != officer_id:
+            continue
+        yield c
+
+
+def ratio(a, b):
+    return a / b if b else None
+
+
+def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
+    """The headline figures of the summary API, counted directly."""
+    inp = lambda m: start <= m <= end
+    out = defaultdict(int)
+    net_days, days, paused_all = [], [], []
+    for c in selected(data, **filters):
+        data_ = c.data or {}
+        if inp(ym(c.received_at)):
+            out["received"] += 1
+            if c.procedure == "referral":
+                kind = data_.get("referral_kind") or "court"
+                if kind == "police":
+                    out["police"] += 1
+                    out["police_transferred"] += c.state not in ("drafted", "approved", "not_referred")
+                    out["police_accepted"] += c.state in ("accepted_by_police", "handed_over")
+                    out["police_declined"] += c.state == "closed"
+                else:
+                    out[kind] += 1
+            if c.procedure == "injunction":
+                out["inj_requested"] += 1
+                out["inj_issued"] += (c.id, "case:state:propose_issue") in data.first
+                out["inj_breached"] += (c.id, "case:state:record_breach") in data.first
+                out["inj_refused"] += c.state == "refused"
+        docket = data.first.get((c.id, DOCKET.get(c.procedure, "-")))
+        if docket is not None and inp(ym(docket)):
+            out["docketed"] += 1
+        st = workflows.procedure(c.procedure).states[c.state]
+        if not st.terminal:
+            out["open" if c.closed_at is None else "followup"] += 1
+        if c.closed_at is None or not inp(ym(c.closed_at)):
+            continue
+        out["closed"] += 1
+        verdicts = [s for s, _ in data.limits.get(c.id, []) if s in ("met", "missed")]
+        if verdicts:
+            out["limit_total"] += 1
+            out["limit_met"] += "missed" not in verdicts
+        if c.procedure in ("adjudication", "mediation"):
+            out["dispute_closed"] += 1
+            out["dispute_mediated"] += c.closing_action in ("record_settlement", "record_agreement")
+        if c.procedure == "mediation":
+            if docket is not None:
+                out["med_closed"] += 1
+                out["med_agreement"] += c.closing_action == "record_agreement"
+            if c.closing_action == "record_agreement" and data_.get("category") != "ownership":
+                out["confirm_eligible"] += 1
+                out["confirmed"] += c.state == "confirmed"
+        d = (bj(c.closed_at) - bj(c.received_at)).days
+        p = sum(x for _, x in data.limits.get(c.id, []))
+        days.append(d)
+        paused_all.append(p)
+        net_days.append(max(d - p, 0))
+        if c.id in data.ratings:
+            out["rating_n"] += 1
+            out["rating_sum"] += data.ratings[c.id]
+    return {
+        "received": out["received"], "docketed": out["docketed"], "closed": out["closed"],
+        "limit_rate": (out["limit_met"], out["limit_total"]),
+        "mediation_rate": (out["dispute_mediated"], out["dispute_closed"]),
+        "mediation_success_rate": (out["med_agreement"], out["med_closed"]),
+        "confirmation_rate": (out["confirmed"], out["confirm_eligible"]),
+        "average": ratio(sum(days), len(days)), "average_paused": ratio(sum(paused_all), len(paused_all)),
+        "cases_paused": sum(1 for p in paused_all if p > 0),
+        "average_net": ratio(sum(net_days), len(net_days)),
+        "median_net": statistics.median(net_days) if net_days else None,
+        "open": out["open"], "followup": out["followup"],
+        "ratings": (out["rating_n"], ratio(out["rating_sum"], out["rating_n"])),
+        "referrals": {"police": out["police"], "police_transferred": out["police_transferred"],
+                      "police_accepted": out["police_accepted"], "police_declined": out["police_declined"],
+                      "agency": out["agency"], "court": out["court"]},
+        "injunctions": {"requested": out["inj_requested"], "issued": out["inj_issued"],
+                        "breached": out["inj_breached"], "refused": out["inj_refused"]},
+    }
+
+
+def by_month(data: Data, *, start: int, end: int, **filters) -> dict[int, tuple[int, int, int]]:
+    """{YYYYMM: (received, docketed, closed)}."""
+    out = defaultdict(lambda: [0, 0, 0])
+    for c in selected(data, **filters):
+        m = ym(c.received_at)
+        if start <= m <= end:
+            out[m][0] += 1
+        docket = data.first.get((c.id, DOCKET.get(c.procedure, "-")))
+        if docket is not None and start <= ym(docket) <= end:
+            out[ym(docket)][1] += 1
+        if c.closed_at is not None and start <= ym(c.closed_at) <= end:
+            out[ym(c.closed_at)][2] += 1
+    return {m: tuple(v) for m, v in out.items()}
+
+
+def overdue(data: Data, today, **filters) -> tuple[int, int]:
+    """(office deadlines overdue now, distinct cases) for the filtered cases."""
+    ids = {c.id for c in selected(data, **filters)}
+    rows = [d for d in data.deadlines if d[0] in ids and d[4] is None and d[3] == "office"
+            and (d[2] == "missed" or (d[2] == "running" and d[5] < today))]
+    return len(rows), len({d[0] for d in rows})
