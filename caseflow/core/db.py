@@ -166,19 +166,26 @@ def transactional(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        try:
-            result = view(*args, **kwargs)
-        except BaseException:
-            db.rollback()
-            raise
-        try:
-            db.commit()
-        except Exception as exc:
-            db.rollback()
-            if is_concurrency_error(exc):
-                raise ConcurrencyConflict() from exc
-            raise
-        return result
+        from flask import request
+
+        # A page view that only logs access may lose SQLite's write lock to another request; it is safe
+        # to run again on a fresh snapshot. State changes (POST) answer 409 instead.
+        attempts = 3 if request.method in ("GET", "HEAD") else 1
+        for attempt in range(attempts):
+            try:
+                result = view(*args, **kwargs)
+                db.commit()
+                return result
+            except Exception as exc:
+                db.rollback()
+                if is_concurrency_error(exc):
+                    if attempt + 1 < attempts:
+                        continue
+                    raise ConcurrencyConflict() from exc
+                raise
+            except BaseException:
+                db.rollback()
+                raise
 
     return wrapper
 

@@ -122,14 +122,15 @@ def apply_cases(session, case_ids: set[int]) -> None:
     for cid in ids:
         add_contributions(old.get(cid), -1, rollup, durations, open_states)
         add_contributions(new.get(cid), +1, rollup, durations, open_states)
+    # Rows in key order: two refreshes that touch the same rollup rows lock them in the same order (no deadlock).
     _upsert(session, ROLLUP, ROLLUP_KEY, MEASURES,
             [dict(zip(ROLLUP_KEY, k)) | {m: c.get(m, 0) for m in MEASURES}
-             for k, c in rollup.items() if any(c.values())])
+             for k, c in sorted(rollup.items()) if any(c.values())])
     _upsert(session, DURATIONS, DURATION_KEY, ("n",),
-            [dict(zip(DURATION_KEY, k)) | {"n": n} for k, n in durations.items() if n])
+            [dict(zip(DURATION_KEY, k)) | {"n": n} for k, n in sorted(durations.items()) if n])
     _upsert(session, OPEN_STATES, OPEN_KEY, ("n", "n_closed"),
             [dict(zip(OPEN_KEY, k)) | {"n": c["n"], "n_closed": c["n_closed"]}
-             for k, c in open_states.items() if any(c.values())])
+             for k, c in sorted(open_states.items()) if any(c.values())])
     if old:
         session.execute(sa.delete(FACTS).where(FACTS.c.case_id.in_(list(old))))
     rows = [{k: f[k] for k in FACT_COLUMNS} for f in new.values() if f is not None]
