@@ -32,6 +32,8 @@ class Case(Model):
         sa.UniqueConstraint("unit_id", "procedure", "year", "seq", name="uq_cases_number_parts"),
         sa.Index("ix_cases_unit_state", "unit_id", "state"),
         sa.Index("ix_cases_procedure_state", "procedure", "state"),
+        # Queues list an office's cases newest first and count them: both read this index alone.
+        sa.Index("ix_cases_unit_received", "unit_id", "is_deleted", "received_at", "id"),
     )
 
     procedure: Mapped[str] = mapped_column(sa.String(16), comment="procedure code from workflows/, e.g. complaint")

@@ -43,7 +43,7 @@ def load_case(case_id: int, user: User, *, log_view: str | None = None) -> Case:
     if not policy.can_view_case(user, case):
         raise NotFound("案件不存在")
     if log_view and user.is_staff:
-        db.session.add(AccessLog(case_id=case.id, user_id=user.id, what=log_view))
+        db.append_later(AccessLog(case_id=case.id, user_id=user.id, what=log_view))
     return case
 
 
@@ -74,7 +74,7 @@ def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, 
     if q:
         like = "%" + q.replace("%", r"\%").replace("_", r"\_")[:100] + "%"
         stmt = stmt.where(sa.or_(Case.number.like(like, escape="\\"), Case.title.like(like, escape="\\")))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    total = db.session.scalar(stmt.with_only_columns(sa.func.count(Case.id))) or 0
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
     order = [SORTS.get(sort, SORTS["received"]), Case.id.desc()]

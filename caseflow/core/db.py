@@ -84,6 +84,7 @@ class Database:
     def __init__(self) -> None:
         self.engine: sa.Engine | None = None
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        event.listen(self.session, "after_flush", _mark_written)
         self._after_commit: list[Callable[[], Any]] = []
 
     def init_app(self, app) -> None:
@@ -101,10 +102,25 @@ class Database:
         """Queue work (mail, notifications) to run only once the transaction has committed."""
         self.session().info.setdefault("after_commit", []).append(fn)
 
+    def append_later(self, row) -> None:
+        """Queue an append-only row (an access log entry) to be written when the request commits.
+
+        A request that only reads ends its read snapshot before writing these: on SQLite a read transaction
+        that turns into a write fails at once if another request committed meanwhile, and an early write
+        would hold the database's write lock while the page renders.
+        """
+        self.session().info.setdefault("append_later", []).append(row)
+
     def commit(self) -> None:
         """Commit the request's transaction and run the queued after-commit work."""
         session = self.session()
         queued = session.info.pop("after_commit", [])
+        later = session.info.pop("append_later", [])
+        if later:
+            if not (session.info.pop("wrote", False) or session.new or session.dirty or session.deleted):
+                session.rollback()
+            session.add_all(later)
+        session.info.pop("wrote", None)
         session.commit()
         for fn in queued:
             fn()
@@ -112,8 +128,13 @@ class Database:
     def rollback(self) -> None:
         """Roll back the request's transaction and drop queued after-commit work."""
         session = self.session()
-        session.info.pop("after_commit", None)
+        for key in ("after_commit", "append_later", "wrote"):
+            session.info.pop(key, None)
         session.rollback()
+
+
+def _mark_written(session, _flush_context) -> None:
+    session.info["wrote"] = True
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:

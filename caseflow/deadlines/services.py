@@ -940,12 +940,12 @@ def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
     """For a page of cases, the nearest open office deadline of each, with its badge level (one query)."""
     if not case_ids:
         return {}
-    rows = db.session.scalars(
-        sa.select(Deadline).where(Deadline.case_id.in_(list(case_ids)), Deadline.ended_at.is_(None),
-                                  Deadline.status.in_([DeadlineStatus.RUNNING, DeadlineStatus.MISSED]),
-                                  Deadline.binds.in_(ACCOUNTABLE_BINDS))
-        .order_by(Deadline.due_date, Deadline.id)
-    ).all()
+    # Only the case filter is in SQL: given the others, SQLite skip-scans the statistics index over every
+    # open deadline instead of reading the few rows of these cases.
+    rows = [d for d in db.session.scalars(
+        sa.select(Deadline).where(Deadline.case_id.in_(list(case_ids))).order_by(Deadline.due_date, Deadline.id)
+    ) if d.ended_at is None and d.status in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED)
+        and d.binds in ACCOUNTABLE_BINDS]
     moment, cal = now(), current_calendar()
     cutoff = soon_cutoff(beijing_date(moment), cal)
     out: dict[int, CaseUrgency] = {}

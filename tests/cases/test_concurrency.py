@@ -5,7 +5,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from caseflow.cases.models import CaseEvent
+from caseflow.cases.models import AccessLog, CaseEvent
 from tests.api.conftest import COMPLAINT_BODY
 
 pytestmark = pytest.mark.live
@@ -41,3 +41,34 @@ def test_simultaneous_performs(live_server):
         accepts = conn.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
             CaseEvent.case_id == case["id"], CaseEvent.tag == "case:state:accept"))
     assert accepts == 1
+
+
+def test_simultaneous_page_views_are_all_answered_and_logged(live_server):
+    """Reads log each view; many at once must neither fail on the write lock nor lose a log entry."""
+    live_server.add_user("reader_applicant", "applicant")
+    readers = [f"reader_officer{i}" for i in range(6)]
+    for name in readers:
+        live_server.add_user(name, "officer", "500103")
+    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY,
+                                       token=live_server.token("reader_applicant"))
+    assert status == 201, case
+    tokens = [live_server.token(name) for name in readers]
+    barrier = threading.Barrier(len(tokens))
+    statuses = []
+
+    def read(token):
+        barrier.wait()
+        for _ in range(15):
+            statuses.append(live_server.request("GET", f"/api/v1/cases/{case['id']}", token=token)[0])
+
+    threads = [threading.Thread(target=read, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert statuses == [200] * (15 * len(tokens))
+    with live_server.engine.connect() as conn:
+        logged = conn.scalar(sa.select(sa.func.count()).select_from(AccessLog).where(
+            AccessLog.case_id == case["id"], AccessLog.what == "api"))
+    assert logged == 15 * len(tokens)
