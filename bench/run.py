@@ -27,7 +27,6 @@ import http.client
 import json
 import os
 import platform
-import pwd
 import re
 import secrets
 import shutil
@@ -49,6 +48,9 @@ RESULTS = ROOT / "bench" / "results"
 PASSWORD = "generated-pass-2026"  # caseflow.generate.GENERATED_PASSWORD
 SECRET = secrets.token_hex(32)
 RESULTS_LINES: list[dict] = []
+
+sys.path.insert(0, str(ROOT))
+from tests.pgcluster import PgCluster  # noqa: E402  (the repository root is on the path only now)
 
 
 def emit(record: dict) -> None:
@@ -165,66 +167,19 @@ def sqlite_db(cases: int, seed: int, until: dt.date, head: str) -> Path:
     return path
 
 
-class BenchCluster:
-    """A PostgreSQL cluster kept under instance/bench/ so that its generated database survives between runs."""
+class BenchCluster(PgCluster):
+    """The test suite's cluster kept under instance/bench/, so that its generated databases survive between runs."""
 
     def __init__(self, directory: Path):
-        sys.path.insert(0, str(ROOT))
-        from tests.pgcluster import _bindir
-
-        self.dir, self.data, self.bindir = directory, directory / "data", _bindir()
-        self.sock = Path(tempfile.mkdtemp(prefix="caseflow-bench-pg-"))
-        self.as_postgres = os.geteuid() == 0
-
-    def _run(self, *args: str) -> None:
-        cmd = [str(self.bindir / args[0]), *args[1:]]
-        if self.as_postgres:
-            cmd = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{c}'" for c in cmd)]
-        subprocess.run(cmd, check=True, capture_output=True, text=True)
-
-    def start(self) -> BenchCluster:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        if self.as_postgres:
-            pw = pwd.getpwnam("postgres")
-            for p in (self.dir, self.sock):
-                os.chown(p, pw.pw_uid, pw.pw_gid)
-        if not (self.data / "PG_VERSION").exists():
-            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
-                      "--locale=C")
-        opts = (f"-k {self.sock} -c listen_addresses= -c fsync=off -c synchronous_commit=off "
-                f"-c full_page_writes=off -c max_connections=100 -c shared_buffers=2GB -c work_mem=64MB "
-                f"-c effective_cache_size=8GB -c max_wal_size=8GB")
-        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
-        return self
-
-    def url(self, name: str) -> str:
-        return f"postgresql+psycopg://postgres@/{name}?host={self.sock}"
+        super().__init__(directory, options=PgCluster.OPTIONS + " -c shared_buffers=2GB -c work_mem=64MB "
+                         "-c effective_cache_size=8GB -c max_wal_size=8GB")
 
     def exists(self, name: str) -> bool:
-        import psycopg
-
-        with psycopg.connect(host=str(self.sock), user="postgres", dbname="postgres", autocommit=True) as conn:
-            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+        return bool(self.sql("SELECT 1 FROM pg_database WHERE datname = %s", params=(name,)))
 
     def databases(self, like: str) -> list[str]:
-        import psycopg
-
-        with psycopg.connect(host=str(self.sock), user="postgres", dbname="postgres", autocommit=True) as conn:
-            return [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s "
-                                               "AND datname NOT LIKE %s ORDER BY oid", (like, "%\\_tmp"))]
-
-    def sql(self, statement: str, db: str = "postgres") -> None:
-        import psycopg
-
-        with psycopg.connect(host=str(self.sock), user="postgres", dbname=db, autocommit=True) as conn:
-            conn.execute(statement)
-
-    def stop(self) -> None:
-        try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
-        shutil.rmtree(self.sock, ignore_errors=True)
+        return [r[0] for r in self.sql("SELECT datname FROM pg_database WHERE datname LIKE %s "
+                                       "AND datname NOT LIKE %s ORDER BY oid", params=(like, "%\\_tmp"))]
 
 
 def pg_db(cluster: BenchCluster, cases: int, seed: int, until: dt.date, head: str) -> str:

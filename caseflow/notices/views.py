@@ -254,23 +254,29 @@ def issue(notice_id: int):
     return redirect(url_for("notices.detail", notice_id=notice.id), 303)
 
 
-@bp.route("/notices/<int:notice_id>/approve", methods=["POST"])
-@login_required
-@retried_transaction
-def approve(notice_id: int):
-    """A supervisor signs off (and so issues) a document."""
+def _decide_signoff(notice_id: int, decide, message) -> Response:
+    """Run a supervisor's sign-off decision with its comment; flash the outcome and go back to the document."""
     notice = services.load_notice(notice_id, current_user)
     _staff_only(notice)
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.approve_signoff(notice, actor=current_actor(), comment=form.comment.data or "")
+        decide(notice, actor=current_actor(), comment=form.comment.data or "")
     except DomainError as exc:
         db.rollback()
         return _flash_error_and_back(exc, notice_id)
-    flash(f"已签发：{notice.title}（{notice.number}）", "success")
+    flash(*message(notice))
     return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+
+
+@bp.route("/notices/<int:notice_id>/approve", methods=["POST"])
+@login_required
+@retried_transaction
+def approve(notice_id: int):
+    """A supervisor signs off (and so issues) a document."""
+    return _decide_signoff(notice_id, services.approve_signoff,
+                           lambda n: (f"已签发：{n.title}（{n.number}）", "success"))
 
 
 @bp.route("/notices/<int:notice_id>/return", methods=["POST"])
@@ -278,18 +284,7 @@ def approve(notice_id: int):
 @transactional
 def return_(notice_id: int):
     """A supervisor returns a document for revision."""
-    notice = services.load_notice(notice_id, current_user)
-    _staff_only(notice)
-    form = CommentForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.return_signoff(notice, actor=current_actor(), comment=form.comment.data or "")
-    except DomainError as exc:
-        db.rollback()
-        return _flash_error_and_back(exc, notice_id)
-    flash("已退回修改", "info")
-    return redirect(url_for("notices.detail", notice_id=notice.id), 303)
+    return _decide_signoff(notice_id, services.return_signoff, lambda n: ("已退回修改", "info"))
 
 
 @bp.route("/notices/<int:notice_id>/discard", methods=["POST"])
