@@ -20,15 +20,29 @@ def _field_schema(spec: wf.Field) -> dict:
     return {"type": "string", "maxLength": getattr(spec, "max_length", 200), "description": spec.label}
 
 
-def _errors(*codes: int) -> dict:
+def errors(*codes: int) -> dict:
+    """The error responses of an operation (every error body is the Error schema)."""
     return {str(c): {"description": "错误", "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+def path_ids(*names: str) -> list[dict]:
+    """Integer path parameters."""
+    return [{"name": n, "in": "path", "required": True, "schema": {"type": "integer"}} for n in names]
+
+
+def json_body(properties: dict, required: tuple[str, ...] = ()) -> dict:
+    """A JSON request body with the given properties."""
+    return {"content": {"application/json": {"schema": {
+        "type": "object", "required": list(required), "properties": properties}}}}
 
 
 def _domain_paths() -> dict:
     """Path items that the other domains describe themselves."""
     from caseflow.evidence.openapi import paths as evidence_paths
+    from caseflow.notices.openapi import paths as notice_paths
+    from caseflow.stats.openapi import paths as stats_paths
 
-    return {**evidence_paths()}
+    return {**evidence_paths(), **notice_paths(), **stats_paths()}
 
 
 def build() -> dict:
@@ -68,29 +82,29 @@ def build() -> dict:
         "security": [{"bearer": []}],
         "paths": {
             "/api/v1/auth/token": {"post": {"summary": "获取令牌", "security": [],
-                                            "responses": {"200": {"description": "令牌"}, **_errors(401, 422, 429)}}},
+                                            "responses": {"200": {"description": "令牌"}, **errors(401, 422, 429)}}},
             "/api/v1/cases": {
                 "get": {"summary": "案件列表", "parameters": [
                     {"name": n, "in": "query", "schema": {"type": "string"}}
                     for n in ("procedure", "state", "unit", "overdue", "page", "per_page", "sort")],
-                        "responses": {"200": {"description": "分页列表"}, **_errors(401, 422)}},
+                        "responses": {"200": {"description": "分页列表"}, **errors(401, 422)}},
                 "post": {"summary": "创建案件", "requestBody": {"content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/CaseCreate"}}}},
-                         "responses": {"201": {"description": "案件"}, **_errors(401, 403, 422)}}},
+                         "responses": {"201": {"description": "案件"}, **errors(401, 403, 422)}}},
             "/api/v1/cases/{id}": {"get": {"summary": "案件详情", "parameters": [
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {"200": {"description": "案件"}, **_errors(401, 404)}}},
+                "responses": {"200": {"description": "案件"}, **errors(401, 404)}}},
             "/api/v1/cases/{id}/actions/{action}": {"post": {
                 "summary": "执行操作", "description": "请求体见 components.schemas.Actions",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
                                {"name": "action", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "案件"}, "202": {"description": "已提交审批"},
-                              **_errors(401, 403, 404, 409, 422)}}},
+                              **errors(401, 403, 404, 409, 422)}}},
             "/api/v1/approvals": {"get": {"summary": "待审批", "responses": {"200": {"description": "列表"}}}},
             "/api/v1/approvals/{id}/approve": {"post": {"summary": "批准", "responses": {
-                "200": {"description": "案件"}, **_errors(401, 403, 404, 409)}}},
+                "200": {"description": "案件"}, **errors(401, 403, 404, 409)}}},
             "/api/v1/approvals/{id}/reject": {"post": {"summary": "驳回", "responses": {
-                "200": {"description": "案件"}, **_errors(401, 403, 404, 409, 422)}}},
+                "200": {"description": "案件"}, **errors(401, 403, 404, 409, 422)}}},
             **_domain_paths(),
         },
     }

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
+from caseflow.api.openapi import errors as _errors
+from caseflow.api.openapi import path_ids as _ids
 from caseflow.evidence.models import Admission, EvidenceKind, SubmissionMethod
 
-ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _errors(*codes: int) -> dict:
-    return {str(c): {"description": "错误", "content": {"application/json": {"schema": ERROR}}} for c in codes}
-
-
-def _ids(*names: str) -> list[dict]:
-    return [{"name": n, "in": "path", "required": True, "schema": {"type": "integer"}} for n in names]
 
 
 UPLOAD = {"multipart/form-data": {"schema": {
