@@ -115,7 +115,7 @@ def access_code():
     anonymous = not current_user.is_authenticated
     if not anonymous and current_user.role != Role.RESPONDENT:
         abort(404)
-    errors = {}
+    errors, message = {}, ""
     if request.method == "POST":
         code = request.form.get("code", "")
         try:
@@ -127,13 +127,13 @@ def access_code():
                 user, case = current_user, access.claim(code, current_actor())
         except DomainError as exc:
             db.rollback()
-            errors = exc.fields or {"code": exc.message}
+            errors, message = exc.fields or {"code": exc.message}, exc.message
         else:
             if anonymous:
                 login_user(user)
             flash(f"已关联案件 {case.number}", "success")
             return redirect(url_for("portal.case", case_id=case.id))
-    return render_template("hearings/access.html", errors=errors, anonymous=anonymous,
+    return render_template("hearings/access.html", errors=errors, message=message, anonymous=anonymous,
                            form=request.form), (422 if errors else 200)
 
 
