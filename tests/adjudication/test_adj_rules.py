@@ -129,7 +129,7 @@ def test_dismissal_needs_no_measures(people):
     assert case.state == "decided"
 
 
-def test_second_extension_is_approved_by_the_superior_office(people, deadline):
+def test_second_extension_is_approved_by_the_superior_office(people, deadline, notices_of):
     case = examined(people)
     docketed = deadline(case, "ADJ_CASE_LIMIT").trigger_date
     act(case, "extend", people["supervisor"], reason="案情复杂")  # the head of the office: at once
@@ -148,4 +148,5 @@ def test_second_extension_is_approved_by_the_superior_office(people, deadline):
     limit = deadline(case, "ADJ_CASE_LIMIT")
     assert limit.due_date == due_date(docketed, 6, "months").due
     assert [e["approver"] for e in limit.extensions] == ["department_head", "superior_department"]
+    assert [n.parts["period"] for n in notices_of(case, "extension")] == ["一个月", "两个月"]
     assert panel(people)  # the fixture's officers exist (used by other tests of this module's helpers)
