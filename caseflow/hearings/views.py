@@ -190,7 +190,9 @@ def upload_evidence(hearing_id: int):
     if hearing is None:
         abort(404)
     case = queries.load_case(hearing.case_id, current_user)  # 404 for a case the user may not see
-    back = url_for("cases.show", case_id=case.id) + "#hearings"
+    from caseflow.cases.views import case_url
+
+    back = case_url(case) + ("#hearings" if current_user.is_staff else "")
     try:
         if not evidence_services.can_decide(current_user, case):
             raise Forbidden("只有本案办案人员可以上传口头审理笔录及录音录像")

@@ -78,6 +78,7 @@ def test_only_the_case_staff_upload_hearing_files(client, web, people):
     body, ctype = multipart({"csrf_token": csrf_of(page.data), "role": "record"}, [("file", "a.pdf", pdf())])
     r = client.post(f"/hearings/{hearing.id}/evidence", data=body, content_type=ctype)
     assert r.status_code == 303 and db.session.get(Hearing, hearing.id).evidence_items == []
+    assert r.headers["Location"].endswith(f"/portal/cases/{case.id}")  # a party goes back to the portal page
     web.login(people["officer"].username)
     r = _upload(client, case, hearing, "minutes", "a.pdf", pdf())  # not a known kind of hearing file
     assert r.status_code == 303 and db.session.get(Hearing, hearing.id).evidence_items == []
