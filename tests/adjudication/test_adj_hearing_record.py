@@ -108,3 +108,17 @@ def test_case_page_explains_the_case_clock(client, web, people, shift, deadline)
     assert "延长 1 个月（本部门负责人批准" in text and "延长 2 个月（上级主管部门批准" in text
     assert "不计入的期间共 37 日" in text
     assert due_date(docketed, 6, "months", paused_days=37).due.isoformat() in text
+
+
+def test_parties_see_their_hearing_on_the_portal_but_not_the_officers_card(client, web, people):
+    case = examined(people)
+    day = beijing_date() + dt.timedelta(days=10)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), start_time="14:00",
+        mode="remote", link="https://meeting.example.cn/h/9")
+    web.login(people["respondent"].username)
+    page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    assert 'id="party-hearings"' in page and f"{day.isoformat()} 14:00" in page
+    assert "https://meeting.example.cn/h/9" in page
+    assert 'id="hearings"' not in page and "访问码" not in page  # the officers' card stays with the officers
