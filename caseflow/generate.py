@@ -296,7 +296,8 @@ def adjudication_story(g: Generator, c: GenCase, clock: Clock) -> None:
         return
     outcome = "infringement" if rng.random() < 0.7 else "dismissed"
     c.steps.append(Step("decide", clock.after(rng.choice([rng.uniform(5, 40), rng.uniform(10, 60)])), "supervisor",
-                        {"outcome": outcome, "reasons": "经审理查明的事实及理由。"}))
+                        {"outcome": outcome, "reasons": "经审理查明的事实及理由。",
+                         **({"measures": "责令被请求人立即停止侵权行为。"} if outcome == "infringement" else {})}))
     if rng.random() < 0.85:
         c.steps.append(Step("publish", clock.after(rng.uniform(2, 25)), "officer"))
     r = rng.random()

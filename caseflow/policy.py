@@ -65,11 +65,15 @@ def case_roles(user: User, case: Case) -> set[str]:
         scope = unit_scope(user)
         if not scope or case.unit_id not in scope:
             return set()
-        return {
+        roles = {
             Role.OFFICER: {"officer"},
             Role.MEDIATOR: {"mediator"},
             Role.SUPERVISOR: {"supervisor", "officer", "mediator"},
         }.get(user.role, set())
+        if user.role == Role.SUPERVISOR and case.unit_id != user.unit_id:
+            # A supervisor of a parent office (the city office over a district) is the case's superior office.
+            roles = roles | {"superior"}
+        return roles
     roles = set()
     if user.role == Role.APPLICANT:
         if case.created_by_id == user.id or any(
@@ -93,12 +97,15 @@ def needs_approval(action, roles: set[str], unit_code: str, procedure: str, over
 
 
 def can_decide_approval(user: User, request) -> bool:
-    """Supervisors who can see the case decide, but never on their own request."""
-    return (
-        user.role == Role.SUPERVISOR
-        and request.requested_by_id != user.id
-        and can_view_case(user, request.case)
-    )
+    """Supervisors who can see the case decide, but never on their own request; a step reserved to the superior
+    office (e.g. the second extension of an adjudication, 局令81 art. 37) only by a supervisor of a parent office."""
+    if not (user.role == Role.SUPERVISOR and request.requested_by_id != user.id
+            and can_view_case(user, request.case)):
+        return False
+    from caseflow.cases.services import approval_role_of
+
+    required = approval_role_of(request)
+    return required in (None, "supervisor") or required in case_roles(user, request.case)
 
 
 def can_create_in_unit(user: User, unit: Unit) -> bool:

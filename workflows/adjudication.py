@@ -192,7 +192,12 @@ def panel_formed(ctx: GuardContext) -> str | None:
 
 
 def hearing_notice_in_time(field_name: str = "hearing_date"):
-    """局令81 art. 26: the 口头审理通知书 goes out at least 3 working days before the hearing (backward count)."""
+    """局令81 art. 26: the 口头审理通知书 goes out at least 3 working days before the hearing (backward count).
+
+    Counted by the deadlines services: the rule ADJ_HEARING_NOTICE on the office's published calendar (admin
+    overrides included) and the services' clock, so that a holiday the office published or the test clock moves
+    the latest notice day exactly as it moves every other deadline.
+    """
 
     def guard(ctx: GuardContext) -> str | None:
         raw = ctx.data.get(field_name)
@@ -201,10 +206,10 @@ def hearing_notice_in_time(field_name: str = "hearing_date"):
         day = _as_date(raw)
         if day is None:
             return "请填写有效的口头审理日期"
-        from caseflow.deadlines import due_date
+        from caseflow.deadlines import services as deadline_services
 
-        latest = due_date(day, 3, "working_days", backward=True).due
-        today = _today(ctx)
+        latest = deadline_services.latest_notice_day(ctx.case, "ADJ_HEARING_NOTICE", day)
+        today = deadline_services.today()
         if latest < today:
             return (f"口头审理通知应当至少在口头审理三个工作日前发出：{day.isoformat()} 的口头审理最迟应于 "
                     f"{latest.isoformat()} 通知，今天已晚（第二十六条）")
@@ -221,8 +226,18 @@ def no_objection_pending(ctx: GuardContext) -> str | None:
     return "已有待决定的管辖权异议" if _data(ctx.case).get("jurisdiction_objection") == "pending" else None
 
 
-def within_answer_period(ctx: GuardContext) -> str | None:
-    return "管辖权异议应当在答辩期内提出（第九条）" if ctx.deadline_passed("ADJ_ANSWER") else None
+def answer_not_filed(ctx: GuardContext) -> str | None:
+    """A late answer (after the office closed the answer period) is still accepted, once."""
+    return "答辩书已经提交" if _data(ctx.case).get("record_answer") else None
+
+
+#: The party's period each filing belongs to: a filing after it ran out is accepted and flagged 逾期
+#: (the effect ``flag_late_filing``), never refused.
+FILING_PERIODS = {
+    "record_answer": ("ADJ_ANSWER", "答辩期"),
+    "raise_jurisdiction_objection": ("ADJ_ANSWER", "答辩期（管辖权异议应当在答辩期内提出，第九条）"),
+    "apply_recusal": ("ADJ_RECUSAL_APPLICATION", "申请回避期限（第五条）"),
+}
 
 
 def recusal_pending(ctx: GuardContext) -> str | None:
@@ -251,8 +266,40 @@ def suit_window_over(ctx: GuardContext) -> str | None:
 
 
 def reminder_wait_over(ctx: GuardContext) -> str | None:
+    """行政强制法 art. 54: a waiting period of 10 working days from the 催告书's recorded delivery (not an office
+    deadline): the enforcement application is refused until it has run out."""
     return (None if ctx.deadline_passed("ADJ_ENFORCEMENT_REMINDER_WAIT")
-            else "催告书送达后十个工作日内不得申请强制执行（行政强制法第五十四条）")
+            else "催告书送达之日起十个工作日内不得申请强制执行（行政强制法第五十四条）：请先登记催告书的送达日期，"
+                 "等待期届满后再申请")
+
+
+def stop_measures_given(ctx: GuardContext) -> str | None:
+    """局令81 art. 32: a decision finding infringement orders the infringer to stop, naming the measures."""
+    if ctx.data.get("outcome") != "infringement":
+        return None
+    if not str(ctx.data.get("measures") or "").strip():
+        return "认定侵权行为成立的，应当在裁决中写明责令停止侵权行为的类型、对象和范围（第三十二条）"
+    return None
+
+
+def _extensions_used(case) -> int:
+    try:
+        return int(_data(case).get("case_limit_extensions") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def first_extension(ctx: GuardContext) -> str | None:
+    return None if _extensions_used(ctx.case) == 0 else "已延长过一次"
+
+
+def second_extension(ctx: GuardContext) -> str | None:
+    used = _extensions_used(ctx.case)
+    if used == 1:
+        return None
+    if used >= 2:
+        return "办案期限已延长两次，已无可批准的延长（第三十七条）"
+    return "尚未作第一次延长"
 
 
 def evidence_days(ctx: GuardContext) -> str | None:
@@ -330,7 +377,7 @@ PROCEDURE = Procedure(
                roles=STAFF | PARTIES, guards=(panel_formed,),
                fields={"member": Line("申请回避的办案人员", required=True),
                        "grounds": Text("回避理由（第五条）", required=True)},
-               effects=("record_recusal",)),
+               effects=("record_recusal", "flag_late_filing")),
         Action("decide_recusal", "回避决定", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, approval="supervisor", guards=(recusal_pending,),
                fields={"outcome": Choice("决定", required=True, choices={"granted": "准予回避", "refused": "驳回申请"}),
@@ -347,8 +394,12 @@ PROCEDURE = Procedure(
                notice="answer_notice", effects=("issue_access_codes",), stops=("ADJ_SERVE",),
                starts=("ADJ_ANSWER",)),
         Action("record_answer", "登记答辩", "answering", "examination", roles=STAFF | {"respondent"},
-               fields={"answer": Text("答辩意见", required=True)},
+               fields={"answer": Text("答辩意见", required=True)}, effects=("remember_fields", "flag_late_filing"),
                stops=("ADJ_ANSWER", "ADJ_ANSWER_NO_DOMICILE"), starts=("ADJ_FORWARD_ANSWER",)),
+        # A late answer after the office closed the answer period is still accepted (flagged 逾期).
+        Action("record_answer", "登记答辩", ("examination", "hearing_scheduled"), None, roles=STAFF | {"respondent"},
+               fields={"answer": Text("答辩意见", required=True)}, guards=(answer_not_filed,),
+               effects=("remember_fields", "flag_late_filing"), starts=("ADJ_FORWARD_ANSWER",)),
         Action("close_answer_period", "答辩期满", "answering", "examination", roles=STAFF,
                guards=(deadline_passed("ADJ_ANSWER", "答辩期尚未届满"),),
                stops=("ADJ_ANSWER", "ADJ_ANSWER_NO_DOMICILE")),
@@ -356,7 +407,7 @@ PROCEDURE = Procedure(
                roles=STAFF, stops=("ADJ_FORWARD_ANSWER",)),
         Action("raise_jurisdiction_objection", "提出管辖权异议", "answering", None, roles=STAFF | {"respondent"},
                fields={"grounds": Text("异议理由", required=True)},
-               guards=(within_answer_period, no_objection_pending), effects=("remember_objection",),
+               guards=(no_objection_pending,), effects=("remember_objection", "flag_late_filing"),
                starts=("ADJ_JURISDICTION_OBJECTION_DECISION",), pauses=("ADJ_CASE_LIMIT",)),
         Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), "revoked",
                roles=STAFF, approval="supervisor", guards=(objection_pending,), when=("outcome", "upheld"),
@@ -428,8 +479,15 @@ PROCEDURE = Procedure(
         # ---- the case clock (art. 37) ----
         Action("extend", "延长办案期限", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, approval="supervisor", fields={"reason": Text("延长理由", required=True)},
-               notice="extension", extends=("ADJ_CASE_LIMIT",),
+               guards=(first_extension,), notice="extension", extends=("ADJ_CASE_LIMIT",),
+               effects=("count_extension",),
                help="第一次延长不超过一个月（本部门负责人批准）；特别复杂的，再延长不超过两个月（上一级部门批准）"),
+        # The second extension is approved by the superior office (a supervisor of the parent unit).
+        Action("extend", "延长办案期限", ("docketed", "answering", "examination", "hearing_scheduled"), None,
+               roles=STAFF, approval="superior", fields={"reason": Text("延长理由", required=True)},
+               guards=(second_extension,), notice="extension", extends=("ADJ_CASE_LIMIT",),
+               effects=("count_extension",),
+               help="特别复杂或者有其他特殊情况的，经上一级部门批准再延长不超过两个月（第三十七条）"),
         # ---- closing (arts 30-32, 36) ----
         Action("decide", "作出裁决", "examination", "decided", roles=STAFF, approval="supervisor",
                fields={"outcome": Choice("裁决结果", required=True,
@@ -437,7 +495,7 @@ PROCEDURE = Procedure(
                        "reasons": Text("裁决理由", required=True),
                        "measures": Text("责令停止侵权行为的类型、对象和范围（第三十二条）"),
                        "measure_kind": Choice("主要措施", choices=STOP_MEASURES)},
-               closes=True, notice="decision", effects=("remember_fields",),
+               guards=(stop_measures_given,), closes=True, notice="decision", effects=("remember_fields",),
                stops=("ADJ_CASE_LIMIT",), starts=("ADJ_PUBLISH", "ADJ_ADMIN_SUIT")),
         Action("revoke", "撤销案件", PRE_DECISION, "revoked", roles=STAFF, approval="supervisor",
                fields={"reason": Text("撤销理由", required=True),

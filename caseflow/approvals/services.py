@@ -27,7 +27,7 @@ def pending_for(user) -> list[ApprovalRequest]:
             ApprovalRequest.requested_by_id != user.id)
         .order_by(ApprovalRequest.requested_at)
     ).all()
-    return list(rows)
+    return [r for r in rows if policy.can_decide_approval(user, r)]
 
 
 def load_request(request_id: int, user) -> ApprovalRequest:

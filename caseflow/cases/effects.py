@@ -247,3 +247,17 @@ def issue_access_codes(*, case, actor, data, fired):
     from caseflow.hearings import access
 
     access.issue_codes(case, actor)
+
+
+@effect("flag_late_filing")
+def flag_late_filing(*, case, actor, data, fired):
+    """A party's filing after its period ran out is accepted and flagged 逾期 (case page and audit chain)."""
+    from caseflow.hearings import filings
+
+    filings.flag_action(case, fired.action, actor, data)
+
+
+@effect("count_extension")
+def count_extension(*, case, actor, data, fired):
+    """局令81 art. 37: how many extensions of the case limit were approved (the second needs the superior office)."""
+    _remember(case, "case_limit_extensions", int((case.data or {}).get("case_limit_extensions") or 0) + 1)

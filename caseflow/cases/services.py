@@ -150,6 +150,20 @@ def perform(case: Case, action: str, *, actor: User, data: dict[str, Any] | None
     return Outcome(case)
 
 
+def approval_role_of(request: ApprovalRequest) -> str | None:
+    """The approving role the request's action needs as the case stands now (e.g. "superior")."""
+    case = request.case
+    eng = workflows.engine(case.procedure)
+    requester = request.requested_by
+    roles = policy.case_roles(requester, case) if requester is not None else set()
+    try:
+        chosen = eng.check(request.action, _ctx(case, requester, dict(request.data or {})), roles)
+    except WorkflowError:
+        variants = eng.procedure.actions_named(request.action)
+        return variants[0].approval if variants else None
+    return chosen.approval
+
+
 def touch(case: Case) -> None:
     """Bump the case's optimistic-lock version: a workflow change makes earlier forms stale."""
     case.version = (case.version or 1) + 1

@@ -29,8 +29,9 @@ __all__ = [
 ]
 
 #: Who must act before the due date: our office, a party, or an outside body (court, police)
-#: whose period the office only watches.
-BINDS = ("office", "party", "external")
+#: whose period the office only watches; ``wait`` is a waiting period before which the office may not act
+#: (e.g. 催告 → 强制执行): never missed, it only opens the way.
+BINDS = ("office", "party", "external", "wait")
 PROCEDURES = ("complaint", "adjudication", "mediation", "injunction", "referral")
 
 LING_81 = "专利纠纷行政裁决和调解办法（国家知识产权局令第81号）"
@@ -78,6 +79,8 @@ class Rule:
     #: The amount is a floor the office may set higher (e.g. 举证期限 ≥ 15 days).
     minimum: bool = False
     note: str = ""
+    #: For a minimum rule: the starting action's field that sets the amount (e.g. 举证期限 ``days``).
+    amount_field: str = ""
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -434,6 +437,7 @@ _ADJUDICATION = (
         binds="party",
         extension=Extension(None, "days", "department", "当事人申请；延长期间不计入办案期限"),
         minimum=True,
+        amount_field="days",
         **_ADJ_81,
     ),
     Rule(
@@ -540,13 +544,13 @@ _ADJUDICATION = (
     ),
     Rule(
         id="ADJ_ENFORCEMENT_REMINDER_WAIT",
-        label="催告后履行期（届满仍未履行的方可申请强制执行）",
+        label="催告后等待期（届满仍未履行的方可申请强制执行）",
         basis="行政强制法第五十四条、第六十九条",
         trigger="reminder_delivered",
         trigger_label="催告书送达之日",
         amount=10,
         unit="working_days",
-        binds="office",
+        binds="wait",
         **_ADJ_COMMON,
     ),
     Rule(
@@ -905,6 +909,12 @@ RULE_ALIASES: dict[str, str] = {
     "PAT_MED_DOCKET_OR_REFUSE": "MED_DOCKET_OR_REFUSE",
     "PAT_MED_OWNERSHIP_LIMIT": "MED_OWNERSHIP_LIMIT",
     "PAT_MED_OWNERSHIP_CNIPA_RESUME": "MED_OWNERSHIP_CNIPA_RESUME",
+}
+
+#: A rule a document's delivery re-bases → the variants an action may have started instead (the answer period
+#: of a respondent without PRC domicile is 30 days, 局令81 art. 22; the 答辩通知书's delivery re-bases that one).
+RULE_VARIANTS: dict[str, tuple[str, ...]] = {
+    "ADJ_ANSWER": ("ADJ_ANSWER_NO_DOMICILE",),
 }
 
 #: Complaint kind (DESIGN.md §2.1) → the rule that limits the acceptance decision.

@@ -69,7 +69,7 @@ from caseflow.deadlines.models import (
     DeadlineStatus,
     ReminderThreshold,
 )
-from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, Rule, rule_for
+from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, RULE_VARIANTS, Rule, rule_for
 
 log = logging.getLogger(__name__)
 reminder_log = logging.getLogger("caseflow.reminders")
@@ -523,13 +523,15 @@ def _close_open_pause(d: Deadline, on: dt.date) -> int:
 
 
 def _awaits_delivery(rule: Rule) -> bool:
-    # Party periods run from the recorded delivery (送达) date, not the issue date; their trigger names a receipt.
-    return rule.binds == "party" and any(word in rule.trigger_label for word in ("收到", "送达"))
+    # Party periods (and waiting periods such as 催告 → 强制执行) run from the recorded delivery (送达) date,
+    # not the issue date; their trigger names a receipt.
+    return rule.binds in ("party", "wait") and any(word in rule.trigger_label for word in ("收到", "送达"))
 
 
 def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, started_by: str,
                    at: dt.date | dt.datetime | None = None, trigger_label: str | None = None,
-                   estimated: bool = False, calendar: Calendar | None = None) -> Deadline | None:
+                   estimated: bool = False, calendar: Calendar | None = None,
+                   amount: int | None = None) -> Deadline | None:
     """Start a rule's period on a case from ``at`` (now by default); supersede its open row if any.
 
     Returns None (with a log warning and an audit note) when no version of the rule applies, so that a
@@ -548,7 +550,8 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
     for old in _open_rows(case, {rule.id}):
         _end(old, DeadlineStatus.CANCELLED if old.status != DeadlineStatus.MISSED else None, "restart", ended)
     d = Deadline(
-        case=case, rule_id=rule.id, label=rule.label, basis=rule.basis, binds=rule.binds, amount=rule.amount,
+        case=case, rule_id=rule.id, label=rule.label, basis=rule.basis, binds=rule.binds,
+        amount=rule.amount if amount is None or not rule.minimum else max(rule.amount, amount),
         unit=rule.unit, backward=rule.backward, trigger_event=rule.trigger,
         trigger_label=(trigger_label or rule.trigger_label)[:200], trigger_date=trigger_date,
         trigger_at=moment if rule.unit == "hours" and isinstance(moment, dt.datetime) else None,
@@ -574,6 +577,7 @@ def start_party_deadline(case: Case, rule_id: str, delivered_on: dt.date | dt.da
     delivered = beijing_date(delivered_on) if isinstance(delivered_on, dt.datetime) else delivered_on
     if delivered > today():
         raise Invalid("送达日期不能晚于今天", fields={"delivered_on": "送达日期不能晚于今天"})
+    rule_id = _variant_in_use(case, rule_id)
     try:
         rule = rule_for(rule_id, delivered, case.unit.code, kind=case.kind)
     except LookupError as exc:
@@ -600,6 +604,28 @@ def start_party_deadline(case: Case, rule_id: str, delivered_on: dt.date | dt.da
               "old_due": old_due.isoformat() if old_due else None, "new_due": d.due_date.isoformat()},
     )
     return d
+
+
+def _variant_in_use(case: Case, rule_id: str) -> str:
+    """The variant of ``rule_id`` the case's open rows run (e.g. the 30-day answer period without domicile)."""
+    canonical = RULE_ALIASES.get(rule_id, rule_id)
+    variants = RULE_VARIANTS.get(canonical, ())
+    if variants and not _open_rows(case, {canonical}):
+        open_variants = _open_rows(case, set(variants))
+        if open_variants:
+            return open_variants[-1].rule_id
+    return rule_id
+
+
+def latest_notice_day(case: Case, rule_id: str, event_day: dt.date) -> dt.date:
+    """The last day a notice may go out before ``event_day`` under a backward rule (e.g. ADJ_HEARING_NOTICE).
+
+    Counted on the office's published calendar as this session sees it (admin overrides included), with the
+    rule version in force for the case's office.
+    """
+    unit = getattr(getattr(case, "unit", None), "code", None)
+    rule = rule_for(rule_id, today(), unit)
+    return rule.due(event_day, calendar=build_calendar()).due
 
 
 def _party_ended(decl, actor: User | None) -> bool:
@@ -727,7 +753,7 @@ def mark_missed(case: Case | None = None, *, actor: User | None = None) -> list[
     rows = list(db.session.scalars(stmt.options(selectinload(Deadline.case)).order_by(Deadline.id)))
     for d in rows:
         d.status = DeadlineStatus.MISSED
-        what = "已超期" if d.binds in ACCOUNTABLE_BINDS else "已届满"
+        what = "已超期" if d.binds in ACCOUNTABLE_BINDS else ("等待期已满" if d.binds == "wait" else "已届满")
         record_event(d.case, tag="case:deadline:missed", actor=actor,
                      summary=f"期限{what}：{d.label}（届满日 {d.due_date.isoformat()}）",
                      data={"deadline_id": d.id, "rule": d.rule_id, "due": d.due_date.isoformat()})
@@ -743,6 +769,8 @@ def deadline_passed(case: Case, prefix: str) -> bool:
     )
     for d in rows:
         if d.rule_id in ids or d.rule_id.startswith(prefix):
+            if d.binds == "wait" and d.trigger_estimated:
+                return False  # a waiting period runs from the recorded delivery only
             if d.status == DeadlineStatus.MISSED:
                 return True
             return d.status == DeadlineStatus.RUNNING and _is_past_due(d)
@@ -783,9 +811,11 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
             # start_party_deadline(), which re-bases this row. Until then the party's period runs from
             # the action's date, and the row and its explanation say so (trigger_estimated).
             label = f"“{decl.label}”之日（送达日期尚未登记，暂代{rule.trigger_label}）"
-            d = start_deadline(case, rule_id, actor=actor, started_by=decl.name, trigger_label=label, estimated=True)
+            d = start_deadline(case, rule_id, actor=actor, started_by=decl.name, trigger_label=label, estimated=True,
+                               amount=_amount_from(rule, data))
         else:
-            d = start_deadline(case, rule_id, actor=actor, started_by=decl.name)
+            d = start_deadline(case, rule_id, actor=actor, started_by=decl.name,
+                               amount=_amount_from(rule, data) if rule is not None else None)
         if d is not None:
             started.append(d)
     db.session.flush()
@@ -796,6 +826,16 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     elif decl.closes:
         cancel_open(case, by="close", keep=started)
     db.session.flush()
+
+
+def _amount_from(rule: Rule, data: dict) -> int | None:
+    """The amount an action set for a minimum rule (e.g. 举证期限 ``days``), if any."""
+    if not rule.amount_field:
+        return None
+    try:
+        return int((data or {}).get(rule.amount_field) or 0) or None
+    except (TypeError, ValueError):
+        return None
 
 
 def _rule_or_none(case: Case, rule_id: str) -> Rule | None:
@@ -877,6 +917,8 @@ def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | N
     title = status.title if accountable or status != DeadlineStatus.MISSED else "已届满"
     if status == DeadlineStatus.MISSED and d.met_at is not None:
         title = "逾期完成"
+    if d.binds == "wait":
+        title = {DeadlineStatus.RUNNING: "等待中", DeadlineStatus.MISSED: "等待期已满"}.get(status, title)
     if d.due_at is not None:
         due_text = d.due_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
     else:
@@ -890,6 +932,8 @@ def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | N
     elif status == DeadlineStatus.MISSED and is_open:
         late = (on - d.due_date).days
         countdown = (f"已超期 {late} 日" if accountable else f"已届满 {late} 日") if late > 0 else "已届满"
+        if d.binds == "wait":
+            countdown = "等待期已满，可以办理"
         level = "overdue" if accountable else None
     elif status == DeadlineStatus.RUNNING:
         if d.unit == "hours" and d.due_at is not None:

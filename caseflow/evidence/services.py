@@ -342,6 +342,9 @@ def create_evidence(case: Case, stored: StoredUpload, *, actor: User, fields: di
                        "size": ev.size, "mime": ev.mime, "name": ev.original_name, "kind": ev.kind.value,
                        "method": ev.method.value, "submitted_as": role, "via": via,
                        "replaces": replaces.id if replaces is not None else None})
+    from caseflow.hearings.filings import flag_evidence  # a party's evidence after the 举证期限 is flagged 逾期
+
+    flag_evidence(case, ev, actor)
     db.session.flush()
     return ev
 

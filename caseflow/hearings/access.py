@@ -65,3 +65,35 @@ def claim(code: str, user: User) -> Case:
                  data={"party_id": party.id})
     db.session.flush()
     return case
+
+
+def find_unclaimed(code: str) -> RespondentAccess:
+    row = db.session.scalar(sa.select(RespondentAccess).where(RespondentAccess.code_hash == _hash(code or "")))
+    if row is None or row.claimed_at is not None:
+        raise Invalid("访问码无效或已被使用", fields={"code": "请核对答辩通知书上的访问码"})
+    return row
+
+
+def register_and_claim(code: str, *, username: str, password: str, confirm: str) -> tuple[User, Case]:
+    """A respondent without an account: the code from the 答辩通知书 opens a respondent's account for that case.
+
+    The code is checked first, so a wrong code creates no account.
+    """
+    import re
+
+    from caseflow.accounts.services import create_user
+
+    row = find_unclaimed(code)
+    errors = {}
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]{3,64}", (username or "").strip()):
+        errors["username"] = "用户名为3至64位字母、数字或 _ . -"
+    if len(password or "") < 8:
+        errors["password"] = "密码至少8位"
+    elif password != confirm:
+        errors["confirm"] = "两次输入的密码不一致"
+    if errors:
+        raise Invalid("账号信息有误", fields=errors)
+    party = next(p for p in row.case.parties if p.id == row.party_id)
+    user = create_user(username=username, password=password, role=Role.RESPONDENT, display_name=party.name,
+                       id_type=party.id_type, id_number=party.id_number, phone=party.phone)
+    return user, claim(code, user)

@@ -13,6 +13,8 @@ from caseflow.core.db import Model, UTCDateTime, utcnow
 
 MODES = {"in_person": "现场审理", "remote": "远程审理（在线）"}
 STATUSES = {"scheduled": "已排期", "postponed": "已延期", "held": "已审理", "cancelled": "已取消"}
+#: What a file linked to a hearing is: the 笔录, or its audio or video recording.
+EVIDENCE_ROLES = {"record": "口头审理笔录", "audio": "录音", "video": "录像"}
 
 
 class HearingRoom(Model):
@@ -48,11 +50,17 @@ class Hearing(Model):
     attendance: Mapped[dict] = mapped_column(default=dict)
     record: Mapped[str | None] = mapped_column(sa.Text, comment="笔录 summary; the full record and audio/video are evidence")
     postponed_reason: Mapped[str | None] = mapped_column(sa.Text)
+    evidence: Mapped[dict | None] = mapped_column(
+        comment='{"items": [{"id": evidence id, "role": record|audio|video}]}')
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     case: Mapped[Case] = relationship()
     room: Mapped[HearingRoom | None] = relationship()
+
+    @property
+    def evidence_items(self) -> list[dict]:
+        return list((self.evidence or {}).get("items") or [])
 
     @property
     def mode_title(self) -> str:

@@ -211,3 +211,73 @@ def fast_track_targets(case: Case) -> list[dict]:
         due = due_date(d.trigger_date, amount, unit, paused_days=d.paused_days or 0).due
         out.append({"rule_id": d.rule_id, "label": label, "statutory": d.due_date, "target": due})
     return out
+
+
+# ---- the record (笔录) and audio/video of a hearing, uploaded as evidence and linked to the hearing ----
+
+
+def link_evidence(hearing: Hearing, evidence, *, role: str, actor: User | None) -> None:
+    """Link an evidence record (the 笔录, a recording) to the hearing it documents; audited on the case."""
+    from caseflow.hearings.models import EVIDENCE_ROLES
+
+    if role not in EVIDENCE_ROLES:
+        raise Invalid("请选择材料类型（笔录、录音或录像）", fields={"role": "请选择材料类型"})
+    if evidence.case_id != hearing.case_id:
+        raise Invalid("证据不属于本案", fields={"file": "证据不属于本案"})
+    items = [i for i in hearing.evidence_items if i.get("id") != evidence.id]
+    items.append({"id": evidence.id, "role": role})
+    hearing.evidence = {"items": items}
+    db.session.flush()
+    when = f"{hearing.starts_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
+    record_event(hearing.case, tag="case:hearing:evidence", actor=actor,
+                 summary=f"{when} 口头审理的{EVIDENCE_ROLES[role]}作为{evidence.label}《{evidence.title}》附卷",
+                 data={"hearing_id": hearing.id, "evidence_id": evidence.id, "role": role})
+
+
+def hearing_evidence(hearing: Hearing) -> list[tuple[str, object]]:
+    """(role title, evidence row) for the files linked to the hearing, in the order they were linked."""
+    from caseflow.evidence.models import Evidence
+    from caseflow.hearings.models import EVIDENCE_ROLES
+
+    out = []
+    for item in hearing.evidence_items:
+        ev = db.session.get(Evidence, item.get("id"))
+        if ev is not None and ev.case_id == hearing.case_id:
+            # The latest version stands for a corrected file.
+            while ev.replaced_by is not None:
+                ev = ev.replaced_by
+            out.append((EVIDENCE_ROLES.get(item.get("role"), item.get("role")), ev))
+    return out
+
+
+def load_hearing(hearing_id: int) -> Hearing | None:
+    return db.session.get(Hearing, hearing_id) if 0 < hearing_id < 2**31 else None
+
+
+# ---- the case clock (局令81 art. 37), explained for the case page ----
+
+
+def case_clock(case: Case) -> dict | None:
+    """How the 3-month limit of an adjudication stands: its start, the periods not counted, the approved
+    extensions and the resulting due date (the last row of ADJ_CASE_LIMIT)."""
+    if case.procedure != "adjudication":
+        return None
+    from caseflow.deadlines.models import Deadline, DeadlineStatus
+    from caseflow.deadlines.services import APPROVERS, view_of
+
+    row = db.session.scalar(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == "ADJ_CASE_LIMIT",
+                                                      Deadline.status != DeadlineStatus.CANCELLED)
+                            .order_by(Deadline.id.desc()).limit(1))
+    if row is None:
+        return None
+    pauses = []
+    for p in row.pauses or []:
+        start, end = p.get("from"), p.get("to")
+        days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days if end else None
+        pauses.append({"reason": p.get("reason") or "暂停", "from": start, "to": end, "days": days})
+    extensions = [{"amount": e.get("amount"), "unit": "个月" if e.get("unit") == "months" else e.get("unit"),
+                   "approver": APPROVERS.get(e.get("approver"), e.get("approver")), "on": e.get("on"),
+                   "reason": e.get("reason")} for e in row.extensions or []]
+    view = view_of(row)
+    return {"row": row, "view": view, "docketed": row.trigger_date, "pauses": pauses, "extensions": extensions,
+            "paused_days": row.paused_days or 0, "steps_left": 2 - len(extensions)}

@@ -13,8 +13,9 @@ from flask_login import current_user, login_required
 from caseflow import policy
 from caseflow.accounts.models import Role, Unit
 from caseflow.core.db import db, transactional
-from caseflow.core.errors import DomainError
-from caseflow.core.timeutil import beijing_date
+from caseflow.core.errors import DomainError, Forbidden, Invalid
+from caseflow.core.security import csrf, current_actor
+from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.hearings import services
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
@@ -26,6 +27,33 @@ STAFF = {Role.OFFICER, Role.SUPERVISOR, Role.MEDIATOR}
 def case_hearings(case):
     """The hearings of a case, for its page."""
     return services.of_case(case)
+
+
+@bp.app_template_global()
+def hearing_evidence(hearing):
+    """The 笔录 and recordings linked to a hearing, for the case page."""
+    return services.hearing_evidence(hearing)
+
+
+@bp.app_template_global()
+def case_clock(case):
+    """The adjudication's 3-month limit explained (局令81 art. 37), for the case page."""
+    return services.case_clock(case)
+
+
+@bp.app_template_global()
+def late_filings(case):
+    """The parties' filings made after their periods (flagged 逾期), for the officers' case page."""
+    from caseflow.hearings import filings
+
+    return filings.late_filings(case)
+
+
+@bp.app_template_global()
+def hearing_evidence_roles():
+    from caseflow.hearings.models import EVIDENCE_ROLES
+
+    return EVIDENCE_ROLES
 
 
 @bp.app_template_global()
@@ -73,24 +101,40 @@ def case_access_codes(case):
 
 
 @bp.route("/access", methods=["GET", "POST"])
-@login_required
 @transactional
 def access_code():
-    """A respondent enters the access code from the 答辩通知书 and becomes that party of that case."""
+    """A respondent enters the access code from the 答辩通知书 and becomes that party of that case.
+
+    Logged in as a respondent, the code links the account; without an account, the code opens one (a respondent's
+    account, named after the party) and links it. Staff and rights holders cannot use codes.
+    """
+    from flask_login import login_user
+
     from caseflow.hearings import access
 
-    if current_user.role != Role.RESPONDENT:
+    anonymous = not current_user.is_authenticated
+    if not anonymous and current_user.role != Role.RESPONDENT:
         abort(404)
-    errors = {}
+    errors, message = {}, ""
     if request.method == "POST":
+        code = request.form.get("code", "")
         try:
-            case = access.claim(request.form.get("code", ""), current_user)
+            if anonymous:
+                user, case = access.register_and_claim(code, username=request.form.get("username", ""),
+                                                       password=request.form.get("password", ""),
+                                                       confirm=request.form.get("confirm", ""))
+            else:
+                user, case = current_user, access.claim(code, current_actor())
         except DomainError as exc:
-            errors = exc.fields or {"code": exc.message}
+            db.rollback()
+            errors, message = exc.fields or {"code": exc.message}, exc.message
         else:
+            if anonymous:
+                login_user(user)
             flash(f"已关联案件 {case.number}", "success")
             return redirect(url_for("portal.case", case_id=case.id))
-    return render_template("hearings/access.html", errors=errors), (422 if errors else 200)
+    return render_template("hearings/access.html", errors=errors, message=message, anonymous=anonymous,
+                           form=request.form), (422 if errors else 200)
 
 
 @bp.get("/calendar")
@@ -129,3 +173,57 @@ def rooms():
             return redirect(url_for("hearings.rooms", unit=unit.code))
     return render_template("hearings/rooms.html", unit=unit, rooms=services.rooms(unit, include_disabled=True),
                            errors=errors, can_edit=current_user.role == Role.SUPERVISOR), (422 if errors else 200)
+
+
+@bp.post("/<int:hearing_id>/evidence")
+@csrf.exempt  # checked after the streaming parser has read the form, as the evidence upload does
+@login_required
+def upload_evidence(hearing_id: int):
+    """Upload the hearing's 笔录 or a recording as evidence of the case, linked to the hearing."""
+    from caseflow.cases import queries
+    from caseflow.evidence import http as evidence_http
+    from caseflow.evidence import services as evidence_services
+    from caseflow.evidence.models import EvidenceKind, SubmissionMethod
+    from caseflow.hearings.models import EVIDENCE_ROLES
+
+    hearing = services.load_hearing(hearing_id)
+    if hearing is None:
+        abort(404)
+    case = queries.load_case(hearing.case_id, current_user)  # 404 for a case the user may not see
+    from caseflow.cases.views import case_url
+
+    back = case_url(case) + ("#hearings" if current_user.is_staff else "")
+    try:
+        if not evidence_services.can_decide(current_user, case):
+            raise Forbidden("只有本案办案人员可以上传口头审理笔录及录音录像")
+        evidence_services.check_room(case)
+        with evidence_http.parse_upload(1) as received:
+            evidence_http.check_csrf(received.form)
+            role = received.form.get("role") or ""
+            if role not in EVIDENCE_ROLES:
+                raise Invalid("请选择材料类型（笔录、录音或录像）", fields={"role": "请选择材料类型"})
+            uploads = [up for name, up in received.files if name == "file"]
+            if not uploads or (uploads[0].size == 0 and not uploads[0].filename):
+                raise Invalid("请选择要上传的文件", fields={"file": "未选择文件"})
+            day = f"{hearing.starts_at.astimezone(BEIJING):%Y-%m-%d}"
+            fields = {"title": (received.form.get("title") or "").strip()[:200] or f"{day} 口头审理{EVIDENCE_ROLES[role]}",
+                      "kind": EvidenceKind.DOCUMENTARY if role == "record" else EvidenceKind.AUDIOVISUAL,
+                      "description": f"{day} 口头审理的{EVIDENCE_ROLES[role]}",
+                      "method": SubmissionMethod.ONSITE_COLLECTION}
+            stored = evidence_services.check_and_store(uploads[0])
+            actor = current_actor()
+
+            def save():
+                ev = evidence_services.create_evidence(case, stored, actor=actor, fields=fields, via="web")
+                services.link_evidence(db.session.get(type(hearing), hearing_id), ev, role=role, actor=actor)
+                return ev
+
+            ev = evidence_http.commit_with_retry(save)
+    except DomainError as exc:
+        db.rollback()
+        if exc.status == 404:
+            raise
+        flash(exc.message, "danger")
+        return redirect(back, 303)
+    flash(f"已上传{EVIDENCE_ROLES[role]}：{ev.label}《{ev.title}》，并关联到该次口头审理", "success")
+    return redirect(back, 303)

@@ -136,7 +136,10 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "resumption":
         out = {"reason": "中止处理的原因已经消除"}
     elif code == "extension":
-        out = {"reason": reason, "period": "一个月"}
+        # 局令81 art. 37: +1 month by the head first, then up to +2 months by the superior office (drafted before
+        # the action's effects count this extension).
+        used = int(((getattr(case, "data", None) or {}).get("case_limit_extensions") or 0))
+        out = {"reason": reason, "period": "两个月" if used >= 1 else "一个月"}
     elif code == "decision":
         reasons = (data.get("reasons") or "").strip()
         if data.get("outcome") == "dismissed":

@@ -34,8 +34,10 @@ def start_draft(user, procedure: str = "complaint") -> FilingDraft:
         raise Invalid(f"草稿最多保留 {MAX_DRAFTS} 份，请先删除不需要的草稿")
     claimant = {"name": user.display_name, "id_type": user.id_type.value if user.id_type else "",
                 "id_number": user.id_number or "", "phone": user.phone or "", "address": ""}
-    draft = FilingDraft(user_id=user.id, procedure=procedure, step=1,
-                        data={"claimants": [claimant], "respondents": [{}]})
+    data = {"claimants": [claimant], "respondents": [{}]}
+    if procedure == "adjudication":
+        data["kind"] = "patent_infringement"  # the 处理请求书 is always a patent-infringement dispute
+    draft = FilingDraft(user_id=user.id, procedure=procedure, step=1, data=data)
     db.session.add(draft)
     db.session.flush()
     return draft
@@ -72,6 +74,8 @@ def submit_draft(draft: FilingDraft, user) -> Case:
                 "title", "facts", "claims"}}
     payload.update(procedure=draft.procedure, channel="online")
     data = validate_create_json(payload, units_ordered())
+    if draft.procedure == "adjudication":
+        check_adjudication_request(data)
     gone = db.session.execute(sa.delete(FilingDraft).where(FilingDraft.id == draft.id, FilingDraft.user_id == user.id))
     if gone.rowcount != 1:
         raise AlreadySubmitted("该草稿已提交或已删除")
@@ -81,6 +85,35 @@ def submit_draft(draft: FilingDraft, user) -> Case:
     case = create_case(procedure=draft.procedure, unit=unit, actor=user, fields=data, parties=parties)
     db.session.flush()
     return case
+
+
+#: What the portal files (procedure → the words its pages use); other procedures are filed by staff or the API.
+FILINGS = {
+    "complaint": {"title": "投诉举报", "submit": "提交投诉", "claimant": "投诉人", "respondent": "被投诉人"},
+    "adjudication": {"title": "专利侵权纠纷处理请求书", "submit": "提交处理请求书", "claimant": "请求人",
+                     "respondent": "被请求人"},
+}
+PATENT_TYPES = ("invention", "utility_model", "design")
+
+
+def check_adjudication_request(data: dict) -> None:
+    """局令81 art. 12: a 处理请求书 concerns a patent's infringement, names the claims relied on."""
+    errors = {}
+    if data.get("kind") != "patent_infringement":
+        errors["kind"] = "专利侵权纠纷处理请求的类型应为“专利侵权”"
+    if data.get("ip_type") not in PATENT_TYPES:
+        errors["ip_type"] = "请选择专利类型：发明、实用新型或外观设计"
+    if not (data.get("asserted_claims") or "").strip():
+        errors["asserted_claims"] = "请写明主张的权利要求（第十二条第（三）项）"
+    if errors:
+        raise Invalid("；".join(errors.values()), fields=errors)
+
+
+def filing_steps(procedure: str) -> list:
+    """The filing steps with the procedure's words (请求人/被请求人 for a 处理请求书)."""
+    words = FILINGS.get(procedure, FILINGS["complaint"])
+    names = {"claimants": words["claimant"], "respondents": words["respondent"]}
+    return [(key, names.get(key, label), cls) for key, label, cls in FILING_STEPS]
 
 
 def submitted_case(draft_id: int, user) -> Case | None:

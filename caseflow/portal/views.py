@@ -50,8 +50,11 @@ def index():
 @public_required
 @transactional
 def new_draft():
-    """Start a new complaint draft."""
-    draft = services.start_draft(current_user)
+    """Start a new draft: a complaint, or (``procedure=adjudication``) a patent-infringement 处理请求书."""
+    procedure = request.form.get("procedure") or "complaint"
+    if procedure not in services.FILINGS:
+        raise Invalid("不能在网上提交该类申请")
+    draft = services.start_draft(current_user, procedure)
     return redirect(url_for("portal.step", draft_id=draft.id, step=1), 303)
 
 
@@ -95,7 +98,8 @@ def step(draft_id: int, step: int):
         return _to_submitted(submitted, again=False)
     if request.method == "GET":
         form = _step_form(step, draft)
-        return render_template("portal/step.html", draft=draft, step=step, steps=FILING_STEPS, form=form)
+        return render_template("portal/step.html", draft=draft, step=step, steps=services.filing_steps(draft.procedure),
+                               form=form, words=services.FILINGS.get(draft.procedure, services.FILINGS["complaint"]))
     form = _step_form(step, draft, formdata=request.form)
     button = request.form.get("go", "save")
     valid = form.validate()  # CSRFProtect has already checked the request; fills in normalised values
@@ -119,7 +123,8 @@ def step(draft_id: int, step: int):
     if button == "next":
         if not valid:
             services.save_step(draft, step, values)
-            return render_template("portal/step.html", draft=draft, step=step, steps=FILING_STEPS, form=form), 422
+            return render_template("portal/step.html", draft=draft, step=step, steps=services.filing_steps(draft.procedure),
+                               form=form, words=services.FILINGS.get(draft.procedure, services.FILINGS["complaint"])), 422
         services.save_step(draft, step + 1, values)
         if step == len(FILING_STEPS):
             return redirect(url_for("portal.review", draft_id=draft.id), 303)
@@ -183,7 +188,8 @@ def review(draft_id: int):
             return _to_submitted(case, again=True)
         return redirect(url_for("portal.case", case_id=case.id, receipt=1), 303)
     return render_template("portal/review.html", draft=draft, units={u.code: u.name for u in units_ordered()},
-                           steps=FILING_STEPS,
+                           steps=services.filing_steps(draft.procedure),
+                           words=services.FILINGS.get(draft.procedure, services.FILINGS["complaint"]),
                            kinds=KINDS, ip_types=IP_TYPES, id_types=ID_TYPES)
 
 

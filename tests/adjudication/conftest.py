@@ -30,6 +30,7 @@ def people(session):
         "supervisor": UserFactory(supervisor=True),
         "supervisor2": UserFactory(supervisor=True),
         "other_district": UserFactory(officer=True, staff_unit="500105"),
+        "city": UserFactory(supervisor=True, staff_unit="500000"),
     }
 
 

@@ -140,8 +140,11 @@ def test_close_answer_period_only_after_it_ran_out(people, shift):
     with pytest.raises(Conflict, match="答辩期尚未届满"):
         act(case, "close_answer_period", people["officer"])
     shift(20)
-    with pytest.raises(Conflict, match="答辩期内"):
-        act(case, "raise_jurisdiction_objection", people["respondent"], grounds="不在辖区")
+    # A late objection is accepted, flagged 逾期 for the officers and in the audit chain (not refused).
+    act(case, "raise_jurisdiction_objection", people["respondent"], grounds="不在辖区")
+    [flag] = case.data["late_filings"]
+    assert flag["what"] == "提出管辖权异议" and flag["period"].startswith("答辩期")
+    assert any(e.tag == "case:filing:late" and "逾期提交：提出管辖权异议" in e.summary for e in case.events)
     act(case, "close_answer_period", people["officer"])
     assert case.state == "examination"
 
@@ -196,10 +199,10 @@ def test_case_clock_moves_exactly(people, deadline, shift, notices_of):
     assert limit.paused_days == 37 and limit.due_date == due_date(docketed, 3, "months", paused_days=37).due
     act(case, "extend", people["supervisor"], reason="案情复杂")
     assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 4, "months", paused_days=37).due
-    act(case, "extend", people["supervisor"], reason="特别复杂，上一级部门批准")
+    act(case, "extend", people["city"], reason="特别复杂，上一级部门批准")
     assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 6, "months", paused_days=37).due
     with pytest.raises(Conflict, match="已无可批准的延长"):
-        act(case, "extend", people["supervisor"], reason="再次延长")
+        act(case, "extend", people["city"], reason="再次延长")
     # (the refused third extension raised after its draft; a request rolls both back)
     assert [n.kind for n in notices_of(case) if n.kind not in ("acceptance", "answer_notice")][:4] == [
         "suspension", "resumption", "extension", "extension"]

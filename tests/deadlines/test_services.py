@@ -234,10 +234,13 @@ def test_extension_follows_the_rule_policy(staff, clock):
     assert limit.due_date == D(2026, 7, 6)  # 4 months → 7月4日 (Saturday) → 7月6日
     assert limit.extensions[0]["approver"] == "department_head"
     assert limit.explanation.startswith("法定期限 3 个月，经批准延长 1 个月；")
-    advance(case, ("extend", supervisor, {"reason": "特别复杂"}))
+    from tests.factories.accounts import UserFactory
+
+    city = UserFactory(supervisor=True, staff_unit="500000")  # the second step is the superior office's
+    advance(case, ("extend", city, {"reason": "特别复杂"}))
     assert limit.due_date == D(2026, 9, 4)  # + 2 months (superior department)
     with pytest.raises(Conflict, match="已无可批准的延长"):
-        advance(case, ("extend", supervisor, {"reason": "再次延长"}))
+        advance(case, ("extend", city, {"reason": "再次延长"}))
     tags = [e.tag for e in db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id))]
     assert tags.count("case:deadline:extend") == 2
 
@@ -247,7 +250,8 @@ def test_decision_meets_the_limit_and_starts_publication(staff, clock):
     case = docketed(staff, clock, "2026-03-04")
     advance(case, ("serve_respondent", officer, {}), ("record_answer", officer, {"answer": "答辩"}))
     clock.set("2026-05-29")
-    advance(case, ("decide", supervisor, {"outcome": "infringement", "reasons": "落入保护范围"}))
+    advance(case, ("decide", supervisor, {"outcome": "infringement", "reasons": "落入保护范围",
+                                          "measures": "立即停止销售被诉侵权产品"}))
     assert one(case, "ADJ_CASE_LIMIT").status == DeadlineStatus.MET
     publication = one(case, "ADJ_PUBLICATION")
     # Started by the closing action itself, so the close leaves it running.
@@ -400,22 +404,28 @@ def test_app_start_loads_only_published_years(databases, monkeypatch):
 
 
 def test_extension_requested_by_an_officer_runs_on_approval(staff, clock):
-    from caseflow.approvals.models import ApprovalStatus
     from caseflow.approvals.services import approve_request
     from caseflow.cases.services import perform
 
     officer, supervisor = staff["officer"], staff["supervisor"]
     case = docketed(staff, clock, "2026-03-04")
     limit = one(case, "ADJ_CASE_LIMIT")
-    for expected in (D(2026, 7, 6), D(2026, 9, 4)):
+    from caseflow.core.errors import Forbidden
+    from tests.factories.accounts import UserFactory
+
+    city = UserFactory(supervisor=True, staff_unit="500000")
+    # The first step is the head's (the district supervisor); the second the superior office's (局令81 art. 37).
+    for expected, approver in ((D(2026, 7, 6), supervisor), (D(2026, 9, 4), city)):
         outcome = perform(case, "extend", actor=officer, data={"version": case.version, "reason": "案情复杂"})
         assert outcome.status == 202 and limit.due_date != expected
-        assert approve_request(outcome.approval, actor=supervisor).failed is None
+        if approver is city:
+            with pytest.raises(Forbidden):
+                approve_request(outcome.approval, actor=supervisor)
+        assert approve_request(outcome.approval, actor=approver).failed is None
         assert limit.due_date == expected and limit.extensions[-1]["by"] == officer.username
-    # No step left: the approved request cannot run and is closed as failed, the date unchanged.
-    outcome = perform(case, "extend", actor=officer, data={"version": case.version, "reason": "再次延长"})
-    decision = approve_request(outcome.approval, actor=supervisor)
-    assert "已无可批准的延长" in decision.failed and outcome.approval.status == ApprovalStatus.FAILED
+    # No step left: the request is refused at once, the date unchanged.
+    with pytest.raises(Conflict, match="已无可批准的延长"):
+        perform(case, "extend", actor=officer, data={"version": case.version, "reason": "再次延长"})
     assert limit.due_date == D(2026, 9, 4) and len(limit.extensions) == 2
 
 

@@ -1,0 +1,83 @@
+"""The parties' filings in an adjudication (答辩, 管辖权异议, 回避申请, evidence): a filing after its period ran out
+is accepted and flagged 逾期 — kept on the case for the officers' page and written to the audit chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from caseflow.cases.audit import record_event
+from caseflow.cases.models import Case
+from caseflow.core.db import db
+
+EVIDENCE_PERIOD = ("ADJ_EVIDENCE_PERIOD", "举证期限（第五十四条）")
+
+
+def _period_row(case: Case, rule_prefix: str):
+    """The latest (not cancelled) row of the period a filing belongs to, or None."""
+    from caseflow.deadlines.models import Deadline, DeadlineStatus
+
+    rows = db.session.scalars(
+        sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.status != DeadlineStatus.CANCELLED,
+                                  Deadline.rule_id.startswith(rule_prefix))
+        .order_by(Deadline.id.desc()))
+    return next(iter(rows), None)
+
+
+def _ran_out(row, on: dt.date) -> bool:
+    from caseflow.deadlines.models import DeadlineStatus
+
+    if row is None:
+        return False
+    if row.status == DeadlineStatus.MISSED:
+        return True
+    if row.status == DeadlineStatus.MET:
+        return False
+    return row.status == DeadlineStatus.RUNNING and row.due_date < on
+
+
+def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor, ref: dict | None = None) -> dict | None:
+    """Record a late filing (after its period's due date) on the case and in the audit chain; None when on time."""
+    from caseflow.deadlines import services as deadline_services
+
+    row = _period_row(case, rule_prefix)
+    on = deadline_services.today()
+    if not _ran_out(row, on):
+        return None
+    flag = {"what": what, "period": period, "due": row.due_date.isoformat(), "filed_on": on.isoformat(),
+            "by": actor.display_name if actor is not None else None, **(ref or {})}
+    case.data = {**(case.data or {}), "late_filings": [*((case.data or {}).get("late_filings") or []), flag]}
+    record_event(case, tag="case:filing:late", actor=actor,
+                 summary=f"逾期提交：{what}（{period}已于 {row.due_date.isoformat()} 届满，{on.isoformat()} 提交）",
+                 data=flag)
+    return flag
+
+
+def flag_action(case: Case, action, actor, data: dict) -> dict | None:
+    """The effect ``flag_late_filing``: the action's period comes from workflows.adjudication.FILING_PERIODS."""
+    from workflows.adjudication import FILING_PERIODS
+
+    spec = FILING_PERIODS.get(action.name)
+    if spec is None:
+        return None
+    rule_prefix, period = spec
+    return flag_if_late(case, what=action.label, rule_prefix=rule_prefix, period=period, actor=actor)
+
+
+def flag_evidence(case: Case, evidence, actor) -> dict | None:
+    """Evidence a party submits after the 举证期限 of an adjudication is accepted and flagged 逾期."""
+    if case.procedure != "adjudication" or actor is None or actor.is_staff:
+        return None
+    rule_prefix, period = EVIDENCE_PERIOD
+    return flag_if_late(case, what=f"提交证据{evidence.label}《{evidence.title}》", rule_prefix=rule_prefix,
+                        period=period, actor=actor, ref={"evidence_id": evidence.id})
+
+
+def late_filings(case: Case) -> list[dict]:
+    return list((case.data or {}).get("late_filings") or [])
+
+
+def late_evidence_ids(case: Case) -> set[int]:
+    return {f["evidence_id"] for f in late_filings(case) if f.get("evidence_id")}
+

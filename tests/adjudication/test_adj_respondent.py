@@ -1,0 +1,147 @@
+"""The respondent's side on the portal: an account from the access code, consent to electronic service, the served
+documents, filings within their periods (late ones accepted, flagged 逾期 for the officers and in the audit chain),
+and never another case."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow.accounts.models import Role, User
+from caseflow.cases.models import CaseEvent, PartyRole
+from caseflow.core.db import db
+from caseflow.hearings import access
+from caseflow.notices import services as notices
+from caseflow.notices.models import DeliveryMethod
+from tests.adjudication.test_adj_steps import act, make, panel
+from tests.conftest import csrf_of
+from tests.evidence.helpers import multipart, text
+
+pytestmark = pytest.mark.usefixtures("session")
+
+
+def served(people, name="重庆某某商贸有限公司"):
+    """A docketed case with an unlinked respondent (only a name), served: the code is on the officers' page."""
+    case = make(people, respondent=False)
+    from caseflow.cases.models import Party
+
+    case.parties.append(Party(role=PartyRole.RESPONDENT, name=name))
+    db.session.flush()
+    act(case, "docket", people["supervisor"])
+    act(case, "set_panel", people["officer"], members=panel(people))
+    act(case, "serve_respondent", people["officer"])
+    return case
+
+
+def _post(web, url, data):
+    return web.post_form(url, data)
+
+
+def test_code_opens_an_account_consent_documents_and_answer(client, web, people, notices_of):
+    case = served(people)
+    [row] = access.codes_of(case)
+    code = row.code
+    [answer_notice] = notices_of(case, "answer_notice")
+    notices.issue(answer_notice, actor=people["officer"])
+    # A wrong code creates no account.
+    r = web.post_form("/hearings/access", {"code": "AAAA-BBBB-CCCC", "username": "mou_shangmao",
+                                           "password": "pass-word-9", "confirm": "pass-word-9"})
+    assert r.status_code == 422 and "访问码无效" in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.username == "mou_shangmao")) is None
+    r = web.post_form("/hearings/access", {"code": code, "username": "mou_shangmao", "password": "pass-word-9",
+                                           "confirm": "pass-word-9"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/portal/cases/{case.id}")
+    user = db.session.scalar(sa.select(User).where(User.username == "mou_shangmao"))
+    assert user.role == Role.RESPONDENT and user.display_name == "重庆某某商贸有限公司"
+    page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    assert "同意电子送达" in page and "登记答辩" in page
+    # Consent: stored, and the issued 答辩通知书 is served electronically at once; the period runs from it.
+    r = web.post_form(f"/portal/cases/{case.id}", post_url=f"/cases/{case.id}/notices/consent")
+    assert r.status_code in (302, 303)
+    respondent = next(p for p in case.parties if p.role == PartyRole.RESPONDENT)
+    assert notices.active_consent(respondent).user_id == user.id
+    [delivery] = answer_notice.deliveries
+    assert delivery.method == DeliveryMethod.ELECTRONIC and delivery.party_id == respondent.id
+    page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    assert "答辩通知书" in page and f"/notices/{answer_notice.id}.pdf" in page
+    pdf = client.get(f"/notices/{answer_notice.id}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    pdf.close()
+    # The answer, on time: no 逾期 flag.
+    r = web.post_form(f"/cases/{case.id}/actions/record_answer",
+                      {"version": str(case.version), "answer": "被诉产品的结构不同，不构成侵权。"})
+    assert r.status_code == 303
+    db.session.refresh(case)
+    assert case.state == "examination" and not (case.data or {}).get("late_filings")
+
+
+def test_late_filings_are_accepted_flagged_and_audited(client, web, people, shift):
+    case = served(people)
+    [row] = access.codes_of(case)
+    access.claim(row.code, people["respondent"])
+    shift(16)  # the 15-day answer period and the 3-working-day recusal period have run out
+    act(case, "apply_recusal", people["respondent"], member=people["officer2"].username, grounds="与请求人有利害关系")
+    act(case, "record_answer", people["respondent"], answer="迟交的答辩意见")
+    assert case.state == "examination"
+    whats = [f["what"] for f in case.data["late_filings"]]
+    assert whats == ["申请回避", "登记答辩"]
+    # Evidence after the 举证期限 is accepted and flagged too.
+    shift(0)
+    act(case, "set_evidence_period", people["officer"], days="15")
+    shift(17)
+    web.login(people["respondent"].username)
+    page = client.get(f"/portal/cases/{case.id}")
+    body, ctype = multipart({"csrf_token": csrf_of(page.data), "title": "迟交的证据", "kind": "documentary"},
+                            [("file", "说明.txt", text())])
+    r = client.post(f"/cases/{case.id}/evidence", data=body, content_type=ctype)
+    assert r.status_code == 303
+    db.session.refresh(case)
+    assert case.data["late_filings"][-1]["what"].startswith("提交证据")
+    tags = [e.summary for e in db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                                             CaseEvent.tag == "case:filing:late"))]
+    assert len(tags) == 3 and all(s.startswith("逾期提交：") for s in tags)
+    # The officers see the flags on the case page.
+    web.login(people["officer"].username)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'id="late-filings"' in page and page.count('class="late-filing"') == 3
+
+
+def test_late_answer_after_the_period_was_closed_is_still_accepted(people, shift):
+    case = served(people)
+    [row] = access.codes_of(case)
+    access.claim(row.code, people["respondent"])
+    shift(16)
+    act(case, "close_answer_period", people["officer"])
+    assert case.state == "examination"
+    act(case, "record_answer", people["respondent"], answer="期满后提交的答辩意见")
+    assert case.data["record_answer"]["answer"] == "期满后提交的答辩意见"
+    assert [f["what"] for f in case.data["late_filings"]] == ["登记答辩"]
+
+
+def test_a_respondent_never_sees_or_acts_on_another_case(client, web, people, notices_of):
+    mine, other = served(people, "甲商行"), served(people, "乙商行")
+    [code] = access.codes_of(mine)
+    access.claim(code.code, people["respondent"])
+    [other_notice] = notices_of(other, "answer_notice")
+    notices.issue(other_notice, actor=people["officer"])
+    web.login(people["respondent"].username)
+    assert client.get(f"/portal/cases/{mine.id}").status_code == 200
+    assert client.get(f"/portal/cases/{other.id}").status_code == 404
+    assert client.get(f"/cases/{other.id}/actions/record_answer").status_code == 404
+    page = client.get(f"/portal/cases/{mine.id}")
+    r = client.post(f"/cases/{other.id}/actions/record_answer",
+                    data={"csrf_token": csrf_of(page.data), "version": str(other.version), "answer": "x"})
+    assert r.status_code == 404
+    r = client.post(f"/cases/{other.id}/notices/consent", data={"csrf_token": csrf_of(page.data)})
+    assert r.status_code == 404
+    assert client.get(f"/notices/{other_notice.id}.pdf").status_code == 404
+    body, ctype = multipart({"csrf_token": csrf_of(page.data), "title": "x", "kind": "documentary"},
+                            [("file", "x.txt", text())])
+    assert client.post(f"/cases/{other.id}/evidence", data=body, content_type=ctype).status_code == 404
+    # The other case's code is still unused, and its respondent party still unlinked.
+    [other_code] = access.codes_of(other)
+    assert other_code.claimed_at is None
+    assert all(p.user_id is None for p in other.parties if p.role == PartyRole.RESPONDENT)
+    # A used code cannot be used again, even by the same person.
+    r = web.post_form("/hearings/access", {"code": "ABCD-EFGH-JKLM"})
+    assert r.status_code == 422
