@@ -27,8 +27,9 @@ def _errors(*codes: int) -> dict:
 def _domain_paths() -> dict:
     """Path items that the other domains describe themselves."""
     from caseflow.evidence.openapi import paths as evidence_paths
+    from caseflow.mediation.openapi import paths as mediation_paths
 
-    return {**evidence_paths()}
+    return {**evidence_paths(), **mediation_paths()}
 
 
 def build() -> dict:

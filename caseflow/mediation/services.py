@@ -234,7 +234,14 @@ def panel(case: Case, viewer: User) -> dict:
         "outcome": wf.COURT_OUTCOMES.get((d.get("confirmation") or {}).get("outcome") or "", ""),
         "package": package_available(case) is None,
         "staff": viewer.is_staff,
+        "codes": _codes(case) if viewer.is_staff else [],
     }
+
+
+def _codes(case: Case):
+    from caseflow.hearings import access
+
+    return access.codes_of(case)
 
 
 # ---------------------------------------------------------------------------

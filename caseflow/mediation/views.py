@@ -27,11 +27,11 @@ def _panel():
     return {"mediation_panel": lambda case: services.panel(case, current_user)}
 
 
-def _blank(form):
-    form.claimants.append_entry({"name": current_user.display_name,
-                                 "id_type": current_user.id_type.value if current_user.id_type else "",
-                                 "id_number": current_user.id_number or "", "phone": current_user.phone or ""})
-    form.respondents.append_entry({})
+def _prefilled(units):
+    """A blank request with the filer as the claimant."""
+    me = {"name": current_user.display_name, "id_type": current_user.id_type.value if current_user.id_type else "",
+          "id_number": current_user.id_number or "", "phone": current_user.phone or ""}
+    return MediationRequestForm(formdata=None, data={"claimants": [me], "respondents": [{}]}, units=units)
 
 
 @bp.route("/portal/mediation/new", methods=["GET", "POST"])
@@ -43,8 +43,7 @@ def new_request():
         raise Forbidden("只有权利人账户可以提交调解请求")
     units = units_ordered()
     if request.method == "GET":
-        form = MediationRequestForm(formdata=None, units=units)
-        _blank(form)
+        form = _prefilled(units)
         return render_template("mediation/request.html", form=form, key=secrets.token_urlsafe(16))
     key = (request.form.get("request_key") or "")[:64]
     done = services.submitted_request(key, current_user)

@@ -339,3 +339,10 @@ def test_convert_with_category_then_runs_to_agreement(api, people, deadline):
     act(api, people["applicant"], child, "confirm_agreement", consent="yes")
     act(api, officer, child, "record_signature", side="respondent")
     assert child.state == "agreement" and deadline(child, "JC_APPLICATION").status.value == "running"
+
+
+def test_openapi_describes_the_mediation_endpoints(api):
+    doc = api.client.get("/api/v1/openapi.json").json
+    request = doc["paths"]["/api/v1/mediation/requests"]["post"]
+    assert "ownership" in request["requestBody"]["content"]["application/json"]["schema"]["properties"]["category"]["enum"]
+    assert "/api/v1/cases/{id}/mediation/confirmation-package" in doc["paths"]
