@@ -125,6 +125,8 @@ def record_step(case: Case, *, actor: User | None, data: dict, fired) -> None:
         fields = {"category": category, **check_decision(category, fields.get("decision_ref"))}
         case.data = {**(case.data or {}), **fields}
         return
+    if name == "record_court_acceptance" and fields.get("accepted_on"):
+        _rebase_court_period(case, fired.action, actor, fields["accepted_on"])
     before = wf.signatures_of(case)
     from caseflow.deadlines import services as deadlines
 
@@ -142,6 +144,22 @@ def record_step(case: Case, *, actor: User | None, data: dict, fired) -> None:
             record_event(case, tag="case:agreement:effective", actor=actor,
                          summary=f"调解协议书经双方当事人签署，自 {effective} 起生效",
                          data={"effective_on": effective})
+
+
+def _rebase_court_period(case: Case, decl, actor: User | None, accepted_on: str) -> None:
+    """The court's period runs from the day it accepted the application, which the office learns of later."""
+    from caseflow.deadlines import services as deadlines
+
+    day = dt.date.fromisoformat(str(accepted_on)[:10])
+    if day > deadlines.today():
+        raise Invalid("受理日期不能晚于今天", fields={"accepted_on": "请填写人民法院实际受理的日期"})
+    applied = ((case.data or {}).get("confirmation") or {}).get("applied_on")
+    if applied and day < dt.date.fromisoformat(applied):
+        raise Invalid("受理日期不能早于申请日期", fields={"accepted_on": f"申请日期为 {applied}"})
+    if day == deadlines.today():
+        return
+    for rule_id in decl.starts:
+        deadlines.start_deadline(case, rule_id, actor=actor, started_by=decl.name, at=day)
 
 
 def _terms_digest(case: Case) -> str:

@@ -346,3 +346,20 @@ def test_openapi_describes_the_mediation_endpoints(api):
     request = doc["paths"]["/api/v1/mediation/requests"]["post"]
     assert "ownership" in request["requestBody"]["content"]["application/json"]["schema"]["properties"]["category"]["enum"]
     assert "/api/v1/cases/{id}/mediation/confirmation-package" in doc["paths"]
+
+
+def test_court_period_runs_from_the_recorded_acceptance_date(api, people, med_body, deadline, shift):
+    case = to_agreement(api, people, med_body)
+    applied = beijing_date()
+    act(api, people["officer"], case, "apply_confirmation", court="重庆市渝中区人民法院", mode="joint",
+        profile="statutory")
+    later = shift(6)
+    accepted = applied + dt.timedelta(days=2)
+    msg = refused(api.act(people["officer"], case.id, "record_court_acceptance", case.version,
+                          court_case="（2026）渝0103民特16号", accepted_on=(later + dt.timedelta(days=1)).isoformat()),
+                  422)
+    assert msg == "受理日期不能晚于今天"
+    act(api, people["officer"], case, "record_court_acceptance", court_case="（2026）渝0103民特16号",
+        accepted_on=accepted.isoformat())
+    row = deadline(case, "JC_DECISION")
+    assert row.trigger_date == accepted and row.due_date == due_date(accepted, 30, "days").due
