@@ -74,6 +74,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(hearings_bp)
     app.register_blueprint(publication_bp)
+    from caseflow.mediation.views import api_bp as mediation_api_bp, bp as mediation_bp
+
+    csrf.exempt(mediation_api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(mediation_bp)
+    app.register_blueprint(mediation_api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -51,6 +51,7 @@ from caseflow.stats.models import CaseFact, Rating
 from caseflow.stats.services import FACT_COLUMNS, rebuild_rollups, refresh
 from workflows.base import GuardContext
 from workflows.mediation import CATEGORIES
+from workflows.mediation import apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
@@ -317,20 +318,31 @@ def adjudication_story(g: Generator, c: GenCase, clock: Clock) -> None:
 def mediation_story(g: Generator, c: GenCase, clock: Clock) -> None:
     rng = g.rng
     party = c.creator_id is not None
+    if "category" not in c.data:  # converted from a complaint: the office records the category first
+        c.steps.append(Step("set_category", clock.after(rng.uniform(0.5, 2)), "officer",
+                            {"category": _pick(rng, [("inventorship", 2), ("remuneration", 3), ("other", 5)])}))
     c.steps.append(Step("notify_respondent", clock.after(rng.uniform(1, 6)), "officer"))
     r = rng.random()
     if r < 0.12:
-        c.steps.append(Step("refuse", clock.after(rng.uniform(5, 20)), "officer", {"reason": "被请求人拒绝调解。"}))
+        c.steps.append(Step("refuse", clock.after(rng.uniform(5, 20)), "officer",
+                            {"ground": "respondent_declined", "reason": "被请求人拒绝调解。"}))
         return
     if r < 0.18 and party:
         c.steps.append(Step("withdraw", clock.after(rng.uniform(2, 12)), "applicant", {"reason": "不再请求调解"}))
         return
-    c.steps.append(Step("docket", clock.after(rng.uniform(5, 18)), "officer"))
-    c.steps.append(Step("schedule_session", clock.after(rng.uniform(2, 10)), "officer", {"when": "本局调解室或远程视频"}))
+    c.steps.append(Step("record_statement", clock.after(rng.uniform(3, 14)), "officer",
+                        {"agrees": "yes", "statement": "同意调解。"}))
+    c.steps.append(Step("docket", clock.after(rng.uniform(1, 5)), "officer", {"body": "office", "decision_checked": "yes"}))
+    c.steps.append(Step("schedule_session", clock.after(rng.uniform(2, 10)), "officer",
+                        {"session_date": "2025-01-01", "mode": "remote", "link": "https://meeting.example.cn/room"}))
+    c.steps.append(Step("hold_session", clock.after(rng.uniform(3, 20)), "officer",
+                        {"absence": "none", "notes": "双方陈述意见，调解员释明有关规定。"}))
     r = rng.random()
     if r < 0.56:
-        c.steps.append(Step("record_agreement", clock.after(rng.uniform(3, 45)), "officer",
+        c.steps.append(Step("record_agreement", clock.after(rng.uniform(3, 25)), "officer",
                             {"terms": "双方就许可使用费达成一致。"}))
+        for side in ("claimant", "respondent"):
+            c.steps.append(Step("record_signature", clock.after(rng.uniform(0.1, 2)), "officer", {"side": side}))
     elif r < 0.92 or not party:
         c.steps.append(Step("fail", clock.after(rng.uniform(5, 50)), "officer", {"reason": "双方分歧较大，调解不成。"}))
         return
@@ -339,12 +351,15 @@ def mediation_story(g: Generator, c: GenCase, clock: Clock) -> None:
         return
     r = rng.random()
     if (c.data.get("category") != "ownership") and r < 0.5:
-        c.steps.append(Step("apply_confirmation", clock.after(rng.uniform(3, 25)), "officer", {"court": "重庆市第一中级人民法院"}))
+        c.steps.append(Step("apply_confirmation", clock.after(rng.uniform(3, 25)), "officer",
+                            {"court": "重庆市第一中级人民法院", "mode": "joint", "profile": "statutory"}))
+        c.steps.append(Step("record_court_acceptance", clock.after(rng.uniform(1, 3)), "officer",
+                            {"court_case": "（2025）渝01民特1号"}))
         if rng.random() < 0.85:
             c.steps.append(Step("record_confirmation", clock.after(rng.uniform(10, 30)), "officer", {"court_case": "（2025）渝01民特1号"}))
         else:
             c.steps.append(Step("record_confirmation_rejected", clock.after(rng.uniform(10, 30)), "officer",
-                                {"court_case": "（2025）渝01民特2号"}))
+                                {"outcome": "rejected", "court_case": "（2025）渝01民特2号"}))
     elif r < 0.9:
         c.steps.append(Step("record_performance", clock.after(rng.uniform(10, 90)), "officer"))
 
@@ -562,6 +577,8 @@ class Generator:
             if procedure == "mediation":
                 data["category"] = _pick(rng, [("ownership", 12), ("inventorship", 6), ("remuneration", 10),
                                                ("provisional_fee", 4), ("damages", 48), ("other", 20)])
+                if data["category"] == "damages":
+                    data["decision_ref"] = "渝中知保裁字〔2025〕1号"
         track = "fast" if procedure == "adjudication" and ip_type == "design" and rng.random() < 0.6 else "standard"
         creator = rng.choice(self.applicants) if channel == "online" else None
         role = "mediator" if procedure == "mediation" else "officer"
@@ -1015,6 +1032,8 @@ class Generator:
                 if r["updated_at"] < step.at and (r["ended_at"] == step.at or r["status"] != "running"):
                     r["updated_at"] = step.at
             # effects that change the case row
+            if "mediation_record" in decl.effects:
+                data = mediation_apply(data, decl.name, step.fields, on=bj_date(step.at), side=step.fields.get("side"))
             if decl.name == "assign":
                 assignee = next(o.id for role in ("officer", "mediator", "supervisor")
                                 for o in self.staff[c.unit.id].get(role, []) if o.username == step.fields["officer"])

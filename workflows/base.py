@@ -193,6 +193,12 @@ class Procedure:
 # ---- common guards ----
 
 
+def selector(guard: Guard) -> Guard:
+    """Mark a guard that only chooses between variants of an action (its reason is not shown on refusal)."""
+    guard.selects = True  # type: ignore[attr-defined]
+    return guard
+
+
 def field_required(name: str, message: str) -> Guard:
     """Refuse unless the action's data has a value for `name`."""
 

@@ -2,6 +2,7 @@
 
 from workflows.base import (OPEN, Action, Choice, Line, Procedure, Terminal, Text, State, common_actions,
                             deadline_passed)
+from workflows.mediation import CATEGORIES as MEDIATION_CATEGORIES
 
 KINDS = {
     "patent_infringement": "专利侵权",
@@ -53,7 +54,8 @@ PROCEDURE = Procedure(
                closes=True, notice="rejection", stops=("CPL_CORRECTION",)),
         Action("convert", "转立案办理", "accepted", "converted", roles=STAFF,
                fields={"procedure": Choice("转为", required=True,
-                                           choices={"adjudication": "专利侵权纠纷行政裁决", "mediation": "行政调解"})},
+                                           choices={"adjudication": "专利侵权纠纷行政裁决", "mediation": "行政调解"}),
+                       "category": Choice("调解的纠纷类型（转为行政调解时）", choices=MEDIATION_CATEGORIES)},
                closes=True, effects=("create_linked_case",)),
         Action("refer", "移送", "accepted", "referred", roles=STAFF, approval="supervisor",
                fields={"kind": Choice("移送类型", required=True,

@@ -112,8 +112,11 @@ class Engine:
             failing = [r for g in a.guards if (r := g(ctx)) is not None]
             if not failing:
                 return a
+            # A variant whose selector guard (marked ``selects``) does not apply says nothing about why.
+            if any(getattr(g, "selects", False) and g(ctx) is not None for g in a.guards):
+                continue
             reasons.extend(failing)
-        raise GuardRefused("；".join(dict.fromkeys(reasons)))
+        raise GuardRefused("；".join(dict.fromkeys(reasons)) or "操作条件不满足")
 
     def available(self, ctx: GuardContext, actor_roles: set[str]) -> list[Action]:
         """The actions (one per name) the actor may perform now."""

@@ -39,10 +39,11 @@ def json_body(properties: dict, required: tuple[str, ...] = ()) -> dict:
 def _domain_paths() -> dict:
     """Path items that the other domains describe themselves."""
     from caseflow.evidence.openapi import paths as evidence_paths
+    from caseflow.mediation.openapi import paths as mediation_paths
     from caseflow.notices.openapi import paths as notice_paths
     from caseflow.stats.openapi import paths as stats_paths
 
-    return {**evidence_paths(), **notice_paths(), **stats_paths()}
+    return {**evidence_paths(), **notice_paths(), **stats_paths(), **mediation_paths()}
 
 
 def build() -> dict:

@@ -93,7 +93,13 @@ def create():
     user = g.api_user
     if user.role not in (Role.APPLICANT, Role.OFFICER, Role.SUPERVISOR, Role.MEDIATOR):
         raise Forbidden("您的角色不能创建案件")
-    data = validate_create_json(json_body(), units_ordered())
+    body = json_body()
+    if body.get("procedure") == "mediation":  # the 调解请求书 has its own fields (局令81 art. 64)
+        from caseflow.mediation import forms as mediation_forms, services as mediation
+
+        case = mediation.create_request(mediation_forms.validate_request_json(body, units_ordered()), user)
+        return jsonify(case_detail(case, user)), 201
+    data = validate_create_json(body, units_ordered())
     unit = unit_by_code(data["unit"])
     if unit is None or not policy.can_create_in_unit(user, unit):
         raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})

@@ -41,7 +41,7 @@ def _linked(case, procedure, actor, data, summary, *, public=True):
     child = create_case(procedure=procedure, unit=case.unit, actor=actor, fields=fields,
                         parties=_copy_parties(case), parent=case, summary=summary)
     # The rights holder follows converted cases and injunctions; referrals are internal.
-    child.created_by_id = case.created_by_id if public else None
+    child.created_by = case.created_by if public else None  # the relationship, so the loaded object agrees
     child.assignee_id = case.assignee_id
     return child
 
@@ -70,8 +70,10 @@ def assign_mediator(*, case, actor, data, fired):
 @effect("create_linked_case")
 def create_linked_case(*, case, actor, data, fired):
     target = data["procedure"]
-    child = _linked(case, target, actor, {"origin": case.number},
-                    f"由{case.number}转立案")
+    payload = {"origin": case.number}
+    if target == "mediation" and data.get("category"):
+        payload["category"] = data["category"]  # 局令81 art. 63; else the office records it on the new case
+    child = _linked(case, target, actor, payload, f"由{case.number}转立案")
     case.data = {**(case.data or {}), "converted_to": child.id}
 
 
@@ -261,3 +263,29 @@ def flag_late_filing(*, case, actor, data, fired):
 def count_extension(*, case, actor, data, fired):
     """局令81 art. 37: how many extensions of the case limit were approved (the second needs the superior office)."""
     _remember(case, "case_limit_extensions", int((case.data or {}).get("case_limit_extensions") or 0) + 1)
+
+
+# ---- 行政调解 + 司法确认 (workflows/mediation.py) ----
+
+
+@effect("mediation_record")
+def mediation_record(*, case, actor, data, fired):
+    """Keep what the step established on the case (category, statement, sessions, agreement, signatures …)."""
+    from caseflow.mediation import services
+
+    services.record_step(case, actor=actor, data=data, fired=fired)
+
+
+@effect("schedule_mediation_session")
+def schedule_mediation_session(*, case, actor, data, fired):
+    """A session in a room or remote, conflict-checked against rooms, the mediator and the parties (hearings)."""
+    from caseflow.mediation import services
+
+    services.schedule_session(case, actor=actor, data=data)
+
+
+@effect("hold_mediation_session")
+def hold_mediation_session(*, case, actor, data, fired):
+    from caseflow.hearings import services
+
+    services.hold_from_action(case, actor=actor, data={"record": data.get("notes")})

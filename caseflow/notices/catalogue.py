@@ -305,6 +305,9 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
     """The legally required sentences a document of this kind must carry, for its date."""
     data = data or {}
     patent = cite_text("patent.dispute", on, "《中华人民共和国专利法》")
+    if code == "rejection" and procedure == MED:
+        return ["本局不予立案调解的，当事人可以就该纠纷依照《中华人民共和国民事诉讼法》向人民法院起诉；属于专利侵权纠纷的，"
+                "也可以请求管理专利工作的部门处理。"]
     if code == "rejection":
         out = [f"如不服本通知，{SUE_15.format(doc='通知书')}；也可以就请求处理的事项直接向人民法院提起民事诉讼。"]
         return out

@@ -165,7 +165,9 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "mediation_agreement":
         out = {"facts": facts, "terms": (data.get("terms") or "").strip()}
     elif code == "mediation_termination":
-        out = {"reason": reason or "双方当事人未能达成调解协议"}
+        from workflows.mediation import ABSENCE_REASONS
+
+        out = {"reason": reason or ABSENCE_REASONS.get(data.get("absence") or "", "") or "双方当事人未能达成调解协议"}
     elif code == "confirmation_notice":
         out = {"court": (data.get("court") or "").strip() or "有管辖权的人民法院", "notes": ""}
     elif code == "injunction_order":

@@ -32,7 +32,8 @@ CONFIRM_INELIGIBLE = frozenset({"ownership"})
 POLICE_NOT_TRANSFERRED = frozenset({"drafted", "approved", "not_referred"})
 POLICE_ACCEPTED = frozenset({"accepted_by_police", "handed_over"})
 POLICE_DECLINED = frozenset({"closed"})  # a police referral closes only after a final refusal
-EVENT_TAGS = ("case:state:accept", "case:state:docket", "case:state:propose_issue", "case:state:record_breach")
+EVENT_TAGS = ("case:state:accept", "case:state:docket", "case:state:propose_issue", "case:state:record_breach",
+              "case:state:record_confirmation")
 
 #: Grouping sets: (split by IP type, by channel, by officer, by office). Every set exists per office and for all
 #: offices together (office 0), which is what the city office reads.
@@ -131,7 +132,9 @@ def facts_of(*, case_id, unit_id, procedure, ip_type, channel, assignee_id, stat
         f["med_closed"] = f["docketed"]
         f["med_agreement"] = int(agreement and bool(f["docketed"]))
         f["confirm_eligible"] = int(agreement and data.get("category") not in CONFIRM_INELIGIBLE)
-        f["confirmed"] = int(bool(f["confirm_eligible"]) and state == "confirmed")
+        # A confirmed agreement may since have been performed or enforced: the ruling's event counts.
+        f["confirmed"] = int(bool(f["confirm_eligible"]) and (state == "confirmed"
+                                                              or "case:state:record_confirmation" in events))
     if rating is not None:
         f["rating_n"], f["rating_sum"], f[f"rating_{int(rating)}"] = 1, int(rating), 1
     return f

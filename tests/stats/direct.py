@@ -122,7 +122,7 @@ def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
                 out["med_agreement"] += c.closing_action == "record_agreement"
             if c.closing_action == "record_agreement" and data_.get("category") != "ownership":
                 out["confirm_eligible"] += 1
-                out["confirmed"] += c.state == "confirmed"
+                out["confirmed"] += c.state == "confirmed" or (c.id, "case:state:record_confirmation") in data.first
         d = (bj(c.closed_at) - bj(c.received_at)).days
         p = sum(x for _, x in data.limits.get(c.id, []))
         days.append(d)
