@@ -11,6 +11,8 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 def _field_schema(spec: wf.Field) -> dict:
     if isinstance(spec, wf.Choice):
         return {"type": "string", "enum": list(spec.choices), "description": spec.label}
+    if isinstance(spec, wf.MultiChoice):
+        return {"type": "array", "items": {"type": "string", "enum": list(spec.choices)}, "description": spec.label}
     if isinstance(spec, wf.UserList):
         return {"type": "array", "items": {"type": "string"}, "description": spec.label}
     if isinstance(spec, wf.Integer):

@@ -69,10 +69,13 @@ def assign_mediator(*, case, actor, data, fired):
 
 @effect("create_linked_case")
 def create_linked_case(*, case, actor, data, fired):
+    from caseflow.injunction.services import hand_over
+
     target = data["procedure"]
     child = _linked(case, target, actor, {"origin": case.number},
                     f"由{case.number}转立案")
     case.data = {**(case.data or {}), "converted_to": child.id}
+    hand_over(case, child, actor)  # DESIGN.md §2.1: convert hands the open injunctions to the new case
 
 
 @effect("create_referral")
@@ -86,8 +89,11 @@ def create_referral(*, case, actor, data, fired):
 
 @effect("create_injunction")
 def create_injunction(*, case, actor, data, fired):
-    _linked(case, "injunction", actor, {"reason": data.get("reason"), "main_case": case.number},
-            f"在{case.number}中申请先行禁令")
+    from caseflow.injunction.services import application_data
+
+    payload = application_data(case, actor, data)
+    how = "依职权" if payload["applied_by"] == "ex_officio" else "依申请"
+    _linked(case, "injunction", actor, payload, f"在{case.number}中{how}启动先行禁令")
 
 
 @effect("remember_paused_from")
@@ -247,3 +253,69 @@ def issue_access_codes(*, case, actor, data, fired):
     from caseflow.hearings import access
 
     access.issue_codes(case, actor)
+
+
+# ---- 先行发布禁令 (workflows/injunction.py) and 移送 (workflows/referral.py) ----
+
+
+@effect("issue_injunction")
+def issue_injunction(*, case, actor, data, fired):
+    """The order's measures on the case; a take-down also drafts the notice to the e-commerce platform."""
+    from caseflow.core.timeutil import beijing_date
+    from caseflow.notices.services import draft_notice
+
+    measures = data.get("measures") or []
+    measures = [measures] if isinstance(measures, str) else list(measures)
+    order = {"measures": measures, "products": data.get("products"), "platform": data.get("platform") or None,
+             "listings": data.get("listings") or None, "issued_on": beijing_date().isoformat()}
+    _remember(case, "order", order)
+    if "take_down" in measures:
+        draft_notice(case, "platform_notice", actor=actor, data=data, action=fired.action.name)
+
+
+@effect("record_injunction_check")
+def record_injunction_check(*, case, actor, data, fired):
+    """Compliance checks and breaches, each with the evidence it rests on (numbers of this case's evidence)."""
+    from caseflow.injunction.services import evidence_refs
+
+    refs = evidence_refs(case, data.get("evidence"), "evidence")
+    entry = {"kind": "breach" if fired.action.name == "record_breach" else "check",
+             "on": data.get("found_on") or data.get("checked_on"), "method": data.get("method"),
+             "text": data.get("description") or data.get("result"), "evidence": refs,
+             "by": actor.username if actor else None}
+    _remember(case, "checks", [*((case.data or {}).get("checks") or []), entry])
+
+
+@effect("start_referral")
+def start_referral(*, case, actor, data, fired):
+    from caseflow.referral.services import start_from
+
+    start_from(case, actor=actor, data=data)
+
+
+@effect("store_referral_report")
+def store_referral_report(*, case, actor, data, fired):
+    from caseflow.referral.services import store_report
+
+    store_report(case, actor=actor, data=data)
+
+
+@effect("record_requester_informed")
+def record_requester_informed(*, case, actor, data, fired):
+    from caseflow.referral import services
+
+    services.record_requester_informed(case, actor=actor, data=data)
+
+
+@effect("package_referral")
+def package_referral(*, case, actor, data, fired):
+    from caseflow.referral.services import package_for_transfer
+
+    package_for_transfer(case, actor=actor)
+
+
+@effect("record_exhibit_handover")
+def record_exhibit_handover(*, case, actor, data, fired):
+    from caseflow.referral import services
+
+    services.record_exhibit_handover(case, actor=actor, data=data)

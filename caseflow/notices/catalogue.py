@@ -225,6 +225,13 @@ _KINDS: tuple[NoticeKind, ...] = (
         approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=("review.period", "suit.general"),
     ),
     NoticeKind(
+        "platform_notice", "协助删除侵权链接通知书", "保禁通字", "external",
+        parts=(Part("addressee", "电子商务平台经营者", 1, required=True),
+               Part("listings", "涉嫌侵权的网络销售链接或商品编号", 5, required=True),
+               Part("measures", "请求采取的措施", 3, required=True)),
+        approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=(),
+    ),
+    NoticeKind(
         "injunction_lift", "解除禁令决定书", "保解禁字", "parties",
         parts=(Part("reason", "解除禁令的理由", 5, required=True),),
         approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=(),

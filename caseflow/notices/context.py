@@ -166,9 +166,14 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "confirmation_notice":
         out = {"court": (data.get("court") or "").strip() or "有管辖权的人民法院", "notes": ""}
     elif code == "injunction_order":
-        out = {"facts": facts or reason, "measures": (data.get("measures") or "").strip(),
-               "duration": "自本决定书送达之日起至主案办结之日止",
-               "legal_basis": "本局先行发布禁令制度的有关规定"}
+        out = {"facts": (data.get("findings") or "").strip() or facts or reason,
+               "measures": _injunction_measures(data),
+               "duration": data.get("duration_text") or "自本决定书送达之日起至主案办结之日止",
+               "legal_basis": data.get("legal_basis") or "本局先行发布禁令制度的有关规定"}
+    elif code == "platform_notice":
+        out = {"addressee": (data.get("platform") or "").strip(), "listings": (data.get("listings") or "").strip(),
+               "measures": "请自收到本通知之日起立即删除、屏蔽或者断开上列涉嫌侵权产品的网络销售链接，"
+                           "并将处理情况书面告知本局。"}
     elif code == "injunction_lift":
         out = {"reason": reason}
     elif code == "criminal_referral":
@@ -182,6 +187,23 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     for part in kind.parts:
         out.setdefault(part.name, "")
     return {k: v for k, v in out.items() if kind.part(k) is not None}
+
+
+def _injunction_measures(data: Mapping) -> str:
+    """The measures an injunction orders, one numbered line each, then the products and listings concerned."""
+    from workflows.injunction import MEASURES
+
+    raw = data.get("measures") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    lines = [f"{i}. {MEASURES.get(m, m)}；" for i, m in enumerate(raw, 1)]
+    products = (data.get("products") or "").strip() if isinstance(data.get("products"), str) else ""
+    if products:
+        lines.append(f"涉嫌侵权产品及范围：{products}")
+    listings = (data.get("listings") or "").strip() if isinstance(data.get("listings"), str) else ""
+    if listings:
+        lines.append(f"涉嫌侵权的网络销售链接：{listings}")
+    return "\n".join(lines)
 
 
 def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
@@ -305,6 +327,11 @@ def sample_parts(code: str, law: Mapping) -> dict:
                              "duration": "自本决定书送达之日起至主案办结之日止",
                              "legal_basis": "本局先行发布禁令制度的有关规定"},
         "injunction_lift": {"reason": "被申请人已提供充分证据证明被诉产品未落入涉案专利的保护范围。"},
+        "platform_notice": {"addressee": "某电子商务平台经营者",
+                            "listings": "1. 店铺“𠮷祥五金”商品编号 6627183920：“JX-60”型管道卡箍；\n"
+                                        "2. 店铺“𠮷祥五金”商品编号 6627183921：“JX-60B”型管道卡箍。",
+                            "measures": "请自收到本通知之日起立即删除、屏蔽或者断开上列涉嫌侵权产品的网络销售链接，"
+                                        "并将处理情况书面告知本局。"},
         "criminal_referral": {"addressee": "重庆市公安局渝中区分局",
                               "facts": "被申请人𠮷永福在其经营场所销售标有他人专利号的管道卡箍一千二百件，"
                                        "非法经营数额达人民币二十四万元，涉嫌假冒专利罪。",
