@@ -29,8 +29,9 @@ def _errors(*codes: int) -> dict:
 def _domain_paths() -> dict:
     """Path items that the other domains describe themselves."""
     from caseflow.evidence.openapi import paths as evidence_paths
+    from caseflow.referral.openapi import paths as referral_paths
 
-    return {**evidence_paths()}
+    return {**evidence_paths(), **referral_paths()}
 
 
 def build() -> dict:

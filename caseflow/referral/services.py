@@ -184,15 +184,16 @@ def register_incoming(*, actor, unit, data: dict) -> Case:
 
 
 def _parent_status(child: Case, parent: Case) -> str:
+    """What the referring case does meanwhile, as the officer recorded it and as the case stands now."""
     if parent.closed_at is not None:
-        return "主案已结案"
-    proc = workflows.procedure(parent.procedure)
-    if parent.state in ("suspended",):
-        return f"主案{proc.state_title(parent.state)}"
-    effect = (child.data or {}).get("parent_effect")
-    if effect:
-        return PARENT_EFFECTS[effect]
-    return "本案继续办理"
+        return "原案件已结案"
+    if child.closed_at is not None:
+        state = workflows.procedure(child.procedure).state_title(child.state)
+        return f"移送已办结（{state}），本案继续办理"
+    effect = (child.data or {}).get("parent_effect") or "continue"
+    if effect == "suspend" and parent.state == "suspended":
+        return "本案已中止，待移送结果"
+    return PARENT_EFFECTS[effect]
 
 
 def linked_of(case: Case, viewer) -> list[dict]:

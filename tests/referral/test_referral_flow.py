@@ -183,6 +183,7 @@ def test_incoming_referral_becomes_a_new_case(flow, people, web):
     assert flow.api.post(people["applicant"], "/api/v1/referrals/incoming", json=body).status_code == 403
 
     web.login(officer.username)
+    assert "/referrals/incoming" in web.get("/cases/").data.decode()  # the queue links to the form
     page = web.get("/referrals/incoming")
     assert page.status_code == 200 and "登记移送来案" in page.data.decode()
     r = web.post_form("/referrals/incoming", {**INCOMING, "title": "", "received_on": beijing_date().isoformat()})
@@ -192,3 +193,15 @@ def test_incoming_referral_becomes_a_new_case(flow, people, web):
     assert r.status_code == 303
     new = db.session.get(Case, int(r.headers["Location"].rstrip("/").split("/")[-1]))
     assert new.data["incoming_referral"]["source"] == "agency"
+
+
+def test_openapi_describes_the_referral_routes(app, client):
+    doc = client.get("/api/v1/openapi.json").json
+    routes = {r.rule for r in app.url_map.iter_rules()}
+    assert "/api/v1/cases/<int:case_id>/referral-package.zip" in routes
+    assert "/api/v1/referrals/incoming" in routes
+    assert "get" in doc["paths"]["/api/v1/cases/{id}/referral-package.zip"]
+    assert "post" in doc["paths"]["/api/v1/referrals/incoming"]
+    propose = doc["components"]["schemas"]["Actions"]["properties"]["injunction.propose_issue"]
+    assert propose["properties"]["measures"]["type"] == "array"
+    assert "take_down" in propose["properties"]["measures"]["items"]["enum"]
