@@ -80,6 +80,9 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert result.exit_code == 0 and "证据包校验通过" in result.output, result.output
     assert client.get(f"/api/v1/cases/{ref.id}/referral-package.zip",
                       headers={"Authorization": f"Bearer {flow.api.token(people['applicant'])}"}).status_code == 404
+    assert client.get(f"/api/v1/cases/{ref.id}/referral-package.zip",
+                      headers={"Authorization": f"Bearer {flow.api.token(people['other_district'])}"}
+                      ).status_code == 404  # another district's staff: as if it did not exist
     decide = deadline(ref, "REF_POLICE_DECIDE")
     assert decide.binds == "external" and decide.due_date == _three_days(decide)
 
