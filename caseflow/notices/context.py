@@ -225,6 +225,7 @@ def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
         "docketed": cn_date(docketed_on) if docketed_on else "",
         "origin": data.get("origin") or data.get("main_case") or "",
         "referral_kind": data.get("referral_kind") or "",
+        "applied_by": data.get("applied_by") or "",  # 先行禁令: rights_holder or ex_officio
         "target": data.get("target") or "",
     }
 

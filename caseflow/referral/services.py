@@ -224,7 +224,7 @@ def linked_of(case: Case, viewer) -> list[dict]:
 
 def panel_of(case: Case, viewer) -> dict:
     """Everything the case page shows about referrals and injunctions, for this case and its linked ones."""
-    from workflows.injunction import CHECK_METHODS, EVALUATION_REPORT  # noqa: F401  (titles for the page)
+    from workflows.injunction import CHECK_METHODS
     from workflows.referral import THRESHOLD
 
     from caseflow.injunction.config import APPROVERS, Period

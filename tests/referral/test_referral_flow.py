@@ -15,7 +15,7 @@ from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.deadlines import due_date
 from caseflow.deadlines.services import deadlines_json
 from tests.api.conftest import COMPLAINT_BODY
-from tests.referral.conftest import child_of
+from tests.injunction.conftest import child_of
 
 pytestmark = pytest.mark.usefixtures("session")
 
