@@ -65,6 +65,14 @@ def requester_informed(ctx: GuardContext) -> str | None:
     return None if _data(ctx.case).get("requester_informed") else "移送前应当先告知请求人（局令81第九条）"
 
 
+def materials_pending(ctx: GuardContext) -> str | None:
+    return None if _data(ctx.case).get("materials_requested") else "公安机关没有待补充的材料通知"
+
+
+def no_materials_pending(ctx: GuardContext) -> str | None:
+    return "已有尚未补充的材料通知" if _data(ctx.case).get("materials_requested") else None
+
+
 def _decision(name, label, source, choices, outcomes, extra_fields=None, guards=(POLICE,)):
     """One variant per outcome, chosen by the ``decision`` input (dest, starts, stops, closes)."""
     fields = {"decision": Choice(label, required=True, choices=choices),
@@ -126,6 +134,15 @@ PROCEDURE = Procedure(
                notice="referral_letter", effects=("package_referral",)),
         Action("transfer", "移送", "approved", "transferred", roles=STAFF, guards=(COURT,),
                notice="referral_letter", effects=("package_referral",)),
+        # ---- materials the police find missing (公安机关办理刑事案件程序规定 art. 180: supplied within 3 days) ----
+        Action("record_materials_request", "登记公安机关补充材料通知", "transferred", None, roles=STAFF,
+               guards=(POLICE, no_materials_pending),
+               fields={"items": Text("需要补充的材料", required=True)},
+               effects=("track_referral_materials",), starts=("REF_SUPPLEMENT_MATERIALS",)),
+        Action("supplement_materials", "补充移送材料", "transferred", None, roles=STAFF,
+               guards=(POLICE, materials_pending),
+               fields={"note": Text("补充的材料", required=True)},
+               effects=("track_referral_materials",), stops=("REF_SUPPLEMENT_MATERIALS",)),
         # ---- the police decision (art. 8) ----
         *_decision("record_police_decision", "公安机关决定", "transferred", POLICE_DECISION, (
             ("accepted", "accepted_by_police", ("REF_HANDOVER",), ("REF_POLICE_DECIDE",), False),

@@ -319,3 +319,14 @@ def record_exhibit_handover(*, case, actor, data, fired):
     from caseflow.referral import services
 
     services.record_exhibit_handover(case, actor=actor, data=data)
+
+
+@effect("track_referral_materials")
+def track_referral_materials(*, case, actor, data, fired):
+    """A police request for missing materials is pending until the office supplies them."""
+    pending = fired.action.name == "record_materials_request"
+    history = list((case.data or {}).get("materials") or [])
+    history.append({"kind": "request" if pending else "supplied", "text": data.get("items") or data.get("note"),
+                    "by": actor.username if actor else None})
+    _remember(case, "materials", history)
+    _remember(case, "materials_requested", pending)

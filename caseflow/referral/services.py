@@ -239,7 +239,7 @@ def panel_of(case: Case, viewer) -> dict:
             "kind_title": KINDS.get(kind, kind), "target": data.get("target") or "", "reason": data.get("reason") or "",
             "team": data.get("team") or [], "threshold": THRESHOLD.get(data.get("threshold") or "", ""),
             "report": data.get("report") or "", "package": data.get("package"),
-            "informed": data.get("requester_informed"),
+            "informed": data.get("requester_informed"), "materials": data.get("materials") or [],
             "parent_status": _parent_status(case, parent) if parent is not None else "",
         }
     elif case.procedure == "injunction":

@@ -19,7 +19,7 @@ from tests.injunction.conftest import child_of
 
 pytestmark = pytest.mark.usefixtures("session")
 
-DAY_RULES = ("REF_APPROVE", "REF_POLICE_DECIDE", "REF_RECONSIDER_REQUEST", "REF_RECONSIDER_DECIDE",
+DAY_RULES = ("REF_APPROVE", "REF_POLICE_DECIDE", "REF_SUPPLEMENT_MATERIALS", "REF_RECONSIDER_REQUEST", "REF_RECONSIDER_DECIDE",
              "REF_PROCURATORATE", "REF_HANDOVER")
 
 
@@ -85,6 +85,15 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
                       ).status_code == 404  # another district's staff: as if it did not exist
     decide = deadline(ref, "REF_POLICE_DECIDE")
     assert decide.binds == "external" and decide.due_date == _three_days(decide)
+
+    # The police ask for missing materials: the office supplies them within 3 days.
+    r = flow.api.act(officer, ref.id, "supplement_materials", ref.version, note="检验报告")
+    assert r.status_code == 409 and "没有待补充" in r.json["message"]
+    flow.act(officer, ref, "record_materials_request", items="涉案产品检验报告。")
+    supply = deadline(ref, "REF_SUPPLEMENT_MATERIALS")
+    assert supply.due_date == _three_days(supply)
+    flow.act(officer, ref, "supplement_materials", note="已补充检验报告一份。")
+    assert deadline(ref, "REF_SUPPLEMENT_MATERIALS").status.value == "met" and ref.state == "transferred"
 
     # The police refuse; the office asks them to reconsider, they keep refusing, the procuratorate is asked.
     flow.act(officer, ref, "record_police_decision", decision="declined", document_number="渝公（渝中）不立字〔2026〕3号",
