@@ -192,3 +192,29 @@ def test_expire_command(app):
     result = app.test_cli_runner().invoke(args=["caseflow", "injunctions-expire"])
     assert result.exit_code == 0, result.output
     assert "件禁令期满失效" in result.output
+
+
+def test_bad_input_loses_nothing(flow, people, adj_body):
+    officer = people["officer"]
+    case = flow.adjudication(adj_body)
+    flow.upload(people["applicant"], case)
+    flow.act(officer, case, "request_injunction", reason="请求禁令。")
+    inj = child_of(case, "injunction")
+    version = inj.version
+    # Measures are a list of known values; a bare string or an unknown value is refused with a message.
+    r = flow.api.act(officer, inj.id, "propose_issue", version, **{**ORDER, "measures": "stop_selling"})
+    assert r.status_code == 422 and "格式不正确" in r.json["message"]
+    r = flow.api.act(officer, inj.id, "propose_issue", version, **{**ORDER, "measures": []})
+    assert r.status_code == 422 and "责令停止的行为" in r.json["message"]
+    # Someone else's district: as if it did not exist; a stale version: 409; nothing changed meanwhile.
+    r = flow.api.act(people["other_district"], inj.id, "refuse", version, ground="other", reason="x")
+    assert r.status_code == 404
+    flow.act(officer, inj, "refuse", ground="insufficient_evidence", reason="证据不足。")
+    r = flow.api.act(officer, inj.id, "refuse", version, ground="other", reason="再次提交")
+    assert r.status_code == 409
+    db.session.refresh(inj)
+    assert inj.state == "refused" and inj.data["refuse"]["reason"] == "证据不足。"
+    # A closed injunction starts nothing more.
+    r = flow.api.act(officer, inj.id, "start_referral", inj.version, kind="police", target="公安", reason="x",
+                     parent_effect="continue")
+    assert r.status_code == 409
