@@ -29,6 +29,18 @@ def ip_type_title(code: str | None) -> str:
     return IP_TYPES.get(code or "", code or "")
 
 
+def approval_needed(case, action) -> bool:
+    """Whether the current user's action goes to the approvals inbox (declaration, settings and office overrides)."""
+    from flask import current_app
+    from flask_login import current_user
+
+    from caseflow import policy
+
+    roles = policy.case_roles(current_user, case)
+    return policy.needs_approval(action, roles, case.unit.code, case.procedure,
+                                 current_app.config.get("APPROVAL_OVERRIDES", {}))
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         beijing=fmt_beijing,
@@ -37,4 +49,4 @@ def register(app) -> None:
         mask_phone=mask_phone,
     )
     app.jinja_env.globals.update(state_title=state_title, procedure_title=procedure_title, csrf_token=generate_csrf,
-                                 kind_title=kind_title, ip_type_title=ip_type_title)
+                                 kind_title=kind_title, ip_type_title=ip_type_title, approval_needed=approval_needed)

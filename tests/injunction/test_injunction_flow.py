@@ -105,7 +105,7 @@ def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_
     assert [(l["number"], l["state_title"]) for l in page["linked"]["linked"]] == [(inj.number, "随主案结案失效")]
 
 
-def test_periods_and_approver_are_configuration(flow, people, adj_body, deadline, shift, app, monkeypatch):
+def test_periods_and_approver_are_configuration(flow, people, adj_body, deadline, shift, app, monkeypatch, web):
     officer, applicant = people["officer"], people["applicant"]
     monkeypatch.setitem(app.config, "INJUNCTION_REVIEW", "24 hours")
     monkeypatch.setitem(app.config, "INJUNCTION_APPROVER", "none")
@@ -122,6 +122,9 @@ def test_periods_and_approver_are_configuration(flow, people, adj_body, deadline
     r = flow.api.act(officer, inj.id, "propose_issue", inj.version, **{**ORDER, "measures": ["stop_selling"]})
     assert r.status_code == 409 and "证据" in r.json["message"]
     flow.upload(applicant, case)
+    web.login(officer.username)
+    page = web.get(f"/cases/{inj.id}").data.decode()
+    assert "发布禁令" in page and "发布禁令（需审批）" not in page  # the button says what will happen
     flow.act(officer, inj, "propose_issue", **{**ORDER, "measures": ["stop_selling"]})  # no approval configured
     assert inj.state == "issued"
     issued_on = beijing_date()
@@ -164,12 +167,14 @@ def test_conversion_hands_the_injunction_to_the_new_case(flow, people):
     assert inj.data["previous_main_case"] == complaint.number
 
 
-def test_lifting_needs_reasons_and_approval(flow, people, adj_body, notices_of):
+def test_lifting_needs_reasons_and_approval(flow, people, adj_body, notices_of, web):
     officer = people["officer"]
     case = flow.adjudication(adj_body)
     flow.upload(people["applicant"], case)
     flow.act(officer, case, "request_injunction", reason="请求禁令。")
     inj = child_of(case, "injunction")
+    web.login(officer.username)
+    assert "发布禁令（需审批）" in web.get(f"/cases/{inj.id}").data.decode()  # the default: the head approves
     flow.approve(flow.act(officer, inj, "propose_issue", status=202, **{**ORDER, "measures": ["stop_making"]}))
     db.session.refresh(inj)
     flow.act(officer, inj, "record_compliance", checked_on=beijing_date().isoformat(), method="site_inspection",
