@@ -155,7 +155,7 @@ PROCEDURE = Procedure(
         # ---- reconsideration and supervision (art. 9) ----
         Action("request_reconsideration", "提请复议", "declined_by_police", "reconsideration", roles=STAFF,
                guards=(POLICE,), fields={"grounds": Text("提请复议的理由", required=True)},
-               effects=("remember_fields",), stops=("REF_RECONSIDER_REQUEST",), starts=("REF_RECONSIDER_DECIDE",)),
+               notice="reconsideration_request", effects=("remember_fields",), stops=("REF_RECONSIDER_REQUEST",), starts=("REF_RECONSIDER_DECIDE",)),
         *_decision("record_reconsideration", "复议决定", "reconsideration", POLICE_DECISION, (
             ("accepted", "accepted_by_police", ("REF_HANDOVER",), ("REF_RECONSIDER_DECIDE",), False),
             ("declined", "declined_after_reconsideration", ("REF_PROCURATORATE",), ("REF_RECONSIDER_DECIDE",), False),
@@ -164,7 +164,7 @@ PROCEDURE = Procedure(
                "supervision", roles=STAFF, guards=(POLICE,),
                fields={"procuratorate": Line("人民检察院", required=True),
                        "grounds": Text("建议立案监督的理由", required=True)},
-               effects=("remember_fields",), stops=("REF_RECONSIDER_REQUEST", "REF_PROCURATORATE")),
+               notice="supervision_proposal", effects=("remember_fields",), stops=("REF_RECONSIDER_REQUEST", "REF_PROCURATORATE")),
         *_decision("record_supervision_result", "立案监督结果", "supervision", SUPERVISION_RESULT, (
             ("accepted", "accepted_by_police", ("REF_HANDOVER",), (), False),
             ("declined", "closed", (), (), True),

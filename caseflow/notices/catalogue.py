@@ -245,6 +245,22 @@ _KINDS: tuple[NoticeKind, ...] = (
         basis=("referral.threshold", "referral.procedure", "referral.materials", "referral.police_decision"),
     ),
     NoticeKind(
+        "reconsideration_request", "提请复议书", "保刑复字", "external",
+        parts=(Part("addressee", "作出不予立案决定的公安机关", 1, required=True),
+               Part("decision", "不予立案决定", 3, required=True),
+               Part("grounds", "提请复议的理由", 8, required=True)),
+        approval=True, procedures=frozenset({REF}), source=DRAFTED,
+        basis=("referral.police_decision", "referral.reconsideration"),
+    ),
+    NoticeKind(
+        "supervision_proposal", "立案监督建议书", "保刑监字", "external",
+        parts=(Part("addressee", "人民检察院", 1, required=True),
+               Part("history", "移送、不予立案及复议的经过", 5, required=True),
+               Part("grounds", "建议立案监督的理由", 8, required=True)),
+        approval=True, procedures=frozenset({REF}), source=DRAFTED,
+        basis=("referral.threshold", "referral.reconsideration"),
+    ),
+    NoticeKind(
         "case_transfer", "案件移送函", "保移字", "external",
         parts=(Part("addressee", "接受移送的机关", 1, required=True),
                Part("reason", "移送的理由", 5, required=True),

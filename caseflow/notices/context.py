@@ -179,6 +179,16 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "criminal_referral":
         out = {"addressee": (data.get("target") or "").strip(), "facts": facts or reason,
                "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n4. 其他有关涉嫌犯罪的材料。"}
+    elif code == "reconsideration_request":
+        decided = extra.get("police_decision") or {}
+        out = {"addressee": (data.get("target") or "").strip(),
+               "decision": " ".join(v for v in (decided.get("document_number"), decided.get("note")) if v)
+               or "不予立案决定",
+               "grounds": (data.get("grounds") or "").strip()}
+    elif code == "supervision_proposal":
+        out = {"addressee": (data.get("procuratorate") or "").strip(),
+               "history": extra.get("history") or "",
+               "grounds": (data.get("grounds") or "").strip()}
     elif code == "case_transfer":
         out = {"addressee": (data.get("target") or "").strip(), "reason": reason,
                "materials": "案件材料一宗（含请求书、证据材料及已作出的文书）。"}
@@ -338,6 +348,14 @@ def sample_parts(code: str, law: Mapping) -> dict:
                                        "非法经营数额达人民币二十四万元，涉嫌假冒专利罪。",
                               "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n"
                                            "4. 其他有关涉嫌犯罪的材料。"},
+        "reconsideration_request": {"addressee": "重庆市公安局渝中区分局",
+                                    "decision": "渝公（渝中）不立字〔2026〕3号不予立案通知书",
+                                    "grounds": "被申请人𠮷永福销售标有他人专利号的管道卡箍一千二百件，非法经营数额达人民币二十四万元，"
+                                               "已达到假冒专利罪的立案追诉标准，应当立案侦查。"},
+        "supervision_proposal": {"addressee": "重庆市渝中区人民检察院",
+                                 "history": "本局于2026年3月2日将该案移送重庆市公安局渝中区分局，该局决定不予立案；"
+                                            "本局提请复议后，该局维持不予立案决定。",
+                                 "grounds": "涉案非法经营数额已达到立案追诉标准，公安机关应当立案而不立案。"},
         "case_transfer": {"addressee": "重庆市江北区知识产权局",
                           "reason": "经审查，被诉侵权行为地和被请求人住所地均在重庆市江北区，本案应由你局管辖。",
                           "materials": "案件材料一宗（含请求书、证据材料共计四十六页）。"},

@@ -103,6 +103,8 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert ask.due_date == _three_days(ask)
     flow.act(officer, ref, "request_reconsideration", grounds="涉案产品数量已超过追诉标准。")
     assert ref.state == "reconsideration" and deadline(ref, "REF_RECONSIDER_REQUEST").status.value == "met"
+    [request] = notices_of(ref, "reconsideration_request")
+    assert request.parts["addressee"] == "重庆市公安局渝中区分局" and "不立字〔2026〕3号" in request.parts["decision"]
     reply = deadline(ref, "REF_RECONSIDER_DECIDE")
     assert reply.due_date == _three_days(reply)
     flow.act(officer, ref, "record_reconsideration", decision="declined", note="维持不予立案决定。")
@@ -111,6 +113,8 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert propose.due_date == _three_days(propose)
     flow.act(officer, ref, "propose_supervision", procuratorate="重庆市渝中区人民检察院", grounds="公安机关应当立案而不立案。")
     assert ref.state == "supervision" and deadline(ref, "REF_PROCURATORATE").status.value == "met"
+    [proposal] = notices_of(ref, "supervision_proposal")
+    assert proposal.parts["addressee"] == "重庆市渝中区人民检察院" and "复议维持不予立案" in proposal.parts["history"]
     flow.act(officer, ref, "record_supervision_result", decision="accepted", note="检察院通知立案后公安机关已立案。")
     assert ref.state == "accepted_by_police"
     hand = deadline(ref, "REF_HANDOVER")
