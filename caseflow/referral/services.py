@@ -228,7 +228,7 @@ def panel_of(case: Case, viewer) -> dict:
     from workflows.referral import THRESHOLD
 
     from caseflow.injunction.config import APPROVERS, Period
-    from caseflow.injunction.services import measure_titles
+    from caseflow.injunction.services import evidence_count, measure_titles
 
     data = case.data or {}
     out: dict = {"linked": linked_of(case, viewer), "referral": None, "injunction": None}
@@ -255,6 +255,7 @@ def panel_of(case: Case, viewer) -> dict:
             "legal_basis": data.get("legal_basis") or "",
             "measures": measure_titles(order.get("measures")), "products": order.get("products") or "",
             "platform": order.get("platform") or "", "listings": order.get("listings") or "",
+            "needs_evidence": case.state == "requested" and evidence_count(case) == 0,
             "checks": [{**c, "method_title": CHECK_METHODS.get(c.get("method") or "", c.get("method") or "")}
                        for c in data.get("checks") or []],
         }

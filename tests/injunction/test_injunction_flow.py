@@ -121,9 +121,11 @@ def test_periods_and_approver_are_configuration(flow, people, adj_body, deadline
     # Without evidence on the injunction or its main case the order cannot be issued.
     r = flow.api.act(officer, inj.id, "propose_issue", inj.version, **{**ORDER, "measures": ["stop_selling"]})
     assert r.status_code == 409 and "证据" in r.json["message"]
-    flow.upload(applicant, case)
     web.login(officer.username)
+    assert "请先上传证据，方可发布禁令" in web.get(f"/cases/{inj.id}").data.decode()  # why the button is missing
+    flow.upload(applicant, case)
     page = web.get(f"/cases/{inj.id}").data.decode()
+    assert "请先上传证据" not in page
     assert "发布禁令" in page and "发布禁令（需审批）" not in page  # the button says what will happen
     flow.act(officer, inj, "propose_issue", **{**ORDER, "measures": ["stop_selling"]})  # no approval configured
     assert inj.state == "issued"
