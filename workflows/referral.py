@@ -11,8 +11,8 @@ The referral's ``parent`` is the case it came from; ``data["parent_effect"]`` sa
 
 from __future__ import annotations
 
-from workflows.base import (Action, Choice, GuardContext, Line, Procedure, State, Terminal, Text, UserList,
-                            common_actions)
+from workflows.base import (OPEN, PARENT_EFFECTS, Action, Choice, GuardContext, Line, Procedure, State, Terminal,
+                            Text, UserList, common_actions)
 
 STAFF = {"officer"}
 HEAD = {"supervisor"}
@@ -177,6 +177,12 @@ PROCEDURE = Procedure(
         Action("record_receipt", "登记接收", "transferred", "closed", roles=STAFF, guards=(OTHER,),
                fields={"receipt": Text("接收情况（回执、案号）", required=True)}, closes=True,
                effects=("remember_fields",)),
+        # ---- what the referring case does meanwhile (DESIGN.md §2.5: "as the officer records") ----
+        Action("set_parent_effect", "变更原案件办理安排", OPEN, None, roles=STAFF,
+               fields={"parent_effect": Choice("移送期间原案件", required=True, choices=PARENT_EFFECTS),
+                       "note": Text("说明")},
+               effects=("set_referral_parent_effect",),
+               help="例如公安机关不予立案后，原案件依法继续作出行政处理（第十条）"),
         *common_actions(referable=False),
     ],
 )

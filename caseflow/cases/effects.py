@@ -330,3 +330,16 @@ def track_referral_materials(*, case, actor, data, fired):
                     "by": actor.username if actor else None})
     _remember(case, "materials", history)
     _remember(case, "materials_requested", pending)
+
+
+@effect("set_referral_parent_effect")
+def set_referral_parent_effect(*, case, actor, data, fired):
+    """The referring case goes on or waits; the change is noted on that case too."""
+    from caseflow.cases.audit import record_event
+    from workflows.base import PARENT_EFFECTS
+
+    _remember(case, "parent_effect", data["parent_effect"])
+    if case.parent is not None:
+        record_event(case.parent, tag="case:referral:parent_effect", actor=actor,
+                     summary=f"移送{case.number}期间：{PARENT_EFFECTS[data['parent_effect']]}",
+                     data={"referral_id": case.id, "parent_effect": data["parent_effect"], "note": data.get("note")})

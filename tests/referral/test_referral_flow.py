@@ -130,6 +130,10 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert "下载证据包" in html and "专案组" in html
     parent_html = client.get(f"/cases/{case.id}").data.decode()
     assert ref.number in parent_html and "公安已立案" in parent_html and "本案中止，待移送结果" in parent_html
+    flow.act(officer, ref, "set_parent_effect", parent_effect="continue", note="公安机关已立案，本案继续处理行政部分。")
+    assert "本案继续办理" in client.get(f"/cases/{case.id}").data.decode()
+    db.session.refresh(case)
+    assert any(e.tag == "case:referral:parent_effect" for e in case.events)
 
     # Exhibits handed over within 3 days of the 立案 notice: a custody event on the referred case.
     flow.act(officer, ref, "hand_over", items="涉案卡箍1200件及账册2本。", receiver="刘警官")
