@@ -177,7 +177,11 @@ def test_lifting_needs_reasons_and_approval(flow, people, adj_body, notices_of, 
     inj = child_of(case, "injunction")
     web.login(officer.username)
     assert "发布禁令（需审批）" in web.get(f"/cases/{inj.id}").data.decode()  # the default: the head approves
-    flow.approve(flow.act(officer, inj, "propose_issue", status=202, **{**ORDER, "measures": ["stop_making"]}))
+    pending = flow.act(officer, inj, "propose_issue", status=202, **{**ORDER, "measures": ["stop_making", "take_down"]})
+    web.login(people["supervisor"].username)
+    inbox = web.get("/approvals/").data.decode()
+    assert "立即停止制造涉嫌侵权产品、立即删除" in inbox and "stop_making" not in inbox  # read as titles
+    flow.approve(pending)
     db.session.refresh(inj)
     flow.act(officer, inj, "record_compliance", checked_on=beijing_date().isoformat(), method="site_inspection",
              result="现场未发现涉嫌侵权产品。")
