@@ -44,6 +44,7 @@ class Config:
     # 先行发布禁令 (DESIGN.md §2.4): no statute sets it yet, so everything is office configuration.
     INJUNCTION_ENABLED: bool = True
     INJUNCTION_REVIEW: str = "2 working_days"  # review period from the application: "<amount> <unit>"
+    INJUNCTION_EXHIBITION_REVIEW: str = "24 hours"  # review period of an exhibition (展会) case
     INJUNCTION_APPROVER: str = "supervisor"  # who approves issuing and lifting: supervisor | none
     INJUNCTION_MAX_DURATION: str = "0 months"  # "0 …": until the main case's 结案; e.g. "1 months"
     INJUNCTION_REQUIRE_EVALUATION_REPORT: bool = False  # 专利权评价报告 for utility models and designs

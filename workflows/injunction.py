@@ -106,6 +106,10 @@ def main_case_open(ctx: GuardContext) -> str | None:
     return f"主案 {parent.number} 已经结案，不能再发布禁令"
 
 
+def not_exhibition(ctx: GuardContext) -> str | None:
+    return "已标记为展会案件" if _data(ctx.case).get("mark_exhibition") else None
+
+
 PROCEDURE = Procedure(
     code="injunction",
     title="先行发布禁令",
@@ -123,6 +127,11 @@ PROCEDURE = Procedure(
     },
     starts_on_create=("INJ_REVIEW",),
     actions=[
+        Action("mark_exhibition", "标记为展会案件", "requested", None, roles=STAFF, guards=(not_exhibition,),
+               fields={"exhibition": Line("展会名称", required=True),
+                       "closes_on": Date("展会闭幕日期", required=True)},
+               effects=("remember_fields",), stops=("INJ_REVIEW",), starts=("INJ_REVIEW_EXHIBITION",),
+               help="展会案件按本局配置的较短期限审查（默认24小时，自标记时起算）"),
         Action("propose_issue", "发布禁令", "requested", "issued", roles=STAFF, approval="supervisor",
                fields={
                    "findings": Text("审查意见（有证据证明存在侵权事实的情况）", required=True),
@@ -134,12 +143,12 @@ PROCEDURE = Procedure(
                },
                guards=(main_case_open, platform_for_take_down, evaluation_report, has_evidence),
                notice="injunction_order", effects=("issue_injunction",),
-               stops=("INJ_REVIEW",), starts=("INJ_MAX_DURATION",),
+               stops=("INJ_REVIEW", "INJ_REVIEW_EXHIBITION"), starts=("INJ_MAX_DURATION",),
                help="先行禁令决定书送达被申请人；责令删除网络链接的，同时起草致电子商务平台的通知书"),
         Action("refuse", "不予发布", "requested", "refused", roles=STAFF,
                fields={"ground": Choice("不予发布的理由", required=True, choices=REFUSE_REASONS),
                        "reason": Text("具体说明", required=True)},
-               closes=True, effects=("remember_fields",), stops=("INJ_REVIEW",)),
+               closes=True, effects=("remember_fields",), stops=("INJ_REVIEW", "INJ_REVIEW_EXHIBITION")),
         Action("record_compliance", "登记履行检查", ("issued", "complied"), "complied", roles=STAFF,
                fields={"checked_on": Date("检查日期", required=True),
                        "method": Choice("检查方式", required=True, choices=CHECK_METHODS),

@@ -18,6 +18,7 @@ APPROVERS = {"supervisor": "负责人审批", "none": "承办人直接决定（�
 DEFAULTS = {
     "INJUNCTION_ENABLED": True,
     "INJUNCTION_REVIEW": "2 working_days",
+    "INJUNCTION_EXHIBITION_REVIEW": "24 hours",
     "INJUNCTION_APPROVER": "supervisor",
     "INJUNCTION_MAX_DURATION": "0 months",
     "INJUNCTION_REQUIRE_EVALUATION_REPORT": False,
@@ -62,10 +63,14 @@ def settings() -> dict:
     review = parse_period(_get("INJUNCTION_REVIEW"), "INJUNCTION_REVIEW")
     if review.amount == 0:
         raise ConfigError("配置项 INJUNCTION_REVIEW 的期限不能为 0")
+    exhibition = parse_period(_get("INJUNCTION_EXHIBITION_REVIEW"), "INJUNCTION_EXHIBITION_REVIEW")
+    if exhibition.amount == 0:
+        raise ConfigError("配置项 INJUNCTION_EXHIBITION_REVIEW 的期限不能为 0")
     maximum = parse_period(_get("INJUNCTION_MAX_DURATION"), "INJUNCTION_MAX_DURATION")
     return {
         "enabled": bool(_get("INJUNCTION_ENABLED")),
         "review": review.as_dict(),
+        "exhibition_review": exhibition.as_dict(),
         "approver": approver,
         "max_duration": maximum.as_dict(),
         "require_evaluation_report": bool(_get("INJUNCTION_REQUIRE_EVALUATION_REPORT")),
@@ -89,12 +94,15 @@ def duration_text(config: dict) -> str:
 
 def configure_rule(rule, case):
     """Apply an injunction's configured periods to INJ_REVIEW and INJ_MAX_DURATION (a deadlines hook)."""
-    if getattr(case, "procedure", None) != "injunction" or rule.id not in ("INJ_REVIEW", "INJ_MAX_DURATION"):
+    keys = {"INJ_REVIEW": ("review", "INJUNCTION_REVIEW"),
+            "INJ_REVIEW_EXHIBITION": ("exhibition_review", "INJUNCTION_EXHIBITION_REVIEW"),
+            "INJ_MAX_DURATION": ("max_duration", "INJUNCTION_MAX_DURATION")}
+    if getattr(case, "procedure", None) != "injunction" or rule.id not in keys:
         return rule
-    config = (case.data or {}).get("config") or settings()
-    key = "review" if rule.id == "INJ_REVIEW" else "max_duration"
+    config = {**settings(), **((case.data or {}).get("config") or {})}
+    key, setting = keys[rule.id]
     period = Period(**config[key])
     if period.amount == 0:
         return None  # no separate maximum: the order lasts until the main case's 结案
-    basis = f"本局配置：{period.text}（{'INJUNCTION_REVIEW' if key == 'review' else 'INJUNCTION_MAX_DURATION'}）"
+    basis = f"本局配置：{period.text}（{setting}）"
     return replace(rule, amount=period.amount, unit=period.unit, basis=basis)

@@ -229,3 +229,20 @@ def test_bad_input_loses_nothing(flow, people, adj_body):
     r = flow.api.act(officer, inj.id, "start_referral", inj.version, kind="police", target="公安", reason="x",
                      parent_effect="continue")
     assert r.status_code == 409
+
+
+def test_an_exhibition_case_is_reviewed_within_hours(flow, people, adj_body, deadline, app, monkeypatch):
+    officer = people["officer"]
+    monkeypatch.setitem(app.config, "INJUNCTION_EXHIBITION_REVIEW", "12 hours")
+    case = flow.adjudication(adj_body)
+    flow.act(officer, case, "request_injunction", reason="展会期间展出涉嫌侵权产品。")
+    inj = child_of(case, "injunction")
+    flow.act(officer, inj, "mark_exhibition", exhibition="中国西部国际博览会", closes_on=beijing_date().isoformat())
+    assert deadline(inj, "INJ_REVIEW").status.value == "met"
+    fast = deadline(inj, "INJ_REVIEW_EXHIBITION")
+    assert fast.unit == "hours" and fast.due_at - fast.trigger_at == dt.timedelta(hours=12)
+    r = flow.api.act(officer, inj.id, "mark_exhibition", inj.version, exhibition="x",
+                     closes_on=beijing_date().isoformat())
+    assert r.status_code == 409
+    flow.act(officer, inj, "refuse", ground="no_urgency", reason="展品已撤展。")
+    assert deadline(inj, "INJ_REVIEW_EXHIBITION").status.value == "met"
