@@ -79,6 +79,12 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(mediation_api_bp)  # bearer tokens, never cookies
     app.register_blueprint(mediation_bp)
     app.register_blueprint(mediation_api_bp)
+    import caseflow.injunction.services  # noqa: F401  (plugs the main case's 结案 and the configured periods in)
+    from caseflow.referral.views import api_bp as referrals_api_bp, bp as referrals_bp
+
+    app.register_blueprint(referrals_bp)
+    csrf.exempt(referrals_api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(referrals_api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

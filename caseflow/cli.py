@@ -88,3 +88,4 @@ import caseflow.deadlines.cli  # noqa: F401
 import caseflow.evidence.cli  # noqa: F401
 import caseflow.notices.cli  # noqa: F401
 import caseflow.stats.cli  # noqa: F401
+import caseflow.injunction.cli  # noqa: F401

@@ -41,6 +41,16 @@ class Config:
     EVIDENCE_MAX_PER_CASE: int = 500  # evidence records (all versions) per case
     EVIDENCE_ALLOW_ARCHIVES: bool = False  # zip, rar, 7z, tar, gz …
     EVIDENCE_ALLOW_EXECUTABLES: bool = False  # programs and scripts (e.g. an infringing copy of software)
+    # 先行发布禁令 (DESIGN.md §2.4): no statute sets it yet, so everything is office configuration.
+    INJUNCTION_ENABLED: bool = True
+    INJUNCTION_REVIEW: str = "2 working_days"  # review period from the application: "<amount> <unit>"
+    INJUNCTION_EXHIBITION_REVIEW: str = "24 hours"  # review period of an exhibition (展会) case
+    INJUNCTION_APPROVER: str = "supervisor"  # who approves issuing and lifting: supervisor | none
+    INJUNCTION_MAX_DURATION: str = "0 months"  # "0 …": until the main case's 结案; e.g. "1 months"
+    INJUNCTION_REQUIRE_EVALUATION_REPORT: bool = False  # 专利权评价报告 for utility models and designs
+    # Printed on the 先行禁令决定书 after "根据"; the default names the policy source only (no statute found yet).
+    INJUNCTION_LEGAL_BASIS: str = ("《重庆市知识产权保护和运用“十四五”规划》关于探索建立行政保护先行发布禁令制度的部署"
+                                   "和本局先行发布禁令工作规则")
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Config:

@@ -87,7 +87,7 @@ def seed() -> list[tuple[str, str, str]]:
 def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
     applicant, officer, supervisor = users["applicant"], users["officer"], users["supervisor"]
     # Which actions take each demo complaint to its state (through the engine, never by assignment).
-    plans = [[], [], ["accept"], ["accept"], ["request_correction"], ["accept", "conclude"], ["reject"],
+    plans = [[], [], ["accept", "request_injunction", "start_referral"], ["accept"], ["request_correction"], ["accept", "conclude"], ["reject"],
              ["withdraw"], ["accept", "assign"], [], ["accept", "convert"], ["request_correction"]]
     for i, plan in enumerate(plans):
         kind, ip_type, number, title = COMPLAINTS[i % len(COMPLAINTS)]
@@ -114,4 +114,9 @@ def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
                 actor, data = supervisor, {"officer": "officer"}
             elif action == "convert":
                 data = {"procedure": "adjudication"}
+            elif action == "request_injunction":
+                actor, data = applicant, {"reason": "被投诉人仍在网店销售侵权产品，请求先行发布禁令，责令其立即停止销售。"}
+            elif action == "start_referral":
+                data = {"kind": "police", "target": "重庆市公安局渝中区分局", "parent_effect": "continue",
+                        "reason": "被投诉人销售侵权产品数量较大，存在犯罪的合理嫌疑。"}
             perform(case, action, actor=actor, data={"version": case.version, **data}, via="seed")

@@ -367,9 +367,11 @@ def mediation_story(g: Generator, c: GenCase, clock: Clock) -> None:
 def injunction_story(g: Generator, c: GenCase, clock: Clock) -> None:
     rng = g.rng
     if rng.random() < 0.3:
-        c.steps.append(Step("refuse", clock.after(rng.uniform(0.2, 3)), "officer", {"reason": "证据不足以证明侵权。"}))
+        c.steps.append(Step("refuse", clock.after(rng.uniform(0.2, 3)), "officer",
+                            {"ground": "insufficient_evidence", "reason": "证据不足以证明侵权。"}))
         return
-    c.steps.append(Step("propose_issue", clock.after(rng.uniform(0.2, 4)), "supervisor", {"measures": "立即停止销售涉嫌侵权产品。"}))
+    c.steps.append(Step("propose_issue", clock.after(rng.uniform(0.2, 4)), "supervisor",
+                        {"measures": ["stop_selling"], "products": "涉嫌侵权产品。", "findings": "有证据证明存在侵权事实。"}))
     r = rng.random()
     if r < 0.6:
         c.steps.append(Step("record_compliance", clock.after(rng.uniform(3, 20)), "officer", {"note": "现场检查已停止销售。"}))
@@ -379,7 +381,7 @@ def injunction_story(g: Generator, c: GenCase, clock: Clock) -> None:
         c.steps.append(Step("record_breach", clock.after(rng.uniform(5, 40)), "officer", {"note": "拒不停止销售。"}))
     r = rng.random()
     if r < 0.45:
-        c.steps.append(Step("lift", clock.after(rng.uniform(20, 120)), "supervisor", {"reason": "主案已作出处理。"}))
+        c.steps.append(Step("lift", clock.after(rng.uniform(20, 120)), "supervisor", {"ground": "changed", "reason": "主案已作出处理。"}))
     elif r < 0.55:
         c.steps.append(Step("expire", clock.after(rng.uniform(60, 180)), "system"))
 
@@ -390,7 +392,14 @@ def referral_story(g: Generator, c: GenCase, clock: Clock) -> None:
     if police and rng.random() < 0.12:
         c.steps.append(Step("decline", clock.after(rng.uniform(0.5, 3)), "supervisor", {"reason": "尚未达到刑事追诉标准。"}))
         return
+    if police:
+        c.steps.append(Step("submit_report", clock.after(rng.uniform(0.1, 1)), "officer",
+                            {"team": ["team-a", "team-b"], "threshold": "reasonable_suspicion",
+                             "report": "涉案产品数量较大，存在犯罪的合理嫌疑。"}))
     c.steps.append(Step("approve", clock.after(rng.uniform(0.2, 3)), "supervisor"))
+    if c.data.get("referral_kind") == "agency":
+        c.steps.append(Step("inform_requester", clock.after(rng.uniform(0.1, 0.5)), "officer",
+                            {"method": "written", "note": "已告知请求人本案将移送有管辖权的部门。"}))
     c.steps.append(Step("transfer", clock.after(rng.choice([0.3, 0.5, 0.8, 1.5])), "officer"))
     if not police:
         c.steps.append(Step("record_receipt", clock.after(rng.uniform(2, 15)), "officer"))
@@ -1039,6 +1048,10 @@ class Generator:
                                 for o in self.staff[c.unit.id].get(role, []) if o.username == step.fields["officer"])
             elif "remember_paused_from" in decl.effects:
                 data["paused_from"] = before
+            elif decl.name == "submit_report":
+                data["report"] = step.fields.get("report")
+            elif decl.name == "inform_requester":
+                data["requester_informed"] = {"method": step.fields.get("method")}
             elif decl.name in ("convert", "refer", "apply_enforcement"):
                 kid = next((k for k in c.children if k.received_at > step.at - dt.timedelta(seconds=1)
                             and k.received_at <= step.at + dt.timedelta(seconds=1)), None)

@@ -86,10 +86,24 @@ def case_roles(user: User, case: Case) -> set[str]:
     return roles
 
 
+#: Actions whose approving role is a setting (先行禁令: INJUNCTION_APPROVER, "supervisor" or "none").
+CONFIGURED_APPROVERS = {"injunction.propose_issue": "INJUNCTION_APPROVER", "injunction.lift": "INJUNCTION_APPROVER"}
+
+
+def _configured_approver(key: str, default):
+    from flask import current_app, has_app_context
+
+    setting = CONFIGURED_APPROVERS.get(key)
+    if setting is None or not has_app_context():
+        return default
+    role = str(current_app.config.get(setting, default or "none") or "none").strip()
+    return None if role == "none" else role
+
+
 def needs_approval(action, roles: set[str], unit_code: str, procedure: str, overrides: dict) -> bool:
     """Tell whether this actor's action must go to the approvals inbox (per-office overrides apply)."""
-    required = action.approval
     key = f"{procedure}.{action.name}"
+    required = _configured_approver(key, action.approval)
     office = overrides.get(unit_code, {})
     if key in office:
         required = "supervisor" if office[key] else None
@@ -120,3 +134,13 @@ def can_create_in_unit(user: User, unit: Unit) -> bool:
 
 def is_staff_of(user: User, roles: set[Role]) -> bool:
     return user.is_authenticated and user.role in roles
+
+
+def can_register_incoming_referral(user: User, unit: Unit) -> bool:
+    """Officers and supervisors register referrals received by their own offices."""
+    return user.is_staff and user.role in (Role.OFFICER, Role.SUPERVISOR) and unit.id in (unit_scope(user) or set())
+
+
+def can_download_referral_package(user: User, case: Case) -> bool:
+    """The evidence package of a referral leaves the office: staff of the case only."""
+    return user.is_staff and user.role != Role.ADMIN and can_view_case(user, case) and case.procedure == "referral"

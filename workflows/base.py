@@ -55,6 +55,14 @@ class Choice(Field):
 
 
 @dataclass(frozen=True)
+class MultiChoice(Field):
+    """Several values from a fixed list (e.g. the measures an injunction orders)."""
+
+    choices: Mapping[str, str] = field(default_factory=dict)  # value -> Chinese title
+    kind = "choices"
+
+
+@dataclass(frozen=True)
 class Date(Field):
     kind = "date"
 
@@ -226,10 +234,26 @@ def came_from(state: str) -> Guard:
     return guard
 
 
-# Every procedure gets these: assignment by a supervisor in any open state.
-def common_actions() -> list[Action]:
-    return [
+#: Where a case may be referred from any procedure (DESIGN.md §2.5); enforcement by a court starts from a decision.
+REFERRAL_KINDS = {"police": "涉嫌犯罪移送公安机关", "agency": "移送有管辖权的行政机关"}
+PARENT_EFFECTS = {"continue": "本案继续办理（不停止已作出的非罚款措施）", "suspend": "本案中止，待移送结果"}
+
+
+# Every procedure gets these: assignment by a supervisor in any open state, and (except a referral itself) starting
+# a referral to the police or another agency while the case goes on or waits (国务院令310 arts 3, 11; 局令81 art. 9).
+def common_actions(*, referable: bool = True) -> list[Action]:
+    actions = [
         Action("assign", "分配承办人", OPEN, None, roles={"supervisor"},
                fields={"officer": UserRef("承办人", required=True, roles=frozenset({"officer", "supervisor", "mediator"}))},
                effects=("assign_officer",), allowed_while_pending=True),
     ]
+    if referable:
+        actions.append(
+            Action("start_referral", "发起移送", OPEN, None, roles={"officer"},
+                   fields={"kind": Choice("移送类型", required=True, choices=REFERRAL_KINDS),
+                           "target": Line("接收机关", required=True),
+                           "reason": Text("移送理由（涉嫌犯罪的事实，或不属于本部门管辖的理由）", required=True),
+                           "parent_effect": Choice("移送期间本案", required=True, choices=PARENT_EFFECTS)},
+                   effects=("start_referral",),
+                   help="移送另立移送案件办理；公安移送须由两名以上执法人员组成专案组并提交书面报告，报负责人批准"))
+    return actions

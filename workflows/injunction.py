@@ -1,8 +1,114 @@
-"""先行发布禁令 (DESIGN.md §2.4). The full graph; configuration and documents grow with issue 7."""
+"""先行发布禁令 (DESIGN.md §2.4; legal/PROCEDURES.md §5 and §12).
 
-from workflows.base import Action, Procedure, State, Terminal, Text, common_actions
+No statute sets this procedure in Chongqing yet (Shenzhen's regulation is the model), so every period, the approving
+role, the legal-basis text and the maximum duration are office configuration (``INJUNCTION_*`` settings, read by
+``caseflow.injunction.config``). An injunction always belongs to an open main case (its ``parent``): an accepted
+complaint or an adjudication. The main case's 结案 supersedes it (``supersede``, a system action run by
+``caseflow.injunction.services``); the configured maximum duration running out expires it (``expire``, run by
+``flask --app wsgi caseflow injunctions-expire``).
+
+Guards read only ``case.data`` and the action's input, except ``has_evidence`` and ``main_case_open``, which ask the
+application through lazy imports when the case is a real row (the data generator's light cases skip them).
+"""
+
+from __future__ import annotations
+
+from workflows.base import (Action, Choice, Date, GuardContext, Line, MultiChoice, Procedure, State, Terminal,
+                            Text, common_actions)
 
 STAFF = {"officer"}
+
+#: The measures an order may require, printed on the 先行禁令决定书 (stop making, selling, offering, importing;
+#: taking down online listings, with a notice to the e-commerce platform).
+MEASURES = {
+    "stop_making": "立即停止制造涉嫌侵权产品",
+    "stop_selling": "立即停止销售涉嫌侵权产品",
+    "stop_offering": "立即停止许诺销售涉嫌侵权产品（含展示、宣传、报价）",
+    "stop_importing": "立即停止进口涉嫌侵权产品",
+    "take_down": "立即删除、屏蔽、断开涉嫌侵权产品的网络销售链接（同时通知电子商务平台）",
+}
+EVALUATION_REPORT = {
+    "provided": "已提交专利权评价报告",
+    "not_required": "不需要（发明专利、商标、著作权等）",
+    "missing": "未提交",
+}
+REFUSE_REASONS = {
+    "insufficient_evidence": "现有证据不足以证明存在侵权事实",
+    "no_urgency": "不存在需要立即制止的情形",
+    "evaluation_report": "实用新型、外观设计专利未提交专利权评价报告",
+    "disabled": "本局未开展先行发布禁令工作",
+    "other": "其他",
+}
+CHECK_METHODS = {
+    "site_inspection": "现场检查",
+    "online_check": "网络巡查",
+    "test_purchase": "购买取证",
+    "holder_report": "权利人举报核实",
+    "platform_reply": "电子商务平台回复",
+}
+LIFT_GROUNDS = {
+    "no_infringement": "新的证据表明不构成侵权",
+    "right_lapsed": "权利已被宣告无效或者终止",
+    "withdrawn": "申请人撤回禁令申请",
+    "changed": "情况发生变化，无需继续禁止",
+    "other": "其他",
+}
+LISTINGS_HELP = "每行一个网络销售链接或商品编号"
+
+
+def _data(case) -> dict:
+    return getattr(case, "data", None) or {}
+
+
+def _measures(ctx: GuardContext) -> list[str]:
+    raw = ctx.data.get("measures") or []
+    return [raw] if isinstance(raw, str) else list(raw)
+
+
+def platform_for_take_down(ctx: GuardContext) -> str | None:
+    """Taking down listings needs the platform to notify and the listings to remove."""
+    if "take_down" not in _measures(ctx):
+        return None
+    if not (ctx.data.get("platform") or "").strip():
+        return "责令删除网络销售链接的，应当写明需通知的电子商务平台"
+    if not (ctx.data.get("listings") or "").strip():
+        return "责令删除网络销售链接的，应当列明涉嫌侵权的链接或商品编号"
+    return None
+
+
+def evaluation_report(ctx: GuardContext) -> str | None:
+    """Utility models and designs may need a 专利权评价报告 first (office configuration)."""
+    if getattr(ctx.case, "ip_type", None) not in ("utility_model", "design"):
+        return None
+    if not (_data(ctx.case).get("config") or {}).get("require_evaluation_report"):
+        return None
+    if ctx.data.get("evaluation_report") == "provided":
+        return None
+    return "本局要求实用新型、外观设计专利的禁令申请提交专利权评价报告，尚未提交的不能发布禁令"
+
+
+def has_evidence(ctx: GuardContext) -> str | None:
+    """有证据证明存在侵权事实: the injunction or its main case holds at least one piece of evidence."""
+    case = ctx.case
+    if getattr(case, "id", None) is None or not hasattr(case, "parent_id"):
+        return None
+    from caseflow.injunction.services import evidence_count
+
+    if evidence_count(case):
+        return None
+    return "本禁令及其主案均没有证据材料；先行发布禁令须有证据证明存在侵权事实"
+
+
+def main_case_open(ctx: GuardContext) -> str | None:
+    parent = getattr(ctx.case, "parent", None) if hasattr(ctx.case, "parent_id") else None
+    if parent is None or parent.closed_at is None:
+        return None
+    return f"主案 {parent.number} 已经结案，不能再发布禁令"
+
+
+def not_exhibition(ctx: GuardContext) -> str | None:
+    return "已标记为展会案件" if _data(ctx.case).get("mark_exhibition") else None
+
 
 PROCEDURE = Procedure(
     code="injunction",
@@ -21,19 +127,49 @@ PROCEDURE = Procedure(
     },
     starts_on_create=("INJ_REVIEW",),
     actions=[
+        Action("mark_exhibition", "标记为展会案件", "requested", None, roles=STAFF, guards=(not_exhibition,),
+               fields={"exhibition": Line("展会名称", required=True),
+                       "closes_on": Date("展会闭幕日期", required=True)},
+               effects=("remember_fields",), stops=("INJ_REVIEW",), starts=("INJ_REVIEW_EXHIBITION",),
+               help="展会案件按本局配置的较短期限审查（默认24小时，自标记时起算）"),
         Action("propose_issue", "发布禁令", "requested", "issued", roles=STAFF, approval="supervisor",
-               fields={"measures": Text("禁止的行为", required=True)}, notice="injunction_order", stops=("INJ_REVIEW",)),
+               fields={
+                   "findings": Text("审查意见（有证据证明存在侵权事实的情况）", required=True),
+                   "measures": MultiChoice("责令停止的行为", required=True, choices=MEASURES),
+                   "products": Text("涉嫌侵权产品及范围（型号、场所）", required=True),
+                   "platform": Line("电子商务平台（删除网络链接时）"),
+                   "listings": Text("涉嫌侵权的网络销售链接或商品编号", help=LISTINGS_HELP),
+                   "evaluation_report": Choice("专利权评价报告（实用新型、外观设计）", choices=EVALUATION_REPORT),
+               },
+               guards=(main_case_open, platform_for_take_down, evaluation_report, has_evidence),
+               notice="injunction_order", effects=("issue_injunction",),
+               stops=("INJ_REVIEW", "INJ_REVIEW_EXHIBITION"), starts=("INJ_MAX_DURATION",),
+               help="先行禁令决定书送达被申请人；责令删除网络链接的，同时起草致电子商务平台的通知书"),
         Action("refuse", "不予发布", "requested", "refused", roles=STAFF,
-               fields={"reason": Text("理由", required=True)}, closes=True, stops=("INJ_REVIEW",)),
-        Action("record_compliance", "登记履行", "issued", "complied", roles=STAFF,
-               fields={"note": Text("检查情况", required=True)}),
-        Action("record_breach", "登记违反", ("issued", "complied"), "breached", roles=STAFF,
-               fields={"note": Text("违反情况", required=True)}),
+               fields={"ground": Choice("不予发布的理由", required=True, choices=REFUSE_REASONS),
+                       "reason": Text("具体说明", required=True)},
+               closes=True, effects=("remember_fields",), stops=("INJ_REVIEW", "INJ_REVIEW_EXHIBITION")),
+        Action("record_compliance", "登记履行检查", ("issued", "complied"), "complied", roles=STAFF,
+               fields={"checked_on": Date("检查日期", required=True),
+                       "method": Choice("检查方式", required=True, choices=CHECK_METHODS),
+                       "result": Text("检查情况", required=True),
+                       "evidence": Line("证据编号（本禁令案件中已上传的证据，如 1,2）")},
+               effects=("record_injunction_check",)),
+        Action("record_breach", "登记违反禁令", ("issued", "complied", "breached"), "breached", roles=STAFF,
+               fields={"found_on": Date("发现日期", required=True),
+                       "method": Choice("发现方式", required=True, choices=CHECK_METHODS),
+                       "description": Text("违反禁令的情况", required=True),
+                       "evidence": Line("证据编号（本禁令案件中已上传的证据，如 1,2）", required=True)},
+               effects=("record_injunction_check",),
+               help="违反禁令涉嫌犯罪的，可以通过“发起移送”移送公安机关"),
         Action("lift", "解除禁令", ("issued", "complied", "breached"), "lifted", roles=STAFF, approval="supervisor",
-               fields={"reason": Text("解除理由", required=True)}, closes=True, notice="injunction_lift"),
+               fields={"ground": Choice("解除理由", required=True, choices=LIFT_GROUNDS),
+                       "reason": Text("具体说明", required=True)},
+               closes=True, notice="injunction_lift", effects=("remember_fields",)),
         Action("supersede", "随主案结案失效", ("requested", "issued", "complied", "breached"), "superseded",
-               roles={"system"}, closes=True),
-        Action("expire", "期满失效", ("issued", "complied", "breached"), "expired", roles={"system"}, closes=True),
+               roles={"system"}, fields={"reason": Text("失效原因")}, closes=True, effects=("remember_fields",)),
+        Action("expire", "期满失效", ("issued", "complied", "breached"), "expired", roles={"system"},
+               fields={"reason": Text("失效原因")}, closes=True, effects=("remember_fields",)),
         *common_actions(),
     ],
 )

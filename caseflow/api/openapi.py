@@ -11,6 +11,8 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 def _field_schema(spec: wf.Field) -> dict:
     if isinstance(spec, wf.Choice):
         return {"type": "string", "enum": list(spec.choices), "description": spec.label}
+    if isinstance(spec, wf.MultiChoice):
+        return {"type": "array", "items": {"type": "string", "enum": list(spec.choices)}, "description": spec.label}
     if isinstance(spec, wf.UserList):
         return {"type": "array", "items": {"type": "string"}, "description": spec.label}
     if isinstance(spec, wf.Integer):
@@ -41,9 +43,10 @@ def _domain_paths() -> dict:
     from caseflow.evidence.openapi import paths as evidence_paths
     from caseflow.mediation.openapi import paths as mediation_paths
     from caseflow.notices.openapi import paths as notice_paths
+    from caseflow.referral.openapi import paths as referral_paths
     from caseflow.stats.openapi import paths as stats_paths
 
-    return {**evidence_paths(), **notice_paths(), **stats_paths(), **mediation_paths()}
+    return {**evidence_paths(), **notice_paths(), **stats_paths(), **mediation_paths(), **referral_paths()}
 
 
 def build() -> dict:

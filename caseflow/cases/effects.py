@@ -69,12 +69,15 @@ def assign_mediator(*, case, actor, data, fired):
 
 @effect("create_linked_case")
 def create_linked_case(*, case, actor, data, fired):
+    from caseflow.injunction.services import hand_over
+
     target = data["procedure"]
     payload = {"origin": case.number}
     if target == "mediation" and data.get("category"):
         payload["category"] = data["category"]  # 局令81 art. 63; else the office records it on the new case
     child = _linked(case, target, actor, payload, f"由{case.number}转立案")
     case.data = {**(case.data or {}), "converted_to": child.id}
+    hand_over(case, child, actor)  # DESIGN.md §2.1: convert hands the open injunctions to the new case
 
 
 @effect("create_referral")
@@ -88,8 +91,11 @@ def create_referral(*, case, actor, data, fired):
 
 @effect("create_injunction")
 def create_injunction(*, case, actor, data, fired):
-    _linked(case, "injunction", actor, {"reason": data.get("reason"), "main_case": case.number},
-            f"在{case.number}中申请先行禁令")
+    from caseflow.injunction.services import application_data
+
+    payload = application_data(case, actor, data)
+    how = "依职权" if payload["applied_by"] == "ex_officio" else "依申请"
+    _linked(case, "injunction", actor, payload, f"在{case.number}中{how}启动先行禁令")
 
 
 @effect("remember_paused_from")
@@ -289,3 +295,93 @@ def hold_mediation_session(*, case, actor, data, fired):
     from caseflow.hearings import services
 
     services.hold_from_action(case, actor=actor, data={"record": data.get("notes")})
+
+
+# ---- 先行发布禁令 (workflows/injunction.py) and 移送 (workflows/referral.py) ----
+
+
+@effect("issue_injunction")
+def issue_injunction(*, case, actor, data, fired):
+    """The order's measures on the case; a take-down also drafts the notice to the e-commerce platform."""
+    from caseflow.core.timeutil import beijing_date
+    from caseflow.notices.services import draft_notice
+
+    measures = data.get("measures") or []
+    measures = [measures] if isinstance(measures, str) else list(measures)
+    order = {"measures": measures, "products": data.get("products"), "platform": data.get("platform") or None,
+             "listings": data.get("listings") or None, "issued_on": beijing_date().isoformat()}
+    _remember(case, "order", order)
+    if "take_down" in measures:
+        draft_notice(case, "platform_notice", actor=actor, data=data, action=fired.action.name)
+
+
+@effect("record_injunction_check")
+def record_injunction_check(*, case, actor, data, fired):
+    """Compliance checks and breaches, each with the evidence it rests on (numbers of this case's evidence)."""
+    from caseflow.injunction.services import evidence_refs
+
+    refs = evidence_refs(case, data.get("evidence"), "evidence")
+    entry = {"kind": "breach" if fired.action.name == "record_breach" else "check",
+             "on": data.get("found_on") or data.get("checked_on"), "method": data.get("method"),
+             "text": data.get("description") or data.get("result"), "evidence": refs,
+             "by": actor.username if actor else None}
+    _remember(case, "checks", [*((case.data or {}).get("checks") or []), entry])
+
+
+@effect("start_referral")
+def start_referral(*, case, actor, data, fired):
+    from caseflow.referral.services import start_from
+
+    start_from(case, actor=actor, data=data)
+
+
+@effect("store_referral_report")
+def store_referral_report(*, case, actor, data, fired):
+    from caseflow.referral.services import store_report
+
+    store_report(case, actor=actor, data=data)
+
+
+@effect("record_requester_informed")
+def record_requester_informed(*, case, actor, data, fired):
+    from caseflow.referral import services
+
+    services.record_requester_informed(case, actor=actor, data=data)
+
+
+@effect("package_referral")
+def package_referral(*, case, actor, data, fired):
+    from caseflow.referral.services import package_for_transfer
+
+    package_for_transfer(case, actor=actor)
+
+
+@effect("record_exhibit_handover")
+def record_exhibit_handover(*, case, actor, data, fired):
+    from caseflow.referral import services
+
+    services.record_exhibit_handover(case, actor=actor, data=data)
+
+
+@effect("track_referral_materials")
+def track_referral_materials(*, case, actor, data, fired):
+    """A police request for missing materials is pending until the office supplies them."""
+    pending = fired.action.name == "record_materials_request"
+    history = list((case.data or {}).get("materials") or [])
+    history.append({"kind": "request" if pending else "supplied", "text": data.get("items") or data.get("note"),
+                    "by": actor.username if actor else None})
+    _remember(case, "materials", history)
+    _remember(case, "materials_requested", pending)
+
+
+@effect("set_referral_parent_effect")
+def set_referral_parent_effect(*, case, actor, data, fired):
+    """The referring case goes on or waits; the change is noted on that case too."""
+    from caseflow.cases.audit import record_event
+    from workflows.base import PARENT_EFFECTS
+
+    _remember(case, "parent_effect", data["parent_effect"])
+    if case.parent is not None:
+        record_event(case.parent, tag="case:referral:parent_effect", actor=actor,
+                     summary=f"移送{case.number}期间：{PARENT_EFFECTS[data['parent_effect']]}",
+                     data={"referral_id": case.id, "parent_effect": data["parent_effect"], "note": data.get("note")})

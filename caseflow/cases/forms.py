@@ -46,7 +46,7 @@ def _field(name: str, spec: wf.Field, case):
         validators.append(Length(max=spec.max_length, message=f"“{spec.label}”不能超过 {spec.max_length} 个字"))
         cls = TextAreaField if isinstance(spec, wf.Text) else StringField
         return cls(spec.label, validators=validators, **kw)
-    if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList) and spec.required:
+    if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList | wf.MultiChoice) and spec.required:
         validators[0] = _choose(spec.label)
     if isinstance(spec, wf.Choice):
         choices = [("", "请选择")] + list(spec.choices.items())
@@ -56,6 +56,8 @@ def _field(name: str, spec: wf.Field, case):
                                   validators=validators, **kw)
     if isinstance(spec, wf.UserList):
         return ChineseMultiSelectField(spec.label, choices=_staff_choices(case, spec.roles), validators=validators, **kw)
+    if isinstance(spec, wf.MultiChoice):
+        return ChineseMultiSelectField(spec.label, choices=list(spec.choices.items()), validators=validators, **kw)
     if isinstance(spec, wf.Date):
         return DateField(spec.label, validators=validators, **kw)
     if isinstance(spec, wf.Integer):
@@ -112,7 +114,7 @@ def validate_action_json(action: wf.Action, data: dict, case) -> dict:
     unknown = set(data) - set(action.fields)
     if unknown:
         raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
-    lists = {k for k, spec in action.fields.items() if isinstance(spec, wf.UserList)}
+    lists = {k for k, spec in action.fields.items() if isinstance(spec, wf.UserList | wf.MultiChoice)}
     check_shapes(data, lists=lists)
     form = action_form_class(action, case)(formdata=json_to_formdata(data), meta={"csrf": False})
     if not form.validate():

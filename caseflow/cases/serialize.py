@@ -54,8 +54,18 @@ def case_detail(case: Case, viewer) -> dict:
              "actor": (e.actor.display_name if e.actor else None)}
             for e in events_of(case) if staff or e.tag.startswith(("case:state", "case:create"))
         ],
+        linked=_linked_procedures(case, viewer),
         links=[{"id": c.id, "number": c.number, "procedure": c.procedure, "relation": rel}
                for c, rel in [(c, "child") for c in case.children] + ([(case.parent, "parent")] if case.parent else [])
                if policy.can_view_case(viewer, c)],
     )
     return out
+
+
+def _linked_procedures(case: Case, viewer) -> dict:
+    """Referrals and injunctions: each linked one's state and what this case does meanwhile (staff see details)."""
+    from caseflow.referral.services import linked_of, panel_of
+
+    if viewer.is_staff:
+        return panel_of(case, viewer)
+    return {"linked": linked_of(case, viewer)}

@@ -216,6 +216,18 @@ def run_approved(request: ApprovalRequest, *, actor: User) -> Case:
     return case
 
 
+def run_system_action(case: Case, action: str, *, data: dict | None = None) -> Case:
+    """Run a ``system`` action (an injunction superseded by its main case's 结案, or expired) through the engine.
+
+    Nobody performs these by hand: no role, approval or version check applies; the state and guards still do.
+    """
+    decl = workflows.procedure(case.procedure).action(action)
+    if decl is None or "system" not in decl.roles:
+        raise ValueError(f"{case.procedure}.{action} is not a system action")
+    _execute(case, action, None, dict(data or {}), "system")
+    return case
+
+
 class _Hooks:
     """Seams the deadlines and notices domains plug into, so cases/ does not grow their rules."""
 

@@ -29,6 +29,28 @@ def ip_type_title(code: str | None) -> str:
     return IP_TYPES.get(code or "", code or "")
 
 
+def field_text(procedure: str, action: str | None, name: str, value) -> str:
+    """A recorded field as a person reads it: choice values by their Chinese titles, lists joined with 、."""
+    proc = workflows.PROCEDURES.get(procedure)
+    decl = proc.action(action) if proc is not None and action else None
+    spec = decl.fields.get(name) if decl is not None else None
+    choices = getattr(spec, "choices", None) or {}
+    values = value if isinstance(value, list | tuple) else [value]
+    return "、".join(str(choices.get(v, v)) if isinstance(v, str) else str(v) for v in values)
+
+
+def approval_needed(case, action) -> bool:
+    """Whether the current user's action goes to the approvals inbox (declaration, settings and office overrides)."""
+    from flask import current_app
+    from flask_login import current_user
+
+    from caseflow import policy
+
+    roles = policy.case_roles(current_user, case)
+    return policy.needs_approval(action, roles, case.unit.code, case.procedure,
+                                 current_app.config.get("APPROVAL_OVERRIDES", {}))
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         beijing=fmt_beijing,
@@ -37,4 +59,5 @@ def register(app) -> None:
         mask_phone=mask_phone,
     )
     app.jinja_env.globals.update(state_title=state_title, procedure_title=procedure_title, csrf_token=generate_csrf,
-                                 kind_title=kind_title, ip_type_title=ip_type_title)
+                                 kind_title=kind_title, ip_type_title=ip_type_title, approval_needed=approval_needed,
+                                 field_text=field_text)

@@ -756,6 +756,19 @@ _INJUNCTION = (
         procedure="injunction",
         confidence="I",
     ),
+    Rule(
+        id="INJ_MAX_DURATION",
+        label="先行禁令最长期限",
+        basis="本局配置（深圳经济特区知识产权保护条例的禁令实践为一个月；默认至主案结案，不单独计时）",
+        trigger="injunction_issued",
+        trigger_label="禁令发布之日",
+        amount=1,
+        unit="months",
+        binds="external",
+        procedure="injunction",
+        confidence="I",
+        note="期限和单位由 INJUNCTION_MAX_DURATION 配置；为 0 时不计时，禁令至主案结案时失效",
+    ),
 )
 
 # ---------------------------------------------------------------------------

@@ -528,6 +528,11 @@ def _awaits_delivery(rule: Rule) -> bool:
     return rule.binds in ("party", "wait") and any(word in rule.trigger_label for word in ("收到", "送达"))
 
 
+#: Functions ``(rule, case) -> rule | None`` that apply office configuration to a rule before it starts; other
+#: domains append to it (caseflow.injunction.config). None means the period is not kept on this case.
+RULE_CONFIG_HOOKS: list = []
+
+
 def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, started_by: str,
                    at: dt.date | dt.datetime | None = None, trigger_label: str | None = None,
                    estimated: bool = False, calendar: Calendar | None = None,
@@ -546,6 +551,11 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
         record_event(case, tag="case:deadline:unavailable", actor=actor, summary=f"未能开始计算期限：{exc}",
                      data={"rule": rule_id})
         return None
+    for configure in RULE_CONFIG_HOOKS:
+        # Office configuration may set a rule's amount and unit (先行禁令) or say it does not run at all (None).
+        rule = configure(rule, case)
+        if rule is None:
+            return None
     ended = now()
     for old in _open_rows(case, {rule.id}):
         _end(old, DeadlineStatus.CANCELLED if old.status != DeadlineStatus.MISSED else None, "restart", ended)

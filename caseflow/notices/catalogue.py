@@ -225,6 +225,13 @@ _KINDS: tuple[NoticeKind, ...] = (
         approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=("review.period", "suit.general"),
     ),
     NoticeKind(
+        "platform_notice", "协助删除侵权链接通知书", "保禁通字", "external",
+        parts=(Part("addressee", "电子商务平台经营者", 1, required=True),
+               Part("listings", "涉嫌侵权的网络销售链接或商品编号", 5, required=True),
+               Part("measures", "请求采取的措施", 3, required=True)),
+        approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=(),
+    ),
+    NoticeKind(
         "injunction_lift", "解除禁令决定书", "保解禁字", "parties",
         parts=(Part("reason", "解除禁令的理由", 5, required=True),),
         approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=(),
@@ -236,6 +243,22 @@ _KINDS: tuple[NoticeKind, ...] = (
                Part("materials", "附送的材料", 4, required=True)),
         approval=True, procedures=frozenset({REF}), source=DRAFTED,
         basis=("referral.threshold", "referral.procedure", "referral.materials", "referral.police_decision"),
+    ),
+    NoticeKind(
+        "reconsideration_request", "提请复议书", "保刑复字", "external",
+        parts=(Part("addressee", "作出不予立案决定的公安机关", 1, required=True),
+               Part("decision", "不予立案决定", 3, required=True),
+               Part("grounds", "提请复议的理由", 8, required=True)),
+        approval=True, procedures=frozenset({REF}), source=DRAFTED,
+        basis=("referral.police_decision", "referral.reconsideration"),
+    ),
+    NoticeKind(
+        "supervision_proposal", "立案监督建议书", "保刑监字", "external",
+        parts=(Part("addressee", "人民检察院", 1, required=True),
+               Part("history", "移送、不予立案及复议的经过", 5, required=True),
+               Part("grounds", "建议立案监督的理由", 8, required=True)),
+        approval=True, procedures=frozenset({REF}), source=DRAFTED,
+        basis=("referral.threshold", "referral.reconsideration"),
     ),
     NoticeKind(
         "case_transfer", "案件移送函", "保移字", "external",

@@ -189,6 +189,7 @@ TOPICS: dict[str, str] = {
     "referral.procedure": "移送的审批与期限",
     "referral.materials": "移送时应当附送的材料",
     "referral.police_decision": "公安机关的立案审查期限",
+    "referral.reconsideration": "提请复议与建议人民检察院立案监督",
     "trademark.handling": "商标侵权纠纷的处理与赔偿调解",
     "trademark.referral": "涉嫌犯罪的移送",
     "copyright.mediation": "著作权纠纷的调解",
@@ -244,6 +245,7 @@ TABLE: tuple[Citation, ...] = tuple(
     + _rows("referral.procedure", (REFERRAL_2001, 5, None, None, "G"), (REFERRAL_2020, 5, None, None, "Q"))
     + _rows("referral.materials", (REFERRAL_2001, 6, None, None, "G"), (REFERRAL_2020, 6, None, None, "Q"))
     + _rows("referral.police_decision", (REFERRAL_2001, 8, None, None, "G"), (REFERRAL_2020, 8, None, None, "Q"))
+    + _rows("referral.reconsideration", (REFERRAL_2001, 9, None, None, "G"), (REFERRAL_2020, 9, None, None, "Q"))
     + _rows("trademark.handling", (TM_2019, 60, None, None, "Q"), (TM_2027, 74, None, None, "Q"))
     + _rows("trademark.referral", (TM_2019, 61, None, None, "Q"), (TM_2027, 75, None, None, "Q"))
     + _rows("copyright.mediation", (COPYRIGHT_2020, 60, None, None, "Q"))

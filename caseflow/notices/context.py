@@ -171,14 +171,29 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "confirmation_notice":
         out = {"court": (data.get("court") or "").strip() or "有管辖权的人民法院", "notes": ""}
     elif code == "injunction_order":
-        out = {"facts": facts or reason, "measures": (data.get("measures") or "").strip(),
-               "duration": "自本决定书送达之日起至主案办结之日止",
-               "legal_basis": "本局先行发布禁令制度的有关规定"}
+        out = {"facts": (data.get("findings") or "").strip() or facts or reason,
+               "measures": _injunction_measures(data),
+               "duration": data.get("duration_text") or "自本决定书送达之日起至主案办结之日止",
+               "legal_basis": data.get("legal_basis") or "本局先行发布禁令制度的有关规定"}
+    elif code == "platform_notice":
+        out = {"addressee": (data.get("platform") or "").strip(), "listings": (data.get("listings") or "").strip(),
+               "measures": "请自收到本通知之日起立即删除、屏蔽或者断开上列涉嫌侵权产品的网络销售链接，"
+                           "并将处理情况书面告知本局。"}
     elif code == "injunction_lift":
         out = {"reason": reason}
     elif code == "criminal_referral":
         out = {"addressee": (data.get("target") or "").strip(), "facts": facts or reason,
                "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n4. 其他有关涉嫌犯罪的材料。"}
+    elif code == "reconsideration_request":
+        decided = extra.get("police_decision") or {}
+        out = {"addressee": (data.get("target") or "").strip(),
+               "decision": " ".join(v for v in (decided.get("document_number"), decided.get("note")) if v)
+               or "不予立案决定",
+               "grounds": (data.get("grounds") or "").strip()}
+    elif code == "supervision_proposal":
+        out = {"addressee": (data.get("procuratorate") or "").strip(),
+               "history": extra.get("history") or "",
+               "grounds": (data.get("grounds") or "").strip()}
     elif code == "case_transfer":
         out = {"addressee": (data.get("target") or "").strip(), "reason": reason,
                "materials": "案件材料一宗（含请求书、证据材料及已作出的文书）。"}
@@ -187,6 +202,23 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     for part in kind.parts:
         out.setdefault(part.name, "")
     return {k: v for k, v in out.items() if kind.part(k) is not None}
+
+
+def _injunction_measures(data: Mapping) -> str:
+    """The measures an injunction orders, one numbered line each, then the products and listings concerned."""
+    from workflows.injunction import MEASURES
+
+    raw = data.get("measures") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    lines = [f"{i}. {MEASURES.get(m, m)}；" for i, m in enumerate(raw, 1)]
+    products = (data.get("products") or "").strip() if isinstance(data.get("products"), str) else ""
+    if products:
+        lines.append(f"涉嫌侵权产品及范围：{products}")
+    listings = (data.get("listings") or "").strip() if isinstance(data.get("listings"), str) else ""
+    if listings:
+        lines.append(f"涉嫌侵权的网络销售链接：{listings}")
+    return "\n".join(lines)
 
 
 def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
@@ -208,6 +240,7 @@ def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
         "docketed": cn_date(docketed_on) if docketed_on else "",
         "origin": data.get("origin") or data.get("main_case") or "",
         "referral_kind": data.get("referral_kind") or "",
+        "applied_by": data.get("applied_by") or "",  # 先行禁令: rights_holder or ex_officio
         "target": data.get("target") or "",
     }
 
@@ -310,11 +343,24 @@ def sample_parts(code: str, law: Mapping) -> dict:
                              "duration": "自本决定书送达之日起至主案办结之日止",
                              "legal_basis": "本局先行发布禁令制度的有关规定"},
         "injunction_lift": {"reason": "被申请人已提供充分证据证明被诉产品未落入涉案专利的保护范围。"},
+        "platform_notice": {"addressee": "某电子商务平台经营者",
+                            "listings": "1. 店铺“𠮷祥五金”商品编号 6627183920：“JX-60”型管道卡箍；\n"
+                                        "2. 店铺“𠮷祥五金”商品编号 6627183921：“JX-60B”型管道卡箍。",
+                            "measures": "请自收到本通知之日起立即删除、屏蔽或者断开上列涉嫌侵权产品的网络销售链接，"
+                                        "并将处理情况书面告知本局。"},
         "criminal_referral": {"addressee": "重庆市公安局渝中区分局",
                               "facts": "被申请人𠮷永福在其经营场所销售标有他人专利号的管道卡箍一千二百件，"
                                        "非法经营数额达人民币二十四万元，涉嫌假冒专利罪。",
                               "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n"
                                            "4. 其他有关涉嫌犯罪的材料。"},
+        "reconsideration_request": {"addressee": "重庆市公安局渝中区分局",
+                                    "decision": "渝公（渝中）不立字〔2026〕3号不予立案通知书",
+                                    "grounds": "被申请人𠮷永福销售标有他人专利号的管道卡箍一千二百件，非法经营数额达人民币二十四万元，"
+                                               "已达到假冒专利罪的立案追诉标准，应当立案侦查。"},
+        "supervision_proposal": {"addressee": "重庆市渝中区人民检察院",
+                                 "history": "本局于2026年3月2日将该案移送重庆市公安局渝中区分局，该局决定不予立案；"
+                                            "本局提请复议后，该局维持不予立案决定。",
+                                 "grounds": "涉案非法经营数额已达到立案追诉标准，公安机关应当立案而不立案。"},
         "case_transfer": {"addressee": "重庆市江北区知识产权局",
                           "reason": "经审查，被诉侵权行为地和被请求人住所地均在重庆市江北区，本案应由你局管辖。",
                           "materials": "案件材料一宗（含请求书、证据材料共计四十六页）。"},

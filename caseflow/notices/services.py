@@ -216,6 +216,17 @@ def _case_extras(case: Case, kind: catalogue.NoticeKind) -> dict:
         if members:
             names = db.session.scalars(sa.select(User.display_name).where(User.username.in_(members))).all()
             extra["panel"] = "、".join(names)
+    if kind.code == "reconsideration_request":
+        extra["police_decision"] = _last_fields(case, "record_police_decision")
+    if kind.code == "supervision_proposal":
+        steps = [("transfer", "本局将该案移送{target}"), ("record_police_decision", "公安机关决定不予立案"),
+                 ("request_reconsideration", "本局提请复议"), ("record_reconsideration", "公安机关复议维持不予立案")]
+        target = (case.data or {}).get("target") or "公安机关"
+        done = dict(db.session.execute(sa.select(CaseEvent.action, CaseEvent.occurred_at)
+                                       .where(CaseEvent.case_id == case.id, CaseEvent.action.is_not(None))
+                                       .order_by(CaseEvent.seq)).all())
+        extra["history"] = "；".join(
+            f"{cn_date(beijing_date(done[a]))}，{text.format(target=target)}" for a, text in steps if a in done) + "。"
     if kind.code in ("reminder", "enforcement_application"):
         decision = db.session.scalar(
             sa.select(Notice).where(Notice.case_id == case.id, Notice.kind == "decision",

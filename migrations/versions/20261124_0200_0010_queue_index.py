@@ -1,7 +1,7 @@
 """Index for the staff queues: an office's cases by receipt date, counted without reading the rows.
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-24 02:00:00.000000+08:00
 
 Deploy safety: adding an index only; on a large PostgreSQL database run it in a quiet hour.
@@ -10,7 +10,7 @@ Deploy safety: adding an index only; on a large PostgreSQL database run it in a 
 from alembic import op
 
 revision = '0010'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -294,6 +294,9 @@ def test_hours_period_for_a_police_referral(staff, clock):
     advance(case, ("accept", officer, {}))
     advance(case, ("refer", supervisor, {"kind": "police", "target": "渝中区公安分局", "reason": "涉嫌假冒专利罪"}))
     referral = case.children[0]
+    # The head's 3 days run from the special team's written report (国务院令310 art. 5).
+    advance(referral, ("submit_report", officer, {"team": [officer.username, supervisor.username],
+                                                  "threshold": "reasonable_suspicion", "report": "涉嫌假冒专利罪。"}))
     assert one(referral, "REF_APPROVE").due_date == D(2026, 3, 5)
     clock.set("2026-03-03", hour=15)
     advance(referral, ("approve", supervisor, {}))

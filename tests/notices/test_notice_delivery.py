@@ -214,6 +214,8 @@ def test_a_referral_letter_goes_to_the_police(make_case, people, notices_of_case
     act(complaint, "refer", people["supervisor"], kind="police", target="重庆市公安局渝中区分局",
         reason="涉嫌假冒专利罪")
     referral = next(c for c in complaint.children if c.procedure == "referral")
+    act(referral, "submit_report", people["officer"], team=[people["officer"].username, people["supervisor"].username],
+        threshold="reasonable_suspicion", report="涉嫌假冒专利罪。")
     act(referral, "approve", people["supervisor"])
     act(referral, "transfer", people["officer"])
     [letter] = notices_of_case(referral, "criminal_referral")
