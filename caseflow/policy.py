@@ -122,6 +122,11 @@ def can_decide_approval(user: User, request) -> bool:
     return required in (None, "supervisor") or required in case_roles(user, request.case)
 
 
+def can_file(user: User) -> bool:
+    """Only a rights holder's account files complaints and requests; a respondent's account answers its case."""
+    return user.is_authenticated and user.role == Role.APPLICANT
+
+
 def can_create_in_unit(user: User, unit: Unit) -> bool:
     """Rights holders file with any office; staff register cases for their own offices only."""
     if user.role == Role.APPLICANT:

@@ -7,6 +7,7 @@ import secrets
 from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from caseflow import policy
 from caseflow.accounts.services import units_ordered
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
@@ -39,7 +40,7 @@ def _prefilled(units):
 @transactional
 def new_request():
     """调解请求书 on the portal: one page; a second submit of the same page answers with the first case."""
-    if current_user.role.value != "applicant":
+    if not policy.can_file(current_user):
         raise Forbidden("只有权利人账户可以提交调解请求")
     units = units_ordered()
     if request.method == "GET":

@@ -15,7 +15,8 @@ from caseflow.cases import queries
 from caseflow.cases.forms import FILING_STEPS, ID_TYPES, IP_TYPES, RightForm
 from caseflow.cases.services import available_actions
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
-from caseflow.core.errors import Invalid, NotFound
+from caseflow import policy
+from caseflow.core.errors import Forbidden, Invalid, NotFound
 from caseflow.portal import services
 from workflows.complaint import KINDS
 
@@ -43,7 +44,8 @@ def public_required(view):
 def index():
     """My cases and my drafts."""
     page = queries.list_cases(current_user, page=queries.int_arg(request.args.get("page"), 1), per_page=20)
-    return render_template("portal/index.html", page=page, drafts=services.my_drafts(current_user))
+    return render_template("portal/index.html", page=page, drafts=services.my_drafts(current_user),
+                           may_file=policy.can_file(current_user))
 
 
 @bp.route("/file", methods=["POST"])
@@ -52,6 +54,8 @@ def index():
 def new_draft():
     """Start a new draft: a complaint, or (``procedure=adjudication``) a patent-infringement 处理请求书."""
     procedure = request.form.get("procedure") or "complaint"
+    if not policy.can_file(current_user):
+        raise Forbidden("只有权利人账户可以提交投诉举报或处理请求；被请求人账户只能办理被通知的案件")
     if procedure not in services.FILINGS:
         raise Invalid("不能在网上提交该类申请")
     draft = services.start_draft(current_user, procedure)

@@ -145,3 +145,18 @@ def test_a_respondent_never_sees_or_acts_on_another_case(client, web, people, no
     # A used code cannot be used again, even by the same person.
     r = web.post_form("/hearings/access", {"code": "ABCD-EFGH-JKLM"})
     assert r.status_code == 422
+
+
+def test_a_respondent_account_files_nothing_new(client, web, people):
+    """The account an access code opens answers its case; filing complaints or requests is a rights holder's."""
+    web.login(people["respondent"].username)
+    page = client.get("/portal/")
+    text_ = page.get_data(as_text=True)
+    assert "使用访问码" in text_ and "新建投诉举报" not in text_ and "请求行政调解" not in text_
+    for procedure in ("complaint", "adjudication"):
+        r = client.post("/portal/file", data={"csrf_token": csrf_of(page.data), "procedure": procedure})
+        assert r.status_code == 403 and "只有权利人账户" in r.get_data(as_text=True)
+    assert client.get("/portal/mediation/new").status_code == 403
+    web.login(people["applicant"].username)
+    text_ = client.get("/portal/").get_data(as_text=True)
+    assert "新建投诉举报" in text_ and "请求行政调解" in text_ and "使用访问码" not in text_
