@@ -55,7 +55,7 @@ from workflows.mediation import apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 UTC = dt.UTC
 CHUNK_ROOTS = 4000
 BUSY_UNITS = {"500000": 4.0, "500103": 3.0, "500105": 2.5, "500106": 2.5, "500107": 2.5, "500108": 2.0,
