@@ -88,7 +88,8 @@ def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
     applicant, officer, supervisor = users["applicant"], users["officer"], users["supervisor"]
     # Which actions take each demo complaint to its state (through the engine, never by assignment).
     plans = [[], [], ["accept", "request_injunction", "start_referral"], ["accept"], ["request_correction"], ["accept", "conclude"], ["reject"],
-             ["withdraw"], ["accept", "assign"], [], ["accept", "convert"], ["request_correction"]]
+             ["withdraw"], ["accept", "assign"], [], ["accept", "convert"], ["request_correction"],
+             ["accept", "convert_mediation"]]
     for i, plan in enumerate(plans):
         kind, ip_type, number, title = COMPLAINTS[i % len(COMPLAINTS)]
         case = create_case(
@@ -114,6 +115,8 @@ def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
                 actor, data = supervisor, {"officer": "officer"}
             elif action == "convert":
                 data = {"procedure": "adjudication"}
+            elif action == "convert_mediation":  # both sides asked for 行政调解 (局令81 art. 63: 其他专利纠纷)
+                action, data = "convert", {"procedure": "mediation", "category": "other"}
             elif action == "request_injunction":
                 actor, data = applicant, {"reason": "被投诉人仍在网店销售侵权产品，请求先行发布禁令，责令其立即停止销售。"}
             elif action == "start_referral":

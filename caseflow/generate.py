@@ -55,7 +55,7 @@ from workflows.mediation import apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 UTC = dt.UTC
 CHUNK_ROOTS = 4000
 BUSY_UNITS = {"500000": 4.0, "500103": 3.0, "500105": 2.5, "500106": 2.5, "500107": 2.5, "500108": 2.0,
@@ -271,6 +271,9 @@ def adjudication_story(g: Generator, c: GenCase, clock: Clock) -> None:
     if rng.random() < 0.8:
         c.steps.append(Step("record_answer", clock.after(rng.uniform(5, 15)), "officer",
                             {"answer": "被请求人认为其产品未落入专利保护范围。"}))
+        if rng.random() < 0.97:  # the copy goes to the requester within 5 working days, now and then late
+            c.steps.append(Step("forward_answer", clock.after(rng.choice([rng.uniform(0.5, 5), rng.uniform(5, 12)])),
+                                "officer"))
     else:
         c.steps.append(Step("close_answer_period", clock.after(rng.uniform(24, 40)), "officer"))
     if rng.random() < 0.08:
@@ -282,9 +285,14 @@ def adjudication_story(g: Generator, c: GenCase, clock: Clock) -> None:
     if rng.random() < 0.12:
         c.steps.append(Step("extend", clock.after(rng.uniform(10, 40)), "supervisor", {"reason": "案情复杂。"}))
     if rng.random() < 0.6:
-        c.steps.append(Step("schedule_hearing", clock.after(rng.uniform(3, 20)), "officer",
-                            {"hearing_date": "定于下月上午九时在本局第一审理庭"}))
-        c.steps.append(Step("hold_hearing", clock.after(rng.uniform(5, 20)), "officer", {"record": "双方到庭陈述意见。"}))
+        at = clock.after(rng.uniform(3, 20))
+        notice_days = rng.randint(7, 20)
+        hearing_day = beijing_date(at) + dt.timedelta(days=notice_days)
+        c.steps.append(Step("schedule_hearing", at, "officer",
+                            {"hearing_date": hearing_day.isoformat(), "start_time": "09:30", "mode": "in_person",
+                             "room": "1"}))
+        c.steps.append(Step("hold_hearing", clock.after(notice_days + rng.uniform(0, 1)), "officer",
+                            {"record": "双方到庭陈述意见。", "requester_attended": "yes", "respondent_attended": "yes"}))
     if rng.random() < 0.3:
         c.steps.append(Step("start_mediation", clock.after(rng.uniform(2, 10)), "officer"))
         if rng.random() < 0.6:
@@ -918,9 +926,10 @@ class Generator:
             ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind), actor=None,
                                data=step.fields, now=step.at,
                                deadline_passed=lambda prefix, at=step.at: passed(prefix, at))
-            variants = [a for a in proc.actions_named(step.action) if state in a.sources
-                        and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
-                        and all(g(ctx) is None for g in a.guards)]
+            with dl.as_of(step.at):  # guards that ask the deadlines for today see the step's day
+                variants = [a for a in proc.actions_named(step.action) if state in a.sources
+                            and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
+                            and all(g(ctx) is None for g in a.guards)]
             if not variants or (variants[0].extends and not can_extend(variants[0], step.at)):
                 # The office would not (or could not) do this now: an extension is dropped, any other step
                 # ends the story here, leaving the case where it stands.

@@ -40,7 +40,9 @@ import logging
 import os
 import smtplib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from importlib.metadata import PackageNotFoundError, version
@@ -98,9 +100,23 @@ except PackageNotFoundError:  # pragma: no cover - the package is a hard depende
 # ---------------------------------------------------------------------------
 
 
+#: A past moment the services compute "now" as, while history is replayed (the data generator).
+_AS_OF: ContextVar[dt.datetime | None] = ContextVar("deadlines_as_of", default=None)
+
+
 def now() -> dt.datetime:
     """Return the current moment (aware)."""
-    return utcnow()
+    return _AS_OF.get() or utcnow()
+
+
+@contextmanager
+def as_of(moment: dt.datetime) -> Iterator[None]:
+    """Compute as of ``moment``: guards asking for today (e.g. the hearing notice) see that day."""
+    token = _AS_OF.set(moment)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 
 
 def today() -> dt.date:
