@@ -111,6 +111,25 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
     return ctx
 
 
+def hearing_time_place(data: Mapping, extra: Mapping) -> str:
+    """口头审理的时间和地点 from the scheduling form: 2026年12月10日上午9时30分，第一审理庭（地址） or the remote link."""
+    raw = str(data.get("hearing_date") or "").strip()
+    try:
+        when = cn_date(dt.date.fromisoformat(raw))
+    except ValueError:
+        return raw  # free text from an older form: keep it as written
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", str(data.get("start_time") or "").strip())
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2))
+        noon = "上午" if hour < 12 else ("中午" if hour == 12 else "下午")
+        when += f"{noon}{hour if hour <= 12 else hour - 12}时" + (f"{minute}分" if minute else "")
+    if data.get("mode") == "remote" or "remote_link" in extra:
+        link = str(data.get("link") or extra.get("remote_link") or "").strip()
+        return f"{when}，远程在线审理" + (f"（链接：{link}）" if link else "")
+    place = extra.get("room") or (f"{data['room']}号审理庭" if data.get("room") else "")
+    return f"{when}，{place}" if place else when
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Default text of the editable parts when a document is drafted
 # ---------------------------------------------------------------------------------------------------------
@@ -130,7 +149,7 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "correction":
         out = {"items": (data.get("items") or "").strip(), "period": "十五日"}
     elif code == "hearing_notice":
-        out = {"time_place": (data.get("hearing_date") or "").strip(), "panel": extra.get("panel", ""), "notes": ""}
+        out = {"time_place": hearing_time_place(data, extra), "panel": extra.get("panel", ""), "notes": ""}
     elif code == "suspension":
         out = {"reason": SUSPENSION_REASONS.get(data.get("reason") or "", reason)}
     elif code == "resumption":
@@ -145,10 +164,11 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
         if data.get("outcome") == "dismissed":
             measures = "驳回请求人的处理请求。"
         else:
+            # 局令81 art. 32: the order names the type, object and scope of the acts to stop, as the panel wrote it.
             right = f"{getattr(case, 'right_number', '') or ''}号专利权".lstrip("号")
-            measures = (f"（一）认定被请求人的被诉行为侵犯请求人{right}。\n"
-                        "（二）责令被请求人立即停止侵权行为：立即停止制造、使用、许诺销售、销售、进口被诉侵权产品；"
-                        "库存侵权产品不得投放市场。")
+            ordered = (data.get("measures") or "").strip().rstrip("。") or (
+                "立即停止制造、使用、许诺销售、销售、进口被诉侵权产品；库存侵权产品不得投放市场")
+            measures = f"（一）认定被请求人的被诉行为侵犯请求人{right}。\n（二）责令被请求人{ordered}。"
         out = {"claims": claims, "defence": extra.get("defence", ""), "findings": facts, "reasons": reasons,
                "measures": measures}
     elif code == "revocation":

@@ -164,7 +164,7 @@ def draft_notice(case: Case, code: str, *, actor: User | None, data: Mapping | N
     data = {k: v for k, v in dict(data or {}).items() if k != "version"}
     source = {**(case.data or {}), **data}
     parts = context.default_parts(kind, procedure=case.procedure, case=case, data=source,
-                                  extra=_case_extras(case, kind))
+                                  extra=_case_extras(case, kind, source))
     notice = Notice(case=case, unit_id=case.unit_id, kind=kind.code, title=kind.title_for(case.procedure),
                     status=NoticeStatus.DRAFT, action=action, parts=parts, data=_jsonable(data),
                     recipient_party_ids={"ids": [p.id for p in context.recipients_of(kind, case.parties)]},
@@ -204,7 +204,7 @@ def draft_correction(original: Notice, *, actor: User) -> Notice:
     return draft_notice(original.case, "rectification", actor=actor, corrects=original)
 
 
-def _case_extras(case: Case, kind: catalogue.NoticeKind) -> dict:
+def _case_extras(case: Case, kind: catalogue.NoticeKind, data: Mapping | None = None) -> dict:
     """Defaults that come from earlier steps of the case: the answer, the panel, the decision's measures."""
     extra: dict = {}
     if kind.code == "decision":
@@ -216,6 +216,7 @@ def _case_extras(case: Case, kind: catalogue.NoticeKind) -> dict:
         if members:
             names = db.session.scalars(sa.select(User.display_name).where(User.username.in_(members))).all()
             extra["panel"] = "、".join(names)
+        extra.update(_hearing_place(case, data or {}))
     if kind.code == "reconsideration_request":
         extra["police_decision"] = _last_fields(case, "record_police_decision")
     if kind.code == "supervision_proposal":
@@ -234,6 +235,26 @@ def _case_extras(case: Case, kind: catalogue.NoticeKind) -> dict:
         if decision is not None:
             extra["obligation"] = (decision.parts or {}).get("measures", "")
     return extra
+
+
+def _hearing_place(case: Case, data: Mapping) -> dict:
+    """The room (name and address) a hearing notice names: the one chosen now, or, when a hearing is postponed,
+    the one it was booked in."""
+    from caseflow.hearings.models import Hearing, HearingRoom
+
+    room_code = str(data.get("room") or "").strip()
+    if room_code:
+        room = db.session.scalar(sa.select(HearingRoom).where(HearingRoom.unit_id == case.unit_id,
+                                                              HearingRoom.code == room_code))
+    else:
+        booked = db.session.scalar(sa.select(Hearing).where(Hearing.case_id == case.id, Hearing.status == "scheduled")
+                                   .order_by(Hearing.id.desc()).limit(1))
+        if booked is not None and booked.mode == "remote":
+            return {"remote_link": booked.link or ""}
+        room = booked.room if booked is not None else None
+    if room is None:
+        return {}
+    return {"room": room.name + (f"（{room.address}）" if room.address else "")}
 
 
 def _last_fields(case: Case, action: str) -> dict:

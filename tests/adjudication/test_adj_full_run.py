@@ -95,7 +95,10 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     assert case.state == "hearing_scheduled"
     [hearing] = hearings.of_case(case)
     assert hearing.room.code == "T1" and hearing.panel["members"] == members and hearing.status == "scheduled"
-    assert len(notices_of(case, "hearing_notice")) == 1
+    [hearing_notice] = notices_of(case, "hearing_notice")
+    # The notice names the day, the hour and the room as booked.
+    assert hearing_notice.parts["time_place"].startswith(f"{day.year}年{day.month}月{day.day}日上午9时30分，")
+    assert hearing.room.name in hearing_notice.parts["time_place"]
     _ok(api.act(officer, cid, "hold_hearing", case.version, record="双方到庭陈述意见。", requester_attended="yes",
                 respondent_attended="yes"))
     db.session.refresh(case)
@@ -112,6 +115,7 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     suit = deadline(case, "ADJ_ADMIN_SUIT")
     assert suit.trigger_estimated
     [decision] = notices_of(case, "decision")
+    assert "（二）责令被请求人立即停止销售被诉侵权产品。" in decision.parts["measures"]  # the panel's words (art. 32)
     notices.issue(decision, actor=supervisor)
     got_it = shift(14)
     _deliver(decision, people, claimant, got_it)
