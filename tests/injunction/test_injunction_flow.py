@@ -24,7 +24,7 @@ ORDER = {"findings": "公证购买的产品与专利权利要求1的全部技术
          "listings": "商品编号 6627183920"}
 
 
-def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_body, deadline, notices_of, client):
+def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_body, deadline, notices_of, web):
     officer, supervisor, applicant = people["officer"], people["supervisor"], people["applicant"]
     today = beijing_date()
     case = flow.adjudication(adj_body)
@@ -86,6 +86,13 @@ def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_
     assert [(l["kind"], l["state_title"], l["parent_status"]) for l in linked] == [
         ("police", "拟移送", "本案继续办理（不停止已作出的非罚款措施）")]
     assert flow.api.get(applicant, f"/api/v1/cases/{referral.id}").status_code == 404
+    # The rights holder reads the order on the portal, from the main case and on its own page; never the referral.
+    web.login(applicant.username)
+    main_page = web.get(f"/portal/cases/{case.id}").data.decode()
+    assert inj.number in main_page and "立即停止销售涉嫌侵权产品" in main_page and referral.number not in main_page
+    inj_page = web.get(f"/portal/cases/{inj.id}").data.decode()
+    assert 'id="injunction-measures"' in inj_page and "JX-60型管道卡箍（门店及网店）" in inj_page
+    assert "违反禁令 1 次" in inj_page and referral.number not in inj_page
 
     # The adjudication runs to its decision; the injunction is superseded, the referral goes on.
     flow.act(officer, case, "serve_respondent")
