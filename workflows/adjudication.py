@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workflows.base import (Action, Choice, Date, GuardContext, Line, Procedure, State, Terminal,
-                            Text, UserList, came_from, common_actions, deadline_passed)
+from workflows.base import (Action, Choice, Date, GuardContext, Line, PanelMember, Procedure, State, Terminal,
+                            Text, UserList, UserRef, came_from, common_actions, deadline_passed)
 
 STAFF = {"officer"}
 PARTIES = {"applicant", "respondent"}
@@ -375,13 +375,13 @@ PROCEDURE = Procedure(
                guards=(panel_size,), effects=("store_panel",), starts=("ADJ_RECUSAL_APPLICATION",)),
         Action("apply_recusal", "申请回避", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF | PARTIES, guards=(panel_formed,),
-               fields={"member": Line("申请回避的办案人员", required=True),
+               fields={"member": PanelMember("申请回避的合议组成员", required=True),
                        "grounds": Text("回避理由（第五条）", required=True)},
                effects=("record_recusal", "flag_late_filing")),
         Action("decide_recusal", "回避决定", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, approval="supervisor", guards=(recusal_pending,),
                fields={"outcome": Choice("决定", required=True, choices={"granted": "准予回避", "refused": "驳回申请"}),
-                       "replacement": Line("替换的办案人员（准予回避时）")},
+                       "replacement": UserRef("替换的办案人员（准予回避时）")},
                notice="recusal_decision", effects=("decide_recusal",), stops=("ADJ_RECUSAL_APPLICATION",)),
         # ---- service and answer (arts 9, 22) ----
         Action("serve_respondent", "送达被请求人", "docketed", "answering", roles=STAFF,

@@ -83,6 +83,13 @@ class UserRef(Field):
 
 
 @dataclass(frozen=True)
+class PanelMember(Field):
+    """One member of the case's panel (合议组), by username; the choices show their names (a party sees no more)."""
+
+    kind = "panel_member"
+
+
+@dataclass(frozen=True)
 class UserList(Field):
     """Several staff usernames (e.g. a panel)."""
 

@@ -178,6 +178,8 @@ def store_panel(*, case, actor, data, fired):
 @effect("record_recusal")
 def record_recusal(*, case, actor, data, fired):
     """局令81 art. 5: a pending 回避 application, decided by the department head."""
+    if data["member"] not in ((case.data or {}).get("panel") or []):
+        raise Invalid("只能对本案合议组成员申请回避", fields={"member": "请选择合议组成员"})
     _remember(case, "recusal", {"member": data["member"], "grounds": data["grounds"],
                                 "by": actor.username if actor else None})
 
@@ -189,7 +191,9 @@ def decide_recusal(*, case, actor, data, fired):
     if data.get("outcome") == "granted" and pending.get("member") in panel:
         replacement = (data.get("replacement") or "").strip()
         if not replacement:
-            raise Invalid("准予回避的，应当指定替换的办案人员", fields={"replacement": "请填写替换的办案人员"})
+            raise Invalid("准予回避的，应当指定替换的办案人员", fields={"replacement": "请选择替换的办案人员"})
+        if replacement in panel:
+            raise Invalid("替换的办案人员已是合议组成员", fields={"replacement": "请选择合议组以外的办案人员"})
         panel[panel.index(pending["member"])] = replacement
         _remember(case, "panel", panel)
     history = list((case.data or {}).get("recusals") or [])

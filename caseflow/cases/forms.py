@@ -39,6 +39,13 @@ def _staff_choices(case, roles) -> list[tuple[str, str]]:
     return [(u.username, f"{u.display_name}（{u.username}）") for u in users]
 
 
+def _panel_choices(case) -> list[tuple[str, str]]:
+    members = list(((case.data or {}).get("panel") or []) if case is not None else [])
+    names = dict(db.session.execute(sa.select(User.username, User.display_name)
+                                    .where(User.username.in_(members))).all()) if members else {}
+    return [(m, names.get(m, m)) for m in members]
+
+
 def _field(name: str, spec: wf.Field, case):
     validators = [_required(spec.label)] if spec.required else [Optional()]
     kw = {"description": spec.help}
@@ -46,7 +53,7 @@ def _field(name: str, spec: wf.Field, case):
         validators.append(Length(max=spec.max_length, message=f"“{spec.label}”不能超过 {spec.max_length} 个字"))
         cls = TextAreaField if isinstance(spec, wf.Text) else StringField
         return cls(spec.label, validators=validators, **kw)
-    if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList | wf.MultiChoice) and spec.required:
+    if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList | wf.MultiChoice | wf.PanelMember) and spec.required:
         validators[0] = _choose(spec.label)
     if isinstance(spec, wf.Choice):
         choices = [("", "请选择")] + list(spec.choices.items())
@@ -54,6 +61,9 @@ def _field(name: str, spec: wf.Field, case):
     if isinstance(spec, wf.UserRef):
         return ChineseSelectField(spec.label, choices=[("", "请选择")] + _staff_choices(case, spec.roles),
                                   validators=validators, **kw)
+    if isinstance(spec, wf.PanelMember):
+        return ChineseSelectField(spec.label, choices=[("", "请选择")] + _panel_choices(case), validators=validators,
+                                  **kw)
     if isinstance(spec, wf.UserList):
         return ChineseMultiSelectField(spec.label, choices=_staff_choices(case, spec.roles), validators=validators, **kw)
     if isinstance(spec, wf.MultiChoice):

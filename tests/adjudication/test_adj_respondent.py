@@ -55,6 +55,11 @@ def test_code_opens_an_account_consent_documents_and_answer(client, web, people,
     assert user.role == Role.RESPONDENT and user.display_name == "重庆某某商贸有限公司"
     page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
     assert "同意电子送达" in page and "登记答辩" in page
+    # The recusal form offers the panel by name, and no one else.
+    form = client.get(f"/cases/{case.id}/actions/apply_recusal").get_data(as_text=True)
+    members = [people[k] for k in ("officer", "officer2", "officer3")]
+    assert all(f'value="{m.username}">{m.display_name}</option>' in form for m in members)
+    assert people["supervisor"].username not in form
     # Consent: stored, and the issued 答辩通知书 is served electronically at once; the period runs from it.
     r = web.post_form(f"/portal/cases/{case.id}", post_url=f"/cases/{case.id}/notices/consent")
     assert r.status_code in (302, 303)

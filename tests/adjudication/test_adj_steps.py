@@ -114,9 +114,13 @@ def test_recusal_application_and_decision(people, notices_of, deadline):
         act(case, "apply_recusal", people["respondent"], member="x", grounds="y")
     act(case, "set_panel", people["officer"], members=panel(people))
     assert deadline(case, "ADJ_RECUSAL_APPLICATION").due_date == due_date(beijing_date(), 3, "working_days").due
+    with pytest.raises(Invalid):  # only a member of this panel can be challenged
+        act(case, "apply_recusal", people["respondent"], member=people["supervisor"].username, grounds="系请求人近亲属")
     act(case, "apply_recusal", people["respondent"], member=people["officer3"].username, grounds="系请求人近亲属")
     with pytest.raises(Invalid):
         act(case, "decide_recusal", people["supervisor"], outcome="granted")
+    with pytest.raises(Invalid, match="已是合议组成员"):
+        act(case, "decide_recusal", people["supervisor"], outcome="granted", replacement=people["officer"].username)
     act(case, "decide_recusal", people["supervisor"], outcome="granted", replacement=people["supervisor"].username)
     assert case.data["panel"][2] == people["supervisor"].username and case.data["recusal"] is None
     assert notices_of(case, "recusal_decision")
