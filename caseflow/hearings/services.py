@@ -121,9 +121,10 @@ def schedule(case: Case, *, actor: User | None, day: dt.date, start_time: str | 
     if mode not in ("in_person", "remote"):
         raise Invalid("审理方式无效", fields={"mode": "请选择审理方式"})
     room = None
-    if mode == "remote":
-        if not (link or "").strip().startswith(("https://", "http://")):
-            raise Invalid("远程审理应当填写审理链接", fields={"link": "请填写 https:// 开头的链接"})
+    link = (link or "").strip()
+    # Parties open the link from the portal: only a web address, never another scheme (javascript:, data:).
+    if (mode == "remote" or link) and not link.lower().startswith(("https://", "http://")):
+        raise Invalid("远程审理应当填写以 https:// 开头的审理链接", fields={"link": "请填写 https:// 开头的链接"})
     if room_code:
         room = room_by_code(case.unit, room_code.strip())
         if room is None or room.is_disabled:

@@ -123,6 +123,17 @@ def test_remote_hearing_needs_a_link_and_takes_no_room(people, room):
         act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), mode="remote")
 
 
+def test_a_link_is_only_ever_a_web_address(people, room):
+    """Parties open the link from the portal: a javascript: or data: link is refused in any mode."""
+    day = weekday_ahead(10)
+    for mode, link in (("remote", "javascript:alert(1)"), ("in_person", "data:text/html,x"),
+                       ("remote", "ftp://example.cn/x")):
+        case = examined(people, PANEL_A)
+        with pytest.raises(Invalid, match="https://"):
+            act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), mode=mode, room="T1",
+                link=link)
+
+
 def test_remote_hearing_scheduled(people, room):
     day = weekday_ahead(10)
     case = examined(people, PANEL_A)
