@@ -926,7 +926,7 @@ class Generator:
             ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind), actor=None,
                                data=step.fields, now=step.at,
                                deadline_passed=lambda prefix, at=step.at: passed(prefix, at))
-            with dl.as_of(step.at):  # guards that ask the deadlines for today see the step's day
+            with dl.as_of(step.at, default_calendar()):  # guards that ask the deadlines for today see the step's day
                 variants = [a for a in proc.actions_named(step.action) if state in a.sources
                             and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
                             and all(g(ctx) is None for g in a.guards)]

@@ -100,19 +100,21 @@ except PackageNotFoundError:  # pragma: no cover - the package is a hard depende
 # ---------------------------------------------------------------------------
 
 
-#: A past moment the services compute "now" as, while history is replayed (the data generator).
-_AS_OF: ContextVar[dt.datetime | None] = ContextVar("deadlines_as_of", default=None)
+#: A past moment the services compute "now" as, and the calendar they count on, while history is replayed (the
+#: data generator): (moment, calendar or None).
+_AS_OF: ContextVar[tuple[dt.datetime, Calendar | None] | None] = ContextVar("deadlines_as_of", default=None)
 
 
 def now() -> dt.datetime:
     """Return the current moment (aware)."""
-    return _AS_OF.get() or utcnow()
+    replay = _AS_OF.get()
+    return replay[0] if replay else utcnow()
 
 
 @contextmanager
-def as_of(moment: dt.datetime) -> Iterator[None]:
-    """Compute as of ``moment``: guards asking for today (e.g. the hearing notice) see that day."""
-    token = _AS_OF.set(moment)
+def as_of(moment: dt.datetime, calendar: Calendar | None = None) -> Iterator[None]:
+    """Compute as of ``moment`` (on ``calendar``): guards asking for today (e.g. the hearing notice) see that day."""
+    token = _AS_OF.set((moment, calendar))
     try:
         yield
     finally:
@@ -651,7 +653,8 @@ def latest_notice_day(case: Case, rule_id: str, event_day: dt.date) -> dt.date:
     """
     unit = getattr(getattr(case, "unit", None), "code", None)
     rule = rule_for(rule_id, today(), unit)
-    return rule.due(event_day, calendar=build_calendar()).due
+    replay = _AS_OF.get()
+    return rule.due(event_day, calendar=(replay and replay[1]) or build_calendar()).due
 
 
 def _party_ended(decl, actor: User | None) -> bool:
