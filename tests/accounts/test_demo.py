@@ -27,3 +27,27 @@ def test_demo_shows_every_procedure_and_loads_once(session, web):
     for username, password, _ in logins:
         assert password == DEMO_PASSWORD
         web.login(username, password)
+
+
+def test_every_demo_page_opens_for_everyone_who_may_see_it(session, web, client):
+    """What a visitor of `make run` clicks first: each case page, each offered action form, the queues, the
+    approvals, the statistics and the portal — for every demo login, none answers an error."""
+    from caseflow import policy
+    from caseflow.accounts.models import User
+    from caseflow.cases.services import available_actions
+
+    logins = seed()
+    cases = _cases(session)
+    for username, password, _ in logins:
+        user = session.scalar(sa.select(User).where(User.username == username))
+        web.login(username, password)
+        pages = ["/", "/portal/"] if not user.is_staff else ["/", "/cases/", "/approvals/", "/stats/"]
+        for case in cases:
+            if not policy.can_view_case(user, case):
+                continue
+            pages.append(f"/cases/{case.id}" if user.is_staff else f"/portal/cases/{case.id}")
+            pages += [f"/cases/{case.id}/actions/{a.name}" for a in available_actions(case, user)]
+        for url in dict.fromkeys(pages):
+            r = client.get(url)
+            assert r.status_code in (200, 302, 404), (username, url, r.status_code)
+            assert r.status_code != 404 or url in ("/approvals/", "/stats/"), (username, url)
