@@ -149,3 +149,54 @@ def can_register_incoming_referral(user: User, unit: Unit) -> bool:
 def can_download_referral_package(user: User, case: Case) -> bool:
     """The evidence package of a referral leaves the office: staff of the case only."""
     return user.is_staff and user.role != Role.ADMIN and can_view_case(user, case) and case.procedure == "referral"
+
+
+# ---- evidence (DESIGN.md §4) ----
+
+
+def evidence_role(user: User, case: Case) -> str | None:
+    """The capacity in which the user may submit evidence to the case: applicant, respondent, staff or None."""
+    if not can_view_case(user, case):
+        return None
+    if user.is_staff:
+        return "staff" if user.role in (Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR) else None
+    roles = case_roles(user, case)
+    for role in ("applicant", "respondent"):
+        if role in roles:
+            return role
+    return None
+
+
+def can_upload_evidence(user: User, case: Case) -> bool:
+    """Parties of the case and staff who may see it; parties only while the case is open."""
+    role = evidence_role(user, case)
+    if role is None:
+        return False
+    return role == "staff" or case.closed_at is None
+
+
+def can_decide_evidence(user: User, case: Case) -> bool:
+    """The panel decides on admission and records hand-overs: officers and supervisors of the case's office."""
+    return bool(case_roles(user, case) & {"officer", "supervisor"})
+
+
+def can_replace_evidence(user: User, evidence) -> bool:
+    """The submitter may correct their own evidence; staff may correct any."""
+    role = evidence_role(user, evidence.case)
+    if role == "staff":
+        return True
+    return role is not None and evidence.submitted_by_id == user.id and evidence.case.closed_at is None
+
+
+# ---- statistics and ratings (DESIGN.md §6) ----
+
+
+def can_view_stats(user) -> bool:
+    """Supervisors read the statistics of their unit scope (the city office: every office)."""
+    return bool(user is not None and user.is_authenticated and user.role == Role.SUPERVISOR and unit_scope(user))
+
+
+def can_rate_case(user: User, case: Case) -> bool:
+    """Rights holders (the applicant side of the case, not respondents) may rate a closed case."""
+    return (user is not None and user.is_authenticated and user.role == Role.APPLICANT
+            and case.closed_at is not None and "applicant" in case_roles(user, case))

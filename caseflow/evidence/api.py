@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
+from caseflow import policy
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
 from caseflow.core.db import transactional
@@ -45,7 +46,7 @@ def _upload(case, *, replaces=None):
 def upload(case_id: int):
     """Upload evidence: multipart `file`, `title`, `kind`, optional `description` and `method` → 201."""
     case = _case(case_id)
-    if not services.can_upload(g.api_user, case):
+    if not policy.can_upload_evidence(g.api_user, case):
         raise Forbidden("案件已办结，不能再提交证据" if case.closed_at else "您无权向本案提交证据")
     services.check_room(case)
     return _upload(case)
@@ -56,7 +57,7 @@ def upload(case_id: int):
 def replace(case_id: int, evidence_id: int):
     """Upload a corrected file as a new version of the evidence (multipart `file`, optional fields) → 201."""
     case, ev = _evidence(case_id, evidence_id)
-    if not services.can_replace(g.api_user, ev):
+    if not policy.can_replace_evidence(g.api_user, ev):
         raise Forbidden("只有提交人或办案人员可以更正该证据")
     return _upload(case, replaces=ev.id)
 
@@ -98,7 +99,7 @@ def preview(case_id: int, evidence_id: int):
 def admission(case_id: int, evidence_id: int):
     """`{"decision": "admitted"|"rejected", "reason": …}` → 200 and the evidence."""
     case, ev = _evidence(case_id, evidence_id)
-    if not services.can_decide(g.api_user, case):
+    if not policy.can_decide_evidence(g.api_user, case):
         raise Forbidden("只有办案人员可以认定证据")
     body = json_body()
     reason = body.get("reason")
@@ -114,7 +115,7 @@ def admission(case_id: int, evidence_id: int):
 def handover(case_id: int, evidence_id: int):
     """`{"recipient": …, "note": …}` → 200; records a hand-over custody event."""
     case, ev = _evidence(case_id, evidence_id)
-    if not services.can_decide(g.api_user, case):
+    if not policy.can_decide_evidence(g.api_user, case):
         raise Forbidden("只有办案人员可以登记证据移交")
     body = json_body()
     recipient, note = body.get("recipient"), body.get("note") or ""
@@ -137,6 +138,6 @@ def list_csv(case_id: int):
 def package(case_id: int):
     """The evidence package (staff of the case)."""
     case = _case(case_id)
-    if not services.can_decide(g.api_user, case):
+    if not policy.can_decide_evidence(g.api_user, case):
         raise Forbidden("只有办案人员可以导出证据包")
     return http.send_package(case, actor=g.api_user)

@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 
 from caseflow import policy
-from caseflow.accounts.models import Role, User
+from caseflow.accounts.models import User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
 from caseflow.core.db import db, utcnow
@@ -33,42 +33,6 @@ from caseflow.evidence.storage import FileTooLarge, Storage, TempUpload, get_sto
 MAX_FIELD_BYTES = 1024 * 1024
 MULTIPART_OVERHEAD = 1024 * 1024
 STAFF_ONLY_METHODS = {SubmissionMethod.ONSITE_COLLECTION}
-
-
-# --- permissions (built on caseflow.policy, the one home of who sees what) ----------------------------------
-
-def submitter_role(user: User, case: Case) -> str | None:
-    """The capacity in which the user may submit evidence to the case: applicant, respondent, staff or None."""
-    if not policy.can_view_case(user, case):
-        return None
-    if user.is_staff:
-        return "staff" if user.role in (Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR) else None
-    roles = policy.case_roles(user, case)
-    for role in ("applicant", "respondent"):
-        if role in roles:
-            return role
-    return None
-
-
-def can_upload(user: User, case: Case) -> bool:
-    """Parties of the case and staff who may see it; parties only while the case is open."""
-    role = submitter_role(user, case)
-    if role is None:
-        return False
-    return role == "staff" or case.closed_at is None
-
-
-def can_decide(user: User, case: Case) -> bool:
-    """The panel decides on admission and records hand-overs: officers and supervisors of the case's office."""
-    return bool(policy.case_roles(user, case) & {"officer", "supervisor"})
-
-
-def can_replace(user: User, evidence: Evidence) -> bool:
-    """The submitter may correct their own evidence; staff may correct any."""
-    role = submitter_role(user, evidence.case)
-    if role == "staff":
-        return True
-    return role is not None and evidence.submitted_by_id == user.id and evidence.case.closed_at is None
 
 
 def methods_for(user: User) -> list[SubmissionMethod]:
@@ -309,7 +273,7 @@ def check_room(case: Case, extra: int = 1) -> None:
 def create_evidence(case: Case, stored: StoredUpload, *, actor: User, fields: dict,
                     replaces: Evidence | None = None, via: str = "web") -> Evidence:
     """Add the record of stored bytes and its custody event (flushes; the caller commits)."""
-    role = submitter_role(actor, case)
+    role = policy.evidence_role(actor, case)
     if role is None:
         raise NotFound("案件不存在")
     check_room(case)  # versions are records too
@@ -352,7 +316,8 @@ def create_evidence(case: Case, stored: StoredUpload, *, actor: User, fields: di
 def add_evidence(case: Case, upload: TempUpload, *, actor: User, fields: dict, replaces: Evidence | None = None,
                  via: str = "web") -> Evidence:
     """Check and store an uploaded file, then add its record (flushes; the caller commits)."""
-    allowed = can_upload(actor, case) if replaces is None else can_replace(actor, replaces)
+    allowed = (policy.can_upload_evidence(actor, case) if replaces is None
+               else policy.can_replace_evidence(actor, replaces))
     if not allowed:
         upload.discard()
         raise Forbidden("您无权向本案提交证据")
@@ -375,7 +340,7 @@ def record_access(evidence: Evidence, *, actor: User, how: str, via: str = "web"
 
 def decide_admission(evidence: Evidence, *, actor: User, decision: str, reason: str | None) -> Evidence:
     """The panel's decision: 采信 or 不予采信 (a reason is required for the latter); each one is a custody event."""
-    if not can_decide(actor, evidence.case):
+    if not policy.can_decide_evidence(actor, evidence.case):
         raise Forbidden("只有办案人员可以认定证据")
     try:
         value = Admission(decision)
@@ -406,7 +371,7 @@ def record_handover(evidence_list: list[Evidence], *, actor: User, recipient: st
     if not evidence_list:
         raise Invalid("请选择要移交的证据", fields={"evidence": "请选择证据"})
     case = evidence_list[0].case
-    if not can_decide(actor, case):
+    if not policy.can_decide_evidence(actor, case):
         raise Forbidden("只有办案人员可以登记证据移交")
     recipient = (recipient or "").strip()
     note = (note or "").strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from caseflow import policy
 from caseflow.core.security import current_actor
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
@@ -32,8 +33,8 @@ def evidence_panel(case) -> dict:
     return {
         "items": current,
         "older": len(items) - len(current),
-        "can_upload": services.can_upload(current_user, case),
-        "can_decide": services.can_decide(current_user, case),
+        "can_upload": policy.can_upload_evidence(current_user, case),
+        "can_decide": policy.can_decide_evidence(current_user, case),
         "kinds": EvidenceKind.choices(),
         "methods": [(m.value, m.title) for m in services.methods_for(current_user)],
         "max_size": checks.human_size(services.settings()["max_bytes"]),
@@ -69,7 +70,7 @@ def upload(case_id: int):
     json_mode = _wants_json()
     try:
         case = queries.load_case(case_id, current_user)
-        if not services.can_upload(current_user, case):
+        if not policy.can_upload_evidence(current_user, case):
             raise Forbidden("案件已办结，不能再提交证据" if case.closed_at else "您无权向本案提交证据")
         services.check_room(case)
         created, refused = [], []
@@ -131,7 +132,7 @@ def evidence_list(case_id: int):
     """The evidence list (证据清单) of a case, printable."""
     case = queries.load_case(case_id, current_user, log_view="evidence")
     return render_template("evidence/list.html", case=case, items=services.list_evidence(case),
-                           can_decide=services.can_decide(current_user, case), back=case_url(case))
+                           can_decide=policy.can_decide_evidence(current_user, case), back=case_url(case))
 
 
 @bp.get("/cases/<int:case_id>/evidence.csv")
@@ -148,7 +149,7 @@ def evidence_csv(case_id: int):
 def package(case_id: int):
     """The evidence package (zip with manifest, custody log and case summary) — staff of the case only."""
     case = queries.load_case(case_id, current_user)
-    if not services.can_decide(current_user, case):
+    if not policy.can_decide_evidence(current_user, case):
         raise Forbidden("只有办案人员可以导出证据包")
     return http.send_package(case, actor=current_actor())
 
@@ -161,8 +162,8 @@ def detail(case_id: int, evidence_id: int):
     case, ev = _load(case_id, evidence_id, log_view="evidence")
     return render_template(
         "evidence/detail.html", case=case, ev=ev, versions=services.versions_of(ev),
-        events=services.custody_events(case, ev), can_decide=services.can_decide(current_user, case),
-        can_replace=services.can_replace(current_user, ev) and ev.is_current,
+        events=services.custody_events(case, ev), can_decide=policy.can_decide_evidence(current_user, case),
+        can_replace=policy.can_replace_evidence(current_user, ev) and ev.is_current,
         admission_form=AdmissionForm(formdata=None, data={"decision": ev.admission.value
                                      if ev.admission.value != "pending" else None, "reason": ev.admission_reason}),
         handover_form=HandoverForm(formdata=None), inline=checks.is_inline_safe(ev.mime),
@@ -197,7 +198,7 @@ def preview_png(case_id: int, evidence_id: int):
 def admission(case_id: int, evidence_id: int):
     """Record the panel's decision: 采信 or 不予采信 with a reason."""
     case, ev = _load(case_id, evidence_id)
-    if not services.can_decide(current_user, case):
+    if not policy.can_decide_evidence(current_user, case):
         raise Forbidden("只有办案人员可以认定证据")
     form = AdmissionForm()
     if not form.validate_on_submit():
@@ -216,7 +217,7 @@ def admission(case_id: int, evidence_id: int):
 def handover(case_id: int, evidence_id: int):
     """Record a hand-over of the evidence to a person or body."""
     case, ev = _load(case_id, evidence_id)
-    if not services.can_decide(current_user, case):
+    if not policy.can_decide_evidence(current_user, case):
         raise Forbidden("只有办案人员可以登记证据移交")
     form = HandoverForm()
     if not form.validate_on_submit():
@@ -235,7 +236,7 @@ def handover(case_id: int, evidence_id: int):
 def replace(case_id: int, evidence_id: int):
     """Upload a corrected file: a new version linked to this one (the old file stays as it was)."""
     case, ev = _load(case_id, evidence_id)
-    if not services.can_replace(current_user, ev):
+    if not policy.can_replace_evidence(current_user, ev):
         raise Forbidden("只有提交人或办案人员可以更正该证据")
     back = url_for("evidence.detail", case_id=case.id, evidence_id=ev.id)
     try:

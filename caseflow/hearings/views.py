@@ -194,7 +194,7 @@ def upload_evidence(hearing_id: int):
 
     back = case_url(case) + ("#hearings" if current_user.is_staff else "")
     try:
-        if not evidence_services.can_decide(current_user, case):
+        if not policy.can_decide_evidence(current_user, case):
             raise Forbidden("只有本案办案人员可以上传口头审理笔录及录音录像")
         evidence_services.check_room(case)
         with evidence_http.parse_upload(1) as received:

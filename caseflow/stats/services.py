@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caseflow import policy
-from caseflow.accounts.models import Role, User
+from caseflow.accounts.models import User
 from caseflow.cases.models import Case
 from caseflow.cases.services import hooks
 from caseflow.core.db import db, utcnow
@@ -241,12 +241,6 @@ def _rollups_from_facts(session, grain) -> None:
 # ---------------------------------------------------------------------------
 
 
-def can_rate(user: User, case: Case) -> bool:
-    """Rights holders (the applicant side of the case, not respondents) may rate a closed case."""
-    return (user is not None and user.is_authenticated and user.role == Role.APPLICANT
-            and case.closed_at is not None and "applicant" in policy.case_roles(user, case))
-
-
 def rating_of(case: Case) -> Rating | None:
     """The case's rating, if any."""
     return db.session.scalar(sa.select(Rating).where(Rating.case_id == case.id))
@@ -256,7 +250,7 @@ def rate_case(case: Case, *, actor: User, score: int, comment: str = "") -> Rati
     """Record (or change) the rights holder's rating of a closed case; flushes, never commits."""
     if not policy.can_view_case(actor, case):
         raise NotFound("案件不存在")
-    if not can_rate(actor, case):
+    if not policy.can_rate_case(actor, case):
         raise Conflict("案件办结后，权利人方可评价办理情况", code="conflict_state")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise Invalid("评分应为 1 至 5 分", fields={"score": "请选择 1 至 5 分"})

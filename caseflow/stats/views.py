@@ -48,17 +48,11 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 STAFF_ROLES = (Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR)
 
 
-def may_view_stats(user) -> bool:
-    """Supervisors read the statistics of their unit scope (the city office: every office)."""
-    return bool(user is not None and user.is_authenticated and user.role == Role.SUPERVISOR
-                and policy.unit_scope(user))
-
-
 def supervisor_required(view):
     @functools.wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
-        if not may_view_stats(current_user):
+        if not policy.can_view_stats(current_user):
             abort(404)
         return view(*args, **kwargs)
 
@@ -222,7 +216,7 @@ def export(section: str, table: str, fmt: str):
 def summary():
     """Headline figures and the monthly series for the caller's scope and the given filters."""
     user = g.api_user
-    if not may_view_stats(user):
+    if not policy.can_view_stats(user):
         raise NotFound("统计数据仅向负责人开放")
     refresh_quietly()
     f = parse_filters(user, request.args)
@@ -252,7 +246,7 @@ def rating_helpers():
         user = current_user
         if not getattr(user, "is_authenticated", False) or user.is_staff:
             return None
-        return {"can_rate": services.can_rate(user, case), "rating": services.rating_of(case)}
+        return {"can_rate": policy.can_rate_case(user, case), "rating": services.rating_of(case)}
 
     return {"stats_rating_box": rating_box}
 
