@@ -764,6 +764,9 @@ class Generator:
             return
         names = list(rows[0])
         conn = self.session.connection()
+        if conn.dialect.name == "postgresql":
+            self._copy(conn, table, names, rows)
+            return
         sql = str(sa.insert(sa.table(table.name, *[sa.column(n) for n in names]))
                   .compile(dialect=conn.dialect, column_keys=names))
         if conn.dialect.paramstyle == "qmark":
@@ -782,6 +785,21 @@ class Generator:
                         values[i] = f(values[i])
                 part.append(tuple(values))
             conn.exec_driver_sql(sql, part)
+
+    def _copy(self, conn, table, names: list[str], rows: list[dict]) -> None:
+        """PostgreSQL: COPY … FROM STDIN on the session's own connection (same transaction), several times faster
+        than batched INSERTs for millions of rows."""
+        convert = dict(self._converters(table, names))
+        fns = [(i, convert[n]) for i, n in enumerate(names) if n in convert]
+        columns = ", ".join(f'"{n}"' for n in names)
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+                for r in rows:
+                    values = list(r.values())
+                    for i, f in fns:
+                        if values[i] is not None:
+                            values[i] = f(values[i])
+                    copy.write_row(values)
 
     def _converters(self, table, names) -> list:
         pg = self.session.get_bind().dialect.name == "postgresql"
