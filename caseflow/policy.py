@@ -105,7 +105,8 @@ def needs_approval(action, roles: set[str], unit_code: str, procedure: str, over
     key = f"{procedure}.{action.name}"
     required = _configured_approver(key, action.approval)
     office = overrides.get(unit_code, {})
-    if key in office:
+    if key in office and required != "superior":
+        # An office chooses its own sign-offs, never the superior office's (局令81 art. 37's second extension).
         required = "supervisor" if office[key] else None
     return bool(required) and required not in roles
 

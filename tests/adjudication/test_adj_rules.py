@@ -150,3 +150,19 @@ def test_second_extension_is_approved_by_the_superior_office(people, deadline, n
     assert [e["approver"] for e in limit.extensions] == ["department_head", "superior_department"]
     assert [n.parts["period"] for n in notices_of(case, "extension")] == ["一个月", "两个月"]
     assert panel(people)  # the fixture's officers exist (used by other tests of this module's helpers)
+
+
+@pytest.mark.parametrize("own_signoff", [False, True])
+def test_an_office_override_never_lifts_the_superior_approval(people, deadline, app, monkeypatch, own_signoff):
+    """An office may choose whether its head signs the first extension; the second stays with the superior office."""
+    monkeypatch.setitem(app.config, "APPROVAL_OVERRIDES", {"500103": {"adjudication.extend": own_signoff}})
+    case = examined(people)
+    docketed = deadline(case, "ADJ_CASE_LIMIT").trigger_date
+    first = act(case, "extend", people["officer"], reason="案情复杂")
+    assert (first.approval is not None) == own_signoff
+    if first.approval is not None:
+        approve_request(first.approval, actor=people["supervisor"])
+    assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 4, "months").due
+    second = act(case, "extend", people["supervisor"], reason="特别复杂")
+    assert second.approval is not None and second.approval not in pending_for(people["supervisor2"])
+    assert second.approval in pending_for(people["city"])
