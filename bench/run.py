@@ -7,6 +7,9 @@ Figures:
   under gunicorn with workers = cores on loopback, loaded by wrk with a fixed connection count;
   warm-up first, the median of several runs, hello and the pages interleaved in one run; the ratios
   (target ≥ 0.40) come from the same run;
+- ``upload_mb_per_s``: online filing of a 5 MB evidence file through the API (multipart over HTTP, gunicorn, a
+  fresh SQLite database with the demo data) against writing + fsyncing the same bytes in the same directory,
+  interleaved; the workers' RSS before and after (target ≥ 0.50 of the disk, memory flat);
 - ``stats_page_ms`` for every statistics page and ``GET /api/v1/stats/summary`` at 1 000 000 cases on SQLite
   and on PostgreSQL (a throwaway cluster like tests/pgcluster.py, kept under instance/bench/): sequential
   requests over loopback to the same gunicorn set-up, warm-up first, median and p90 (target ≤ 250 ms).
@@ -15,18 +18,20 @@ Generated databases are cached under instance/bench/, keyed by (cases, seed, sch
 rerun only measures. Results go to bench/results/<date>-<commit>.json with the machine and the commit, and the
 "Benchmarks" section at the end of README.md is rewritten with them.
 
-Usage: .venv/bin/python bench/run.py [--skip-pg] [--skip-pdf] [--skip-throughput] [--skip-stats]
+Usage: .venv/bin/python bench/run.py [--skip-pg] [--skip-pdf] [--skip-upload] [--skip-throughput] [--skip-stats]
        [--stats-cases N] [--page-cases N] [--runs N] [--duration S] [--no-readme]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import http.client
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -384,6 +389,106 @@ VARIANTS = [
 ]
 
 
+UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/status") as f:
+            total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def bench_upload(runs: int) -> None:
+    """Online filing with a 5 MB evidence file (API multipart, real HTTP) against the disk's own write + fsync of
+    the same bytes in the same directory, interleaved; and the workers' memory before and after."""
+    from caseflow.demo import DEMO_PASSWORD
+
+    work = Path(tempfile.mkdtemp(prefix="caseflow-bench-upload-"))
+    try:
+        db = work / "upload.db"
+        env = app_env(f"sqlite:///{db}", work)
+        flask(env, "migrate")
+        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "caseflow", "seed-demo"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        import sqlite3
+
+        con = sqlite3.connect(db)
+        case_id = con.execute("SELECT c.id FROM cases c JOIN users u ON u.id = c.created_by_id WHERE "
+                              "u.username = 'applicant' AND c.closed_at IS NULL ORDER BY c.id LIMIT 1").fetchone()[0]
+        con.close()
+        rng = random.Random(1)
+        with gunicorn("wsgi:app", env, os.cpu_count() or 2) as base:
+            u = urllib.parse.urlsplit(base)
+            conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+            conn.request("POST", "/api/v1/auth/token", headers={"Content-Type": "application/json"},
+                         body=json.dumps({"username": "applicant", "password": DEMO_PASSWORD}))
+            token = json.loads(conn.getresponse().read())["token"]
+            conn.close()
+            master = int(subprocess.run(["pgrep", "-f", f"gunicorn.*127.0.0.1:{u.port}"], capture_output=True,
+                                        text=True).stdout.split()[0])
+            workers = _children(master)
+
+            def upload(payload: bytes) -> float:
+                boundary = "caseflowbench" + secrets.token_hex(8)
+                head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                               for k, v in (("title", "基准测试证据"), ("kind", "documentary"))).encode()
+                head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="evidence.txt"\r\n'
+                         "Content-Type: text/plain\r\n\r\n").encode()
+                body = head + payload + f"\r\n--{boundary}--\r\n".encode()
+                c = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+                started = time.perf_counter()
+                c.request("POST", f"/api/v1/cases/{case_id}/evidence", body=body,
+                          headers={"Authorization": f"Bearer {token}",
+                                   "Content-Type": f"multipart/form-data; boundary={boundary}"})
+                resp = c.getresponse()
+                resp.read()
+                took = time.perf_counter() - started
+                c.close()
+                if resp.status != 201:
+                    raise RuntimeError(f"upload answered {resp.status}")
+                return took
+
+            def disk(payload: bytes) -> float:
+                path = work / f"disk-{secrets.token_hex(4)}.bin"
+                started = time.perf_counter()
+                with open(path, "wb") as f:
+                    f.write(payload)
+                    f.flush()
+                    os.fsync(f.fileno())
+                took = time.perf_counter() - started
+                path.unlink()
+                return took
+
+            def payload() -> bytes:  # plain text lines (an allowed type), different every time
+                return base64.encodebytes(rng.randbytes(UPLOAD_BYTES))[:UPLOAD_BYTES]
+
+            for _ in range(2 * len(workers)):  # warm-up: every worker has taken an upload
+                upload(payload())
+            rss_before = _rss_kib(workers)
+            up, dk = [], []
+            for _ in range(runs):
+                data = payload()
+                dk.append(disk(data))
+                up.append(upload(data + b"x"))  # a different file each time: storage is content-addressed
+            rss_after = _rss_kib(workers)
+        mb = UPLOAD_BYTES / 1e6
+        up_rate, disk_rate = mb / statistics.median(up), mb / statistics.median(dk)
+        emit({"name": "upload_mb_per_s", "db": "sqlite", "bytes": UPLOAD_BYTES, "runs": runs,
+              "upload_median_ms": round(statistics.median(up) * 1000, 1),
+              "disk_median_ms": round(statistics.median(dk) * 1000, 1), "upload": round(up_rate, 1),
+              "disk": round(disk_rate, 1), "ratio_to_disk": round(up_rate / disk_rate, 3),
+              "workers_rss_growth_kib": rss_after - rss_before, "target": "≥ 0.50 of disk write+fsync"})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def bench_stats(url: str, env_db: str, cases: int, runs: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
     try:
@@ -441,6 +546,15 @@ def readme_section(info: dict, path: Path) -> str:
         lines += ["| notice PDF | median ms | p90 ms | target |", "|---|---|---|---|"]
         lines += [f"| {r.get('kind', r['name'])} | {r.get('median')} | {r.get('p90')} | ≤ 150 ms |" for r in pdf]
         lines.append("")
+    up = [r for r in RESULTS_LINES if r["name"] == "upload_mb_per_s"]
+    if up:
+        lines += ["Online filing of a 5 MB evidence file (API multipart over HTTP, gunicorn; medians of "
+                  f"{up[0]['runs']} uploads interleaved with writing + fsyncing the same bytes in the same directory):",
+                  "", "| upload ms | disk write+fsync ms | upload MB/s | disk MB/s | ratio | workers' RSS growth | target |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['upload_median_ms']} | {r['disk_median_ms']} | {r['upload']} | {r['disk']} | "
+                  f"{r['ratio_to_disk']} | {r['workers_rss_growth_kib']} KiB | ≥ 0.50 of disk |" for r in up]
+        lines.append("")
     tp = [r for r in RESULTS_LINES if r["name"] == "throughput_rps"]
     if tp:
         lines += [f"Throughput at {tp[0]['cases']:,} cases (gunicorn, {tp[0]['workers']} workers; wrk, "
@@ -488,6 +602,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--skip-upload", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-stats", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
@@ -501,6 +616,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"commit {info['commit']}, {info['machine']['cores']} cores, load {info['machine']['load_before']}")
     if not args.skip_pdf:
         bench_pdf(20)
+    if not args.skip_upload:
+        bench_upload(10)
     if not args.skip_throughput:
         db = sqlite_db(args.page_cases, args.seed, until, head)
         work = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
