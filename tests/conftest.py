@@ -160,5 +160,67 @@ def units(session):
     return {u.code: u for u in session.scalars(sa.select(Unit))}
 
 
+@pytest.fixture()
+def api(client):
+    """The JSON API, called as a given user (tokens fetched once per user)."""
+    from tests.api.conftest import Api
+
+    return Api(client)
+
+
+class Shift:
+    """Move 'today' n days ahead for the deadline and notice services (the engine's guards keep real time)."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.days = 0
+
+    def __call__(self, days: int):
+        import datetime as dt
+
+        import caseflow.deadlines.services as deadline_services
+        import caseflow.notices.services as notice_services
+        from caseflow.core.timeutil import beijing_date, utcnow
+
+        self.days = days
+        moment = utcnow() + dt.timedelta(days=days)
+        day = beijing_date(moment)
+        self.monkeypatch.setattr(deadline_services, "now", lambda: moment)
+        self.monkeypatch.setattr(deadline_services, "today", lambda: day)
+        self.monkeypatch.setattr(notice_services, "beijing_date", lambda m=None: day)
+        return day
+
+
+@pytest.fixture()
+def shift(monkeypatch):
+    return Shift(monkeypatch)
+
+
+@pytest.fixture()
+def notices_of():
+    """The case's documents (of one kind), oldest first."""
+    from caseflow.notices.models import Notice
+
+    def find(case, kind=None):
+        stmt = sa.select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)
+        if kind:
+            stmt = stmt.where(Notice.kind == kind)
+        return list(db.session.scalars(stmt))
+
+    return find
+
+
+@pytest.fixture()
+def deadline():
+    """The case's latest deadline row of a rule, or None."""
+    from caseflow.deadlines.models import Deadline
+
+    def row(case, rule_id):
+        return db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == rule_id)
+                                  .order_by(Deadline.id.desc())).first()
+
+    return row
+
+
 from tests.live import live_server  # noqa: E402,F401  (fixture)
 from tests.browser_fixtures import browser, new_page  # noqa: E402,F401  (fixtures)

@@ -31,11 +31,6 @@ class Api:
 
 
 @pytest.fixture()
-def api(client):
-    return Api(client)
-
-
-@pytest.fixture()
 def people(session):
     return {
         "applicant": UserFactory(organisation=True),

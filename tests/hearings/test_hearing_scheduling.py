@@ -200,19 +200,3 @@ def test_rooms_page_supervisor_adds_a_room(people, web):
 def test_rooms_page_officer_cannot_add(people, web):
     web.login(people["officer"].username)
     assert web.post_form("/hearings/rooms", {"code": "T8", "name": "x"}).status_code == 403
-
-
-@pytest.fixture()
-def notices_of():
-    import sqlalchemy as sa
-
-    from caseflow.core.db import db
-    from caseflow.notices.models import Notice
-
-    def find(case, kind=None):
-        stmt = sa.select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)
-        if kind:
-            stmt = stmt.where(Notice.kind == kind)
-        return list(db.session.scalars(stmt))
-
-    return find

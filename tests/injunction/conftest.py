@@ -6,7 +6,7 @@ import pytest
 
 from caseflow.cases.models import Case
 from caseflow.core.db import db
-from tests.adjudication.conftest import adj_body, api, deadline, notices_of, people, shift  # noqa: F401
+from tests.adjudication.conftest import adj_body, people  # noqa: F401
 
 
 class Flow:

@@ -18,7 +18,7 @@ from caseflow.hearings import access
 from caseflow.hearings import services as hearings
 from caseflow.hearings.models import Hearing
 from tests.factories.accounts import unit
-from tests.mediation.conftest import pdf_text
+from tests.notices.conftest import pdf_text
 
 pytestmark = pytest.mark.usefixtures("session")
 

@@ -11,7 +11,6 @@ import pytest
 from caseflow.accounts.models import Role
 from caseflow.cases.models import PartyRole
 from caseflow.cases.services import create_case, perform
-from tests.api.conftest import COMPLAINT_BODY, Api  # noqa: F401  (re-exported for the tests)
 from tests.factories.accounts import UserFactory, unit
 
 #: Parties whose names need the rare-character fallback fonts (堃 U+5803, 喆 U+5586, 赟 U+8D5F, 𠮷 U+20BB7).
@@ -31,11 +30,6 @@ def pdf_text(content: bytes) -> str:
 
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture()
-def api(client):
-    return Api(client)
 
 
 @pytest.fixture()
@@ -82,19 +76,3 @@ def make_case(people):
 def act(case, action, actor, **data):
     """Perform an action (flush only); returns the outcome."""
     return perform(case, action, actor=actor, data={"version": case.version, **data})
-
-
-@pytest.fixture()
-def notices_of_case():
-    import sqlalchemy as sa
-
-    from caseflow.core.db import db
-    from caseflow.notices.models import Notice
-
-    def find(case, kind=None):
-        stmt = sa.select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)
-        if kind:
-            stmt = stmt.where(Notice.kind == kind)
-        return list(db.session.scalars(stmt))
-
-    return find

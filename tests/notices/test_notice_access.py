@@ -13,11 +13,11 @@ pytestmark = pytest.mark.usefixtures("session")
 
 
 @pytest.fixture()
-def issued(make_case, people, notices_of_case):
+def issued(make_case, people, notices_of):
     """An accepted complaint whose 受理通知书 is issued but not yet served."""
     case = make_case()
     act(case, "accept", people["officer"])
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     services.issue(notice, actor=people["officer"])
     db.session.flush()
     return case, notice
@@ -54,7 +54,7 @@ def test_web_pdf_and_pages_visibility(issued, people, web):
     assert web.get(f"/notices/{notice.id}/receipt.pdf").status_code == 404
 
 
-def test_case_api_lists_documents(issued, people, api, make_case, notices_of_case):
+def test_case_api_lists_documents(issued, people, api, make_case, notices_of):
     case, notice = issued
     act(case, "conclude", people["officer"], outcome="已责令停止销售")
     db.session.flush()
@@ -73,13 +73,13 @@ def test_case_api_lists_documents(issued, people, api, make_case, notices_of_cas
     assert mine[0]["delivered_at"].startswith(beijing_date().isoformat()[:4])  # an ISO timestamp: electronic
 
 
-def test_respondent_reads_documents_served_on_it(make_case, people, notices_of_case, web):
+def test_respondent_reads_documents_served_on_it(make_case, people, notices_of, web):
     case = make_case("adjudication")
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"])
-    [answer] = notices_of_case(case, "answer_notice")
+    [answer] = notices_of(case, "answer_notice")
     services.issue(answer, actor=people["officer"])
-    [acceptance] = notices_of_case(case, "acceptance")
+    [acceptance] = notices_of(case, "acceptance")
     services.issue(acceptance, actor=people["officer"])
     party = next(p for p in case.parties if p.name == RESPONDENTS[1])
     services.record_delivery(answer, actor=people["officer"], method="direct", party_id=party.id,
@@ -93,7 +93,7 @@ def test_respondent_reads_documents_served_on_it(make_case, people, notices_of_c
     assert web.get(f"/notices/{acceptance.id}.pdf").status_code == 404
 
 
-def test_staff_pages_render(issued, people, web, make_case, notices_of_case):
+def test_staff_pages_render(issued, people, web, make_case, notices_of):
     case, notice = issued
     web.login(people["officer"].username)
     show = web.get(f"/cases/{case.id}").data.decode()
@@ -102,7 +102,7 @@ def test_staff_pages_render(issued, people, web, make_case, notices_of_case):
     assert notice.sha256 in page and "登记送达" in page
     draft_case = make_case()
     act(draft_case, "request_correction", people["officer"], items="补正材料")
-    [draft] = notices_of_case(draft_case)
+    [draft] = notices_of(draft_case)
     db.session.flush()
     page = web.get(f"/notices/{draft.id}").data.decode()
     assert "保存草稿" in page and "补正材料" in page
@@ -112,19 +112,19 @@ def test_staff_pages_render(issued, people, web, make_case, notices_of_case):
     r = web.post_form(f"/notices/{draft.id}", {}, post_url=f"/notices/{draft.id}/issue")
     assert r.status_code == 303
     db.session.expire_all()
-    draft = notices_of_case(draft_case)[0]
+    draft = notices_of(draft_case)[0]
     assert draft.number and draft.parts["items"] == "补正：专利登记簿副本"
     r = web.post_form(f"/cases/{draft_case.id}", {"kind": "evidence_list"}, post_url=f"/cases/{draft_case.id}/notices")
     assert r.status_code == 303
-    assert [n.kind for n in notices_of_case(draft_case)] == ["correction", "evidence_list"]
+    assert [n.kind for n in notices_of(draft_case)] == ["correction", "evidence_list"]
     r = web.post_form(f"/cases/{draft_case.id}", {"kind": "decision"}, post_url=f"/cases/{draft_case.id}/notices")
-    assert r.status_code == 303 and len(notices_of_case(draft_case)) == 2  # not a complaint document
+    assert r.status_code == 303 and len(notices_of(draft_case)) == 2  # not a complaint document
 
 
-def test_supervisor_signoff_page(make_case, people, notices_of_case, web):
+def test_supervisor_signoff_page(make_case, people, notices_of, web):
     case = make_case()
     act(case, "reject", people["supervisor"], reason="重复投诉")
-    [notice] = notices_of_case(case, "rejection")
+    [notice] = notices_of(case, "rejection")
     services.issue(notice, actor=people["officer"])
     db.session.flush()
     web.login(people["supervisor"].username)
@@ -133,10 +133,10 @@ def test_supervisor_signoff_page(make_case, people, notices_of_case, web):
     r = web.post_form(f"/notices/{notice.id}", {"comment": "同意"}, post_url=f"/notices/{notice.id}/approve")
     assert r.status_code == 303
     db.session.expire_all()
-    assert notices_of_case(case, "rejection")[0].number
+    assert notices_of(case, "rejection")[0].number
 
 
-def test_party_consents_on_the_portal(make_case, people, web, notices_of_case):
+def test_party_consents_on_the_portal(make_case, people, web, notices_of):
     case = make_case()
     db.session.flush()
     web.login(people["applicant"].username)
@@ -154,11 +154,11 @@ def test_party_consents_on_the_portal(make_case, people, web, notices_of_case):
     assert r.status_code == 404
 
 
-def test_api_operations_need_staff_of_the_case(issued, people, api, make_case, notices_of_case):
+def test_api_operations_need_staff_of_the_case(issued, people, api, make_case, notices_of):
     case, notice = issued
     other = make_case()
     act(other, "request_correction", people["officer"], items="补正")
-    [draft] = notices_of_case(other)
+    [draft] = notices_of(other)
     db.session.flush()
     for who in ("applicant", "respondent", "other_district"):
         assert api.post(people[who], f"/api/v1/notices/{draft.id}/issue", json={}).status_code == 404, who

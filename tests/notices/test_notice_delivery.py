@@ -25,12 +25,12 @@ def _answer_row(case) -> Deadline:
 
 
 @pytest.fixture()
-def served(make_case, people, notices_of_case):
+def served(make_case, people, notices_of):
     """An adjudication docketed and served on the respondents: its issued 答辩通知书."""
     case = make_case("adjudication")
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"])
-    [notice] = notices_of_case(case, "answer_notice")
+    [notice] = notices_of(case, "answer_notice")
     services.issue(notice, actor=people["officer"])
     return case, notice
 
@@ -128,13 +128,13 @@ def test_public_notice_counts_thirty_days_after_publication(served, people, monk
     assert row.trigger_date == published + dt.timedelta(days=30) and not row.trigger_estimated
 
 
-def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, people, notices_of_case, web):
+def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, people, notices_of, web):
     case = make_case("adjudication")
     respondent = _respondent(case, RESPONDENTS[1])  # the party with a portal account
     services.give_consent(case, actor=people["respondent"])
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"])
-    [notice] = notices_of_case(case, "answer_notice")
+    [notice] = notices_of(case, "answer_notice")
     services.issue(notice, actor=people["officer"])
     [electronic] = [d for d in notice.deliveries if d.method == DeliveryMethod.ELECTRONIC]
     assert electronic.party_id == respondent.id and electronic.user_id == people["respondent"].id
@@ -208,7 +208,7 @@ def test_notices_serve_command(app):
     assert "件公告送达生效" in result.output
 
 
-def test_a_referral_letter_goes_to_the_police(make_case, people, notices_of_case, web):
+def test_a_referral_letter_goes_to_the_police(make_case, people, notices_of, web):
     complaint = make_case()
     act(complaint, "accept", people["officer"])
     act(complaint, "refer", people["supervisor"], kind="police", target="重庆市公安局渝中区分局",
@@ -218,7 +218,7 @@ def test_a_referral_letter_goes_to_the_police(make_case, people, notices_of_case
         threshold="reasonable_suspicion", report="涉嫌假冒专利罪。")
     act(referral, "approve", people["supervisor"])
     act(referral, "transfer", people["officer"])
-    [letter] = notices_of_case(referral, "criminal_referral")
+    [letter] = notices_of(referral, "criminal_referral")
     assert letter.parts["addressee"] == "重庆市公安局渝中区分局" and letter.party_ids == []
     services.issue(letter, actor=people["supervisor"])
     assert letter.recipient == "重庆市公安局渝中区分局" and "保刑移字" in letter.number

@@ -16,10 +16,10 @@ from tests.notices.conftest import CLAIMANTS, act, needs_pdftotext, pdf_text
 pytestmark = pytest.mark.usefixtures("session")
 
 
-def test_an_action_with_a_notice_drafts_it(make_case, people, notices_of_case):
+def test_an_action_with_a_notice_drafts_it(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     assert (notice.kind, notice.status, notice.number, notice.action) == ("acceptance", NoticeStatus.DRAFT, None,
                                                                           "accept")
     assert notice.title == "投诉举报受理通知书"
@@ -32,19 +32,19 @@ def test_an_action_with_a_notice_drafts_it(make_case, people, notices_of_case):
     assert [e.tag for e in case.events if e.tag.startswith("case:notice")] == []
 
 
-def test_action_fields_prefill_the_editable_parts(make_case, people, notices_of_case):
+def test_action_fields_prefill_the_editable_parts(make_case, people, notices_of):
     case = make_case()
     act(case, "request_correction", people["officer"], items="请提交专利登记簿副本")
-    [notice] = notices_of_case(case, "correction")
+    [notice] = notices_of(case, "correction")
     assert notice.parts["items"] == "请提交专利登记簿副本"
     assert notice.parts["period"] == "十五日"
 
 
 @needs_pdftotext
-def test_issue_numbers_renders_stores_and_freezes(make_case, people, notices_of_case, app):
+def test_issue_numbers_renders_stores_and_freezes(make_case, people, notices_of, app):
     case = make_case()
     act(case, "accept", people["officer"])
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     outcome = services.issue(notice, actor=people["officer"])
     assert outcome.issued
     year = beijing_date().year
@@ -72,32 +72,32 @@ def test_issue_numbers_renders_stores_and_freezes(make_case, people, notices_of_
         notice.parts = {"notes": "改"}
 
 
-def test_numbers_are_gapless_per_office_type_and_year(make_case, people, notices_of_case):
+def test_numbers_are_gapless_per_office_type_and_year(make_case, people, notices_of):
     numbers = []
     for _ in range(3):
         case = make_case()
         act(case, "accept", people["officer"])
-        [notice] = notices_of_case(case)
+        [notice] = notices_of(case)
         services.issue(notice, actor=people["officer"])
         numbers.append(notice.seq)
     assert numbers == list(range(numbers[0], numbers[0] + 3))
     # Another document type has its own sequence; another office too.
     case = make_case()
     act(case, "request_correction", people["officer"], items="补正")
-    [correction] = notices_of_case(case, "correction")
+    [correction] = notices_of(case, "correction")
     services.issue(correction, actor=people["officer"])
     assert "保补字" in correction.number
     other = make_case(unit_code="500105")
     act(other, "accept", people["other_district"])
-    [elsewhere] = notices_of_case(other)
+    [elsewhere] = notices_of(other)
     services.issue(elsewhere, actor=people["other_district"])
     assert elsewhere.number.startswith("江北知保受字")
 
 
-def test_draft_is_never_served_as_final(make_case, people, notices_of_case, api, web):
+def test_draft_is_never_served_as_final(make_case, people, notices_of, api, web):
     case = make_case()
     act(case, "accept", people["officer"])
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     assert api.get(people["officer"], f"/api/v1/notices/{notice.id}.pdf").status_code == 404
     assert api.get(people["applicant"], f"/api/v1/notices/{notice.id}.pdf").status_code == 404
     web.login(people["officer"].username)
@@ -110,22 +110,22 @@ def test_draft_is_never_served_as_final(make_case, people, notices_of_case, api,
 
 
 @needs_pdftotext
-def test_preview_is_watermarked_and_unnumbered(make_case, people, notices_of_case):
+def test_preview_is_watermarked_and_unnumbered(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     text = pdf_text(services.preview_pdf(notice))
     assert "草" in text and "稿" in text
     assert f"〔{beijing_date().year}〕号" in text  # the sequence is left blank until issue
     assert case.number in text
 
 
-def test_editing_a_draft_is_audited_and_validated(make_case, people, notices_of_case):
+def test_editing_a_draft_is_audited_and_validated(make_case, people, notices_of):
     from caseflow.core.errors import Invalid
 
     case = make_case()
     act(case, "request_correction", people["officer"], items="补正甲")
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     services.update_parts(notice, actor=people["officer2"], parts={"items": "补正乙", "period": "十日"})
     assert notice.parts == {"items": "补正乙", "period": "十日"}
     edit = next(e for e in reversed(case.events) if e.tag == "case:notice:edit")
@@ -141,10 +141,10 @@ def test_editing_a_draft_is_audited_and_validated(make_case, people, notices_of_
         services.update_parts(notice, actor=people["other_district"], parts={"items": "x"})
 
 
-def test_a_character_no_font_covers_is_reported_and_blocks_issuing(make_case, people, notices_of_case):
+def test_a_character_no_font_covers_is_reported_and_blocks_issuing(make_case, people, notices_of):
     case = make_case()
     act(case, "request_correction", people["officer"], items="请补正\ue000号材料")
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     assert notice.missing_chars["chars"] == ["\ue000"]
     assert services.preview_pdf(notice).startswith(b"%PDF-")  # shown as 〓, never a box
     with pytest.raises(Conflict) as err:
@@ -155,14 +155,14 @@ def test_a_character_no_font_covers_is_reported_and_blocks_issuing(make_case, pe
     assert services.issue(notice, actor=people["officer"]).issued
 
 
-def test_approved_action_covers_its_document_until_edited(make_case, people, notices_of_case, api):
+def test_approved_action_covers_its_document_until_edited(make_case, people, notices_of, api):
     from caseflow.approvals.services import approve_request
 
     case = make_case()
     outcome = act(case, "reject", people["officer"], reason="不属于本局管辖")
     assert outcome.approval is not None
     approve_request(outcome.approval, actor=people["supervisor"])
-    [notice] = notices_of_case(case, "rejection")
+    [notice] = notices_of(case, "rejection")
     assert notice.approved_by_id == people["supervisor"].id and notice.parts["reasons"] == "不属于本局管辖"
     assert not services.needs_signoff(notice, people["officer"])
     services.update_parts(notice, actor=people["officer"], parts={"reasons": "经审查，不属于本局管辖范围"})
@@ -180,12 +180,12 @@ def test_approved_action_covers_its_document_until_edited(make_case, people, not
     assert r.json["status"] == "issued" and "保不受字" in r.json["number"]
 
 
-def test_supervisor_may_return_a_document(make_case, people, notices_of_case):
+def test_supervisor_may_return_a_document(make_case, people, notices_of):
     from caseflow.core.errors import Invalid
 
     case = make_case()
     act(case, "reject", people["supervisor"], reason="重复投诉")
-    [notice] = notices_of_case(case, "rejection")
+    [notice] = notices_of(case, "rejection")
     assert notice.approved_by_id is None  # performed directly by the supervisor: no approval request
     services.issue(notice, actor=people["officer"])
     assert notice.status == NoticeStatus.SIGNOFF
@@ -195,23 +195,23 @@ def test_supervisor_may_return_a_document(make_case, people, notices_of_case):
     assert notice.status == NoticeStatus.DRAFT and notice.signoff_comment == "理由写得不充分"
 
 
-def test_supervisor_issues_directly(make_case, people, notices_of_case):
+def test_supervisor_issues_directly(make_case, people, notices_of):
     case = make_case()
     act(case, "reject", people["supervisor"], reason="重复投诉")
-    [notice] = notices_of_case(case, "rejection")
+    [notice] = notices_of(case, "rejection")
     assert services.issue(notice, actor=people["supervisor"]).issued
 
 
-def test_a_correction_is_a_new_document_referring_to_the_original(make_case, people, notices_of_case):
+def test_a_correction_is_a_new_document_referring_to_the_original(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
-    [original] = notices_of_case(case)
+    [original] = notices_of(case)
     services.issue(original, actor=people["officer"])
     sha, number = original.sha256, original.number
     other = make_case()
     act(other, "accept", people["officer"])
     with pytest.raises(Conflict):  # only issued documents are corrected
-        services.draft_correction(notices_of_case(other)[0], actor=people["officer"])
+        services.draft_correction(notices_of(other)[0], actor=people["officer"])
     correction = services.draft_correction(original, actor=people["officer"])
     assert correction.kind == "rectification" and correction.corrects_id == original.id
     services.update_parts(correction, actor=people["officer"], parts={"errors": "第1页“11月3日”应为“11月4日”。"})

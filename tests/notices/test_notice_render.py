@@ -68,14 +68,14 @@ def test_notice_sample_command(app, tmp_path):
 
 @needs_pdftotext
 @pytest.mark.usefixtures("session")
-def test_a_real_decision_from_the_workflow(make_case, people, notices_of_case):
+def test_a_real_decision_from_the_workflow(make_case, people, notices_of):
     case = make_case("adjudication")
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"])
     act(case, "record_answer", people["officer"], answer="被诉产品结构不同")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="被诉侵权产品落入保护范围。",
         measures="责令立即停止销售被诉侵权产品")
-    [notice] = notices_of_case(case, "decision")
+    [notice] = notices_of(case, "decision")
     assert notice.parts["defence"] == "被请求人辩称：被诉产品结构不同"
     assert notice.parts["reasons"] == "被诉侵权产品落入保护范围。"
     assert "ZL202221345678.9号专利权" in notice.parts["measures"]

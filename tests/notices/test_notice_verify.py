@@ -15,10 +15,10 @@ pytestmark = pytest.mark.usefixtures("session")
 
 
 @pytest.fixture()
-def issued(make_case, people, notices_of_case):
+def issued(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     services.issue(notice, actor=people["officer"])
     db.session.flush()
     with services.open_pdf(notice) as stream:
@@ -76,9 +76,9 @@ def test_verify_api(issued, client):
     assert client.post("/api/v1/verify/AAAABBBBCCCC", data=b"x").status_code == 404
 
 
-def test_drafts_have_no_verification(make_case, people, notices_of_case, client):
+def test_drafts_have_no_verification(make_case, people, notices_of, client):
     case = make_case()
     act(case, "accept", people["officer"])
-    [notice] = notices_of_case(case)
+    [notice] = notices_of(case)
     assert notice.verify_code is None
     assert services.find_by_code("") is None
