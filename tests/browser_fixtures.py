@@ -41,3 +41,28 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+# ---- helpers the browser tests share ----
+
+
+def unique(prefix: str) -> str:
+    """A name no other test used: the live database lives for the whole session."""
+    import uuid
+
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def login(page, username: str, password: str | None = None) -> None:
+    from tests.factories.accounts import PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password or PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def next_button(page):
+    import re
+
+    return page.get_by_role("button", name=re.compile(r"^下一步"))

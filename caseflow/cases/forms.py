@@ -215,17 +215,22 @@ FILING_STEPS = [
 ]
 
 
-def validate_create_json(payload: dict, units) -> dict:
-    """Validate the API's create body with the filing form; return clean data."""
-    allowed = {n for n in dir(CreateCaseForm) if isinstance(getattr(CreateCaseForm, n, None), UnboundField)}
+def validate_filing_json(form_cls: type[BaseForm], payload: dict, units) -> dict:
+    """Validate an API filing body (parties as lists of records) with the portal's form; return clean data."""
+    allowed = {n for n in dir(form_cls) if isinstance(getattr(form_cls, n, None), UnboundField)}
     unknown = set(payload) - allowed
     if unknown:
         raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
     check_shapes(payload, records={"claimants", "respondents"})
-    form = CreateCaseForm(formdata=json_to_formdata(payload), meta={"csrf": False}, units=units)
+    form = form_cls(formdata=json_to_formdata(payload), meta={"csrf": False}, units=units)
     if not form.validate():
         errors = form_errors(form)
         raise Invalid("；".join(errors.values()), fields=errors)
     data = form.data
     data.pop("csrf_token", None)
     return data
+
+
+def validate_create_json(payload: dict, units) -> dict:
+    """Validate the API's create body with the filing form; return clean data."""
+    return validate_filing_json(CreateCaseForm, payload, units)

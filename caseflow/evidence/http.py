@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error
-from caseflow.core.errors import DomainError
+from caseflow.core.errors import DomainError, Invalid
 from caseflow.evidence import checks, preview, services
 from caseflow.evidence.models import Evidence
 from caseflow.evidence.storage import get_storage
@@ -43,6 +43,14 @@ def parse_upload(max_files: int) -> services.Received:
         raise checks.too_large(services.settings()["max_bytes"]) from None
     return services.receive_multipart(stream, mimetype=request.mimetype, options=request.mimetype_params,
                                       content_length=length, max_files=max_files)
+
+
+def chosen_files(received: services.Received, names: tuple[str, ...] = ("files", "file")) -> list:
+    """The files the form sent under ``names``; a clear error when none was chosen (an empty file part)."""
+    uploads = [up for name, up in received.files if name in names]
+    if not uploads or all(up.size == 0 and not up.filename for up in uploads):
+        raise Invalid("请选择要上传的文件", fields={"file": "未选择文件"})
+    return uploads
 
 
 def check_csrf(form: MultiDict) -> None:

@@ -76,9 +76,7 @@ def upload(case_id: int):
         created, refused = [], []
         with http.parse_upload(MAX_WEB_FILES) as received:
             http.check_csrf(received.form)
-            uploads = [up for name, up in received.files if name in ("files", "file")]
-            if not uploads or all(up.size == 0 and not up.filename for up in uploads):
-                raise Invalid("请选择要上传的文件", fields={"file": "未选择文件"})
+            uploads = http.chosen_files(received)
             base = services.clean_fields(received.form, actor=current_actor(), require_title=False)
             for i, up in enumerate(uploads, 1):
                 display = up.filename or "（无文件名）"
@@ -242,9 +240,7 @@ def replace(case_id: int, evidence_id: int):
     try:
         with http.parse_upload(1) as received:
             http.check_csrf(received.form)
-            uploads = [up for name, up in received.files if name in ("files", "file")]
-            if not uploads or (uploads[0].size == 0 and not uploads[0].filename):
-                raise Invalid("请选择要上传的文件", fields={"file": "未选择文件"})
+            uploads = http.chosen_files(received)
             fields = services.clean_fields(received.form, actor=current_actor(), partial=True)
             stored = services.check_and_store(uploads[0])
             new = http.commit_with_retry(lambda: services.create_evidence(

@@ -202,9 +202,7 @@ def upload_evidence(hearing_id: int):
             role = received.form.get("role") or ""
             if role not in EVIDENCE_ROLES:
                 raise Invalid("请选择材料类型（笔录、录音或录像）", fields={"role": "请选择材料类型"})
-            uploads = [up for name, up in received.files if name == "file"]
-            if not uploads or (uploads[0].size == 0 and not uploads[0].filename):
-                raise Invalid("请选择要上传的文件", fields={"file": "未选择文件"})
+            uploads = evidence_http.chosen_files(received, ("file",))
             day = f"{hearing.starts_at.astimezone(BEIJING):%Y-%m-%d}"
             fields = {"title": (received.form.get("title") or "").strip()[:200] or f"{day} 口头审理{EVIDENCE_ROLES[role]}",
                       "kind": EvidenceKind.DOCUMENTARY if role == "record" else EvidenceKind.AUDIOVISUAL,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
-from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from caseflow.cases.forms import ClaimantForm, PartyForm, check_shapes
-from caseflow.core.errors import Invalid
-from caseflow.core.forms import BaseForm, ChineseSelectField, form_errors, json_to_formdata, to_choices
+from caseflow.cases.forms import ClaimantForm, PartyForm, validate_filing_json
+from caseflow.core.forms import BaseForm, ChineseSelectField, to_choices
 from caseflow.core.validators import normalize_right_number
 from workflows.mediation import CATEGORIES, YES_NO
 
@@ -64,15 +62,4 @@ class MediationRequestForm(BaseForm):
 
 def validate_request_json(payload: dict, units) -> dict:
     """Validate the API's JSON request with the same form; return clean data."""
-    allowed = {n for n in dir(MediationRequestForm) if isinstance(getattr(MediationRequestForm, n, None), UnboundField)}
-    unknown = set(payload) - allowed
-    if unknown:
-        raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
-    check_shapes(payload, records={"claimants", "respondents"})
-    form = MediationRequestForm(formdata=json_to_formdata(payload), meta={"csrf": False}, units=units)
-    if not form.validate():
-        errors = form_errors(form)
-        raise Invalid("；".join(errors.values()), fields=errors)
-    data = form.data
-    data.pop("csrf_token", None)
-    return data
+    return validate_filing_json(MediationRequestForm, payload, units)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -19,24 +18,9 @@ from playwright.sync_api import expect
 from caseflow.accounts.models import IdType
 from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
-from tests.factories.accounts import PASSWORD
+from tests.browser_fixtures import login, next_button, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
-
-
-def login(page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
-def next_button(page):
-    return page.get_by_role("button", name=re.compile(r"^下一步"))
 
 
 def act(page, case_id: int, action: str, fill=None, *, button: str | None = None) -> None:

@@ -8,31 +8,15 @@ new state. Assertions are about what a person sees.
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core.timeutil import beijing_date
-from tests.factories.accounts import PASSWORD
+from tests.browser_fixtures import login, next_button, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"  # the live database lives for the whole session
-
-
-def login(page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-
-
-def next_button(page):
-    return page.get_by_role("button", name=re.compile(r"^下一步"))
 
 
 def test_rights_holder_files_officer_accepts_holder_sees_it(new_page, live_server):

@@ -6,29 +6,17 @@ adjudication is decided. Assertions are about what a person sees."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from caseflow.core.timeutil import beijing_date
 from tests.evidence import helpers as h
-from tests.factories.accounts import PASSWORD
+from tests.browser_fixtures import login, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 UNIT = "500104"  # 大渡口区: an office the other browser tests leave alone
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"  # the live database lives for the whole session
-
-
-def login(page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def upload(page, path) -> None:

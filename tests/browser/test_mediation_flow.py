@@ -8,27 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core.timeutil import beijing_date
-from tests.factories.accounts import PASSWORD
+from tests.browser_fixtures import login, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
-
-
-def login(page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def do(page, label: str, **fields) -> None:
