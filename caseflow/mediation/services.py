@@ -19,7 +19,7 @@ from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, party_dicts
 from caseflow.core.db import db
-from caseflow.core.errors import Conflict, Invalid
+from caseflow.core.errors import Conflict, Forbidden, Invalid
 from caseflow.core.timeutil import beijing_date
 from workflows import mediation as wf
 
@@ -80,6 +80,8 @@ def create_request(data: dict, actor: User, *, form_key: str | None = None) -> C
     """Create a mediation case from a validated request (portal or API)."""
     unit = unit_by_code(data["unit"])
     if unit is None or not policy.can_create_in_unit(actor, unit):
+        if not actor.is_staff and not policy.can_file(actor):
+            raise Forbidden("只有权利人账户可以提交调解请求")
         raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})
     category = data["category"]
     check_grant(category, data.get("granted"))

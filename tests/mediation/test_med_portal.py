@@ -74,3 +74,9 @@ def test_only_rights_holders_file_a_request(web, client):
     officer = UserFactory(officer=True)
     web.login(officer.username, PASSWORD)
     assert web.get("/portal/mediation/new").status_code == 404  # staff have no portal
+
+
+def test_a_respondent_account_cannot_file_through_the_api(api, med_body):
+    respondent = UserFactory(role=Role.RESPONDENT)
+    r = api.post(respondent, "/api/v1/mediation/requests", json=med_body)
+    assert r.status_code == 403 and r.json["message"] == "只有权利人账户可以提交调解请求"
