@@ -128,6 +128,16 @@ def can_file(user: User) -> bool:
     return user.is_authenticated and user.role == Role.APPLICANT
 
 
+def can_manage_rooms(user: User) -> bool:
+    """The head of an office keeps its hearing rooms (the office itself is checked against the scope)."""
+    return user.role == Role.SUPERVISOR
+
+
+def can_use_access_code(user) -> bool:
+    """An access code opens a respondent's account, or links a respondent's own: nobody else uses one."""
+    return not user.is_authenticated or user.role == Role.RESPONDENT
+
+
 def can_create_in_unit(user: User, unit: Unit) -> bool:
     """Rights holders file with any office; staff register cases for their own offices only."""
     if user.role == Role.APPLICANT:

@@ -113,7 +113,7 @@ def access_code():
     from caseflow.hearings import access
 
     anonymous = not current_user.is_authenticated
-    if not anonymous and current_user.role != Role.RESPONDENT:
+    if not policy.can_use_access_code(current_user):
         abort(404)
     errors, message = {}, ""
     if request.method == "POST":
@@ -161,7 +161,7 @@ def rooms():
     unit = _unit()
     errors = {}
     if request.method == "POST":
-        if current_user.role != Role.SUPERVISOR:
+        if not policy.can_manage_rooms(current_user):
             abort(403)
         try:
             room = services.add_room(unit, request.form.get("code", ""), request.form.get("name", ""),
@@ -172,7 +172,7 @@ def rooms():
             flash(f"已添加审理庭：{room.name}", "success")
             return redirect(url_for("hearings.rooms", unit=unit.code))
     return render_template("hearings/rooms.html", unit=unit, rooms=services.rooms(unit, include_disabled=True),
-                           errors=errors, can_edit=current_user.role == Role.SUPERVISOR), (422 if errors else 200)
+                           errors=errors, can_edit=policy.can_manage_rooms(current_user)), (422 if errors else 200)
 
 
 @bp.post("/<int:hearing_id>/evidence")
