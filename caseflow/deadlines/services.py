@@ -789,21 +789,28 @@ def mark_missed(case: Case | None = None, *, actor: User | None = None) -> list[
     return rows
 
 
-def deadline_passed(case: Case, prefix: str) -> bool:
-    """Tell whether the case's latest period whose rule id starts with ``prefix`` has run out."""
+def latest_period(case: Case, prefix: str) -> Deadline | None:
+    """The case's latest (not cancelled) row of the period whose rule id starts with ``prefix``, or None."""
     ids = canonical_ids(case, (prefix,))
     rows = db.session.scalars(
         sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.status != DeadlineStatus.CANCELLED)
         .order_by(Deadline.id.desc())
     )
-    for d in rows:
-        if d.rule_id in ids or d.rule_id.startswith(prefix):
-            if d.binds == "wait" and d.trigger_estimated:
-                return False  # a waiting period runs from the recorded delivery only
-            if d.status == DeadlineStatus.MISSED:
-                return True
-            return d.status == DeadlineStatus.RUNNING and _is_past_due(d)
-    return False
+    return next((d for d in rows if d.rule_id in ids or d.rule_id.startswith(prefix)), None)
+
+
+def has_run_out(d: Deadline | None) -> bool:
+    """Tell whether a period has run out now (missed, or running past its due day or hour)."""
+    if d is None or (d.binds == "wait" and d.trigger_estimated):
+        return False  # a waiting period runs from the recorded delivery only
+    if d.status == DeadlineStatus.MISSED:
+        return True
+    return d.status == DeadlineStatus.RUNNING and _is_past_due(d)
+
+
+def deadline_passed(case: Case, prefix: str) -> bool:
+    """Tell whether the case's latest period whose rule id starts with ``prefix`` has run out."""
+    return has_run_out(latest_period(case, prefix))
 
 
 # ---------------------------------------------------------------------------

@@ -3,48 +3,20 @@ is accepted and flagged 逾期 — kept on the case for the officers' page and w
 
 from __future__ import annotations
 
-import datetime as dt
-
-import sqlalchemy as sa
-
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
-from caseflow.core.db import db
 
 EVIDENCE_PERIOD = ("ADJ_EVIDENCE_PERIOD", "举证期限（第五十四条）")
-
-
-def _period_row(case: Case, rule_prefix: str):
-    """The latest (not cancelled) row of the period a filing belongs to, or None."""
-    from caseflow.deadlines.models import Deadline, DeadlineStatus
-
-    rows = db.session.scalars(
-        sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.status != DeadlineStatus.CANCELLED,
-                                  Deadline.rule_id.startswith(rule_prefix))
-        .order_by(Deadline.id.desc()))
-    return next(iter(rows), None)
-
-
-def _ran_out(row, on: dt.date) -> bool:
-    from caseflow.deadlines.models import DeadlineStatus
-
-    if row is None:
-        return False
-    if row.status == DeadlineStatus.MISSED:
-        return True
-    if row.status == DeadlineStatus.MET:
-        return False
-    return row.status == DeadlineStatus.RUNNING and row.due_date < on
 
 
 def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor, ref: dict | None = None) -> dict | None:
     """Record a late filing (after its period's due date) on the case and in the audit chain; None when on time."""
     from caseflow.deadlines import services as deadline_services
 
-    row = _period_row(case, rule_prefix)
-    on = deadline_services.today()
-    if not _ran_out(row, on):
+    row = deadline_services.latest_period(case, rule_prefix)
+    if not deadline_services.has_run_out(row):
         return None
+    on = deadline_services.today()
     flag = {"what": what, "period": period, "due": row.due_date.isoformat(), "filed_on": on.isoformat(),
             "by": actor.display_name if actor is not None else None, **(ref or {})}
     case.data = {**(case.data or {}), "late_filings": [*((case.data or {}).get("late_filings") or []), flag]}
