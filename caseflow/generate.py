@@ -41,6 +41,7 @@ from caseflow.accounts.models import Role, Unit, User
 from caseflow.cases.audit import event_hash
 from caseflow.cases.models import Case, CaseEvent, NumberSequence, Party
 from caseflow.core.db import db
+from caseflow.core.pagecache import bump
 from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.deadlines import services as dl
 from caseflow.deadlines.calendar import default_calendar
@@ -1136,6 +1137,8 @@ def generate(session, *, cases: int, seed: int = 1, until: dt.date | None = None
         rebuild_rollups(session)
         db.commit()
         result.stats_seconds = time.monotonic() - t
+    bump(session)  # the bulk inserts went past the session: pages cached by a running server are now stale
+    db.commit()
     return result
 
 

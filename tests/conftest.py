@@ -16,7 +16,11 @@ import sqlalchemy as sa
 
 os.environ.setdefault("CASEFLOW_INSTANCE_DIR", tempfile.mkdtemp(prefix="caseflow-test-instance-"))
 
+from flask import g, has_app_context  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+
 from caseflow import create_app  # noqa: E402
+from caseflow.core import pagecache  # noqa: E402
 from caseflow.core.db import db, make_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +91,23 @@ def database_url(databases):
     return databases.migrated("main")
 
 
+class RequestScopedClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production: a test's own app context (the `session`
+    fixture's) would otherwise carry one client's CSRF token and signed-in user into the next client's request."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            vars(g).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost"})
+    # Views are logged in the request's transaction: a batch writer's own connection could not see (SQLite:
+    # could not write past) the per-test transaction; tests/cases/test_accesslog.py covers the batches.
+    app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost",
+                      "ACCESS_LOG_DELAY_SECONDS": 0})
+    app.test_client_class = RequestScopedClient
     yield app
     db.engine.dispose()
 
@@ -106,6 +124,7 @@ def session(app):
     try:
         yield db.session
     finally:
+        pagecache.clear()  # production never rolls committed data back; the cached pages would outlive it
         ctx.pop()
         db.session.remove()
         outer.rollback()

@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from caseflow import policy
 from caseflow.accounts.models import Unit, User
-from caseflow.cases.models import AccessLog, Case
+from caseflow.cases import accesslog
+from caseflow.cases.models import Case
 from caseflow.core.db import db
 from caseflow.core.errors import NotFound
 from caseflow.deadlines.services import overdue_clause, urgency_key
@@ -43,7 +44,7 @@ def load_case(case_id: int, user: User, *, log_view: str | None = None) -> Case:
     if not policy.can_view_case(user, case):
         raise NotFound("案件不存在")
     if log_view and user.is_staff:
-        db.append_later(AccessLog(case_id=case.id, user_id=user.id, what=log_view))
+        accesslog.record(case.id, user.id, log_view)
     return case
 
 

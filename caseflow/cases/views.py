@@ -8,11 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 import workflows
-from caseflow.cases import queries
+from caseflow.cases import accesslog, queries
 from caseflow.cases.forms import action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
+from caseflow.core.pagecache import cached_render
 from caseflow.core.security import current_actor
 
 bp = Blueprint("cases", __name__)
@@ -45,8 +46,14 @@ def queue():
     which = args.get("queue", default_queue)
     if which not in {"mine", "unassigned", "all"}:
         which = default_queue
+    return _queue_page(current_user._get_current_object(), which, request.query_string)
+
+
+@cached_render("queue")
+def _queue_page(user, which: str, _query: bytes) -> str:
+    args = request.args
     page = queries.list_cases(
-        current_user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
+        user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
         q=(args.get("q") or "").strip() or None, sort=args.get("sort", "received"),
         page=queries.int_arg(args.get("page"), 1), per_page=25, open_only=args.get("open") == "1",
     )
@@ -59,8 +66,16 @@ def queue():
 @transactional
 def show(case_id: int):
     """The case page: parties, timeline, linked cases and one button per action allowed now."""
-    case = queries.load_case(case_id, current_user, log_view="page")
-    return render_template("cases/show.html", case=case, actions=available_actions(case, current_user),
+    user = current_user._get_current_object()
+    html = _case_page(user, case_id)
+    accesslog.record(case_id, user.id, "page")  # every view, also when the rendering is reused
+    return html
+
+
+@cached_render("case")
+def _case_page(user, case_id: int) -> str:
+    case = queries.load_case(case_id, user)
+    return render_template("cases/show.html", case=case, actions=available_actions(case, user),
                            pending=pending_approval(case), procedure=workflows.procedure(case.procedure))
 
 

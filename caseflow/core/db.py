@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 NAMING_CONVENTION = {
@@ -84,7 +84,6 @@ class Database:
     def __init__(self) -> None:
         self.engine: sa.Engine | None = None
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
-        event.listen(self.session, "after_flush", _mark_written)
         self._after_commit: list[Callable[[], Any]] = []
 
     def init_app(self, app) -> None:
@@ -114,13 +113,14 @@ class Database:
     def commit(self) -> None:
         """Commit the request's transaction and run the queued after-commit work."""
         session = self.session()
+        if not session.info and not (session.new or session.dirty or session.deleted):
+            return  # the session never touched the database (a page from the page cache): nothing to commit
         queued = session.info.pop("after_commit", [])
         later = session.info.pop("append_later", [])
         if later:
-            if not (session.info.pop("wrote", False) or session.new or session.dirty or session.deleted):
+            if not (session.info.get("wrote") or session.new or session.dirty or session.deleted):
                 session.rollback()
             session.add_all(later)
-        session.info.pop("wrote", None)
         session.commit()
         for fn in queued:
             fn()
@@ -128,13 +128,51 @@ class Database:
     def rollback(self) -> None:
         """Roll back the request's transaction and drop queued after-commit work."""
         session = self.session()
-        for key in ("after_commit", "append_later", "wrote"):
+        for key in ("after_commit", "append_later"):
             session.info.pop(key, None)
         session.rollback()
 
 
 def _mark_written(session, _flush_context) -> None:
-    session.info["wrote"] = True
+    # The session's lists still hold what was just flushed; an access-log row changes no page.
+    from itertools import chain
+
+    if any(getattr(obj, "affects_pages", True) for obj in chain(session.new, session.dirty, session.deleted)):
+        session.info["wrote"] = True
+
+
+def _mark_dml(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+def _bump_generation(session) -> None:
+    """Every committed write starts a new data generation: cached pages stop matching (core.pagecache)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if session.info.pop("wrote", False):
+        from caseflow.core.pagecache import bump
+
+        bump(session)
+        session.info.pop("wrote", None)
+
+
+def _mark_connected(session, _transaction, _connection) -> None:
+    session.info["connected"] = True
+
+
+def _clear_marks(session, transaction) -> None:
+    if transaction.parent is None:  # the root transaction; a savepoint's end leaves the marks
+        session.info.pop("wrote", None)
+        session.info.pop("connected", None)
+
+
+# On every ORM session (the app's, the CLI's, a test's own): a committed write starts a new data generation.
+event.listen(Session, "after_flush", _mark_written)
+event.listen(Session, "do_orm_execute", _mark_dml)
+event.listen(Session, "before_commit", _bump_generation)
+event.listen(Session, "after_begin", _mark_connected)
+event.listen(Session, "after_transaction_end", _clear_marks)
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:

@@ -261,9 +261,11 @@ def test_signatures_once_per_side_and_only_by_the_parties_of_the_case(api, peopl
     assert case.state == "signing" and list(case.data["agreement"]["signatures"]) == ["claimant"]
 
 
-def test_confirmation_after_the_window_is_refused(api, people, med_body, shift):
+def test_confirmation_after_the_window_is_refused(api, people, med_body, shift, deadline):
     case = to_agreement(api, people, med_body)
-    shift(31)
+    # The day after the thirty days; a last day on a holiday moves to the next working day (2026-12-02 + 30
+    # falls on New Year's Day), so the shift is read from the deadline rather than fixed at 31.
+    shift((deadline(case, "JC_APPLICATION").due_date - beijing_date()).days + 1)
     msg = refused(api.act(people["officer"], case.id, "apply_confirmation", case.version, court="重庆市渝中区人民法院",
                           mode="joint", profile="statutory"))
     assert "三十日的司法确认申请期限已经届满" in msg
