@@ -148,6 +148,7 @@ def sqlite_db(cases: int, seed: int, until: dt.date, head: str) -> Path:
         tmp = path.with_suffix(".db.tmp")
         shutil.copyfile(older[-1], tmp)
         flask(app_env(f"sqlite:///{tmp}", CACHE), "migrate")
+        _settle(tmp)
         tmp.rename(path)
         older[-1].unlink()
         emit({"name": "cache_migrated", "db": "sqlite", "cases": cases, "from": older[-1].name, "to": path.name})
@@ -161,15 +162,21 @@ def sqlite_db(cases: int, seed: int, until: dt.date, head: str) -> Path:
     flask(env, "migrate")
     flask(env, "generate", "--cases", str(cases), "--seed", str(seed), "--until", until.isoformat(), "--quiet")
     emit({"name": "generate_seconds", "db": "sqlite", "cases": cases, "seconds": round(time.monotonic() - started, 1)})
+    _settle(tmp)
+    tmp.rename(path)
+    return path
+
+
+def _settle(db: Path) -> None:
+    """Fold the write-ahead log into the file (it would not follow a rename) and refresh the planner's
+    statistics."""
     import sqlite3
 
-    con = sqlite3.connect(tmp)
+    con = sqlite3.connect(db)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.execute("ANALYZE")
     con.commit()
     con.close()
-    tmp.rename(path)
-    return path
 
 
 class BenchCluster(PgCluster):

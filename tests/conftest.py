@@ -106,7 +106,7 @@ def app(database_url):
     # Views are logged in the request's transaction: a batch writer's own connection could not see (SQLite:
     # could not write past) the per-test transaction; tests/cases/test_accesslog.py covers the batches.
     app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost",
-                      "ACCESS_LOG_DELAY_SECONDS": 0})
+                      "ACCESS_LOG_DELAY_SECONDS": 0, "PAGE_CACHE_MAX_LAG_MS": 0})
     app.test_client_class = RequestScopedClient
     yield app
     db.engine.dispose()

@@ -25,7 +25,7 @@ def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     uid = int(user_id)
-    return pagecache.cached_instance(User, uid, lambda: db.session.get(User, uid))
+    return pagecache.signed_in_user(User, uid, lambda: db.session.get(User, uid))
 
 
 def home_for(user) -> str:

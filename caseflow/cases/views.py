@@ -13,7 +13,7 @@ from caseflow.cases.forms import action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
-from caseflow.core.pagecache import cached_render
+from caseflow.core.pagecache import cached_render, page
 from caseflow.core.security import current_actor
 
 bp = Blueprint("cases", __name__)
@@ -38,20 +38,23 @@ def case_url(case) -> str:
 
 
 @bp.route("/cases/")
+@page("queue", lambda: (_queue_name(), request.query_string))
 @staff_required
 def queue():
     """Queues: mine, my unit's unassigned, all visible (supervisors); with filters and sorting."""
-    args = request.args
-    default_queue = "all" if current_user.role == "supervisor" else "mine"
-    which = args.get("queue", default_queue)
-    if which not in {"mine", "unassigned", "all"}:
-        which = default_queue
-    return _queue_page(current_user._get_current_object(), which, request.query_string)
+    return _queue_page(current_user._get_current_object(), _queue_name(), request.query_string)
+
+
+def _queue_name() -> str | None:
+    """The queue asked for (mine, unassigned, all); None: the role's default (all for supervisors, else mine)."""
+    which = request.args.get("queue")
+    return which if which in {"mine", "unassigned", "all"} else None
 
 
 @cached_render("queue")
-def _queue_page(user, which: str, _query: bytes) -> str:
+def _queue_page(user, which: str | None, _query: bytes) -> str:
     args = request.args
+    which = which or ("all" if user.role == "supervisor" else "mine")
     page = queries.list_cases(
         user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
         q=(args.get("q") or "").strip() or None, sort=args.get("sort", "received"),
@@ -62,6 +65,7 @@ def _queue_page(user, which: str, _query: bytes) -> str:
 
 
 @bp.route("/cases/<int:case_id>")
+@page("case", lambda case_id: (case_id,))
 @staff_required
 @transactional
 def show(case_id: int):

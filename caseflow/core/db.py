@@ -112,6 +112,8 @@ class Database:
 
     def commit(self) -> None:
         """Commit the request's transaction and run the queued after-commit work."""
+        if not self.session.registry.has():
+            return  # no session was needed (a page served from the page cache)
         session = self.session()
         if not session.info and not (session.new or session.dirty or session.deleted):
             return  # the session never touched the database (a page from the page cache): nothing to commit
@@ -153,8 +155,16 @@ def _bump_generation(session) -> None:
     if session.info.pop("wrote", False):
         from caseflow.core.pagecache import bump
 
-        bump(session)
+        session.info["generation"] = bump(session)
         session.info.pop("wrote", None)
+
+
+def _publish_generation(session) -> None:
+    value = session.info.pop("generation", None)
+    if value is not None:
+        from caseflow.core.pagecache import committed
+
+        committed(value)
 
 
 def _mark_connected(session, _transaction, _connection) -> None:
@@ -163,14 +173,15 @@ def _mark_connected(session, _transaction, _connection) -> None:
 
 def _clear_marks(session, transaction) -> None:
     if transaction.parent is None:  # the root transaction; a savepoint's end leaves the marks
-        session.info.pop("wrote", None)
-        session.info.pop("connected", None)
+        for mark in ("wrote", "connected", "generation"):
+            session.info.pop(mark, None)
 
 
 # On every ORM session (the app's, the CLI's, a test's own): a committed write starts a new data generation.
 event.listen(Session, "after_flush", _mark_written)
 event.listen(Session, "do_orm_execute", _mark_dml)
 event.listen(Session, "before_commit", _bump_generation)
+event.listen(Session, "after_commit", _publish_generation)
 event.listen(Session, "after_begin", _mark_connected)
 event.listen(Session, "after_transaction_end", _clear_marks)
 

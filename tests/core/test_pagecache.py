@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from caseflow.cases.models import AccessLog
 from caseflow.core.db import db
-from caseflow.core.pagecache import GENERATION
+from caseflow.core.pagecache import GENERATION, _Store, bump
 from tests.conftest import WebClient, csrf_of
 from tests.factories.accounts import UserFactory
 from tests.factories.cases import complaint
@@ -126,3 +126,41 @@ def test_a_role_change_applies_at_the_next_request(web, setup, session):
     officer.unit = UserFactory(officer=True, staff_unit="500105").unit  # moved to another district
     session.commit()
     assert web.get(f"/cases/{case.id}").status_code == 404
+
+
+def test_an_action_stamps_the_browser_session_with_its_generation(web, setup):
+    """Read-your-writes: whichever worker serves the next request re-reads the generation if it knows less."""
+    case = setup["case"]
+    web.login(setup["officer"].username)
+    web.get(f"/cases/{case.id}")
+    r = web.post_form(f"/cases/{case.id}/actions/accept", {"version": case.version})
+    assert r.status_code == 303
+    with web.client.session_transaction() as sess:
+        assert sess["_gen"] == generation()
+
+
+@pytest.mark.live
+def test_another_workers_commit_shows_within_the_lag_and_the_sessions_own_at_once(live_server):
+    store = _Store(1024 * 1024, max_lag_ms=60_000)  # a worker's view of the generation
+    exact = _Store(1024 * 1024, max_lag_ms=0)
+    try:
+        check_lag(live_server.engine, store, exact)
+    finally:
+        store.reader.close()
+        exact.reader.close()
+
+
+def check_lag(engine, store, exact):
+    seen = store.current(engine, None)
+    with engine.begin() as conn:  # a commit made through another worker
+        newer = bump(conn)
+    assert newer > seen
+    assert store.current(engine, None) == seen  # within the lag: this worker has not looked again
+    assert store.current(engine, newer) == newer  # a session that wrote `newer` makes it look again
+    with engine.begin() as conn:
+        newest = bump(conn)
+    store.known = (newer, store.known[1] - 61)  # the lag has run out
+    assert store.current(engine, None) == newest
+    with engine.begin() as conn:
+        latest = bump(conn)
+    assert exact.current(engine, None) == latest
