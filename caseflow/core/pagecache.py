@@ -1,14 +1,18 @@
 """Rendered pages and signed-in users kept per process while the database has not changed.
 
-Every transaction that writes through the session bumps one counter, ``data_generation``, before it commits
-(listeners on every ORM session, in :mod:`caseflow.core.db`). A rendering made at generation G for one user on
-one Beijing date is served again to that user while the generation is still G — and at most ``MAX_AGE``
-seconds, because due-soon and overdue badges move with the clock. Any write anywhere starts a new
-generation, so a cached page is never older than the last commit; the price is that a busy office misses
-more often. Writes that bypass the session (the bulk generator, hand-made SQL) must call :func:`bump`.
+Every transaction that writes through an ORM session bumps one counter, ``data_generation``, before it commits
+(listeners in :mod:`caseflow.core.db`). A rendering made at generation G for one user on one Beijing date is
+served again to that user while the generation is still G — and at most ``MAX_AGE`` seconds, because due-soon
+and overdue badges move with the clock. Any write anywhere starts a new generation. Each worker re-reads the
+generation at most every ``PAGE_CACHE_MAX_LAG_MS`` (default 250 ms), so another worker's commit reaches a
+cached page at most that late; the browser session that made a write carries its generation in its cookie and
+sees it at once, on any worker. Actions stay safe whatever a page shows: they check the case's version.
+Writes that bypass the session (the bulk generator, hand-made SQL) must call :func:`bump`.
 
 The CSRF token is the one per-session part of a page: it is cut out of the stored text and the viewer's own
 token is put back on every hit. A request carrying flashed messages is rendered afresh so they show once.
+A request for a cached page (:func:`page`) is looked up while the user is loaded (:func:`signed_in_user`):
+when it is found, the request needs no database session at all.
 """
 
 from __future__ import annotations
