@@ -406,6 +406,7 @@ VARIANTS = [
 
 
 UPLOAD_BYTES = 5 * 1024 * 1024
+ACCESS_LOG_DELAY_SECONDS = 1.0  # caseflow.config.Config.ACCESS_LOG_DELAY_SECONDS, the production default
 
 
 def _rss_kib(pids: list[int]) -> int:
@@ -485,8 +486,10 @@ def bench_upload(runs: int) -> None:
             def payload() -> bytes:  # plain text lines (an allowed type), different every time
                 return base64.encodebytes(rng.randbytes(UPLOAD_BYTES))[:UPLOAD_BYTES]
 
-            for _ in range(4 * len(workers)):  # warm-up: every worker has most likely taken an upload or two
+            for _ in range(10 * len(workers)):  # warm-up: every worker has taken several (allocator pools settle)
                 upload(payload())
+            # …and has written its first batch of access-log rows (a thread and a connection, made once).
+            time.sleep(ACCESS_LOG_DELAY_SECONDS + 1)
             rss_before = _rss_kib(workers)
             up, dk = [], []
             for _ in range(runs):
