@@ -186,6 +186,15 @@ event.listen(Session, "after_begin", _mark_connected)
 event.listen(Session, "after_transaction_end", _clear_marks)
 
 
+def _request_may_write() -> bool:
+    """A request that may write, except uploads: they stream their body first and retry their short write
+    (evidence.http.commit_with_retry) rather than hold the write lock while a large file arrives."""
+    from flask import has_request_context, request
+
+    return (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+            and request.mimetype != "multipart/form-data")
+
+
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
@@ -203,7 +212,10 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # A request that may write takes the write lock at once: a deferred transaction that reads first
+            # cannot turn into a write once any other connection has committed (SQLITE_BUSY_SNAPSHOT) — e.g.
+            # the access-log writer's batch — and would answer 409 although nobody touched its data.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):

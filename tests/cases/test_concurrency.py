@@ -7,7 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from caseflow.cases.models import AccessLog, CaseEvent
+from caseflow.core.pagecache import bump
 from tests.api.conftest import COMPLAINT_BODY
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.live
 
@@ -79,3 +81,27 @@ def test_simultaneous_page_views_are_all_answered_and_logged(live_server):
             break
         time.sleep(0.2)
     assert logged == 15 * len(tokens)
+
+
+def test_a_write_request_is_not_refused_because_someone_else_committed_meanwhile(live_server):
+    """Other connections commit all the time (the access-log writer's batches, other requests); a login or an
+    action that read before such a commit must still write (SQLite: the write lock is taken at BEGIN)."""
+    live_server.add_user("busy_applicant", "applicant")
+    stop = threading.Event()
+
+    def commit_often():
+        while not stop.is_set():
+            with live_server.engine.begin() as conn:
+                bump(conn)
+            time.sleep(0.002)
+
+    writer = threading.Thread(target=commit_often)
+    writer.start()
+    try:
+        statuses = [live_server.request("POST", "/api/v1/auth/token",
+                                        {"username": "busy_applicant", "password": PASSWORD})[0]
+                    for _ in range(8)]
+    finally:
+        stop.set()
+        writer.join()
+    assert statuses == [200] * 8
