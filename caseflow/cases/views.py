@@ -13,7 +13,7 @@ from caseflow.cases.forms import action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
-from caseflow.core.pagecache import cached_render, page
+from caseflow.core import pagecache
 from caseflow.core.security import current_actor
 
 bp = Blueprint("cases", __name__)
@@ -38,7 +38,7 @@ def case_url(case) -> str:
 
 
 @bp.route("/cases/")
-@page("queue", lambda: (_queue_name(), request.query_string))
+@pagecache.page("queue", lambda: (_queue_name(), request.query_string))
 @staff_required
 def queue():
     """Queues: mine, my unit's unassigned, all visible (supervisors); with filters and sorting."""
@@ -51,7 +51,7 @@ def _queue_name() -> str | None:
     return which if which in {"mine", "unassigned", "all"} else None
 
 
-@cached_render("queue")
+@pagecache.cached_render("queue")
 def _queue_page(user, which: str | None, _query: bytes) -> str:
     args = request.args
     which = which or ("all" if user.role == "supervisor" else "mine")
@@ -65,7 +65,7 @@ def _queue_page(user, which: str | None, _query: bytes) -> str:
 
 
 @bp.route("/cases/<int:case_id>")
-@page("case", lambda case_id: (case_id,))
+@pagecache.page("case", lambda case_id: (case_id,))
 @staff_required
 @transactional
 def show(case_id: int):
@@ -76,7 +76,7 @@ def show(case_id: int):
     return html
 
 
-@cached_render("case")
+@pagecache.cached_render("case")
 def _case_page(user, case_id: int) -> str:
     case = queries.load_case(case_id, user)
     return render_template("cases/show.html", case=case, actions=available_actions(case, user),
