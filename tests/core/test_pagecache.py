@@ -164,3 +164,13 @@ def check_lag(engine, store, exact):
     with engine.begin() as conn:
         latest = bump(conn)
     assert exact.current(engine, None) == latest
+
+
+def test_with_expiring_csrf_tokens_a_cached_page_still_carries_a_fresh_valid_one(app, web, setup, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)  # signed tokens expire: signed anew per hit
+    case = setup["case"]
+    web.login(setup["officer"].username)
+    web.get(f"/cases/{case.id}")
+    token = csrf_of(web.get(f"/cases/{case.id}").data)  # from the cache
+    r = web.client.post(f"/cases/{case.id}/actions/accept", data={"csrf_token": token, "version": case.version})
+    assert r.status_code == 303
