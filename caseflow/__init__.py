@@ -39,7 +39,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     from caseflow.cases import accesslog
     from caseflow.core import pagecache
-
     from caseflow.core.sessions import VerifiedCookieSessionInterface
 
     app.session_interface = VerifiedCookieSessionInterface()

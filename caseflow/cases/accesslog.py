@@ -94,9 +94,3 @@ def record(case_id: int, user_id: int, what: str) -> None:
         db.append_later(AccessLog(case_id=case_id, user_id=user_id, what=what))
     else:
         writer.add({"case_id": case_id, "user_id": user_id, "what": what, "accessed_at": utcnow()})
-
-
-def flush() -> int:
-    """Write the pending view records now (tests, CLI)."""
-    writer = current_app.extensions.get("caseflow_accesslog")
-    return writer.flush() if writer is not None else 0

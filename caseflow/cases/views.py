@@ -11,9 +11,9 @@ import workflows
 from caseflow.cases import accesslog, queries
 from caseflow.cases.forms import action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
+from caseflow.core import pagecache
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
-from caseflow.core import pagecache
 from caseflow.core.security import current_actor
 
 bp = Blueprint("cases", __name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -137,8 +138,6 @@ class Database:
 
 def _mark_written(session, _flush_context) -> None:
     # The session's lists still hold what was just flushed; an access-log row changes no page.
-    from itertools import chain
-
     if any(getattr(obj, "affects_pages", True) for obj in chain(session.new, session.dirty, session.deleted)):
         session.info["wrote"] = True
 
@@ -156,7 +155,7 @@ def _bump_generation(session) -> None:
         from caseflow.core.pagecache import bump
 
         session.info["generation"] = bump(session)
-        session.info.pop("wrote", None)
+        session.info.pop("wrote", None)  # set again by the bump's own UPDATE
 
 
 def _publish_generation(session) -> None:
