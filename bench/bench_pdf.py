@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_bytes(content)
 
     timings.sort()
-    p90 = timings[min(len(timings) - 1, int(round(0.9 * (len(timings) - 1))))]
+    p90 = timings[min(len(timings) - 1, round(0.9 * (len(timings) - 1)))]
     print(
         json.dumps(
             {
@@ -113,7 +113,7 @@ def bench_notice_kinds(kinds: list[str], runs: int) -> None:
     for kind in kinds:
         content, pages, timings = time_sample(kind, runs)
         timings.sort()
-        p90 = timings[min(len(timings) - 1, int(round(0.9 * (len(timings) - 1))))]
+        p90 = timings[min(len(timings) - 1, round(0.9 * (len(timings) - 1)))]
         median = round(statistics.median(timings), 1)
         print(json.dumps({"name": "notice_sample_render_ms", "kind": kind, "median": median,
                           "p90": round(p90, 1), "pages": pages, "runs": runs, "pdf_bytes": len(content)}))

@@ -350,7 +350,8 @@ def bench_throughput(url: str, db_name: str, cases: int, runs: int, seconds: int
         engine.dispose()
         # The same pages with the page cache off: what each request costs when it has to render (informative).
         uncached_env = dict(env, CASEFLOW_PAGE_CACHE_MB="0")
-        with gunicorn("bench.floor:app", env, workers) as app_url, gunicorn("bench.hello:app", env, workers) as hello_url, \
+        with gunicorn("bench.floor:app", env, workers) as app_url, \
+                gunicorn("bench.hello:app", env, workers) as hello_url, \
                 gunicorn("bench.floor:app", uncached_env, workers) as uncached_url:
             cookie = login(app_url, "gen-500103-s1")  # same key and database: the cookie holds on both servers
             targets = {"hello": (hello_url + "/", {}),
@@ -374,7 +375,7 @@ def bench_throughput(url: str, db_name: str, cases: int, runs: int, seconds: int
                     samples[name].append(rps)
                     ok[name].append(share)
         # Only successful answers count: an error page (e.g. 409 "database is locked") is not throughput.
-        med = {k: statistics.median(r * o for r, o in zip(samples[k], ok[k])) for k in samples}
+        med = {k: statistics.median(r * o for r, o in zip(samples[k], ok[k], strict=True)) for k in samples}
         for name in targets:
             record = {"name": "throughput_rps", "endpoint": name, "cases": cases, "db": db_name,
                       "median": round(med[name], 1), "runs": [round(x, 1) for x in samples[name]],
@@ -418,7 +419,7 @@ def _rss_kib(pids: list[int]) -> int:
 
 
 def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout  # 1: none
     return [int(x) for x in out.split()]
 
 
@@ -449,7 +450,7 @@ def bench_upload(runs: int) -> None:
             token = json.loads(conn.getresponse().read())["token"]
             conn.close()
             master = int(subprocess.run(["pgrep", "-f", f"gunicorn.*127.0.0.1:{u.port}"], capture_output=True,
-                                        text=True).stdout.split()[0])
+                                        text=True, check=True).stdout.split()[0])
             workers = _children(master)
 
             def upload(payload: bytes) -> float:
@@ -549,7 +550,7 @@ def bench_stats(url: str, env_db: str, cases: int, runs: int) -> None:
 
 def write_results(info: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{dt.date.today():%Y-%m-%d}-{info['commit']}.json"
+    path = RESULTS / f"{dt.datetime.now().astimezone().date():%Y-%m-%d}-{info['commit']}.json"
     path.write_text(json.dumps({**info, "results": RESULTS_LINES}, ensure_ascii=False, indent=1) + "\n",
                     encoding="utf-8")
     return path
@@ -557,9 +558,9 @@ def write_results(info: dict) -> Path:
 
 def readme_section(info: dict, path: Path) -> str:
     lines = ["## Benchmarks", "",
-             f"Latest `make bench` ({info['date']}, commit `{info['commit']}`; {info['machine']['cores']} cores, "
-             f"{info['machine']['memory_gib']} GiB, {info['machine']['cpu']}; load before the run "
-             f"{info['machine']['load_before']}). Raw figures: `{path.relative_to(ROOT)}`.", ""]
+             (f"Latest `make bench` ({info['date']}, commit `{info['commit']}`; {info['machine']['cores']} cores, "
+              f"{info['machine']['memory_gib']} GiB, {info['machine']['cpu']}; load before the run "
+              f"{info['machine']['load_before']}). Raw figures: `{path.relative_to(ROOT)}`."), ""]
     pdf = [r for r in RESULTS_LINES if r["name"].endswith("render_ms")]
     if pdf:
         lines += ["| notice PDF | median ms | p90 ms | target |", "|---|---|---|---|"]
@@ -567,18 +568,21 @@ def readme_section(info: dict, path: Path) -> str:
         lines.append("")
     up = [r for r in RESULTS_LINES if r["name"] == "upload_mb_per_s"]
     if up:
-        lines += ["Online filing of a 5 MB evidence file (API multipart over HTTP, gunicorn; medians of "
-                  f"{up[0]['runs']} uploads interleaved with writing + fsyncing the same bytes in the same directory):",
-                  "", "| upload ms | disk write+fsync ms | upload MB/s | disk MB/s | ratio | workers' RSS growth | target |",
+        lines += [("Online filing of a 5 MB evidence file (API multipart over HTTP, gunicorn; medians of "
+                   f"{up[0]['runs']} uploads interleaved with writing + fsyncing the same bytes in the same "
+                   "directory):"),
+                  "",
+                  ("| upload ms | disk write+fsync ms | upload MB/s | disk MB/s | ratio | workers' RSS growth "
+                   "| target |"),
                   "|---|---|---|---|---|---|---|"]
         lines += [f"| {r['upload_median_ms']} | {r['disk_median_ms']} | {r['upload']} | {r['disk']} | "
                   f"{r['ratio_to_disk']} | {r['workers_rss_growth_kib']} KiB | ≥ 0.50 of disk |" for r in up]
         lines.append("")
     tp = [r for r in RESULTS_LINES if r["name"] == "throughput_rps"]
     if tp:
-        lines += [f"Throughput at {tp[0]['cases']:,} cases (gunicorn, {tp[0]['workers']} workers; wrk, "
-                  f"{tp[0]['connections']} connections, {tp[0]['seconds']} s × {len(tp[0]['runs'])} runs interleaved, "
-                  "medians of successful responses per second):", "",
+        lines += [(f"Throughput at {tp[0]['cases']:,} cases (gunicorn, {tp[0]['workers']} workers; wrk, "
+                   f"{tp[0]['connections']} connections, {tp[0]['seconds']} s × {len(tp[0]['runs'])} runs interleaved, "
+                   "medians of successful responses per second):"), "",
                   "| database | endpoint | 2xx/s | share 2xx | ratio to hello | target |", "|---|---|---|---|---|---|"]
         lines += [f"| {r['db']} | {r['endpoint']} | {r['median']} | {min(r['ok_share'])}–{max(r['ok_share'])} | "
                   f"{r.get('ratio_to_hello', '1')} | {r.get('target', r.get('note', ''))} |" for r in tp]
@@ -586,8 +590,8 @@ def readme_section(info: dict, path: Path) -> str:
     st = [r for r in RESULTS_LINES if r["name"] == "stats_page_ms"]
     if st:
         dbs = sorted({r["db"] for r in st})
-        lines += [f"Statistics pages at {st[0]['cases']:,} cases (median ms over {st[0]['runs']} sequential requests "
-                  "after warm-up; target ≤ 250 ms):", ""]
+        lines += [(f"Statistics pages at {st[0]['cases']:,} cases (median ms over {st[0]['runs']} sequential requests "
+                   "after warm-up; target ≤ 250 ms):"), ""]
         for variant in dict.fromkeys(r["variant"] for r in st):
             rows = [r for r in st if r["variant"] == variant]
             lines += [f"*{variant}*", "", "| page | " + " | ".join(dbs) + " |", "|---|" + "---|" * len(dbs)]
@@ -599,8 +603,8 @@ def readme_section(info: dict, path: Path) -> str:
     if gen:
         lines += ["Data generation (when the cache was empty): " + "; ".join(
             f"{r['cases']:,} cases on {r['db']} in {r['seconds']} s" for r in gen) + ".", ""]
-    lines += ["Run it with `make bench` (options: `.venv/bin/python bench/run.py --help`). Generated databases are "
-              "cached under `instance/bench/`.", ""]
+    lines += [("Run it with `make bench` (options: `.venv/bin/python bench/run.py --help`). Generated databases are "
+               "cached under `instance/bench/`."), ""]
     return "\n".join(lines)
 
 
@@ -629,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     head = schema_head()
-    until = dt.date.today().replace(day=1)  # one data date per month keeps the cache useful
+    until = dt.datetime.now().astimezone().date().replace(day=1)  # one data date per month keeps the cache useful
     info = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "commit": commit(),
             "machine": machine(), "schema_head": head, "data_until": until.isoformat()}
     log(f"commit {info['commit']}, {info['machine']['cores']} cores, load {info['machine']['load_before']}")

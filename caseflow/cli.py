@@ -84,8 +84,9 @@ def verify_audit() -> None:
     click.echo("审计链校验通过")
 
 
-import caseflow.deadlines.cli  # noqa: F401
-import caseflow.evidence.cli  # noqa: F401
-import caseflow.notices.cli  # noqa: F401
-import caseflow.stats.cli  # noqa: F401
-import caseflow.injunction.cli  # noqa: F401
+# The domains' command modules register on `cli`, so they import this module and come last.
+from caseflow.deadlines import cli as _deadlines_cli  # noqa: E402, F401
+from caseflow.evidence import cli as _evidence_cli  # noqa: E402, F401
+from caseflow.injunction import cli as _injunction_cli  # noqa: E402, F401
+from caseflow.notices import cli as _notices_cli  # noqa: E402, F401
+from caseflow.stats import cli as _stats_cli  # noqa: E402, F401

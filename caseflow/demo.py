@@ -87,9 +87,9 @@ def seed() -> list[tuple[str, str, str]]:
 def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
     applicant, officer, supervisor = users["applicant"], users["officer"], users["supervisor"]
     # Which actions take each demo complaint to its state (through the engine, never by assignment).
-    plans = [[], [], ["accept", "request_injunction", "start_referral"], ["accept"], ["request_correction"], ["accept", "conclude"], ["reject"],
-             ["withdraw"], ["accept", "assign"], [], ["accept", "convert"], ["request_correction"],
-             ["accept", "convert_mediation"]]
+    plans = [[], [], ["accept", "request_injunction", "start_referral"], ["accept"], ["request_correction"],
+             ["accept", "conclude"], ["reject"], ["withdraw"], ["accept", "assign"], [], ["accept", "convert"],
+             ["request_correction"], ["accept", "convert_mediation"]]
     for i, plan in enumerate(plans):
         kind, ip_type, number, title = COMPLAINTS[i % len(COMPLAINTS)]
         case = create_case(
@@ -99,10 +99,11 @@ def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
                     "claims": "请求责令被投诉人立即停止侵权行为。", "channel": "online"},
             parties=[{"role": PartyRole.CLAIMANT, "name": applicant.display_name, "id_type": IdType.USCC,
                       "id_number": applicant.id_number, "user_id": applicant.id},
-                     {"role": PartyRole.RESPONDENT, "name": f"重庆某某商贸有限公司{i + 1}", "address": "重庆市渝中区解放碑"}],
+                     {"role": PartyRole.RESPONDENT, "name": f"重庆某某商贸有限公司{i + 1}",
+                      "address": "重庆市渝中区解放碑"}],
         )
-        for action in plan:
-            actor, data = officer, {}
+        for step in plan:
+            action, actor, data = step, officer, {}
             if action == "withdraw":
                 actor, data = applicant, {"reason": "已与对方和解"}
             elif action == "reject":
@@ -118,7 +119,8 @@ def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
             elif action == "convert_mediation":  # both sides asked for 行政调解 (局令81 art. 63: 其他专利纠纷)
                 action, data = "convert", {"procedure": "mediation", "category": "other"}
             elif action == "request_injunction":
-                actor, data = applicant, {"reason": "被投诉人仍在网店销售侵权产品，请求先行发布禁令，责令其立即停止销售。"}
+                actor, data = applicant, {"reason": "被投诉人仍在网店销售侵权产品，请求先行发布禁令，"
+                                                    "责令其立即停止销售。"}
             elif action == "start_referral":
                 data = {"kind": "police", "target": "重庆市公安局渝中区分局", "parent_effect": "continue",
                         "reason": "被投诉人销售侵权产品数量较大，存在犯罪的合理嫌疑。"}

@@ -51,8 +51,7 @@ from caseflow.stats.facts import EVENT_TAGS, LIMIT_RULE_IDS, facts_of
 from caseflow.stats.models import CaseFact, Rating
 from caseflow.stats.services import FACT_COLUMNS, rebuild_rollups, refresh
 from workflows.base import GuardContext
-from workflows.mediation import CATEGORIES
-from workflows.mediation import apply as mediation_apply
+from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
@@ -68,10 +67,11 @@ IP_BY_KIND = {"patent_infringement": [("invention", 4), ("utility_model", 4), ("
               "trademark": [("trademark", 1)], "copyright": [("copyright", 1)],
               "geographical_indication": [("geographical_indication", 1)], "other": [("other", 1)]}
 CHANNELS = [("online", 55), ("hotline_12330", 20), ("walk_in", 15), ("transfer", 5), ("ex_officio", 5)]
-COMPANIES = ["山城科技", "渝江电子", "嘉陵机械", "巴渝食品", "两江新材", "长江智造", "缙云文创", "南山制药", "朝天门商贸",
-             "磁器口工艺", "歌乐山茶业", "涪陵榨菜", "江津花椒", "荣昌陶器", "大足石刻文旅", "万州烤鱼", "綦江齿轮", "璧山鞋业"]
-PRODUCTS = ["空气净化器", "火锅底料", "蓝牙耳机", "儿童座椅", "电动牙刷", "茶具", "榨菜", "花椒油", "插画作品", "手机壳",
-            "摩托车配件", "陶瓷餐具", "运动鞋", "调味品", "图书", "LED灯具"]
+COMPANIES = ["山城科技", "渝江电子", "嘉陵机械", "巴渝食品", "两江新材", "长江智造", "缙云文创", "南山制药",
+             "朝天门商贸", "磁器口工艺", "歌乐山茶业", "涪陵榨菜", "江津花椒", "荣昌陶器", "大足石刻文旅", "万州烤鱼",
+             "綦江齿轮", "璧山鞋业"]
+PRODUCTS = ["空气净化器", "火锅底料", "蓝牙耳机", "儿童座椅", "电动牙刷", "茶具", "榨菜", "花椒油", "插画作品",
+            "手机壳", "摩托车配件", "陶瓷餐具", "运动鞋", "调味品", "图书", "LED灯具"]
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
@@ -293,7 +293,8 @@ def adjudication_story(g: Generator, c: GenCase, clock: Clock) -> None:
                             {"hearing_date": hearing_day.isoformat(), "start_time": "09:30", "mode": "in_person",
                              "room": "1"}))
         c.steps.append(Step("hold_hearing", clock.after(notice_days + rng.uniform(0, 1)), "officer",
-                            {"record": "双方到庭陈述意见。", "requester_attended": "yes", "respondent_attended": "yes"}))
+                            {"record": "双方到庭陈述意见。", "requester_attended": "yes",
+                             "respondent_attended": "yes"}))
     if rng.random() < 0.3:
         c.steps.append(Step("start_mediation", clock.after(rng.uniform(2, 10)), "officer"))
         if rng.random() < 0.6:
@@ -316,12 +317,15 @@ def adjudication_story(g: Generator, c: GenCase, clock: Clock) -> None:
     elif r < 0.7:
         c.steps.append(Step("record_compliance", clock.after(rng.uniform(10, 40)), "officer", {"note": "已停止侵权。"}))
     elif r < 0.85:
-        c.steps.append(Step("record_litigation", clock.after(rng.uniform(5, 15)), "officer", {"court_case": "（2025）渝01知行初1号"}))
-        c.steps.append(Step("record_judgment", clock.after(rng.uniform(90, 300)), "officer", {"judgment": "驳回起诉。"}))
+        c.steps.append(Step("record_litigation", clock.after(rng.uniform(5, 15)), "officer",
+                            {"court_case": "（2025）渝01知行初1号"}))
+        c.steps.append(Step("record_judgment", clock.after(rng.uniform(90, 300)), "officer",
+                            {"judgment": "驳回起诉。"}))
     else:
         c.steps.append(Step("issue_reminder", clock.after(rng.uniform(16, 40)), "officer"))
         g.child(c, "referral", clock.after(rng.uniform(12, 30)), "apply_enforcement", {})
-        c.steps.append(Step("record_compliance", clock.after(rng.uniform(30, 120)), "officer", {"note": "经强制执行已履行。"}))
+        c.steps.append(Step("record_compliance", clock.after(rng.uniform(30, 120)), "officer",
+                            {"note": "经强制执行已履行。"}))
 
 
 def mediation_story(g: Generator, c: GenCase, clock: Clock) -> None:
@@ -341,7 +345,8 @@ def mediation_story(g: Generator, c: GenCase, clock: Clock) -> None:
         return
     c.steps.append(Step("record_statement", clock.after(rng.uniform(3, 14)), "officer",
                         {"agrees": "yes", "statement": "同意调解。"}))
-    c.steps.append(Step("docket", clock.after(rng.uniform(1, 5)), "officer", {"body": "office", "decision_checked": "yes"}))
+    c.steps.append(Step("docket", clock.after(rng.uniform(1, 5)), "officer",
+                        {"body": "office", "decision_checked": "yes"}))
     c.steps.append(Step("schedule_session", clock.after(rng.uniform(2, 10)), "officer",
                         {"session_date": "2025-01-01", "mode": "remote", "link": "https://meeting.example.cn/room"}))
     c.steps.append(Step("hold_session", clock.after(rng.uniform(3, 20)), "officer",
@@ -365,7 +370,8 @@ def mediation_story(g: Generator, c: GenCase, clock: Clock) -> None:
         c.steps.append(Step("record_court_acceptance", clock.after(rng.uniform(1, 3)), "officer",
                             {"court_case": "（2025）渝01民特1号"}))
         if rng.random() < 0.85:
-            c.steps.append(Step("record_confirmation", clock.after(rng.uniform(10, 30)), "officer", {"court_case": "（2025）渝01民特1号"}))
+            c.steps.append(Step("record_confirmation", clock.after(rng.uniform(10, 30)), "officer",
+                                {"court_case": "（2025）渝01民特1号"}))
         else:
             c.steps.append(Step("record_confirmation_rejected", clock.after(rng.uniform(10, 30)), "officer",
                                 {"outcome": "rejected", "court_case": "（2025）渝01民特2号"}))
@@ -380,17 +386,21 @@ def injunction_story(g: Generator, c: GenCase, clock: Clock) -> None:
                             {"ground": "insufficient_evidence", "reason": "证据不足以证明侵权。"}))
         return
     c.steps.append(Step("propose_issue", clock.after(rng.uniform(0.2, 4)), "supervisor",
-                        {"measures": ["stop_selling"], "products": "涉嫌侵权产品。", "findings": "有证据证明存在侵权事实。"}))
+                        {"measures": ["stop_selling"], "products": "涉嫌侵权产品。",
+                         "findings": "有证据证明存在侵权事实。"}))
     r = rng.random()
     if r < 0.6:
-        c.steps.append(Step("record_compliance", clock.after(rng.uniform(3, 20)), "officer", {"note": "现场检查已停止销售。"}))
+        c.steps.append(Step("record_compliance", clock.after(rng.uniform(3, 20)), "officer",
+                            {"note": "现场检查已停止销售。"}))
         if rng.random() < 0.08:
-            c.steps.append(Step("record_breach", clock.after(rng.uniform(10, 60)), "officer", {"note": "发现继续销售。"}))
+            c.steps.append(Step("record_breach", clock.after(rng.uniform(10, 60)), "officer",
+                                {"note": "发现继续销售。"}))
     elif r < 0.75:
         c.steps.append(Step("record_breach", clock.after(rng.uniform(5, 40)), "officer", {"note": "拒不停止销售。"}))
     r = rng.random()
     if r < 0.45:
-        c.steps.append(Step("lift", clock.after(rng.uniform(20, 120)), "supervisor", {"ground": "changed", "reason": "主案已作出处理。"}))
+        c.steps.append(Step("lift", clock.after(rng.uniform(20, 120)), "supervisor",
+                            {"ground": "changed", "reason": "主案已作出处理。"}))
     elif r < 0.55:
         c.steps.append(Step("expire", clock.after(rng.uniform(60, 180)), "system"))
 
@@ -399,7 +409,8 @@ def referral_story(g: Generator, c: GenCase, clock: Clock) -> None:
     rng = g.rng
     police = c.data.get("referral_kind") == "police"
     if police and rng.random() < 0.12:
-        c.steps.append(Step("decline", clock.after(rng.uniform(0.5, 3)), "supervisor", {"reason": "尚未达到刑事追诉标准。"}))
+        c.steps.append(Step("decline", clock.after(rng.uniform(0.5, 3)), "supervisor",
+                            {"reason": "尚未达到刑事追诉标准。"}))
         return
     if police:
         c.steps.append(Step("submit_report", clock.after(rng.uniform(0.1, 1)), "officer",
@@ -473,7 +484,7 @@ def _rule(rule_id: str, on: dt.date, unit_code: str, kind: str | None):
 _encode_str = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring
 
 
-def _J(value) -> str:
+def _js(value) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
@@ -497,10 +508,10 @@ def _dumps_data(data: dict) -> str:
 def fast_event_hash(prev: str, ev: dict) -> str:
     """The same bytes as caseflow.cases.audit.event_hash (keys in sorted order), built without sort_keys."""
     data = _dumps_data(ev["data"])
-    text = (f'{{"action":{_J(ev["action"])},"actor_id":{_J(ev["actor_id"])},"case_id":{ev["case_id"]},'
-            f'"data":{data},"from_state":{_J(ev["from_state"])},'
+    text = (f'{{"action":{_js(ev["action"])},"actor_id":{_js(ev["actor_id"])},"case_id":{ev["case_id"]},'
+            f'"data":{data},"from_state":{_js(ev["from_state"])},'
             f'"occurred_at":"{ev["occurred_at"].isoformat(timespec="microseconds")}","seq":{ev["seq"]},'
-            f'"summary":{_J(ev["summary"])},"tag":{_J(ev["tag"])},"to_state":{_J(ev["to_state"])}}}')
+            f'"summary":{_js(ev["summary"])},"tag":{_js(ev["tag"])},"to_state":{_js(ev["to_state"])}}}')
     return hashlib.sha256(prev.encode() + b"\n" + text.encode()).hexdigest()
 
 
@@ -604,7 +615,8 @@ class Generator:
         c = GenCase(procedure, unit, received_at, kind, ip_type, channel, track, data, creator, officer)
         clock = Clock(rng, received_at)
         if officer is not None:
-            c.steps.append(Step("assign", clock.after(rng.uniform(0.05, 2)), "supervisor", {"officer": officer.username}))
+            c.steps.append(Step("assign", clock.after(rng.uniform(0.05, 2)), "supervisor",
+                                {"officer": officer.username}))
         STORIES[procedure](self, c, clock)
         return c
 
@@ -697,7 +709,7 @@ class Generator:
                     keep.append(s)
                     break
                 continue
-            if s.action in ("record_compliance",) and keep and keep[-1].action == "issue_reminder":
+            if s.action == "record_compliance" and keep and keep[-1].action == "issue_reminder":
                 keep.pop()  # no enforcement referral: the reminder led to compliance directly
             keep.append(s)
         c.steps = keep
@@ -793,8 +805,8 @@ class Generator:
         convert = dict(self._converters(table, names))
         fns = [(i, convert[n]) for i, n in enumerate(names) if n in convert]
         columns = ", ".join(f'"{n}"' for n in names)
-        with conn.connection.driver_connection.cursor() as cur:
-            with cur.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        with (conn.connection.driver_connection.cursor() as cur,
+              cur.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy):
                 for r in rows:
                     values = list(r.values())
                     for i, f in fns:
@@ -821,9 +833,8 @@ class Generator:
                     out.append((n, Jsonb))
                 else:
                     out.append((n, lambda v: json.dumps(v, ensure_ascii=False)))
-            elif isinstance(t, sa.Boolean):
-                if not pg:
-                    out.append((n, int))
+            elif isinstance(t, sa.Boolean) and not pg:
+                out.append((n, int))
         return out
 
     def _save_sequences(self) -> None:
@@ -836,7 +847,8 @@ class Generator:
                    for k in touched if k not in existing]
         if updates:
             self.session.execute(
-                sa.update(table).where(table.c.scope == sa.bindparam("b_scope"), table.c.unit_id == sa.bindparam("b_unit"),
+                sa.update(table).where(table.c.scope == sa.bindparam("b_scope"),
+                                       table.c.unit_id == sa.bindparam("b_unit"),
                                        table.c.year == sa.bindparam("b_year"))
                 .values(last_value=sa.bindparam("last_value")).execution_options(synchronize_session=False),
                 updates)
@@ -876,7 +888,8 @@ class Generator:
                 event(at, actor_id, "case:deadline:unavailable", f"未能开始计算期限：{rule}", payload={"rule": rule_id})
                 return None
             for old in rows:
-                if old["rule_id"] == rule.id and old["ended_at"] is None and old["status"] in ("running", "paused", "missed"):
+                if (old["rule_id"] == rule.id and old["ended_at"] is None
+                        and old["status"] in ("running", "paused", "missed")):
                     if old["status"] != "missed":
                         old["status"] = "cancelled"
                     old["ended_at"], old["ended_by"] = at, "restart"
@@ -1090,7 +1103,8 @@ class Generator:
             "id": c.id, "procedure": c.procedure, "number": c.number, "unit_id": c.unit.id, "year": c.year,
             "seq": c.seq, "state": state, "version": 1 + chain["seq"], "kind": c.kind, "ip_type": c.ip_type,
             "right_number": (f"ZL20{c.id % 10}{c.id % 9}10{c.id % 1000000:06d}.{c.id % 10}"
-                             if c.ip_type in ("invention", "utility_model", "design") else f"{c.id % 90000000 + 10000000}"),
+                             if c.ip_type in ("invention", "utility_model", "design")
+                             else f"{c.id % 90000000 + 10000000}"),
             "title": f"{PRODUCTS[c.id % len(PRODUCTS)]}涉嫌侵犯{workflows.procedure(c.procedure).title}所涉权利"
             if c.procedure in ("injunction", "referral") else f"销售涉嫌侵权的{PRODUCTS[c.id % len(PRODUCTS)]}",
             "facts": "被投诉人在其门店及网店销售涉嫌侵权产品，投诉人经公证购买取得样品。",

@@ -80,9 +80,10 @@ def case_roles(user: User, case: Case) -> set[str]:
             p.user_id == user.id and p.role != PartyRole.RESPONDENT for p in case.parties
         ):
             roles.add("applicant")
-    elif user.role == Role.RESPONDENT:
-        if any(p.user_id == user.id and p.role == PartyRole.RESPONDENT for p in case.parties):
-            roles.add("respondent")
+    elif user.role == Role.RESPONDENT and any(
+        p.user_id == user.id and p.role == PartyRole.RESPONDENT for p in case.parties
+    ):
+        roles.add("respondent")
     return roles
 
 

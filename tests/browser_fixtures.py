@@ -1,4 +1,5 @@
-"""Debian's Chromium driven by Playwright (never a downloaded browser), one per test session, shared by all browser tests."""
+"""Debian's Chromium driven by Playwright (never a downloaded browser), one per test session, shared by all browser
+tests."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def new_page(browser, live_server):
     """Open a page in a fresh browser context (its own cookies: one person) against the live server."""
     contexts = []

@@ -16,12 +16,12 @@ import sqlalchemy as sa
 
 os.environ.setdefault("CASEFLOW_INSTANCE_DIR", tempfile.mkdtemp(prefix="caseflow-test-instance-"))
 
-from flask import g, has_app_context  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
-from caseflow import create_app  # noqa: E402
-from caseflow.core import pagecache  # noqa: E402
-from caseflow.core.db import db, make_engine  # noqa: E402
+from caseflow import create_app
+from caseflow.core import pagecache
+from caseflow.core.db import db, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +112,7 @@ def app(database_url):
     db.engine.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 def session(app):
     """A transaction per test; the app's commits become savepoints that the teardown rolls back."""
     connection = db.engine.connect()
@@ -132,7 +132,7 @@ def session(app):
         db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
 
 
-@pytest.fixture()
+@pytest.fixture
 def client(app, session):
     return app.test_client()
 
@@ -148,7 +148,7 @@ def csrf_of(html: bytes | str) -> str:
     return m.group(1)
 
 
-@pytest.fixture()
+@pytest.fixture
 def web(client):
     """A browser-like helper: GET a page, then POST its form with the page's CSRF token."""
     return WebClient(client)
@@ -172,14 +172,14 @@ class WebClient:
         return resp
 
 
-@pytest.fixture()
+@pytest.fixture
 def units(session):
     from caseflow.accounts.models import Unit
 
     return {u.code: u for u in session.scalars(sa.select(Unit))}
 
 
-@pytest.fixture()
+@pytest.fixture
 def api(client):
     """The JSON API, called as a given user (tokens fetched once per user)."""
     from tests.api.conftest import Api
@@ -210,12 +210,12 @@ class Shift:
         return day
 
 
-@pytest.fixture()
+@pytest.fixture
 def shift(monkeypatch):
     return Shift(monkeypatch)
 
 
-@pytest.fixture()
+@pytest.fixture
 def notices_of():
     """The case's documents (of one kind), oldest first."""
     from caseflow.notices.models import Notice
@@ -229,7 +229,7 @@ def notices_of():
     return find
 
 
-@pytest.fixture()
+@pytest.fixture
 def deadline():
     """The case's latest deadline row of a rule, or None."""
     from caseflow.deadlines.models import Deadline
@@ -241,5 +241,5 @@ def deadline():
     return row
 
 
-from tests.live import live_server  # noqa: E402,F401  (fixture)
 from tests.browser_fixtures import browser, new_page  # noqa: E402,F401  (fixtures)
+from tests.live import live_server  # noqa: E402,F401  (fixture)

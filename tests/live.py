@@ -39,7 +39,7 @@ class LiveServer:
         # (tests/core/test_pagecache.py covers the lag of PAGE_CACHE_MAX_LAG_MS).
         env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
                    CASEFLOW_PAGE_CACHE_MAX_LAG_MS="0", CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef")
-        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"caseflow-live-{self.port}.log", "w")
+        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"caseflow-live-{self.port}.log", "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.port)], cwd=ROOT, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30

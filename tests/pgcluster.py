@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 def _bindir() -> Path:
     out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
-    candidates = [Path(out)] + sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    candidates = [Path(out), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
     for path in candidates:
         if (path / "initdb").exists():
             return path
@@ -74,8 +75,6 @@ class PgCluster:
         return self.url(name)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast" if self.keep else "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.sock if self.keep else self.dir, ignore_errors=True)

@@ -9,8 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workflows.base import (Action, Choice, Date, GuardContext, Line, PanelMember, Procedure, State, Terminal,
-                            Text, UserList, UserRef, came_from, common_actions, deadline_passed)
+from workflows.base import (
+    Action,
+    Choice,
+    Date,
+    GuardContext,
+    Line,
+    PanelMember,
+    Procedure,
+    State,
+    Terminal,
+    Text,
+    UserList,
+    UserRef,
+    came_from,
+    common_actions,
+    deadline_passed,
+)
 
 STAFF = {"officer"}
 PARTIES = {"applicant", "respondent"}
@@ -412,7 +427,8 @@ PROCEDURE = Procedure(
         Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), "revoked",
                roles=STAFF, approval="supervisor", guards=(objection_pending,), when=("outcome", "upheld"),
                fields={"outcome": Choice("决定", required=True,
-                                         choices={"rejected": "驳回管辖权异议", "upheld": "异议成立，移送有管辖权的部门"}),
+                                         choices={"rejected": "驳回管辖权异议",
+                                                  "upheld": "异议成立，移送有管辖权的部门"}),
                        "reasons": Text("理由", required=True),
                        "target": Line("有管辖权的部门（异议成立时）")},
                closes=True, notice="jurisdiction_decision", effects=("decide_objection", "transfer_case"),
@@ -420,7 +436,8 @@ PROCEDURE = Procedure(
         Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), None,
                roles=STAFF, approval="supervisor", guards=(objection_pending,),
                fields={"outcome": Choice("决定", required=True,
-                                         choices={"rejected": "驳回管辖权异议", "upheld": "异议成立，移送有管辖权的部门"}),
+                                         choices={"rejected": "驳回管辖权异议",
+                                                  "upheld": "异议成立，移送有管辖权的部门"}),
                        "reasons": Text("理由", required=True),
                        "target": Line("有管辖权的部门（异议成立时）")},
                notice="jurisdiction_decision", effects=("decide_objection",),

@@ -251,7 +251,8 @@ PARENT_EFFECTS = {"continue": "本案继续办理（不停止已作出的非罚�
 def common_actions(*, referable: bool = True) -> list[Action]:
     actions = [
         Action("assign", "分配承办人", OPEN, None, roles={"supervisor"},
-               fields={"officer": UserRef("承办人", required=True, roles=frozenset({"officer", "supervisor", "mediator"}))},
+               fields={"officer": UserRef("承办人", required=True,
+                                          roles=frozenset({"officer", "supervisor", "mediator"}))},
                effects=("assign_officer",), allowed_while_pending=True),
     ]
     if referable:

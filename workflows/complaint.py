@@ -1,7 +1,6 @@
 """投诉举报 intake (DESIGN.md §2.1; 市场监督管理投诉举报处理暂行办法, 专利行政执法办法 art. 28, 局令81 art. 20)."""
 
-from workflows.base import (OPEN, Action, Choice, Line, Procedure, Terminal, Text, State, common_actions,
-                            deadline_passed)
+from workflows.base import OPEN, Action, Choice, Line, Procedure, State, Terminal, Text, common_actions, deadline_passed
 from workflows.mediation import CATEGORIES as MEDIATION_CATEGORIES
 
 KINDS = {
@@ -12,7 +11,8 @@ KINDS = {
     "geographical_indication": "地理标志",
     "other": "其他",
 }
-CHANNELS = {"online": "网上提交", "hotline_12330": "12330热线", "walk_in": "窗口受理", "transfer": "转办", "ex_officio": "依职权发现"}
+CHANNELS = {"online": "网上提交", "hotline_12330": "12330热线", "walk_in": "窗口受理", "transfer": "转办",
+            "ex_officio": "依职权发现"}
 
 STAFF = {"officer"}
 APPLICANT = {"applicant"}

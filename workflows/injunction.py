@@ -13,8 +13,19 @@ application through lazy imports when the case is a real row (the data generator
 
 from __future__ import annotations
 
-from workflows.base import (Action, Choice, Date, GuardContext, Line, MultiChoice, Procedure, State, Terminal,
-                            Text, common_actions)
+from workflows.base import (
+    Action,
+    Choice,
+    Date,
+    GuardContext,
+    Line,
+    MultiChoice,
+    Procedure,
+    State,
+    Terminal,
+    Text,
+    common_actions,
+)
 
 STAFF = {"officer"}
 

@@ -17,8 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from workflows.base import (Action, Choice, Date, GuardContext, Line, Procedure, State, Terminal, Text, UserRef,
-                            common_actions, deadline_passed, selector)
+from workflows.base import (
+    Action,
+    Choice,
+    Date,
+    GuardContext,
+    Line,
+    Procedure,
+    State,
+    Terminal,
+    Text,
+    UserRef,
+    common_actions,
+    deadline_passed,
+    selector,
+)
 
 STAFF = {"officer", "mediator"}
 PARTIES = {"applicant", "respondent"}
@@ -29,7 +42,8 @@ CATEGORIES = {"ownership": "专利申请权或专利权权属纠纷", "inventors
               "damages": "侵权赔偿数额纠纷", "other": "其他专利纠纷"}
 #: 民诉解释 art. 355(五): agreements on 物权/知识产权确权 are not confirmable.
 NOT_CONFIRMABLE = frozenset({"ownership"})
-CONFIRMATION_BLOCKED = ("本调解协议涉及专利申请权或专利权权属（知识产权确权），依照《最高人民法院关于适用〈中华人民共和国"
+CONFIRMATION_BLOCKED = ("本调解协议涉及专利申请权或专利权权属（知识产权确权），"
+                        "依照《最高人民法院关于适用〈中华人民共和国"
                         "民事诉讼法〉的解释》第三百五十五条，人民法院不予受理司法确认申请；当事人可以自觉履行、"
                         "依法办理公证或者向人民法院起诉")
 YES_NO = {"yes": "是", "no": "否"}
@@ -252,7 +266,7 @@ def profile_is(profile: str):
 def _sign_variants(name: str, label: str, roles, fields, help_text: str) -> list[Action]:
     """Three variants: the second signature on an ownership agreement (effective; CNIPA periods), the second on
     any other agreement (effective; the 30-day confirmation window starts), and the first signature."""
-    common = dict(roles=roles, fields=fields, effects=("mediation_record",), help=help_text)
+    common = {"roles": roles, "fields": fields, "effects": ("mediation_record",), "help": help_text}
     return [
         Action(name, label, "signing", "agreement", guards=(may_sign, completes, ownership),
                starts=("MED_OWNERSHIP_CNIPA_RESUME", "MED_OWNERSHIP_CNIPA_COPY"), **common),
@@ -263,7 +277,7 @@ def _sign_variants(name: str, label: str, roles, fields, help_text: str) -> list
 
 
 PRE_AGREEMENT = ("submitted", "awaiting_statement", "in_session")
-TERMINATION = dict(closes=True, notice="mediation_termination", stops=("MED_OWNERSHIP_LIMIT",))
+TERMINATION = {"closes": True, "notice": "mediation_termination", "stops": ("MED_OWNERSHIP_LIMIT",)}
 ABSENT = dict(TERMINATION, effects=("mediation_record", "hold_mediation_session"))
 
 PROCEDURE = Procedure(
@@ -294,7 +308,8 @@ PROCEDURE = Procedure(
                fields={"category": Choice("纠纷类型（第六十三条）", required=True, choices=CATEGORIES),
                        "decision_ref": Line("认定侵权的处理决定书文号（仅就赔偿数额调解时必填）", max_length=80)},
                effects=("mediation_record",),
-               help="由投诉转来的调解案件须先登记纠纷类型；仅就侵权赔偿数额调解的，须有认定侵权的处理决定书（第六十四条）"),
+               help="由投诉转来的调解案件须先登记纠纷类型；仅就侵权赔偿数额调解的，"
+                    "须有认定侵权的处理决定书（第六十四条）"),
         Action("notify_respondent", "通知被请求人陈述意见", "submitted", "awaiting_statement", roles=STAFF,
                guards=(category_known,), notice="statement_notice", effects=("issue_access_codes",),
                stops=("MED_NOTICE",), starts=("MED_STATEMENT",),
@@ -314,7 +329,8 @@ PROCEDURE = Procedure(
                  guards=(respondent_agreed, decision_checked, committee_named, *extra),
                  notice="acceptance", effects=("mediation_record",),
                  stops=("MED_DOCKET_OR_REFUSE", "MED_STATEMENT", "MED_NOTICE"), starts=starts,
-                 help="被请求人同意调解的，收到意见陈述书之日起五个工作日内立案，并通知双方调解的时间和地点（第六十六条）")
+                 help="被请求人同意调解的，收到意见陈述书之日起五个工作日内立案，"
+                      "并通知双方调解的时间和地点（第六十六条）")
           for extra, starts in (((ownership,), ("MED_OWNERSHIP_LIMIT",)), ((not_ownership,), ()))],
         Action("refuse", "不予受理", ("submitted", "awaiting_statement"), "refused", roles=STAFF,
                fields={"ground": Choice("不予受理的依据", required=True, choices=REFUSE_GROUNDS),
@@ -356,8 +372,9 @@ PROCEDURE = Procedure(
                notice="mediation_agreement", effects=("mediation_record",), stops=("MED_OWNERSHIP_LIMIT",),
                help="据此起草调解协议书；双方当事人签名或者在线确认后，协议生效"),
         *_sign_variants("confirm_agreement", "在线确认调解协议", PARTIES,
-                        {"consent": Choice("确认", required=True,
-                                           choices={"yes": "本人已阅读调解协议书全文，同意其内容，以在线确认作为签名"})},
+                        {"consent": Choice(
+                            "确认", required=True,
+                            choices={"yes": "本人已阅读调解协议书全文，同意其内容，以在线确认作为签名"})},
                         "在线确认视为您在调解协议书上签名，并记入案件的办理记录；双方均确认后协议生效"),
         *_sign_variants("record_signature", "登记当事人签名", STAFF,
                         {"side": Choice("签名的当事人", required=True, choices=SIDES)},

@@ -11,8 +11,20 @@ The referral's ``parent`` is the case it came from; ``data["parent_effect"]`` sa
 
 from __future__ import annotations
 
-from workflows.base import (OPEN, PARENT_EFFECTS, Action, Choice, GuardContext, Line, Procedure, State, Terminal,
-                            Text, UserList, common_actions)
+from workflows.base import (
+    OPEN,
+    PARENT_EFFECTS,
+    Action,
+    Choice,
+    GuardContext,
+    Line,
+    Procedure,
+    State,
+    Terminal,
+    Text,
+    UserList,
+    common_actions,
+)
 
 STAFF = {"officer"}
 HEAD = {"supervisor"}
@@ -155,16 +167,19 @@ PROCEDURE = Procedure(
         # ---- reconsideration and supervision (art. 9) ----
         Action("request_reconsideration", "提请复议", "declined_by_police", "reconsideration", roles=STAFF,
                guards=(POLICE,), fields={"grounds": Text("提请复议的理由", required=True)},
-               notice="reconsideration_request", effects=("remember_fields",), stops=("REF_RECONSIDER_REQUEST",), starts=("REF_RECONSIDER_DECIDE",)),
+               notice="reconsideration_request", effects=("remember_fields",), stops=("REF_RECONSIDER_REQUEST",),
+               starts=("REF_RECONSIDER_DECIDE",)),
         *_decision("record_reconsideration", "复议决定", "reconsideration", POLICE_DECISION, (
             ("accepted", "accepted_by_police", ("REF_HANDOVER",), ("REF_RECONSIDER_DECIDE",), False),
             ("declined", "declined_after_reconsideration", ("REF_PROCURATORATE",), ("REF_RECONSIDER_DECIDE",), False),
         )),
-        Action("propose_supervision", "建议人民检察院立案监督", ("declined_by_police", "declined_after_reconsideration"),
+        Action("propose_supervision", "建议人民检察院立案监督",
+               ("declined_by_police", "declined_after_reconsideration"),
                "supervision", roles=STAFF, guards=(POLICE,),
                fields={"procuratorate": Line("人民检察院", required=True),
                        "grounds": Text("建议立案监督的理由", required=True)},
-               notice="supervision_proposal", effects=("remember_fields",), stops=("REF_RECONSIDER_REQUEST", "REF_PROCURATORATE")),
+               notice="supervision_proposal", effects=("remember_fields",),
+               stops=("REF_RECONSIDER_REQUEST", "REF_PROCURATORATE")),
         *_decision("record_supervision_result", "立案监督结果", "supervision", SUPERVISION_RESULT, (
             ("accepted", "accepted_by_police", ("REF_HANDOVER",), (), False),
             ("declined", "closed", (), (), True),

@@ -20,7 +20,8 @@ class LoginForm(BaseForm):
 class RegisterForm(BaseForm):
     """Public registration of a rights holder: an individual or an organisation."""
 
-    account_type = ChineseSelectField("注册类型", choices=[("individual", "自然人"), ("organisation", "法人或其他组织")],
+    account_type = ChineseSelectField("注册类型",
+                                      choices=[("individual", "自然人"), ("organisation", "法人或其他组织")],
                                       validators=[DataRequired(message="请选择注册类型")])
     display_name = StringField("姓名/单位名称", validators=[DataRequired(message="请填写姓名或单位名称"),
                                                        Length(max=120, message="名称过长")])

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.core.db import Model, UTCDateTime, bool_false, created_at, str_enum
+from caseflow.core.enums import TitledStrEnum
 
 
-class Role(StrEnum):
+class Role(TitledStrEnum):
     APPLICANT = "applicant"
     RESPONDENT = "respondent"
     OFFICER = "officer"
@@ -20,7 +22,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
-    __titles__ = {
+    __titles__: ClassVar[Mapping[str, str]] = {
         "applicant": "权利人/申请人",
         "respondent": "被请求人",
         "officer": "执法人员",
@@ -29,26 +31,19 @@ class Role(StrEnum):
         "admin": "系统管理员",
     }
 
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]
-
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR, Role.ADMIN})
 PUBLIC_ROLES = frozenset({Role.APPLICANT, Role.RESPONDENT})
 
 
-class IdType(StrEnum):
+class IdType(TitledStrEnum):
     USCC = "uscc"
     RESIDENT_ID = "resident_id"
     PASSPORT = "passport"
     OTHER = "other"
 
-    __titles__ = {"uscc": "统一社会信用代码", "resident_id": "居民身份证", "passport": "护照", "other": "其他证件"}
-
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]
+    __titles__: ClassVar[Mapping[str, str]] = {"uscc": "统一社会信用代码", "resident_id": "居民身份证",
+                                               "passport": "护照", "other": "其他证件"}
 
 
 class Unit(Model):
@@ -59,7 +54,8 @@ class Unit(Model):
     code: Mapped[str] = mapped_column(sa.String(6), unique=True, comment="GB/T 2260 division code, e.g. 500103")
     name: Mapped[str] = mapped_column(sa.String(120))
     area: Mapped[str] = mapped_column(sa.String(40), comment="district or county name, e.g. 渝中区")
-    prefix: Mapped[str] = mapped_column(sa.String(16), comment="case-number prefix set by the administrator, e.g. 渝中知")
+    prefix: Mapped[str] = mapped_column(sa.String(16),
+                                        comment="case-number prefix set by the administrator, e.g. 渝中知")
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")

@@ -6,6 +6,7 @@ import functools
 
 from flask import Blueprint, g, jsonify, request
 
+from caseflow import policy
 from caseflow.accounts.models import Role
 from caseflow.accounts.services import Throttled, authenticate, issue_token, unit_by_code, units_ordered, user_for_token
 from caseflow.approvals import services as approvals
@@ -16,8 +17,6 @@ from caseflow.cases.serialize import case_detail, case_summary
 from caseflow.cases.services import create_case, party_dicts, perform
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
-from caseflow import policy
-import workflows
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -103,7 +102,8 @@ def create():
     unit = unit_by_code(data["unit"])
     if unit is None or not policy.can_create_in_unit(user, unit):
         raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})
-    parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"], PartyRole.RESPONDENT)
+    parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"],
+                                                                               PartyRole.RESPONDENT)
     case = create_case(procedure=data["procedure"], unit=unit, actor=user, fields=data, parties=parties)
     return jsonify(case_detail(case, user)), 201
 

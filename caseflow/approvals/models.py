@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,20 +12,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
 from caseflow.core.db import Model, UTCDateTime, created_at, str_enum
+from caseflow.core.enums import TitledStrEnum
 
 
-class ApprovalStatus(StrEnum):
+class ApprovalStatus(TitledStrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
     FAILED = "failed"
 
-    __titles__ = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "cancelled": "已撤回", "failed": "已失效"}
-
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]
+    __titles__: ClassVar[Mapping[str, str]] = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回",
+                                               "cancelled": "已撤回", "failed": "已失效"}
 
 
 class ApprovalRequest(Model):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+import workflows
 from caseflow import policy
 from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
 from caseflow.cases.audit import record_event
@@ -13,8 +14,6 @@ from caseflow.cases.models import Case
 from caseflow.cases.services import run_approved, touch
 from caseflow.core.db import db, utcnow
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
-
-import workflows
 
 
 def pending_for(user) -> list[ApprovalRequest]:

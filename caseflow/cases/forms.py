@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
-from wtforms import DateField, IntegerField
-from wtforms import Form as PlainForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form as PlainForm,
+    FormField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from caseflow.accounts.models import IdType, User
 from caseflow.core.db import db
 from caseflow.core.errors import Invalid
-from caseflow.core.forms import (BaseForm, ChineseMultiSelectField, ChineseSelectField, form_errors, json_to_formdata,
-                                 to_choices)
+from caseflow.core.forms import (
+    BaseForm,
+    ChineseMultiSelectField,
+    ChineseSelectField,
+    form_errors,
+    json_to_formdata,
+    to_choices,
+)
 from caseflow.core.validators import normalize_id_number, normalize_right_number
 from workflows import base as wf
 from workflows.complaint import CHANNELS, KINDS
@@ -56,16 +69,17 @@ def _field(name: str, spec: wf.Field, case):
     if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList | wf.MultiChoice | wf.PanelMember) and spec.required:
         validators[0] = _choose(spec.label)
     if isinstance(spec, wf.Choice):
-        choices = [("", "请选择")] + list(spec.choices.items())
+        choices = [("", "请选择"), *spec.choices.items()]
         return ChineseSelectField(spec.label, choices=choices, validators=validators, **kw)
     if isinstance(spec, wf.UserRef):
-        return ChineseSelectField(spec.label, choices=[("", "请选择")] + _staff_choices(case, spec.roles),
+        return ChineseSelectField(spec.label, choices=[("", "请选择"), *_staff_choices(case, spec.roles)],
                                   validators=validators, **kw)
     if isinstance(spec, wf.PanelMember):
-        return ChineseSelectField(spec.label, choices=[("", "请选择")] + _panel_choices(case), validators=validators,
+        return ChineseSelectField(spec.label, choices=[("", "请选择"), *_panel_choices(case)], validators=validators,
                                   **kw)
     if isinstance(spec, wf.UserList):
-        return ChineseMultiSelectField(spec.label, choices=_staff_choices(case, spec.roles), validators=validators, **kw)
+        return ChineseMultiSelectField(spec.label, choices=_staff_choices(case, spec.roles), validators=validators,
+                                       **kw)
     if isinstance(spec, wf.MultiChoice):
         return ChineseMultiSelectField(spec.label, choices=list(spec.choices.items()), validators=validators, **kw)
     if isinstance(spec, wf.Date):
@@ -123,7 +137,7 @@ def validate_action_json(action: wf.Action, data: dict, case) -> dict:
     """Validate API input with the action's form (the same rules as the HTML form)."""
     unknown = set(data) - set(action.fields)
     if unknown:
-        raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
     lists = {k for k, spec in action.fields.items() if isinstance(spec, wf.UserList | wf.MultiChoice)}
     check_shapes(data, lists=lists)
     form = action_form_class(action, case)(formdata=json_to_formdata(data), meta={"csrf": False})
@@ -140,7 +154,7 @@ class PartyForm(PlainForm):
     """One claimant or respondent."""
 
     name = StringField("名称/姓名", validators=[_required("名称/姓名"), Length(max=200, message="名称过长")])
-    id_type = ChineseSelectField("证件类型", choices=[("", "请选择")] + list(ID_TYPES.items()), validators=[Optional()])
+    id_type = ChineseSelectField("证件类型", choices=[("", "请选择"), *ID_TYPES.items()], validators=[Optional()])
     id_number = StringField("证件号码", validators=[Optional(), Length(max=32, message="证件号码过长")])
     address = StringField("地址", validators=[Optional(), Length(max=300, message="地址过长")])
     phone = StringField("联系电话", validators=[Optional(), Length(max=32, message="电话过长")])
@@ -158,7 +172,7 @@ class PartyForm(PlainForm):
 class ClaimantForm(PartyForm):
     """A claimant must be identified."""
 
-    id_type = ChineseSelectField("证件类型", choices=[("", "请选择")] + list(ID_TYPES.items()),
+    id_type = ChineseSelectField("证件类型", choices=[("", "请选择"), *ID_TYPES.items()],
                                  validators=[_choose("证件类型")])
     id_number = StringField("证件号码", validators=[_required("证件号码"), Length(max=32, message="证件号码过长")])
 
@@ -167,8 +181,8 @@ class RightForm(BaseForm):
     """Step 1: the office, the kind and the right."""
 
     unit = ChineseSelectField("受理单位", validators=[_choose("受理单位")])
-    kind = ChineseSelectField("投诉类型", choices=[("", "请选择")] + list(KINDS.items()), validators=[_choose("投诉类型")])
-    ip_type = ChineseSelectField("权利类型", choices=[("", "请选择")] + list(IP_TYPES.items()),
+    kind = ChineseSelectField("投诉类型", choices=[("", "请选择"), *KINDS.items()], validators=[_choose("投诉类型")])
+    ip_type = ChineseSelectField("权利类型", choices=[("", "请选择"), *IP_TYPES.items()],
                                  validators=[_choose("权利类型")])
     right_number = StringField("权利编号（专利号、商标注册号等）",
                                validators=[_required("权利编号"), Length(max=64, message="权利编号过长")])
@@ -194,8 +208,10 @@ class RespondentsForm(BaseForm):
 
 
 class FactsForm(BaseForm):
-    title = StringField("案由（简要标题）", validators=[_required("案由"), Length(max=200, message="标题不能超过200字")])
-    facts = TextAreaField("事实与理由", validators=[_required("事实与理由"), Length(max=20000, message="事实与理由过长")])
+    title = StringField("案由（简要标题）",
+                        validators=[_required("案由"), Length(max=200, message="标题不能超过200字")])
+    facts = TextAreaField("事实与理由",
+                          validators=[_required("事实与理由"), Length(max=20000, message="事实与理由过长")])
     claims = TextAreaField("请求事项", validators=[_required("请求事项"), Length(max=5000, message="请求事项过长")])
 
 
@@ -220,7 +236,7 @@ def validate_filing_json(form_cls: type[BaseForm], payload: dict, units) -> dict
     allowed = {n for n in dir(form_cls) if isinstance(getattr(form_cls, n, None), UnboundField)}
     unknown = set(payload) - allowed
     if unknown:
-        raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
     check_shapes(payload, records={"claimants", "respondents"})
     form = form_cls(formdata=json_to_formdata(payload), meta={"csrf": False}, units=units)
     if not form.validate():

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import IdType, Unit, User
 from caseflow.core.db import Model, UTCDateTime, bool_false, created_at, str_enum, utcnow
+from caseflow.core.enums import TitledStrEnum
 
 
-class PartyRole(StrEnum):
+class PartyRole(TitledStrEnum):
     CLAIMANT = "claimant"
     RESPONDENT = "respondent"
     AGENT = "agent"
 
-    __titles__ = {"claimant": "请求人/投诉人", "respondent": "被请求人/被投诉人", "agent": "代理人"}
-
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]
+    __titles__: ClassVar[Mapping[str, str]] = {"claimant": "请求人/投诉人", "respondent": "被请求人/被投诉人",
+                                               "agent": "代理人"}
 
 
 class Case(Model):
@@ -55,7 +54,8 @@ class Case(Model):
     data: Mapped[dict] = mapped_column(default=dict, comment="procedure-specific fields")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True, comment="the case this one came from")
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True,
+                                                  comment="the case this one came from")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="结案 time, set by a closing action")
     closing_action: Mapped[str | None] = mapped_column(sa.String(32))
@@ -70,12 +70,13 @@ class Case(Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     parent: Mapped[Case | None] = relationship(remote_side="Case.id", back_populates="children")
     children: Mapped[list[Case]] = relationship(back_populates="parent", order_by="Case.id")
-    parties: Mapped[list[Party]] = relationship(back_populates="case", order_by="Party.id", cascade="all, delete-orphan")
+    parties: Mapped[list[Party]] = relationship(back_populates="case", order_by="Party.id",
+                                                cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.seq")
 
     # The version is bumped by the workflow (services.touch), not by every UPDATE: custody events and
     # deadline recomputations append to the audit chain without making an officer's open form stale.
-    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012 - SQLAlchemy types it per instance
 
     def parties_of(self, role: PartyRole) -> list[Party]:
         return [p for p in self.parties if p.role == role]
@@ -93,7 +94,8 @@ class Party(Model):
     id_number: Mapped[str | None] = mapped_column(sa.String(32))
     address: Mapped[str | None] = mapped_column(sa.String(300))
     phone: Mapped[str | None] = mapped_column(sa.String(32))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True, comment="portal account acting as this party")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True,
+                                                comment="portal account acting as this party")
 
     case: Mapped[Case] = relationship(back_populates="parties")
     user: Mapped[User | None] = relationship()

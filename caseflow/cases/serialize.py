@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import workflows
-from caseflow import policy
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+import workflows
+from caseflow import policy
 from caseflow.cases.models import Case, CaseEvent
-from caseflow.core.db import db
 from caseflow.cases.services import available_actions
+from caseflow.core.db import db
 from caseflow.core.validators import mask_id
-from caseflow.evidence.serialize import case_evidence
 from caseflow.deadlines.services import deadlines_json
+from caseflow.evidence.serialize import case_evidence
 from caseflow.notices.serialize import case_notices
 
 
@@ -26,7 +26,8 @@ def case_summary(case: Case) -> dict:
         "id": case.id, "number": case.number, "procedure": case.procedure, "state": case.state,
         "state_title": workflows.procedure(case.procedure).state_title(case.state),
         "version": case.version, "unit": case.unit.code, "title": case.title, "kind": case.kind,
-        "received_at": case.received_at.isoformat(), "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        "received_at": case.received_at.isoformat(),
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
         "assignee": case.assignee.username if case.assignee else None,
     }
 

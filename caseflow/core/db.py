@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import chain
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import MetaData, event
@@ -60,7 +60,9 @@ class Base(DeclarativeBase):
     """Declarative base for every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict: sa.JSON().with_variant(postgresql.JSONB(), "postgresql")}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(), dict: sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
+    }
 
     def __repr__(self) -> str:
         pk = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in self.__mapper__.primary_key)
@@ -262,11 +264,12 @@ def transactional(view):
                 if is_concurrency_error(exc):
                     if attempt + 1 < attempts:
                         continue
-                    raise ConcurrencyConflict() from exc
+                    raise ConcurrencyConflict from exc
                 raise
             except BaseException:
                 db.rollback()
                 raise
+        raise ConcurrencyConflict  # pragma: no cover - the last attempt returns or raises
 
     return wrapper
 

@@ -66,5 +66,5 @@ def register(app) -> None:
 
         if is_concurrency_error(exc):
             return respond(409, "conflict_version", "案件已被他人同时修改，请刷新后重试")
-        log.exception("unhandled error")
+        log.error("unhandled error", exc_info=exc)
         return respond(500, "server_error", MESSAGES[500])

@@ -43,9 +43,9 @@ import shutil
 import subprocess
 import threading
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -347,7 +347,7 @@ def derived_fonts() -> tuple[tuple[str, tuple[str, ...]], ...]:
     with _font_cache_lock:
         try:
             return tuple(_build_derived_fonts())
-        except Exception:  # noqa: BLE001 - any failure only costs speed, never output
+        except Exception:  # any failure only costs speed, never output
             LOGGER.warning("derived CJK fonts unavailable; rendering with the full Noto CJK fonts", exc_info=True)
             return ()
 
@@ -597,7 +597,7 @@ def _coverage_from_font_files() -> Iterable[tuple[int, int]]:  # pragma: no cove
                 for font in fonts:
                     for codepoint in (font.getBestCmap() or {}):
                         yield codepoint, codepoint
-            except Exception:  # noqa: BLE001 - skip unreadable font files
+            except Exception:  # skip unreadable font files
                 LOGGER.debug("cannot read %s", path, exc_info=True)
 
 
@@ -643,7 +643,7 @@ if __name__ == "__main__":  # pragma: no cover
     logging.basicConfig(level=logging.INFO)
     if sys.argv[1:] == ["build-fonts"]:
         fonts = derived_fonts()
-        print(f"{len(fonts)} derived fonts in {font_cache_root()}")
+        print(f"{len(fonts)} derived fonts in {font_cache_root()}")  # noqa: T201 - a command-line entry point
         sys.exit(0 if fonts else 1)
-    print("usage: python -m caseflow.core.pdf build-fonts", file=sys.stderr)
+    print("usage: python -m caseflow.core.pdf build-fonts", file=sys.stderr)  # noqa: T201
     sys.exit(2)

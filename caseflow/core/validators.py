@@ -58,9 +58,9 @@ def _resident_id(text: str) -> str:
     region table: codes are renamed and retired while people keep their numbers (python-stdnum's table rejects
     Chongqing's districts, for one)."""
     if len(text) != 18 or not text[:17].isdigit():
-        raise StdnumError()
+        raise StdnumError
     if text[-1] != ric.calc_check_digit(text):
-        raise StdnumError()
+        raise StdnumError
     ric.get_birth_date(text)
     return text
 

@@ -9,8 +9,8 @@ from caseflow.deadlines.counting import UNITS, Due, due_date
 from caseflow.deadlines.rules import DEFAULT_RULES, Extension, Rule, rule_for
 
 __all__ = [
-    "UNITS",
     "DEFAULT_RULES",
+    "UNITS",
     "Calendar",
     "DayInfo",
     "Due",

@@ -23,14 +23,14 @@ from lunardate import LunarDate
 
 __all__ = [
     "HOLIDAY",
-    "WORKDAY",
     "SHANGHAI",
+    "WORKDAY",
     "Calendar",
     "DayInfo",
     "default_calendar",
+    "qingming_date",
     "set_overrides",
     "statutory_holidays",
-    "qingming_date",
 ]
 
 HOLIDAY = "holiday"
@@ -217,8 +217,8 @@ def _normalise_overrides(
     else:
         items = entries
     result: dict[dt.date, tuple[str, str]] = {}
-    for row in items:
-        row = tuple(row)
+    for entry in items:
+        row = tuple(entry)
         if len(row) == 2:
             day, kind, name = row[0], row[1], ""
         elif len(row) == 3:
@@ -356,6 +356,6 @@ def set_overrides(
     Calendars are immutable; this swaps the module default in one assignment, so a computation
     already running keeps the calendar it started with.
     """
-    global _default
+    global _default  # noqa: PLW0603 - one atomic swap of the module default (see above)
     _default = Calendar(entries, published_years)
     return _default

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from caseflow.deadlines.calendar import SHANGHAI, Calendar, DayInfo, default_calendar
 
-__all__ = ["UNITS", "MAX_AMOUNT", "Due", "due_date", "add_months"]
+__all__ = ["MAX_AMOUNT", "UNITS", "Due", "add_months", "due_date"]
 
 UNITS = ("working_days", "days", "months", "years", "hours")
 UNIT_LABELS = {
@@ -104,7 +104,9 @@ def _start_datetime(start: object) -> dt.datetime:
         try:
             start = dt.datetime.fromisoformat(start.strip())
         except ValueError:
-            raise ValueError(f"无效的起算时间：{start!r}（应为带时区的 ISO 时间，如 2026-03-02T09:30:00+08:00）") from None
+            raise ValueError(
+                f"无效的起算时间：{start!r}（应为带时区的 ISO 时间，如 2026-03-02T09:30:00+08:00）"
+            ) from None
     if not isinstance(start, dt.datetime):
         raise ValueError("按小时计算的期限需要精确到时刻的起算时间（带时区），不能只给日期")
     if start.tzinfo is None or start.utcoffset() is None:
@@ -278,7 +280,7 @@ def _due_hours(start: object, amount: int, backward: bool, paused_days: int, lab
     moment = _start_datetime(start)
     delta = dt.timedelta(hours=amount)
     # Arithmetic in UTC keeps it exact whatever the input offset; show it in Beijing time.
-    utc = moment.astimezone(dt.timezone.utc)
+    utc = moment.astimezone(dt.UTC)
     result = (utc - delta if backward else utc + delta + dt.timedelta(days=paused_days)).astimezone(SHANGHAI)
     shown = moment.astimezone(SHANGHAI)
     direction = "前" if backward else "起"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
+from collections.abc import Mapping
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -12,50 +13,39 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
 from caseflow.core.db import Model, UTCDateTime, bool_false, created_at, str_enum, utcnow
+from caseflow.core.enums import TitledStrEnum
 
 # Lists of small dicts (pause intervals, extensions, recipients); JSONB on PostgreSQL like the other JSON columns.
 JSON_LIST = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
-class DayKind(StrEnum):
+class DayKind(TitledStrEnum):
     HOLIDAY = "holiday"
     WORKDAY = "workday"
 
-    __titles__ = {"holiday": "放假", "workday": "调休上班"}
-
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]
+    __titles__: ClassVar[Mapping[str, str]] = {"holiday": "放假", "workday": "调休上班"}
 
 
-class DeadlineStatus(StrEnum):
+class DeadlineStatus(TitledStrEnum):
     RUNNING = "running"
     PAUSED = "paused"
     MET = "met"
     MISSED = "missed"
     CANCELLED = "cancelled"
 
-    __titles__ = {"running": "计时中", "paused": "已暂停", "met": "已按期完成", "missed": "已超期",
-                  "cancelled": "已取消"}
-
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]
+    __titles__: ClassVar[Mapping[str, str]] = {"running": "计时中", "paused": "已暂停", "met": "已按期完成",
+                                               "missed": "已超期", "cancelled": "已取消"}
 
 
 #: Statuses whose clock may still matter (recomputed when the calendar changes, shown as live).
 LIVE_STATUSES = (DeadlineStatus.RUNNING, DeadlineStatus.PAUSED, DeadlineStatus.MISSED)
 
 
-class ReminderThreshold(StrEnum):
+class ReminderThreshold(TitledStrEnum):
     DUE_SOON = "due_soon"
     MISSED = "missed"
 
-    __titles__ = {"due_soon": "即将到期", "missed": "已超期"}
-
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]
+    __titles__: ClassVar[Mapping[str, str]] = {"due_soon": "即将到期", "missed": "已超期"}
 
 
 class CalendarYear(Model):

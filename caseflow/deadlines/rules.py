@@ -17,13 +17,13 @@ from caseflow.deadlines.counting import UNITS, Due, due_date
 
 __all__ = [
     "BINDS",
+    "COMPLAINT_ACCEPT_RULES",
+    "DEFAULT_RULES",
+    "KIND_DISPATCH",
     "PROCEDURES",
+    "RULE_ALIASES",
     "Extension",
     "Rule",
-    "DEFAULT_RULES",
-    "RULE_ALIASES",
-    "COMPLAINT_ACCEPT_RULES",
-    "KIND_DISPATCH",
     "complaint_accept_rule_id",
     "rule_for",
 ]

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from caseflow.core.security import current_actor
 from caseflow.accounts.models import Role
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
+from caseflow.core.security import current_actor
 from caseflow.deadlines import services
 from caseflow.deadlines.forms import CalendarDayForm, CalendarImportForm
 from caseflow.deadlines.models import CalendarDay, CalendarYear

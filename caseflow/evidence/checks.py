@@ -91,7 +91,7 @@ _magic = None
 
 def sniff_mime(head: bytes) -> str:
     """The media type libmagic sees in the first bytes of a file."""
-    global _magic
+    global _magic  # noqa: PLW0603 - one libmagic cookie per process, opened on first use
     import magic
 
     with _magic_lock:  # a libmagic cookie is not thread-safe

@@ -22,7 +22,8 @@ T = TypeVar("T")
 # Served evidence is hostile until proven otherwise: never sniffed, never scripted, never framed elsewhere.
 CSP_IMAGE = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 # Browsers' PDF viewers refuse to run in a sandboxed document, so PDFs get everything but `sandbox`.
-CSP_PDF = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
+CSP_PDF = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors "
+           "'self'")
 CSP_ATTACHMENT = "default-src 'none'; sandbox"
 
 
@@ -81,7 +82,7 @@ def commit_with_retry(fn: Callable[[], T], attempts: int = 5) -> T:
             if not is_concurrency_error(exc):
                 raise
             if attempt + 1 == attempts:
-                raise ConcurrencyConflict() from exc
+                raise ConcurrencyConflict from exc
             time.sleep(0.02 * (attempt + 1))
     raise AssertionError("unreachable")
 
@@ -150,7 +151,8 @@ def send_package(case, *, actor) -> Response:
     except PackageError as exc:
         raise FileMissing(str(exc)) from None
     try:
-        commit_with_retry(lambda: services.record_package(case, actor=actor, evidence_list=services.list_evidence(case)))
+        commit_with_retry(lambda: services.record_package(case, actor=actor,
+                                                          evidence_list=services.list_evidence(case)))
         fh = open(path, "rb")  # noqa: SIM115 — closed by the response
     finally:
         os.unlink(path)  # an open handle keeps the data until the response has been sent

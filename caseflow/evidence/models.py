@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,19 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
 from caseflow.core.db import Model, UTCDateTime, created_at, str_enum, utcnow
+from caseflow.core.enums import TitledStrEnum
 
 
-class _Titled(StrEnum):
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]  # type: ignore[attr-defined]
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.title) for m in cls]
-
-
-class EvidenceKind(_Titled):
+class EvidenceKind(TitledStrEnum):
     """The kinds of evidence of 民事诉讼法 art. 66 (the values are the API's)."""
 
     DOCUMENTARY = "documentary"
@@ -35,7 +27,7 @@ class EvidenceKind(_Titled):
     EXPERT_OPINION = "expert_opinion"
     INSPECTION_RECORD = "inspection_record"
 
-    __titles__ = {
+    __titles__: ClassVar[Mapping[str, str]] = {
         "documentary": "书证",
         "physical": "物证",
         "audiovisual": "视听资料",
@@ -47,7 +39,7 @@ class EvidenceKind(_Titled):
     }
 
 
-class SubmissionMethod(_Titled):
+class SubmissionMethod(TitledStrEnum):
     """How the evidence reached the office."""
 
     PARTY_UPLOAD = "party_upload"
@@ -55,7 +47,7 @@ class SubmissionMethod(_Titled):
     NOTARISED = "notarised"
     ELECTRONIC_FORENSICS = "electronic_forensics"
 
-    __titles__ = {
+    __titles__: ClassVar[Mapping[str, str]] = {
         "party_upload": "当事人提交",
         "onsite_collection": "现场提取",
         "notarised": "公证取证",
@@ -63,14 +55,14 @@ class SubmissionMethod(_Titled):
     }
 
 
-class Admission(_Titled):
+class Admission(TitledStrEnum):
     """The panel's decision on the evidence."""
 
     PENDING = "pending"
     ADMITTED = "admitted"
     REJECTED = "rejected"
 
-    __titles__ = {"pending": "待认定", "admitted": "采信", "rejected": "不予采信"}
+    __titles__: ClassVar[Mapping[str, str]] = {"pending": "待认定", "admitted": "采信", "rejected": "不予采信"}
 
 
 class Evidence(Model):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from caseflow.api.openapi import errors as _errors
-from caseflow.api.openapi import path_ids as _ids
+from caseflow.api.openapi import errors as _errors, path_ids as _ids
 from caseflow.evidence.models import Admission, EvidenceKind, SubmissionMethod
-
-
 
 UPLOAD = {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file", "title", "kind"],
@@ -20,7 +17,8 @@ UPLOAD = {"multipart/form-data": {"schema": {
                    "description": "、".join(f"{m.value} {m.title}" for m in SubmissionMethod)},
     }}}}
 EVIDENCE = {"description": "证据：id, sha256, size, mime 及登记信息",
-            "content": {"application/json": {"schema": {"type": "object", "required": ["id", "sha256", "size", "mime"]}}}}
+            "content": {"application/json": {"schema": {"type": "object",
+                                                        "required": ["id", "sha256", "size", "mime"]}}}}
 
 
 def paths() -> dict:
@@ -42,7 +40,8 @@ def paths() -> dict:
         one: {"get": {"summary": "证据详情", "parameters": _ids("id", "evidence_id"),
                       "responses": {"200": EVIDENCE, **_errors(401, 404)}}},
         one + "/content": {"get": {
-            "summary": "证据文件（记入保管记录）", "parameters": _ids("id", "evidence_id") + [
+            "summary": "证据文件（记入保管记录）", "parameters": [
+                *_ids("id", "evidence_id"),
                 {"name": "inline", "in": "query", "schema": {"type": "string", "enum": ["1"]},
                  "description": "图片和 PDF 以 inline 方式返回"}],
             "responses": {"200": {"description": "文件，Content-Disposition 带原文件名"}, **_errors(401, 404)}}},

@@ -68,18 +68,18 @@ def _image_thumb(path: Path) -> bytes | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                if img.width * img.height > MAX_PIXELS:
+            with Image.open(path) as opened:
+                if opened.width * opened.height > MAX_PIXELS:
                     return None
-                img.draft("RGB", THUMB_SIZE)  # JPEG: decode at a reduced scale
-                img = ImageOps.exif_transpose(img)
+                opened.draft("RGB", THUMB_SIZE)  # JPEG: decode at a reduced scale
+                img = ImageOps.exif_transpose(opened)
                 img.thumbnail(THUMB_SIZE)
                 if img.mode not in ("RGB", "RGBA", "L", "LA"):
                     img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
                 out = io.BytesIO()
                 img.save(out, "PNG", optimize=True)
                 return out.getvalue()
-    except Exception:  # noqa: BLE001 — a file Pillow cannot read simply has no thumbnail
+    except Exception:  # a file Pillow cannot read simply has no thumbnail
         log.info("no thumbnail for %s", path, exc_info=True)
         return None
 

@@ -359,7 +359,8 @@ def decide_admission(evidence: Evidence, *, actor: User, decision: str, reason: 
     evidence.admission_by = actor
     evidence.admission_at = utcnow()
     record_event(evidence.case, tag="evidence:admission", actor=actor,
-                 summary=f"证据认定：{evidence.label}《{evidence.title}》{value.title}" + (f"（{reason}）" if reason else ""),
+                 summary=(f"证据认定：{evidence.label}《{evidence.title}》{value.title}"
+                          + (f"（{reason}）" if reason else "")),
                  data={"evidence_id": evidence.id, "decision": value.value, "previous": previous.value,
                        "reason": reason or None})
     db.session.flush()

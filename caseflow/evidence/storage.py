@@ -9,6 +9,7 @@ temporary file or a stored file without a row, both of which `flask caseflow fsc
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -108,10 +109,8 @@ class TempUpload:
     def discard(self) -> None:
         """Remove the temporary file (idempotent)."""
         self.close()
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        except FileNotFoundError:
-            pass
 
 
 @dataclass

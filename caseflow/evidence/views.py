@@ -10,12 +10,11 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from caseflow import policy
-from caseflow.core.security import current_actor
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid
-from caseflow.core.security import csrf
+from caseflow.core.security import csrf, current_actor
 from caseflow.evidence import checks, http, preview, services
 from caseflow.evidence.forms import AdmissionForm, HandoverForm
 from caseflow.evidence.models import EvidenceKind

@@ -9,7 +9,8 @@ from caseflow.cases.models import Case
 EVIDENCE_PERIOD = ("ADJ_EVIDENCE_PERIOD", "举证期限（第五十四条）")
 
 
-def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor, ref: dict | None = None) -> dict | None:
+def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor,
+                 ref: dict | None = None) -> dict | None:
     """Record a late filing (after its period's due date) on the case and in the audit chain; None when on time."""
     from caseflow.deadlines import services as deadline_services
 

@@ -44,11 +44,13 @@ class Hearing(Model):
     link: Mapped[str | None] = mapped_column(sa.String(300), comment="remote hearing link")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(sa.String(16), default="scheduled", comment="scheduled/postponed/held/cancelled")
+    status: Mapped[str] = mapped_column(sa.String(16), default="scheduled",
+                                        comment="scheduled/postponed/held/cancelled")
     panel: Mapped[dict] = mapped_column(default=dict, comment='{"members": [usernames]} at scheduling')
     parties: Mapped[dict] = mapped_column(default=dict, comment='{"keys": [party identity keys]} for conflict checks')
     attendance: Mapped[dict] = mapped_column(default=dict)
-    record: Mapped[str | None] = mapped_column(sa.Text, comment="笔录 summary; the full record and audio/video are evidence")
+    record: Mapped[str | None] = mapped_column(sa.Text,
+                                               comment="笔录 summary; the full record and audio/video are evidence")
     postponed_reason: Mapped[str | None] = mapped_column(sa.Text)
     evidence: Mapped[dict | None] = mapped_column(
         comment='{"items": [{"id": evidence id, "role": record|audio|video}]}')

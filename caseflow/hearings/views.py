@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 
 import sqlalchemy as sa
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -181,8 +180,7 @@ def rooms():
 def upload_evidence(hearing_id: int):
     """Upload the hearing's 笔录 or a recording as evidence of the case, linked to the hearing."""
     from caseflow.cases import queries
-    from caseflow.evidence import http as evidence_http
-    from caseflow.evidence import services as evidence_services
+    from caseflow.evidence import http as evidence_http, services as evidence_services
     from caseflow.evidence.models import EvidenceKind, SubmissionMethod
     from caseflow.hearings.models import EVIDENCE_ROLES
 
@@ -204,7 +202,8 @@ def upload_evidence(hearing_id: int):
                 raise Invalid("请选择材料类型（笔录、录音或录像）", fields={"role": "请选择材料类型"})
             uploads = evidence_http.chosen_files(received, ("file",))
             day = f"{hearing.starts_at.astimezone(BEIJING):%Y-%m-%d}"
-            fields = {"title": (received.form.get("title") or "").strip()[:200] or f"{day} 口头审理{EVIDENCE_ROLES[role]}",
+            title = (received.form.get("title") or "").strip()[:200]
+            fields = {"title": title or f"{day} 口头审理{EVIDENCE_ROLES[role]}",
                       "kind": EvidenceKind.DOCUMENTARY if role == "record" else EvidenceKind.AUDIOVISUAL,
                       "description": f"{day} 口头审理的{EVIDENCE_ROLES[role]}",
                       "method": SubmissionMethod.ONSITE_COLLECTION}

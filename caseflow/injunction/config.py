@@ -45,7 +45,8 @@ def parse_period(raw, key: str) -> Period:
         raw = f"{raw.get('amount')} {raw.get('unit')}"
     parts = str(raw or "").split()
     if len(parts) != 2 or not parts[0].isdigit() or parts[1] not in UNITS:
-        raise ConfigError(f"配置项 {key} 的值 {raw!r} 无效：应为“数量 单位”，单位为 {'、'.join(UNITS)}，如 2 working_days")
+        raise ConfigError(f"配置项 {key} 的值 {raw!r} 无效：应为“数量 单位”，单位为 {'、'.join(UNITS)}，如 2 "
+                          "working_days")
     return Period(int(parts[0]), parts[1])
 
 

@@ -23,16 +23,17 @@ def _fill(label):
 
 class MediationRequestForm(BaseForm):
     unit = ChineseSelectField("受理单位", validators=[_choose("受理单位")])
-    category = ChineseSelectField("纠纷类型（局令第81号第六十三条）", choices=to_choices([("", "请选择")] + list(CATEGORIES.items())),
+    category = ChineseSelectField("纠纷类型（局令第81号第六十三条）",
+                                  choices=to_choices([("", "请选择"), *CATEGORIES.items()]),
                                   validators=[_choose("纠纷类型")])
-    ip_type = ChineseSelectField("专利类型", choices=to_choices([("", "请选择")] + list(PATENT_TYPES.items())),
+    ip_type = ChineseSelectField("专利类型", choices=to_choices([("", "请选择"), *PATENT_TYPES.items()]),
                                  validators=[_choose("专利类型")])
     right_number = StringField("专利号或专利申请号", validators=[_fill("专利号或专利申请号"),
                                                          Length(max=64, message="专利号过长")])
     decision_ref = StringField("认定侵权的处理决定书文号（仅就侵权赔偿数额请求调解时必填）",
                                validators=[Optional(), Length(max=80, message="文号过长")])
     granted = ChineseSelectField("专利权已公告授予（临时保护期使用费纠纷必填）",
-                                 choices=to_choices([("", "请选择")] + list(YES_NO.items())), validators=[Optional()])
+                                 choices=to_choices([("", "请选择"), *YES_NO.items()]), validators=[Optional()])
     claimants = FieldList(FormField(ClaimantForm), min_entries=1, max_entries=10)
     respondents = FieldList(FormField(PartyForm), min_entries=1, max_entries=10)
     title = StringField("纠纷名称", validators=[_fill("纠纷名称"), Length(max=200, message="不能超过200字")])

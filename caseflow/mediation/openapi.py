@@ -25,7 +25,8 @@ def paths() -> dict:
                    "ip_type": {"type": "string", "enum": ["invention", "utility_model", "design"]},
                    "right_number": {"type": "string", "description": "专利号或专利申请号"},
                    "decision_ref": {"type": "string",
-                                    "description": "认定侵权的处理决定书文号；category 为 damages 时必填（第六十四条）"},
+                                    "description": "认定侵权的处理决定书文号；category 为 damages 时必填"
+                                                   "（第六十四条）"},
                    "granted": {"type": "string", "enum": ["yes", "no"],
                                "description": "专利权已公告授予；category 为 provisional_fee 时须为 yes"},
                    "title": {"type": "string"}, "facts": {"type": "string"}, "claims": {"type": "string"},

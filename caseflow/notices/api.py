@@ -144,7 +144,7 @@ def deliver(notice_id: int):
                "place", "note"}
     unknown = set(body) - allowed
     if unknown:
-        raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
     party_id = body.get("party_id")
     if party_id is not None and (isinstance(party_id, bool) or not isinstance(party_id, int)):
         raise Invalid("party_id 应为整数", fields={"party_id": "应为整数"})

@@ -76,7 +76,8 @@ _KINDS: tuple[NoticeKind, ...] = (
     NoticeKind(
         "acceptance", "受理通知书", "保受字", "claimant",
         parts=(Part("notes", "其他告知事项", 3),),
-        titles_by_procedure={ADJ: "专利侵权纠纷处理请求受理通知书", CPL: "投诉举报受理通知书", MED: "专利纠纷调解受理通知书"},
+        titles_by_procedure={ADJ: "专利侵权纠纷处理请求受理通知书", CPL: "投诉举报受理通知书",
+                             MED: "专利纠纷调解受理通知书"},
         procedures=frozenset({ADJ, CPL, MED}), source=GUIDE, basis=("adj.docket", "adj.recusal"),
     ),
     NoticeKind(
@@ -329,11 +330,11 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
     data = data or {}
     patent = cite_text("patent.dispute", on, "《中华人民共和国专利法》")
     if code == "rejection" and procedure == MED:
-        return ["本局不予立案调解的，当事人可以就该纠纷依照《中华人民共和国民事诉讼法》向人民法院起诉；属于专利侵权纠纷的，"
-                "也可以请求管理专利工作的部门处理。"]
+        return [("本局不予立案调解的，当事人可以就该纠纷依照《中华人民共和国民事诉讼法》向人民法院起诉；"
+                 "属于专利侵权纠纷的，"
+                 "也可以请求管理专利工作的部门处理。")]
     if code == "rejection":
-        out = [f"如不服本通知，{SUE_15.format(doc='通知书')}；也可以就请求处理的事项直接向人民法院提起民事诉讼。"]
-        return out
+        return [f"如不服本通知，{SUE_15.format(doc='通知书')}；也可以就请求处理的事项直接向人民法院提起民事诉讼。"]
     if code == "decision":
         return [
             f"当事人不服本裁决的，{SUE_15.format(doc='裁决书')}。诉讼期间，不停止本裁决的执行。",
@@ -346,39 +347,41 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
     if code == "injunction_order":
         body = reconsideration_body(area)
         return [
-            f"被申请人应当自收到本决定书之日起立即停止上述行为。如不服本决定，可以自收到本决定书之日起六十日内"
-            f"向{body}申请行政复议，或者自收到本决定书之日起六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼。"
-            "复议和诉讼期间，本决定不停止执行。",
+            (f"被申请人应当自收到本决定书之日起立即停止上述行为。如不服本决定，可以自收到本决定书之日起六十日内"
+             f"向{body}申请行政复议，"
+             "或者自收到本决定书之日起六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼。"
+             "复议和诉讼期间，本决定不停止执行。"),
         ]
     if code == "reminder":
         return [
             "你（单位）收到本催告书后有权进行陈述和申辩，可以自收到本催告书之日起三日内向本局提出。",
-            f"本催告书送达十日后仍未履行义务的，本局将依照{cite_text('enforce.reminder', on)}的规定申请人民法院强制执行。",
+            ("本催告书送达十日后仍未履行义务的，"
+             f"本局将依照{cite_text('enforce.reminder', on)}的规定申请人民法院强制执行。"),
         ]
     if code == "answer_notice":
         answer = cite_text("adj.answer", on)
         return [
-            f"根据{answer}的规定，请你（单位）自收到本通知书之日起十五日内向本局提交答辩书及证据材料，"
-            "答辩书一式两份；在中华人民共和国境内没有固定住所的，答辩期为三十日。期满未答辩的，不影响本局处理。",
+            (f"根据{answer}的规定，请你（单位）自收到本通知书之日起十五日内向本局提交答辩书及证据材料，"
+             "答辩书一式两份；在中华人民共和国境内没有固定住所的，答辩期为三十日。期满未答辩的，不影响本局处理。"),
             "对管辖权有异议的，应当在答辩期内提出。",
         ]
     if code == "statement_notice":
         return [
-            f"根据{cite_text('med.statement', on)}的规定，请你（单位）自收到本通知书之日起十五日内提交意见陈述书，"
-            "说明是否同意调解；逾期未提交或者不同意调解的，本局将不予立案调解，并通知请求人。",
+            (f"根据{cite_text('med.statement', on)}的规定，请你（单位）自收到本通知书之日起十五日内提交意见陈述书，"
+             "说明是否同意调解；逾期未提交或者不同意调解的，本局将不予立案调解，并通知请求人。"),
         ]
     if code == "correction":
         return ["逾期未补正或者补正后仍不符合规定的，本局将不予受理。"]
     if code == "hearing_notice":
         return [
             "请在收到本通知书之日起三日内将口头审理回执交回本局。",
-            "请求人无正当理由拒不参加口头审理或者未经许可中途退出的，按撤回请求处理；被请求人无正当理由拒不参加"
-            "或者未经许可中途退出的，按缺席处理。",
+            ("请求人无正当理由拒不参加口头审理或者未经许可中途退出的，按撤回请求处理；被请求人无正当理由拒不参加"
+             "或者未经许可中途退出的，按缺席处理。"),
         ]
     if code == "acceptance" and procedure == ADJ:
         return [
-            f"当事人认为办案人员与本案有利害关系或者其他关系可能影响公正处理的，可以依照{cite_text('adj.recusal', on)}"
-            "的规定申请回避。",
+            (f"当事人认为办案人员与本案有利害关系或者其他关系可能影响公正处理的，可以依照{cite_text('adj.recusal', on)}"
+             "的规定申请回避。"),
         ]
     if code == "mediation_agreement":
         return ["本协议书经双方当事人签名或者盖章，并加盖本局印章后生效。",
@@ -392,8 +395,8 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
             "调解协议内容涉及物权、知识产权确权的，人民法院不予受理司法确认申请。",
         ]
     if code == "criminal_referral":
-        return [f"请依照{cite_text('referral.police_decision', on, '有关规定')}的规定，自接受移送之日起三日内作出立案"
-                "或者不予立案的决定，并书面通知本局。"]
+        return [(f"请依照{cite_text('referral.police_decision', on, '有关规定')}的规定，自接受移送之日起三日内作出立案"
+                 "或者不予立案的决定，并书面通知本局。")]
     return []
 
 

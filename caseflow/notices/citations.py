@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["Citation", "TABLE", "cite", "cite_join", "cite_text", "citations_on", "cn_number", "cn_date", "topics"]
+__all__ = ["TABLE", "Citation", "citations_on", "cite", "cite_join", "cite_text", "cn_date", "cn_number", "topics"]
 
 
 @dataclass(frozen=True)
@@ -106,14 +106,17 @@ ALL = "中华人民共和国行政诉讼法"
 ALL_2017 = {"instrument": ALL, "version": "2017年修正", "effective_from": D(2017, 7, 1)}
 
 ARL = "中华人民共和国行政复议法"
-ARL_2017 = {"instrument": ARL, "version": "2017年修正", "effective_from": D(2018, 1, 1), "effective_to": D(2023, 12, 31)}
+ARL_2017 = {"instrument": ARL, "version": "2017年修正", "effective_from": D(2018, 1, 1),
+            "effective_to": D(2023, 12, 31)}
 ARL_2023 = {"instrument": ARL, "version": "2023年修订", "effective_from": D(2024, 1, 1)}
 
 AEL = {"instrument": "中华人民共和国行政强制法", "version": "2011年", "effective_from": D(2012, 1, 1)}
 
 CPL = "中华人民共和国民事诉讼法"
-CPL_2017 = {"instrument": CPL, "version": "2017年修正", "effective_from": D(2017, 7, 1), "effective_to": D(2021, 12, 31)}
-CPL_2021 = {"instrument": CPL, "version": "2021年修正", "effective_from": D(2022, 1, 1), "effective_to": D(2023, 12, 31)}
+CPL_2017 = {"instrument": CPL, "version": "2017年修正", "effective_from": D(2017, 7, 1),
+            "effective_to": D(2021, 12, 31)}
+CPL_2021 = {"instrument": CPL, "version": "2021年修正", "effective_from": D(2022, 1, 1),
+            "effective_to": D(2023, 12, 31)}
 CPL_2023 = {"instrument": CPL, "version": "2023年修正", "effective_from": D(2024, 1, 1)}
 
 CPL_SPI = {"instrument": "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释", "version": "2022年修正",
@@ -131,7 +134,8 @@ TM_2019 = {"instrument": TRADEMARK, "version": "2019年修正", "effective_from"
 TM_2027 = {"instrument": TRADEMARK, "version": "2026年修订", "effective_from": D(2027, 1, 1)}
 
 COPYRIGHT_2020 = {"instrument": "中华人民共和国著作权法", "version": "2020年修正", "effective_from": D(2021, 6, 1)}
-COMPLAINTS = {"instrument": "市场监督管理投诉举报处理暂行办法", "version": "2022年修正", "effective_from": D(2022, 5, 1)}
+COMPLAINTS = {"instrument": "市场监督管理投诉举报处理暂行办法", "version": "2022年修正",
+              "effective_from": D(2022, 5, 1)}
 
 
 def _rows(topic: str, *versions: tuple[dict, int, int | None, int | None, str]) -> list[Citation]:
@@ -275,7 +279,10 @@ def cite_text(topic: str, on: dt.date, fallback: str = "有关规定") -> str:
 
 
 def cite_join(topics, on: dt.date) -> str:
-    """Several citations in one phrase, grouped by instrument: 《专利法》第十一条第一款、第六十五条和《办法》第三十一条."""
+    """Several citations in one phrase, grouped by instrument.
+
+    E.g. 《专利法》第十一条第一款、第六十五条和《办法》第三十一条.
+    """
     groups: dict[str, list[str]] = {}
     for topic in topics:
         row = cite(topic, on)

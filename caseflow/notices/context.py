@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 
 from caseflow.notices import catalogue
-from caseflow.notices.citations import cite_join, citations_on, cn_date
+from caseflow.notices.citations import citations_on, cite_join, cn_date
 
 IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
             "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
@@ -112,7 +112,10 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
 
 
 def hearing_time_place(data: Mapping, extra: Mapping) -> str:
-    """口头审理的时间和地点 from the scheduling form: 2026年12月10日上午9时30分，第一审理庭（地址） or the remote link."""
+    """口头审理的时间和地点 from the scheduling form, or the remote link.
+
+    E.g. 2026年12月10日上午9时30分，第一审理庭（地址）.
+    """
     raw = str(data.get("hearing_date") or "").strip()
     try:
         when = cn_date(dt.date.fromisoformat(raw))
@@ -157,7 +160,7 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "extension":
         # 局令81 art. 37: +1 month by the head first, then up to +2 months by the superior office (drafted before
         # the action's effects count this extension).
-        used = int(((getattr(case, "data", None) or {}).get("case_limit_extensions") or 0))
+        used = int((getattr(case, "data", None) or {}).get("case_limit_extensions") or 0)
         out = {"reason": reason, "period": "两个月" if used >= 1 else "一个月"}
     elif code == "decision":
         reasons = (data.get("reasons") or "").strip()
@@ -203,7 +206,8 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
         out = {"reason": reason}
     elif code == "criminal_referral":
         out = {"addressee": (data.get("target") or "").strip(), "facts": facts or reason,
-               "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n4. 其他有关涉嫌犯罪的材料。"}
+               "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n4. "
+                            "其他有关涉嫌犯罪的材料。"}
     elif code == "reconsideration_request":
         decided = extra.get("police_decision") or {}
         out = {"addressee": (data.get("target") or "").strip(),
@@ -274,12 +278,14 @@ SAMPLE_OFFICE = "重庆市渝中区知识产权局"
 SAMPLE_CLAIMANTS = [
     {"id": 1, "role": "claimant", "name": "重庆堃泰机电科技有限公司", "address": "重庆市渝中区解放碑民族路188号",
      "id_label": "", "id_number": ""},
-    {"id": 2, "role": "claimant", "name": "王喆", "address": "重庆市渝北区龙兴镇聚金大道88号", "id_label": "", "id_number": ""},
+    {"id": 2, "role": "claimant", "name": "王喆", "address": "重庆市渝北区龙兴镇聚金大道88号", "id_label": "",
+     "id_number": ""},
 ]
 SAMPLE_RESPONDENTS = [
     {"id": 3, "role": "respondent", "name": "重庆市渝中区𠮷祥五金机电经营部",
      "address": "重庆市渝中区较场口日月光广场B座216号", "id_label": "经营者", "id_number": "𠮷永福"},
-    {"id": 4, "role": "respondent", "name": "李赟", "address": "重庆市九龙坡区杨家坪正街18号", "id_label": "", "id_number": ""},
+    {"id": 4, "role": "respondent", "name": "李赟", "address": "重庆市九龙坡区杨家坪正街18号", "id_label": "",
+     "id_number": ""},
 ]
 SAMPLE_AGENTS: list[dict] = []
 #: Names every sample document must print (tests check them in the extracted text).
@@ -288,8 +294,10 @@ SAMPLE_NAMES = tuple(p["name"] for p in SAMPLE_CLAIMANTS + SAMPLE_RESPONDENTS)
 SAMPLE_CASES = {
     "adjudication": {"number": "渝中知裁〔2026〕7号", "procedure": "adjudication",
                      "title": "“一种防松脱管道卡箍”实用新型专利侵权纠纷"},
-    "complaint": {"number": "渝中知投〔2026〕31号", "procedure": "complaint", "title": "销售侵犯实用新型专利权的管道卡箍"},
-    "mediation": {"number": "渝中知调〔2026〕4号", "procedure": "mediation", "title": "“一种防松脱管道卡箍”专利侵权赔偿纠纷"},
+    "complaint": {"number": "渝中知投〔2026〕31号", "procedure": "complaint",
+                  "title": "销售侵犯实用新型专利权的管道卡箍"},
+    "mediation": {"number": "渝中知调〔2026〕4号", "procedure": "mediation",
+                  "title": "“一种防松脱管道卡箍”专利侵权赔偿纠纷"},
     "injunction": {"number": "渝中知禁〔2026〕2号", "procedure": "injunction", "title": "先行发布禁令申请"},
     "referral": {"number": "渝中知移〔2026〕3号", "procedure": "referral", "title": "涉嫌假冒专利犯罪案件移送"},
 }
@@ -317,15 +325,19 @@ def sample_parts(code: str, law: Mapping) -> dict:
                                 "3. 请明确本案请求保护的权利要求。",
                        "period": "十五日"},
         "answer_notice": {"notes": "本案由本局执法人员王喆、李赟承办。"},
-        "hearing_notice": {"time_place": "2026年3月24日上午9时30分，重庆市渝中区知识产权局第一审理室（重庆市渝中区中山三路131号）",
+        "hearing_notice": {"time_place": "2026年3月24日上午9时30分，"
+                                         "重庆市渝中区知识产权局第一审理室（重庆市渝中区中山三路131号）",
                            "panel": "王喆（组长）、李赟、张堃", "notes": "请携带身份证明原件及证据原件参加口头审理。"},
         "suspension": {"reason": SUSPENSION_REASONS["invalidation"]},
-        "suspension_refusal": {"application": "被请求人于2026年2月10日以已向国家知识产权局提出无效宣告请求为由，申请中止处理本案。",
-                               "reason": "请求人出具的专利权评价报告未发现涉案实用新型专利存在不符合授予专利权条件的缺陷，"
+        "suspension_refusal": {"application": "被请求人于2026年2月10日以已向国家知识产权局提出无效宣告请求为由，"
+                                              "申请中止处理本案。",
+                               "reason": "请求人出具的专利权评价报告未发现涉案实用新型专利"
+                                         "存在不符合授予专利权条件的缺陷，"
                                          "被请求人的中止理由明显不能成立。"},
         "resumption": {"reason": "国家知识产权局已作出维持涉案专利权有效的审查决定，中止处理的原因已经消除。"},
         "jurisdiction_decision": {"objection": "被请求人认为其住所地不在本局辖区，本局对本案没有管辖权。",
-                                  "reasons": "被诉侵权产品的销售地即被请求人的经营场所位于重庆市渝中区，属于侵权行为地，"
+                                  "reasons": "被诉侵权产品的销售地即被请求人的经营场所位于重庆市渝中区，"
+                                             "属于侵权行为地，"
                                              "本局对本案具有管辖权。",
                                   "decision": "驳回被请求人提出的管辖权异议。"},
         "recusal_decision": {"application": "被请求人申请办案人员张堃回避，理由是张堃曾在请求人处任职。",
@@ -338,7 +350,8 @@ def sample_parts(code: str, law: Mapping) -> dict:
                      "findings": _FINDINGS,
                      "reasons": _REASONS.format(scope=law.get("patent.scope", ""),
                                                 infringement=law.get("patent.infringement", "")),
-                     "measures": "（一）认定被请求人销售、许诺销售“JX-60”型管道卡箍的行为侵犯请求人ZL202221345678.9号实用新型专利权。\n"
+                     "measures": "（一）认定被请求人销售、许诺销售"
+                                 "“JX-60”型管道卡箍的行为侵犯请求人ZL202221345678.9号实用新型专利权。\n"
                                  "（二）责令被请求人立即停止销售、许诺销售被诉侵权产品，删除网络店铺中的相关商品链接，"
                                  "库存侵权产品在本局监督下予以销毁。"},
         "rectification": {"errors": "原文书第2页第3段“2025年11月5日立案”应为“2025年11月6日立案”。"},
@@ -347,18 +360,23 @@ def sample_parts(code: str, law: Mapping) -> dict:
                                    "库存侵权产品在本局监督下予以销毁。",
                      "period": "自收到本催告书之日起十日内"},
         "enforcement_application": {"addressee": "重庆市第一中级人民法院",
-                                    "obligation": "责令被申请人立即停止销售、许诺销售“JX-60”型管道卡箍，并销毁库存侵权产品。",
-                                    "facts": "本局于2026年1月20日作出行政裁决，责令被申请人立即停止侵权行为。被申请人在法定期限内"
+                                    "obligation": "责令被申请人立即停止销售、许诺销售“JX-60”型管道卡箍，"
+                                                  "并销毁库存侵权产品。",
+                                    "facts": "本局于2026年1月20日作出行政裁决，责令被申请人立即停止侵权行为。"
+                                             "被申请人在法定期限内"
                                              "未提起行政诉讼，经本局催告后仍未履行。"},
-        "conclusion": {"outcome": "经调查，被投诉人销售的产品侵犯你单位的实用新型专利权，本局已责令其停止销售并下架相关商品。"},
+        "conclusion": {"outcome": "经调查，被投诉人销售的产品侵犯你单位的实用新型专利权，"
+                                  "本局已责令其停止销售并下架相关商品。"},
         "statement_notice": {"notes": "随本通知送达调解请求书副本一份。"},
-        "mediation_agreement": {"facts": "请求人认为被请求人销售的“JX-60”型管道卡箍侵犯其实用新型专利权，双方就赔偿数额发生争议。",
+        "mediation_agreement": {"facts": "请求人认为被请求人销售的“JX-60”型管道卡箍侵犯其实用新型专利权，"
+                                         "双方就赔偿数额发生争议。",
                                 "terms": "一、被请求人于2026年3月20日前向请求人支付赔偿金人民币三万元；\n"
                                          "二、被请求人不再销售、许诺销售被诉侵权产品；\n三、双方就本纠纷再无其他争议。"},
         "mediation_termination": {"reason": "被请求人无正当理由未参加调解，双方未能达成调解协议。"},
         "confirmation_notice": {"court": "重庆市渝中区人民法院", "notes": ""},
-        "injunction_order": {"facts": "请求人提交的公证书、购买凭证及技术比对材料表明，被申请人正在销售的“JX-60”型管道卡箍"
-                                      "涉嫌侵犯请求人的实用新型专利权，且持续销售将使请求人的合法权益受到难以弥补的损害。",
+        "injunction_order": {"facts": "请求人提交的公证书、购买凭证及技术比对材料表明，被申请人正在销售的"
+                                      "“JX-60”型管道卡箍涉嫌侵犯请求人的实用新型专利权，"
+                                      "且持续销售将使请求人的合法权益受到难以弥补的损害。",
                              "measures": "立即停止销售、许诺销售“JX-60”型管道卡箍，并下架网络店铺中的相关商品链接。",
                              "duration": "自本决定书送达之日起至主案办结之日止",
                              "legal_basis": "本局先行发布禁令制度的有关规定"},
@@ -371,11 +389,12 @@ def sample_parts(code: str, law: Mapping) -> dict:
         "criminal_referral": {"addressee": "重庆市公安局渝中区分局",
                               "facts": "被申请人𠮷永福在其经营场所销售标有他人专利号的管道卡箍一千二百件，"
                                        "非法经营数额达人民币二十四万元，涉嫌假冒专利罪。",
-                              "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n"
-                                           "4. 其他有关涉嫌犯罪的材料。"},
+                              "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n"
+                                           "3. 有关检验报告或者鉴定意见；\n4. 其他有关涉嫌犯罪的材料。"},
         "reconsideration_request": {"addressee": "重庆市公安局渝中区分局",
                                     "decision": "渝公（渝中）不立字〔2026〕3号不予立案通知书",
-                                    "grounds": "被申请人𠮷永福销售标有他人专利号的管道卡箍一千二百件，非法经营数额达人民币二十四万元，"
+                                    "grounds": "被申请人𠮷永福销售标有他人专利号的管道卡箍一千二百件，"
+                                               "非法经营数额达人民币二十四万元，"
                                                "已达到假冒专利罪的立案追诉标准，应当立案侦查。"},
         "supervision_proposal": {"addressee": "重庆市渝中区人民检察院",
                                  "history": "本局于2026年3月2日将该案移送重庆市公安局渝中区分局，该局决定不予立案；"
@@ -392,11 +411,14 @@ def sample_parts(code: str, law: Mapping) -> dict:
 
 SAMPLE_EXTRA = {
     "evidence": [
-        {"label": "证据1", "title": "涉案专利证书及专利登记簿副本", "kind": "书证", "description": "证明请求人的专利权合法有效",
+        {"label": "证据1", "title": "涉案专利证书及专利登记簿副本", "kind": "书证",
+         "description": "证明请求人的专利权合法有效",
          "submitted_by": "重庆堃泰机电科技有限公司", "received": "2025年11月3日", "sha256": "3f9a1c0e5b7d2a4c"},
-        {"label": "证据2", "title": "（2025）渝中证字第1234号公证书", "kind": "书证", "description": "证明被请求人销售被诉侵权产品",
+        {"label": "证据2", "title": "（2025）渝中证字第1234号公证书", "kind": "书证",
+         "description": "证明被请求人销售被诉侵权产品",
          "submitted_by": "重庆堃泰机电科技有限公司", "received": "2025年11月3日", "sha256": "8b2e77d10a9c4f3e"},
-        {"label": "证据3", "title": "现场检查笔录及照片", "kind": "勘验笔录", "description": "证明被请求人库存侵权产品三百四十件",
+        {"label": "证据3", "title": "现场检查笔录及照片", "kind": "勘验笔录",
+         "description": "证明被请求人库存侵权产品三百四十件",
          "submitted_by": "本局", "received": "2025年11月18日", "sha256": "c41d09e6f2a8b753"},
         {"label": "证据4", "title": "送货单三张", "kind": "书证", "description": "被请求人主张合法来源",
          "submitted_by": "重庆市渝中区𠮷祥五金机电经营部", "received": "2025年12月2日", "sha256": "07e5a9b3c1d2f486"},
@@ -416,7 +438,8 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
                       if p in kind.procedures), "adjudication")
     case = {**SAMPLE_CASES[procedure], "procedure_title": PROCEDURE_TITLES[procedure],
             "right_number": "ZL202221345678.9", "right_title": "实用新型专利", "asserted_claims": "权利要求1",
-            "facts": "被请求人在其经营场所销售涉嫌侵犯请求人实用新型专利权的管道卡箍。", "claims": "请求责令被请求人停止侵权。",
+            "facts": "被请求人在其经营场所销售涉嫌侵犯请求人实用新型专利权的管道卡箍。",
+            "claims": "请求责令被请求人停止侵权。",
             "received": "2025年11月3日", "docketed": "2025年11月6日", "origin": "渝中知裁〔2026〕7号",
             "referral_kind": "police", "target": ""}
     law = citations_on(SAMPLE_DATE)
@@ -429,11 +452,10 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
                      verify_qr=qr_data_url(f"{verify_page}/{verify_code}"))
     extra["draft"] = draft
     extra["data"] = {"outcome": "infringement"}
-    ctx = assemble(kind, procedure=procedure, office_name=SAMPLE_OFFICE, area="渝中区", case=case,
+    return assemble(kind, procedure=procedure, office_name=SAMPLE_OFFICE, area="渝中区", case=case,
                    claimants=SAMPLE_CLAIMANTS, respondents=SAMPLE_RESPONDENTS, agents=SAMPLE_AGENTS,
                    parts=sample_parts(code, law), data={"outcome": "infringement"}, on=SAMPLE_DATE,
                    doc_number=number, extra=extra)
-    return ctx
 
 
 def format_code(code: str) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -12,32 +13,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from caseflow.accounts.models import Unit, User
 from caseflow.cases.models import Case, Party
 from caseflow.core.db import Model, UTCDateTime, created_at, str_enum, utcnow
+from caseflow.core.enums import TitledStrEnum
 
 
-class _Titled(StrEnum):
-    @property
-    def title(self) -> str:
-        return self.__titles__[self.value]  # type: ignore[attr-defined]
-
-
-class NoticeStatus(_Titled):
+class NoticeStatus(TitledStrEnum):
     DRAFT = "draft"
     SIGNOFF = "signoff"  # waiting for a supervisor's sign-off (签发)
     ISSUED = "issued"
     DISCARDED = "discarded"  # a draft dropped before issuing; issued documents are never discarded
 
-    __titles__ = {"draft": "草稿", "signoff": "待签发", "issued": "已签发", "discarded": "已作废（草稿）"}
+    __titles__: ClassVar[Mapping[str, str]] = {"draft": "草稿", "signoff": "待签发", "issued": "已签发",
+                                               "discarded": "已作废（草稿）"}
 
 
-class DeliveryMethod(_Titled):
+class DeliveryMethod(TitledStrEnum):
     ELECTRONIC = "electronic"
     DIRECT = "direct"
     POST = "post"
     RETENTION = "retention"
     PUBLIC_NOTICE = "public_notice"
 
-    __titles__ = {"electronic": "电子送达", "direct": "直接送达", "post": "邮寄送达", "retention": "留置送达",
-                  "public_notice": "公告送达"}
+    __titles__: ClassVar[Mapping[str, str]] = {"electronic": "电子送达", "direct": "直接送达", "post": "邮寄送达",
+                                               "retention": "留置送达", "public_notice": "公告送达"}
 
 
 class ImmutableNotice(RuntimeError):
@@ -108,7 +105,7 @@ class Notice(Model):
     signoff_by: Mapped[User | None] = relationship(foreign_keys=[signoff_by_id])
     deliveries: Mapped[list[NoticeDelivery]] = relationship(back_populates="notice", order_by="NoticeDelivery.id")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy types it per instance
 
     @property
     def is_issued(self) -> bool:

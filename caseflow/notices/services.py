@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from typing import IO
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask import current_app, has_app_context, has_request_context, request
+from sqlalchemy.orm import selectinload
 
 from caseflow import policy
 from caseflow.accounts.models import Role, User
@@ -261,7 +261,7 @@ def _last_fields(case: Case, action: str) -> dict:
     event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == action,
                                                          CaseEvent.tag.like("case:%:" + action))
                               .order_by(CaseEvent.seq.desc()).limit(1))
-    return dict(((event.data or {}).get("fields") or {})) if event is not None else {}
+    return dict((event.data or {}).get("fields") or {}) if event is not None else {}
 
 
 def _jsonable(data: Mapping) -> dict:
@@ -714,11 +714,10 @@ def record_delivery(notice: Notice, *, actor: User, method: str, party_id: int |
                 user_id = consent.user_id
     if errors:
         raise Invalid("送达信息有误", fields=errors)
-    delivery = _deliver(notice, party=party, method=method, delivered_on=delivered_on, published_on=published_on,
+    return _deliver(notice, party=party, method=method, delivered_on=delivered_on, published_on=published_on,
                         receipt_number=_clean(receipt_number, 64), signed_by=_clean(signed_by, 100),
                         witness=_clean(witness, 200), place=_clean(place, 300), note=_clean(note, 2000),
                         user_id=user_id, actor=actor)
-    return delivery
 
 
 def _clean(value: str | None, limit: int) -> str | None:

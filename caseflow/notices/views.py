@@ -14,15 +14,22 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from caseflow.core.security import current_actor
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
 from caseflow.core.errors import DomainError, NotFound
 from caseflow.core.forms import form_errors
+from caseflow.core.security import current_actor
 from caseflow.notices import catalogue, services
-from caseflow.notices.forms import (CommentForm, ConsentForm, DeliveryForm, DraftForm, VerifyForm, parts_form_class,
-                                    parts_of)
+from caseflow.notices.forms import (
+    CommentForm,
+    ConsentForm,
+    DeliveryForm,
+    DraftForm,
+    VerifyForm,
+    parts_form_class,
+    parts_of,
+)
 from caseflow.notices.models import DeliveryMethod, NoticeStatus
 
 bp = Blueprint("notices", __name__)
@@ -62,9 +69,9 @@ def retried_transaction(view):
                     if attempt < ISSUE_ATTEMPTS:
                         time.sleep(random.uniform(0.02, 0.1) * attempt)
                         continue
-                    raise ConcurrencyConflict() from exc
+                    raise ConcurrencyConflict from exc
                 raise
-        raise ConcurrencyConflict()  # pragma: no cover - the loop always returns or raises
+        raise ConcurrencyConflict  # pragma: no cover - the loop always returns or raises
 
     return wrapper
 

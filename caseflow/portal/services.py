@@ -80,7 +80,8 @@ def submit_draft(draft: FilingDraft, user) -> Case:
     if gone.rowcount != 1:
         raise AlreadySubmitted("该草稿已提交或已删除")
     unit = unit_by_code(data["unit"])
-    parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"], PartyRole.RESPONDENT)
+    parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"],
+                                                                               PartyRole.RESPONDENT)
     data["data"] = {DRAFT_KEY: draft.id}
     case = create_case(procedure=draft.procedure, unit=unit, actor=user, fields=data, parties=parties)
     db.session.flush()
@@ -127,7 +128,7 @@ def submitted_case(draft_id: int, user) -> Case | None:
 
 def step_of_field(field: str) -> int:
     """Which step of the filing form holds a field (to send the user back to it)."""
-    top = field.split("-")[0]
+    top = field.split("-", maxsplit=1)[0]
     for i, (_, _, form_cls) in enumerate(FILING_STEPS, start=1):
         if hasattr(form_cls, top):
             return i

@@ -10,12 +10,12 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import DBAPIError
 
 import workflows
+from caseflow import policy
 from caseflow.accounts.services import units_ordered
 from caseflow.cases import queries
 from caseflow.cases.forms import FILING_STEPS, ID_TYPES, IP_TYPES, RightForm
 from caseflow.cases.services import available_actions
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
-from caseflow import policy
 from caseflow.core.errors import Forbidden, Invalid, NotFound
 from caseflow.portal import services
 from workflows.complaint import KINDS
@@ -127,8 +127,9 @@ def step(draft_id: int, step: int):
     if button == "next":
         if not valid:
             services.save_step(draft, step, values)
-            return render_template("portal/step.html", draft=draft, step=step, steps=services.filing_steps(draft.procedure),
-                               form=form, words=services.FILINGS.get(draft.procedure, services.FILINGS["complaint"])), 422
+            return render_template("portal/step.html", draft=draft, step=step,
+                                   steps=services.filing_steps(draft.procedure), form=form,
+                                   words=services.FILINGS.get(draft.procedure, services.FILINGS["complaint"])), 422
         services.save_step(draft, step + 1, values)
         if step == len(FILING_STEPS):
             return redirect(url_for("portal.review", draft_id=draft.id), 303)
@@ -188,7 +189,7 @@ def review(draft_id: int):
                 raise
             case = _wait_for_submitted(draft_id)
             if case is None:
-                raise ConcurrencyConflict() from exc
+                raise ConcurrencyConflict from exc
             return _to_submitted(case, again=True)
         return redirect(url_for("portal.case", case_id=case.id, receipt=1), 303)
     return render_template("portal/review.html", draft=draft, units={u.code: u.name for u in units_ordered()},

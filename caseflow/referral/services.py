@@ -135,7 +135,8 @@ def record_exhibit_handover(case: Case, *, actor, data: dict) -> None:
     recorded = ((case.data or {}).get("package") or {}).get("evidence_ids")
     items = _items(case, recorded)
     if items:
-        record_handover(items, actor=actor, recipient=f"{case.data.get('target') or '公安机关'}（{data.get('receiver')}）",
+        record_handover(items, actor=actor,
+                        recipient=f"{case.data.get('target') or '公安机关'}（{data.get('receiver')}）",
                         note=data.get("items") or "")
 
 
@@ -224,11 +225,10 @@ def linked_of(case: Case, viewer) -> list[dict]:
 
 def panel_of(case: Case, viewer) -> dict:
     """Everything the case page shows about referrals and injunctions, for this case and its linked ones."""
-    from workflows.injunction import CHECK_METHODS
-    from workflows.referral import THRESHOLD
-
     from caseflow.injunction.config import APPROVERS, Period
     from caseflow.injunction.services import evidence_count, measure_titles
+    from workflows.injunction import CHECK_METHODS
+    from workflows.referral import THRESHOLD
 
     data = case.data or {}
     out: dict = {"linked": linked_of(case, viewer), "referral": None, "injunction": None}

@@ -30,8 +30,7 @@ def referral_panel(case):
 
 
 def _form_data(form) -> dict:
-    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in form.data.items() if k != "csrf_token"}
-    return data
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in form.data.items() if k != "csrf_token"}
 
 
 @bp.route("/referrals/incoming", methods=["GET", "POST"])
@@ -102,7 +101,7 @@ def incoming_api():
     form = IncomingReferralForm(formdata=json_to_formdata(body), meta={"csrf": False})
     unknown = set(body) - {n for n in form._fields if n != "csrf_token"}
     if unknown:
-        raise Invalid("包含未定义的字段", fields={k: "未定义的字段" for k in sorted(unknown)})
+        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
     if not form.validate():
         errors = form_errors(form)
         raise Invalid("；".join(errors.values()), fields=errors)

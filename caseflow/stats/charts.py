@@ -1,4 +1,5 @@
-"""Charts as inline SVG made on the server: no script, no CDN, readable on paper (patterns and labels, not colour alone)."""
+"""Charts as inline SVG made on the server: no script, no CDN, readable on paper (patterns and labels, not colour
+alone)."""
 
 from __future__ import annotations
 
@@ -31,32 +32,36 @@ def _fmt(value: float, percent: bool) -> str:
 def _frame(title: str, labels: list[str], top: float, percent: bool, series: list[str]) -> list[str]:
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" class="chart" '
-        f'aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" class="chart" '
+         f'aria-label="{escape(title)}" font-family="sans-serif" font-size="11">'),
         f"<title>{escape(title)}</title>",
-        '<defs>'
-        '<pattern id="hatch1" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<rect width="6" height="6" fill="#b91c1c"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/>'
-        '</pattern>'
-        '<pattern id="hatch2" width="5" height="5" patternUnits="userSpaceOnUse">'
-        '<rect width="5" height="5" fill="#15803d"/><circle cx="2.5" cy="2.5" r="1" fill="#fff"/></pattern>'
-        '<pattern id="hatch3" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="#a16207"/><line x1="0" y1="3" x2="6" y2="3" stroke="#fff" stroke-width="1.5"/>'
-        '</pattern></defs>',
+        ('<defs>'
+         '<pattern id="hatch1" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+         '<rect width="6" height="6" fill="#b91c1c"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/>'
+         '</pattern>'
+         '<pattern id="hatch2" width="5" height="5" patternUnits="userSpaceOnUse">'
+         '<rect width="5" height="5" fill="#15803d"/><circle cx="2.5" cy="2.5" r="1" fill="#fff"/></pattern>'
+         '<pattern id="hatch3" width="6" height="6" patternUnits="userSpaceOnUse">'
+         '<rect width="6" height="6" fill="#a16207"/><line x1="0" y1="3" x2="6" y2="3" stroke="#fff"'
+         ' stroke-width="1.5"/>'
+         '</pattern></defs>'),
     ]
     for i in range(5):
         value = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
-        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="#d0d5dd" stroke-width="0.6"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{_fmt(value, percent)}</text>')
+        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="#d0d5dd"'
+                     ' stroke-width="0.6"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">'
+                     f'{_fmt(value, percent)}</text>')
     step = max(1, -(-len(labels) // 14))
     slot = plot_w / max(len(labels), 1)
     for i, label in enumerate(labels):
         if i % step == 0:
             x = LEFT + slot * (i + 0.5)
-            parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 14}" text-anchor="middle" fill="#333">{escape(label)}</text>')
+            parts.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 14}" text-anchor="middle" fill="#333">'
+                         f'{escape(label)}</text>')
     for i, name in enumerate(series):
-        colour, dash = STYLES[i % len(STYLES)]
+        colour, _dash = STYLES[i % len(STYLES)]
         x = LEFT + i * 150
         parts.append(f'<rect x="{x}" y="6" width="14" height="10" fill="{HATCH[i % 4] or colour}" stroke="{colour}"/>'
                      f'<text x="{x + 18}" y="15" fill="#111">{escape(name)}</text>')
@@ -111,10 +116,13 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[float | Non
                 if shape == "circle":
                     parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}">{tip}</circle>')
                 elif shape == "rect":
-                    parts.append(f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{colour}">{tip}</rect>')
+                    parts.append(f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{colour}">'
+                                 f'{tip}</rect>')
                 else:
-                    d = (f"M{x:.1f},{y - 4:.1f} L{x + 4:.1f},{y + 3:.1f} L{x - 4:.1f},{y + 3:.1f} Z" if shape == "triangle"
-                         else f"M{x:.1f},{y - 4:.1f} L{x + 4:.1f},{y:.1f} L{x:.1f},{y + 4:.1f} L{x - 4:.1f},{y:.1f} Z")
+                    if shape == "triangle":
+                        d = f"M{x:.1f},{y - 4:.1f} L{x + 4:.1f},{y + 3:.1f} L{x - 4:.1f},{y + 3:.1f} Z"
+                    else:
+                        d = f"M{x:.1f},{y - 4:.1f} L{x + 4:.1f},{y:.1f} L{x:.1f},{y + 4:.1f} L{x - 4:.1f},{y:.1f} Z"
                     parts.append(f'<path d="{d}" fill="{colour}">{tip}</path>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -7,6 +7,7 @@ and deleted.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -98,7 +99,5 @@ def xlsx_stream(table: Table, preamble: list[str]) -> Iterator[bytes]:
             while chunk := fh.read(CHUNK):
                 yield chunk
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass

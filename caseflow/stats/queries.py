@@ -19,8 +19,18 @@ from caseflow.cases.models import Case
 from caseflow.core.db import db
 from caseflow.deadlines import services as deadlines
 from caseflow.deadlines.models import Deadline, DeadlineStatus
-from caseflow.stats.models import (ALL, ALL_UNITS, ANY_OFFICER, MEASURES, MEASURES_BY_MONTH, NO_OFFICER, CaseFact,
-                                   Duration, OpenState, Rollup)
+from caseflow.stats.models import (
+    ALL,
+    ALL_UNITS,
+    ANY_OFFICER,
+    MEASURES,
+    MEASURES_BY_MONTH,
+    NO_OFFICER,
+    CaseFact,
+    Duration,
+    OpenState,
+    Rollup,
+)
 
 FACTS = CaseFact.__table__
 ROLLUP = Rollup.__table__
@@ -119,7 +129,7 @@ def aggregate(f: Filters, by: str | None = "month") -> dict:
     for row in db.session.execute(stmt):
         key = row[0] if by else None
         values = row[1:] if by else row
-        out[key] = Counter({m: int(v or 0) for m, v in zip(MEASURES, values)})
+        out[key] = Counter({m: int(v or 0) for m, v in zip(MEASURES, values, strict=True)})
     return out
 
 
@@ -136,7 +146,7 @@ def _aggregate_facts(f: Filters, by: str | None) -> dict:
             key = row[0] if by else None
             values = row[1:] if by else row
             c = out.setdefault(key, Counter())
-            for m, v in zip(measures, values):
+            for m, v in zip(measures, values, strict=True):
                 c[m] += int(v or 0)
     return out
 

@@ -137,12 +137,14 @@ def overview(f: Filters) -> Section:
              f"中位数 {_num(hd['median_net'])} 天；另平均暂停 {_num(hd['average_paused'])} 天", D["handling_days"]),
         Card("在办案件（当前）", h["open"], detail=f"另结案后跟进 {h['followup']} 件", hint=D["open"]),
         Card("超期（当前）", h["overdue"]["cases"], detail=f"{h['overdue']['deadlines']} 个期限", hint=D["overdue"]),
-        Card("即将到期（当前）", h["due_soon"]["cases"], detail=f"{h['due_soon']['deadlines']} 个期限", hint=D["due_soon"]),
+        Card("即将到期（当前）", h["due_soon"]["cases"], detail=f"{h['due_soon']['deadlines']} 个期限",
+             hint=D["due_soon"]),
         Card("满意度平均分", h["ratings"]["average"], "num", f"{h['ratings']['count']} 件评价", D["ratings"]),
     ])
     months, by_month = _monthly(f)
     labels = [month_label(m) for m in months]
-    get = lambda m, k: by_month.get(m, {}).get(k, 0)
+    def get(m, k):
+        return by_month.get(m, {}).get(k, 0)
     s.charts.append(charts.bar_chart("每月收案与结案", labels, {
         "收案": [get(m, "received") for m in months], "结案": [get(m, "closed") for m in months]}))
     s.charts.append(charts.line_chart("每月法定审限结案率与调解率", labels, {
@@ -193,7 +195,8 @@ def _pct(value):
 
 def monthly(f: Filters) -> Section:
     months, by_month = _monthly(f)
-    get = lambda m, k: by_month.get(m, {}).get(k, 0)
+    def get(m, k):
+        return by_month.get(m, {}).get(k, 0)
     labels = [month_label(m) for m in months]
     s = Section()
     s.charts.append(charts.bar_chart("每月收案、立案、结案", labels, {
@@ -219,7 +222,8 @@ def monthly(f: Filters) -> Section:
 
 def limits(f: Filters) -> Section:
     months, by_month = _monthly(f)
-    get = lambda m, k: by_month.get(m, {}).get(k, 0)
+    def get(m, k):
+        return by_month.get(m, {}).get(k, 0)
     s = Section()
     s.charts.append(charts.line_chart("每月法定审限结案率", [month_label(m) for m in months], {
         "法定审限结案率": [ratio(get(m, "limit_met"), get(m, "limit_total")) for m in months]}))
@@ -246,7 +250,8 @@ def limits(f: Filters) -> Section:
 
 def mediation(f: Filters) -> Section:
     months, by_month = _monthly(f)
-    get = lambda m, k: by_month.get(m, {}).get(k, 0)
+    def get(m, k):
+        return by_month.get(m, {}).get(k, 0)
     s = Section()
     s.charts.append(charts.line_chart("每月调解率、调解成功率、司法确认率", [month_label(m) for m in months], {
         "调解率": [ratio(get(m, "dispute_mediated"), get(m, "dispute_closed")) for m in months],
@@ -254,7 +259,8 @@ def mediation(f: Filters) -> Section:
         "司法确认率": [ratio(get(m, "confirmed"), get(m, "confirm_eligible")) for m in months]}))
 
     def row(c) -> dict:
-        g = lambda k: c.get(k, 0)
+        def g(k):
+            return c.get(k, 0)
         return {"dispute_closed": g("dispute_closed"), "dispute_mediated": g("dispute_mediated"),
                 "mediation_rate": ratio(g("dispute_mediated"), g("dispute_closed")),
                 "med_closed": g("med_closed"), "med_agreement": g("med_agreement"),
@@ -303,7 +309,8 @@ def duration(f: Filters) -> Section:
             for k, v in c.items():
                 total[k] = total.get(k, 0) + v
         rows.append({"procedure": "全部", **row(total, hist)})
-    s.tables.append(Table("duration_by_procedure", "办理天数（暂停时间单列）", [Column("procedure", "程序", "text"), *cols],
+    s.tables.append(Table("duration_by_procedure", "办理天数（暂停时间单列）",
+                          [Column("procedure", "程序", "text"), *cols],
                           _rows(rows), D["handling_days"]))
     brow = []
     for lo, hi in BUCKETS:
@@ -312,7 +319,8 @@ def duration(f: Filters) -> Section:
     s.charts.append(charts.bar_chart("净办理天数分布（期内结案）", [r["bucket"] for r in brow],
                                      {"结案数": [r["cases"] for r in brow]}))
     s.tables.append(Table("duration_histogram", "净办理天数分布", [Column("bucket", "净办理天数", "text"),
-                                                             Column("cases", "结案数")], _rows(brow), D["handling_days"]))
+                                                             Column("cases", "结案数")], _rows(brow),
+                                                             D["handling_days"]))
     return s
 
 
@@ -361,7 +369,8 @@ def _deadline_table(f: Filters, which: str, title: str, total: int, export: bool
 
 def due(f: Filters, export: bool = False) -> Section:
     counts = queries.deadline_counts(f)
-    s = Section(cards=[Card("超期期限", counts["overdue"][0], detail=f"涉及 {counts['overdue'][1]} 件案件", hint=D["overdue"]),
+    s = Section(cards=[Card("超期期限", counts["overdue"][0], detail=f"涉及 {counts['overdue'][1]} 件案件",
+                            hint=D["overdue"]),
                        Card("即将到期期限", counts["due_soon"][0], detail=f"涉及 {counts['due_soon'][1]} 件案件",
                             hint=D["due_soon"])])
     s.tables.append(_deadline_table(f, "overdue", "已超期", counts["overdue"][0], export))
@@ -403,7 +412,8 @@ def referrals(f: Filters) -> Section:
     s = Section()
 
     def rrow(c) -> dict:
-        g = lambda k: c.get(k, 0)
+        def g(k):
+            return c.get(k, 0)
         return {"police": g("ref_police"), "transferred": g("ref_police_transferred"),
                 "accepted": g("ref_police_accepted"), "declined": g("ref_police_declined"),
                 "pending": g("ref_police_transferred") - g("ref_police_accepted") - g("ref_police_declined"),
@@ -413,13 +423,15 @@ def referrals(f: Filters) -> Section:
     rows = [{"month": month_label(m), **rrow(by_month.get(m, {}))} for m in months]
     rows.append({"month": "合计", **rrow(queries.totals(f))})
     s.tables.append(Table("referrals", "移送与公安立案", [
-        Column("month", "移送月份", "text"), Column("police", "涉嫌犯罪移送（公安）"), Column("transferred", "已移送公安"),
+        Column("month", "移送月份", "text"), Column("police", "涉嫌犯罪移送（公安）"),
+        Column("transferred", "已移送公安"),
         Column("accepted", "公安已立案"), Column("declined", "最终不予立案"), Column("pending", "待公安决定/复议/监督"),
         Column("rate", "公安立案率", "pct", D["referrals"]), Column("agency", "移送其他行政机关"),
         Column("court", "申请法院强制执行")], _rows(rows), D["referrals"]))
 
     def irow(c) -> dict:
-        g = lambda k: c.get(k, 0)
+        def g(k):
+            return c.get(k, 0)
         return {"requested": g("inj_requested"), "issued": g("inj_issued"), "breached": g("inj_breached"),
                 "refused": g("inj_refused"), "breach_rate": ratio(g("inj_breached"), g("inj_issued"))}
 
@@ -442,7 +454,8 @@ def ratings(f: Filters) -> Section:
     s = Section()
 
     def row(c) -> dict:
-        g = lambda k: c.get(k, 0)
+        def g(k):
+            return c.get(k, 0)
         return {"closed": g("closed"), "rated": g("rating_n"), "share": ratio(g("rating_n"), g("closed")),
                 "average": ratio(g("rating_sum"), g("rating_n")),
                 **{f"s{k}": g(f"rating_{k}") for k in range(1, 6)}}

@@ -124,12 +124,12 @@ def apply_cases(session, case_ids: set[int]) -> None:
         add_contributions(new.get(cid), +1, rollup, durations, open_states)
     # Rows in key order: two refreshes that touch the same rollup rows lock them in the same order (no deadlock).
     _upsert(session, ROLLUP, ROLLUP_KEY, MEASURES,
-            [dict(zip(ROLLUP_KEY, k)) | {m: c.get(m, 0) for m in MEASURES}
+            [dict(zip(ROLLUP_KEY, k, strict=True)) | {m: c.get(m, 0) for m in MEASURES}
              for k, c in sorted(rollup.items()) if any(c.values())])
     _upsert(session, DURATIONS, DURATION_KEY, ("n",),
-            [dict(zip(DURATION_KEY, k)) | {"n": n} for k, n in sorted(durations.items()) if n])
+            [dict(zip(DURATION_KEY, k, strict=True)) | {"n": n} for k, n in sorted(durations.items()) if n])
     _upsert(session, OPEN_STATES, OPEN_KEY, ("n", "n_closed"),
-            [dict(zip(OPEN_KEY, k)) | {"n": c["n"], "n_closed": c["n_closed"]}
+            [dict(zip(OPEN_KEY, k, strict=True)) | {"n": c["n"], "n_closed": c["n_closed"]}
              for k, c in sorted(open_states.items()) if any(c.values())])
     if old:
         session.execute(sa.delete(FACTS).where(FACTS.c.case_id.in_(list(old))))
@@ -205,7 +205,8 @@ def rebuild_rollups(session=None) -> None:
 
 
 def _regroup(session, table, key, measures, where, *, ip: bool, channel: bool, unit: bool) -> None:
-    cols = {"ip_type": table.c.ip_type if ip else sa.literal(ALL), "channel": table.c.channel if channel else sa.literal(ALL),
+    cols = {"ip_type": table.c.ip_type if ip else sa.literal(ALL),
+            "channel": table.c.channel if channel else sa.literal(ALL),
             "unit_id": table.c.unit_id if unit else sa.literal(ALL_UNITS)}
     dims = [cols.get(k, table.c[k]).label(k) for k in key]
     stmt = sa.select(*dims, *[sa.func.sum(table.c[m]) for m in measures]).where(*where).group_by(*dims)
@@ -213,12 +214,13 @@ def _regroup(session, table, key, measures, where, *, ip: bool, channel: bool, u
 
 
 def _rollups_from_facts(session, grain) -> None:
-    dims = [c.label(n) for c, n in zip(_grain_cols(grain), ("ip_type", "channel", "officer_id", "unit_id"))]
+    names = ("ip_type", "channel", "officer_id", "unit_id")
+    dims = [c.label(n) for c, n in zip(_grain_cols(grain), names, strict=True)]
     parts = []
     for month_field, measures in MEASURES_BY_MONTH.items():
         cols = [FACTS.c[m] if m in measures else sa.literal(0) for m in MEASURES]
         parts.append(sa.select(*dims, FACTS.c[month_field].label("month"), FACTS.c.procedure,
-                               *[c.label(m) for c, m in zip(cols, MEASURES)])
+                               *[c.label(m) for c, m in zip(cols, MEASURES, strict=True)])
                      .where(FACTS.c[month_field].is_not(None)))
     u = sa.union_all(*parts).subquery()
     grouped = sa.select(*[u.c[k] for k in ROLLUP_KEY], *[sa.func.sum(u.c[m]) for m in MEASURES]) \

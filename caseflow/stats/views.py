@@ -200,7 +200,8 @@ def export(section: str, table: str, fmt: str):
     if fmt == "csv":
         body, mime = exports.csv_stream(t, preamble), "text/csv; charset=utf-8"
     else:
-        body, mime = exports.xlsx_stream(t, preamble), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body = exports.xlsx_stream(t, preamble)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(stream_with_context(body), mimetype=mime,
                     headers={"Content-Disposition": f"attachment; filename={name}",
                              "Cache-Control": "no-store"})

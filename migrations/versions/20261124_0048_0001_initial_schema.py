@@ -1,17 +1,18 @@
 """Create the accounts, cases, audit, approvals and drafts tables.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24 00:48:41.150456+08:00
 
 Deploy safety: this migration runs while the previous release may still be serving. Add NOT NULL
 columns with a server_default first; never rename or drop a column the running code still reads.
 """
 
-from alembic import op
 import sqlalchemy as sa
-import caseflow.core.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import caseflow.core.db
 
 revision = '0001'
 down_revision = None
@@ -34,7 +35,8 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=6), nullable=False, comment='GB/T 2260 division code, e.g. 500103'),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('area', sa.String(length=40), nullable=False, comment='district or county name, e.g. 渝中区'),
-    sa.Column('prefix', sa.String(length=16), nullable=False, comment='case-number prefix set by the administrator, e.g. 渝中知'),
+    sa.Column('prefix', sa.String(length=16), nullable=False,
+              comment='case-number prefix set by the administrator, e.g. 渝中知'),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['units.id'], name=op.f('fk_units_parent_id_units')),
@@ -55,9 +57,13 @@ def upgrade() -> None:
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('display_name', sa.String(length=120), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role', sa.Enum('applicant', 'respondent', 'officer', 'mediator', 'supervisor', 'admin', name='role', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('role',
+              sa.Enum('applicant', 'respondent', 'officer', 'mediator', 'supervisor', 'admin', name='role',
+                      native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('id_type', sa.Enum('uscc', 'resident_id', 'passport', 'other', name='idtype', native_enum=False, create_constraint=True, length=16), nullable=True),
+    sa.Column('id_type',
+              sa.Enum('uscc', 'resident_id', 'passport', 'other', name='idtype', native_enum=False,
+                      create_constraint=True, length=16), nullable=True),
     sa.Column('id_number', sa.String(length=32), nullable=True, comment='ID or credit code, validated on registration'),
     sa.Column('phone', sa.String(length=32), nullable=True),
     sa.Column('email', sa.String(length=255), nullable=True),
@@ -85,13 +91,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('cases',
-    sa.Column('procedure', sa.String(length=16), nullable=False, comment='procedure code from workflows/, e.g. complaint'),
+    sa.Column('procedure', sa.String(length=16), nullable=False,
+              comment='procedure code from workflows/, e.g. complaint'),
     sa.Column('number', sa.String(length=64), nullable=False, comment='e.g. 渝中知投〔2026〕12号'),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False, comment='Beijing year of receipt, part of the number'),
     sa.Column('seq', sa.Integer(), nullable=False, comment='gapless sequence per unit, procedure and year'),
     sa.Column('state', sa.String(length=32), nullable=False, comment='validated against the procedure declaration'),
-    sa.Column('version', sa.Integer(), nullable=False, comment='optimistic lock counter, bumped by workflow actions only'),
+    sa.Column('version', sa.Integer(), nullable=False,
+              comment='optimistic lock counter, bumped by workflow actions only'),
     sa.Column('kind', sa.String(length=32), nullable=True, comment='complaint kind, e.g. patent_infringement'),
     sa.Column('ip_type', sa.String(length=32), nullable=True),
     sa.Column('right_number', sa.String(length=64), nullable=True, comment='patent/trademark/registration number'),
@@ -101,15 +109,18 @@ def upgrade() -> None:
     sa.Column('asserted_claims', sa.String(length=200), nullable=True, comment='patent claims relied on (权利要求)'),
     sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('track', sa.String(length=16), server_default='standard', nullable=False),
-    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment='procedure-specific fields'),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False,
+              comment='procedure-specific fields'),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('parent_id', sa.Integer(), nullable=True, comment='the case this one came from'),
     sa.Column('received_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True, comment='结案 time, set by a closing action'),
+    sa.Column('closed_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True,
+              comment='结案 time, set by a closing action'),
     sa.Column('closing_action', sa.String(length=32), nullable=True),
     sa.Column('audit_head', sa.String(length=64), nullable=False, comment='hash of the last audit event'),
-    sa.Column('audit_count', sa.Integer(), nullable=False, comment='number of audit events, to detect a removed last one'),
+    sa.Column('audit_count', sa.Integer(), nullable=False,
+              comment='number of audit events, to detect a removed last one'),
     sa.Column('is_deleted', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -159,9 +170,13 @@ def upgrade() -> None:
     op.create_table('approval_requests',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('action', sa.String(length=32), nullable=False),
-    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment="the action's validated fields"),
-    sa.Column('case_version', sa.Integer(), nullable=False, comment='case version after the request; a later change voids it'),
-    sa.Column('status', sa.Enum('pending', 'approved', 'rejected', 'cancelled', 'failed', name='approvalstatus', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False,
+              comment="the action's validated fields"),
+    sa.Column('case_version', sa.Integer(), nullable=False,
+              comment='case version after the request; a later change voids it'),
+    sa.Column('status',
+              sa.Enum('pending', 'approved', 'rejected', 'cancelled', 'failed', name='approvalstatus',
+                      native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
     sa.Column('requested_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
@@ -175,7 +190,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('approval_requests', schema=None) as batch_op:
         batch_op.create_index('ix_approval_requests_status_case', ['status', 'case_id'], unique=False)
-        batch_op.create_index('uq_approval_requests_one_pending', ['case_id'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+        batch_op.create_index('uq_approval_requests_one_pending', ['case_id'], unique=True,
+                              sqlite_where=sa.text("status = 'pending'"),
+                              postgresql_where=sa.text("status = 'pending'"))
 
     op.create_table('case_events',
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -198,9 +215,13 @@ def upgrade() -> None:
     )
     op.create_table('parties',
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.Enum('claimant', 'respondent', 'agent', name='partyrole', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('role',
+              sa.Enum('claimant', 'respondent', 'agent', name='partyrole', native_enum=False, create_constraint=True,
+                      length=16), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('id_type', sa.Enum('uscc', 'resident_id', 'passport', 'other', name='idtype', native_enum=False, create_constraint=True, length=16), nullable=True),
+    sa.Column('id_type',
+              sa.Enum('uscc', 'resident_id', 'passport', 'other', name='idtype', native_enum=False,
+                      create_constraint=True, length=16), nullable=True),
     sa.Column('id_number', sa.String(length=32), nullable=True),
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('phone', sa.String(length=32), nullable=True),
@@ -224,7 +245,8 @@ def downgrade() -> None:
     op.drop_table('parties')
     op.drop_table('case_events')
     with op.batch_alter_table('approval_requests', schema=None) as batch_op:
-        batch_op.drop_index('uq_approval_requests_one_pending', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+        batch_op.drop_index('uq_approval_requests_one_pending', sqlite_where=sa.text("status = 'pending'"),
+                            postgresql_where=sa.text("status = 'pending'"))
         batch_op.drop_index('ix_approval_requests_status_case')
 
     op.drop_table('approval_requests')

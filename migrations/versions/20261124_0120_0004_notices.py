@@ -8,10 +8,11 @@ Deploy safety: this migration runs while the previous release may still be servi
 columns with a server_default first; never rename or drop a column the running code still reads.
 """
 
-from alembic import op
 import sqlalchemy as sa
-import caseflow.core.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import caseflow.core.db
 
 revision = '0004'
 down_revision = '0003'
@@ -25,13 +26,19 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=False, comment="issuing office (the case's office)"),
     sa.Column('kind', sa.String(length=32), nullable=False, comment='catalogue code, e.g. decision'),
     sa.Column('title', sa.String(length=100), nullable=False, comment='document title as printed'),
-    sa.Column('status', sa.Enum('draft', 'signoff', 'issued', 'discarded', name='noticestatus', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('status',
+              sa.Enum('draft', 'signoff', 'issued', 'discarded', name='noticestatus', native_enum=False,
+                      create_constraint=True, length=16), nullable=False),
     sa.Column('action', sa.String(length=32), nullable=True, comment='the workflow action that drafted it, if any'),
     sa.Column('recipient', sa.String(length=300), nullable=False, comment='主送, as printed'),
-    sa.Column('recipient_party_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment='{"ids": [party ids]} served with it'),
-    sa.Column('parts', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment='the free-text parts officers may edit'),
-    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment="the action's fields and other inputs when drafted"),
-    sa.Column('missing_chars', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment='{"chars": [...]} no installed font covers (font_report)'),
+    sa.Column('recipient_party_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'),
+              nullable=False, comment='{"ids": [party ids]} served with it'),
+    sa.Column('parts', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False,
+              comment='the free-text parts officers may edit'),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False,
+              comment="the action's fields and other inputs when drafted"),
+    sa.Column('missing_chars', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'),
+              nullable=False, comment='{"chars": [...]} no installed font covers (font_report)'),
     sa.Column('corrects_id', sa.Integer(), nullable=True, comment='the document a 更正 corrects'),
     sa.Column('word', sa.String(length=16), nullable=True, comment='发文字号 type word, e.g. 保裁字'),
     sa.Column('year', sa.Integer(), nullable=True),
@@ -44,10 +51,12 @@ def upgrade() -> None:
     sa.Column('sha256', sa.String(length=64), nullable=True, comment='SHA-256 of the issued PDF'),
     sa.Column('size', sa.BigInteger(), nullable=True, comment='bytes of the issued PDF'),
     sa.Column('pages', sa.Integer(), nullable=True),
-    sa.Column('context', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True, comment='the template data the issued PDF was rendered from'),
+    sa.Column('context', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True,
+              comment='the template data the issued PDF was rendered from'),
     sa.Column('drafted_by_id', sa.Integer(), nullable=True),
     sa.Column('approval_id', sa.Integer(), nullable=True, comment='the approved request of the action that drafted it'),
-    sa.Column('approved_by_id', sa.Integer(), nullable=True, comment='supervisor whose approval covers the current text'),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True,
+              comment='supervisor whose approval covers the current text'),
     sa.Column('approved_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('signoff_by_id', sa.Integer(), nullable=True, comment='who asked for sign-off'),
     sa.Column('signoff_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True),
@@ -56,7 +65,8 @@ def upgrade() -> None:
     sa.Column('created_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['approval_id'], ['approval_requests.id'], name=op.f('fk_notices_approval_id_approval_requests')),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval_requests.id'],
+                            name=op.f('fk_notices_approval_id_approval_requests')),
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_notices_approved_by_id_users')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_notices_case_id_cases')),
     sa.ForeignKeyConstraint(['corrects_id'], ['notices.id'], name=op.f('fk_notices_corrects_id_notices')),
@@ -77,7 +87,8 @@ def upgrade() -> None:
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('party_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False, comment='the portal account documents arrive in'),
-    sa.Column('source', sa.String(length=16), nullable=False, comment='portal (given online) or paper (送达地址确认书)'),
+    sa.Column('source', sa.String(length=16), nullable=False,
+              comment='portal (given online) or paper (送达地址确认书)'),
     sa.Column('given_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('withdrawn_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True),
@@ -96,9 +107,13 @@ def upgrade() -> None:
     sa.Column('notice_id', sa.Integer(), nullable=False),
     sa.Column('party_id', sa.Integer(), nullable=True, comment='None for an outside body (court, police, agency)'),
     sa.Column('recipient_name', sa.String(length=200), nullable=False),
-    sa.Column('method', sa.Enum('electronic', 'direct', 'post', 'retention', 'public_notice', name='deliverymethod', native_enum=False, create_constraint=True, length=16), nullable=False),
-    sa.Column('delivered_on', sa.Date(), nullable=False, comment='the legal delivery date: portal arrival, signature, return receipt, or publication + 30 days'),
-    sa.Column('delivered_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True, comment='arrival moment (electronic)'),
+    sa.Column('method',
+              sa.Enum('electronic', 'direct', 'post', 'retention', 'public_notice', name='deliverymethod',
+                      native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('delivered_on', sa.Date(), nullable=False,
+              comment='the legal delivery date: portal arrival, signature, return receipt, or publication + 30 days'),
+    sa.Column('delivered_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True,
+              comment='arrival moment (electronic)'),
     sa.Column('published_on', sa.Date(), nullable=True, comment='公告送达: the day the notice was published'),
     sa.Column('receipt_number', sa.String(length=64), nullable=True, comment='mail tracking or receipt number'),
     sa.Column('signed_by', sa.String(length=100), nullable=True, comment='who signed for it (签收人)'),
@@ -106,8 +121,10 @@ def upgrade() -> None:
     sa.Column('place', sa.String(length=300), nullable=True, comment='送达地点 or the publication medium'),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=True, comment='portal account it arrived in'),
-    sa.Column('first_opened_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True, comment='first opening by the addressee'),
-    sa.Column('took_effect_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True, comment="when the delivery date was reached and the party's period started (公告: later)"),
+    sa.Column('first_opened_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True,
+              comment='first opening by the addressee'),
+    sa.Column('took_effect_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True,
+              comment="when the delivery date was reached and the party's period started (公告: later)"),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),

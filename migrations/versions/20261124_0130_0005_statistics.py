@@ -8,8 +8,9 @@ Deploy safety: this migration runs while the previous release may still be servi
 columns with a server_default first; never rename or drop a column the running code still reads.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import caseflow.core.db
 
 revision = '0005'
@@ -20,7 +21,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('stats_dirty',
-    sa.Column('case_id', sa.Integer(), nullable=False, comment='no foreign key: a queue entry may outlive nothing, cheaply'),
+    sa.Column('case_id', sa.Integer(), nullable=False,
+              comment='no foreign key: a queue entry may outlive nothing, cheaply'),
     sa.Column('marked_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stats_dirty'))
@@ -36,7 +38,8 @@ def upgrade() -> None:
     sa.Column('n', sa.Integer(), server_default='0', nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stats_durations')),
-    sa.UniqueConstraint('ip_type', 'channel', 'unit_id', 'officer_id', 'month', 'procedure', 'net_days', name='uq_stats_durations_key')
+    sa.UniqueConstraint('ip_type', 'channel', 'unit_id', 'officer_id', 'month', 'procedure', 'net_days',
+                        name='uq_stats_durations_key')
     )
     op.create_table('stats_open_states',
     sa.Column('ip_type', sa.String(length=32), nullable=False),
@@ -46,10 +49,12 @@ def upgrade() -> None:
     sa.Column('procedure', sa.String(length=16), nullable=False),
     sa.Column('state', sa.String(length=32), nullable=False),
     sa.Column('n', sa.Integer(), server_default='0', nullable=False, comment='cases in the state'),
-    sa.Column('n_closed', sa.Integer(), server_default='0', nullable=False, comment='of which already closed (结案后跟进)'),
+    sa.Column('n_closed', sa.Integer(), server_default='0', nullable=False,
+              comment='of which already closed (结案后跟进)'),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stats_open_states')),
-    sa.UniqueConstraint('ip_type', 'channel', 'unit_id', 'officer_id', 'procedure', 'state', name='uq_stats_open_states_key')
+    sa.UniqueConstraint('ip_type', 'channel', 'unit_id', 'officer_id', 'procedure', 'state',
+                        name='uq_stats_open_states_key')
     )
     op.create_table('stats_rollup',
     sa.Column('ip_type', sa.String(length=32), nullable=False, comment="'*' = all IP types"),
@@ -95,7 +100,8 @@ def upgrade() -> None:
     )
     op.create_table('stats_case_facts',
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=False, comment='office (no foreign key: a denormalised copy of cases.unit_id)'),
+    sa.Column('unit_id', sa.Integer(), nullable=False,
+              comment='office (no foreign key: a denormalised copy of cases.unit_id)'),
     sa.Column('procedure', sa.String(length=16), nullable=False),
     sa.Column('ip_type', sa.String(length=32), nullable=False, comment="'' when the case has none"),
     sa.Column('channel', sa.String(length=16), nullable=False),
@@ -164,7 +170,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stats_ratings_user_id'), ['user_id'], unique=False)
 
     with op.batch_alter_table('deadlines', schema=None) as batch_op:
-        batch_op.create_index('ix_deadlines_status_ended_at_due_date', ['status', 'ended_at', 'due_date', 'binds', 'case_id'], unique=False)
+        batch_op.create_index('ix_deadlines_status_ended_at_due_date',
+                              ['status', 'ended_at', 'due_date', 'binds', 'case_id'], unique=False)
 
 
 

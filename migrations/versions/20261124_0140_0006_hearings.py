@@ -8,10 +8,11 @@ Deploy safety: this migration runs while the previous release may still be servi
 columns with a server_default first; never rename or drop a column the running code still reads.
 """
 
-from alembic import op
 import sqlalchemy as sa
-import caseflow.core.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import caseflow.core.db
 
 revision = '0006'
 down_revision = '0005'
@@ -43,9 +44,12 @@ def upgrade() -> None:
     sa.Column('starts_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ends_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False, comment='scheduled/postponed/held/cancelled'),
-    sa.Column('panel', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment='{"members": [usernames]} at scheduling'),
-    sa.Column('parties', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, comment='{"keys": [party identity keys]} for conflict checks'),
-    sa.Column('attendance', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('panel', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False,
+              comment='{"members": [usernames]} at scheduling'),
+    sa.Column('parties', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False,
+              comment='{"keys": [party identity keys]} for conflict checks'),
+    sa.Column('attendance', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'),
+              nullable=False),
     sa.Column('record', sa.Text(), nullable=True, comment='笔录 summary; the full record and audio/video are evidence'),
     sa.Column('postponed_reason', sa.Text(), nullable=True),
     sa.Column('created_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -73,7 +77,8 @@ def upgrade() -> None:
     sa.Column('claimed_at', caseflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_respondent_access_codes_case_id_cases')),
-    sa.ForeignKeyConstraint(['claimed_by_id'], ['users.id'], name=op.f('fk_respondent_access_codes_claimed_by_id_users')),
+    sa.ForeignKeyConstraint(['claimed_by_id'], ['users.id'],
+                            name=op.f('fk_respondent_access_codes_claimed_by_id_users')),
     sa.ForeignKeyConstraint(['party_id'], ['parties.id'], name=op.f('fk_respondent_access_codes_party_id_parties')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_respondent_access_codes')),
     sa.UniqueConstraint('code_hash', name=op.f('uq_respondent_access_codes_code_hash')),

@@ -32,7 +32,7 @@ def test_register_individual_checks_resident_id(web, session):
     assert web.post_form("/register", data).status_code == 303
 
 
-@pytest.mark.parametrize("field,value,message", [
+@pytest.mark.parametrize(("field", "value", "message"), [
     ("id_number", "91500103MA5U8KJ84X", "统一社会信用代码不正确"),
     ("username", "a b", "用户名为3至64位"),
     ("confirm", "different", "两次输入的密码不一致"),

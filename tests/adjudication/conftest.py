@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from caseflow.accounts.models import Role
 from tests.factories.accounts import UserFactory
 
 
-@pytest.fixture()
+@pytest.fixture
 def people(session):
     return {
         "applicant": UserFactory(organisation=True, display_name="重庆山城科技有限公司"),
@@ -35,7 +34,7 @@ ADJ_BODY = {
 }
 
 
-@pytest.fixture()
+@pytest.fixture
 def adj_body():
     import copy
 

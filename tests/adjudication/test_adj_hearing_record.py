@@ -29,7 +29,8 @@ def _held(people):
         day += dt.timedelta(days=1)
     act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), mode="remote",
         link="https://meeting.example.cn/h/1")
-    act(case, "hold_hearing", people["officer"], record="双方到庭。", requester_attended="yes", respondent_attended="no")
+    act(case, "hold_hearing", people["officer"], record="双方到庭。", requester_attended="yes",
+        respondent_attended="no")
     [hearing] = services.of_case(case)
     return case, hearing
 

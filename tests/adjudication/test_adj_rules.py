@@ -12,8 +12,7 @@ from caseflow.approvals.services import approve_request, pending_for
 from caseflow.cases.models import PartyRole
 from caseflow.core.errors import Conflict, Forbidden
 from caseflow.core.timeutil import beijing_date
-from caseflow.deadlines import due_date
-from caseflow.deadlines import services as deadline_services
+from caseflow.deadlines import due_date, services as deadline_services
 from caseflow.deadlines.models import DayKind
 from caseflow.notices import services as notices
 from tests.adjudication.test_adj_steps import act, examined, make, panel

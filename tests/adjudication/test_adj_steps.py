@@ -48,7 +48,7 @@ def panel(people):
 # ---- filing: 局令81 art. 12 conditions and the art. 19 time bar ----
 
 
-@pytest.mark.parametrize("field,value,words", [
+@pytest.mark.parametrize(("field", "value", "words"), [
     ("court_suit", "yes", "人民法院起诉"), ("other_route", "yes", "其他纠纷解决方式"),
     ("jurisdiction", "none", "管辖"), ("standing", "ordinary_licensee", "普通实施许可"),
     ("evaluation_report", "refused", "评价报告"),

@@ -30,7 +30,7 @@ class Api:
         return self.post(user, f"/api/v1/cases/{case_id}/actions/{action}", json={"version": version, **fields})
 
 
-@pytest.fixture()
+@pytest.fixture
 def people(session):
     return {
         "applicant": UserFactory(organisation=True),
@@ -56,7 +56,7 @@ COMPLAINT_BODY = {
 }
 
 
-@pytest.fixture()
+@pytest.fixture
 def complaint_body():
     import copy
 

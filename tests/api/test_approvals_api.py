@@ -5,7 +5,7 @@ import pytest
 pytestmark = pytest.mark.usefixtures("session")
 
 
-@pytest.fixture()
+@pytest.fixture
 def case(api, people, complaint_body):
     r = api.post(people["applicant"], "/api/v1/cases", json=complaint_body)
     return r.json

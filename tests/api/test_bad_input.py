@@ -1,8 +1,7 @@
 """Malformed and hostile input gets a clear 4xx in Chinese, never a 500 (DESIGN.md §9)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -20,7 +19,7 @@ def assert_clean_4xx(r):
     assert body["error"] and any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), body
 
 
-@pytest.fixture()
+@pytest.fixture
 def case(api, people, complaint_body):
     return api.post(people["applicant"], "/api/v1/cases", json=complaint_body).json
 

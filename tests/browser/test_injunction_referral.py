@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from caseflow.core.timeutil import beijing_date
-from tests.evidence import helpers as h
 from tests.browser_fixtures import login, unique
+from tests.evidence import helpers as h
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 

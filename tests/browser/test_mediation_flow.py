@@ -120,7 +120,7 @@ def test_mediation_from_request_to_confirmed_agreement(new_page, live_server):
     expect(respondent.locator("#agreement-effective")).to_have_text(today.isoformat())
 
     # The 30-day window, from the effective date, as the deadline engine computed it.
-    status, detail = live_server.request("GET", f"/api/v1/cases/{case_id}", token=officer_token)
+    _status, detail = live_server.request("GET", f"/api/v1/cases/{case_id}", token=officer_token)
     [window] = [d for d in detail["deadlines"] if d["rule"] == "JC_APPLICATION"]
     assert f"调解协议生效之日 {today.isoformat()} 起 30" in window["explanation"], window
     assert dt.date.fromisoformat(window["due"]) >= today + dt.timedelta(days=30)
@@ -140,7 +140,7 @@ def test_mediation_from_request_to_confirmed_agreement(new_page, live_server):
     expect(officer.locator("#court-case")).to_have_text("（2026）渝0103民特21号")
     numbers = issue_drafts(live_server, officer_token, case_id)
     assert numbers and all("〔" in n for n in numbers)
-    status, listed = live_server.request("GET", f"/api/v1/cases/{case_id}/notices", token=officer_token)
+    _status, listed = live_server.request("GET", f"/api/v1/cases/{case_id}/notices", token=officer_token)
     assert {n["kind"] for n in listed["items"] if n["status"] == "issued"} == {
         "statement_notice", "acceptance", "mediation_agreement", "confirmation_notice"}
 

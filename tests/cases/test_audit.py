@@ -8,11 +8,12 @@ from tests.factories.accounts import UserFactory
 from tests.factories.cases import advance, complaint
 
 
-@pytest.fixture()
+@pytest.fixture
 def chain(session):
     applicant, officer = UserFactory(), UserFactory(officer=True)
     case = complaint(applicant)
-    advance(case, ("request_correction", officer, {"items": "补充权利证明"}), ("resubmit", applicant, {"note": "已补充"}),
+    advance(case, ("request_correction", officer, {"items": "补充权利证明"}),
+            ("resubmit", applicant, {"note": "已补充"}),
             ("accept", officer, {}))
     session.flush()
     return case

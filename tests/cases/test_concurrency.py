@@ -19,7 +19,8 @@ def test_simultaneous_performs(live_server):
     officers = [f"race_officer{i}" for i in range(8)]
     for name in officers:
         live_server.add_user(name, "officer", "500103")
-    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY, token=live_server.token("race_applicant"))
+    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY,
+                                       token=live_server.token("race_applicant"))
     assert status == 201, case
     tokens = [live_server.token(name) for name in officers]
 

@@ -6,7 +6,7 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.cases import complaint
 
 
-@pytest.fixture()
+@pytest.fixture
 def setup(session):
     owner, stranger = UserFactory(), UserFactory()
     officer, far_officer = UserFactory(officer=True), UserFactory(officer=True, staff_unit="500105")
@@ -69,7 +69,8 @@ def test_public_sees_masked_ids_staff_full(client, setup, session):
     session.flush()
     owner = client.get(f"/api/v1/cases/{case.id}", headers={"Authorization": f"Bearer {token(client, setup['owner'])}"})
     assert owner.json["parties"][0]["id_number"] == "500***********1239"
-    staff = client.get(f"/api/v1/cases/{case.id}", headers={"Authorization": f"Bearer {token(client, setup['officer'])}"})
+    staff = client.get(f"/api/v1/cases/{case.id}",
+                       headers={"Authorization": f"Bearer {token(client, setup['officer'])}"})
     assert staff.json["parties"][0]["id_number"] == "500103199003071239"
 
 

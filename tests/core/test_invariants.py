@@ -1,10 +1,11 @@
-"""Mechanical rules of the codebase (CONVENTIONS.md §3, §7): one commit point, one state writer, no Flask in workflows."""
+"""Mechanical rules of the codebase (CONVENTIONS.md §3, §7): one commit point, one state writer, no Flask in
+workflows."""
 
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [p for p in (ROOT / "caseflow").rglob("*.py")] + [p for p in (ROOT / "workflows").rglob("*.py")]
+SOURCES = list((ROOT / "caseflow").rglob("*.py")) + list((ROOT / "workflows").rglob("*.py"))
 
 
 def offenders(pattern: str, allowed: set[str]) -> list[str]:

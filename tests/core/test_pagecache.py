@@ -18,7 +18,7 @@ def generation() -> int:
     return db.session.execute(sa.select(GENERATION.c.value)).scalar_one()
 
 
-@pytest.fixture()
+@pytest.fixture
 def setup(session):
     holder = UserFactory()
     officer, colleague = UserFactory(officer=True), UserFactory(officer=True)

@@ -71,7 +71,7 @@ def sample_pdf(sample_html) -> bytes:
 def _pdf_objects(content: bytes) -> dict[int, tuple[bytes, bytes | None]]:
     """Return {object number: (dictionary or body, decoded stream or None)}, object streams expanded."""
     objects: dict[int, tuple[bytes, bytes | None]] = {}
-    for match in re.finditer(rb"(\d+) 0 obj\s*(.*?)\s*(stream\r?\n|endobj)", content, re.S):
+    for match in re.finditer(rb"(\d+) 0 obj\s*(.*?)\s*(stream\r?\n|endobj)", content, re.DOTALL):
         number, body, kind = int(match[1]), match[2], match[3]
         stream = None
         if kind.startswith(b"stream"):
@@ -99,7 +99,7 @@ def _ref(body: bytes, key: bytes) -> int | None:
 
 def _to_unicode(cmap: bytes) -> dict[int, str]:
     mapping = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
         for glyph, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
             mapping[int(glyph, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
     return mapping
@@ -134,7 +134,6 @@ def _glyph_problems(fonts: list[dict]) -> list[str]:
     for font in fonts:
         ttfont = TTFont(io.BytesIO(font["program"]))
         order = ttfont.getGlyphOrder()
-        glyph_set = ttfont.getGlyphSet()
         for glyph_id, text in font["to_unicode"].items():
             if not text.strip():
                 continue  # spaces have no outline

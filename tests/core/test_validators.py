@@ -5,14 +5,14 @@ import pytest
 from caseflow.core.validators import mask_id, normalize_id_number, normalize_patent_number, normalize_right_number
 
 
-@pytest.mark.parametrize("raw,expected", [
+@pytest.mark.parametrize(("raw", "expected"), [
     ("ZL202010123456.2", "ZL202010123456.2"), ("2020101234562", "ZL202010123456.2"),
     ("zl 202010123456.2", "ZL202010123456.2"), ("CN202010123456.2", "ZL202010123456.2"),
     ("ZL02123456.2", None),
 ])
 def test_patent_numbers(raw, expected):
     if expected is None:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="专利号"):
             normalize_patent_number(raw)
     else:
         assert normalize_patent_number(raw) == expected
@@ -33,11 +33,11 @@ def test_patent_type_must_match():
 
 def test_trademark_number():
     assert normalize_right_number("第12345678号", "trademark") == "12345678"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="商标注册号"):
         normalize_right_number("12A45", "trademark")
 
 
-@pytest.mark.parametrize("kind,value,ok", [
+@pytest.mark.parametrize(("kind", "value", "ok"), [
     ("resident_id", "11010519491231002X", True), ("resident_id", "11010519491231002x", True),
     ("resident_id", "110105194912310021", False), ("resident_id", "110105194913310029", False),
     ("uscc", "91500103MA5U8KJ84F", True), ("uscc", "91500103MA5U8KJ84R", False), ("uscc", "915001", False),
@@ -46,7 +46,7 @@ def test_ids(kind, value, ok):
     if ok:
         assert normalize_id_number(kind, value) == value.upper()
     else:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="不正确"):
             normalize_id_number(kind, value)
 
 

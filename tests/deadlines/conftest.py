@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from caseflow.core.timeutil import BEIJING
-from caseflow.deadlines import calendar as calmod
-from caseflow.deadlines import services
+from caseflow.deadlines import calendar as calmod, services
 
 
 @pytest.fixture(autouse=True)
@@ -37,14 +36,14 @@ class Clock:
         return self.moment
 
 
-@pytest.fixture()
+@pytest.fixture
 def clock(monkeypatch):
     c = Clock()
     monkeypatch.setattr(services, "now", c)
     return c
 
 
-@pytest.fixture()
+@pytest.fixture
 def staff(session):
     from tests.factories.accounts import UserFactory
 

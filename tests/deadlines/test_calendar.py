@@ -104,7 +104,7 @@ def test_ordinary_days(cal):
 
 def test_accepts_datetimes_as_beijing_dates(cal):
     # 2026-09-30 17:00 UTC is already 10月1日 in Beijing.
-    late = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.timezone.utc)
+    late = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.UTC)
     assert cal.is_rest_day(late)
     assert cal.holiday_name(late) == "国庆节"
     assert cal.is_workday("2026-09-30")
@@ -302,7 +302,7 @@ def test_override_wins_over_package():
     [{D(2027, 1, 1): ("vacation", "x")}, [("2027-13-01", "holiday", "x")], [("2027-01-01",)]],
 )
 def test_override_rejects_bad_entries(entries):
-    with pytest.raises(ValueError, match="[\u4e00-\u9fff]"):
+    with pytest.raises(ValueError, match=r"[\u4e00-\u9fff]"):
         Calendar(entries)
 
 

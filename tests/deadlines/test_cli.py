@@ -106,7 +106,7 @@ def test_calendar_import_rejects_bad_files(app, session, tmp_path):
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture()
+@pytest.fixture
 def three_complaints(staff, clock):
     applicant, officer, supervisor = staff["applicant"], staff["officer"], staff["supervisor"]
 
@@ -192,7 +192,7 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 self.wfile.write(b"250 ok\r\n")
 
 
-@pytest.fixture()
+@pytest.fixture
 def smtp_server():
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
     server.daemon_threads = True

@@ -174,7 +174,7 @@ def test_queue_sorts_by_urgency_and_marks_badges(web, session, staff, clock):
     assert page.index(overdue.number) < page.index(soon.number) < page.index(later.number)
 
 
-@pytest.fixture()
+@pytest.fixture
 def api(client):
     return Api(client)
 

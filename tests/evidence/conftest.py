@@ -93,7 +93,7 @@ BACKENDS = ["local", "s3"]
 both_backends = pytest.mark.parametrize("storage", BACKENDS, indirect=True)
 
 
-@pytest.fixture()
+@pytest.fixture
 def people(session):
     return {
         "applicant": UserFactory(organisation=True),
@@ -107,7 +107,7 @@ def people(session):
     }
 
 
-@pytest.fixture()
+@pytest.fixture
 def case(people):
     """A complaint filed by the applicant; the respondent account acts as its respondent party."""
     from caseflow.cases.models import Party, PartyRole
@@ -166,7 +166,7 @@ def read_and_close(response):
     return response
 
 
-@pytest.fixture()
+@pytest.fixture
 def eapi(client):
     return EvidenceApi(client)
 

@@ -30,8 +30,8 @@ def pdf(text: str = "Evidence") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -72,7 +72,8 @@ def text(body: str = "证据说明：被投诉人于2026年9月在解放碑门�
 
 
 def html() -> bytes:
-    return b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(document.cookie)</script></body></html>"
+    return (b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(document.cookie)</script></body></"
+            b"html>")
 
 
 def elf() -> bytes:

@@ -103,7 +103,7 @@ HOSTILE = [
 
 
 @both_backends
-@pytest.mark.parametrize("name,data,message", HOSTILE)
+@pytest.mark.parametrize(("name", "data", "message"), HOSTILE)
 def test_hostile_files_are_refused_with_a_message_and_leave_nothing(eapi, people, case, storage, name, data,
                                                                      message):
     r = eapi.upload(people["applicant"], case.id, data, name)
@@ -146,7 +146,7 @@ def test_archives_and_executables_when_configured(app, eapi, people, case, monke
     assert got.headers["Content-Disposition"].startswith("attachment;")
 
 
-@pytest.mark.parametrize("fields,field", [
+@pytest.mark.parametrize(("fields", "field"), [
     ({"title": "", "kind": "documentary"}, "title"),
     ({"title": "x", "kind": "bogus"}, "kind"),
     ({"title": "x"}, "kind"),

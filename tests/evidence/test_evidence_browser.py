@@ -12,7 +12,7 @@ from tests.factories.accounts import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-@pytest.fixture()
+@pytest.fixture
 def chromium(browser):
     """The session's shared Chromium (one Playwright instance per run: two would collide)."""
     return browser

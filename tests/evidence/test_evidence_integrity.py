@@ -12,7 +12,7 @@ from tests.evidence import helpers as h
 from tests.evidence.conftest import both_backends
 
 
-@pytest.fixture()
+@pytest.fixture
 def cli(app, session):
     runner = app.test_cli_runner()
 

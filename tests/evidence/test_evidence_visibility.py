@@ -6,7 +6,7 @@ from tests.evidence import helpers as h
 from tests.evidence.conftest import nothing_left, read_and_close
 
 
-@pytest.fixture()
+@pytest.fixture
 def uploaded(eapi, people, case):
     r = eapi.upload(people["applicant"], case.id, h.png(), "照片.png", kind="physical")
     assert r.status_code == 201
@@ -39,7 +39,7 @@ def test_pages_answer_404_to_people_who_cannot_see_the_case(web, people, case, u
     for suffix in ("admission", "handover", "replace"):
         r = web.client.post(f"/cases/{case.id}/evidence/{uploaded['id']}/{suffix}", data={})
         assert r.status_code in (400, 404)  # 400 only where CSRF answers first (no token)
-    assert [t for t in storage.leftovers()] == []
+    assert list(storage.leftovers()) == []
 
 
 @pytest.mark.parametrize("who", ["stranger", "other_district"])

@@ -22,7 +22,7 @@ FIELDS = {"kind": "patent_infringement", "ip_type": "invention", "right_number":
           "title": "发明专利侵权纠纷", "facts": "f", "claims": "c", "channel": "online"}
 
 
-@pytest.fixture()
+@pytest.fixture
 def people(session):
     return {
         "applicant": UserFactory(organisation=True),
@@ -57,7 +57,7 @@ def weekday_ahead(days: int) -> dt.date:
     return day
 
 
-@pytest.fixture()
+@pytest.fixture
 def room(session):
     return services.add_room(unit("500103"), "T1", "第一审理庭")
 
@@ -85,7 +85,8 @@ def test_notice_must_precede_the_hearing_by_three_working_days(people, room):
 def test_a_booked_room_is_refused(people, room):
     day = weekday_ahead(10)
     a = examined(people, PANEL_A)
-    act(a, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), start_time="09:00", hours="3", room="T1")
+    act(a, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), start_time="09:00", hours="3",
+        room="T1")
     b = examined(people, PANEL_B, claimant="丙公司", respondent="丁公司")
     with pytest.raises(Conflict, match="审理庭“第一审理庭”"):
         act(b, "schedule_hearing", people["officer4"], hearing_date=day.isoformat(), start_time="11:00", room="T1")

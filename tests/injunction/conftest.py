@@ -12,7 +12,7 @@ from tests.adjudication.conftest import adj_body, people  # noqa: F401
 class Flow:
     """Shortcuts through the API, asserting each step's status."""
 
-    def __init__(self, api, people, client):
+    def __init__(self, api, people, client):  # noqa: F811 - the `people` fixture
         self.api, self.people, self.client = api, people, client
 
     def ok(self, r, status=200):
@@ -48,8 +48,8 @@ class Flow:
         return case
 
 
-@pytest.fixture()
-def flow(api, people, client):
+@pytest.fixture
+def flow(api, people, client):  # noqa: F811 - the `people` fixture
     return Flow(api, people, client)
 
 

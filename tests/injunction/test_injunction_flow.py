@@ -19,7 +19,8 @@ from tests.injunction.conftest import child_of
 pytestmark = pytest.mark.usefixtures("session")
 
 BREACH = {"found_on": None, "method": "online_check", "description": "被申请人网店仍在销售JX-60型卡箍。"}
-ORDER = {"findings": "公证购买的产品与专利权利要求1的全部技术特征相同。", "measures": ["stop_selling", "stop_offering", "take_down"],
+ORDER = {"findings": "公证购买的产品与专利权利要求1的全部技术特征相同。",
+         "measures": ["stop_selling", "stop_offering", "take_down"],
          "products": "JX-60型管道卡箍（门店及网店）", "platform": "某电子商务平台",
          "listings": "商品编号 6627183920"}
 
@@ -39,7 +40,7 @@ def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_
     assert review.due_date == due_date(today, 2, "working_days").due and review.unit == "working_days"
     seen = flow.ok(flow.api.get(applicant, f"/api/v1/cases/{inj.id}"))  # the rights holder follows it
     assert seen["state"] == "requested"
-    assert [(l["number"], l["state"]) for l in flow.ok(flow.api.get(officer, f"/api/v1/cases/{case.id}"))
+    assert [(c["number"], c["state"]) for c in flow.ok(flow.api.get(officer, f"/api/v1/cases/{case.id}"))
             ["linked"]["linked"]] == [(inj.number, "requested")]
 
     # Taking down listings needs the platform and the listings; then the head approves the order.
@@ -83,7 +84,7 @@ def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_
     assert referral.state == "drafted" and referral.data["referral_kind"] == "police"
     assert referral.created_by_id is None  # internal: the rights holder does not see referrals
     linked = flow.ok(flow.api.get(officer, f"/api/v1/cases/{inj.id}"))["linked"]["linked"]
-    assert [(l["kind"], l["state_title"], l["parent_status"]) for l in linked] == [
+    assert [(c["kind"], c["state_title"], c["parent_status"]) for c in linked] == [
         ("police", "拟移送", "本案继续办理（不停止已作出的非罚款措施）")]
     assert flow.api.get(applicant, f"/api/v1/cases/{referral.id}").status_code == 404
     # The rights holder reads the order on the portal, from the main case and on its own page; never the referral.
@@ -109,7 +110,7 @@ def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_
     assert last.actor_id is None and last.data["via"] == "system"
     assert referral.state == "drafted" and referral.closed_at is None
     page = flow.ok(flow.api.get(officer, f"/api/v1/cases/{case.id}"))
-    assert [(l["number"], l["state_title"]) for l in page["linked"]["linked"]] == [(inj.number, "随主案结案失效")]
+    assert [(c["number"], c["state_title"]) for c in page["linked"]["linked"]] == [(inj.number, "随主案结案失效")]
 
 
 def test_periods_and_approver_are_configuration(flow, people, adj_body, deadline, shift, app, monkeypatch, web):

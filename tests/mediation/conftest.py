@@ -10,7 +10,7 @@ from caseflow.accounts.models import Role
 from tests.factories.accounts import UserFactory
 
 
-@pytest.fixture()
+@pytest.fixture
 def people(session):
     return {
         "applicant": UserFactory(organisation=True, display_name="重庆山城科技有限公司"),
@@ -34,6 +34,6 @@ MED_BODY = {
 }
 
 
-@pytest.fixture()
+@pytest.fixture
 def med_body():
     return copy.deepcopy(MED_BODY)

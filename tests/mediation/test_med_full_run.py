@@ -14,8 +14,7 @@ from caseflow.cases.models import Case, CaseEvent
 from caseflow.core.db import db
 from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
-from caseflow.hearings import access
-from caseflow.hearings import services as hearings
+from caseflow.hearings import access, services as hearings
 from caseflow.hearings.models import Hearing
 from tests.factories.accounts import unit
 from tests.notices.conftest import pdf_text
@@ -164,6 +163,7 @@ def test_statutory_profile_gives_the_court_thirty_days(api, people, med_body, de
     ok(api.act(people["officer"], case.id, "apply_confirmation", case.version, court="重庆市渝中区人民法院",
                mode="consented", profile="statutory"))
     db.session.refresh(case)
-    ok(api.act(people["officer"], case.id, "record_court_acceptance", case.version, court_case="（2026）渝0103民特13号"))
+    ok(api.act(people["officer"], case.id, "record_court_acceptance", case.version,
+               court_case="（2026）渝0103民特13号"))
     db.session.refresh(case)
     assert deadline(case, "JC_DECISION").due_date == due_date(beijing_date(), 30, "days").due

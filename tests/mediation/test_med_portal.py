@@ -30,7 +30,7 @@ def key_of(html: str) -> str:
     return re.search(r'name="request_key" value="([^"]+)"', html).group(1)
 
 
-@pytest.fixture()
+@pytest.fixture
 def holder(web):
     user = UserFactory(organisation=True, display_name="重庆山城科技有限公司")
     web.login(user.username, PASSWORD)

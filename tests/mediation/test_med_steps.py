@@ -284,7 +284,8 @@ def test_package_needs_the_issued_agreement(api, people, med_body, notices_of):
 
 def test_court_rejection_is_recorded_with_its_case_number(api, people, med_body):
     case = to_agreement(api, people, med_body)
-    act(api, people["officer"], case, "apply_confirmation", court="重庆市渝中区人民法院", mode="joint", profile="statutory")
+    act(api, people["officer"], case, "apply_confirmation", court="重庆市渝中区人民法院", mode="joint",
+        profile="statutory")
     act(api, people["officer"], case, "record_confirmation_rejected", outcome="rejected",
         court_case="（2026）渝0103民特14号", reason="协议内容不明确。")
     assert case.state == "confirmation_rejected"
@@ -294,9 +295,11 @@ def test_court_rejection_is_recorded_with_its_case_number(api, people, med_body)
 
 def test_enforcement_after_confirmation(api, people, med_body):
     case = to_agreement(api, people, med_body)
-    act(api, people["officer"], case, "apply_confirmation", court="重庆市渝中区人民法院", mode="joint", profile="statutory")
+    act(api, people["officer"], case, "apply_confirmation", court="重庆市渝中区人民法院", mode="joint",
+        profile="statutory")
     act(api, people["officer"], case, "record_confirmation", court_case="（2026）渝0103民特15号")
-    act(api, people["officer"], case, "record_enforcement", court="重庆市渝中区人民法院", court_case="（2026）渝0103执1号")
+    act(api, people["officer"], case, "record_enforcement", court="重庆市渝中区人民法院",
+        court_case="（2026）渝0103执1号")
     assert case.state == "enforcement"
     act(api, people["officer"], case, "record_performance", note="经强制执行履行完毕。")
     assert case.state == "performed"
@@ -346,7 +349,8 @@ def test_convert_with_category_then_runs_to_agreement(api, people, deadline):
 def test_openapi_describes_the_mediation_endpoints(api):
     doc = api.client.get("/api/v1/openapi.json").json
     request = doc["paths"]["/api/v1/mediation/requests"]["post"]
-    assert "ownership" in request["requestBody"]["content"]["application/json"]["schema"]["properties"]["category"]["enum"]
+    schema = request["requestBody"]["content"]["application/json"]["schema"]
+    assert "ownership" in schema["properties"]["category"]["enum"]
     assert "/api/v1/cases/{id}/mediation/confirmation-package" in doc["paths"]
 
 

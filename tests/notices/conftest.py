@@ -32,7 +32,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.fixture()
+@pytest.fixture
 def people(session):
     return {
         "applicant": UserFactory(organisation=True, display_name="重庆堃泰机电科技有限公司"),
@@ -62,7 +62,7 @@ FIELDS = {"kind": "patent_infringement", "ip_type": "utility_model", "right_numb
           "claims": "请求责令被请求人停止销售侵权产品。", "channel": "online", "asserted_claims": "权利要求1"}
 
 
-@pytest.fixture()
+@pytest.fixture
 def make_case(people):
     """make_case(procedure="complaint", unit_code="500103") → a case in its first state, filed by the applicant."""
 

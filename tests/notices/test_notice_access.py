@@ -12,7 +12,7 @@ from tests.notices.conftest import RESPONDENTS, act
 pytestmark = pytest.mark.usefixtures("session")
 
 
-@pytest.fixture()
+@pytest.fixture
 def issued(make_case, people, notices_of):
     """An accepted complaint whose 受理通知书 is issued but not yet served."""
     case = make_case()
@@ -47,7 +47,7 @@ def test_api_pdf_visibility(issued, people, api):
 
 
 def test_web_pdf_and_pages_visibility(issued, people, web):
-    case, notice = issued
+    _case, notice = issued
     web.login(people["other_district"].username)
     assert web.get(f"/notices/{notice.id}.pdf").status_code == 404
     assert web.get(f"/notices/{notice.id}").status_code == 404
@@ -155,7 +155,7 @@ def test_party_consents_on_the_portal(make_case, people, web, notices_of):
 
 
 def test_api_operations_need_staff_of_the_case(issued, people, api, make_case, notices_of):
-    case, notice = issued
+    _case, _notice = issued
     other = make_case()
     act(other, "request_correction", people["officer"], items="补正")
     [draft] = notices_of(other)

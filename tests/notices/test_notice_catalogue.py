@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
 import workflows
+from caseflow.core.pdf import TEMPLATES_DIR
 from caseflow.deadlines.rules import rule_for
 from caseflow.notices import catalogue, citations
 from caseflow.notices.citations import cite, cite_join, cite_text, cn_number
 from caseflow.notices.context import mask_name, office_display_name
-from caseflow.core.pdf import TEMPLATES_DIR
 
-DESIGN_5 = {"受理通知书", "不予受理通知书", "补正通知书", "答辩通知书", "口头审理通知书", "中止处理通知书", "不予中止处理通知书",
-            "恢复处理通知书", "管辖权异议决定书", "回避申请决定书", "延长办案期限通知书", "行政裁决书", "更正通知书", "撤销案件决定书",
-            "催告书", "强制执行申请书", "办结答复书", "陈述意见通知书", "调解协议书", "调解终止（撤销案件）通知书", "司法确认申请告知书",
-            "先行禁令决定书", "解除禁令决定书", "协助删除侵权链接通知书", "涉嫌犯罪案件移送书", "提请复议书", "立案监督建议书", "案件移送函", "证据清单", "送达回证"}
+DESIGN_5 = {"受理通知书", "不予受理通知书", "补正通知书", "答辩通知书", "口头审理通知书", "中止处理通知书",
+            "不予中止处理通知书",
+            "恢复处理通知书", "管辖权异议决定书", "回避申请决定书", "延长办案期限通知书", "行政裁决书", "更正通知书",
+            "撤销案件决定书",
+            "催告书", "强制执行申请书", "办结答复书", "陈述意见通知书", "调解协议书", "调解终止（撤销案件）通知书",
+            "司法确认申请告知书",
+            "先行禁令决定书", "解除禁令决定书", "协助删除侵权链接通知书", "涉嫌犯罪案件移送书", "提请复议书",
+            "立案监督建议书", "案件移送函", "证据清单", "送达回证"}
 
 
 class FakeCase:
@@ -94,7 +99,7 @@ def test_versions_of_one_topic_never_overlap():
         by_topic.setdefault(row.topic, []).append(row)
     for topic, rows in by_topic.items():
         rows.sort(key=lambda r: r.effective_from)
-        for earlier, later in zip(rows, rows[1:]):
+        for earlier, later in itertools.pairwise(rows):
             assert earlier.effective_to is not None and earlier.effective_to < later.effective_from, topic
 
 
@@ -103,7 +108,8 @@ def test_legally_required_notices():
     sue = "可以自收到本{}之日起十五日内，依照《中华人民共和国行政诉讼法》向人民法院起诉"
     assert any(sue.format("裁决书") in s for s in catalogue.legal_notices("decision", procedure="adjudication", on=on))
     assert any(sue.format("通知书") in s for s in catalogue.legal_notices("rejection", procedure="complaint", on=on))
-    assert any(sue.format("决定书") in s for s in catalogue.legal_notices("revocation", procedure="adjudication", on=on))
+    assert any(sue.format("决定书") in s for s in catalogue.legal_notices("revocation", procedure="adjudication",
+                                                                       on=on))
     [order] = catalogue.legal_notices("injunction_order", procedure="injunction", on=on, area="渝中区")
     assert "重庆市渝中区人民政府申请行政复议" in order and "六个月内" in order
     assert "第二十二条" in catalogue.legal_notices("answer_notice", procedure="adjudication", on=on)[0]
@@ -114,4 +120,5 @@ def test_legally_required_notices():
 def test_names_and_office_as_documents_print_them():
     assert office_display_name("重庆市渝中区市场监督管理局（重庆市渝中区知识产权局）") == "重庆市渝中区知识产权局"
     assert office_display_name("重庆市知识产权局") == "重庆市知识产权局"
-    assert [mask_name(n) for n in ("王喆", "𠮷永福", "重庆堃泰机电科技有限公司")] == ["王*", "𠮷*福", "重庆********公司"]
+    assert [mask_name(n) for n in ("王喆", "𠮷永福", "重庆堃泰机电科技有限公司")] == ["王*", "𠮷*福",
+                                                                     "重庆********公司"]

@@ -24,7 +24,7 @@ def _answer_row(case) -> Deadline:
                               .order_by(Deadline.id.desc())).first()
 
 
-@pytest.fixture()
+@pytest.fixture
 def served(make_case, people, notices_of):
     """An adjudication docketed and served on the respondents: its issued 答辩通知书."""
     case = make_case("adjudication")
@@ -35,7 +35,7 @@ def served(make_case, people, notices_of):
     return case, notice
 
 
-@pytest.fixture()
+@pytest.fixture
 def days_later(monkeypatch):
     """days_later(n): from now on it is n days after today for the notices and deadline services."""
     import caseflow.deadlines.services as deadline_services
@@ -167,7 +167,7 @@ def test_consent_given_later_serves_pending_documents(served, people):
 
 
 def test_staff_record_written_consent_only_for_parties_with_an_account(served, people):
-    case, notice = served
+    case, _notice = served
     with pytest.raises(Invalid):
         services.give_consent(case, actor=people["officer"], party_id=_respondent(case).id)
     consent = services.give_consent(case, actor=people["officer"], party_id=_respondent(case, RESPONDENTS[1]).id)

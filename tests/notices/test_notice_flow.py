@@ -227,7 +227,7 @@ def test_every_kind_drafts_on_a_real_case(make_case, people):
     for kind in catalogue.KINDS.values():
         if not kind.issuable:
             continue
-        procedure = sorted(kind.procedures)[0] if kind.procedures else "adjudication"
+        procedure = min(kind.procedures) if kind.procedures else "adjudication"
         case = cases.setdefault(procedure, make_case(procedure))
         notice = services.draft_notice(case, kind.code, actor=people["officer"], data={"reason": "理由"})
         ctx = services.build_context(notice)

@@ -42,7 +42,7 @@ def test_simultaneous_issues_get_consecutive_numbers(live_server):
         barrier.wait()
         results.append(live_server.request("POST", f"/api/v1/notices/{notice_id}/issue", {}, token=token))
 
-    threads = [threading.Thread(target=issue, args=pair) for pair in zip(tokens, drafts)]
+    threads = [threading.Thread(target=issue, args=pair) for pair in zip(tokens, drafts, strict=True)]
     for t in threads:
         t.start()
     for t in threads:

@@ -14,7 +14,7 @@ from tests.notices.conftest import CLAIMANTS, act
 pytestmark = pytest.mark.usefixtures("session")
 
 
-@pytest.fixture()
+@pytest.fixture
 def issued(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])

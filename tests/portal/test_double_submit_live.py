@@ -23,7 +23,8 @@ pytestmark = pytest.mark.live
 
 STEPS = [
     {"unit": "500103", "kind": "patent_infringement", "ip_type": "invention", "right_number": "ZL202010123456.2"},
-    {"claimants-0-name": "重庆山城科技有限公司", "claimants-0-id_type": "uscc", "claimants-0-id_number": "91500103MA5U8KJ84F"},
+    {"claimants-0-name": "重庆山城科技有限公司", "claimants-0-id_type": "uscc",
+     "claimants-0-id_number": "91500103MA5U8KJ84F"},
     {"respondents-0-name": "重庆某某商贸有限公司"},
     {"title": "同时提交", "facts": "事实。", "claims": "请求。"},
 ]

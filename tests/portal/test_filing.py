@@ -89,20 +89,20 @@ def field_value(html: str, name: str) -> str | None:
     if m:
         v = re.search(r'value="([^"]*)"', m.group(0))
         return v.group(1) if v else ""
-    m = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
+    m = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.DOTALL)
     if m:
         v = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', m.group(1))
         return (v.group(1) or v.group(2)) if v else None
-    m = re.search(rf'<textarea[^>]*name="{re.escape(name)}"[^>]*>\r?\n?(.*?)</textarea>', html, re.S)
+    m = re.search(rf'<textarea[^>]*name="{re.escape(name)}"[^>]*>\r?\n?(.*?)</textarea>', html, re.DOTALL)
     return m.group(1) if m else None
 
 
-@pytest.fixture()
+@pytest.fixture
 def holder(session):
     return UserFactory(organisation=True, display_name="重庆山城科技有限公司", username="shancheng")
 
 
-@pytest.fixture()
+@pytest.fixture
 def filer(web, holder):
     web.login(holder.username, PASSWORD)
     return Filer(web)
@@ -187,7 +187,7 @@ def test_deleting_a_draft(filer, holder, session):
 UTILITY_MODEL_NUMBER = "ZL202020123456." + patent_check_digit("202020123456")
 
 
-@pytest.mark.parametrize("step,data,message,field,typed", [
+@pytest.mark.parametrize(("step", "data", "message", "field", "typed"), [
     (1, dict(RIGHT, right_number="ZL202010123456.3"), "专利号校验位不正确", "right_number", "ZL202010123456.3"),
     (1, dict(RIGHT, right_number="2020101234563"), "专利号校验位不正确", "right_number", "2020101234563"),
     (1, dict(RIGHT, right_number=UTILITY_MODEL_NUMBER), "专利号与所选专利类型不一致", "right_number",
@@ -196,15 +196,20 @@ UTILITY_MODEL_NUMBER = "ZL202020123456." + patent_check_digit("202020123456")
     (1, dict(RIGHT, unit=""), "请选择“受理单位”", "right_number", "ZL202010123456.2"),  # valid: normalised
     (1, dict(RIGHT, unit="999999"), "请选择有效的选项", "asserted_claims", "权利要求1-3"),
     (1, dict(RIGHT, right_number=""), "请填写“权利编号”", "right_number", ""),
-    (1, dict(RIGHT, ip_type="trademark", right_number="第12AB号"), "商标注册号应为1至9位数字", "right_number", "第12AB号"),
+    (1, dict(RIGHT, ip_type="trademark", right_number="第12AB号"), "商标注册号应为1至9位数字", "right_number",
+     "第12AB号"),
     (2, dict(CLAIMANT, **{"claimants-0-id_number": "91500103MA5U8KJ84X"}), "统一社会信用代码不正确",
      "claimants-0-id_number", "91500103MA5U8KJ84X"),
     (2, dict(CLAIMANT, **{"claimants-0-id_type": "resident_id", "claimants-0-id_number": "110105194912310021"}),
      "居民身份证号码不正确", "claimants-0-id_number", "110105194912310021"),
-    (2, dict(CLAIMANT, **{"claimants-0-name": ""}), "请填写“名称/姓名”", "claimants-0-address", "重庆市渝中区民生路1号"),
-    (2, dict(CLAIMANT, **{"claimants-0-id_number": ""}), "请填写“证件号码”", "claimants-0-name", "重庆山城科技有限公司"),
-    (3, dict(RESPONDENT, **{"respondents-0-name": ""}), "请填写“名称/姓名”", "respondents-0-address", "重庆市渝中区解放碑"),
-    (3, dict(RESPONDENT, **{"respondents-0-id_type": "uscc", "respondents-0-id_number": "123"}), "统一社会信用代码不正确",
+    (2, dict(CLAIMANT, **{"claimants-0-name": ""}), "请填写“名称/姓名”", "claimants-0-address",
+     "重庆市渝中区民生路1号"),
+    (2, dict(CLAIMANT, **{"claimants-0-id_number": ""}), "请填写“证件号码”", "claimants-0-name",
+     "重庆山城科技有限公司"),
+    (3, dict(RESPONDENT, **{"respondents-0-name": ""}), "请填写“名称/姓名”", "respondents-0-address",
+     "重庆市渝中区解放碑"),
+    (3, dict(RESPONDENT, **{"respondents-0-id_type": "uscc", "respondents-0-id_number": "123"}),
+     "统一社会信用代码不正确",
      "respondents-0-id_number", "123"),
     (4, dict(FACTS, facts=""), "请填写“事实与理由”", "title", FACTS["title"]),
     (4, dict(FACTS, claims=""), "请填写“请求事项”", "facts", FACTS["facts"]),

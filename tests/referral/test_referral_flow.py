@@ -14,12 +14,12 @@ from caseflow.core.db import db
 from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.deadlines import due_date
 from caseflow.deadlines.services import deadlines_json
-from tests.api.conftest import COMPLAINT_BODY
 from tests.injunction.conftest import child_of
 
 pytestmark = pytest.mark.usefixtures("session")
 
-DAY_RULES = ("REF_APPROVE", "REF_POLICE_DECIDE", "REF_SUPPLEMENT_MATERIALS", "REF_RECONSIDER_REQUEST", "REF_RECONSIDER_DECIDE",
+DAY_RULES = ("REF_APPROVE", "REF_POLICE_DECIDE", "REF_SUPPLEMENT_MATERIALS", "REF_RECONSIDER_REQUEST",
+             "REF_RECONSIDER_DECIDE",
              "REF_PROCURATORATE", "REF_HANDOVER")
 
 
@@ -96,7 +96,8 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert deadline(ref, "REF_SUPPLEMENT_MATERIALS").status.value == "met" and ref.state == "transferred"
 
     # The police refuse; the office asks them to reconsider, they keep refusing, the procuratorate is asked.
-    flow.act(officer, ref, "record_police_decision", decision="declined", document_number="渝公（渝中）不立字〔2026〕3号",
+    flow.act(officer, ref, "record_police_decision", decision="declined",
+             document_number="渝公（渝中）不立字〔2026〕3号",
              note="认为涉案金额未达追诉标准。")
     assert ref.state == "declined_by_police"
     ask = deadline(ref, "REF_RECONSIDER_REQUEST")
@@ -111,7 +112,8 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert ref.state == "declined_after_reconsideration"
     propose = deadline(ref, "REF_PROCURATORATE")
     assert propose.due_date == _three_days(propose)
-    flow.act(officer, ref, "propose_supervision", procuratorate="重庆市渝中区人民检察院", grounds="公安机关应当立案而不立案。")
+    flow.act(officer, ref, "propose_supervision", procuratorate="重庆市渝中区人民检察院",
+             grounds="公安机关应当立案而不立案。")
     assert ref.state == "supervision" and deadline(ref, "REF_PROCURATORATE").status.value == "met"
     [proposal] = notices_of(ref, "supervision_proposal")
     assert proposal.parts["addressee"] == "重庆市渝中区人民检察院" and "复议维持不予立案" in proposal.parts["history"]
@@ -172,7 +174,8 @@ def test_court_enforcement_referral_still_created_by_the_adjudication(flow, peop
                          parties=[])
     from caseflow.cases.effects import create_referral
 
-    create_referral(case=parent, actor=officer, data={"kind": "court", "target": "渝中区人民法院", "reason": "申请执行"},
+    create_referral(case=parent, actor=officer,
+                    data={"kind": "court", "target": "渝中区人民法院", "reason": "申请执行"},
                     fired=None)
     ref = db.session.get(Case, parent.data["referral"])
     flow.act(people["supervisor"], ref, "approve")

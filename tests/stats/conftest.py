@@ -38,14 +38,14 @@ def generated(databases, app):
         engine.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 def gen_users(generated, session):
     from caseflow.accounts.models import User
 
     return {u.username: u for u in session.scalars(sa.select(User).where(User.username.like("gen-%")))}
 
 
-@pytest.fixture()
+@pytest.fixture
 def login_as(web):
     from caseflow.generate import GENERATED_PASSWORD
 

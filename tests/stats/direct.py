@@ -49,10 +49,10 @@ def load(session) -> Data:
         first.setdefault((cid, tag), at)
     limits = defaultdict(list)
     deadlines = []
-    for cid, rule, status, paused, binds, ended, due in session.execute(sa.select(
+    for cid, rule, raw_status, paused, binds, ended, due in session.execute(sa.select(
             Deadline.case_id, Deadline.rule_id, Deadline.status, Deadline.paused_days, Deadline.binds,
             Deadline.ended_at, Deadline.due_date)):
-        status = getattr(status, "value", status)
+        status = getattr(raw_status, "value", raw_status)
         if rule in ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT") or rule.startswith("CPL_ACCEPT_"):
             limits[cid].append((status, paused or 0))
         deadlines.append((cid, rule, status, binds, ended, due))
@@ -64,7 +64,7 @@ def selected(data: Data, *, unit_ids, procedure=None, ip_type=None, channel=None
     for c in data.cases:
         if c.is_deleted or c.unit_id not in unit_ids:
             continue
-        if procedure and c.procedure != procedure or ip_type and c.ip_type != ip_type:
+        if (procedure and c.procedure != procedure) or (ip_type and c.ip_type != ip_type):
             continue
         if channel and c.channel != channel:
             continue
@@ -79,7 +79,8 @@ def ratio(a, b):
 
 def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
     """The headline figures of the summary API, counted directly."""
-    inp = lambda m: start <= m <= end
+    def inp(m):
+        return start <= m <= end
     out = defaultdict(int)
     net_days, days, paused_all = [], [], []
     for c in selected(data, **filters):

@@ -8,7 +8,7 @@ from caseflow.stats.sections import SECTIONS
 from tests.factories.accounts import PASSWORD, UserFactory
 
 
-@pytest.fixture()
+@pytest.fixture
 def people(session):
     return {
         "supervisor": UserFactory(supervisor=True),  # 渝中区 500103

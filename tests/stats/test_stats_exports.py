@@ -12,7 +12,7 @@ import pytest
 from caseflow.stats.sections import SECTIONS
 
 
-@pytest.fixture()
+@pytest.fixture
 def sup(login_as, generated):
     return login_as("gen-500000-s1")
 
@@ -42,7 +42,8 @@ def test_every_table_exports_csv_and_xlsx(sup, section):
 def test_same_filters_same_numbers(sup):
     q = "?from=2025-01&to=2025-12&unit=500103&ip_type=trademark"
     page = sup.get(f"/stats/monthly{q}").data.decode()
-    total = re.search(r"<td class=\"\">合计</td><td class=\"n\">(\d+)</td><td class=\"n\">(\d+)</td><td class=\"n\">(\d+)</td>",
+    total = re.search(r"<td class=\"\">合计</td><td class=\"n\">(\d+)</td><td class=\"n\">(\d+)</td><td "
+                      r"class=\"n\">(\d+)</td>",
                       page)
     assert total, "no total row"
     rows = list(csv.reader(io.StringIO(sup.get(f"/stats/monthly/by_month.csv{q}").data.decode("utf-8-sig"))))

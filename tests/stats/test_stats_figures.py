@@ -26,7 +26,7 @@ def summary(web, **params):
     return r.json
 
 
-@pytest.fixture()
+@pytest.fixture
 def city(login_as, client, generated, session):
     from caseflow.generate import GENERATED_PASSWORD
 

@@ -10,7 +10,7 @@ from tests.factories.cases import advance, complaint
 from tests.stats import direct
 
 
-@pytest.fixture()
+@pytest.fixture
 def cast(session):
     return {"applicant": UserFactory(), "officer": UserFactory(officer=True), "officer2": UserFactory(officer=True),
             "supervisor": UserFactory(supervisor=True), "city": UserFactory(supervisor=True, staff_unit="500000")}
