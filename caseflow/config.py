@@ -65,6 +65,7 @@ class Config:
             if raw is None:
                 continue
             current = getattr(cfg, f.name)
+            value: object
             if isinstance(current, bool):
                 value = raw.strip().lower() in {"1", "true", "yes", "on"}
             elif isinstance(current, int):

@@ -31,8 +31,10 @@ import hashlib
 import json
 import random
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -57,6 +59,7 @@ GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
 GENERATOR_VERSION = 3
 UTC = dt.UTC
+T = TypeVar("T")
 CHUNK_ROOTS = 4000
 BUSY_UNITS = {"500000": 4.0, "500103": 3.0, "500105": 2.5, "500106": 2.5, "500107": 2.5, "500108": 2.0,
               "500112": 3.0, "500113": 1.5}
@@ -74,7 +77,7 @@ PRODUCTS = ["空气净化器", "火锅底料", "蓝牙耳机", "儿童座椅", "
             "手机壳", "摩托车配件", "陶瓷餐具", "运动鞋", "调味品", "图书", "LED灯具"]
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
+def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     total = sum(w for _, w in weighted)
     x = rng.random() * total
     for value, w in weighted:
@@ -130,7 +133,10 @@ class Result:
 # ---------------------------------------------------------------------------
 
 
-def _ensure_people(session, units: list[Unit], rng: random.Random, applicants: int):
+Staff = dict[int, dict[str, list[SimpleNamespace]]]  # unit id → role → people
+
+
+def _ensure_people(session, units: list[Unit], rng: random.Random, applicants: int) -> tuple[Staff, list[int]]:
     from caseflow.core.security import hash_password
 
     existing = {u.username: u for u in session.scalars(sa.select(User).where(User.username.like("gen-%")))}
@@ -481,7 +487,8 @@ def _rule(rule_id: str, on: dt.date, unit_code: str, kind: str | None):
         return NoRule(str(exc))
 
 
-_encode_str = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring
+# The C encoder when the interpreter has it (typeshed leaves this optional accelerator out).
+_encode_str = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 
 def _js(value) -> str:
@@ -516,7 +523,7 @@ def fast_event_hash(prev: str, ev: dict) -> str:
 
 
 def _canonical(rule_ids) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for rid in rule_ids:
         if rid in KIND_DISPATCH:
             out.update(KIND_DISPATCH[rid].values())
@@ -575,7 +582,8 @@ class Generator:
             units = list(session.scalars(sa.select(Unit).order_by(Unit.code)))
         self.units = units
         self.unit_weights = [(u, BUSY_UNITS.get(u.code, 1.0)) for u in units]
-        self.staff, self.applicants = None, None
+        self.staff: Staff = {}  # both filled by _run
+        self.applicants: list[int] = []
         self.next_case_id = (session.scalar(sa.select(sa.func.max(Case.id))) or 0) + 1
         self.next_deadline_id = (session.scalar(sa.select(sa.func.max(Deadline.id))) or 0) + 1
         self.sequences = {(s.scope, s.unit_id, s.year): s.last_value
@@ -730,7 +738,12 @@ class Generator:
             c.id = self.next_case_id
             self.next_case_id += 1
             self._number(c)
-        cases, parties, events, deadlines, ratings, facts = [], [], [], [], [], []
+        cases: list[dict] = []
+        parties: list[dict] = []
+        events: list[dict] = []
+        deadlines: list[dict] = []
+        ratings: list[dict] = []
+        facts: list[dict] = []
         for c in chunk:
             if c.parent is not None:
                 if c.procedure == "referral":
@@ -814,9 +827,9 @@ class Generator:
                             values[i] = f(values[i])
                     copy.write_row(values)
 
-    def _converters(self, table, names) -> list:
+    def _converters(self, table, names) -> list[tuple[str, Callable[[Any], Any]]]:
         pg = self.session.get_bind().dialect.name == "postgresql"
-        out = []
+        out: list[tuple[str, Callable[[Any], Any]]] = []
         for n in names:
             col = table.c[n]
             t = col.type
@@ -862,7 +875,7 @@ class Generator:
         proc = workflows.procedure(c.procedure)
         state = proc.first
         assignee = c.officer.id if (c.parent is not None and c.officer is not None) else None
-        chain = {"prev": "", "seq": 0}
+        chain: dict[str, Any] = {"prev": "", "seq": 0}
         supervisor = self.staff[c.unit.id]["supervisor"][0]
         rows: list[dict] = []
         data = dict(c.data)
@@ -957,7 +970,7 @@ class Generator:
                 break
             ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind), actor=None,
                                data=step.fields, now=step.at,
-                               deadline_passed=lambda prefix, at=step.at: passed(prefix, at))
+                               deadline_passed=functools.partial(passed, at=step.at))
             with dl.as_of(step.at, default_calendar()):  # guards that ask the deadlines for today see the step's day
                 variants = [a for a in proc.actions_named(step.action) if state in a.sources
                             and (a.when is None or step.fields.get(a.when[0]) == a.when[1])

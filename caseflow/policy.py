@@ -11,11 +11,13 @@ from caseflow.core.db import db
 CITY_UNIT_CODE = "500000"
 
 
-def unit_scope(user: User) -> set[int] | None:
-    """The units whose cases a staff member sees; None means every unit."""
+def unit_scope(user: User) -> set[int]:
+    """The units whose cases a staff member sees (none for other users)."""
     if not user.is_staff or user.unit_id is None:
         return set()
     unit = user.unit
+    if unit is None:  # unit_id is set, so the row exists
+        return set()
     if user.role == Role.SUPERVISOR and unit.code == CITY_UNIT_CODE:
         return _unit_and_descendants(unit.id)
     return {unit.id}

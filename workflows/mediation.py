@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import TypedDict
 
 from workflows.base import (
     Action,
     Choice,
     Date,
+    Field,
     GuardContext,
     Line,
     Procedure,
@@ -32,6 +35,25 @@ from workflows.base import (
     deadline_passed,
     selector,
 )
+
+
+# ``Action`` options several declarations share, spread into ``Action(...)`` where mypy checks each key.
+class _Signing(TypedDict):
+    roles: frozenset[str] | set[str]
+    fields: Mapping[str, Field]
+    effects: tuple[str, ...]
+    help: str
+
+
+class _Termination(TypedDict):
+    closes: bool
+    notice: str
+    stops: tuple[str, ...]
+
+
+class _Absence(_Termination):
+    effects: tuple[str, ...]
+
 
 STAFF = {"officer", "mediator"}
 PARTIES = {"applicant", "respondent"}
@@ -266,7 +288,7 @@ def profile_is(profile: str):
 def _sign_variants(name: str, label: str, roles, fields, help_text: str) -> list[Action]:
     """Three variants: the second signature on an ownership agreement (effective; CNIPA periods), the second on
     any other agreement (effective; the 30-day confirmation window starts), and the first signature."""
-    common = {"roles": roles, "fields": fields, "effects": ("mediation_record",), "help": help_text}
+    common: _Signing = {"roles": roles, "fields": fields, "effects": ("mediation_record",), "help": help_text}
     return [
         Action(name, label, "signing", "agreement", guards=(may_sign, completes, ownership),
                starts=("MED_OWNERSHIP_CNIPA_RESUME", "MED_OWNERSHIP_CNIPA_COPY"), **common),
@@ -277,8 +299,8 @@ def _sign_variants(name: str, label: str, roles, fields, help_text: str) -> list
 
 
 PRE_AGREEMENT = ("submitted", "awaiting_statement", "in_session")
-TERMINATION = {"closes": True, "notice": "mediation_termination", "stops": ("MED_OWNERSHIP_LIMIT",)}
-ABSENT = dict(TERMINATION, effects=("mediation_record", "hold_mediation_session"))
+TERMINATION: _Termination = {"closes": True, "notice": "mediation_termination", "stops": ("MED_OWNERSHIP_LIMIT",)}
+ABSENT: _Absence = {**TERMINATION, "effects": ("mediation_record", "hold_mediation_session")}
 
 PROCEDURE = Procedure(
     code="mediation",

@@ -54,7 +54,7 @@ def build() -> dict:
     action_schemas = {}
     for code, proc in workflows.PROCEDURES.items():
         for name in proc.action_names():
-            decl = proc.action(name)
+            decl = proc.actions_named(name)[0]
             props = {"version": {"type": "integer"}} | {k: _field_schema(v) for k, v in decl.fields.items()}
             required = ["version"] + [k for k, v in decl.fields.items() if v.required]
             action_schemas[f"{code}.{name}"] = {"type": "object", "title": decl.label, "properties": props,

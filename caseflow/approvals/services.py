@@ -61,16 +61,16 @@ def approve_request(req: ApprovalRequest, *, actor, comment: str = "") -> Decisi
     """Approve: run the action against the case as it is now; if it changed meanwhile, the request fails."""
     _decidable(req, actor)
     case = req.case
-    comment = (comment or "").strip()[:2000] or None
+    note = (comment or "").strip()[:2000] or None
     if case.version != req.case_version:
         fail_request(req, actor=actor, reason="案件在申请审批后已发生变化，本次审批失效")
         return Decision(case, req.comment)
     try:
         with db.session.begin_nested():
             req.status = ApprovalStatus.APPROVED
-            req.decided_by, req.decided_at, req.comment = actor, utcnow(), comment
+            req.decided_by, req.decided_at, req.comment = actor, utcnow(), note
             record_event(case, tag="case:approval:approve", actor=actor, action=req.action,
-                         summary=f"批准：{label_of(req)}", data={"approval_id": req.id, "comment": comment})
+                         summary=f"批准：{label_of(req)}", data={"approval_id": req.id, "comment": note})
             run_approved(req, actor=actor)
     except Conflict as exc:
         db.session.refresh(req)

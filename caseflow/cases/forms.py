@@ -61,32 +61,33 @@ def _panel_choices(case) -> list[tuple[str, str]]:
 
 def _field(name: str, spec: wf.Field, case):
     validators = [_required(spec.label)] if spec.required else [Optional()]
-    kw = {"description": spec.help}
+    description = spec.help
     if isinstance(spec, wf.Text | wf.Line):
         validators.append(Length(max=spec.max_length, message=f"“{spec.label}”不能超过 {spec.max_length} 个字"))
         cls = TextAreaField if isinstance(spec, wf.Text) else StringField
-        return cls(spec.label, validators=validators, **kw)
+        return cls(spec.label, validators=validators, description=description)
     if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList | wf.MultiChoice | wf.PanelMember) and spec.required:
         validators[0] = _choose(spec.label)
     if isinstance(spec, wf.Choice):
         choices = [("", "请选择"), *spec.choices.items()]
-        return ChineseSelectField(spec.label, choices=choices, validators=validators, **kw)
+        return ChineseSelectField(spec.label, choices=choices, validators=validators, description=description)
     if isinstance(spec, wf.UserRef):
         return ChineseSelectField(spec.label, choices=[("", "请选择"), *_staff_choices(case, spec.roles)],
-                                  validators=validators, **kw)
+                                  validators=validators, description=description)
     if isinstance(spec, wf.PanelMember):
         return ChineseSelectField(spec.label, choices=[("", "请选择"), *_panel_choices(case)], validators=validators,
-                                  **kw)
+                                  description=description)
     if isinstance(spec, wf.UserList):
         return ChineseMultiSelectField(spec.label, choices=_staff_choices(case, spec.roles), validators=validators,
-                                       **kw)
+                                       description=description)
     if isinstance(spec, wf.MultiChoice):
-        return ChineseMultiSelectField(spec.label, choices=list(spec.choices.items()), validators=validators, **kw)
+        return ChineseMultiSelectField(spec.label, choices=list(spec.choices.items()), validators=validators,
+                                       description=description)
     if isinstance(spec, wf.Date):
-        return DateField(spec.label, validators=validators, **kw)
+        return DateField(spec.label, validators=validators, description=description)
     if isinstance(spec, wf.Integer):
         validators.append(NumberRange(spec.min_value, spec.max_value, message="数值超出范围"))
-        return IntegerField(spec.label, validators=validators, **kw)
+        return IntegerField(spec.label, validators=validators, description=description)
     raise TypeError(f"unsupported field {spec!r}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -15,7 +16,7 @@ from caseflow.core.db import db
 from caseflow.core.errors import NotFound
 from caseflow.deadlines.services import overdue_clause, urgency_key
 
-SORTS = {
+SORTS: dict[str, sa.UnaryExpression[Any]] = {
     "received": Case.received_at.desc(),
     "-received": Case.received_at.asc(),
     "oldest": Case.received_at.asc(),
@@ -41,7 +42,7 @@ class Page:
 def load_case(case_id: int, user: User, *, log_view: str | None = None) -> Case:
     """Load a case the user may see, else 404 (a case that is not yours does not exist)."""
     case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
-    if not policy.can_view_case(user, case):
+    if case is None or not policy.can_view_case(user, case):
         raise NotFound("案件不存在")
     if log_view and user.is_staff:
         accesslog.record(case.id, user.id, log_view)
@@ -78,7 +79,7 @@ def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, 
     total = db.session.scalar(stmt.with_only_columns(sa.func.count(Case.id))) or 0
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
-    order = [SORTS.get(sort, SORTS["received"]), Case.id.desc()]
+    order: list[sa.ColumnElement[Any]] = [SORTS.get(sort, SORTS["received"]), Case.id.desc()]
     if sort == "urgency" or queue in {"mine", "unassigned"}:
         order.insert(0, sa.nulls_last(urgency_key().asc()))
     rows = db.session.scalars(

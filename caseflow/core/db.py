@@ -60,12 +60,13 @@ class Base(DeclarativeBase):
     """Declarative base for every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __table__: ClassVar[sa.Table]  # every model maps a Table (SQLAlchemy types it as any FromClause)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(), dict: sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
     }
 
     def __repr__(self) -> str:
-        pk = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in self.__mapper__.primary_key)
+        pk = ", ".join(f"{c.key}={getattr(self, c.key or '', None)!r}" for c in self.__mapper__.primary_key)
         return f"<{type(self).__name__} {pk}>"
 
 

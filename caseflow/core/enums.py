@@ -10,6 +10,7 @@ from typing import ClassVar
 class TitledStrEnum(StrEnum):
     """A ``StrEnum`` whose subclasses set ``__titles__``: value → display title."""
 
+    _value_: str
     __titles__: ClassVar[Mapping[str, str]]
 
     # `title` names the display title (templates read `status.title`); it shadows str.title() on purpose.

@@ -35,7 +35,7 @@ def wants_json() -> bool:
 
 def respond(status: int, code: str, message: str, fields: dict | None = None):
     if wants_json():
-        body = {"error": code, "message": message}
+        body: dict[str, object] = {"error": code, "message": message}
         if fields:
             body["fields"] = fields
         return jsonify(body), status

@@ -17,7 +17,7 @@ class DomainError(Exception):
             self.status = status
 
     def to_json(self) -> dict:
-        body = {"error": self.code, "message": self.message}
+        body: dict[str, object] = {"error": self.code, "message": self.message}
         if self.fields:
             body["fields"] = self.fields
         return body

@@ -7,7 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; stubs are 3.2
 from wtforms.validators import ValidationError
 
 from caseflow.core.errors import Invalid
@@ -52,7 +52,7 @@ class ChineseMultiSelectField(SelectMultipleField):
 
 def json_to_formdata(payload: Any, prefix: str = "") -> MultiDict:
     """Flatten JSON into WTForms formdata names (claimants-0-name); reject shapes no field takes."""
-    out = MultiDict()
+    out: MultiDict[str, Any] = MultiDict()
     if not isinstance(payload, dict):
         raise Invalid("请求体必须是 JSON 对象")
     _flatten(payload, prefix, out)

@@ -353,7 +353,7 @@ def derived_fonts() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _build_derived_fonts() -> list[tuple[str, tuple[str, ...]]]:
-    sources = []
+    sources: list[tuple[str, str, str, int, int, int]] = []
     for role, pattern, source_family, family in FONT_SOURCES:
         match = _fc_match(pattern)
         if match is None or source_family not in match[2]:
@@ -387,7 +387,7 @@ def _build_derived_fonts() -> list[tuple[str, tuple[str, ...]]]:
         try:
             covered = hb.unicodes(face)
             rest = [codepoint for codepoint in covered if codepoint not in core]
-            chunks = [(f"{role}-core.otf", sorted(core), (family,))]
+            chunks: list[tuple[str, list[int], tuple[str, ...]]] = [(f"{role}-core.otf", sorted(core), (family,))]
             for number, start in enumerate(range(0, len(rest), SLICE_SIZE)):
                 # Each slice gets its own family (WeasyPrint groups embedded fonts
                 # by family and style) and the base family as a second name, so
@@ -565,8 +565,8 @@ def _coverage() -> tuple[list[int], list[int]]:
             [fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, check=True, timeout=60
         ).stdout
         for token in output.split():
-            first, _, last = token.partition("-")
-            ranges.append((int(first, 16), int(last or first, 16)))
+            low, _, high = token.partition("-")
+            ranges.append((int(low, 16), int(high or low, 16)))
     else:  # pragma: no cover - fontconfig's tools ship with the fonts
         ranges.extend(_coverage_from_font_files())
     ranges.sort()

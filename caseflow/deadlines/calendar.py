@@ -288,12 +288,10 @@ class Calendar:
             # An unnamed holiday entry is still a holiday, not an ordinary weekend.
             return DayInfo(d, kind == WORKDAY, name or ("节假日" if kind == HOLIDAY else None), source, False)
         if source == SOURCE_PACKAGE:
-            is_rest, name = _package_day(d)
-            if name is not None:
-                name = _package_name(name)
-            return DayInfo(d, not is_rest, name, source, False)
-        name = statutory_holidays(d.year).get(d)
-        return DayInfo(d, weekday_rule and name is None, name, source, True)
+            is_rest, english = _package_day(d)
+            return DayInfo(d, not is_rest, None if english is None else _package_name(english), source, False)
+        holiday = statutory_holidays(d.year).get(d)
+        return DayInfo(d, weekday_rule and holiday is None, holiday, source, True)
 
     def is_workday(self, d: dt.date | dt.datetime | str) -> bool:
         """Return True if ``d`` is an official working day (make-up Saturdays/Sundays included)."""

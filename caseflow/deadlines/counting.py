@@ -243,7 +243,7 @@ def _provisional_text(years: set[int]) -> str:
 
 def due_date(
     start: dt.date | dt.datetime | str,
-    amount: int,
+    amount: int | str,  # a string of digits too (the CLI passes its argument through)
     unit: str,
     backward: bool = False,
     *,

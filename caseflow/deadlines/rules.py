@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from caseflow.deadlines.calendar import SHANGHAI, Calendar
 from caseflow.deadlines.counting import UNITS, Due, due_date
@@ -126,6 +127,13 @@ class Rule:
             trigger_label=self.trigger_label,
         )
 
+
+class _Scope(TypedDict, total=False):
+    """Rule fields shared by a procedure's rules (spread into ``Rule(...)``, where mypy checks each key)."""
+
+    procedure: str
+    effective_from: dt.date
+    effective_to: dt.date
 
 
 _ADJ_PAUSES_81 = ("中止", "公告", "检验鉴定", "管辖异议", "当事人申请的延长举证期限", "和解期间")
@@ -295,9 +303,9 @@ _COMPLAINT = (
 # 专利侵权纠纷行政裁决 (DESIGN.md §2.2; PROCEDURES.md §3.4, §3.9)
 # ---------------------------------------------------------------------------
 
-_ADJ_COMMON = {"procedure": "adjudication"}
-_ADJ_81 = {**_ADJ_COMMON, "effective_from": LING_81_FROM}
-_ADJ_2015 = {**_ADJ_COMMON, "effective_from": ENFORCEMENT_2015_FROM, "effective_to": ENFORCEMENT_2015_TO}
+_ADJ_COMMON: _Scope = {"procedure": "adjudication"}
+_ADJ_81: _Scope = {**_ADJ_COMMON, "effective_from": LING_81_FROM}
+_ADJ_2015: _Scope = {**_ADJ_COMMON, "effective_from": ENFORCEMENT_2015_FROM, "effective_to": ENFORCEMENT_2015_TO}
 
 _ADJUDICATION = (
     Rule(
@@ -594,7 +602,7 @@ _ADJUDICATION = (
 # 行政调解 + 司法确认 (DESIGN.md §2.3; PROCEDURES.md §4)
 # ---------------------------------------------------------------------------
 
-_MED_81 = {"procedure": "mediation", "effective_from": LING_81_FROM}
+_MED_81: _Scope = {"procedure": "mediation", "effective_from": LING_81_FROM}
 
 _MEDIATION = (
     Rule(
@@ -775,7 +783,7 @@ _INJUNCTION = (
 # 移送 (DESIGN.md §2.5; PROCEDURES.md §7.1)
 # ---------------------------------------------------------------------------
 
-_REF = {"procedure": "referral"}
+_REF: _Scope = {"procedure": "referral"}
 
 _REFERRAL = (
     Rule(

@@ -133,7 +133,15 @@ def today() -> dt.date:
 # The default calendar is process-wide; other processes (gunicorn workers) notice a change through the
 # table's stamp, checked at most every REFRESH_SECONDS — never a query per computation.
 REFRESH_SECONDS = 60
-_cache = {"stamp": None, "checked": 0.0}
+
+
+@dataclass
+class _CalendarStamp:
+    stamp: tuple | None = None  # the table's (row count, latest change) when last loaded
+    checked: float = 0.0  # time.monotonic() of the last look
+
+
+_cache = _CalendarStamp()
 
 
 def _stamp(session: Session) -> tuple:
@@ -145,7 +153,7 @@ def _stamp(session: Session) -> tuple:
 
 def build_calendar(session: Session | None = None) -> Calendar:
     """Return a calendar made of the published years of the override table (as the session sees it)."""
-    session = session or db.session
+    session = session or db.session()
     published = set(session.scalars(sa.select(CalendarYear.year).where(CalendarYear.published_at.is_not(None))))
     rows = session.execute(sa.select(CalendarDay.date, CalendarDay.kind, CalendarDay.name)).all()
     # Days of draft years are stored but change nothing until the year is published.
@@ -155,19 +163,21 @@ def build_calendar(session: Session | None = None) -> Calendar:
 
 def load_calendar(session: Session | None = None) -> Calendar:
     """Install the published override table as the default calendar (app start, after every change)."""
-    session = session or db.session
+    session = session or db.session()
     cal = build_calendar(session)
     set_overrides(cal.overrides, cal.override_years)
-    _cache["stamp"] = _stamp(session)
-    _cache["checked"] = time.monotonic()
+    _cache.stamp = _stamp(session)
+    _cache.checked = time.monotonic()
     return default_calendar()
 
 
 def load_calendar_at_start() -> None:
     """Load the override table when the app starts; a database not migrated yet leaves the package alone."""
     # A connection of its own: no app context to push (its teardown would end the scoped session).
+    engine = db.engine
+    assert engine is not None, "runs after db.init_app"
     try:
-        with db.engine.connect() as conn, Session(bind=conn) as session:
+        with engine.connect() as conn, Session(bind=conn) as session:
             load_calendar(session)
     except sa.exc.SQLAlchemyError:
         log.info("节假日调整表尚不可用（数据库未迁移？），暂只使用 chinesecalendar 与法定节假日推算")
@@ -175,9 +185,9 @@ def load_calendar_at_start() -> None:
 
 def current_calendar() -> Calendar:
     """Return the default calendar, reloading it when another process changed the table."""
-    if has_app_context() and time.monotonic() - _cache["checked"] > REFRESH_SECONDS:
-        _cache["checked"] = time.monotonic()
-        if _stamp(db.session) != _cache["stamp"]:
+    if has_app_context() and time.monotonic() - _cache.checked > REFRESH_SECONDS:
+        _cache.checked = time.monotonic()
+        if _stamp(db.session()) != _cache.stamp:
             load_calendar()
     return default_calendar()
 
@@ -199,7 +209,7 @@ def calendar_version(cal: Calendar, first: dt.date, last: dt.date) -> str:
 
 def year_status(year: int, session: Session | None = None) -> str:
     """Return 'override', 'chinesecalendar' or 'missing' for a year (for the admin warning)."""
-    session = session or db.session
+    session = session or db.session()
     if session.scalar(sa.select(CalendarYear.id).where(CalendarYear.year == year,
                                                        CalendarYear.published_at.is_not(None))):
         return SOURCE_OVERRIDE
@@ -620,9 +630,10 @@ def start_party_deadline(case: Case, rule_id: str, delivered_on: dt.date | dt.da
             d.status = DeadlineStatus.RUNNING
     else:
         old_due = None
-        d = start_deadline(case, rule_id, actor=actor, started_by="delivery", at=delivered)
-        if d is None:  # pragma: no cover - rule_for succeeded above
+        started = start_deadline(case, rule_id, actor=actor, started_by="delivery", at=delivered)
+        if started is None:  # pragma: no cover - rule_for succeeded above
             return None
+        d = started
     db.session.flush()
     record_event(
         case, tag="case:deadline:delivery", actor=actor,

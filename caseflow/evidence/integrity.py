@@ -77,12 +77,12 @@ class FsckReport:
             out.append(f"无法识别的文件：{o.key}（{o.size} 字节）——文件名不是 SHA-256，不是本系统写入的")
         for m in self.missing:
             out.append(f"缺少文件：{m.sha256}（{m.size} 字节）——{m.where()} 引用该文件，但存储中没有；请从备份恢复")
-        for m in self.mismatched:
-            if m.actual is None:
-                out.append(f"大小不符：{m.obj.key}——存储中 {m.obj.size} 字节，记录为 {m.expected_size} 字节；"
+        for bad in self.mismatched:
+            if bad.actual is None:
+                out.append(f"大小不符：{bad.obj.key}——存储中 {bad.obj.size} 字节，记录为 {bad.expected_size} 字节；"
                            "文件已被截断或修改，请从备份恢复")
             else:
-                out.append(f"哈希不符：{m.obj.key}——内容的 SHA-256 为 {m.actual}；文件已损坏或被修改，请从备份恢复")
+                out.append(f"哈希不符：{bad.obj.key}——内容的 SHA-256 为 {bad.actual}；文件已损坏或被修改，请从备份恢复")
         for t in self.leftovers:
             out.append(("进行中的上传：" if t.in_use else "残留的临时文件：") + t.describe())
         out.append("检查通过，没有发现问题" if self.ok else "发现问题，见上")

@@ -41,8 +41,8 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def evidence_rows(items: list[Evidence]) -> list[list[str]]:
-    rows = []
+def evidence_rows(items: list[Evidence]) -> list[list[object]]:
+    rows: list[list[object]] = []
     for e in items:
         rows.append([
             e.number, e.version, e.title, e.kind.title, e.description, e.submitted_by.display_name,

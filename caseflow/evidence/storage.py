@@ -227,7 +227,7 @@ class Storage:
 
     def leftovers(self) -> list[Leftover]:
         """Temporary files and unfinished uploads in the temp area."""
-        out = []
+        out: list[Leftover] = []
         if not self.temp_dir.is_dir():
             return out
         now = time.time()

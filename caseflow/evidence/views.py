@@ -17,7 +17,7 @@ from caseflow.core.errors import DomainError, Forbidden, Invalid
 from caseflow.core.security import csrf, current_actor
 from caseflow.evidence import checks, http, preview, services
 from caseflow.evidence.forms import AdmissionForm, HandoverForm
-from caseflow.evidence.models import EvidenceKind
+from caseflow.evidence.models import Evidence, EvidenceKind
 
 bp = Blueprint("evidence", __name__)
 
@@ -72,7 +72,8 @@ def upload(case_id: int):
         if not policy.can_upload_evidence(current_user, case):
             raise Forbidden("案件已办结，不能再提交证据" if case.closed_at else "您无权向本案提交证据")
         services.check_room(case)
-        created, refused = [], []
+        created: list[Evidence] = []
+        refused: list[tuple[str, DomainError]] = []
         with http.parse_upload(MAX_WEB_FILES) as received:
             http.check_csrf(received.form)
             uploads = http.chosen_files(received)
@@ -84,9 +85,10 @@ def upload(case_id: int):
                     if not fields["title"]:
                         raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
                     stored = services.check_and_store(up)
-                    ev = http.commit_with_retry(
-                        lambda stored=stored, fields=fields: services.create_evidence(
-                            case, stored, actor=current_actor(), fields=fields, via="web"))
+                    def create(stored=stored, fields=fields):
+                        return services.create_evidence(case, stored, actor=current_actor(), fields=fields, via="web")
+
+                    ev = http.commit_with_retry(create)
                     created.append(ev)
                 except DomainError as exc:
                     db.rollback()
@@ -101,15 +103,15 @@ def upload(case_id: int):
         return redirect(case_url_or_none(case_id) + "#evidence", 303)
     if json_mode:
         if not created and refused:
-            exc = refused[0][1]
-            return jsonify(exc.to_json()), exc.status
+            first = refused[0][1]
+            return jsonify(first.to_json()), first.status
         return jsonify({"items": [{"id": e.id, "label": e.label, "title": e.title, "sha256": e.sha256,
                                    "size": e.size, "mime": e.mime} for e in created],
                         "refused": [{"name": n, "message": x.message} for n, x in refused]}), 201
     for e in created:
         flash(f"已提交{e.label}《{e.title}》（SHA-256 {e.sha256[:16]}…）", "success")
-    for name, exc in refused:
-        flash(f"“{name}”未能提交：{exc.message}", "danger")
+    for name, error in refused:
+        flash(f"“{name}”未能提交：{error.message}", "danger")
     return redirect(case_url(case) + "#evidence", 303)
 
 
@@ -222,8 +224,9 @@ def handover(case_id: int, evidence_id: int):
             for msg in errors:
                 flash(msg, "danger")
         return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=ev.id), 303)
-    services.record_handover([ev], actor=current_actor(), recipient=form.recipient.data, note=form.note.data or "")
-    flash(f"已登记移交：{ev.label} → {form.recipient.data.strip()}", "success")
+    recipient = form.recipient.data or ""  # DataRequired: never empty here
+    services.record_handover([ev], actor=current_actor(), recipient=recipient, note=form.note.data or "")
+    flash(f"已登记移交：{ev.label} → {recipient.strip()}", "success")
     return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=ev.id), 303)
 
 

@@ -15,7 +15,7 @@ def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor,
     from caseflow.deadlines import services as deadline_services
 
     row = deadline_services.latest_period(case, rule_prefix)
-    if not deadline_services.has_run_out(row):
+    if row is None or not deadline_services.has_run_out(row):
         return None
     on = deadline_services.today()
     flag = {"what": what, "period": period, "due": row.due_date.isoformat(), "filed_on": on.isoformat(),

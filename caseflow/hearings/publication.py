@@ -52,13 +52,16 @@ def published_cases(*, typical_only: bool = False) -> list[Case]:
     return out
 
 
+OUTCOMES = {"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}
+
+
 def public_view(case: Case) -> dict:
     decided = (case.data or {}).get("decide") or {}
     published = case.data["published"]
     return {
         "id": case.id, "number": case.number, "title": redact(case.title, case), "office": case.unit.name,
         "published_on": published.get("on"), "typical": bool(published.get("typical")),
-        "outcome": {"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}.get(decided.get("outcome"), ""),
+        "outcome": OUTCOMES.get(decided.get("outcome", ""), ""),
         "reasons": redact(decided.get("reasons", ""), case), "measures": redact(decided.get("measures", ""), case),
         "claimants": [masked_name(p) for p in case.parties if p.role == PartyRole.CLAIMANT],
         "respondents": [masked_name(p) for p in case.parties if p.role == PartyRole.RESPONDENT],

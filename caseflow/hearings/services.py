@@ -7,6 +7,7 @@ The workflow action ``schedule_hearing`` (guarded by the 3-working-day notice ru
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -17,6 +18,9 @@ from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.core.timeutil import BEIJING
 from caseflow.hearings.models import Hearing, HearingRoom
+
+if TYPE_CHECKING:
+    from caseflow.evidence.models import Evidence
 
 DEFAULT_START = dt.time(9, 30)
 DEFAULT_HOURS = 3
@@ -235,7 +239,7 @@ def link_evidence(hearing: Hearing, evidence, *, role: str, actor: User | None) 
                  data={"hearing_id": hearing.id, "evidence_id": evidence.id, "role": role})
 
 
-def hearing_evidence(hearing: Hearing) -> list[tuple[str, object]]:
+def hearing_evidence(hearing: Hearing) -> list[tuple[str, Evidence]]:
     """(role title, evidence row) for the files linked to the hearing, in the order they were linked."""
     from caseflow.evidence.models import Evidence
     from caseflow.hearings.models import EVIDENCE_ROLES
@@ -247,7 +251,8 @@ def hearing_evidence(hearing: Hearing) -> list[tuple[str, object]]:
             # The latest version stands for a corrected file.
             while ev.replaced_by is not None:
                 ev = ev.replaced_by
-            out.append((EVIDENCE_ROLES.get(item.get("role"), item.get("role")), ev))
+            role = item.get("role", "")
+            out.append((EVIDENCE_ROLES.get(role, role), ev))
     return out
 
 

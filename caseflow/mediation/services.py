@@ -44,7 +44,7 @@ def find_decision(ref: str | None):
                                                      Notice.status == NoticeStatus.ISSUED))
 
 
-def check_decision(category: str, ref: str | None) -> dict:
+def check_decision(category: str | None, ref: str | None) -> dict:
     """局令81 art. 64: a damages-only request must carry the decision that found infringement.
 
     Returns what to keep on the case: the reference, and whether the decision was found here and found

@@ -446,7 +446,7 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
     number = f"渝中知{kind.word}〔2026〕12号" if kind.numbered else ""
     verify_code = "7KQ4M2XD9PWE"
     verify_page = "https://zscq.example.gov.cn/verify"
-    extra = dict(SAMPLE_EXTRA)
+    extra: dict[str, object] = dict(SAMPLE_EXTRA)
     if not draft and kind.numbered:
         extra.update(verify_code=format_code(verify_code), verify_url=verify_page,
                      verify_qr=qr_data_url(f"{verify_page}/{verify_code}"))

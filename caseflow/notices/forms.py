@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -14,10 +16,12 @@ from caseflow.notices.models import DeliveryMethod
 
 def parts_form_class(kind: catalogue.NoticeKind) -> type[BaseForm]:
     """A form with one field per editable part of the kind (the rules mirror services.update_parts)."""
-    attrs = {"version": HiddenField()}
+    attrs: dict[str, object] = {"version": HiddenField()}
     for part in kind.parts:
-        validators = [Length(max=part.max_length, message=f"“{part.label}”不能超过 {part.max_length} 个字")]
-        validators.insert(0, InputRequired(message=f"请填写“{part.label}”") if part.required else Optional())
+        validators: list[Any] = [  # the stubs type a list of validators as list[Any]
+            InputRequired(message=f"请填写“{part.label}”") if part.required else Optional(),
+            Length(max=part.max_length, message=f"“{part.label}”不能超过 {part.max_length} 个字"),
+        ]
         field_cls = StringField if part.rows == 1 else TextAreaField
         attrs[part.name] = field_cls(part.label, validators=validators, description=part.help,
                                      render_kw={"rows": part.rows} if part.rows > 1 else {})

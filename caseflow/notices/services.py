@@ -670,6 +670,8 @@ def record_delivery(notice: Notice, *, actor: User, method: str, party_id: int |
     _require_staff(actor, case)
     if notice.status != NoticeStatus.ISSUED:
         raise Conflict("文书签发后才能送达；草稿不能送达")
+    issued_on = notice.document_date
+    assert issued_on is not None, "an issued notice has its date of issue"
     try:
         method = DeliveryMethod(method)
     except ValueError:
@@ -691,7 +693,7 @@ def record_delivery(notice: Notice, *, actor: User, method: str, party_id: int |
             errors["published_on"] = "请填写公告发布日期"
         elif published_on > today:
             errors["published_on"] = "公告发布日期不能晚于今天"
-        elif published_on < notice.document_date:
+        elif published_on < issued_on:
             errors["published_on"] = "公告发布日期不能早于文书签发日期"
         else:
             delivered_on = published_on + dt.timedelta(days=PUBLIC_NOTICE_DAYS)
@@ -702,7 +704,7 @@ def record_delivery(notice: Notice, *, actor: User, method: str, party_id: int |
                                       DeliveryMethod.RETENTION: "请填写留置日期"}.get(method, "请填写送达日期")
         elif delivered_on > today:
             errors["delivered_on"] = "送达日期不能晚于今天"
-        elif delivered_on < notice.document_date:
+        elif delivered_on < issued_on:
             errors["delivered_on"] = "送达日期不能早于文书签发日期"
         if method == DeliveryMethod.RETENTION and not (witness or "").strip():
             errors["witness"] = "留置送达应当记明见证人或者拍照、录像等情况"
@@ -714,6 +716,7 @@ def record_delivery(notice: Notice, *, actor: User, method: str, party_id: int |
                 user_id = consent.user_id
     if errors:
         raise Invalid("送达信息有误", fields=errors)
+    assert delivered_on is not None  # each method without a date was refused above
     return _deliver(notice, party=party, method=method, delivered_on=delivered_on, published_on=published_on,
                         receipt_number=_clean(receipt_number, 64), signed_by=_clean(signed_by, 100),
                         witness=_clean(witness, 200), place=_clean(place, 300), note=_clean(note, 2000),
@@ -770,7 +773,8 @@ def _period_trigger(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | Non
     """
     first: dict[int, dt.date] = {}
     for d in notice.deliveries:
-        if d.took_effect_at is None or d.party is None or d.party.role.value not in kind.deadline_roles:
+        if d.took_effect_at is None or d.party_id is None or d.party is None \
+                or d.party.role.value not in kind.deadline_roles:
             continue
         first[d.party_id] = min(first.get(d.party_id, d.delivered_on), d.delivered_on)
     return max(first.values()) if first else None

@@ -13,6 +13,7 @@ import time
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
@@ -261,7 +262,7 @@ def issue(notice_id: int):
     return redirect(url_for("notices.detail", notice_id=notice.id), 303)
 
 
-def _decide_signoff(notice_id: int, decide, message) -> Response:
+def _decide_signoff(notice_id: int, decide, message) -> BaseResponse:
     """Run a supervisor's sign-off decision with its comment; flash the outcome and go back to the document."""
     notice = services.load_notice(notice_id, current_user)
     _staff_only(notice)

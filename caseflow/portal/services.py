@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
 
 from caseflow.accounts.services import unit_by_code, units_ordered
@@ -29,7 +31,7 @@ def my_drafts(user) -> list[FilingDraft]:
 
 def start_draft(user, procedure: str = "complaint") -> FilingDraft:
     """Start a draft prefilled with the filer as the first claimant."""
-    count = db.session.scalar(sa.select(sa.func.count()).where(FilingDraft.user_id == user.id))
+    count = db.session.scalar(sa.select(sa.func.count()).where(FilingDraft.user_id == user.id)) or 0
     if count >= MAX_DRAFTS:
         raise Invalid(f"草稿最多保留 {MAX_DRAFTS} 份，请先删除不需要的草稿")
     claimant = {"name": user.display_name, "id_type": user.id_type.value if user.id_type else "",
@@ -76,10 +78,14 @@ def submit_draft(draft: FilingDraft, user) -> Case:
     data = validate_create_json(payload, units_ordered())
     if draft.procedure == "adjudication":
         check_adjudication_request(data)
-    gone = db.session.execute(sa.delete(FilingDraft).where(FilingDraft.id == draft.id, FilingDraft.user_id == user.id))
+    # A DELETE answers a CursorResult; Session.execute is typed with the general Result.
+    gone = cast("sa.CursorResult[Any]", db.session.execute(
+        sa.delete(FilingDraft).where(FilingDraft.id == draft.id, FilingDraft.user_id == user.id)))
     if gone.rowcount != 1:
         raise AlreadySubmitted("该草稿已提交或已删除")
     unit = unit_by_code(data["unit"])
+    if unit is None:  # validate_create_json accepted the code, so the unit exists
+        raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})
     parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"],
                                                                                PartyRole.RESPONDENT)
     data["data"] = {DRAFT_KEY: draft.id}

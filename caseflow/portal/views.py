@@ -178,10 +178,10 @@ def review(draft_id: int):
             return redirect(url_for("portal.step", draft_id=draft_id, step=services.step_of_field(first)), 303)
         except services.AlreadySubmitted:
             db.rollback()
-            case = services.submitted_case(draft_id, current_user)
-            if case is None:
+            existing = services.submitted_case(draft_id, current_user)
+            if existing is None:
                 raise NotFound("草稿不存在") from None
-            return _to_submitted(case, again=True)
+            return _to_submitted(existing, again=True)
         except DBAPIError as exc:
             # SQLite refuses the second of two simultaneous writers (PostgreSQL makes it wait instead):
             # wait for the first to commit and show its case.

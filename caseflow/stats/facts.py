@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -86,7 +87,7 @@ def facts_of(*, case_id, unit_id, procedure, ip_type, channel, assignee_id, stat
     """One case's facts: dimensions, months and its 0/1 (or day-count) contribution to each measure."""
     proc = workflows.procedure(procedure)
     st = proc.states.get(state)
-    f = dict.fromkeys(MEASURES, 0)
+    f: dict[str, Any] = dict.fromkeys(MEASURES, 0)  # the facts row: measures, then dimensions and months
     received_on = beijing_date(received_at)
     docket_at = events.get(f"case:state:{DOCKET_ACTIONS[procedure]}") if procedure in DOCKET_ACTIONS else None
     closed_on = beijing_date(closed_at) if closed_at is not None else None

@@ -205,7 +205,8 @@ def median(histogram: list[tuple[int, int]]) -> float | None:
     if not total:
         return None
     lo_rank, hi_rank = (total - 1) // 2, total // 2  # 0-based ranks of the middle value(s)
-    lo = hi = None
+    lo: int | None = None
+    hi: int | None = None
     seen = 0
     for value, n in histogram:
         if lo is None and seen + n > lo_rank:
@@ -214,6 +215,7 @@ def median(histogram: list[tuple[int, int]]) -> float | None:
             hi = value
             break
         seen += n
+    assert lo is not None and hi is not None  # both ranks lie below `total`
     return (lo + hi) / 2
 
 
@@ -253,7 +255,7 @@ def open_by_officer(f: Filters) -> dict[int, tuple[int, int]]:
 
 def _deadline_conds(f: Filters, which: str, today: dt.date, cutoff: dt.date) -> list:
     # The filters read the case's facts row (narrow, and present only for cases not deleted), not the cases table.
-    conds = [Deadline.ended_at.is_(None), Deadline.binds.in_(deadlines.ACCOUNTABLE_BINDS)]
+    conds: list[sa.ColumnElement[bool]] = [Deadline.ended_at.is_(None), Deadline.binds.in_(deadlines.ACCOUNTABLE_BINDS)]
     if which == "overdue":
         conds.append(sa.or_(Deadline.status == DeadlineStatus.MISSED,
                             sa.and_(Deadline.status == DeadlineStatus.RUNNING, Deadline.due_date < today)))

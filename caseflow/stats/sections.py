@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import url_for
 
@@ -312,21 +313,21 @@ def duration(f: Filters) -> Section:
     s.tables.append(Table("duration_by_procedure", "办理天数（暂停时间单列）",
                           [Column("procedure", "程序", "text"), *cols],
                           _rows(rows), D["handling_days"]))
-    brow = []
+    brow: list[dict[str, Any]] = []
     for lo, hi in BUCKETS:
         n = sum(c for d, c in hist if d >= lo and (hi is None or d <= hi))
         brow.append({"bucket": f"{lo}–{hi} 天" if hi is not None else f"{lo} 天以上", "cases": n})
     s.charts.append(charts.bar_chart("净办理天数分布（期内结案）", [r["bucket"] for r in brow],
                                      {"结案数": [r["cases"] for r in brow]}))
-    s.tables.append(Table("duration_histogram", "净办理天数分布", [Column("bucket", "净办理天数", "text"),
-                                                             Column("cases", "结案数")], _rows(brow),
-                                                             D["handling_days"]))
+    s.tables.append(Table("duration_histogram", "净办理天数分布",
+                          [Column("bucket", "净办理天数", "text"), Column("cases", "结案数")],
+                          _rows(brow), D["handling_days"]))
     return s
 
 
 def open_cases(f: Filters) -> Section:
     s = Section()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p, st, n, closed in sorted(queries.open_states(f), key=lambda r: (list(workflows.PROCEDURES).index(r[0])
                                                                           if r[0] in workflows.PROCEDURES else 99,
                                                                           r[1])):

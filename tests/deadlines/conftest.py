@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -14,7 +15,7 @@ from caseflow.deadlines import calendar as calmod, services
 def _restore_calendar(monkeypatch):
     """Imports install their calendar in the process after commit; the test's rollback must undo that too."""
     monkeypatch.setattr(calmod, "_default", calmod._default)
-    monkeypatch.setattr(services, "_cache", dict(services._cache))
+    monkeypatch.setattr(services, "_cache", dataclasses.replace(services._cache))
 
 
 class Clock:
