@@ -42,9 +42,10 @@ import workflows
 from caseflow.accounts.models import Role, Unit, User
 from caseflow.cases.audit import event_hash
 from caseflow.cases.models import Case, CaseEvent, NumberSequence, Party
+from caseflow.core import clock
+from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
 from caseflow.core.pagecache import bump
-from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.deadlines import services as dl
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
@@ -181,7 +182,7 @@ def _ensure_people(session, units: list[Unit], rng: random.Random, applicants: i
 # ---------------------------------------------------------------------------
 
 
-class Clock:
+class Timeline:
     """Step times: office hours in Beijing, strictly increasing."""
 
     def __init__(self, rng: random.Random, start: dt.datetime):
@@ -200,261 +201,265 @@ class Clock:
         return moment
 
 
-def complaint_story(g: Generator, c: GenCase, clock: Clock) -> None:
+def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     party = c.creator_id is not None
     if rng.random() < 0.12:
-        c.steps.append(Step("request_correction", clock.after(rng.uniform(1, 9)), "officer",
+        c.steps.append(Step("request_correction", timeline.after(rng.uniform(1, 9)), "officer",
                             {"items": "请补充权利证明文件及侵权产品照片。"}))
         if party and rng.random() < 0.12:
-            c.steps.append(Step("withdraw", clock.after(rng.uniform(2, 20)), "applicant", {"reason": "已与对方和解"}))
+            c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 20)), "applicant",
+                                {"reason": "已与对方和解"}))
             return
-        c.steps.append(Step("resubmit", clock.after(rng.uniform(1, 14)), "applicant" if party else "officer",
+        c.steps.append(Step("resubmit", timeline.after(rng.uniform(1, 14)), "applicant" if party else "officer",
                             {"note": "已补充权利证书及购买公证书。"}))
         if not party:  # resubmission is the party's act; registered cases are accepted at the window instead
             c.steps.pop()
     r = rng.random()
     if party and r < 0.06:
-        c.steps.append(Step("withdraw", clock.after(rng.uniform(1, 10)), "applicant", {"reason": "已与对方和解"}))
+        c.steps.append(Step("withdraw", timeline.after(rng.uniform(1, 10)), "applicant", {"reason": "已与对方和解"}))
         return
     in_correction = bool(c.steps) and c.steps[-1].action == "request_correction"
     if r < 0.17 and not in_correction:  # from 待补正, 不予受理 needs the correction period to have run out
-        c.steps.append(Step("reject", clock.after(rng.uniform(1, 12)), "supervisor",
+        c.steps.append(Step("reject", timeline.after(rng.uniform(1, 12)), "supervisor",
                             {"reason": "不属于本部门管辖或不符合受理条件。", "competent_department": ""}))
         return
     # 受理: usually within the acceptance period, sometimes late (missed).
     late = rng.random() < 0.06
     quick = 4 if c.kind == "patent_infringement" else 10
-    c.steps.append(Step("accept", clock.after(rng.uniform(5, 30) if late else rng.uniform(0.3, quick)), "officer"))
+    c.steps.append(Step("accept", timeline.after(rng.uniform(5, 30) if late else rng.uniform(0.3, quick)), "officer"))
     if rng.random() < 0.04:
-        g.child(c, "injunction", clock.after(rng.uniform(1, 10)), "request_injunction",
+        g.child(c, "injunction", timeline.after(rng.uniform(1, 10)), "request_injunction",
                 {"reason": "请求责令被投诉人立即停止销售涉嫌侵权产品。"})
     r = rng.random()
     if c.kind == "patent_infringement":
         if r < 0.65:
             target = "adjudication" if rng.random() < 0.65 else "mediation"
-            g.child(c, target, clock.after(rng.uniform(1, 15)), "convert", {"procedure": target}, closes_parent=True)
+            g.child(c, target, timeline.after(rng.uniform(1, 15)), "convert", {"procedure": target}, closes_parent=True)
         elif r < 0.72 and party:
-            c.steps.append(Step("withdraw", clock.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
+            c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
         else:
-            c.steps.append(Step("conclude", clock.after(rng.uniform(5, 60)), "officer",
+            c.steps.append(Step("conclude", timeline.after(rng.uniform(5, 60)), "officer",
                                 {"outcome": "经现场检查，被投诉人已下架涉嫌侵权商品。"}))
         return
     if r < 0.10:
         kind = "police" if rng.random() < 0.7 else "agency"
-        g.child(c, "referral", clock.after(rng.uniform(2, 30)), "refer",
+        g.child(c, "referral", timeline.after(rng.uniform(2, 30)), "refer",
                 {"kind": kind, "target": "重庆市公安局" if kind == "police" else "重庆市市场监督管理局",
                  "reason": "涉嫌犯罪，依法移送。" if kind == "police" else "不属于本机关管辖。"}, closes_parent=True)
     elif r < 0.13:
-        g.child(c, "mediation", clock.after(rng.uniform(2, 20)), "convert", {"procedure": "mediation"},
+        g.child(c, "mediation", timeline.after(rng.uniform(2, 20)), "convert", {"procedure": "mediation"},
                 closes_parent=True)
     elif r < 0.16 and party:
-        c.steps.append(Step("withdraw", clock.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
+        c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
     else:
-        c.steps.append(Step("conclude", clock.after(rng.uniform(4, 75)), "officer",
+        c.steps.append(Step("conclude", timeline.after(rng.uniform(4, 75)), "officer",
                             {"outcome": "经调查，已责令被投诉人停止侵权并下架商品。"}))
 
 
-def adjudication_story(g: Generator, c: GenCase, clock: Clock) -> None:
+def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     party = c.creator_id is not None
     if rng.random() < 0.06:
-        c.steps.append(Step("request_correction", clock.after(rng.uniform(1, 6)), "officer",
+        c.steps.append(Step("request_correction", timeline.after(rng.uniform(1, 6)), "officer",
                             {"items": "请补充专利登记簿副本及侵权比对说明。"}))
         if party:
-            c.steps.append(Step("resubmit", clock.after(rng.uniform(2, 15)), "applicant", {"note": "已补正。"}))
+            c.steps.append(Step("resubmit", timeline.after(rng.uniform(2, 15)), "applicant", {"note": "已补正。"}))
         else:
-            c.steps.append(Step("reject", clock.after(rng.uniform(30, 45)), "supervisor", {"reason": "逾期未补正。"}))
+            c.steps.append(Step("reject", timeline.after(rng.uniform(30, 45)), "supervisor",
+                                {"reason": "逾期未补正。"}))
             return
     r = rng.random()
     if r < 0.05 and party:
-        c.steps.append(Step("withdraw", clock.after(rng.uniform(1, 6)), "applicant", {"reason": "双方已自行和解"}))
+        c.steps.append(Step("withdraw", timeline.after(rng.uniform(1, 6)), "applicant", {"reason": "双方已自行和解"}))
         return
     if r < 0.12:
-        c.steps.append(Step("reject", clock.after(rng.uniform(2, 9)), "supervisor", {"reason": "不符合立案条件。"}))
+        c.steps.append(Step("reject", timeline.after(rng.uniform(2, 9)), "supervisor", {"reason": "不符合立案条件。"}))
         return
-    c.steps.append(Step("docket", clock.after(rng.uniform(1, 8)), "supervisor"))
-    c.steps.append(Step("serve_respondent", clock.after(rng.uniform(1, 8)), "officer"))
+    c.steps.append(Step("docket", timeline.after(rng.uniform(1, 8)), "supervisor"))
+    c.steps.append(Step("serve_respondent", timeline.after(rng.uniform(1, 8)), "officer"))
     if rng.random() < 0.8:
-        c.steps.append(Step("record_answer", clock.after(rng.uniform(5, 15)), "officer",
+        c.steps.append(Step("record_answer", timeline.after(rng.uniform(5, 15)), "officer",
                             {"answer": "被请求人认为其产品未落入专利保护范围。"}))
         if rng.random() < 0.97:  # the copy goes to the requester within 5 working days, now and then late
-            c.steps.append(Step("forward_answer", clock.after(rng.choice([rng.uniform(0.5, 5), rng.uniform(5, 12)])),
+            c.steps.append(Step("forward_answer", timeline.after(rng.choice([rng.uniform(0.5, 5), rng.uniform(5, 12)])),
                                 "officer"))
     else:
-        c.steps.append(Step("close_answer_period", clock.after(rng.uniform(24, 40)), "officer"))
+        c.steps.append(Step("close_answer_period", timeline.after(rng.uniform(24, 40)), "officer"))
     if rng.random() < 0.08:
-        c.steps.append(Step("suspend", clock.after(rng.uniform(3, 20)), "officer", {"reason": "invalidation"}))
-        c.steps.append(Step("resume", clock.after(rng.uniform(20, 120)), "officer"))
+        c.steps.append(Step("suspend", timeline.after(rng.uniform(3, 20)), "officer", {"reason": "invalidation"}))
+        c.steps.append(Step("resume", timeline.after(rng.uniform(20, 120)), "officer"))
     if rng.random() < 0.04:
-        g.child(c, "injunction", clock.after(rng.uniform(1, 10)), "request_injunction",
+        g.child(c, "injunction", timeline.after(rng.uniform(1, 10)), "request_injunction",
                 {"reason": "请求先行责令停止制造、销售。"})
     if rng.random() < 0.12:
-        c.steps.append(Step("extend", clock.after(rng.uniform(10, 40)), "supervisor", {"reason": "案情复杂。"}))
+        c.steps.append(Step("extend", timeline.after(rng.uniform(10, 40)), "supervisor", {"reason": "案情复杂。"}))
     if rng.random() < 0.6:
-        at = clock.after(rng.uniform(3, 20))
+        at = timeline.after(rng.uniform(3, 20))
         notice_days = rng.randint(7, 20)
-        hearing_day = beijing_date(at) + dt.timedelta(days=notice_days)
+        hearing_day = bj_date(at) + dt.timedelta(days=notice_days)
         c.steps.append(Step("schedule_hearing", at, "officer",
                             {"hearing_date": hearing_day.isoformat(), "start_time": "09:30", "mode": "in_person",
                              "room": "1"}))
-        c.steps.append(Step("hold_hearing", clock.after(notice_days + rng.uniform(0, 1)), "officer",
+        c.steps.append(Step("hold_hearing", timeline.after(notice_days + rng.uniform(0, 1)), "officer",
                             {"record": "双方到庭陈述意见。", "requester_attended": "yes",
                              "respondent_attended": "yes"}))
     if rng.random() < 0.3:
-        c.steps.append(Step("start_mediation", clock.after(rng.uniform(2, 10)), "officer"))
+        c.steps.append(Step("start_mediation", timeline.after(rng.uniform(2, 10)), "officer"))
         if rng.random() < 0.6:
-            c.steps.append(Step("record_settlement", clock.after(rng.uniform(5, 40)), "officer",
+            c.steps.append(Step("record_settlement", timeline.after(rng.uniform(5, 40)), "officer",
                                 {"terms": "被请求人停止侵权并赔偿请求人经济损失。"}))
             return
-        c.steps.append(Step("end_mediation", clock.after(rng.uniform(5, 30)), "officer"))
+        c.steps.append(Step("end_mediation", timeline.after(rng.uniform(5, 30)), "officer"))
     if rng.random() < 0.1:
-        c.steps.append(Step("revoke", clock.after(rng.uniform(5, 40)), "supervisor", {"reason": "请求人撤回请求。"}))
+        c.steps.append(Step("revoke", timeline.after(rng.uniform(5, 40)), "supervisor", {"reason": "请求人撤回请求。"}))
         return
     outcome = "infringement" if rng.random() < 0.7 else "dismissed"
-    c.steps.append(Step("decide", clock.after(rng.choice([rng.uniform(5, 40), rng.uniform(10, 60)])), "supervisor",
+    c.steps.append(Step("decide", timeline.after(rng.choice([rng.uniform(5, 40), rng.uniform(10, 60)])), "supervisor",
                         {"outcome": outcome, "reasons": "经审理查明的事实及理由。",
                          **({"measures": "责令被请求人立即停止侵权行为。"} if outcome == "infringement" else {})}))
     if rng.random() < 0.85:
-        c.steps.append(Step("publish", clock.after(rng.uniform(2, 25)), "officer"))
+        c.steps.append(Step("publish", timeline.after(rng.uniform(2, 25)), "officer"))
     r = rng.random()
     if outcome == "dismissed" or r < 0.45:
-        c.steps.append(Step("finalize", clock.after(rng.uniform(16, 60)), "officer"))
+        c.steps.append(Step("finalize", timeline.after(rng.uniform(16, 60)), "officer"))
     elif r < 0.7:
-        c.steps.append(Step("record_compliance", clock.after(rng.uniform(10, 40)), "officer", {"note": "已停止侵权。"}))
+        c.steps.append(Step("record_compliance", timeline.after(rng.uniform(10, 40)), "officer",
+                            {"note": "已停止侵权。"}))
     elif r < 0.85:
-        c.steps.append(Step("record_litigation", clock.after(rng.uniform(5, 15)), "officer",
+        c.steps.append(Step("record_litigation", timeline.after(rng.uniform(5, 15)), "officer",
                             {"court_case": "（2025）渝01知行初1号"}))
-        c.steps.append(Step("record_judgment", clock.after(rng.uniform(90, 300)), "officer",
+        c.steps.append(Step("record_judgment", timeline.after(rng.uniform(90, 300)), "officer",
                             {"judgment": "驳回起诉。"}))
     else:
-        c.steps.append(Step("issue_reminder", clock.after(rng.uniform(16, 40)), "officer"))
-        g.child(c, "referral", clock.after(rng.uniform(12, 30)), "apply_enforcement", {})
-        c.steps.append(Step("record_compliance", clock.after(rng.uniform(30, 120)), "officer",
+        c.steps.append(Step("issue_reminder", timeline.after(rng.uniform(16, 40)), "officer"))
+        g.child(c, "referral", timeline.after(rng.uniform(12, 30)), "apply_enforcement", {})
+        c.steps.append(Step("record_compliance", timeline.after(rng.uniform(30, 120)), "officer",
                             {"note": "经强制执行已履行。"}))
 
 
-def mediation_story(g: Generator, c: GenCase, clock: Clock) -> None:
+def mediation_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     party = c.creator_id is not None
     if "category" not in c.data:  # converted from a complaint: the office records the category first
-        c.steps.append(Step("set_category", clock.after(rng.uniform(0.5, 2)), "officer",
+        c.steps.append(Step("set_category", timeline.after(rng.uniform(0.5, 2)), "officer",
                             {"category": _pick(rng, [("inventorship", 2), ("remuneration", 3), ("other", 5)])}))
-    c.steps.append(Step("notify_respondent", clock.after(rng.uniform(1, 6)), "officer"))
+    c.steps.append(Step("notify_respondent", timeline.after(rng.uniform(1, 6)), "officer"))
     r = rng.random()
     if r < 0.12:
-        c.steps.append(Step("refuse", clock.after(rng.uniform(5, 20)), "officer",
+        c.steps.append(Step("refuse", timeline.after(rng.uniform(5, 20)), "officer",
                             {"ground": "respondent_declined", "reason": "被请求人拒绝调解。"}))
         return
     if r < 0.18 and party:
-        c.steps.append(Step("withdraw", clock.after(rng.uniform(2, 12)), "applicant", {"reason": "不再请求调解"}))
+        c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 12)), "applicant", {"reason": "不再请求调解"}))
         return
-    c.steps.append(Step("record_statement", clock.after(rng.uniform(3, 14)), "officer",
+    c.steps.append(Step("record_statement", timeline.after(rng.uniform(3, 14)), "officer",
                         {"agrees": "yes", "statement": "同意调解。"}))
-    c.steps.append(Step("docket", clock.after(rng.uniform(1, 5)), "officer",
+    c.steps.append(Step("docket", timeline.after(rng.uniform(1, 5)), "officer",
                         {"body": "office", "decision_checked": "yes"}))
-    c.steps.append(Step("schedule_session", clock.after(rng.uniform(2, 10)), "officer",
+    c.steps.append(Step("schedule_session", timeline.after(rng.uniform(2, 10)), "officer",
                         {"session_date": "2025-01-01", "mode": "remote", "link": "https://meeting.example.cn/room"}))
-    c.steps.append(Step("hold_session", clock.after(rng.uniform(3, 20)), "officer",
+    c.steps.append(Step("hold_session", timeline.after(rng.uniform(3, 20)), "officer",
                         {"absence": "none", "notes": "双方陈述意见，调解员释明有关规定。"}))
     r = rng.random()
     if r < 0.56:
-        c.steps.append(Step("record_agreement", clock.after(rng.uniform(3, 25)), "officer",
+        c.steps.append(Step("record_agreement", timeline.after(rng.uniform(3, 25)), "officer",
                             {"terms": "双方就许可使用费达成一致。"}))
         for side in ("claimant", "respondent"):
-            c.steps.append(Step("record_signature", clock.after(rng.uniform(0.1, 2)), "officer", {"side": side}))
+            c.steps.append(Step("record_signature", timeline.after(rng.uniform(0.1, 2)), "officer", {"side": side}))
     elif r < 0.92 or not party:
-        c.steps.append(Step("fail", clock.after(rng.uniform(5, 50)), "officer", {"reason": "双方分歧较大，调解不成。"}))
+        c.steps.append(Step("fail", timeline.after(rng.uniform(5, 50)), "officer",
+                            {"reason": "双方分歧较大，调解不成。"}))
         return
     else:
-        c.steps.append(Step("withdraw", clock.after(rng.uniform(5, 30)), "applicant", {"reason": "撤回调解申请"}))
+        c.steps.append(Step("withdraw", timeline.after(rng.uniform(5, 30)), "applicant", {"reason": "撤回调解申请"}))
         return
     r = rng.random()
     if (c.data.get("category") != "ownership") and r < 0.5:
-        c.steps.append(Step("apply_confirmation", clock.after(rng.uniform(3, 25)), "officer",
+        c.steps.append(Step("apply_confirmation", timeline.after(rng.uniform(3, 25)), "officer",
                             {"court": "重庆市第一中级人民法院", "mode": "joint", "profile": "statutory"}))
-        c.steps.append(Step("record_court_acceptance", clock.after(rng.uniform(1, 3)), "officer",
+        c.steps.append(Step("record_court_acceptance", timeline.after(rng.uniform(1, 3)), "officer",
                             {"court_case": "（2025）渝01民特1号"}))
         if rng.random() < 0.85:
-            c.steps.append(Step("record_confirmation", clock.after(rng.uniform(10, 30)), "officer",
+            c.steps.append(Step("record_confirmation", timeline.after(rng.uniform(10, 30)), "officer",
                                 {"court_case": "（2025）渝01民特1号"}))
         else:
-            c.steps.append(Step("record_confirmation_rejected", clock.after(rng.uniform(10, 30)), "officer",
+            c.steps.append(Step("record_confirmation_rejected", timeline.after(rng.uniform(10, 30)), "officer",
                                 {"outcome": "rejected", "court_case": "（2025）渝01民特2号"}))
     elif r < 0.9:
-        c.steps.append(Step("record_performance", clock.after(rng.uniform(10, 90)), "officer"))
+        c.steps.append(Step("record_performance", timeline.after(rng.uniform(10, 90)), "officer"))
 
 
-def injunction_story(g: Generator, c: GenCase, clock: Clock) -> None:
+def injunction_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     if rng.random() < 0.3:
-        c.steps.append(Step("refuse", clock.after(rng.uniform(0.2, 3)), "officer",
+        c.steps.append(Step("refuse", timeline.after(rng.uniform(0.2, 3)), "officer",
                             {"ground": "insufficient_evidence", "reason": "证据不足以证明侵权。"}))
         return
-    c.steps.append(Step("propose_issue", clock.after(rng.uniform(0.2, 4)), "supervisor",
+    c.steps.append(Step("propose_issue", timeline.after(rng.uniform(0.2, 4)), "supervisor",
                         {"measures": ["stop_selling"], "products": "涉嫌侵权产品。",
                          "findings": "有证据证明存在侵权事实。"}))
     r = rng.random()
     if r < 0.6:
-        c.steps.append(Step("record_compliance", clock.after(rng.uniform(3, 20)), "officer",
+        c.steps.append(Step("record_compliance", timeline.after(rng.uniform(3, 20)), "officer",
                             {"note": "现场检查已停止销售。"}))
         if rng.random() < 0.08:
-            c.steps.append(Step("record_breach", clock.after(rng.uniform(10, 60)), "officer",
+            c.steps.append(Step("record_breach", timeline.after(rng.uniform(10, 60)), "officer",
                                 {"note": "发现继续销售。"}))
     elif r < 0.75:
-        c.steps.append(Step("record_breach", clock.after(rng.uniform(5, 40)), "officer", {"note": "拒不停止销售。"}))
+        c.steps.append(Step("record_breach", timeline.after(rng.uniform(5, 40)), "officer", {"note": "拒不停止销售。"}))
     r = rng.random()
     if r < 0.45:
-        c.steps.append(Step("lift", clock.after(rng.uniform(20, 120)), "supervisor",
+        c.steps.append(Step("lift", timeline.after(rng.uniform(20, 120)), "supervisor",
                             {"ground": "changed", "reason": "主案已作出处理。"}))
     elif r < 0.55:
-        c.steps.append(Step("expire", clock.after(rng.uniform(60, 180)), "system"))
+        c.steps.append(Step("expire", timeline.after(rng.uniform(60, 180)), "system"))
 
 
-def referral_story(g: Generator, c: GenCase, clock: Clock) -> None:
+def referral_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     police = c.data.get("referral_kind") == "police"
     if police and rng.random() < 0.12:
-        c.steps.append(Step("decline", clock.after(rng.uniform(0.5, 3)), "supervisor",
+        c.steps.append(Step("decline", timeline.after(rng.uniform(0.5, 3)), "supervisor",
                             {"reason": "尚未达到刑事追诉标准。"}))
         return
     if police:
-        c.steps.append(Step("submit_report", clock.after(rng.uniform(0.1, 1)), "officer",
+        c.steps.append(Step("submit_report", timeline.after(rng.uniform(0.1, 1)), "officer",
                             {"team": ["team-a", "team-b"], "threshold": "reasonable_suspicion",
                              "report": "涉案产品数量较大，存在犯罪的合理嫌疑。"}))
-    c.steps.append(Step("approve", clock.after(rng.uniform(0.2, 3)), "supervisor"))
+    c.steps.append(Step("approve", timeline.after(rng.uniform(0.2, 3)), "supervisor"))
     if c.data.get("referral_kind") == "agency":
-        c.steps.append(Step("inform_requester", clock.after(rng.uniform(0.1, 0.5)), "officer",
+        c.steps.append(Step("inform_requester", timeline.after(rng.uniform(0.1, 0.5)), "officer",
                             {"method": "written", "note": "已告知请求人本案将移送有管辖权的部门。"}))
-    c.steps.append(Step("transfer", clock.after(rng.choice([0.3, 0.5, 0.8, 1.5])), "officer"))
+    c.steps.append(Step("transfer", timeline.after(rng.choice([0.3, 0.5, 0.8, 1.5])), "officer"))
     if not police:
-        c.steps.append(Step("record_receipt", clock.after(rng.uniform(2, 15)), "officer"))
+        c.steps.append(Step("record_receipt", timeline.after(rng.uniform(2, 15)), "officer"))
         return
     if rng.random() < 0.62:
-        c.steps.append(Step("record_police_decision", clock.after(rng.uniform(3, 30)), "officer",
+        c.steps.append(Step("record_police_decision", timeline.after(rng.uniform(3, 30)), "officer",
                             {"decision": "accepted", "note": "公安机关已立案。"}))
         if rng.random() < 0.9:
-            c.steps.append(Step("hand_over", clock.after(rng.uniform(0.5, 4)), "officer"))
+            c.steps.append(Step("hand_over", timeline.after(rng.uniform(0.5, 4)), "officer"))
         return
-    c.steps.append(Step("record_police_decision", clock.after(rng.uniform(3, 30)), "officer",
+    c.steps.append(Step("record_police_decision", timeline.after(rng.uniform(3, 30)), "officer",
                         {"decision": "declined", "note": "公安机关不予立案。"}))
     if rng.random() < 0.35:
-        c.steps.append(Step("request_reconsideration", clock.after(rng.uniform(0.5, 3)), "officer"))
+        c.steps.append(Step("request_reconsideration", timeline.after(rng.uniform(0.5, 3)), "officer"))
         ok = rng.random() < 0.35
-        c.steps.append(Step("record_reconsideration", clock.after(rng.uniform(2, 10)), "officer",
+        c.steps.append(Step("record_reconsideration", timeline.after(rng.uniform(2, 10)), "officer",
                             {"decision": "accepted" if ok else "declined"}))
         if ok:
-            c.steps.append(Step("hand_over", clock.after(rng.uniform(0.5, 4)), "officer"))
+            c.steps.append(Step("hand_over", timeline.after(rng.uniform(0.5, 4)), "officer"))
             return
     if rng.random() < 0.3:
-        c.steps.append(Step("propose_supervision", clock.after(rng.uniform(0.5, 3)), "officer"))
+        c.steps.append(Step("propose_supervision", timeline.after(rng.uniform(0.5, 3)), "officer"))
         ok = rng.random() < 0.4
-        c.steps.append(Step("record_supervision_result", clock.after(rng.uniform(10, 40)), "officer",
+        c.steps.append(Step("record_supervision_result", timeline.after(rng.uniform(10, 40)), "officer",
                             {"decision": "accepted" if ok else "declined"}))
         if ok:
-            c.steps.append(Step("hand_over", clock.after(rng.uniform(0.5, 4)), "officer"))
+            c.steps.append(Step("hand_over", timeline.after(rng.uniform(0.5, 4)), "officer"))
         return
-    c.steps.append(Step("accept_refusal", clock.after(rng.uniform(1, 5)), "officer"))
+    c.steps.append(Step("accept_refusal", timeline.after(rng.uniform(1, 5)), "officer"))
 
 
 STORIES = {"complaint": complaint_story, "adjudication": adjudication_story, "mediation": mediation_story,
@@ -470,7 +475,7 @@ BJ = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has had no daylight sav
 
 
 def bj_date(moment: dt.datetime) -> dt.date:
-    """Beijing date of an aware moment (fast path of caseflow.core.timeutil.beijing_date)."""
+    """Beijing date of an aware moment (fast path of caseflow.core.clock.beijing_date)."""
     return moment.astimezone(BJ).date()
 
 
@@ -621,11 +626,11 @@ class Generator:
         role = "mediator" if procedure == "mediation" else "officer"
         officer = self._officer(unit, role) if rng.random() < 0.96 else None
         c = GenCase(procedure, unit, received_at, kind, ip_type, channel, track, data, creator, officer)
-        clock = Clock(rng, received_at)
+        timeline = Timeline(rng, received_at)
         if officer is not None:
-            c.steps.append(Step("assign", clock.after(rng.uniform(0.05, 2)), "supervisor",
+            c.steps.append(Step("assign", timeline.after(rng.uniform(0.05, 2)), "supervisor",
                                 {"officer": officer.username}))
-        STORIES[procedure](self, c, clock)
+        STORIES[procedure](self, c, timeline)
         return c
 
     def child(self, parent: GenCase, procedure: str, at: dt.datetime, action: str, fields: dict,
@@ -647,7 +652,7 @@ class Generator:
                     "transfer", "standard", data, parent.creator_id if public else None, parent.officer,
                     parent=parent)
         parent.children.append(c)
-        STORIES[procedure](self, c, Clock(self.rng, c.received_at))
+        STORIES[procedure](self, c, Timeline(self.rng, c.received_at))
 
     # -- writing ----------------------------------------------------------
 
@@ -724,7 +729,7 @@ class Generator:
 
     def _number(self, c: GenCase) -> None:
         proc = workflows.procedure(c.procedure)
-        year = beijing_date(c.received_at).year
+        year = clock.beijing_date(c.received_at).year
         key = (f"case:{proc.number_word}", c.unit.id, year)
         seq = self.sequences.get(key, 0) + 1
         self.sequences[key] = seq
@@ -969,8 +974,9 @@ class Generator:
             if step.at > self.until_at:
                 break
             ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind), actor=None,
-                               data=step.fields, now=step.at,
-                               deadline_passed=functools.partial(passed, at=step.at))
+                               data=step.fields, now=step.at, today=bj_date(step.at),
+                               deadline_passed=functools.partial(passed, at=step.at),
+                               latest_notice_day=functools.partial(dl.latest_notice_day, None))
             with dl.as_of(step.at, default_calendar()):  # guards that ask the deadlines for today see the step's day
                 variants = [a for a in proc.actions_named(step.action) if state in a.sources
                             and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
@@ -1154,7 +1160,7 @@ class Generator:
 def generate(session, *, cases: int, seed: int = 1, until: dt.date | None = None, years: int = 5,
              progress=None, rebuild_stats: bool = True) -> Result:
     """Generate ``cases`` cases (see the module docstring); commits per chunk, then rebuilds the statistics."""
-    until = until or beijing_date()
+    until = until or clock.today()
     refresh(session)  # facts of existing cases current first; the new cases' facts are written with them
     db.commit()
     gen = Generator(session, seed=seed, until=until, years=years, progress=progress)

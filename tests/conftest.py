@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import re
@@ -20,7 +21,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from caseflow import create_app
-from caseflow.core import pagecache
+from caseflow.core import clock, pagecache
 from caseflow.core.db import db, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,20 @@ def migrate(url: str, revision: str = "head") -> None:
     from caseflow.cli import alembic_config
 
     command.upgrade(alembic_config(url), revision)
+
+
+#: Every test starts at this instant unless it pins its own (a Wednesday morning, no holiday near, in a year whose
+#: official calendar is published): the suite's result does not depend on the day it runs.
+TEST_NOW = dt.datetime(2026, 3, 11, 10, 0, tzinfo=clock.BEIJING)
+clock.pin(TEST_NOW)  # session fixtures (databases, users) are made at the pinned time too
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    """Pin the one clock at TEST_NOW for each test; a test about a particular day pins its own."""
+    clock.pin(TEST_NOW)
+    yield
+    clock.pin(TEST_NOW)
 
 
 @pytest.fixture(scope="session")
@@ -188,31 +203,24 @@ def api(client):
 
 
 class Shift:
-    """Move 'today' n days ahead for the deadline and notice services (the engine's guards keep real time)."""
+    """Move the one clock ``days`` days after the moment of the first call (absolute: shift(16) then shift(20)
+    lands 20 days after that moment)."""
 
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
+    def __init__(self):
+        self.start: dt.datetime | None = None
         self.days = 0
 
-    def __call__(self, days: int):
-        import datetime as dt
-
-        import caseflow.deadlines.services as deadline_services
-        import caseflow.notices.services as notice_services
-        from caseflow.core.timeutil import beijing_date, utcnow
-
+    def __call__(self, days: int) -> dt.date:
+        if self.start is None:
+            self.start = clock.now()
         self.days = days
-        moment = utcnow() + dt.timedelta(days=days)
-        day = beijing_date(moment)
-        self.monkeypatch.setattr(deadline_services, "now", lambda: moment)
-        self.monkeypatch.setattr(deadline_services, "today", lambda: day)
-        self.monkeypatch.setattr(notice_services, "beijing_date", lambda m=None: day)
-        return day
+        clock.pin(self.start + dt.timedelta(days=days))
+        return clock.today()
 
 
 @pytest.fixture
-def shift(monkeypatch):
-    return Shift(monkeypatch)
+def shift():
+    return Shift()
 
 
 @pytest.fixture

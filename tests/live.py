@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from caseflow.accounts.models import Role, Unit, User
+from caseflow.core import clock
 from caseflow.core.db import make_engine
 from tests.factories.accounts import _HASH, PASSWORD
 
@@ -38,7 +39,8 @@ class LiveServer:
         # Browser tests act as several people within milliseconds: pages always follow the last commit here
         # (tests/core/test_pagecache.py covers the lag of PAGE_CACHE_MAX_LAG_MS).
         env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
-                   CASEFLOW_PAGE_CACHE_MAX_LAG_MS="0", CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef")
+                   CASEFLOW_PAGE_CACHE_MAX_LAG_MS="0", CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef",
+                   CASEFLOW_TEST_CLOCK=clock.now().isoformat())  # the server's clock starts where the test's stands
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"caseflow-live-{self.port}.log", "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.port)], cwd=ROOT, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)

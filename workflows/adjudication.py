@@ -145,13 +145,6 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
-def _today(ctx: GuardContext) -> dt.date:
-    from caseflow.core.timeutil import beijing_date
-
-    now = ctx.now if isinstance(ctx.now, dt.datetime) else None
-    return beijing_date(now)
-
-
 def filing_conditions(ctx: GuardContext) -> str | None:
     """局令81 art. 12: refuse to docket when the officer recorded that a condition is not met."""
     d = ctx.data
@@ -209,9 +202,9 @@ def panel_formed(ctx: GuardContext) -> str | None:
 def hearing_notice_in_time(field_name: str = "hearing_date"):
     """局令81 art. 26: the 口头审理通知书 goes out at least 3 working days before the hearing (backward count).
 
-    Counted by the deadlines services: the rule ADJ_HEARING_NOTICE on the office's published calendar (admin
-    overrides included) and the services' clock, so that a holiday the office published or the test clock moves
-    the latest notice day exactly as it moves every other deadline.
+    Counted by the application's deadlines (``ctx.latest_notice_day``): the rule ADJ_HEARING_NOTICE on the office's
+    published calendar (admin overrides included), so that a holiday the office published moves the latest notice
+    day exactly as it moves every other deadline.
     """
 
     def guard(ctx: GuardContext) -> str | None:
@@ -221,11 +214,8 @@ def hearing_notice_in_time(field_name: str = "hearing_date"):
         day = _as_date(raw)
         if day is None:
             return "请填写有效的口头审理日期"
-        from caseflow.deadlines import services as deadline_services
-
-        latest = deadline_services.latest_notice_day(ctx.case, "ADJ_HEARING_NOTICE", day)
-        today = deadline_services.today()
-        if latest < today:
+        latest = ctx.latest_notice_day("ADJ_HEARING_NOTICE", day)
+        if latest is not None and latest < ctx.today:
             return (f"口头审理通知应当至少在口头审理三个工作日前发出：{day.isoformat()} 的口头审理最迟应于 "
                     f"{latest.isoformat()} 通知，今天已晚（第二十六条）")
         return None

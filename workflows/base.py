@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 OPEN = "*"  # an action source meaning: every non-terminal state
@@ -109,9 +110,12 @@ class GuardContext:
     case: Any
     actor: Any
     data: dict
-    now: Any
-    # Callables supplied by the application so that workflows/ stays free of the database.
+    now: datetime  # aware, from the application's one clock
+    today: date  # the Beijing date of `now`
+    # Callables supplied by the application so that workflows/ stays free of the database and the calendar.
     deadline_passed: Callable[[str], bool] = lambda rule_prefix: False
+    #: (backward rule id, event day) -> the last day a notice may go out before the event, on the office's calendar
+    latest_notice_day: Callable[[str, date], date | None] = lambda rule_id, day: None
     extra: dict = field(default_factory=dict)
 
 

@@ -55,6 +55,7 @@ class _Absence(_Termination):
     effects: tuple[str, ...]
 
 
+
 STAFF = {"officer", "mediator"}
 PARTIES = {"applicant", "respondent"}
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 
 from caseflow.accounts.models import ApiToken, LoginAttempt, Role, Unit, User
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import DomainError, Invalid
 from caseflow.core.security import hash_password, new_token, token_digest, verify_password
 
@@ -41,7 +43,7 @@ def create_user(*, username: str, password: str, role: Role | str, display_name:
 
 
 def _recent_failures(username: str, address: str) -> int:
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    since = clock.now() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(LoginAttempt).where(
             LoginAttempt.attempted_at >= since,
@@ -58,19 +60,24 @@ def authenticate(username: str, password: str, *, address: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
     if user is None or not ok or user.is_disabled:
-        db.session.add(LoginAttempt(username=username.lower(), address=address[:64], attempted_at=utcnow()))
+        db.session.add(LoginAttempt(username=username.lower(), address=address[:64], attempted_at=clock.now()))
         db.session.flush()
         return None
     return user
 
 
-def issue_token(user: User) -> str:
-    """Create an API token for the user and return it (only its hash is stored)."""
+class IssuedToken(NamedTuple):
+    token: str
+    expires_at: datetime
+
+
+def issue_token(user: User) -> IssuedToken:
+    """Create an API token for the user; return it with its expiry (only its hash is stored)."""
     token, digest = new_token()
-    hours = current_app.config["API_TOKEN_HOURS"]
-    db.session.add(ApiToken(user=user, token_hash=digest, expires_at=utcnow() + timedelta(hours=hours)))
+    expires_at = clock.now() + timedelta(hours=current_app.config["API_TOKEN_HOURS"])
+    db.session.add(ApiToken(user=user, token_hash=digest, expires_at=expires_at))
     db.session.flush()
-    return token
+    return IssuedToken(token, expires_at)
 
 
 def user_for_token(token: str) -> User | None:
@@ -78,7 +85,7 @@ def user_for_token(token: str) -> User | None:
     if not token or len(token) > 200:
         return None
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None or row.expires_at < utcnow() or row.user.is_disabled:
+    if row is None or row.expires_at < clock.now() or row.user.is_disabled:
         return None
     return row.user
 

@@ -86,7 +86,8 @@ def build() -> dict:
         "security": [{"bearer": []}],
         "paths": {
             "/api/v1/auth/token": {"post": {"summary": "获取令牌", "security": [],
-                                            "responses": {"200": {"description": "令牌"}, **errors(401, 422, 429)}}},
+                                            "responses": {"200": {"description": "令牌及其到期时间（expires_at）"},
+                                                          **errors(401, 422, 429)}}},
             "/api/v1/cases": {
                 "get": {"summary": "案件列表", "parameters": [
                     {"name": n, "in": "query", "schema": {"type": "string"}}

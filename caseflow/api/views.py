@@ -62,7 +62,9 @@ def token():
         return jsonify(exc.to_json()), 429
     if user is None:
         return jsonify({"error": "unauthorized", "message": "用户名或密码错误"}), 401
-    return jsonify({"token": issue_token(user), "user": {"username": user.username, "role": user.role.value}})
+    issued = issue_token(user)
+    return jsonify({"token": issued.token, "expires_at": issued.expires_at.isoformat(),
+                    "user": {"username": user.username, "role": user.role.value}})
 
 
 @bp.get("/cases")

@@ -12,7 +12,8 @@ from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
 from caseflow.cases.services import run_approved, touch
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 
@@ -68,7 +69,7 @@ def approve_request(req: ApprovalRequest, *, actor, comment: str = "") -> Decisi
     try:
         with db.session.begin_nested():
             req.status = ApprovalStatus.APPROVED
-            req.decided_by, req.decided_at, req.comment = actor, utcnow(), note
+            req.decided_by, req.decided_at, req.comment = actor, clock.now(), note
             record_event(case, tag="case:approval:approve", actor=actor, action=req.action,
                          summary=f"批准：{label_of(req)}", data={"approval_id": req.id, "comment": note})
             run_approved(req, actor=actor)
@@ -84,7 +85,7 @@ def fail_request(req: ApprovalRequest, *, actor, reason: str) -> None:
     """Close a request that can no longer run (the case changed), and audit it."""
     touch(req.case)
     req.status = ApprovalStatus.FAILED
-    req.decided_by, req.decided_at, req.comment = actor, utcnow(), reason
+    req.decided_by, req.decided_at, req.comment = actor, clock.now(), reason
     record_event(req.case, tag="case:approval:fail", actor=actor, action=req.action,
                  summary=f"审批失效：{label_of(req)}", data={"approval_id": req.id, "reason": reason})
     db.session.flush()
@@ -98,7 +99,7 @@ def reject_request(req: ApprovalRequest, *, actor, comment: str) -> Case:
         raise Invalid("请填写驳回理由", fields={"comment": "请填写驳回理由"})
     touch(req.case)
     req.status = ApprovalStatus.REJECTED
-    req.decided_by, req.decided_at, req.comment = actor, utcnow(), comment[:2000]
+    req.decided_by, req.decided_at, req.comment = actor, clock.now(), comment[:2000]
     record_event(req.case, tag="case:approval:reject", actor=actor, action=req.action,
                  summary=f"驳回：{label_of(req)}", data={"approval_id": req.id, "comment": req.comment})
     db.session.flush()
@@ -113,7 +114,7 @@ def cancel_request(req: ApprovalRequest, *, actor) -> Case:
         raise Forbidden("只有申请人可以撤回审批申请")
     touch(req.case)
     req.status = ApprovalStatus.CANCELLED
-    req.decided_by, req.decided_at = actor, utcnow()
+    req.decided_by, req.decided_at = actor, clock.now()
     record_event(req.case, tag="case:approval:cancel", actor=actor, action=req.action,
                  summary=f"撤回审批申请：{label_of(req)}", data={"approval_id": req.id})
     db.session.flush()

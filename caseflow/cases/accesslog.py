@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from caseflow.cases.models import AccessLog
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 100_000  # rows kept while the database refuses writes; beyond, the oldest are dropped (and logged)
@@ -93,4 +94,4 @@ def record(case_id: int, user_id: int, what: str) -> None:
     if writer is None:
         db.append_later(AccessLog(case_id=case_id, user_id=user_id, what=what))
     else:
-        writer.add({"case_id": case_id, "user_id": user_id, "what": what, "accessed_at": utcnow()})
+        writer.add({"case_id": case_id, "user_id": user_id, "what": what, "accessed_at": clock.now()})

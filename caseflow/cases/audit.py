@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from caseflow.cases.models import Case, CaseEvent
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 
 
 def _canonical(event: CaseEvent) -> bytes:
@@ -42,7 +43,7 @@ def record_event(case: Case, *, tag: str, summary: str, actor=None, action: str 
     event = CaseEvent(
         case_id=case.id,
         seq=count + 1,
-        occurred_at=utcnow(),
+        occurred_at=clock.now(),
         actor_id=actor.id if actor is not None else None,
         tag=tag,
         action=action,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from caseflow.core import clock
 from caseflow.core.errors import Invalid
 
 REGISTRY: dict[str, Callable] = {}
@@ -119,12 +120,11 @@ def remember_fields(*, case, actor, data, fired):
 @effect("record_filing_checks")
 def record_filing_checks(*, case, actor, data, fired):
     """局令81 arts 12, 14, 19: the conditions the officer checked at 立案, and the risks shown on the case."""
-    from caseflow.core.timeutil import beijing_date
     from workflows.adjudication import time_bar_risk
 
     checks = {k: v for k, v in (data or {}).items() if v not in (None, "")}
     risks = []
-    risk = time_bar_risk(checks.get("known_on"), checks.get("continuing"), beijing_date())
+    risk = time_bar_risk(checks.get("known_on"), checks.get("continuing"), clock.today())
     if risk:
         risks.append(risk)
     if case.ip_type in ("utility_model", "design") and checks.get("evaluation_report") == "requested":
@@ -247,9 +247,8 @@ def hold_hearing(*, case, actor, data, fired):
 @effect("record_publication")
 def record_publication(*, case, actor, data, fired):
     """局令81 art. 83: the decision published (redacted); 典型案例 may be marked."""
-    from caseflow.core.timeutil import beijing_date
 
-    _remember(case, "published", {"on": beijing_date().isoformat(), "typical": data.get("typical") == "yes",
+    _remember(case, "published", {"on": clock.today().isoformat(), "typical": data.get("typical") == "yes",
                                   "redactions": data.get("redactions") or ""})
 
 
@@ -307,13 +306,12 @@ def hold_mediation_session(*, case, actor, data, fired):
 @effect("issue_injunction")
 def issue_injunction(*, case, actor, data, fired):
     """The order's measures on the case; a take-down also drafts the notice to the e-commerce platform."""
-    from caseflow.core.timeutil import beijing_date
     from caseflow.notices.services import draft_notice
 
     measures = data.get("measures") or []
     measures = [measures] if isinstance(measures, str) else list(measures)
     order = {"measures": measures, "products": data.get("products"), "platform": data.get("platform") or None,
-             "listings": data.get("listings") or None, "issued_on": beijing_date().isoformat()}
+             "listings": data.get("listings") or None, "issued_on": clock.today().isoformat()}
     _remember(case, "order", order)
     if "take_down" in measures:
         draft_notice(case, "platform_notice", actor=actor, data=data, action=fired.action.name)

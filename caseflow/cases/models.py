@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import IdType, Unit, User
-from caseflow.core.db import Model, UTCDateTime, bool_false, created_at, str_enum, utcnow
+from caseflow.core import clock
+from caseflow.core.db import Model, UTCDateTime, bool_false, created_at, str_enum
 from caseflow.core.enums import TitledStrEnum
 
 
@@ -56,14 +57,14 @@ class Case(Model):
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True,
                                                   comment="the case this one came from")
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="结案 time, set by a closing action")
     closing_action: Mapped[str | None] = mapped_column(sa.String(32))
     audit_head: Mapped[str] = mapped_column(sa.String(64), default="", comment="hash of the last audit event")
     audit_count: Mapped[int] = mapped_column(default=0, comment="number of audit events, to detect a removed last one")
     is_deleted: Mapped[bool_false]
     created_at: Mapped[created_at]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     unit: Mapped[Unit] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -15,10 +15,10 @@ from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
 from caseflow.cases import effects
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, Party, PartyRole
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 from caseflow.core.numbering import next_number
-from caseflow.core.timeutil import beijing_date
 from workflows.base import GuardContext
 from workflows.engine import WorkflowError
 
@@ -44,7 +44,7 @@ def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict,
                 parent: Case | None = None, summary: str | None = None) -> Case:
     """Create a case in its procedure's first state with a gapless number, and audit it."""
     proc = workflows.procedure(procedure)
-    today = beijing_date()
+    today = clock.today()
     seq = next_number(f"case:{proc.number_word}", unit.id, today.year)
     case = Case(
         procedure=procedure,
@@ -64,7 +64,7 @@ def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict,
         data=dict(fields.get("data") or {}),
         created_by=actor if actor is not None and not actor.is_staff else None,
         parent=parent,
-        received_at=utcnow(),
+        received_at=clock.now(),
     )
     workflows.engine(procedure).start(case)
     for p in parties:
@@ -80,8 +80,10 @@ def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict,
 
 
 def _ctx(case: Case, actor: User | None, data: dict) -> GuardContext:
-    return GuardContext(case=case, actor=actor, data=data, now=utcnow(),
-                        deadline_passed=lambda prefix: hooks.deadline_passed(case, prefix))
+    now = clock.now()
+    return GuardContext(case=case, actor=actor, data=data, now=now, today=clock.beijing_date(now),
+                        deadline_passed=lambda prefix: hooks.deadline_passed(case, prefix),
+                        latest_notice_day=lambda rule_id, day: hooks.latest_notice_day(case, rule_id, day))
 
 
 def pending_approval(case: Case) -> ApprovalRequest | None:
@@ -191,7 +193,7 @@ def _execute(case: Case, action: str, actor: User | None, data: dict, via: str, 
     decl = fired.action
     touch(case)
     if decl.closes and case.closed_at is None:
-        case.closed_at = utcnow()
+        case.closed_at = clock.now()
         case.closing_action = decl.name
     changed = fired.from_state != fired.to_state
     event_data = {"fields": data, "via": via}
@@ -233,6 +235,7 @@ class _Hooks:
 
     def __init__(self):
         self.create_hooks, self.action_hooks, self.deadline_checks = [], [], []
+        self.notice_day = None  # (case, backward rule id, event day) -> latest notice day; set by deadlines
 
     def on_create(self, case, actor):
         for fn in self.create_hooks:
@@ -244,6 +247,9 @@ class _Hooks:
 
     def deadline_passed(self, case, prefix) -> bool:
         return any(fn(case, prefix) for fn in self.deadline_checks)
+
+    def latest_notice_day(self, case, rule_id, day):
+        return self.notice_day(case, rule_id, day) if self.notice_day is not None else None
 
 
 hooks = _Hooks()

@@ -15,6 +15,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from caseflow.core import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -22,11 +24,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    """Return the current time, time-zone aware."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -52,7 +49,7 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
-created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nullable=False)]
+created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=clock.now, nullable=False)]
 bool_false = Annotated[bool, mapped_column(default=False, server_default=sa.false(), nullable=False)]
 
 

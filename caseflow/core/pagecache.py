@@ -199,7 +199,7 @@ def page(name: str, key_parts: Callable[..., tuple]) -> Callable:
 
 
 def _key(name: str, parts: tuple, user_id: int):
-    from caseflow.deadlines.services import today
+    from caseflow.core.clock import today
 
     return (name, parts, user_id, generation(), today())
 

@@ -30,7 +30,7 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
         max_age = int(app.permanent_session_lifetime.total_seconds())
         with self._lock:
             hit = self._verified.get(val)
-        if hit is not None and time.time() - hit[0] <= max_age:
+        if hit is not None and time.time() - hit[0] <= max_age:  # wall clock: cookie age
             return self.session_class(hit[1])
         try:
             data, signed_at = self.get_signing_serializer(app).loads(val, max_age=max_age, return_timestamp=True)

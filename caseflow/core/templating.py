@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf.csrf import generate_csrf
 
 import workflows
-from caseflow.core.timeutil import fmt_beijing
+from caseflow.core.clock import fmt_beijing
 from caseflow.core.validators import mask_id, mask_phone
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
-from caseflow.core.db import Model, UTCDateTime, bool_false, created_at, str_enum, utcnow
+from caseflow.core import clock
+from caseflow.core.db import Model, UTCDateTime, bool_false, created_at, str_enum
 from caseflow.core.enums import TitledStrEnum
 
 # Lists of small dicts (pause intervals, extensions, recipients); JSONB on PostgreSQL like the other JSON columns.
@@ -58,7 +59,7 @@ class CalendarYear(Model):
         UTCDateTime(), comment="None while the administrator is still entering the year (draft)")
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(sa.String(200), default="", comment="e.g. the notice or the imported file")
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     published_by: Mapped[User | None] = relationship()
 
@@ -120,7 +121,7 @@ class Deadline(Model):
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), comment="when tracking ended")
     ended_by: Mapped[str | None] = mapped_column(sa.String(32), comment="action name, or close/restart")
     created_at: Mapped[created_at]
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     case: Mapped[Case] = relationship()
     reminders: Mapped[list[DeadlineReminder]] = relationship(back_populates="deadline",
@@ -142,7 +143,7 @@ class DeadlineReminder(Model):
 
     deadline_id: Mapped[int] = mapped_column(sa.ForeignKey("deadlines.id"))
     threshold: Mapped[ReminderThreshold] = mapped_column(str_enum(ReminderThreshold, 16))
-    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now)
     recipients: Mapped[list] = mapped_column(JSON_LIST, default=list, comment="usernames notified")
     channel: Mapped[str] = mapped_column(sa.String(16), comment="email or log")
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
+from caseflow.core import clock
 from caseflow.deadlines.calendar import SHANGHAI, Calendar
 from caseflow.deadlines.counting import UNITS, Due, due_date
 
@@ -996,7 +997,7 @@ def rule_for(
             raise LookupError(f"期限规则 {rule_id} 按案件类型确定，类型 {kind!r} 无对应规则")
         rule_id = by_kind[kind]
     if on_date is None:
-        on_date = dt.datetime.now(SHANGHAI).date()
+        on_date = clock.today()
     elif isinstance(on_date, dt.datetime):
         on_date = (on_date.astimezone(SHANGHAI) if on_date.tzinfo else on_date).date()
     canonical = RULE_ALIASES.get(rule_id, rule_id)

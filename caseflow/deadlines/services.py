@@ -56,9 +56,10 @@ from caseflow.accounts.models import Role, User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
 from caseflow.cases.services import hooks
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.clock import BEIJING
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
-from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.deadlines.calendar import SOURCE_OVERRIDE, SOURCE_PACKAGE, Calendar, default_calendar, set_overrides
 from caseflow.deadlines.counting import UNIT_LABELS, due_date
 from caseflow.deadlines.models import (
@@ -96,34 +97,22 @@ except PackageNotFoundError:  # pragma: no cover - the package is a hard depende
 
 
 # ---------------------------------------------------------------------------
-# Clock seam: tests monkeypatch `now`; everything here reads time through it
+# Replaying history: a past moment (the one clock) and the calendar to count on
 # ---------------------------------------------------------------------------
 
-
-#: A past moment the services compute "now" as, and the calendar they count on, while history is replayed (the
-#: data generator): (moment, calendar or None).
-_AS_OF: ContextVar[tuple[dt.datetime, Calendar | None] | None] = ContextVar("deadlines_as_of", default=None)
-
-
-def now() -> dt.datetime:
-    """Return the current moment (aware)."""
-    replay = _AS_OF.get()
-    return replay[0] if replay else utcnow()
+#: The calendar the services count on while history is replayed (the data generator); None: the office's own.
+_REPLAY_CALENDAR: ContextVar[Calendar | None] = ContextVar("deadlines_replay_calendar", default=None)
 
 
 @contextmanager
 def as_of(moment: dt.datetime, calendar: Calendar | None = None) -> Iterator[None]:
     """Compute as of ``moment`` (on ``calendar``): guards asking for today (e.g. the hearing notice) see that day."""
-    token = _AS_OF.set((moment, calendar))
+    token = _REPLAY_CALENDAR.set(calendar)
     try:
-        yield
+        with clock.as_of(moment):
+            yield
     finally:
-        _AS_OF.reset(token)
-
-
-def today() -> dt.date:
-    """Return today's Beijing date."""
-    return beijing_date(now())
+        _REPLAY_CALENDAR.reset(token)
 
 
 # ---------------------------------------------------------------------------
@@ -320,7 +309,7 @@ def import_calendar(entries: Sequence[tuple[dt.date, DayKind | str, str]], *, so
     years = sorted({d.year for d, _, _ in rows})
     if not years:
         raise Invalid("没有可导入的日期")
-    moment = now()
+    moment = clock.now()
     for year in years:
         start, end = _year_bounds(year)
         db.session.execute(sa.delete(CalendarDay).where(CalendarDay.date.between(start, end)))
@@ -343,7 +332,7 @@ def add_day(day: dt.date, kind: DayKind | str, name: str, *, actor: User | None)
         raise Invalid("调休上班日应为周六或周日", fields={"date": "该日本来就是工作日"})
     row = db.session.scalar(sa.select(CalendarDay).where(CalendarDay.date == day))
     if row is None:
-        row = CalendarDay(date=day, kind=kind, name=name or "", source="管理员录入", imported_at=now(),
+        row = CalendarDay(date=day, kind=kind, name=name or "", source="管理员录入", imported_at=clock.now(),
                           created_by_id=actor.id if actor else None)
         db.session.add(row)
     else:
@@ -368,7 +357,7 @@ def set_published(year: int, published: bool, *, actor: User | None) -> Calendar
     if published and not db.session.scalar(sa.select(sa.func.count(CalendarDay.id))
                                            .where(CalendarDay.date.between(*_year_bounds(year)))):
         raise Invalid(f"{year} 年还没有录入任何节假日，不能发布")
-    moment = now()
+    moment = clock.now()
     yr.published_at = moment if published else None
     yr.published_by = actor if published else None
     yr.updated_at = moment
@@ -379,7 +368,7 @@ def set_published(year: int, published: bool, *, actor: User | None) -> Calendar
 
 def _touched(year: int, actor: User | None, reason: str) -> CalendarChange:
     yr = _year_row(year)
-    yr.updated_at = now()  # the stamp other processes watch
+    yr.updated_at = clock.now()  # the stamp other processes watch
     db.session.flush()
     if not yr.is_published:
         return CalendarChange([year])
@@ -454,10 +443,10 @@ def _apply(d: Deadline, cal: Calendar | None = None) -> None:
 
 
 def _is_past_due(d: Deadline, moment: dt.datetime | None = None) -> bool:
-    moment = moment or now()
+    moment = moment or clock.now()
     if d.due_at is not None:
         return moment > d.due_at
-    return beijing_date(moment) > d.due_date
+    return clock.beijing_date(moment) > d.due_date
 
 
 def recompute_for_years(years: Iterable[int], *, calendar: Calendar | None = None, actor: User | None = None,
@@ -570,8 +559,8 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
     Returns None (with a log warning and an audit note) when no version of the rule applies, so that a
     gap in the rule table never blocks an office's action.
     """
-    moment = at if at is not None else now()
-    trigger_date = beijing_date(moment) if isinstance(moment, dt.datetime) else moment
+    moment = at if at is not None else clock.now()
+    trigger_date = clock.beijing_date(moment) if isinstance(moment, dt.datetime) else moment
     try:
         rule = rule_for(rule_id, trigger_date, case.unit.code, kind=case.kind)
     except LookupError as exc:
@@ -584,7 +573,7 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
         rule = configure(rule, case)
         if rule is None:
             return None
-    ended = now()
+    ended = clock.now()
     for old in _open_rows(case, {rule.id}):
         _end(old, DeadlineStatus.CANCELLED if old.status != DeadlineStatus.MISSED else None, "restart", ended)
     d = Deadline(
@@ -612,8 +601,8 @@ def start_party_deadline(case: Case, rule_id: str, delivered_on: dt.date | dt.da
     from its own date (``trigger_estimated``) is re-based on the delivery date and audited; otherwise a
     new period starts.
     """
-    delivered = beijing_date(delivered_on) if isinstance(delivered_on, dt.datetime) else delivered_on
-    if delivered > today():
+    delivered = clock.beijing_date(delivered_on) if isinstance(delivered_on, dt.datetime) else delivered_on
+    if delivered > clock.today():
         raise Invalid("送达日期不能晚于今天", fields={"delivered_on": "送达日期不能晚于今天"})
     rule_id = _variant_in_use(case, rule_id)
     try:
@@ -656,16 +645,14 @@ def _variant_in_use(case: Case, rule_id: str) -> str:
     return rule_id
 
 
-def latest_notice_day(case: Case, rule_id: str, event_day: dt.date) -> dt.date:
+def latest_notice_day(unit_code: str | None, rule_id: str, event_day: dt.date) -> dt.date:
     """The last day a notice may go out before ``event_day`` under a backward rule (e.g. ADJ_HEARING_NOTICE).
 
     Counted on the office's published calendar as this session sees it (admin overrides included), with the
-    rule version in force for the case's office.
+    rule version in force for the office (``None``: the national rule).
     """
-    unit = getattr(getattr(case, "unit", None), "code", None)
-    rule = rule_for(rule_id, today(), unit)
-    replay = _AS_OF.get()
-    return rule.due(event_day, calendar=(replay and replay[1]) or build_calendar()).due
+    rule = rule_for(rule_id, clock.today(), unit_code)
+    return rule.due(event_day, calendar=_REPLAY_CALENDAR.get() or build_calendar()).due
 
 
 def _party_ended(decl, actor: User | None) -> bool:
@@ -674,18 +661,18 @@ def _party_ended(decl, actor: User | None) -> bool:
 
 def stop_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User | None) -> list[Deadline]:
     """Mark the open rows of ``rule_ids`` met (on time) or missed (late); cancelled when a party ended it."""
-    moment = now()
+    moment = clock.now()
     rows = _open_rows(case, canonical_ids(case, rule_ids))
     for d in rows:
         by_party = actor is not None and not actor.is_staff
         if _party_ended(action, actor) or (by_party and d.binds in ACCOUNTABLE_BINDS):
             if d.status == DeadlineStatus.PAUSED:
-                _close_open_pause(d, beijing_date(moment))
+                _close_open_pause(d, clock.beijing_date(moment))
             _end(d, DeadlineStatus.CANCELLED if d.status != DeadlineStatus.MISSED else None, action.name, moment)
             continue
         if d.status == DeadlineStatus.PAUSED:
             # Done while the clock stood still: on time by definition.
-            _close_open_pause(d, beijing_date(moment))
+            _close_open_pause(d, clock.beijing_date(moment))
             _apply(d)
             d.status = DeadlineStatus.MET
         elif d.status == DeadlineStatus.RUNNING and not _is_past_due(d, moment):
@@ -710,7 +697,7 @@ def _reason_text(action, data: dict) -> str:
 
 def pause_deadlines(case: Case, rule_ids: Iterable[str], *, action, data: dict) -> list[Deadline]:
     """Open a pause interval on the running rows of ``rule_ids`` (中止, 调解 …)."""
-    on = today()
+    on = clock.today()
     rows = [d for d in _open_rows(case, canonical_ids(case, rule_ids))
             if d.status == DeadlineStatus.RUNNING and d.unit != "hours"]
     for d in rows:
@@ -722,7 +709,7 @@ def pause_deadlines(case: Case, rule_ids: Iterable[str], *, action, data: dict) 
 
 def resume_deadlines(case: Case, rule_ids: Iterable[str]) -> list[Deadline]:
     """Close the open pause interval; the due date moves by the paused natural days before the roll."""
-    on = today()
+    on = clock.today()
     rows = [d for d in _open_rows(case, canonical_ids(case, rule_ids)) if d.status == DeadlineStatus.PAUSED]
     for d in rows:
         _close_open_pause(d, on)
@@ -754,7 +741,7 @@ def extend_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User
             raise Conflict(f"“{d.label}”的延长期间须由{approver}确定，暂不能在此延长")
         old = d.due_date
         d.extensions = [*(d.extensions or []), {
-            "amount": step.amount, "unit": step.unit, "approver": step.approver, "on": today().isoformat(),
+            "amount": step.amount, "unit": step.unit, "approver": step.approver, "on": clock.today().isoformat(),
             "by": actor.username if actor else None, "reason": (data or {}).get("reason") or step.condition,
         }]
         _apply(d)
@@ -771,22 +758,23 @@ def extend_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User
 
 def cancel_open(case: Case, *, by: str, keep: Iterable[Deadline] = ()) -> list[Deadline]:
     """End every open row of a case except ``keep`` (the case closed); running or paused ones are cancelled."""
-    moment = now()
+    moment = clock.now()
     kept = {id(d) for d in keep}
     rows = [d for d in _open_rows(case) if id(d) not in kept]
     for d in rows:
         if d.status == DeadlineStatus.PAUSED:
-            _close_open_pause(d, beijing_date(moment))
+            _close_open_pause(d, clock.beijing_date(moment))
         _end(d, DeadlineStatus.CANCELLED if d.status != DeadlineStatus.MISSED else None, by, moment)
     return rows
 
 
 def mark_missed(case: Case | None = None, *, actor: User | None = None) -> list[Deadline]:
     """Persist ``missed`` on running rows whose due date (or time) has passed; audit each on its case."""
-    moment = now()
+    moment = clock.now()
     stmt = sa.select(Deadline).where(
         Deadline.status == DeadlineStatus.RUNNING, Deadline.ended_at.is_(None),
-        sa.or_(sa.and_(Deadline.due_at.is_(None), Deadline.due_date < beijing_date(moment)), Deadline.due_at < moment),
+        sa.or_(sa.and_(Deadline.due_at.is_(None), Deadline.due_date < clock.beijing_date(moment)),
+              Deadline.due_at < moment),
     )
     if case is not None:
         stmt = stmt.where(Deadline.case_id == case.id)
@@ -887,7 +875,7 @@ def _amount_from(rule: Rule, data: dict) -> int | None:
 
 def _rule_or_none(case: Case, rule_id: str) -> Rule | None:
     try:
-        return rule_for(rule_id, today(), case.unit.code, kind=case.kind)
+        return rule_for(rule_id, clock.today(), case.unit.code, kind=case.kind)
     except LookupError:
         return None
 
@@ -899,6 +887,7 @@ def _register() -> None:
         hooks.action_hooks.append(on_action)
     if deadline_passed not in hooks.deadline_checks:
         hooks.deadline_checks.append(deadline_passed)
+    hooks.notice_day = lambda case, rule_id, day: latest_notice_day(case.unit.code, rule_id, day)
 
 
 _register()
@@ -912,7 +901,7 @@ _register()
 def soon_cutoff(on: dt.date | None = None, cal: Calendar | None = None) -> dt.date:
     """Return the last date that counts as due soon: the 2nd working day after ``on`` (today)."""
     cal = cal or current_calendar()
-    d = on or today()
+    d = on or clock.today()
     for _ in range(SOON_WORKING_DAYS):
         d = cal.next_workday(d, include_self=False)
     return d
@@ -956,9 +945,9 @@ def _working_days_between(cal: Calendar, start: dt.date, end: dt.date) -> int:
 def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | None = None,
             cutoff: dt.date | None = None) -> DeadlineView:
     """Describe a row for people: status, due text, countdown as the rule counts, badge level."""
-    moment = moment or now()
+    moment = moment or clock.now()
     cal = cal or current_calendar()
-    on = beijing_date(moment)
+    on = clock.beijing_date(moment)
     status = effective_status(d, moment)
     accountable = d.binds in ACCOUNTABLE_BINDS
     title = status.title if accountable or status != DeadlineStatus.MISSED else "已届满"
@@ -1002,8 +991,8 @@ def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | N
 def case_deadlines(case: Case, *, include_ended: bool = True) -> list[DeadlineView]:
     """The case's rows for its page: open ones first (nearest due first), then the ended ones."""
     rows = db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)).all()
-    moment, cal = now(), current_calendar()
-    cutoff = soon_cutoff(beijing_date(moment), cal)
+    moment, cal = clock.now(), current_calendar()
+    cutoff = soon_cutoff(clock.beijing_date(moment), cal)
     views = [view_of(d, moment=moment, cal=cal, cutoff=cutoff) for d in rows]
     live = sorted((v for v in views if v.open), key=lambda v: (v.deadline.due_date, v.deadline.id))
     ended = [v for v in views if not v.open] if include_ended else []
@@ -1037,8 +1026,8 @@ def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
         sa.select(Deadline).where(Deadline.case_id.in_(list(case_ids))).order_by(Deadline.due_date, Deadline.id)
     ) if d.ended_at is None and d.status in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED)
         and d.binds in ACCOUNTABLE_BINDS]
-    moment, cal = now(), current_calendar()
-    cutoff = soon_cutoff(beijing_date(moment), cal)
+    moment, cal = clock.now(), current_calendar()
+    cutoff = soon_cutoff(clock.beijing_date(moment), cal)
     out: dict[int, CaseUrgency] = {}
     for d in rows:
         level = "overdue" if effective_status(d, moment) == DeadlineStatus.MISSED else (
@@ -1053,12 +1042,12 @@ def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
 
 def overdue_clause(moment: dt.datetime | None = None):
     """A WHERE clause on Case: an open office deadline of the case is missed or past due."""
-    moment = moment or now()
+    moment = moment or clock.now()
     return sa.exists().where(
         Deadline.case_id == Case.id, Deadline.ended_at.is_(None), Deadline.binds.in_(ACCOUNTABLE_BINDS),
         sa.or_(Deadline.status == DeadlineStatus.MISSED,
                sa.and_(Deadline.status == DeadlineStatus.RUNNING,
-                       sa.or_(sa.and_(Deadline.due_at.is_(None), Deadline.due_date < beijing_date(moment)),
+                       sa.or_(sa.and_(Deadline.due_at.is_(None), Deadline.due_date < clock.beijing_date(moment)),
                               Deadline.due_at < moment))),
     )
 
@@ -1132,8 +1121,8 @@ def remind() -> RemindResult:
     """
     newly_missed = mark_missed()
     db.session.flush()
-    moment, cal = now(), current_calendar()
-    on = beijing_date(moment)
+    moment, cal = clock.now(), current_calendar()
+    on = clock.beijing_date(moment)
     cutoff = soon_cutoff(on, cal)
     rows = db.session.scalars(
         sa.select(Deadline).where(

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from caseflow.accounts.models import Role
+from caseflow.core import clock
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
 from caseflow.core.security import current_actor
@@ -55,7 +56,7 @@ def _page(import_form=None, day_form=None, status=200):
     by_year: dict[int, list[CalendarDay]] = {}
     for d in days:
         by_year.setdefault(d.date.year, []).append(d)
-    next_year = services.today().year + 1
+    next_year = clock.today().year + 1
     status_next = services.year_status(next_year)
     return render_template(
         "deadlines/calendar.html", years=years, by_year=by_year, next_year=next_year,

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
-from caseflow.core.db import Model, UTCDateTime, created_at, str_enum, utcnow
+from caseflow.core import clock
+from caseflow.core.db import Model, UTCDateTime, created_at, str_enum
 from caseflow.core.enums import TitledStrEnum
 
 
@@ -87,7 +88,7 @@ class Evidence(Model):
     submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     submitted_as: Mapped[str] = mapped_column(
         sa.String(16), comment="the submitter's role in the case at the time: applicant, respondent or staff")
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     original_name: Mapped[str] = mapped_column(sa.String(255), comment="the file name as given, for display only")
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True, comment="hex SHA-256 of the bytes; the storage key")
     size: Mapped[int] = mapped_column(sa.BigInteger, comment="bytes")

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import workflows
 from caseflow.cases.models import Case
-from caseflow.core.timeutil import fmt_beijing
+from caseflow.core import clock
+from caseflow.core.clock import fmt_beijing
 from caseflow.core.validators import mask_id
 from caseflow.evidence import checks
 from caseflow.evidence.models import Evidence
@@ -157,11 +158,10 @@ def build_package(case: Case, *, items: list[Evidence] | None = None, storage: S
             for name, data in documents.items():
                 zf.writestr(name, data)
                 entries.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
-            from caseflow.core.db import utcnow
 
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "generator": "CaseFlow 案流",
-                "generated_at": utcnow().isoformat(), "case": {"id": case.id, "number": case.number},
+                "generated_at": clock.now().isoformat(), "case": {"id": case.id, "number": case.number},
                 "hash_algorithm": "sha256", "files": entries,
             }
             zf.writestr(MANIFEST, _json_bytes(manifest))
@@ -172,7 +172,7 @@ def build_package(case: Case, *, items: list[Evidence] | None = None, storage: S
 
 
 def _zip_time(e: Evidence):
-    from caseflow.core.timeutil import BEIJING
+    from caseflow.core.clock import BEIJING
 
     t = e.received_at.astimezone(BEIJING)
     return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)

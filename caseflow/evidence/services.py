@@ -22,7 +22,8 @@ from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 from caseflow.evidence import checks
 from caseflow.evidence.models import Admission, Evidence, EvidenceKind, SubmissionMethod
@@ -289,11 +290,11 @@ def create_evidence(case: Case, stored: StoredUpload, *, actor: User, fields: di
         version, merged = 1, fields
     # Touch the case first: its optimistic-lock UPDATE runs before the INSERT in the flush below, so two
     # simultaneous uploads to one case conflict there (and are retried) instead of colliding on the number.
-    case.updated_at = utcnow()
+    case.updated_at = clock.now()
     ev = Evidence(
         case=case, number=number, version=version, replaces=replaces, kind=merged["kind"], title=merged["title"],
         description=merged.get("description") or "", method=merged.get("method") or SubmissionMethod.PARTY_UPLOAD,
-        submitted_by=actor, submitted_as=role, received_at=utcnow(), original_name=stored.original_name,
+        submitted_by=actor, submitted_as=role, received_at=clock.now(), original_name=stored.original_name,
         sha256=stored.sha256, size=stored.size, mime=stored.mime,
     )
     db.session.add(ev)
@@ -357,7 +358,7 @@ def decide_admission(evidence: Evidence, *, actor: User, decision: str, reason: 
     evidence.admission = value
     evidence.admission_reason = reason or None
     evidence.admission_by = actor
-    evidence.admission_at = utcnow()
+    evidence.admission_at = clock.now()
     record_event(evidence.case, tag="evidence:admission", actor=actor,
                  summary=(f"证据认定：{evidence.label}《{evidence.title}》{value.title}"
                           + (f"（{reason}）" if reason else "")),

@@ -230,7 +230,7 @@ class Storage:
         out: list[Leftover] = []
         if not self.temp_dir.is_dir():
             return out
-        now = time.time()
+        now = time.time()  # wall clock: compared with the files' modification times
         for path in sorted(self.temp_dir.iterdir()):
             if not path.is_file():
                 continue
@@ -448,7 +448,7 @@ class S3Storage(Storage):
 
     def _multiparts(self) -> list[Leftover]:
         out = []
-        now = time.time()
+        now = time.time()  # wall clock: compared with the object store's upload times
         paginator = self.client.get_paginator("list_multipart_uploads")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key("sha256/")):
             for up in page.get("Uploads", []):

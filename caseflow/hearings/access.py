@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from caseflow.accounts.models import Role, User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, PartyRole
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Forbidden, Invalid
 from caseflow.hearings.models import RespondentAccess
 
@@ -60,7 +61,7 @@ def claim(code: str, user: User) -> Case:
     case = row.case
     party = next(p for p in case.parties if p.id == row.party_id)
     party.user_id = user.id
-    row.claimed_by_id, row.claimed_at, row.code = user.id, utcnow(), None
+    row.claimed_by_id, row.claimed_at, row.code = user.id, clock.now(), None
     record_event(case, tag="case:access:claim", actor=user, summary=f"被请求人“{party.name}”使用访问码登录",
                  data={"party_id": party.id})
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
+from caseflow.core import clock
 
 EVIDENCE_PERIOD = ("ADJ_EVIDENCE_PERIOD", "举证期限（第五十四条）")
 
@@ -17,7 +18,7 @@ def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor,
     row = deadline_services.latest_period(case, rule_prefix)
     if row is None or not deadline_services.has_run_out(row):
         return None
-    on = deadline_services.today()
+    on = clock.today()
     flag = {"what": what, "period": period, "due": row.due_date.isoformat(), "filed_on": on.isoformat(),
             "by": actor.display_name if actor is not None else None, **(ref or {})}
     case.data = {**(case.data or {}), "late_filings": [*((case.data or {}).get("late_filings") or []), flag]}

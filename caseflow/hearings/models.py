@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import Unit
 from caseflow.cases.models import Case
-from caseflow.core.db import Model, UTCDateTime, utcnow
+from caseflow.core import clock
+from caseflow.core.db import Model, UTCDateTime
 
 MODES = {"in_person": "现场审理", "remote": "远程审理（在线）"}
 STATUSES = {"scheduled": "已排期", "postponed": "已延期", "held": "已审理", "cancelled": "已取消"}
@@ -54,7 +55,7 @@ class Hearing(Model):
     postponed_reason: Mapped[str | None] = mapped_column(sa.Text)
     evidence: Mapped[dict | None] = mapped_column(
         comment='{"items": [{"id": evidence id, "role": record|audio|video}]}')
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     case: Mapped[Case] = relationship()
@@ -84,7 +85,7 @@ class RespondentAccess(Model):
     party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), unique=True)
     code: Mapped[str | None] = mapped_column(sa.String(16), comment="plain code until claimed, then cleared")
     code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

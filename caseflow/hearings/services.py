@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from caseflow.accounts.models import Unit, User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, PartyRole
+from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
-from caseflow.core.timeutil import BEIJING
 from caseflow.hearings.models import Hearing, HearingRoom
 
 if TYPE_CHECKING:

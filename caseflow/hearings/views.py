@@ -11,10 +11,11 @@ from flask_login import current_user, login_required
 
 from caseflow import policy
 from caseflow.accounts.models import Role, Unit
+from caseflow.core import clock
+from caseflow.core.clock import BEIJING
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid
 from caseflow.core.security import csrf, current_actor
-from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.hearings import services
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
@@ -85,9 +86,9 @@ def _unit() -> Unit:
 def _first_day() -> dt.date:
     raw = request.args.get("from")
     try:
-        day = dt.date.fromisoformat(raw) if raw else beijing_date()
+        day = dt.date.fromisoformat(raw) if raw else clock.today()
     except ValueError:
-        day = beijing_date()
+        day = clock.today()
     return day - dt.timedelta(days=day.weekday())  # the Monday of that week
 
 
@@ -147,7 +148,7 @@ def calendar():
     items = services.calendar(unit, first, last)
     days: dict[dt.date, list] = {}
     for h in items:
-        days.setdefault(beijing_date(h.starts_at), []).append(h)
+        days.setdefault(clock.beijing_date(h.starts_at), []).append(h)
     return render_template("hearings/calendar.html", unit=unit, first=first, last=last, days=days, weeks=weeks,
                            rooms=services.rooms(unit), prev=first - dt.timedelta(days=7 * weeks),
                            next=last + dt.timedelta(days=1))

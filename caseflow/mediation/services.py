@@ -18,9 +18,9 @@ from caseflow.accounts.services import unit_by_code
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, party_dicts
+from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid
-from caseflow.core.timeutil import beijing_date
 from workflows import mediation as wf
 
 #: Where the portal keeps the key of the form a request came from (a second submit finds the first case).
@@ -130,10 +130,9 @@ def record_step(case: Case, *, actor: User | None, data: dict, fired) -> None:
     if name == "record_court_acceptance" and fields.get("accepted_on"):
         _rebase_court_period(case, fired.action, actor, fields["accepted_on"])
     before = wf.signatures_of(case)
-    from caseflow.deadlines import services as deadlines
 
     # The deadlines' clock: the effective date and the 30-day window's trigger are the same day.
-    case.data = wf.apply(case.data or {}, name, fields, on=deadlines.today(), side=side,
+    case.data = wf.apply(case.data or {}, name, fields, on=clock.today(), side=side,
                          by=actor.username if actor else None)
     if name in ("confirm_agreement", "record_signature") and side:
         who = next((p.name for p in case.parties if p.role.value == side), wf.SIDES[side])
@@ -153,12 +152,12 @@ def _rebase_court_period(case: Case, decl, actor: User | None, accepted_on: str)
     from caseflow.deadlines import services as deadlines
 
     day = dt.date.fromisoformat(str(accepted_on)[:10])
-    if day > deadlines.today():
+    if day > clock.today():
         raise Invalid("受理日期不能晚于今天", fields={"accepted_on": "请填写人民法院实际受理的日期"})
     applied = ((case.data or {}).get("confirmation") or {}).get("applied_on")
     if applied and day < dt.date.fromisoformat(applied):
         raise Invalid("受理日期不能早于申请日期", fields={"accepted_on": f"申请日期为 {applied}"})
-    if day == deadlines.today():
+    if day == clock.today():
         return
     for rule_id in decl.starts:
         deadlines.start_deadline(case, rule_id, actor=actor, started_by=decl.name, at=day)
@@ -186,7 +185,7 @@ def schedule_session(case: Case, *, actor: User | None, data: dict):
         day = dt.date.fromisoformat(str(data.get("session_date"))[:10])
     except ValueError:
         raise Invalid("调解日期无效", fields={"session_date": "请填写有效日期"}) from None
-    if day < beijing_date():
+    if day < clock.today():
         raise Invalid("调解日期不能早于今天", fields={"session_date": "请选择今天或以后的日期"})
     try:
         hearing = hearings.schedule(case, actor=actor, day=day, start_time=data.get("start_time"),
@@ -309,7 +308,7 @@ def package_context(case: Case) -> dict:
         "mode": wf.APPLY_MODES.get(confirmation.get("mode") or "joint"),
         "body": body, "body_code": body_code, "mediator": mediator_of(case),
         "signatures": [(wf.SIDES[s], signatures.get(s)) for s in wf.SIDES],
-        "today": cn_date(beijing_date()),
+        "today": cn_date(clock.today()),
     }
 
 

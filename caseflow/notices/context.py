@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from caseflow.core import clock
 from caseflow.notices import catalogue
 from caseflow.notices.citations import citations_on, cite_join, cn_date
 
@@ -247,7 +248,6 @@ def _injunction_measures(data: Mapping) -> str:
 
 def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
     """The case as a document template sees it."""
-    from caseflow.core.timeutil import beijing_date
 
     data = case.data or {}
     return {
@@ -260,7 +260,7 @@ def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
         "asserted_claims": case.asserted_claims or "",
         "facts": case.facts or "",
         "claims": case.claims or "",
-        "received": cn_date(beijing_date(case.received_at)) if case.received_at else "",
+        "received": cn_date(clock.beijing_date(case.received_at)) if case.received_at else "",
         "docketed": cn_date(docketed_on) if docketed_on else "",
         "origin": data.get("origin") or data.get("main_case") or "",
         "referral_kind": data.get("referral_kind") or "",

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from caseflow.accounts.models import Unit, User
 from caseflow.cases.models import Case, Party
-from caseflow.core.db import Model, UTCDateTime, created_at, str_enum, utcnow
+from caseflow.core import clock
+from caseflow.core.db import Model, UTCDateTime, created_at, str_enum
 from caseflow.core.enums import TitledStrEnum
 
 
@@ -93,7 +94,7 @@ class Notice(Model):
     signoff_comment: Mapped[str | None] = mapped_column(sa.Text, comment="a supervisor's reason for returning it")
     version: Mapped[int] = mapped_column(default=1, comment="optimistic lock counter")
     created_at: Mapped[created_at]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     case: Mapped[Case] = relationship()
     unit: Mapped[Unit] = relationship()

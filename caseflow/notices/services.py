@@ -43,10 +43,10 @@ from caseflow.approvals.models import ApprovalRequest
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, CaseEvent, Party, PartyRole
 from caseflow.cases.services import hooks
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 from caseflow.core.numbering import next_number
-from caseflow.core.timeutil import beijing_date
 from caseflow.notices import catalogue, context, rendering
 from caseflow.notices.citations import cn_date
 from caseflow.notices.models import DeliveryMethod, Notice, NoticeDelivery, NoticeStatus, ServiceConsent
@@ -227,7 +227,8 @@ def _case_extras(case: Case, kind: catalogue.NoticeKind, data: Mapping | None = 
                                        .where(CaseEvent.case_id == case.id, CaseEvent.action.is_not(None))
                                        .order_by(CaseEvent.seq)).all())
         extra["history"] = "；".join(
-            f"{cn_date(beijing_date(done[a]))}，{text.format(target=target)}" for a, text in steps if a in done) + "。"
+            f"{cn_date(clock.beijing_date(done[a]))}，{text.format(target=target)}" for a, text in steps if a in done
+        ) + "。"
     if kind.code in ("reminder", "enforcement_application"):
         decision = db.session.scalar(
             sa.select(Notice).where(Notice.case_id == case.id, Notice.kind == "decision",
@@ -353,7 +354,7 @@ def _docketed_on(case: Case) -> dt.date | None:
     at = db.session.scalar(sa.select(CaseEvent.occurred_at).where(
         CaseEvent.case_id == case.id, CaseEvent.action == action, CaseEvent.tag == f"case:state:{action}")
         .order_by(CaseEvent.seq).limit(1))
-    return beijing_date(at) if at else None
+    return clock.beijing_date(at) if at else None
 
 
 def recipient_parties(notice: Notice) -> list[Party]:
@@ -374,7 +375,7 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
         return dict(notice.context)
     case = notice.case
     kind = catalogue.kind(notice.kind)
-    on = on or notice.document_date or beijing_date()
+    on = on or notice.document_date or clock.today()
     parties = [context.party_dict(p) for p in case.parties]
     claimants = [p for p in parties if p["role"] == "claimant"]
     respondents = [p for p in parties if p["role"] == "respondent"]
@@ -412,7 +413,7 @@ def _evidence_rows(case: Case) -> list[dict]:
     for e in list_evidence(case, current_only=True):
         submitter = e.submitted_by.display_name if e.submitted_as != "staff" else "本局"
         rows.append({"label": e.label, "title": e.title, "kind": e.kind.title, "description": e.description or "",
-                     "submitted_by": submitter, "received": cn_date(beijing_date(e.received_at)),
+                     "submitted_by": submitter, "received": cn_date(clock.beijing_date(e.received_at)),
                      "sha256": e.sha256[:16]})
     return rows
 
@@ -440,7 +441,7 @@ def service_receipt_pdf(notice: Notice, party: Party | None) -> bytes:
     ctx = context.assemble(
         receipt_kind, procedure=notice.case.procedure, office_name=base["office_name"], area=base["area"],
         case=base["case"], claimants=base["claimants"], respondents=base["respondents"], agents=base["agents"],
-        parts={}, data={}, on=beijing_date(),
+        parts={}, data={}, on=clock.today(),
         extra={"receipt": {"document": notice.title, "number": notice.number,
                            "recipient": party.name if party else notice.recipient,
                            "address": (party.address if party else "") or ""}})
@@ -517,7 +518,7 @@ def issue(notice: Notice, *, actor: User, version: int | None = None) -> IssueOu
         if notice.status == NoticeStatus.SIGNOFF:
             raise Conflict("该文书已提交负责人签发，请等待审批")
         notice.status = NoticeStatus.SIGNOFF
-        notice.signoff_by, notice.signoff_at, notice.signoff_comment = actor, utcnow(), None
+        notice.signoff_by, notice.signoff_at, notice.signoff_comment = actor, clock.now(), None
         record_event(case, tag="case:notice:signoff", actor=actor, summary=f"提请签发文书：{notice.title}",
                      data={"notice_id": notice.id})
         db.session.flush()
@@ -536,7 +537,7 @@ def approve_signoff(notice: Notice, *, actor: User, comment: str = "") -> Notice
     if notice.signoff_by_id == actor.id:
         raise Forbidden("不能审批自己提请签发的文书")
     _check_complete(notice)
-    notice.approved_by, notice.approved_at = actor, utcnow()
+    notice.approved_by, notice.approved_at = actor, clock.now()
     record_event(case, tag="case:notice:approve", actor=actor, summary=f"批准签发文书：{notice.title}",
                  data={"notice_id": notice.id, "comment": (comment or "").strip()[:2000] or None})
     _issue(notice, actor)
@@ -612,7 +613,7 @@ def public_base_url() -> str:
 def _issue(notice: Notice, actor: User) -> None:
     case = notice.case
     kind = catalogue.kind(notice.kind)
-    today = beijing_date()
+    today = clock.today()
     # Recipients are fixed now, from the case's parties as they are at issue.
     notice.recipient_party_ids = {"ids": [p.id for p in context.recipients_of(kind, case.parties)]}
     probe = build_context(notice, on=today, final={"doc_number": "X", "draft": False})
@@ -632,7 +633,7 @@ def _issue(notice: Notice, actor: User) -> None:
     ctx["verify_qr"] = rendering.qr_data_url(f"{base}/verify/{code}")
     content, pages = rendering.render(kind.template, ctx)
     sha = store_pdf(content)
-    issued_at = utcnow()
+    issued_at = clock.now()
     stored = {k: v for k, v in ctx.items() if k != "verify_qr"}
     notice.word, notice.year, notice.seq, notice.number = kind.word, today.year, seq, number
     notice.verify_code, notice.document_date, notice.issued_at, notice.issued_by_id = code, today, issued_at, actor.id
@@ -646,7 +647,7 @@ def _issue(notice: Notice, actor: User) -> None:
     for party in recipient_parties(notice):
         consent = active_consent(party)
         if consent is not None:
-            _deliver(notice, party=party, method=DeliveryMethod.ELECTRONIC, delivered_on=beijing_date(issued_at),
+            _deliver(notice, party=party, method=DeliveryMethod.ELECTRONIC, delivered_on=clock.beijing_date(issued_at),
                      delivered_at=issued_at, user_id=consent.user_id, actor=actor)
     db.session.flush()
 
@@ -685,7 +686,7 @@ def record_delivery(notice: Notice, *, actor: User, method: str, party_id: int |
         party = next((p for p in recipient_parties(notice) if p.id == party_id), None)
         if party is None:
             raise Invalid("请选择该文书的受送达人", fields={"party_id": "请选择受送达人"})
-    today = beijing_date()
+    today = clock.today()
     errors: dict[str, str] = {}
     user_id = None
     if method == DeliveryMethod.PUBLIC_NOTICE:
@@ -742,14 +743,14 @@ def _deliver(notice: Notice, *, party: Party | None, method: DeliveryMethod, del
     record_event(notice.case, tag="case:notice:deliver", actor=actor, summary=summary,
                  data={"notice_id": notice.id, "delivery_id": delivery.id, "method": method.value,
                        "party_id": party.id if party else None, "delivered_on": delivered_on.isoformat()})
-    if delivered_on <= beijing_date():
+    if delivered_on <= clock.today():
         _take_effect(delivery, actor)
     return delivery
 
 
 def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
     """The delivery date has come: start (or re-base) the period the catalogue ties to this document."""
-    delivery.took_effect_at = utcnow()
+    delivery.took_effect_at = clock.now()
     db.session.flush()
     notice = delivery.notice
     case = notice.case
@@ -796,7 +797,7 @@ def _running_from(case: Case, rule_id: str) -> dt.date | None:
 def serve_due_publications(case: Case | None = None, *, actor: User | None = None) -> list[NoticeDelivery]:
     """公告送达 whose 30 days have passed take effect now (run by ``flask caseflow notices-serve``)."""
     stmt = sa.select(NoticeDelivery).where(NoticeDelivery.took_effect_at.is_(None),
-                                           NoticeDelivery.delivered_on <= beijing_date())
+                                           NoticeDelivery.delivered_on <= clock.today())
     if case is not None:
         stmt = stmt.join(Notice, Notice.id == NoticeDelivery.notice_id).where(Notice.case_id == case.id)
     due = list(db.session.scalars(stmt.order_by(NoticeDelivery.id)))
@@ -808,7 +809,7 @@ def serve_due_publications(case: Case | None = None, *, actor: User | None = Non
 def record_opening(notice: Notice, user: User) -> None:
     """The addressee opened an electronically served document: record the first opening (once)."""
     mine = {p.id for p in acting_parties(user, notice.case)}
-    now = utcnow()
+    now = clock.now()
     for d in notice.deliveries:
         if d.method == DeliveryMethod.ELECTRONIC and d.party_id in mine and d.first_opened_at is None:
             d.first_opened_at = now
@@ -840,7 +841,7 @@ def give_consent(case: Case, *, actor: User, party_id: int | None = None) -> lis
         if not parties:
             raise NotFound("案件不存在")
         targets, source = [(p, actor.id) for p in parties], "portal"
-    now = utcnow()
+    now = clock.now()
     out = []
     for party, account in targets:
         consent = db.session.scalar(sa.select(ServiceConsent).where(ServiceConsent.party_id == party.id))
@@ -860,7 +861,7 @@ def give_consent(case: Case, *, actor: User, party_id: int | None = None) -> lis
                      data={"party_id": party.id, "source": source})
         out.append(consent)
         for notice in _unserved_for(case, party):
-            _deliver(notice, party=party, method=DeliveryMethod.ELECTRONIC, delivered_on=beijing_date(now),
+            _deliver(notice, party=party, method=DeliveryMethod.ELECTRONIC, delivered_on=clock.beijing_date(now),
                      delivered_at=now, user_id=account, actor=actor)
     db.session.flush()
     return out
@@ -871,7 +872,7 @@ def withdraw_consent(case: Case, *, actor: User) -> list[ServiceConsent]:
     parties = {p.id for p in acting_parties(actor, case)}
     rows = [c for c in db.session.scalars(sa.select(ServiceConsent).where(ServiceConsent.case_id == case.id))
             if c.party_id in parties and c.active]
-    now = utcnow()
+    now = clock.now()
     for c in rows:
         c.withdrawn_at = now
         record_event(case, tag="case:notice:consent_withdrawn", actor=actor,
@@ -910,7 +911,7 @@ def delivered_for(notice: Notice, viewer: User | None) -> NoticeDelivery | None:
         rows = [d for d in notice.deliveries if d.party_id in mine]
     else:
         rows = list(notice.deliveries)
-    rows = [d for d in rows if d.took_effect_at is not None or d.delivered_on <= beijing_date()]
+    rows = [d for d in rows if d.took_effect_at is not None or d.delivered_on <= clock.today()]
     return min(rows, key=lambda d: (d.delivered_on, d.id)) if rows else None
 
 

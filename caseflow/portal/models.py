@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from caseflow.core.db import Model, UTCDateTime, created_at, utcnow
+from caseflow.core import clock
+from caseflow.core.db import Model, UTCDateTime, created_at
 
 
 class FilingDraft(Model):
@@ -20,4 +21,4 @@ class FilingDraft(Model):
     step: Mapped[int] = mapped_column(default=1)
     data: Mapped[dict] = mapped_column(default=dict)
     created_at: Mapped[created_at]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)

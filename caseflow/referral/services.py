@@ -19,9 +19,9 @@ import workflows
 from caseflow import policy
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, PartyRole
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid, NotFound
-from caseflow.core.timeutil import beijing_date
 from workflows.base import PARENT_EFFECTS
 from workflows.referral import KINDS
 
@@ -61,11 +61,11 @@ def store_report(case: Case, *, actor, data: dict) -> None:
         if find_staff(case.unit, username, {"officer", "supervisor"}) is None:
             raise Invalid("专案组成员须为本单位执法人员", fields={"team": f"{username} 不是本单位执法人员"})
     _remember(case, team=members, threshold=data.get("threshold"), report=data.get("report"),
-              report_at=utcnow().isoformat())
+              report_at=clock.now().isoformat())
 
 
 def record_requester_informed(case: Case, *, actor, data: dict) -> None:
-    _remember(case, requester_informed={"on": beijing_date().isoformat(), "method": data.get("method"),
+    _remember(case, requester_informed={"on": clock.today().isoformat(), "method": data.get("method"),
                                         "note": data.get("note"), "by": actor.username if actor else None})
 
 
@@ -113,7 +113,7 @@ def package_for_transfer(case: Case, *, actor) -> dict:
         path.unlink(missing_ok=True)
     if report.problems:
         raise Conflict("证据包校验失败：" + "；".join(report.problems))
-    summary = {"built_at": utcnow().isoformat(), "evidence_ids": [e.id for e in items],
+    summary = {"built_at": clock.now().isoformat(), "evidence_ids": [e.id for e in items],
                "files": [{"label": e.label, "title": e.title, "sha256": e.sha256, "size": e.size} for e in items],
                "members": len(report.ok), "size": size}
     _remember(case, package=summary)
@@ -131,7 +131,7 @@ def record_exhibit_handover(case: Case, *, actor, data: dict) -> None:
     from caseflow.evidence.services import record_handover
 
     _remember(case, hand_over={"items": data.get("items"), "receiver": data.get("receiver"),
-                               "on": beijing_date().isoformat()})
+                               "on": clock.today().isoformat()})
     recorded = ((case.data or {}).get("package") or {}).get("evidence_ids")
     items = _items(case, recorded)
     if items:
@@ -160,14 +160,14 @@ def register_incoming(*, actor, unit, data: dict) -> Case:
             received = dt.date.fromisoformat(received)
         except ValueError:
             raise Invalid("收到日期无效", fields={"received_on": "请填写有效日期"}) from None
-    if received and received > beijing_date():
+    if received and received > clock.today():
         raise Invalid("收到日期不能晚于今天", fields={"received_on": "收到日期不能晚于今天"})
     parties = []
     if (data.get("respondent_name") or "").strip():
         parties.append({"role": PartyRole.RESPONDENT, "name": data["respondent_name"].strip(),
                         "address": (data.get("respondent_address") or "").strip() or None})
     incoming = {"source": source, "sender": data.get("sender"), "document_number": data.get("document_number"),
-                "received_on": received.isoformat() if received else beijing_date().isoformat(),
+                "received_on": received.isoformat() if received else clock.today().isoformat(),
                 "registered_by": actor.username}
     fields = {"title": data.get("title"), "facts": data.get("facts") or "", "claims": data.get("claims") or "",
               "kind": data.get("kind"), "ip_type": data.get("ip_type") or None,

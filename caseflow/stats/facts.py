@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 import workflows
 from caseflow.cases.models import Case, CaseEvent
-from caseflow.core.timeutil import beijing_date
+from caseflow.core import clock
 from caseflow.deadlines.models import Deadline, DeadlineStatus
 from caseflow.deadlines.rules import COMPLAINT_ACCEPT_RULES
 from caseflow.stats.models import ALL, ALL_UNITS, ANY_OFFICER, MEASURES, MEASURES_BY_MONTH, NO_OFFICER, Rating
@@ -88,13 +88,13 @@ def facts_of(*, case_id, unit_id, procedure, ip_type, channel, assignee_id, stat
     proc = workflows.procedure(procedure)
     st = proc.states.get(state)
     f: dict[str, Any] = dict.fromkeys(MEASURES, 0)  # the facts row: measures, then dimensions and months
-    received_on = beijing_date(received_at)
+    received_on = clock.beijing_date(received_at)
     docket_at = events.get(f"case:state:{DOCKET_ACTIONS[procedure]}") if procedure in DOCKET_ACTIONS else None
-    closed_on = beijing_date(closed_at) if closed_at is not None else None
+    closed_on = clock.beijing_date(closed_at) if closed_at is not None else None
     f.update(case_id=case_id, unit_id=unit_id, procedure=procedure, ip_type=ip_type or "", channel=channel or "",
              officer_id=assignee_id if assignee_id is not None else NO_OFFICER, state=state,
              is_open=0 if (st is not None and st.terminal) else 1, received_month=month_of(received_on),
-             docketed_month=month_of(beijing_date(docket_at)) if docket_at else None,
+             docketed_month=month_of(clock.beijing_date(docket_at)) if docket_at else None,
              closed_month=month_of(closed_on) if closed_on else None, net_days=None)
     f["received"] = 1
     f["docketed"] = 1 if docket_at else 0

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
-from caseflow.core.db import Model, UTCDateTime, created_at, utcnow
+from caseflow.core import clock
+from caseflow.core.db import Model, UTCDateTime, created_at
 from caseflow.deadlines.models import Deadline
 
 ALL = "*"  #: the value of a rolled-up text dimension (IP type, channel) in the rollups
@@ -63,7 +64,7 @@ class Rating(Model):
     score: Mapped[int] = mapped_column(sa.SmallInteger, comment="1 (very dissatisfied) to 5 (very satisfied)")
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[created_at]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     case: Mapped[Case] = relationship()
     user: Mapped[User] = relationship()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from caseflow.accounts.models import STAFF_ROLES, User
 from caseflow.cases.models import Case
+from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.deadlines import services as deadlines
 from caseflow.deadlines.models import Deadline, DeadlineStatus
@@ -270,7 +271,7 @@ def _with_facts(stmt):
 
 def day_bounds() -> tuple[dt.date, dt.date]:
     """Today (Beijing) and the last day that counts as due soon."""
-    today = deadlines.today()
+    today = clock.today()
     return today, deadlines.soon_cutoff(today)
 
 

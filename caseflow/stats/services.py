@@ -19,7 +19,8 @@ from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
 from caseflow.cases.services import hooks
-from caseflow.core.db import db, utcnow
+from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid, NotFound
 from caseflow.stats.facts import add_contributions, compute_facts
 from caseflow.stats.models import (
@@ -58,7 +59,7 @@ def mark_dirty(case: Case, *_args) -> None:
     """Queue a case for the next refresh (create and action hook; same transaction as the change)."""
     if case.id is None:
         db.session.flush()
-    db.session.execute(sa.insert(DIRTY).values(case_id=case.id, marked_at=utcnow()))
+    db.session.execute(sa.insert(DIRTY).values(case_id=case.id, marked_at=clock.now()))
 
 
 def _register() -> None:

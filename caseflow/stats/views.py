@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import re
@@ -30,10 +29,10 @@ from caseflow.accounts.models import Role, Unit, User
 from caseflow.api.views import token_required
 from caseflow.cases import queries as case_queries
 from caseflow.cases.forms import IP_TYPES
+from caseflow.core import clock
 from caseflow.core.db import db, is_concurrency_error, transactional
 from caseflow.core.errors import DomainError, Invalid, NotFound
 from caseflow.core.security import current_actor
-from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.stats import exports, sections, services
 from caseflow.stats.definitions import DEFINITIONS
 from caseflow.stats.queries import Filters, month_label
@@ -88,7 +87,7 @@ def parse_filters(user, args) -> Filters:
     units = scope_units(user)
     scope = tuple(u.id for u in units)
     labels = {}
-    current = beijing_date()
+    current = clock.today()
     end = _month(args.get("to"), "to") or current.year * 100 + current.month
     start = _month(args.get("from"), "from") or _shift(end, -11)
     if start > end:
@@ -193,7 +192,7 @@ def export(section: str, table: str, fmt: str):
     if t is None:
         abort(404)
     preamble = [f"{sections.SECTIONS[section][0]} · {t.title}", *describe(f),
-                f"导出时间：{dt.datetime.now(BEIJING):%Y-%m-%d %H:%M}（北京时间）"]
+                f"导出时间：{clock.fmt_beijing(clock.now())}（北京时间）"]
     if t.definition:
         preamble.append(f"口径：{t.definition}")
     name = f"stats-{section}-{table}-{month_label(f.start)}-{month_label(f.end)}.{fmt}"

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from caseflow.cases.models import Case
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.hearings import services as hearings
 from caseflow.hearings.models import Hearing
@@ -38,7 +38,7 @@ def _deliver(notice, people, party, on):
 
 
 def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, shift):
-    today = beijing_date()
+    today = clock.today()
     officer, supervisor = people["officer"], people["supervisor"]
     hearings.add_room(unit("500103"), "T1", "第一审理庭")
 

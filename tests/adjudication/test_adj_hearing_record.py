@@ -8,8 +8,8 @@ import re
 
 import pytest
 
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.evidence.models import Evidence, EvidenceKind
 from caseflow.hearings import services
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("session")
 def _held(people):
     case = examined(people)
     act(case, "set_panel", people["officer"], members=panel(people))
-    day = beijing_date() + dt.timedelta(days=10)
+    day = clock.today() + dt.timedelta(days=10)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), mode="remote",
@@ -113,7 +113,7 @@ def test_case_page_explains_the_case_clock(client, web, people, shift, deadline)
 
 def test_parties_see_their_hearing_on_the_portal_but_not_the_officers_card(client, web, people):
     case = examined(people)
-    day = beijing_date() + dt.timedelta(days=10)
+    day = clock.today() + dt.timedelta(days=10)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), start_time="14:00",

@@ -10,8 +10,8 @@ import pytest
 
 from caseflow.approvals.services import approve_request, pending_for
 from caseflow.cases.models import PartyRole
+from caseflow.core import clock
 from caseflow.core.errors import Conflict, Forbidden
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date, services as deadline_services
 from caseflow.deadlines.models import DayKind
 from caseflow.notices import services as notices
@@ -45,7 +45,7 @@ def test_reminder_wait_is_a_waiting_period_not_an_office_deadline(people, deadli
     [decision] = notices_of(case, "decision")
     notices.issue(decision, actor=people["supervisor"])
     notices.record_delivery(decision, actor=people["officer"], method="direct", party_id=_respondent(case).id,
-                            delivered_on=beijing_date())
+                            delivered_on=clock.today())
     shift(17)
     act(case, "issue_reminder", people["officer"])
     # Not yet delivered: however long the office waits, the application is refused, in Chinese, with the reason.
@@ -84,7 +84,7 @@ def _hearing_day_with_latest_notice_today(today: dt.date) -> dt.date:
 
 def test_hearing_notice_guard_follows_the_test_clock(people, shift):
     case = examined(people)
-    day = beijing_date() + dt.timedelta(days=14)
+    day = clock.today() + dt.timedelta(days=14)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     shift(12)  # two days before: fewer than 3 working days remain
@@ -95,7 +95,7 @@ def test_hearing_notice_guard_follows_the_test_clock(people, shift):
 
 def test_hearing_notice_guard_follows_the_published_calendar(people):
     case = examined(people)
-    today = beijing_date()
+    today = clock.today()
     day = _hearing_day_with_latest_notice_today(today)
     between = next(d for d in (today + dt.timedelta(days=n) for n in range(1, 10))
                    if d < day and d.weekday() < 5)
@@ -109,7 +109,7 @@ def test_evidence_period_honours_its_days(people, deadline):
     case = examined(people)
     act(case, "set_evidence_period", people["officer"], days="30")
     row = deadline(case, "ADJ_EVIDENCE_PERIOD")
-    assert row.amount == 30 and row.due_date == due_date(beijing_date(), 30, "days").due
+    assert row.amount == 30 and row.due_date == due_date(clock.today(), 30, "days").due
 
 
 def test_infringement_decision_requires_the_stop_order_measures(people):

@@ -7,9 +7,9 @@ import pytest
 import workflows
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import available_actions, create_case, perform
+from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.notices import services as notices
 from tests.factories.accounts import unit
@@ -75,7 +75,7 @@ def test_time_bar_is_a_risk_never_a_refusal(people):
     assert "2022-01-10" in risks[0] and "撤案" in risks[0]
     assert any("评价报告" in r for r in risks) and any("第二十八条" in r for r in risks)
     recent = make(people, name="另一商行")
-    act(recent, "docket", people["supervisor"], known_on=beijing_date().isoformat())
+    act(recent, "docket", people["supervisor"], known_on=clock.today().isoformat())
     assert recent.data["risks"] == []
 
 
@@ -113,7 +113,7 @@ def test_recusal_application_and_decision(people, notices_of, deadline):
     with pytest.raises(Conflict, match="合议组"):
         act(case, "apply_recusal", people["respondent"], member="x", grounds="y")
     act(case, "set_panel", people["officer"], members=panel(people))
-    assert deadline(case, "ADJ_RECUSAL_APPLICATION").due_date == due_date(beijing_date(), 3, "working_days").due
+    assert deadline(case, "ADJ_RECUSAL_APPLICATION").due_date == due_date(clock.today(), 3, "working_days").due
     with pytest.raises(Invalid):  # only a member of this panel can be challenged
         act(case, "apply_recusal", people["respondent"], member=people["supervisor"].username, grounds="系请求人近亲属")
     act(case, "apply_recusal", people["respondent"], member=people["officer3"].username, grounds="系请求人近亲属")
@@ -186,7 +186,7 @@ def test_upheld_objection_revokes_and_transfers(people, notices_of):
 
 
 def test_case_clock_moves_exactly(people, deadline, shift, notices_of):
-    docketed = beijing_date()
+    docketed = clock.today()
     case = examined(people)
     shift(10)
     act(case, "suspend", people["officer"], reason="invalidation", detail="无效宣告请求已受理")
@@ -269,7 +269,7 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
     notices.issue(decision, actor=people["supervisor"])
     respondent = next(p for p in case.parties if p.role == PartyRole.RESPONDENT)
     notices.record_delivery(decision, actor=people["officer"], method="direct", party_id=respondent.id,
-                            delivered_on=beijing_date())
+                            delivered_on=clock.today())
     with pytest.raises(Conflict, match="起诉期限"):
         act(case, "issue_reminder", people["officer"])
     shift(17)

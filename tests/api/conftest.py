@@ -1,5 +1,8 @@
+import datetime as dt
+
 import pytest
 
+from caseflow.core import clock
 from tests.factories.accounts import PASSWORD, UserFactory
 
 
@@ -11,11 +14,12 @@ class Api:
         self.tokens = {}
 
     def token(self, user):
-        if user.username not in self.tokens:
+        held = self.tokens.get(user.username)
+        if held is None or held[1] <= clock.now():  # a client signs in again when its token ran out (shift)
             r = self.client.post("/api/v1/auth/token", json={"username": user.username, "password": PASSWORD})
             assert r.status_code == 200, r.json
-            self.tokens[user.username] = r.json["token"]
-        return self.tokens[user.username]
+            held = self.tokens[user.username] = (r.json["token"], dt.datetime.fromisoformat(r.json["expires_at"]))
+        return held[0]
 
     def _h(self, user):
         return {"Authorization": f"Bearer {self.token(user)}"} if user else {}

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
-from caseflow.core.timeutil import beijing_date
+from caseflow.core import clock
 from caseflow.deadlines import due_date
 from tests.browser_fixtures import login, next_button, unique
 
@@ -46,7 +46,7 @@ def deadline_row(page, rule: str):
 
 
 def test_adjudication_from_request_to_closing(new_page, live_server):
-    today = beijing_date()
+    today = clock.today()
     holder_name, officer_names = unique("shancheng"), [unique("officer") for _ in range(3)]
     supervisor_name = unique("head")
     live_server.add_user(holder_name, "applicant", display_name="重庆山城科技有限公司", id_type=IdType.USCC,

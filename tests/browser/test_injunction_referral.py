@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from caseflow.core.timeutil import beijing_date
+from caseflow.core import clock
 from tests.browser_fixtures import login, unique
 from tests.evidence import helpers as h
 
@@ -105,7 +105,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     screenshot.write_bytes(h.pdf("shop"))
     upload(officer, screenshot)
     officer.get_by_role("link", name="登记违反禁令").click()
-    officer.get_by_label("发现日期").fill(beijing_date().isoformat())
+    officer.get_by_label("发现日期").fill(clock.today().isoformat())
     officer.get_by_label("发现方式").select_option(label="网络巡查")
     officer.get_by_label("违反禁令的情况").fill("被申请人网店仍在销售JX-60型卡箍。")
     officer.get_by_label(re.compile("^证据编号")).fill("1")

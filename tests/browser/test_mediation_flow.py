@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
-from caseflow.core.timeutil import beijing_date
+from caseflow.core import clock
 from tests.browser_fixtures import login, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -53,7 +53,7 @@ def test_mediation_from_request_to_confirmed_agreement(new_page, live_server):
     live_server.add_user(respondent_name, "respondent", display_name="张某")
     live_server.add_user(officer_name, "officer", "500103", display_name="李调解")
     officer_token = live_server.token(officer_name)
-    today = beijing_date()
+    today = clock.today()
 
     # The 调解请求书 on the portal.
     holder = new_page()

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from caseflow.accounts.models import User
 from caseflow.cases.accesslog import BatchWriter
 from caseflow.cases.models import AccessLog
-from caseflow.core.db import make_engine, utcnow
+from caseflow.core import clock
+from caseflow.core.db import make_engine
 from tests.api.conftest import COMPLAINT_BODY
 
 pytestmark = pytest.mark.live
@@ -31,13 +32,13 @@ def test_a_batch_waits_out_an_unreachable_database_and_is_written_once(live_serv
     away = make_engine(f"sqlite:///{tmp_path}/missing/dir/caseflow.db")  # cannot be opened
     writer = BatchWriter(away, delay=3600)  # the thread would wait an hour: the test flushes by hand
     for what in ("page", "notice", "api"):
-        writer.add({"case_id": case["id"], "user_id": officer_id, "what": what, "accessed_at": utcnow()})
+        writer.add({"case_id": case["id"], "user_id": officer_id, "what": what, "accessed_at": clock.now()})
     with pytest.raises(sa.exc.OperationalError):
         writer.flush()
     assert len(writer.rows) == 3 and logged(live_server.engine, case["id"]) == []
 
     writer.engine = live_server.engine  # the database is back
-    writer.add({"case_id": 2**31 - 1, "user_id": officer_id, "what": "page", "accessed_at": utcnow()})  # no such case
+    writer.add({"case_id": 2**31 - 1, "user_id": officer_id, "what": "page", "accessed_at": clock.now()})  # no case
     assert writer.flush() == 3
     assert logged(live_server.engine, case["id"]) == ["page", "notice", "api"]
     assert writer.flush() == 0 and writer.rows == []

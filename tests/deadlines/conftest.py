@@ -1,4 +1,4 @@
-"""Fixtures for the deadline tests: a controllable clock and the process calendar restored after each test."""
+"""Fixtures for the deadline tests: a day to pin the clock at, and the process calendar restored after each test."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from caseflow.core.timeutil import BEIJING
+from caseflow.core import clock as app_clock
+from caseflow.core.clock import BEIJING
 from caseflow.deadlines import calendar as calmod, services
 
 
@@ -19,29 +20,21 @@ def _restore_calendar(monkeypatch):
 
 
 class Clock:
-    """The deadline services' notion of now (monkeypatching a clock, never the database)."""
-
-    def __init__(self):
-        self.moment: dt.datetime | None = None
+    """Stops the application's one clock at a given Beijing day and hour (10:00 by default) for a deadline test."""
 
     def set(self, day: dt.date | str, hour: int = 10) -> dt.datetime:
         day = dt.date.fromisoformat(day) if isinstance(day, str) else day
-        self.moment = dt.datetime.combine(day, dt.time(hour), BEIJING)
-        return self.moment
+        moment = dt.datetime.combine(day, dt.time(hour), BEIJING)
+        app_clock.pin(moment, frozen=True)  # periods in hours are asserted to the second
+        return moment
 
     def today(self) -> dt.date:
-        return self.moment.astimezone(BEIJING).date()
-
-    def __call__(self) -> dt.datetime:
-        assert self.moment is not None, "set the clock first"
-        return self.moment
+        return app_clock.today()
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(services, "now", c)
-    return c
+def clock():
+    return Clock()  # the autouse pinned_clock fixture puts the clock back after the test
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.cases.models import CaseEvent, PartyRole
 from caseflow.cases.services import create_case
+from caseflow.core import clock as core_clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import default_calendar, services
@@ -379,13 +380,14 @@ def test_parse_calendar_file_reports_bad_lines_in_chinese():
 
 
 def test_app_start_loads_only_published_years(databases, monkeypatch):
-    from caseflow.core.db import make_engine, utcnow
+    from caseflow.core.db import make_engine
 
     url = databases.migrated("calendar", seed_units=False)
     engine = make_engine(url)
     with Session(engine) as s:
         s.add_all([
-            CalendarYear(year=2027, published_at=utcnow(), source="测试"), CalendarYear(year=2028, source="草稿"),
+            CalendarYear(year=2027, published_at=core_clock.now(), source="测试"),
+            CalendarYear(year=2028, source="草稿"),
             CalendarDay(date=D(2027, 10, 4), kind=DayKind.HOLIDAY, name="国庆节", source="测试"),
             CalendarDay(date=D(2028, 10, 4), kind=DayKind.HOLIDAY, name="国庆节", source="草稿"),
         ])

@@ -6,6 +6,7 @@ process; nothing inside the application is mocked.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from caseflow.accounts.models import Role
+from caseflow.core import clock
 from caseflow.evidence.storage import LocalStorage, S3Storage
 from tests.factories.accounts import UserFactory
 from tests.factories.cases import complaint
@@ -126,19 +128,20 @@ class EvidenceApi:
 
     def __init__(self, client):
         self.client = client
-        self.tokens: dict[str, str] = {}
+        self.tokens: dict[str, tuple[str, dt.datetime]] = {}
 
     def headers(self, user) -> dict:
         if user is None:
             return {}
-        if user.username not in self.tokens:
+        held = self.tokens.get(user.username)
+        if held is None or held[1] <= clock.now():
             # Issued directly (the login endpoint is tested elsewhere): skips an Argon2 check per user and test.
             from caseflow.accounts.services import issue_token
             from caseflow.core.db import db
 
-            self.tokens[user.username] = issue_token(user)
+            held = self.tokens[user.username] = issue_token(user)
             db.commit()  # a savepoint in the test's transaction: a request that rolls back keeps the token
-        return {"Authorization": f"Bearer {self.tokens[user.username]}"}
+        return {"Authorization": f"Bearer {held[0]}"}
 
     def upload(self, user, case_id, data: bytes, name: str | None = "证据.pdf", *, title="购买发票", kind="documentary",
                **fields):

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from caseflow.cases.models import CaseEvent
+from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.evidence.models import Evidence
 from tests.evidence import helpers as h
@@ -229,9 +230,8 @@ def test_admission_handover_and_versions(eapi, people, case, storage):
 
 
 def test_parties_cannot_upload_to_a_closed_case_but_staff_can(eapi, people, case):
-    from caseflow.core.db import utcnow
 
-    case.closed_at = utcnow()
+    case.closed_at = clock.now()
     db.session.flush()
     r = eapi.upload(people["applicant"], case.id, h.pdf())
     assert r.status_code == 403 and "办结" in r.json["message"]

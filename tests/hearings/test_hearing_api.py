@@ -8,8 +8,8 @@ import pytest
 
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, perform
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.hearings import services
 from caseflow.notices.models import Notice
@@ -40,7 +40,7 @@ def test_room_conflict_through_the_api_is_409_and_nothing_changes(client, sessio
     services.add_room(unit("500103"), "T1", "第一审理庭")
     a = _case(applicant, sup, officers[0], [o.username for o in officers[:3]], "甲")
     b = _case(applicant, sup, officers[3], [o.username for o in officers[3:]], "乙")
-    day = beijing_date() + dt.timedelta(days=10)
+    day = clock.today() + dt.timedelta(days=10)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     r = api.act(officers[0], a.id, "schedule_hearing", a.version, hearing_date=day.isoformat(), room="T1")
@@ -64,7 +64,7 @@ def test_fast_track_shows_internal_targets_beside_statutory_dates(session):
     perform(case, "set_track", actor=sup, data={"version": case.version, "track": "fast"})
     perform(case, "docket", actor=sup, data={"version": case.version})
     targets = {t["rule_id"]: t for t in services.fast_track_targets(case)}
-    today = beijing_date()
+    today = clock.today()
     assert targets["ADJ_CASE_LIMIT"]["target"] == due_date(today, 1, "months").due
     assert targets["ADJ_CASE_LIMIT"]["statutory"] == due_date(today, 3, "months").due
     assert targets["ADJ_SERVE_REQUEST"]["target"] <= targets["ADJ_SERVE_REQUEST"]["statutory"]

@@ -10,8 +10,8 @@ import pytest
 from caseflow.accounts.models import Role
 from caseflow.cases.models import PartyRole
 from caseflow.cases.services import create_case, perform
+from caseflow.core import clock
 from caseflow.core.errors import Conflict, Invalid
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.hearings import services
 from tests.factories.accounts import UserFactory, unit
@@ -51,7 +51,7 @@ def examined(people, members, *, claimant="请求人甲公司", respondent="被�
 
 
 def weekday_ahead(days: int) -> dt.date:
-    day = beijing_date() + dt.timedelta(days=days)
+    day = clock.today() + dt.timedelta(days=days)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
@@ -68,7 +68,7 @@ PANEL_B = ("officer4", "officer5", "officer6")
 
 def test_notice_must_precede_the_hearing_by_three_working_days(people, room):
     case = examined(people, PANEL_A)
-    today = beijing_date()
+    today = clock.today()
     too_soon = today + dt.timedelta(days=1)
     assert due_date(too_soon, 3, "working_days", backward=True).due < today
     with pytest.raises(Conflict, match="三个工作日"):
@@ -155,7 +155,7 @@ def test_postponement_and_the_record(people, room, notices_of):
     act(case, "schedule_hearing", people["officer"], hearing_date=weekday_ahead(10).isoformat(), room="T1")
     act(case, "request_postponement", people["officer"], reason="代理人出差")
     with pytest.raises(Conflict, match="三个工作日"):
-        act(case, "postpone_hearing", people["officer"], hearing_date=(beijing_date() + dt.timedelta(days=1))
+        act(case, "postpone_hearing", people["officer"], hearing_date=(clock.today() + dt.timedelta(days=1))
             .isoformat(), reason="代理人出差")
     act(case, "postpone_hearing", people["officer"], hearing_date=weekday_ahead(20).isoformat(), reason="代理人出差")
     old, new = services.of_case(case)

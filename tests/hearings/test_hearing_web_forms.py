@@ -8,8 +8,8 @@ import pytest
 
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, perform
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.hearings import services
 from tests.conftest import csrf_of
 from tests.factories.accounts import UserFactory, unit
@@ -47,7 +47,7 @@ def test_panel_and_hearing_through_the_html_forms(client, web):
     assert r.status_code == 303
     db.session.refresh(case)
     assert case.data["panel"] == [o.username for o in officers]
-    day = beijing_date() + dt.timedelta(days=10)
+    day = clock.today() + dt.timedelta(days=10)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     page = client.get(f"/cases/{cid}/actions/schedule_hearing")

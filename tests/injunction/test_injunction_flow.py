@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.injunction.services import expire_due
 from caseflow.notices import services as notices
@@ -27,7 +27,7 @@ ORDER = {"findings": "公证购买的产品与专利权利要求1的全部技术
 
 def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_body, deadline, notices_of, web):
     officer, supervisor, applicant = people["officer"], people["supervisor"], people["applicant"]
-    today = beijing_date()
+    today = clock.today()
     case = flow.adjudication(adj_body)
 
     # The rights holder applies, with its evidence, on the API; the injunction is a case linked to the main case.
@@ -137,7 +137,7 @@ def test_periods_and_approver_are_configuration(flow, people, adj_body, deadline
     assert "发布禁令" in page and "发布禁令（需审批）" not in page  # the button says what will happen
     flow.act(officer, inj, "propose_issue", **{**ORDER, "measures": ["stop_selling"]})  # no approval configured
     assert inj.state == "issued"
-    issued_on = beijing_date()
+    issued_on = clock.today()
     maximum = deadline(inj, "INJ_MAX_DURATION")
     assert maximum.due_date == due_date(issued_on, 1, "months").due
     assert "1个月" in inj.data["duration_text"]
@@ -191,7 +191,7 @@ def test_lifting_needs_reasons_and_approval(flow, people, adj_body, notices_of, 
     assert "立即停止制造涉嫌侵权产品、立即删除" in inbox and "stop_making" not in inbox  # read as titles
     flow.approve(pending)
     db.session.refresh(inj)
-    flow.act(officer, inj, "record_compliance", checked_on=beijing_date().isoformat(), method="site_inspection",
+    flow.act(officer, inj, "record_compliance", checked_on=clock.today().isoformat(), method="site_inspection",
              result="现场未发现涉嫌侵权产品。")
     assert inj.state == "complied"
     r = flow.api.act(officer, inj.id, "lift", inj.version, ground="right_lapsed")
@@ -245,12 +245,12 @@ def test_an_exhibition_case_is_reviewed_within_hours(flow, people, adj_body, dea
     case = flow.adjudication(adj_body)
     flow.act(officer, case, "request_injunction", reason="展会期间展出涉嫌侵权产品。")
     inj = child_of(case, "injunction")
-    flow.act(officer, inj, "mark_exhibition", exhibition="中国西部国际博览会", closes_on=beijing_date().isoformat())
+    flow.act(officer, inj, "mark_exhibition", exhibition="中国西部国际博览会", closes_on=clock.today().isoformat())
     assert deadline(inj, "INJ_REVIEW").status.value == "met"
     fast = deadline(inj, "INJ_REVIEW_EXHIBITION")
     assert fast.unit == "hours" and fast.due_at - fast.trigger_at == dt.timedelta(hours=12)
     r = flow.api.act(officer, inj.id, "mark_exhibition", inj.version, exhibition="x",
-                     closes_on=beijing_date().isoformat())
+                     closes_on=clock.today().isoformat())
     assert r.status_code == 409
     flow.act(officer, inj, "refuse", ground="no_urgency", reason="展品已撤展。")
     assert deadline(inj, "INJ_REVIEW_EXHIBITION").status.value == "met"

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from caseflow.cases.audit import verify_case
 from caseflow.cases.models import Case, CaseEvent
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.hearings import access, services as hearings
 from caseflow.hearings.models import Hearing
@@ -39,7 +39,7 @@ def issue(api, user, notice, status=200):
 
 
 def test_request_to_confirmed_agreement_through_the_api(api, people, med_body, notices_of, deadline, shift):
-    today = beijing_date()
+    today = clock.today()
     officer, applicant, respondent_user = people["officer"], people["applicant"], people["respondent"]
     hearings.add_room(unit("500103"), "M1", "第一调解室")
 
@@ -166,4 +166,4 @@ def test_statutory_profile_gives_the_court_thirty_days(api, people, med_body, de
     ok(api.act(people["officer"], case.id, "record_court_acceptance", case.version,
                court_case="（2026）渝0103民特13号"))
     db.session.refresh(case)
-    assert deadline(case, "JC_DECISION").due_date == due_date(beijing_date(), 30, "days").due
+    assert deadline(case, "JC_DECISION").due_date == due_date(clock.today(), 30, "days").due

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from caseflow.cases.models import Case
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.hearings import services as hearings
 from caseflow.notices import services as notices
@@ -160,7 +160,7 @@ def test_committee_mediation_names_the_committee(api, people, med_body):
 
 def test_sessions_are_checked_for_conflicts_and_remote_needs_a_link(api, people, med_body):
     hearings.add_room(unit("500103"), "M1", "第一调解室")
-    day = (beijing_date() + dt.timedelta(days=9)).isoformat()
+    day = (clock.today() + dt.timedelta(days=9)).isoformat()
     first = to_session(api, people, med_body)
     act(api, people["officer"], first, "schedule_session", session_date=day, start_time="09:30", hours="3",
         mode="in_person", room="M1")
@@ -213,11 +213,11 @@ def test_applicant_withdraws_before_the_agreement(api, people, med_body):
 def test_ownership_limit_starts_at_docket_and_extends_once(api, people, med_body, deadline):
     case = to_session(api, people, med_body, category="ownership")
     limit = deadline(case, "MED_OWNERSHIP_LIMIT")
-    assert limit.due_date == due_date(beijing_date(), 2, "months").due
+    assert limit.due_date == due_date(clock.today(), 2, "months").due
     req = act(api, people["officer"], case, "extend", status=202, reason="需要等待有关单位出具证明。")
     ok(api.post(people["supervisor"], f"/api/v1/approvals/{req['id']}/approve", json={}))
     db.session.refresh(limit)
-    assert limit.due_date == due_date(due_date(beijing_date(), 2, "months").unrolled, 1, "months").due
+    assert limit.due_date == due_date(due_date(clock.today(), 2, "months").unrolled, 1, "months").due
     msg = refused(api.act(people["supervisor"], case.id, "extend", case.version, reason="再次延长"))
     assert "已无可批准的延长" in msg
 
@@ -233,7 +233,7 @@ def test_ownership_agreement_cannot_be_sent_for_confirmation(api, people, med_bo
     assert deadline(case, "JC_APPLICATION") is None
     assert deadline(case, "MED_OWNERSHIP_LIMIT").status.value == "met"
     resume = deadline(case, "MED_OWNERSHIP_CNIPA_RESUME")
-    assert resume.due_date == due_date(beijing_date(), 15, "days").due
+    assert resume.due_date == due_date(clock.today(), 15, "days").due
     msg = refused(api.act(people["officer"], case.id, "apply_confirmation", case.version, court="重庆市渝中区人民法院",
                           mode="joint", profile="statutory"))
     assert "权属" in msg and "第三百五十五条" in msg and "不予受理" in msg
@@ -265,7 +265,7 @@ def test_confirmation_after_the_window_is_refused(api, people, med_body, shift, 
     case = to_agreement(api, people, med_body)
     # The day after the thirty days; a last day on a holiday moves to the next working day (2026-12-02 + 30
     # falls on New Year's Day), so the shift is read from the deadline rather than fixed at 31.
-    shift((deadline(case, "JC_APPLICATION").due_date - beijing_date()).days + 1)
+    shift((deadline(case, "JC_APPLICATION").due_date - clock.today()).days + 1)
     msg = refused(api.act(people["officer"], case.id, "apply_confirmation", case.version, court="重庆市渝中区人民法院",
                           mode="joint", profile="statutory"))
     assert "三十日的司法确认申请期限已经届满" in msg
@@ -356,7 +356,7 @@ def test_openapi_describes_the_mediation_endpoints(api):
 
 def test_court_period_runs_from_the_recorded_acceptance_date(api, people, med_body, deadline, shift):
     case = to_agreement(api, people, med_body)
-    applied = beijing_date()
+    applied = clock.today()
     act(api, people["officer"], case, "apply_confirmation", court="重庆市渝中区人民法院", mode="joint",
         profile="statutory")
     later = shift(6)

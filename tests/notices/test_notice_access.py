@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.core.timeutil import beijing_date
 from caseflow.notices import services
 from tests.notices.conftest import RESPONDENTS, act
 
@@ -39,7 +39,7 @@ def test_api_pdf_visibility(issued, people, api):
     # Served by post on the claimant: now the claimant's account (the filer) may download it.
     claimant = next(p for p in case.parties if p.user_id == people["applicant"].id)
     services.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
-                             delivered_on=beijing_date())
+                             delivered_on=clock.today())
     db.session.flush()
     with api.get(people["applicant"], url) as r:
         assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
@@ -70,7 +70,7 @@ def test_case_api_lists_documents(issued, people, api, make_case, notices_of):
     db.session.flush()
     mine = api.get(people["applicant"], f"/api/v1/cases/{case.id}").json["notices"]
     assert [n["kind"] for n in mine] == ["acceptance"]
-    assert mine[0]["delivered_at"].startswith(beijing_date().isoformat()[:4])  # an ISO timestamp: electronic
+    assert mine[0]["delivered_at"].startswith(clock.today().isoformat()[:4])  # an ISO timestamp: electronic
 
 
 def test_respondent_reads_documents_served_on_it(make_case, people, notices_of, web):
@@ -83,7 +83,7 @@ def test_respondent_reads_documents_served_on_it(make_case, people, notices_of, 
     services.issue(acceptance, actor=people["officer"])
     party = next(p for p in case.parties if p.name == RESPONDENTS[1])
     services.record_delivery(answer, actor=people["officer"], method="direct", party_id=party.id,
-                             delivered_on=beijing_date(), signed_by="李赟")
+                             delivered_on=clock.today(), signed_by="李赟")
     db.session.flush()
     web.login(people["respondent"].username)
     html = web.get(f"/portal/cases/{case.id}").data.decode()
@@ -178,7 +178,7 @@ def test_api_operations_need_staff_of_the_case(issued, people, api, make_case, n
                    json={"method": "post", "party_id": claimant.id, "delivered_on": "2026/01/01"})
     assert bad.status_code == 422 and "delivered_on" in bad.json["fields"]
     ok = api.post(people["officer"], f"/api/v1/notices/{draft.id}/deliveries",
-                  json={"method": "direct", "party_id": claimant.id, "delivered_on": beijing_date().isoformat(),
+                  json={"method": "direct", "party_id": claimant.id, "delivered_on": clock.today().isoformat(),
                         "signed_by": "王喆"})
     assert ok.status_code == 201, ok.json
     assert ok.json["notice"]["deliveries"][0]["method"] == "direct"

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Invalid
-from caseflow.core.timeutil import beijing_date
 from caseflow.deadlines import due_date
 from caseflow.deadlines.models import Deadline
 from caseflow.notices import services
@@ -35,30 +35,16 @@ def served(make_case, people, notices_of):
     return case, notice
 
 
-@pytest.fixture
-def days_later(monkeypatch):
-    """days_later(n): from now on it is n days after today for the notices and deadline services."""
-    import caseflow.deadlines.services as deadline_services
-
-    def move(n: int) -> dt.date:
-        day = beijing_date() + dt.timedelta(days=n)
-        monkeypatch.setattr(services, "beijing_date", lambda moment=None: day)
-        monkeypatch.setattr(deadline_services, "today", lambda: day)
-        return day
-
-    return move
-
-
 def _respondent(case, name=RESPONDENTS[0]):
     return next(p for p in case.parties if p.name == name)
 
 
-def test_answer_period_runs_from_the_return_receipt(served, people, days_later):
+def test_answer_period_runs_from_the_return_receipt(served, people, shift):
     case, notice = served
     row = _answer_row(case)
     assert row.trigger_estimated  # until delivery is recorded, the period runs provisionally from serving
-    receipt_date = beijing_date() + dt.timedelta(days=3)
-    days_later(6)  # the return receipt comes back some days after the letter was posted
+    receipt_date = clock.today() + dt.timedelta(days=3)
+    shift(6)  # the return receipt comes back some days after the letter was posted
     delivery = services.record_delivery(notice, actor=people["officer"], method="post",
                                         party_id=_respondent(case).id, delivered_on=receipt_date,
                                         receipt_number="XA123456789CN")
@@ -69,11 +55,11 @@ def test_answer_period_runs_from_the_return_receipt(served, people, days_later):
     assert any(e.tag == "case:deadline:delivery" for e in case.events)
 
 
-def test_the_first_service_on_a_party_counts(served, people, days_later):
+def test_the_first_service_on_a_party_counts(served, people, shift):
     case, notice = served
     party = _respondent(case)
-    first = beijing_date() + dt.timedelta(days=1)
-    days_later(8)
+    first = clock.today() + dt.timedelta(days=1)
+    shift(8)
     services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
                              delivered_on=first + dt.timedelta(days=4))
     services.record_delivery(notice, actor=people["officer"], method="direct", party_id=party.id,
@@ -89,28 +75,28 @@ def test_delivery_dates_are_checked(served, people):
     assert "回执" in err.value.fields["delivered_on"]
     with pytest.raises(Invalid):
         services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
-                                 delivered_on=beijing_date() + dt.timedelta(days=1))
+                                 delivered_on=clock.today() + dt.timedelta(days=1))
     with pytest.raises(Invalid):  # not before the document existed
         services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
-                                 delivered_on=beijing_date() - dt.timedelta(days=1))
+                                 delivered_on=clock.today() - dt.timedelta(days=1))
     with pytest.raises(Invalid) as err:
         services.record_delivery(notice, actor=people["officer"], method="retention", party_id=party.id,
-                                 delivered_on=beijing_date())
+                                 delivered_on=clock.today())
     assert "witness" in err.value.fields
     with pytest.raises(Invalid) as err:  # no consent recorded: no electronic service
         services.record_delivery(notice, actor=people["officer"], method="electronic", party_id=party.id,
-                                 delivered_on=beijing_date())
+                                 delivered_on=clock.today())
     assert "同意电子送达" in err.value.fields["method"]
     claimant = next(p for p in case.parties if p.role.value == "claimant")
     with pytest.raises(Invalid):  # the 答辩通知书 is not served on the claimant
         services.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
-                                 delivered_on=beijing_date())
+                                 delivered_on=clock.today())
 
 
-def test_public_notice_counts_thirty_days_after_publication(served, people, monkeypatch):
+def test_public_notice_counts_thirty_days_after_publication(served, people, shift):
     case, notice = served
     party = _respondent(case)
-    published = beijing_date()
+    published = clock.today()
     delivery = services.record_delivery(notice, actor=people["officer"], method="public_notice", party_id=party.id,
                                         published_on=published, place="《重庆日报》")
     assert delivery.delivered_on == published + dt.timedelta(days=30)
@@ -118,10 +104,7 @@ def test_public_notice_counts_thirty_days_after_publication(served, people, monk
     assert services.serve_due_publications(case) == []
     # Thirty days on, the daily run lets the service take effect and the answer period starts from that day.
     later = published + dt.timedelta(days=31)
-    import caseflow.deadlines.services as deadline_services
-
-    monkeypatch.setattr(services, "beijing_date", lambda moment=None: later)
-    monkeypatch.setattr(deadline_services, "today", lambda: later)
+    assert shift(31) == later
     assert services.serve_due_publications(case) == [delivery]
     assert services.serve_due_publications(case) == []
     row = _answer_row(case)
@@ -138,8 +121,8 @@ def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, p
     services.issue(notice, actor=people["officer"])
     [electronic] = [d for d in notice.deliveries if d.method == DeliveryMethod.ELECTRONIC]
     assert electronic.party_id == respondent.id and electronic.user_id == people["respondent"].id
-    assert electronic.delivered_at == notice.issued_at and electronic.delivered_on == beijing_date()
-    assert _answer_row(case).trigger_date == beijing_date() and not _answer_row(case).trigger_estimated
+    assert electronic.delivered_at == notice.issued_at and electronic.delivered_on == clock.today()
+    assert _answer_row(case).trigger_date == clock.today() and not _answer_row(case).trigger_estimated
     assert electronic.first_opened_at is None
     db.session.flush()
 
@@ -191,7 +174,7 @@ def test_web_delivery_form(served, people, web):
     party = _respondent(case)
     db.session.flush()
     web.login(people["officer"].username)
-    day = beijing_date().isoformat()
+    day = clock.today().isoformat()
     r = web.post_form(f"/notices/{notice.id}", {"method": "post", "party_id": str(party.id), "delivered_on": day},
                       post_url=f"/notices/{notice.id}/deliveries")
     assert r.status_code == 303, r.data.decode()[:2000]
@@ -224,9 +207,9 @@ def test_a_referral_letter_goes_to_the_police(make_case, people, notices_of, web
     assert letter.recipient == "重庆市公安局渝中区分局" and "保刑移字" in letter.number
     with pytest.raises(Invalid):
         services.record_delivery(letter, actor=people["officer"], method="direct", party_id=complaint.parties[0].id,
-                                 delivered_on=beijing_date())
+                                 delivered_on=clock.today())
     delivery = services.record_delivery(letter, actor=people["officer"], method="direct",
-                                        delivered_on=beijing_date(), signed_by="值班民警")
+                                        delivered_on=clock.today(), signed_by="值班民警")
     assert delivery.party_id is None and delivery.recipient_name == "重庆市公安局渝中区分局"
     db.session.flush()
     web.login(people["officer"].username)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from caseflow.core import clock
 from caseflow.core.errors import Conflict
-from caseflow.core.timeutil import beijing_date
 from caseflow.notices import services
 from caseflow.notices.models import ImmutableNotice, NoticeStatus
 from tests.notices.conftest import CLAIMANTS, act, needs_pdftotext, pdf_text
@@ -47,9 +47,9 @@ def test_issue_numbers_renders_stores_and_freezes(make_case, people, notices_of,
     [notice] = notices_of(case)
     outcome = services.issue(notice, actor=people["officer"])
     assert outcome.issued
-    year = beijing_date().year
+    year = clock.today().year
     assert re.fullmatch(rf"渝中知保受字〔{year}〕[1-9]\d*号", notice.number)
-    assert notice.status == NoticeStatus.ISSUED and notice.document_date == beijing_date()
+    assert notice.status == NoticeStatus.ISSUED and notice.document_date == clock.today()
     with services.open_pdf(notice) as stream:
         stored = stream.read()
     assert stored.startswith(b"%PDF-")
@@ -106,7 +106,7 @@ def test_draft_is_never_served_as_final(make_case, people, notices_of, api, web)
         assert preview.status_code == 200 and preview.data.startswith(b"%PDF-")
     with pytest.raises(Conflict):
         services.record_delivery(notice, actor=people["officer"], method="post", party_id=case.parties[0].id,
-                                 delivered_on=beijing_date())
+                                 delivered_on=clock.today())
 
 
 @needs_pdftotext
@@ -116,7 +116,7 @@ def test_preview_is_watermarked_and_unnumbered(make_case, people, notices_of):
     [notice] = notices_of(case)
     text = pdf_text(services.preview_pdf(notice))
     assert "草" in text and "稿" in text
-    assert f"〔{beijing_date().year}〕号" in text  # the sequence is left blank until issue
+    assert f"〔{clock.today().year}〕号" in text  # the sequence is left blank until issue
     assert case.number in text
 
 

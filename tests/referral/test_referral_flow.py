@@ -10,8 +10,9 @@ import datetime as dt
 import pytest
 
 from caseflow.cases.models import Case
+from caseflow.core import clock
+from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
-from caseflow.core.timeutil import BEIJING, beijing_date
 from caseflow.deadlines import due_date
 from caseflow.deadlines.services import deadlines_json
 from tests.injunction.conftest import child_of
@@ -192,7 +193,7 @@ INCOMING = {"source": "police", "sender": "重庆市公安局渝中区分局", "
 
 def test_incoming_referral_becomes_a_new_case(flow, people, web):
     officer = people["officer"]
-    body = {**INCOMING, "received_on": beijing_date().isoformat()}
+    body = {**INCOMING, "received_on": clock.today().isoformat()}
     created = flow.ok(flow.api.post(officer, "/api/v1/referrals/incoming", json=body), 201)
     case = db.session.get(Case, created["id"])
     assert case.procedure == "complaint" and case.channel == "transfer" and case.state == "submitted"
@@ -209,10 +210,10 @@ def test_incoming_referral_becomes_a_new_case(flow, people, web):
     assert "/referrals/incoming" in web.get("/cases/").data.decode()  # the queue links to the form
     page = web.get("/referrals/incoming")
     assert page.status_code == 200 and "登记移送来案" in page.data.decode()
-    r = web.post_form("/referrals/incoming", {**INCOMING, "title": "", "received_on": beijing_date().isoformat()})
+    r = web.post_form("/referrals/incoming", {**INCOMING, "title": "", "received_on": clock.today().isoformat()})
     assert r.status_code == 422 and "请填写“案由”" in r.data.decode()
     r = web.post_form("/referrals/incoming", {**INCOMING, "source": "agency", "sender": "重庆市江北区市场监督管理局",
-                                              "received_on": beijing_date().isoformat()})
+                                              "received_on": clock.today().isoformat()})
     assert r.status_code == 303
     new = db.session.get(Case, int(r.headers["Location"].rstrip("/").split("/")[-1]))
     assert new.data["incoming_referral"]["source"] == "agency"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 import workflows
 from caseflow.accounts.models import Unit
-from caseflow.deadlines.services import today
+from caseflow.core.clock import today
 from tests.stats import direct
 
 PERIOD = {"from": "2022-01", "to": "2026-11"}

@@ -1,5 +1,7 @@
 """The procedure declarations are consistent and drive the engine (no Flask, no database)."""
 
+import datetime as dt
+
 import pytest
 
 import workflows
@@ -12,7 +14,8 @@ class FakeCase:
 
 
 def ctx(case, **data):
-    return GuardContext(case=case, actor=None, data=data, now=None)
+    moment = dt.datetime(2026, 3, 11, 2, 0, tzinfo=dt.UTC)
+    return GuardContext(case=case, actor=None, data=data, now=moment, today=moment.date())
 
 
 @pytest.mark.parametrize("code", list(workflows.PROCEDURES))
