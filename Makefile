@@ -30,15 +30,24 @@ run: sysdeps-run venv
 	@echo "CaseFlow 案流 正在 http://127.0.0.1:5000 运行（Ctrl-C 停止）"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
+# Both databases always run; each is reported, and the target fails if either did. PYTEST_ARGS adds options
+# (e.g. PYTEST_ARGS="-x -k deadline"); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
 test: sysdeps-test venv
-	$(BIN)/python -m pytest -q --db=sqlite
-	$(BIN)/python -m pytest -q --db=postgresql -m "not browser"
+	@sqlite=0; postgresql=0; \
+	echo "== SQLite（含浏览器测试）"; $(PYTEST) --db=sqlite || sqlite=$$?; \
+	echo "== PostgreSQL"; $(PYTEST) --db=postgresql -m "not browser" || postgresql=$$?; \
+	echo "SQLite: $$([ $$sqlite = 0 ] && echo 通过 || echo "失败（pytest 退出码 $$sqlite）")"; \
+	echo "PostgreSQL: $$([ $$postgresql = 0 ] && echo 通过 || echo "失败（pytest 退出码 $$postgresql）")"; \
+	[ $$sqlite = 0 ] && [ $$postgresql = 0 ]
 
 test-sqlite: venv
-	$(BIN)/python -m pytest -q --db=sqlite
+	$(PYTEST) --db=sqlite
 
 test-postgresql: venv
-	$(BIN)/python -m pytest -q --db=postgresql -m "not browser"
+	$(PYTEST) --db=postgresql -m "not browser"
 
 # Benchmarks of DESIGN.md §9; generated databases are cached under instance/bench/ (the first run generates them).
 bench: sysdeps-bench venv

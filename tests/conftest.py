@@ -9,13 +9,31 @@ import datetime as dt
 import itertools
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-os.environ.setdefault("CASEFLOW_INSTANCE_DIR", tempfile.mkdtemp(prefix="caseflow-test-instance-"))
+
+def _run_directory() -> tuple[Path, bool]:
+    """One temporary directory for the whole run, shared by pytest-xdist's workers (they inherit the variable):
+    databases, instance directories, live servers' logs, the PostgreSQL cluster, Chromium's profiles and every
+    other temporary file of the tests and their subprocesses go under it; the process that made it removes it."""
+    inherited = os.environ.get("CASEFLOW_TEST_RUN_DIR")
+    if inherited and Path(inherited).is_dir():
+        return Path(inherited), False
+    path = Path(tempfile.mkdtemp(prefix="caseflow-tests-"))
+    path.chmod(0o711)  # the PostgreSQL cluster below it runs as the postgres user
+    os.environ["CASEFLOW_TEST_RUN_DIR"] = os.environ["TMPDIR"] = str(path)
+    return path, True
+
+
+RUN_DIR, OWNS_RUN_DIR = _run_directory()
+tempfile.tempdir = str(RUN_DIR)
+# Each process its own instance directory: evidence storage checks (fsck) must not see another worker's files.
+os.environ["CASEFLOW_INSTANCE_DIR"] = tempfile.mkdtemp(prefix=f"instance-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
 
 from flask import g, has_app_context
 from flask.testing import FlaskClient
@@ -25,6 +43,11 @@ from caseflow.core import clock, pagecache
 from caseflow.core.db import db, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_unconfigure(config):
+    if OWNS_RUN_DIR:
+        shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 def pytest_addoption(parser):

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -41,7 +42,7 @@ class LiveServer:
         env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
                    CASEFLOW_PAGE_CACHE_MAX_LAG_MS="0", CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef",
                    CASEFLOW_TEST_CLOCK=clock.now().isoformat())  # the server's clock starts where the test's stands
-        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"caseflow-live-{self.port}.log", "w")  # noqa: SIM115 - closed in stop()
+        self.log = tempfile.NamedTemporaryFile("w+", prefix=f"live-{self.port}-", suffix=".log")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.port)], cwd=ROOT, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
@@ -54,7 +55,8 @@ class LiveServer:
                     break
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("live server did not start; see " + self.log.name)
+        self.log.seek(0)
+        raise RuntimeError("live server did not start:\n" + self.log.read()[-4000:])
 
     def add_user(self, username: str, role: str, unit_code: str | None = None, **kw) -> None:
         """Create an account directly in the live database (password: the factories' PASSWORD)."""

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from caseflow.accounts.models import Role, User
+from caseflow.core import clock
 from caseflow.core.db import make_engine
 from caseflow.evidence.storage import shard
 from tests.evidence import helpers as h
@@ -165,7 +166,8 @@ class KillableServer:
         self.storage = tmp / "storage"
         self.env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
                         CASEFLOW_SECRET_KEY="kill-test-secret-key-0123456789abcdef",
-                        CASEFLOW_INSTANCE_DIR=str(tmp / "instance"), CASEFLOW_STORAGE_URL=str(self.storage))
+                        CASEFLOW_INSTANCE_DIR=str(tmp / "instance"), CASEFLOW_STORAGE_URL=str(self.storage),
+                        CASEFLOW_TEST_CLOCK=clock.now().isoformat())
         self.start()
 
     def start(self):
