@@ -33,14 +33,16 @@ def _run_directory() -> tuple[Path, bool]:
 RUN_DIR, OWNS_RUN_DIR = _run_directory()
 tempfile.tempdir = str(RUN_DIR)
 # Each process its own instance directory: evidence storage checks (fsck) must not see another worker's files.
-os.environ["CASEFLOW_INSTANCE_DIR"] = tempfile.mkdtemp(prefix=f"instance-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["CASEFLOW_INSTANCE_DIR"] = tempfile.mkdtemp(prefix=f"instance-{WORKER}-")
 
-from flask import g, has_app_context
-from flask.testing import FlaskClient
+# The application reads CASEFLOW_INSTANCE_DIR when imported: these imports come after it is set.
+from flask import g, has_app_context  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 
-from caseflow import create_app
-from caseflow.core import clock, pagecache
-from caseflow.core.db import db, make_engine
+from caseflow import create_app  # noqa: E402
+from caseflow.core import clock, pagecache  # noqa: E402
+from caseflow.core.db import db, make_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
