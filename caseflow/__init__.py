@@ -37,13 +37,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    from caseflow.cases import accesslog
-    from caseflow.core import pagecache
-    from caseflow.core.sessions import VerifiedCookieSessionInterface
-
-    app.session_interface = VerifiedCookieSessionInterface()
-    pagecache.init_app(app)
-    accesslog.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -29,9 +29,6 @@ class Config:
     LOGIN_WINDOW_SECONDS: int = 900
     API_TOKEN_HOURS: int = 24 * 7
     SQLITE_BUSY_TIMEOUT_MS: int = 5000
-    PAGE_CACHE_MB: int = 32  # per worker: rendered case and queue pages (core.pagecache); 0 turns it off
-    PAGE_CACHE_MAX_LAG_MS: int = 250  # how late another worker's commit may reach a cached page; 0: never late
-    ACCESS_LOG_DELAY_SECONDS: float = 1.0  # staff views are written in batches at most this late; 0: at once
     # Actions that need approval, per office: {"500103": {"complaint.reject": False}} overrides the declaration.
     APPROVAL_OVERRIDES: dict = field(default_factory=dict)
     # Evidence (DESIGN.md §4): storage is a local directory (default INSTANCE_DIR/storage) or s3://bucket/prefix.

@@ -45,7 +45,6 @@ from caseflow.cases.models import Case, CaseEvent, NumberSequence, Party
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
-from caseflow.core.pagecache import bump
 from caseflow.deadlines import services as dl
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
@@ -1170,8 +1169,6 @@ def generate(session, *, cases: int, seed: int = 1, until: dt.date | None = None
         rebuild_rollups(session)
         db.commit()
         result.stats_seconds = time.monotonic() - t
-    bump(session)  # the bulk inserts went past the session: pages cached by a running server are now stale
-    db.commit()
     return result
 
 

@@ -4,7 +4,6 @@ from caseflow.accounts.models import ApiToken, LoginAttempt, Unit, User  # noqa:
 from caseflow.approvals.models import ApprovalRequest  # noqa: F401
 from caseflow.cases.models import AccessLog, Case, CaseEvent, NumberSequence, Party  # noqa: F401
 from caseflow.core.db import Base
-from caseflow.core.pagecache import DataGeneration  # noqa: F401
 from caseflow.deadlines.models import CalendarDay, CalendarYear, Deadline, DeadlineReminder  # noqa: F401
 from caseflow.evidence.models import Evidence  # noqa: F401
 from caseflow.hearings.models import Hearing, HearingRoom, RespondentAccess  # noqa: F401

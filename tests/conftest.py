@@ -41,7 +41,7 @@ from flask import g, has_app_context  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
 from caseflow import create_app  # noqa: E402
-from caseflow.core import clock, pagecache  # noqa: E402
+from caseflow.core import clock  # noqa: E402
 from caseflow.core.db import db, make_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,10 +143,7 @@ class RequestScopedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    # Views are logged in the request's transaction: a batch writer's own connection could not see (SQLite:
-    # could not write past) the per-test transaction; tests/cases/test_accesslog.py covers the batches.
-    app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost",
-                      "ACCESS_LOG_DELAY_SECONDS": 0, "PAGE_CACHE_MAX_LAG_MS": 0})
+    app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost"})
     app.test_client_class = RequestScopedClient
     yield app
     db.engine.dispose()
@@ -164,7 +161,6 @@ def session(app):
     try:
         yield db.session
     finally:
-        pagecache.clear()  # production never rolls committed data back; the cached pages would outlive it
         ctx.pop()
         db.session.remove()
         outer.rollback()

@@ -37,10 +37,8 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.engine = make_engine(db_url)
-        # Browser tests act as several people within milliseconds: pages always follow the last commit here
-        # (tests/core/test_pagecache.py covers the lag of PAGE_CACHE_MAX_LAG_MS).
         env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
-                   CASEFLOW_PAGE_CACHE_MAX_LAG_MS="0", CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef",
+                   CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef",
                    CASEFLOW_TEST_CLOCK=clock.now().isoformat())  # the server's clock starts where the test's stands
         self.log = tempfile.NamedTemporaryFile("w+", prefix=f"live-{self.port}-", suffix=".log")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.port)], cwd=ROOT, env=env,

@@ -8,7 +8,6 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from caseflow.accounts.forms import LoginForm, RegisterForm
 from caseflow.accounts.models import IdType, Role, User
 from caseflow.accounts.services import Throttled, authenticate, create_user
-from caseflow.core import pagecache
 from caseflow.core.db import db, transactional
 from caseflow.core.security import safe_next
 
@@ -24,8 +23,7 @@ login_manager.session_protection = "strong"
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    uid = int(user_id)
-    return pagecache.signed_in_user(User, uid, lambda: db.session.get(User, uid))
+    return db.session.get(User, int(user_id))
 
 
 def home_for(user) -> str:

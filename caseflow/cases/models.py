@@ -129,7 +129,6 @@ class AccessLog(Model):
     """A staff member's view of a case (个人信息保护法); not chained, kept apart from the audit log."""
 
     __tablename__ = "access_logs"
-    affects_pages = False  # writing one does not start a new data generation (core.pagecache)
 
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

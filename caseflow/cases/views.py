@@ -8,10 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 import workflows
-from caseflow.cases import accesslog, queries
+from caseflow.cases import queries
 from caseflow.cases.forms import action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
-from caseflow.core import pagecache
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
 from caseflow.core.security import current_actor
@@ -38,25 +37,16 @@ def case_url(case) -> str:
 
 
 @bp.route("/cases/")
-@pagecache.page("queue", lambda: (_queue_name(), request.query_string))
 @staff_required
 def queue():
     """Queues: mine, my unit's unassigned, all visible (supervisors); with filters and sorting."""
-    return _queue_page(current_user._get_current_object(), _queue_name(), request.query_string)
-
-
-def _queue_name() -> str | None:
-    """The queue asked for (mine, unassigned, all); None: the role's default (all for supervisors, else mine)."""
-    which = request.args.get("queue")
-    return which if which in {"mine", "unassigned", "all"} else None
-
-
-@pagecache.cached_render("queue")
-def _queue_page(user, which: str | None, _query: bytes) -> str:
     args = request.args
-    which = which or ("all" if user.role == "supervisor" else "mine")
+    default_queue = "all" if current_user.role == "supervisor" else "mine"
+    which = args.get("queue", default_queue)
+    if which not in {"mine", "unassigned", "all"}:
+        which = default_queue
     page = queries.list_cases(
-        user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
+        current_user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
         q=(args.get("q") or "").strip() or None, sort=args.get("sort", "received"),
         page=queries.int_arg(args.get("page"), 1), per_page=25, open_only=args.get("open") == "1",
     )
@@ -65,21 +55,12 @@ def _queue_page(user, which: str | None, _query: bytes) -> str:
 
 
 @bp.route("/cases/<int:case_id>")
-@pagecache.page("case", lambda case_id: (case_id,))
 @staff_required
 @transactional
 def show(case_id: int):
     """The case page: parties, timeline, linked cases and one button per action allowed now."""
-    user = current_user._get_current_object()
-    html = _case_page(user, case_id)
-    accesslog.record(case_id, user.id, "page")  # every view, also when the rendering is reused
-    return html
-
-
-@pagecache.cached_render("case")
-def _case_page(user, case_id: int) -> str:
-    case = queries.load_case(case_id, user)
-    return render_template("cases/show.html", case=case, actions=available_actions(case, user),
+    case = queries.load_case(case_id, current_user, log_view="page")
+    return render_template("cases/show.html", case=case, actions=available_actions(case, current_user),
                            pending=pending_approval(case), procedure=workflows.procedure(case.procedure))
 
 

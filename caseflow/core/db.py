@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
-from itertools import chain
 from typing import Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.core import clock
@@ -102,28 +101,10 @@ class Database:
         """Queue work (mail, notifications) to run only once the transaction has committed."""
         self.session().info.setdefault("after_commit", []).append(fn)
 
-    def append_later(self, row) -> None:
-        """Queue an append-only row (an access log entry) to be written when the request commits.
-
-        A request that only reads ends its read snapshot before writing these: on SQLite a read transaction
-        that turns into a write fails at once if another request committed meanwhile, and an early write
-        would hold the database's write lock while the page renders.
-        """
-        self.session().info.setdefault("append_later", []).append(row)
-
     def commit(self) -> None:
         """Commit the request's transaction and run the queued after-commit work."""
-        if not self.session.registry.has():
-            return  # no session was needed (a page served from the page cache)
         session = self.session()
-        if not session.info and not (session.new or session.dirty or session.deleted):
-            return  # the session never touched the database (a page from the page cache): nothing to commit
         queued = session.info.pop("after_commit", [])
-        later = session.info.pop("append_later", [])
-        if later:
-            if not (session.info.get("wrote") or session.new or session.dirty or session.deleted):
-                session.rollback()
-            session.add_all(later)
         session.commit()
         for fn in queued:
             fn()
@@ -131,67 +112,30 @@ class Database:
     def rollback(self) -> None:
         """Roll back the request's transaction and drop queued after-commit work."""
         session = self.session()
-        for key in ("after_commit", "append_later"):
-            session.info.pop(key, None)
+        session.info.pop("after_commit", None)
         session.rollback()
 
 
-def _mark_written(session, _flush_context) -> None:
-    # The session's lists still hold what was just flushed; an access-log row changes no page.
-    if any(getattr(obj, "affects_pages", True) for obj in chain(session.new, session.dirty, session.deleted)):
-        session.info["wrote"] = True
+_COMMITS = "caseflow_commits"  # marks a view wrapped by `transactional` (copied outwards by functools.wraps)
 
 
-def _mark_dml(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info["wrote"] = True
+def _takes_write_lock() -> bool:
+    """Whether a SQLite transaction begun now takes the write lock at once (BEGIN IMMEDIATE).
 
+    In WAL mode a deferred transaction that has read cannot start writing once another connection has committed
+    (SQLITE_BUSY_SNAPSHOT, which the busy timeout does not wait out): simultaneous logins and actions would
+    answer 409 although nobody touched their data. A transaction that may write therefore queues for the lock
+    at BEGIN (busy timeout) and then reads the latest data: a request that changes state or whose view commits
+    (`transactional`, e.g. a case page, which logs the staff member's view). Uploads are the exception: they
+    stream their body first and retry their short write (evidence.http.commit_with_retry) rather than hold the
+    lock while a large file arrives.
+    """
+    from flask import current_app, has_request_context, request
 
-def _bump_generation(session) -> None:
-    """Every committed write starts a new data generation: cached pages stop matching (core.pagecache)."""
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    if session.info.pop("wrote", False):
-        from caseflow.core.pagecache import bump
-
-        session.info["generation"] = bump(session)
-        session.info.pop("wrote", None)  # set again by the bump's own UPDATE
-
-
-def _publish_generation(session) -> None:
-    value = session.info.pop("generation", None)
-    if value is not None:
-        from caseflow.core.pagecache import committed
-
-        committed(value)
-
-
-def _mark_connected(session, _transaction, _connection) -> None:
-    session.info["connected"] = True
-
-
-def _clear_marks(session, transaction) -> None:
-    if transaction.parent is None:  # the root transaction; a savepoint's end leaves the marks
-        for mark in ("wrote", "connected", "generation"):
-            session.info.pop(mark, None)
-
-
-# On every ORM session (the app's, the CLI's, a test's own): a committed write starts a new data generation.
-event.listen(Session, "after_flush", _mark_written)
-event.listen(Session, "do_orm_execute", _mark_dml)
-event.listen(Session, "before_commit", _bump_generation)
-event.listen(Session, "after_commit", _publish_generation)
-event.listen(Session, "after_begin", _mark_connected)
-event.listen(Session, "after_transaction_end", _clear_marks)
-
-
-def _request_may_write() -> bool:
-    """A request that may write, except uploads: they stream their body first and retry their short write
-    (evidence.http.commit_with_retry) rather than hold the write lock while a large file arrives."""
-    from flask import has_request_context, request
-
-    return (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-            and request.mimetype != "multipart/form-data")
+    if not has_request_context() or request.mimetype == "multipart/form-data":
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, _COMMITS, False)
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:
@@ -211,10 +155,7 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # A request that may write takes the write lock at once: a deferred transaction that reads first
-            # cannot turn into a write once any other connection has committed (SQLITE_BUSY_SNAPSHOT) — e.g.
-            # the access-log writer's batch — and would answer 409 although nobody touched its data.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if _takes_write_lock() else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
@@ -247,28 +188,20 @@ def transactional(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        from flask import request
+        try:
+            result = view(*args, **kwargs)
+            db.commit()
+            return result
+        except Exception as exc:
+            db.rollback()
+            if is_concurrency_error(exc):
+                raise ConcurrencyConflict from exc
+            raise
+        except BaseException:
+            db.rollback()
+            raise
 
-        # A page view that only logs access may lose SQLite's write lock to another request; it is safe
-        # to run again on a fresh snapshot. State changes (POST) answer 409 instead.
-        attempts = 3 if request.method in ("GET", "HEAD") else 1
-        for attempt in range(attempts):
-            try:
-                result = view(*args, **kwargs)
-                db.commit()
-                return result
-            except Exception as exc:
-                db.rollback()
-                if is_concurrency_error(exc):
-                    if attempt + 1 < attempts:
-                        continue
-                    raise ConcurrencyConflict from exc
-                raise
-            except BaseException:
-                db.rollback()
-                raise
-        raise ConcurrencyConflict  # pragma: no cover - the last attempt returns or raises
-
+    wrapper.__dict__[_COMMITS] = True
     return wrapper
 
 

@@ -1,44 +1,67 @@
-"""Views written in batches (ACCESS_LOG_DELAY_SECONDS > 0): nothing lost while the database is away, each
-written once, a bad row does not hold back the others (caseflow/cases/accesslog.py)."""
+"""The staff access log: every staff view of a case is committed with its request; parties' views are not logged
+(caseflow/cases/accesslog.py)."""
 
 import pytest
 import sqlalchemy as sa
 
 from caseflow.accounts.models import User
-from caseflow.cases.accesslog import BatchWriter
 from caseflow.cases.models import AccessLog
-from caseflow.core import clock
-from caseflow.core.db import make_engine
 from tests.api.conftest import COMPLAINT_BODY
-
-pytestmark = pytest.mark.live
-
-
-def logged(engine, case_id: int) -> list[str]:
-    with engine.connect() as conn:
-        return list(conn.scalars(sa.select(AccessLog.what).where(AccessLog.case_id == case_id)
-                                 .order_by(AccessLog.id)))
+from tests.factories.accounts import UserFactory
+from tests.factories.cases import complaint
 
 
-def test_a_batch_waits_out_an_unreachable_database_and_is_written_once(live_server, tmp_path):
-    live_server.add_user("batch_applicant", "applicant")
-    live_server.add_user("batch_officer", "officer", "500103")
-    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY,
-                                       token=live_server.token("batch_applicant"))
-    assert status == 201
+def views(conn, case_id: int, user_id: int) -> list[str]:
+    return list(conn.scalars(sa.select(AccessLog.what).where(AccessLog.case_id == case_id, AccessLog.user_id == user_id)
+                             .order_by(AccessLog.id)))
+
+
+def test_each_staff_view_is_logged_and_a_partys_is_not(web, api, session):
+    owner, officer = UserFactory(), UserFactory(officer=True)
+    case = complaint(owner)
+    session.flush()
+
+    web.login(officer.username)
+    assert web.get(f"/cases/{case.id}").status_code == 200
+    assert views(session, case.id, officer.id) == ["page"]
+    assert web.get(f"/cases/{case.id}").status_code == 200  # a second look is a second entry
+    assert web.get(f"/cases/{case.id}/evidence").status_code == 200
+    assert api.get(officer, f"/api/v1/cases/{case.id}").status_code == 200
+    assert views(session, case.id, officer.id) == ["page", "page", "evidence", "api"]
+
+    web.login(owner.username)
+    assert web.get(f"/portal/cases/{case.id}").status_code == 200
+    assert api.get(owner, f"/api/v1/cases/{case.id}").status_code == 200
+    assert views(session, case.id, owner.id) == []
+
+
+def test_a_refused_view_is_not_logged(web, session):
+    owner, far_officer = UserFactory(), UserFactory(officer=True, staff_unit="500105")
+    case = complaint(owner)
+    session.flush()
+    web.login(far_officer.username)
+    assert web.get(f"/cases/{case.id}").status_code == 404
+    assert views(session, case.id, far_officer.id) == []
+
+
+@pytest.mark.live
+def test_a_staff_view_is_in_the_log_as_soon_as_the_request_returns(live_server):
+    """Read on another connection right after each answer: nothing is written later, in a batch or a thread."""
+    live_server.add_user("log_applicant", "applicant")
+    live_server.add_user("log_officer", "officer", "500103")
+    applicant = live_server.token("log_applicant")
+    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY, token=applicant)
+    assert status == 201, case
+    officer = live_server.token("log_officer")
     with live_server.engine.connect() as conn:
-        officer_id = conn.scalar(sa.select(User.id).where(User.username == "batch_officer"))
+        ids = dict(conn.execute(sa.select(User.username, User.id).where(
+            User.username.in_(["log_applicant", "log_officer"]))).all())
 
-    away = make_engine(f"sqlite:///{tmp_path}/missing/dir/caseflow.db")  # cannot be opened
-    writer = BatchWriter(away, delay=3600)  # the thread would wait an hour: the test flushes by hand
-    for what in ("page", "notice", "api"):
-        writer.add({"case_id": case["id"], "user_id": officer_id, "what": what, "accessed_at": clock.now()})
-    with pytest.raises(sa.exc.OperationalError):
-        writer.flush()
-    assert len(writer.rows) == 3 and logged(live_server.engine, case["id"]) == []
+    for n in range(1, 4):
+        assert live_server.request("GET", f"/api/v1/cases/{case['id']}", token=officer)[0] == 200
+        with live_server.engine.connect() as conn:
+            assert views(conn, case["id"], ids["log_officer"]) == ["api"] * n
 
-    writer.engine = live_server.engine  # the database is back
-    writer.add({"case_id": 2**31 - 1, "user_id": officer_id, "what": "page", "accessed_at": clock.now()})  # no case
-    assert writer.flush() == 3
-    assert logged(live_server.engine, case["id"]) == ["page", "notice", "api"]
-    assert writer.flush() == 0 and writer.rows == []
+    assert live_server.request("GET", f"/api/v1/cases/{case['id']}", token=applicant)[0] == 200
+    with live_server.engine.connect() as conn:
+        assert views(conn, case["id"], ids["log_applicant"]) == []
