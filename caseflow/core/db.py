@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import random
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import MetaData, event
@@ -15,6 +18,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_sessio
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.core import clock
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -116,6 +121,8 @@ class Database:
         session.rollback()
 
 
+# Set while run_transaction runs its function: a transaction begun meanwhile may write.
+_WRITING: ContextVar[bool] = ContextVar("caseflow_writing", default=False)
 _COMMITS = "caseflow_commits"  # marks a view wrapped by `transactional` (copied outwards by functools.wraps)
 
 
@@ -125,11 +132,13 @@ def _takes_write_lock() -> bool:
     In WAL mode a deferred transaction that has read cannot start writing once another connection has committed
     (SQLITE_BUSY_SNAPSHOT, which the busy timeout does not wait out): simultaneous logins and actions would
     answer 409 although nobody touched their data. A transaction that may write therefore queues for the lock
-    at BEGIN (busy timeout) and then reads the latest data: a request that changes state or whose view commits
-    (`transactional`, e.g. a case page, which logs the staff member's view). Uploads are the exception: they
-    stream their body first and retry their short write (evidence.http.commit_with_retry) rather than hold the
-    lock while a large file arrives.
+    at BEGIN (busy timeout) and then reads the latest data: one inside `run_transaction`, and a request's first
+    one when it changes state or its view commits (`transactional`, e.g. a case page, which logs the staff
+    member's view). Uploads are the exception: they stream their body first and write through
+    `run_transaction` afterwards, rather than hold the lock while a large file arrives.
     """
+    if _WRITING.get():
+        return True
     from flask import current_app, has_request_context, request
 
     if not has_request_context() or request.mimetype == "multipart/form-data":
@@ -183,26 +192,47 @@ def is_concurrency_error(exc: BaseException) -> bool:
     return False
 
 
-def transactional(view):
-    """Commit once when the view returns; roll back on any exception (the one commit point of a request)."""
+def run_transaction(fn: Callable[[], T], *, attempts: int = 1) -> T:
+    """Run ``fn`` and commit once; roll back on any exception (the one commit point of a request).
 
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            result = view(*args, **kwargs)
-            db.commit()
-            return result
-        except Exception as exc:
-            db.rollback()
-            if is_concurrency_error(exc):
-                raise ConcurrencyConflict from exc
-            raise
-        except BaseException:
-            db.rollback()
-            raise
+    A concurrency error (stale version, lock timeout, serialisation failure) rolls back and, while ``attempts``
+    last, runs ``fn`` again on a fresh snapshot; after the last one it answers 409 (ConcurrencyConflict).
+    """
+    token = _WRITING.set(True)
+    try:
+        for attempt in range(1, attempts + 1):
+            try:
+                result = fn()
+                db.commit()
+                return result
+            except BaseException as exc:
+                db.rollback()
+                if not (isinstance(exc, Exception) and is_concurrency_error(exc)):
+                    raise
+                if attempt == attempts:
+                    raise ConcurrencyConflict from exc
+                time.sleep(random.uniform(0.02, 0.1) * attempt)
+    finally:
+        _WRITING.reset(token)
+    raise AssertionError("unreachable")
 
-    wrapper.__dict__[_COMMITS] = True
-    return wrapper
+
+def transactional(view: Callable | None = None, *, attempts: int = 1):
+    """View decorator: the request commits once when the view returns (through `run_transaction`).
+
+    ``@transactional`` answers 409 on a concurrency error; ``@transactional(attempts=n)`` runs the whole view
+    again first (for views whose conflicts are internal, e.g. two officers taking numbers at once).
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            return run_transaction(lambda: view(*args, **kwargs), attempts=attempts)
+
+        wrapper.__dict__[_COMMITS] = True
+        return wrapper
+
+    return decorate if view is None else decorate(view)
 
 
 class Model(Base):

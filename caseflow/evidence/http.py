@@ -1,23 +1,19 @@
-"""Request glue shared by the evidence pages and the API: streamed upload parsing, retried commits, serving files."""
+"""Request glue shared by the evidence pages and the API: streamed upload parsing, serving files."""
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
-from typing import TypeVar
 
 from flask import Response, current_app, request, send_file
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error
+from caseflow.core.db import run_transaction
 from caseflow.core.errors import DomainError, Invalid
 from caseflow.evidence import checks, preview, services
 from caseflow.evidence.models import Evidence
 from caseflow.evidence.storage import get_storage
-
-T = TypeVar("T")
 
 # Served evidence is hostile until proven otherwise: never sniffed, never scripted, never framed elsewhere.
 CSP_IMAGE = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -66,25 +62,10 @@ def check_csrf(form: MultiDict) -> None:
     current_app.extensions["csrf"].protect()
 
 
-def commit_with_retry(fn: Callable[[], T], attempts: int = 5) -> T:
-    """Run fn and commit; when a concurrent writer got to the case first, roll back and run it again.
-
-    Custody events append to the case's hash chain, which the case row's optimistic lock serialises: two
-    simultaneous downloads of one case's evidence would otherwise make one of them fail.
-    """
-    for attempt in range(attempts):
-        try:
-            result = fn()
-            db.commit()
-            return result
-        except Exception as exc:
-            db.rollback()
-            if not is_concurrency_error(exc):
-                raise
-            if attempt + 1 == attempts:
-                raise ConcurrencyConflict from exc
-            time.sleep(0.02 * (attempt + 1))
-    raise AssertionError("unreachable")
+# Writes after a streamed upload or around a file download go through run_transaction with this many attempts:
+# custody events append to the case's hash chain, which the case row's optimistic lock serialises, so two
+# simultaneous downloads of one case's evidence would otherwise make one of them fail.
+ATTEMPTS = 5
 
 
 def _secure(resp: Response, csp: str, *, cache: str = "private, no-store") -> Response:
@@ -108,7 +89,7 @@ def deliver(load: Callable[[], Evidence], *, actor, how: str, via: str) -> Respo
         services.record_access(ev, actor=actor, how=how, via=via)
         return ev
 
-    ev = commit_with_retry(record)
+    ev = run_transaction(record, attempts=ATTEMPTS)
     inline = how == "view" and checks.is_inline_safe(ev.mime)
     return send_evidence(ev, inline=inline)
 
@@ -151,8 +132,8 @@ def send_package(case, *, actor) -> Response:
     except PackageError as exc:
         raise FileMissing(str(exc)) from None
     try:
-        commit_with_retry(lambda: services.record_package(case, actor=actor,
-                                                          evidence_list=services.list_evidence(case)))
+        run_transaction(lambda: services.record_package(case, actor=actor, evidence_list=services.list_evidence(case)),
+                        attempts=ATTEMPTS)
         fh = open(path, "rb")  # noqa: SIM115 — closed by the response
     finally:
         os.unlink(path)  # an open handle keeps the data until the response has been sent

@@ -12,11 +12,11 @@ from flask import Blueprint, g, jsonify, request
 
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
-from caseflow.core.db import db
+from caseflow.core.db import db, transactional
 from caseflow.core.errors import Invalid, NotFound
 from caseflow.notices import catalogue, services
 from caseflow.notices.serialize import case_notices, notice_json
-from caseflow.notices.views import retried_transaction, send_notice_pdf
+from caseflow.notices.views import ISSUE_ATTEMPTS, send_notice_pdf
 
 bp = Blueprint("notices_api", __name__, url_prefix="/api/v1")
 
@@ -42,7 +42,7 @@ def _detail_json(notice) -> dict:
 
 @bp.get("/notices/<int:notice_id>.pdf")
 @token_required
-@retried_transaction
+@transactional(attempts=ISSUE_ATTEMPTS)
 def notice_pdf(notice_id: int):
     """The issued PDF (404 for drafts and for callers who may not see the case or the document)."""
     notice = services.load_notice(notice_id, g.api_user)
@@ -88,7 +88,7 @@ def _version(body: dict) -> int | None:
 
 @bp.post("/notices/<int:notice_id>/parts")
 @token_required
-@retried_transaction
+@transactional(attempts=ISSUE_ATTEMPTS)
 def update_parts(notice_id: int):
     """Revise a draft's editable parts: ``{"parts": {"reasons": "…"}, "version": n}``."""
     notice = _staff_notice(notice_id)
@@ -102,7 +102,7 @@ def update_parts(notice_id: int):
 
 @bp.post("/notices/<int:notice_id>/issue")
 @token_required
-@retried_transaction
+@transactional(attempts=ISSUE_ATTEMPTS)
 def issue(notice_id: int):
     """Issue a draft: 200 with the issued document, or 202 when it went to a supervisor for sign-off."""
     notice = _staff_notice(notice_id)
@@ -113,7 +113,7 @@ def issue(notice_id: int):
 
 @bp.post("/notices/<int:notice_id>/approve")
 @token_required
-@retried_transaction
+@transactional(attempts=ISSUE_ATTEMPTS)
 def approve(notice_id: int):
     """A supervisor signs off (issues) a document waiting for it."""
     notice = _staff_notice(notice_id)
@@ -135,7 +135,7 @@ def _date(body: dict, name: str) -> dt.date | None:
 
 @bp.post("/notices/<int:notice_id>/deliveries")
 @token_required
-@retried_transaction
+@transactional(attempts=ISSUE_ATTEMPTS)
 def deliver(notice_id: int):
     """Record a delivery: ``{"method", "party_id", "delivered_on" | "published_on", …}`` → 201."""
     notice = _staff_notice(notice_id)

@@ -6,18 +6,13 @@ answers 404, like a case that is not theirs; a draft is never served to a party 
 
 from __future__ import annotations
 
-import functools
-import random
-import time
-
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
-from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
+from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, NotFound
 from caseflow.core.forms import form_errors
 from caseflow.core.security import current_actor
@@ -35,46 +30,10 @@ from caseflow.notices.models import DeliveryMethod, NoticeStatus
 
 bp = Blueprint("notices", __name__)
 
-#: Issuing takes a number under a row lock (PostgreSQL waits) or SQLite's single writer lock, which answers
-#: "busy" to the second of two simultaneous writers once the first commits (its snapshot is stale); the whole
-#: issue is then retried from a fresh snapshot, so both officers get their numbers instead of one 409.
+#: Issuing takes a number under a row lock (PostgreSQL waits for it; SQLite's write lock is taken at BEGIN). Should
+#: a conflict remain (a deadlock, a lock wait that timed out), the whole issue runs again on a fresh snapshot, so
+#: two officers issuing at once both get their numbers instead of one 409.
 ISSUE_ATTEMPTS = 6
-
-
-def _queue_for_the_writer_lock() -> None:
-    """On SQLite, take the write lock before reading anything (BEGIN IMMEDIATE, in effect).
-
-    A retry that read first could lose to yet another writer the same way; a write as the transaction's first
-    statement waits for the lock (busy timeout) and then reads the latest data, so the retry cannot go stale.
-    """
-    session = db.session()
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(sa.text("UPDATE number_sequences SET last_value = last_value WHERE id = -1"))
-
-
-def retried_transaction(view):
-    """Like ``transactional``, but run the view again (up to ISSUE_ATTEMPTS) on a concurrency conflict."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        for attempt in range(1, ISSUE_ATTEMPTS + 1):
-            try:
-                if attempt > 1:
-                    _queue_for_the_writer_lock()
-                result = view(*args, **kwargs)
-                db.commit()
-                return result
-            except BaseException as exc:
-                db.rollback()
-                if isinstance(exc, Exception) and is_concurrency_error(exc):
-                    if attempt < ISSUE_ATTEMPTS:
-                        time.sleep(random.uniform(0.02, 0.1) * attempt)
-                        continue
-                    raise ConcurrencyConflict from exc
-                raise
-        raise ConcurrencyConflict  # pragma: no cover - the loop always returns or raises
-
-    return wrapper
 
 
 def _staff_only(notice):
@@ -245,7 +204,7 @@ def _flash_error_and_back(exc: DomainError, notice_id: int):
 
 @bp.route("/notices/<int:notice_id>/issue", methods=["POST"])
 @login_required
-@retried_transaction
+@transactional(attempts=ISSUE_ATTEMPTS)
 def issue(notice_id: int):
     """Issue the draft (or send it to a supervisor for sign-off)."""
     notice = services.load_notice(notice_id, current_user)
@@ -280,7 +239,7 @@ def _decide_signoff(notice_id: int, decide, message) -> BaseResponse:
 
 @bp.route("/notices/<int:notice_id>/approve", methods=["POST"])
 @login_required
-@retried_transaction
+@transactional(attempts=ISSUE_ATTEMPTS)
 def approve(notice_id: int):
     """A supervisor signs off (and so issues) a document."""
     return _decide_signoff(notice_id, services.approve_signoff,

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from caseflow.accounts.models import Role, User
+from caseflow.cases.models import CaseEvent
 from caseflow.core import clock
 from caseflow.core.db import make_engine
 from caseflow.evidence.storage import shard
@@ -272,3 +273,58 @@ def test_chunked_uploads_without_content_length_stream_too(live_server):
     conn.close()
     assert resp.status == 201, data
     assert data["size"] == total and data["sha256"] == expected_sha(total, b"chunked")
+
+
+def test_simultaneous_uploads_and_downloads_of_one_case_are_all_answered(live_server):
+    """Every upload and download appends to the case's audit chain; at the same moment they wait their turn
+    (SQLite's write lock, the chain's head) and all succeed, none answers 409."""
+    live_server.add_user("evidence_race_applicant", "applicant")
+    officers = [f"evidence_race_officer{i}" for i in range(4)]
+    for name in officers:
+        live_server.add_user(name, "officer", "500103")
+    applicant = live_server.token("evidence_race_applicant")
+    status, case = live_server.request("POST", "/api/v1/cases", h.COMPLAINT, token=applicant)
+    assert status == 201, case
+    host, port = live_server.url.removeprefix("http://").split(":")
+
+    def upload() -> tuple[int, dict]:
+        body, ctype = h.multipart({"title": "说明", "kind": "documentary"}, [("file", "说明.txt", h.unique_text())])
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        conn.request("POST", f"/api/v1/cases/{case['id']}/evidence", body=body,
+                     headers={"Authorization": f"Bearer {applicant}", "Content-Type": ctype})
+        resp = conn.getresponse()
+        data = json.loads(resp.read())
+        conn.close()
+        return resp.status, data
+
+    status, first = upload()
+    assert status == 201, first
+    tokens = [live_server.token(name) for name in officers]
+    barrier = threading.Barrier(len(tokens) + 1)
+    uploads: list[int] = []
+    downloads: list[int] = []
+
+    def download(token: str) -> None:
+        barrier.wait()
+        for _ in range(3):
+            conn = http.client.HTTPConnection(host, int(port), timeout=60)
+            conn.request("GET", f"/api/v1/cases/{case['id']}/evidence/{first['id']}/content",
+                         headers={"Authorization": f"Bearer {token}"})
+            resp = conn.getresponse()
+            resp.read()
+            conn.close()
+            downloads.append(resp.status)
+
+    def upload_some() -> None:
+        barrier.wait()
+        uploads.extend(upload()[0] for _ in range(4))
+
+    threads = [threading.Thread(target=download, args=(t,)) for t in tokens] + [threading.Thread(target=upload_some)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert downloads == [200] * (3 * len(tokens)) and uploads == [201] * 4
+    with live_server.engine.connect() as conn:
+        tags = list(conn.scalars(sa.select(CaseEvent.tag).where(CaseEvent.case_id == case["id"])))
+    assert tags.count("evidence:download") == 3 * len(tokens)
