@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgresql bench venv sysdeps-run sysdeps-test sysdeps-bench
+.PHONY: run test test-any-day test-sqlite test-postgresql bench venv sysdeps-run sysdeps-test sysdeps-bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: sysdeps-test venv
 	echo "SQLite: $$([ $$sqlite = 0 ] && echo 通过 || echo "失败（pytest 退出码 $$sqlite）")"; \
 	echo "PostgreSQL: $$([ $$postgresql = 0 ] && echo 通过 || echo "失败（pytest 退出码 $$postgresql）")"; \
 	[ $$sqlite = 0 ] && [ $$postgresql = 0 ]
+
+# The whole suite under faketime at a Saturday, a Sunday, National Day, a 调休 workday and New Year's Eve.
+test-any-day: sysdeps-test venv
+	bash scripts/test-any-day.sh
 
 test-sqlite: venv
 	$(PYTEST) --db=sqlite
