@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 
-.PHONY: run test test-any-day test-sqlite test-postgresql bench venv sysdeps-run sysdeps-test sysdeps-bench
+.PHONY: run lint test test-any-day test-sqlite test-postgresql bench venv sysdeps-run sysdeps-test sysdeps-bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,12 +30,17 @@ run: sysdeps-run venv
 	@echo "CaseFlow 案流 正在 http://127.0.0.1:5000 运行（Ctrl-C 停止）"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
+# Gates before the suite: ruff on the whole repository, mypy on the application (config in pyproject.toml).
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy caseflow workflows
+
 # Both databases always run; each is reported, and the target fails if either did. PYTEST_ARGS adds options
 # (e.g. PYTEST_ARGS="-x -k deadline"); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test: sysdeps-test venv
+test: sysdeps-test venv lint
 	@sqlite=0; postgresql=0; \
 	echo "== SQLite（含浏览器测试）"; $(PYTEST) --db=sqlite || sqlite=$$?; \
 	echo "== PostgreSQL"; $(PYTEST) --db=postgresql -m "not browser" || postgresql=$$?; \
