@@ -14,6 +14,7 @@ from fontTools.ttLib import TTFont
 from weasyprint.urls import FatalURLFetchingError
 
 from caseflow.core import pdf
+from caseflow.core.pdf import fetcher as pdf_fetcher, fonts as pdf_fonts
 
 SAMPLE = "notices/_sample_adjudication.html"
 PARTY_NAMES = (
@@ -212,8 +213,8 @@ def test_derived_fonts_cover_the_whole_source_face():
     fonts = pdf.derived_fonts()
     if not fonts:
         pytest.skip("derived fonts unavailable (no hb-subset, fc-match or Noto CJK)")
-    hb = pdf._HarfBuzz()
-    match = pdf._fc_match("Noto Serif CJK SC:style=Regular")
+    hb = pdf_fonts._HarfBuzz()
+    match = pdf_fonts._fc_match("Noto Serif CJK SC:style=Regular")
     face = hb.open_face(match[0], match[1])
     source = set(hb.unicodes(face))
     hb.hb.hb_face_destroy(face)
@@ -239,20 +240,20 @@ def static_root(tmp_path):
 
 
 def test_fetcher_serves_static_files(static_root):
-    fetcher = pdf.StaticURLFetcher(static_root)
-    response = fetcher.fetch(f"{pdf.INTERNAL_ORIGIN}/static/img/seal.png")
+    fetcher = pdf_fetcher.StaticURLFetcher(static_root)
+    response = fetcher.fetch(f"{pdf_fetcher.INTERNAL_ORIGIN}/static/img/seal.png")
     assert response.read() == b"\x89PNG\r\n\x1a\nseal"
     assert response.content_type == "image/png"
 
 
 def test_fetcher_serves_data_urls_unless_told_not_to(static_root):
-    assert pdf.StaticURLFetcher(static_root).fetch("data:text/plain,qr").read() == b"qr"
-    with pytest.raises(pdf.URLRefused):
-        pdf.StaticURLFetcher(static_root, allow_data=False).fetch("data:text/plain,qr")
+    assert pdf_fetcher.StaticURLFetcher(static_root).fetch("data:text/plain,qr").read() == b"qr"
+    with pytest.raises(pdf_fetcher.URLRefused):
+        pdf_fetcher.StaticURLFetcher(static_root, allow_data=False).fetch("data:text/plain,qr")
 
 
 def test_fetcher_serves_the_documents_own_origin_from_disk(static_root):
-    fetcher = pdf.StaticURLFetcher(static_root, origins=[pdf.INTERNAL_ORIGIN, "http://localhost:5000"])
+    fetcher = pdf_fetcher.StaticURLFetcher(static_root, origins=[pdf_fetcher.INTERNAL_ORIGIN, "http://localhost:5000"])
     assert fetcher.fetch("http://localhost:5000/static/img/seal.png").read().endswith(b"seal")
 
 
@@ -277,14 +278,14 @@ def test_fetcher_serves_the_documents_own_origin_from_disk(static_root):
     ],
 )
 def test_fetcher_refuses(static_root, url):
-    with pytest.raises(pdf.URLRefused):
-        pdf.StaticURLFetcher(static_root).fetch(url)
+    with pytest.raises(pdf_fetcher.URLRefused):
+        pdf_fetcher.StaticURLFetcher(static_root).fetch(url)
 
 
 def test_fetcher_refuses_symlinks_out_of_the_root(static_root):
     (static_root / "link.txt").symlink_to(static_root.parent / "secret.txt")
-    with pytest.raises(pdf.URLRefused):
-        pdf.StaticURLFetcher(static_root).fetch(f"{pdf.INTERNAL_ORIGIN}/static/link.txt")
+    with pytest.raises(pdf_fetcher.URLRefused):
+        pdf_fetcher.StaticURLFetcher(static_root).fetch(f"{pdf_fetcher.INTERNAL_ORIGIN}/static/link.txt")
 
 
 @pytest.mark.parametrize("src", ["file:///etc/passwd", "http://example.com/seal.png", "/static/../../etc/passwd"])
