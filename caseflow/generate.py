@@ -45,7 +45,7 @@ from caseflow.cases.models import Case, CaseEvent, NumberSequence, Party
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
-from caseflow.deadlines import services as dl
+from caseflow.deadlines import lifecycle, office_calendar
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
 from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, rule_for
@@ -542,7 +542,7 @@ def _compute_cached(key):
     d = SimpleNamespace(extensions=[dict(e) for e in exts], unit=unit, amount=amount, trigger_at=trigger_at,
                         trigger_date=trigger_date, backward=backward, paused_days=paused, trigger_label=label,
                         pauses=[dict(p) for p in pauses])
-    return dl.compute(d, default_calendar())
+    return lifecycle.compute(d, default_calendar())
 
 
 def _apply_due(row: dict) -> None:
@@ -975,8 +975,9 @@ class Generator:
             ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind), actor=None,
                                data=step.fields, now=step.at, today=bj_date(step.at),
                                deadline_passed=functools.partial(passed, at=step.at),
-                               latest_notice_day=functools.partial(dl.latest_notice_day, None))
-            with dl.as_of(step.at, default_calendar()):  # guards that ask the deadlines for today see the step's day
+                               latest_notice_day=functools.partial(lifecycle.latest_notice_day, None))
+            # Guards that ask the deadlines for today see the step's day.
+            with office_calendar.as_of(step.at, default_calendar()):
                 variants = [a for a in proc.actions_named(step.action) if state in a.sources
                             and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
                             and all(g(ctx) is None for g in a.guards)]
@@ -1007,18 +1008,18 @@ class Generator:
                   from_state=before, to_state=after, payload={"fields": step.fields, "via": "generate"})
             state = after
             last = step.at
-            # deadlines, as caseflow.deadlines.services.on_action does
+            # deadlines, as caseflow.deadlines.lifecycle.on_action does
             for r in open_rows():
                 if r["status"] == "running" and _past_due(r, step.at):
                     r["status"] = "missed"
-                    what = "已超期" if r["binds"] in dl.ACCOUNTABLE_BINDS else "已届满"
+                    what = "已超期" if r["binds"] in lifecycle.ACCOUNTABLE_BINDS else "已届满"
                     event(step.at, None, "case:deadline:missed",
                           f"期限{what}：{r['label']}（届满日 {r['due_date'].isoformat()}）",
                           payload={"deadline_id": r["id"], "rule": r["rule_id"], "due": r["due_date"].isoformat()})
             on = bj_date(step.at)
             if decl.stops:
                 for r in open_rows(_canonical(decl.stops)):
-                    if (decl.closes and by_party) or (by_party and r["binds"] in dl.ACCOUNTABLE_BINDS):
+                    if (decl.closes and by_party) or (by_party and r["binds"] in lifecycle.ACCOUNTABLE_BINDS):
                         if r["status"] == "paused":
                             close_pause(r, on)
                         if r["status"] != "missed":
@@ -1068,9 +1069,9 @@ class Generator:
                         "amount": ext.amount, "unit": ext.unit, "approver": ext.approver, "on": on.isoformat(),
                         "by": supervisor.username, "reason": step.fields.get("reason") or ext.condition}]
                     _apply_due(r)
-                    approver = dl.APPROVERS.get(ext.approver, ext.approver)
+                    approver = lifecycle.APPROVERS.get(ext.approver, ext.approver)
                     event(step.at, actor, "case:deadline:extend",
-                          f"期限“{r['label']}”延长 {dl._unit_text(ext.amount, ext.unit)}（{approver}批准）："
+                          f"期限“{r['label']}”延长 {lifecycle.unit_text(ext.amount, ext.unit)}（{approver}批准）："
                           f"{old.isoformat()} → {r['due_date'].isoformat()}",
                           payload={"deadline_id": r["id"], "rule": r["rule_id"], "old_due": old.isoformat(),
                                    "new_due": r["due_date"].isoformat(), "amount": ext.amount, "unit": ext.unit,
@@ -1078,7 +1079,7 @@ class Generator:
             started = []
             for rid in decl.starts:
                 rule = _rule(rid, on, c.unit.code, c.kind)
-                if not isinstance(rule, NoRule) and dl._awaits_delivery(rule):
+                if not isinstance(rule, NoRule) and lifecycle.awaits_delivery(rule):
                     label = f"“{decl.label}”之日（送达日期尚未登记，暂代{rule.trigger_label}）"
                     r = start(rid, step.at, decl.name, actor, label, True)
                 else:

@@ -14,7 +14,7 @@ from caseflow.cases import accesslog
 from caseflow.cases.models import Case
 from caseflow.core.db import db
 from caseflow.core.errors import NotFound
-from caseflow.deadlines.services import overdue_clause, urgency_key
+from caseflow.deadlines.reading import overdue_clause, urgency_key
 
 SORTS: dict[str, sa.UnaryExpression[Any]] = {
     "received": Case.received_at.desc(),

@@ -11,7 +11,7 @@ from caseflow.cases.models import Case, CaseEvent
 from caseflow.cases.services import available_actions
 from caseflow.core.db import db
 from caseflow.core.validators import mask_id
-from caseflow.deadlines.services import deadlines_json
+from caseflow.deadlines.reading import deadlines_json
 from caseflow.evidence.serialize import case_evidence
 from caseflow.notices.serialize import case_notices
 

@@ -1,7 +1,9 @@
 """Statutory deadline engine: the official calendar, period arithmetic and the rule table.
 
 Import-light on purpose (no Flask, no database): the CLI, workflows and tests use it directly.
-Database-backed parts (``models.py``, ``services.py``) live beside it and are imported explicitly.
+Database-backed parts live beside it and are imported explicitly: ``models``, ``office_calendar`` (the published
+override table as the process calendar), ``overrides`` (maintaining that table), ``lifecycle`` (a case's deadline
+rows: start, stop, pause, resume, extend, recompute), ``reading`` (status, countdowns, urgency) and ``reminders``.
 """
 
 from caseflow.deadlines.calendar import Calendar, DayInfo, default_calendar, set_overrides

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from caseflow.cli import cli
 from caseflow.core.db import db
 from caseflow.core.errors import DomainError
-from caseflow.deadlines import services
+from caseflow.deadlines import overrides, reminders
 from caseflow.deadlines.counting import UNITS, due_date
 
 
@@ -51,8 +51,8 @@ def calendar_import(file: Path) -> None:
     except OSError as exc:
         _fail(f"无法读取文件 {file}：{exc.strerror or exc}")
     try:
-        entries = services.parse_calendar_file(file.name, content)
-        change = services.import_calendar(entries, source=f"导入文件 {file.name}", actor=None)
+        entries = overrides.parse_calendar_file(file.name, content)
+        change = overrides.import_calendar(entries, source=f"导入文件 {file.name}", actor=None)
     except DomainError as exc:
         db.rollback()
         _fail(exc.message)
@@ -65,7 +65,7 @@ def calendar_import(file: Path) -> None:
 def remind_cmd() -> None:
     """Notify assignees and supervisors of deadlines due within 2 working days or missed (once each)."""
     try:
-        result = services.remind()
+        result = reminders.remind()
         db.commit()
     except sa.exc.IntegrityError:
         # The unique (deadline, threshold) row: another run recorded the same reminders first.

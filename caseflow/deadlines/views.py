@@ -14,7 +14,7 @@ from caseflow.core import clock
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
 from caseflow.core.security import current_actor
-from caseflow.deadlines import services
+from caseflow.deadlines import office_calendar, overrides, reading
 from caseflow.deadlines.forms import CalendarDayForm, CalendarImportForm
 from caseflow.deadlines.models import CalendarDay, CalendarYear
 
@@ -24,19 +24,19 @@ bp = Blueprint("deadlines", __name__, url_prefix="/admin/calendar")
 @bp.record_once
 def _load_calendar(state) -> None:
     # Registering the blueprint is app start: install the published override table once.
-    services.load_calendar_at_start()
+    office_calendar.load_calendar_at_start()
 
 
 @bp.app_template_global()
 def case_deadlines(case, include_ended: bool = True):
     """The case's deadlines for its page (read-only: lapsed ones read as missed without a write)."""
-    return services.case_deadlines(case, include_ended=include_ended)
+    return reading.case_deadlines(case, include_ended=include_ended)
 
 
 @bp.app_template_global()
 def case_urgency(cases):
     """The nearest office deadline and badge level of each case on a queue page (one query)."""
-    return services.urgency_of([c.id for c in cases])
+    return reading.urgency_of([c.id for c in cases])
 
 
 def admin_required(view):
@@ -57,16 +57,16 @@ def _page(import_form=None, day_form=None, status=200):
     for d in days:
         by_year.setdefault(d.date.year, []).append(d)
     next_year = clock.today().year + 1
-    status_next = services.year_status(next_year)
+    status_next = office_calendar.year_status(next_year)
     return render_template(
         "deadlines/calendar.html", years=years, by_year=by_year, next_year=next_year,
         next_year_missing=status_next == "missing", next_year_source=status_next,
-        package_version=services.PACKAGE_VERSION,
+        package_version=office_calendar.PACKAGE_VERSION,
         import_form=import_form or CalendarImportForm(), day_form=day_form or CalendarDayForm(),
     ), status
 
 
-def _report(change: services.CalendarChange, what: str) -> None:
+def _report(change: overrides.CalendarChange, what: str) -> None:
     years = "、".join(str(y) for y in change.years)
     flash(f"{what}（{years} 年）；重新计算期限 {change.recomputed} 个", "success")
 
@@ -88,8 +88,8 @@ def import_file():
         return _page(import_form=form, status=422)
     upload = form.file.data
     try:
-        entries = services.parse_calendar_file(upload.filename or "", upload.read(services.MAX_IMPORT_BYTES + 1))
-        change = services.import_calendar(entries, source=f"上传文件 {upload.filename or ''}"[:200],
+        entries = overrides.parse_calendar_file(upload.filename or "", upload.read(overrides.MAX_IMPORT_BYTES + 1))
+        change = overrides.import_calendar(entries, source=f"上传文件 {upload.filename or ''}"[:200],
                                           actor=current_actor())
     except DomainError as exc:
         db.rollback()
@@ -108,7 +108,8 @@ def add_day():
     if not form.validate_on_submit():
         return _page(day_form=form, status=422)
     try:
-        change = services.add_day(form.date.data, form.kind.data, (form.name.data or "").strip(), actor=current_actor())
+        change = overrides.add_day(form.date.data, form.kind.data, (form.name.data or "").strip(),
+                                   actor=current_actor())
     except DomainError as exc:
         db.rollback()
         form.date.errors = [exc.message]
@@ -134,7 +135,7 @@ def delete_day(day: str):
     """Delete one day of the table."""
     date = _parse_day(day)
     try:
-        change = services.delete_day(date, actor=current_actor())
+        change = overrides.delete_day(date, actor=current_actor())
     except DomainError as exc:
         db.rollback()
         flash(exc.message, "danger")
@@ -152,7 +153,7 @@ def delete_day(day: str):
 def publish_year(year: int, decision: str):
     """Publish a year of the table, or withdraw it (the year falls back to chinesecalendar or provisional)."""
     try:
-        change = services.set_published(year, decision == "publish", actor=current_actor())
+        change = overrides.set_published(year, decision == "publish", actor=current_actor())
     except DomainError as exc:
         db.rollback()
         flash(exc.message, "danger")

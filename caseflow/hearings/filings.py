@@ -13,10 +13,10 @@ EVIDENCE_PERIOD = ("ADJ_EVIDENCE_PERIOD", "举证期限（第五十四条）")
 def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor,
                  ref: dict | None = None) -> dict | None:
     """Record a late filing (after its period's due date) on the case and in the audit chain; None when on time."""
-    from caseflow.deadlines import services as deadline_services
+    from caseflow.deadlines import lifecycle
 
-    row = deadline_services.latest_period(case, rule_prefix)
-    if row is None or not deadline_services.has_run_out(row):
+    row = lifecycle.latest_period(case, rule_prefix)
+    if row is None or not lifecycle.has_run_out(row):
         return None
     on = clock.today()
     flag = {"what": what, "period": period, "due": row.due_date.isoformat(), "filed_on": on.isoformat(),

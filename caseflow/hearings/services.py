@@ -268,8 +268,9 @@ def case_clock(case: Case) -> dict | None:
     extensions and the resulting due date (the last row of ADJ_CASE_LIMIT)."""
     if case.procedure != "adjudication":
         return None
+    from caseflow.deadlines.lifecycle import APPROVERS
     from caseflow.deadlines.models import Deadline, DeadlineStatus
-    from caseflow.deadlines.services import APPROVERS, view_of
+    from caseflow.deadlines.reading import view_of
 
     row = db.session.scalar(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == "ADJ_CASE_LIMIT",
                                                       Deadline.status != DeadlineStatus.CANCELLED)

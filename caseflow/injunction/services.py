@@ -1,7 +1,7 @@
 """先行发布禁令 services: the snapshot at application, evidence checks, the main case's 结案, hand-over and expiry.
 
 Importing this module plugs ``on_main_case_action`` into ``caseflow.cases.services.hooks`` and the configured
-periods into ``caseflow.deadlines.services.RULE_CONFIG_HOOKS``. Services flush, never commit.
+periods into ``caseflow.deadlines.lifecycle.RULE_CONFIG_HOOKS``. Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from caseflow.cases.models import Case
 from caseflow.cases.services import hooks, run_system_action
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
-from caseflow.deadlines import services as deadlines
+from caseflow.deadlines import lifecycle
 from caseflow.injunction import config
 from workflows.injunction import MEASURES
 
@@ -95,7 +95,7 @@ def expire_due() -> list[Case]:
     """Expire the injunctions whose configured maximum duration has run out (the cron command's work)."""
     from caseflow.deadlines.models import Deadline, DeadlineStatus
 
-    deadlines.mark_missed()
+    lifecycle.mark_missed()
     rows = db.session.scalars(
         sa.select(Deadline).join(Case, Deadline.case_id == Case.id)
         .where(Deadline.rule_id == "INJ_MAX_DURATION", Deadline.status == DeadlineStatus.MISSED,
@@ -114,8 +114,8 @@ def expire_due() -> list[Case]:
 def _register() -> None:
     if on_main_case_action not in hooks.action_hooks:
         hooks.action_hooks.append(on_main_case_action)
-    if config.configure_rule not in deadlines.RULE_CONFIG_HOOKS:
-        deadlines.RULE_CONFIG_HOOKS.append(config.configure_rule)
+    if config.configure_rule not in lifecycle.RULE_CONFIG_HOOKS:
+        lifecycle.RULE_CONFIG_HOOKS.append(config.configure_rule)
 
 
 _register()

@@ -149,7 +149,7 @@ def record_step(case: Case, *, actor: User | None, data: dict, fired) -> None:
 
 def _rebase_court_period(case: Case, decl, actor: User | None, accepted_on: str) -> None:
     """The court's period runs from the day it accepted the application, which the office learns of later."""
-    from caseflow.deadlines import services as deadlines
+    from caseflow.deadlines import lifecycle
 
     day = dt.date.fromisoformat(str(accepted_on)[:10])
     if day > clock.today():
@@ -160,7 +160,7 @@ def _rebase_court_period(case: Case, decl, actor: User | None, accepted_on: str)
     if day == clock.today():
         return
     for rule_id in decl.starts:
-        deadlines.start_deadline(case, rule_id, actor=actor, started_by=decl.name, at=day)
+        lifecycle.start_deadline(case, rule_id, actor=actor, started_by=decl.name, at=day)
 
 
 def _terms_digest(case: Case) -> str:

@@ -21,7 +21,7 @@ The life of a document
   Direct service counts from the signature, post from the date on the return receipt, 留置 from the day it was
   left, 公告 from publication + 30 days (art. 95, taking effect later through ``serve_due_publications``). The
   delivery date starts the party's period of the catalogue entry (answer_notice → ADJ_ANSWER) through
-  ``caseflow.deadlines.services.start_party_deadline``.
+  ``caseflow.deadlines.lifecycle.start_party_deadline``.
 """
 
 from __future__ import annotations
@@ -761,7 +761,7 @@ def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
     trigger = _period_trigger(notice, kind)
     if trigger is None or _running_from(case, rule) == trigger:
         return
-    from caseflow.deadlines.services import start_party_deadline
+    from caseflow.deadlines.lifecycle import start_party_deadline
 
     start_party_deadline(case, rule, trigger, actor)
 
@@ -783,8 +783,8 @@ def _period_trigger(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | Non
 
 def _running_from(case: Case, rule_id: str) -> dt.date | None:
     """The trigger date of the rule's open, delivery-based row on the case (None if none or estimated)."""
+    from caseflow.deadlines.lifecycle import canonical_ids
     from caseflow.deadlines.models import Deadline
-    from caseflow.deadlines.services import canonical_ids
 
     row = db.session.scalar(sa.select(Deadline).where(
         Deadline.case_id == case.id, Deadline.rule_id.in_(canonical_ids(case, [rule_id])), Deadline.ended_at.is_(None))

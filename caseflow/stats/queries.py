@@ -18,7 +18,7 @@ from caseflow.accounts.models import STAFF_ROLES, User
 from caseflow.cases.models import Case
 from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.deadlines import services as deadlines
+from caseflow.deadlines import lifecycle, reading
 from caseflow.deadlines.models import Deadline, DeadlineStatus
 from caseflow.stats.models import (
     ALL,
@@ -256,7 +256,7 @@ def open_by_officer(f: Filters) -> dict[int, tuple[int, int]]:
 
 def _deadline_conds(f: Filters, which: str, today: dt.date, cutoff: dt.date) -> list:
     # The filters read the case's facts row (narrow, and present only for cases not deleted), not the cases table.
-    conds: list[sa.ColumnElement[bool]] = [Deadline.ended_at.is_(None), Deadline.binds.in_(deadlines.ACCOUNTABLE_BINDS)]
+    conds: list[sa.ColumnElement[bool]] = [Deadline.ended_at.is_(None), Deadline.binds.in_(lifecycle.ACCOUNTABLE_BINDS)]
     if which == "overdue":
         conds.append(sa.or_(Deadline.status == DeadlineStatus.MISSED,
                             sa.and_(Deadline.status == DeadlineStatus.RUNNING, Deadline.due_date < today)))
@@ -272,7 +272,7 @@ def _with_facts(stmt):
 def day_bounds() -> tuple[dt.date, dt.date]:
     """Today (Beijing) and the last day that counts as due soon."""
     today = clock.today()
-    return today, deadlines.soon_cutoff(today)
+    return today, reading.soon_cutoff(today)
 
 
 def deadline_list(f: Filters, which: str, limit: int | None = None):

@@ -12,7 +12,7 @@ from caseflow.approvals.services import approve_request, pending_for
 from caseflow.cases.models import PartyRole
 from caseflow.core import clock
 from caseflow.core.errors import Conflict, Forbidden
-from caseflow.deadlines import due_date, services as deadline_services
+from caseflow.deadlines import due_date, lifecycle, overrides, reading
 from caseflow.deadlines.models import DayKind
 from caseflow.notices import services as notices
 from tests.adjudication.test_adj_steps import act, examined, make, panel
@@ -59,16 +59,16 @@ def test_reminder_wait_is_a_waiting_period_not_an_office_deadline(people, deadli
                             delivered_on=delivered)
     wait = deadline(case, "ADJ_ENFORCEMENT_REMINDER_WAIT")
     assert wait.binds == "wait" and wait.due_date == due_date(delivered, 10, "working_days").due
-    view = next(v for v in deadline_services.case_deadlines(case) if v.rule_id == "ADJ_ENFORCEMENT_REMINDER_WAIT")
+    view = next(v for v in reading.case_deadlines(case) if v.rule_id == "ADJ_ENFORCEMENT_REMINDER_WAIT")
     assert view.status_title == "等待中" and view.level is None
     with pytest.raises(Conflict, match="十个工作日"):
         act(case, "apply_enforcement", people["officer"], target="重庆知识产权法院")
     shift(41 + 20)
-    view = next(v for v in deadline_services.case_deadlines(case) if v.rule_id == "ADJ_ENFORCEMENT_REMINDER_WAIT")
+    view = next(v for v in reading.case_deadlines(case) if v.rule_id == "ADJ_ENFORCEMENT_REMINDER_WAIT")
     # Run out: it opens the way, it is not an office deadline shown as missed (no 已超期, no overdue badge).
     assert view.status_title == "等待期已满" and view.level is None and "超期" not in view.countdown
     act(case, "publish", people["officer"])  # (the office's own publication period, overdue by now)
-    assert case.id not in deadline_services.urgency_of([case.id])
+    assert case.id not in reading.urgency_of([case.id])
     act(case, "apply_enforcement", people["officer"], target="重庆知识产权法院", reason="逾期不履行")
     assert case.state == "enforcement"
 
@@ -77,7 +77,7 @@ def _hearing_day_with_latest_notice_today(today: dt.date) -> dt.date:
     day = today
     while True:
         day += dt.timedelta(days=1)
-        if deadline_services.latest_notice_day(None, "ADJ_HEARING_NOTICE", day) == today:
+        if lifecycle.latest_notice_day(None, "ADJ_HEARING_NOTICE", day) == today:
             return day
         assert day < today + dt.timedelta(days=30)
 
@@ -100,7 +100,7 @@ def test_hearing_notice_guard_follows_the_published_calendar(people):
     between = next(d for d in (today + dt.timedelta(days=n) for n in range(1, 10))
                    if d < day and d.weekday() < 5)
     # The office publishes a holiday between today and the hearing: the notice would now be late.
-    deadline_services.import_calendar([(between, DayKind.HOLIDAY, "本局调休")], source="测试", actor=None)
+    overrides.import_calendar([(between, DayKind.HOLIDAY, "本局调休")], source="测试", actor=None)
     with pytest.raises(Conflict, match="三个工作日前"):
         act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat())
 

@@ -9,14 +9,14 @@ import pytest
 
 from caseflow.core import clock as app_clock
 from caseflow.core.clock import BEIJING
-from caseflow.deadlines import calendar as calmod, services
+from caseflow.deadlines import calendar as calmod, office_calendar
 
 
 @pytest.fixture(autouse=True)
 def _restore_calendar(monkeypatch):
     """Imports install their calendar in the process after commit; the test's rollback must undo that too."""
     monkeypatch.setattr(calmod, "_default", calmod._default)
-    monkeypatch.setattr(services, "_cache", dataclasses.replace(services._cache))
+    monkeypatch.setattr(office_calendar, "_cache", dataclasses.replace(office_calendar._cache))
 
 
 class Clock:

@@ -226,10 +226,10 @@ def test_remind_sends_email_after_commit_when_smtp_is_configured(app, session, s
 
 
 def test_remind_sends_nothing_when_the_transaction_rolls_back(app, session, staff, clock, three_complaints, caplog):
-    from caseflow.deadlines import services
+    from caseflow.deadlines import reminders
 
     caplog.set_level(logging.INFO, logger="caseflow.reminders")
-    result = services.remind()
+    result = reminders.remind()
     assert result.sent == 2
     db.rollback()
     assert not [rec for rec in caplog.records if rec.name == "caseflow.reminders"]

@@ -13,7 +13,7 @@ from caseflow.cases.services import create_case
 from caseflow.core import clock as core_clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
-from caseflow.deadlines import default_calendar, services
+from caseflow.deadlines import default_calendar, lifecycle, office_calendar, overrides, reading
 from caseflow.deadlines.models import CalendarDay, CalendarYear, DayKind, Deadline, DeadlineStatus
 from tests.factories.accounts import unit
 from tests.factories.cases import advance, complaint
@@ -126,11 +126,11 @@ def test_reject_after_correction_waits_for_the_period(staff, clock):
     clock.set("2026-03-02")
     case = complaint(staff["applicant"])
     advance(case, ("request_correction", officer, {"items": "补充材料"}))
-    assert not services.deadline_passed(case, "CPL_CORRECTION")
+    assert not lifecycle.deadline_passed(case, "CPL_CORRECTION")
     with pytest.raises(Conflict, match="补正期限尚未届满"):
         advance(case, ("reject", supervisor, {"reason": "未补正"}))
     clock.set("2026-03-18")  # due 3月17日
-    assert services.deadline_passed(case, "CPL_CORRECTION")
+    assert lifecycle.deadline_passed(case, "CPL_CORRECTION")
     advance(case, ("reject", supervisor, {"reason": "逾期未补正"}))
     d = one(case, "CPL_CORRECTION")
     # The party's period lapsed (audited as 已届满), then the rejection ended it.
@@ -159,12 +159,12 @@ def test_mark_missed_persists_and_audits_once(staff, clock):
     case = complaint(staff["applicant"])
     d = one(case, "CPL_ACCEPT_PATENT_INFRINGEMENT")
     clock.set("2026-03-09")
-    assert services.mark_missed() == [] and services.effective_status(d) == DeadlineStatus.RUNNING
+    assert lifecycle.mark_missed() == [] and reading.effective_status(d) == DeadlineStatus.RUNNING
     clock.set("2026-03-10")
-    assert services.effective_status(d) == DeadlineStatus.MISSED  # read side, no write
+    assert reading.effective_status(d) == DeadlineStatus.MISSED  # read side, no write
     assert d.status == DeadlineStatus.RUNNING
-    assert services.mark_missed() == [d] and d.status == DeadlineStatus.MISSED
-    assert services.mark_missed() == []
+    assert lifecycle.mark_missed() == [d] and d.status == DeadlineStatus.MISSED
+    assert lifecycle.mark_missed() == []
     tags = [e.tag for e in db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id))]
     assert tags.count("case:deadline:missed") == 1
 
@@ -196,7 +196,7 @@ def test_suspension_moves_the_case_limit_by_the_paused_days_then_rolls(staff, cl
     assert limit.status == DeadlineStatus.PAUSED
     assert limit.pauses == [{"from": "2026-04-01", "to": None,
                              "reason": "中止处理：被请求人申请宣告专利权无效且已受理（第28条）"}]
-    assert services.mark_missed() == []
+    assert lifecycle.mark_missed() == []
 
     clock.set("2026-04-11")
     advance(case, ("resume", officer, {}))
@@ -209,7 +209,7 @@ def test_suspension_moves_the_case_limit_by_the_paused_days_then_rolls(staff, cl
 
     # Resumed means running again: the clock runs out and is missed like any other.
     clock.set("2026-06-16")
-    assert services.mark_missed() == [limit]
+    assert lifecycle.mark_missed() == [limit]
 
 
 def test_mediation_inside_adjudication_pauses_and_settlement_meets(staff, clock):
@@ -274,11 +274,11 @@ def test_answer_period_rebased_on_the_recorded_delivery(staff, clock):
     advance(case, ("serve_respondent", officer, {}))
     answer = one(case, "ADJ_ANSWER")
     assert answer.trigger_estimated and answer.due_date == D(2026, 3, 20)
-    assert not services.deadline_passed(case, "ADJ_ANSWER")
+    assert not lifecycle.deadline_passed(case, "ADJ_ANSWER")
     clock.set("2026-03-10")
     with pytest.raises(Invalid):
-        services.start_party_deadline(case, "ADJ_ANSWER", D(2026, 3, 11), officer)
-    services.start_party_deadline(case, "ADJ_ANSWER", D(2026, 3, 9), officer)
+        lifecycle.start_party_deadline(case, "ADJ_ANSWER", D(2026, 3, 11), officer)
+    lifecycle.start_party_deadline(case, "ADJ_ANSWER", D(2026, 3, 9), officer)
     # 15 days from delivery on 3月9日 = 3月24日.
     assert (answer.trigger_date, answer.due_date, answer.trigger_estimated) == (D(2026, 3, 9), D(2026, 3, 24), False)
     assert answer.explanation.startswith("被请求人收到请求书副本之日 2026-03-09 起 15 日")
@@ -303,7 +303,7 @@ def test_hours_period_for_a_police_referral(staff, clock):
     advance(referral, ("approve", supervisor, {}))
     transfer = one(referral, "REF_TRANSFER")
     assert transfer.due_at == dt.datetime(2026, 3, 4, 7, tzinfo=dt.UTC)  # 15:00 Beijing + 24 hours
-    assert services.deadlines_json(referral)[0]["due"] == "2026-03-04T15:00:00+08:00"
+    assert reading.deadlines_json(referral)[0]["due"] == "2026-03-04T15:00:00+08:00"
 
 
 # ---------------------------------------------------------------------------
@@ -320,7 +320,7 @@ def test_period_into_2027_is_provisional_then_recomputed_on_import(staff, clock)
     serve = one(case, "ADJ_SERVE_REQUEST")
     assert serve.provisional is False
 
-    change = services.import_calendar(INVENTED_2027, source="测试用虚构安排", actor=staff["admin"])
+    change = overrides.import_calendar(INVENTED_2027, source="测试用虚构安排", actor=staff["admin"])
     db.commit()
     assert (change.years, change.days, change.recomputed) == ([2027], 11, 1)
     assert (limit.due_date, limit.provisional) == (D(2027, 2, 15), False)
@@ -337,14 +337,14 @@ def test_period_into_2027_is_provisional_then_recomputed_on_import(staff, clock)
 def test_draft_year_changes_nothing_until_published(staff, clock):
     case = docketed(staff, clock, "2026-11-05")
     limit = one(case, "ADJ_CASE_LIMIT")
-    change = services.add_day(D(2027, 2, 9), DayKind.HOLIDAY, "春节", actor=staff["admin"])
+    change = overrides.add_day(D(2027, 2, 9), DayKind.HOLIDAY, "春节", actor=staff["admin"])
     assert (change.days, change.recomputed) == (0, 0)
     assert limit.due_date == D(2027, 2, 9) and limit.provisional
-    change = services.set_published(2027, True, actor=staff["admin"])
+    change = overrides.set_published(2027, True, actor=staff["admin"])
     db.commit()
     # Only 2月9日 was entered: the published year has no 除夕 holiday, so 2月5日 (Friday) is a working day.
     assert change.recomputed == 1 and (limit.due_date, limit.provisional) == (D(2027, 2, 5), False)
-    change = services.set_published(2027, False, actor=staff["admin"])
+    change = overrides.set_published(2027, False, actor=staff["admin"])
     db.commit()
     assert change.recomputed == 1 and (limit.due_date, limit.provisional) == (D(2027, 2, 9), True)
     assert db.session.scalar(sa.select(CalendarYear.published_at).where(CalendarYear.year == 2027)) is None
@@ -354,17 +354,17 @@ def test_missed_on_a_provisional_calendar_runs_again_when_publication_gives_time
     case = docketed(staff, clock, "2026-11-05")
     limit = one(case, "ADJ_CASE_LIMIT")
     clock.set("2027-02-10")
-    services.mark_missed()
+    lifecycle.mark_missed()
     assert limit.status == DeadlineStatus.MISSED
-    services.import_calendar(INVENTED_2027, source="测试用虚构安排", actor=None)
+    overrides.import_calendar(INVENTED_2027, source="测试用虚构安排", actor=None)
     assert (limit.status, limit.due_date) == (DeadlineStatus.RUNNING, D(2027, 2, 15))
 
 
 def test_parse_calendar_file_reports_bad_lines_in_chinese():
-    ok = services.parse_calendar_file("x.csv", "date,kind,name\n2027-10-01,holiday,国庆节\n2027-10-09,workday,国庆节\n"
+    ok = overrides.parse_calendar_file("x.csv", "date,kind,name\n2027-10-01,holiday,国庆节\n2027-10-09,workday,国庆节\n"
                                       .encode())
     assert ok == [(D(2027, 10, 1), DayKind.HOLIDAY, "国庆节"), (D(2027, 10, 9), DayKind.WORKDAY, "国庆节")]
-    as_json = services.parse_calendar_file("x.json", b'[{"date": "2027-10-01", "kind": "holiday", "name": "x"}]')
+    as_json = overrides.parse_calendar_file("x.json", b'[{"date": "2027-10-01", "kind": "holiday", "name": "x"}]')
     assert as_json == [(D(2027, 10, 1), DayKind.HOLIDAY, "x")]
     for content, message in [
         (b"2027-13-01,holiday,x\n", "第 1 行：日期“2027-13-01”无效"),
@@ -376,7 +376,7 @@ def test_parse_calendar_file_reports_bad_lines_in_chinese():
         (b"\xff\xfe", "UTF-8"),
     ]:
         with pytest.raises(Invalid, match=message):
-            services.parse_calendar_file("x.csv", content)
+            overrides.parse_calendar_file("x.csv", content)
 
 
 def test_app_start_loads_only_published_years(databases, monkeypatch):
@@ -393,7 +393,7 @@ def test_app_start_loads_only_published_years(databases, monkeypatch):
         ])
         s.commit()
     monkeypatch.setattr(db, "engine", engine)
-    services.load_calendar_at_start()
+    office_calendar.load_calendar_at_start()
     cal = default_calendar()
     assert cal.override_years == {2027}
     assert cal.holiday_name(D(2027, 10, 4)) == "国庆节" and not cal.is_provisional(D(2027, 6, 1))
@@ -403,7 +403,7 @@ def test_app_start_loads_only_published_years(databases, monkeypatch):
     # A database not migrated yet leaves the calendar alone instead of failing the app start.
     bare = make_engine(databases.new_url("bare"))
     monkeypatch.setattr(db, "engine", bare)
-    services.load_calendar_at_start()
+    office_calendar.load_calendar_at_start()
     assert default_calendar() is cal
     bare.dispose()
 

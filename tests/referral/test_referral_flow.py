@@ -14,7 +14,7 @@ from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
 from caseflow.deadlines import due_date
-from caseflow.deadlines.services import deadlines_json
+from caseflow.deadlines.reading import deadlines_json
 from tests.injunction.conftest import child_of
 
 pytestmark = pytest.mark.usefixtures("session")
