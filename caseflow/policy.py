@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from caseflow.accounts.models import Role, Unit, User
 from caseflow.cases.models import Case, Party, PartyRole
 from caseflow.core.db import db
+from caseflow.core.errors import Forbidden
+from caseflow.notices.models import Notice, NoticeStatus
 
 CITY_UNIT_CODE = "500000"
 
@@ -214,3 +216,60 @@ def can_rate_case(user: User, case: Case) -> bool:
     """Rights holders (the applicant side of the case, not respondents) may rate a closed case."""
     return (user is not None and user.is_authenticated and user.role == Role.APPLICANT
             and case.closed_at is not None and "applicant" in case_roles(user, case))
+
+
+# ---- documents (notices) ----
+
+#: The workflow roles of an office's staff on a case (a party's roles are "applicant" and "respondent").
+CASE_STAFF_ROLES = frozenset({"officer", "mediator", "supervisor"})
+
+
+def case_staff_roles(user: User | None, case: Case) -> set[str]:
+    """The staff roles the user holds on the case (empty for parties and other offices)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_staff:
+        return set()
+    return case_roles(user, case) & CASE_STAFF_ROLES
+
+
+def is_case_staff(user: User | None, case: Case) -> bool:
+    return bool(case_staff_roles(user, case))
+
+
+def acting_parties(user: User | None, case: Case) -> list[Party]:
+    """The parties of the case this public account acts for (itself, or the claimants it filed for)."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_staff:
+        return []
+    if not can_view_case(user, case):
+        return []
+    out = []
+    for p in case.parties:
+        if p.user_id == user.id:
+            if (user.role == Role.RESPONDENT) == (p.role == PartyRole.RESPONDENT):
+                out.append(p)
+        elif (user.role == Role.APPLICANT and case.created_by_id == user.id and p.user_id is None
+              and p.role != PartyRole.RESPONDENT):
+            out.append(p)
+    return out
+
+
+
+def can_read_notice(user: User | None, notice: Notice) -> bool:
+    """Staff of the case see every document of it; a party sees issued documents served on it."""
+    case = notice.case
+    if not can_view_case(user, case):
+        return False
+    if is_case_staff(user, case):
+        return notice.status != NoticeStatus.DISCARDED
+    if notice.status != NoticeStatus.ISSUED:
+        return False
+    mine = {p.id for p in acting_parties(user, case)}
+    return any(d.party_id in mine for d in notice.deliveries)
+
+
+def require_case_staff(user: User, case: Case) -> set[str]:
+    """The user's staff roles on the case; 403 for anyone else (documents are the case staff's work)."""
+    roles = case_staff_roles(user, case)
+    if not roles:
+        raise Forbidden("只有本案所属单位的办案人员可以办理文书")
+    return roles
+

@@ -18,7 +18,7 @@ bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 @staff_required
 def inbox():
     """Pending requests the supervisor may decide."""
-    from caseflow.notices.services import pending_signoffs
+    from caseflow.notices.issuing import pending_signoffs
 
     return render_template("approvals/inbox.html", requests=services.pending_for(current_user),
                            label_of=services.label_of, signoffs=pending_signoffs(current_actor()))

@@ -306,7 +306,7 @@ def hold_mediation_session(*, case, actor, data, fired):
 @effect("issue_injunction")
 def issue_injunction(*, case, actor, data, fired):
     """The order's measures on the case; a take-down also drafts the notice to the e-commerce platform."""
-    from caseflow.notices.services import draft_notice
+    from caseflow.notices.drafting import draft_notice
 
     measures = data.get("measures") or []
     measures = [measures] if isinstance(measures, str) else list(measures)

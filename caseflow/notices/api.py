@@ -10,11 +10,12 @@ import datetime as dt
 
 from flask import Blueprint, g, jsonify, request
 
+from caseflow import policy
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import Invalid, NotFound
-from caseflow.notices import catalogue, services
+from caseflow.notices import catalogue, deliveries, drafting, issuing, reading, verification
 from caseflow.notices.serialize import case_notices, notice_json
 from caseflow.notices.views import ISSUE_ATTEMPTS, send_notice_pdf
 
@@ -23,14 +24,14 @@ bp = Blueprint("notices_api", __name__, url_prefix="/api/v1")
 
 def _detail_json(notice) -> dict:
     out = notice_json(notice, g.api_user)
-    staff = services.is_case_staff(g.api_user, notice.case)
+    staff = policy.is_case_staff(g.api_user, notice.case)
     out.update(case_id=notice.case_id, document_date=notice.document_date.isoformat() if notice.document_date else None,
                version=notice.version, verify_code=notice.verify_code if notice.is_issued else None)
     if staff:
         kind = catalogue.kind(notice.kind)
         out.update(parts=notice.parts or {}, editable=[p.name for p in kind.parts],
                    missing_chars=(notice.missing_chars or {}).get("chars") or [],
-                   needs_signoff=services.needs_signoff(notice, g.api_user),
+                   needs_signoff=issuing.needs_signoff(notice, g.api_user),
                    deliveries=[{"id": d.id, "party_id": d.party_id, "recipient": d.recipient_name,
                                 "method": d.method.value, "delivered_on": d.delivered_on.isoformat(),
                                 "delivered_at": d.delivered_at.isoformat() if d.delivered_at else None,
@@ -45,13 +46,13 @@ def _detail_json(notice) -> dict:
 @transactional(attempts=ISSUE_ATTEMPTS)
 def notice_pdf(notice_id: int):
     """The issued PDF (404 for drafts and for callers who may not see the case or the document)."""
-    notice = services.load_notice(notice_id, g.api_user)
+    notice = reading.load_notice(notice_id, g.api_user)
     if not notice.is_issued:
         raise NotFound("文书尚未签发")
     if g.api_user.is_staff:
         queries.load_case(notice.case_id, g.api_user, log_view="notice_pdf")
     else:
-        services.record_opening(notice, g.api_user)
+        deliveries.record_opening(notice, g.api_user)
     return send_notice_pdf(notice)
 
 
@@ -59,7 +60,7 @@ def notice_pdf(notice_id: int):
 @token_required
 def notice_detail(notice_id: int):
     """One document as JSON."""
-    return jsonify(_detail_json(services.load_notice(notice_id, g.api_user)))
+    return jsonify(_detail_json(reading.load_notice(notice_id, g.api_user)))
 
 
 @bp.get("/cases/<int:case_id>/notices")
@@ -71,8 +72,8 @@ def list_notices(case_id: int):
 
 
 def _staff_notice(notice_id: int):
-    notice = services.load_notice(notice_id, g.api_user)
-    if not services.is_case_staff(g.api_user, notice.case):
+    notice = reading.load_notice(notice_id, g.api_user)
+    if not policy.is_case_staff(g.api_user, notice.case):
         raise NotFound("文书不存在")
     return notice
 
@@ -96,7 +97,7 @@ def update_parts(notice_id: int):
     parts = body.get("parts")
     if not isinstance(parts, dict):
         raise Invalid("parts 应为对象", fields={"parts": "应为对象"})
-    services.update_parts(notice, actor=g.api_user, parts=parts, version=_version(body))
+    drafting.update_parts(notice, actor=g.api_user, parts=parts, version=_version(body))
     return jsonify(_detail_json(notice))
 
 
@@ -107,7 +108,7 @@ def issue(notice_id: int):
     """Issue a draft: 200 with the issued document, or 202 when it went to a supervisor for sign-off."""
     notice = _staff_notice(notice_id)
     body = request.get_json(silent=True) or {}
-    outcome = services.issue(notice, actor=g.api_user, version=_version(body) if isinstance(body, dict) else None)
+    outcome = issuing.issue(notice, actor=g.api_user, version=_version(body) if isinstance(body, dict) else None)
     return jsonify(_detail_json(notice)), outcome.status
 
 
@@ -119,7 +120,7 @@ def approve(notice_id: int):
     notice = _staff_notice(notice_id)
     body = request.get_json(silent=True) or {}
     comment = body.get("comment") if isinstance(body, dict) else None
-    services.approve_signoff(notice, actor=g.api_user, comment=comment if isinstance(comment, str) else "")
+    issuing.approve_signoff(notice, actor=g.api_user, comment=comment if isinstance(comment, str) else "")
     return jsonify(_detail_json(notice))
 
 
@@ -152,7 +153,7 @@ def deliver(notice_id: int):
     for name, value in texts.items():
         if value is not None and not isinstance(value, str):
             raise Invalid(f"{name} 应为文本", fields={name: "应为文本"})
-    delivery = services.record_delivery(notice, actor=g.api_user, method=str(body.get("method") or ""),
+    delivery = deliveries.record_delivery(notice, actor=g.api_user, method=str(body.get("method") or ""),
                                         party_id=party_id, delivered_on=_date(body, "delivered_on"),
                                         published_on=_date(body, "published_on"), **texts)
     db.session.flush()
@@ -162,10 +163,10 @@ def deliver(notice_id: int):
 @bp.post("/verify/<code>")
 def verify(code: str):
     """Compare an uploaded PDF (multipart ``file`` or the raw body) with the issued document of a code."""
-    notice = services.find_by_code(code)
+    notice = verification.find_by_code(code)
     if notice is None:
         raise NotFound("验证码不存在或文书未签发")
     upload = request.files.get("file")
-    digest = services.hash_upload(upload.stream if upload is not None else request.stream)
-    facts = services.verification_facts(notice)
+    digest = verification.hash_upload(upload.stream if upload is not None else request.stream)
+    facts = verification.verification_facts(notice)
     return jsonify({"genuine": digest == notice.sha256, "sha256": digest, "document": facts})

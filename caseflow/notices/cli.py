@@ -64,7 +64,7 @@ def notice_sample(kind: str | None, out: Path | None, count: int, draft: bool, l
 @cli.command("notices-serve")
 def notices_serve() -> None:
     """Let 公告送达 take effect whose 30 days have passed, starting the parties' periods (run daily from cron)."""
-    from caseflow.notices.services import serve_due_publications
+    from caseflow.notices.deliveries import serve_due_publications
 
     served = serve_due_publications()
     db.commit()

@@ -15,9 +15,14 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+import sqlalchemy as sa
+
+from caseflow.cases.models import Case, CaseEvent
 from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.notices import catalogue
 from caseflow.notices.citations import citations_on, cite_join, cn_date
+from caseflow.notices.models import Notice, NoticeStatus
 
 IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
             "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
@@ -462,3 +467,72 @@ def format_code(code: str) -> str:
     """7KQ4M2XD9PWE → 7KQ4-M2XD-9PWE (how the code is printed)."""
     code = (code or "").replace("-", "").upper()
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+# ---- the context of a real notice (read from its case) ----
+
+
+def _docketed_on(case: Case) -> dt.date | None:
+    action = {"adjudication": "docket", "mediation": "docket", "complaint": "accept"}.get(case.procedure)
+    if not action:
+        return None
+    at = db.session.scalar(sa.select(CaseEvent.occurred_at).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == action, CaseEvent.tag == f"case:state:{action}")
+        .order_by(CaseEvent.seq).limit(1))
+    return clock.beijing_date(at) if at else None
+
+
+def draft_number(notice: Notice, on: dt.date) -> str:
+    """How the number reads on a draft: the word and year, the sequence left blank until issue."""
+    kind = catalogue.kind(notice.kind)
+    return f"{notice.unit.prefix}{kind.word}〔{on.year}〕　号" if kind.numbered else ""
+
+
+def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping | None = None) -> dict:
+    """The plain data the notice's template renders (a draft's, or with ``final`` the issued one's)."""
+    if notice.status == NoticeStatus.ISSUED and notice.context and final is None:
+        return dict(notice.context)
+    case = notice.case
+    kind = catalogue.kind(notice.kind)
+    on = on or notice.document_date or clock.today()
+    parties = [party_dict(p) for p in case.parties]
+    claimants = [p for p in parties if p["role"] == "claimant"]
+    respondents = [p for p in parties if p["role"] == "respondent"]
+    agents = [p for p in parties if p["role"] == "agent"]
+    extra: dict = {"draft": final is None}
+    if kind.code == "extension":
+        extra["extended_to"] = _case_limit_due(case)
+    if kind.code == "evidence_list":
+        extra["evidence"] = _evidence_rows(case)
+    if notice.corrects is not None:
+        original = notice.corrects
+        extra["original"] = {"title": original.title, "number": original.number or "",
+                             "date": cn_date(original.document_date)}
+    if final:
+        extra.update(final)
+    return assemble(
+        kind, procedure=case.procedure, office_name=office_display_name(notice.unit.name),
+        area=notice.unit.area, case=case_dict(case, docketed_on=_docketed_on(case)), claimants=claimants,
+        respondents=respondents, agents=agents, parts=notice.parts or {}, data=notice.data or {}, on=on,
+        doc_number=(final or {}).get("doc_number") or draft_number(notice, on), extra=extra)
+
+
+def _case_limit_due(case: Case) -> str:
+    from caseflow.deadlines.models import Deadline
+
+    due = db.session.scalar(sa.select(Deadline.due_date).where(
+        Deadline.case_id == case.id, Deadline.rule_id == "ADJ_CASE_LIMIT").order_by(Deadline.id.desc()).limit(1))
+    return cn_date(due) if due else ""
+
+
+def _evidence_rows(case: Case) -> list[dict]:
+    from caseflow.evidence.services import list_evidence
+
+    rows = []
+    for e in list_evidence(case, current_only=True):
+        submitter = e.submitted_by.display_name if e.submitted_as != "staff" else "本局"
+        rows.append({"label": e.label, "title": e.title, "kind": e.kind.title, "description": e.description or "",
+                     "submitted_by": submitter, "received": cn_date(clock.beijing_date(e.received_at)),
+                     "sha256": e.sha256[:16]})
+    return rows
+

@@ -15,7 +15,7 @@ from caseflow.notices.models import DeliveryMethod
 
 
 def parts_form_class(kind: catalogue.NoticeKind) -> type[BaseForm]:
-    """A form with one field per editable part of the kind (the rules mirror services.update_parts)."""
+    """A form with one field per editable part of the kind (the rules mirror drafting.update_parts)."""
     attrs: dict[str, object] = {"version": HiddenField()}
     for part in kind.parts:
         validators: list[Any] = [  # the stubs type a list of validators as list[Any]

@@ -11,10 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import IO
 
 import jinja2
 
-from caseflow.core import pdf
+from caseflow.cases.models import Party
+from caseflow.core import clock, pdf
+from caseflow.core.errors import Conflict, NotFound
+from caseflow.notices import catalogue
+from caseflow.notices.context import assemble, build_context
+from caseflow.notices.models import Notice, NoticeStatus
 
 #: What a character no installed font covers becomes in a draft preview: 〓 (GETA MARK), the typesetter's
 #: traditional mark for a missing character. Final documents with such characters are refused instead.
@@ -99,3 +105,64 @@ _SPACES = re.compile(r"\s+")
 def squeeze(text: str) -> str:
     """Drop the spaces and line breaks pdftotext puts into justified Chinese text."""
     return _SPACES.sub("", text)
+
+
+# ---- previews and stored PDFs ----
+
+
+def preview_pdf(notice: Notice) -> bytes:
+    """The draft rendered with the 草稿 watermark (uncovered characters shown as 〓)."""
+    ctx = build_context(notice)
+    ctx["draft"] = True
+    kind = catalogue.kind(notice.kind)
+    content, _ = render(kind.template, ctx, missing=missing_characters(ctx))
+    return content
+
+
+def service_receipt_pdf(notice: Notice, party: Party | None) -> bytes:
+    """A 送达回证 for one recipient of an issued notice, to be signed on paper service."""
+    if notice.status != NoticeStatus.ISSUED:
+        raise Conflict("文书签发后才能打印送达回证")
+    receipt_kind = catalogue.kind("service_receipt")
+    base = build_context(notice)
+    ctx = assemble(
+        receipt_kind, procedure=notice.case.procedure, office_name=base["office_name"], area=base["area"],
+        case=base["case"], claimants=base["claimants"], respondents=base["respondents"], agents=base["agents"],
+        parts={}, data={}, on=clock.today(),
+        extra={"receipt": {"document": notice.title, "number": notice.number,
+                           "recipient": party.name if party else notice.recipient,
+                           "address": (party.address if party else "") or ""}})
+    content, _ = render(receipt_kind.template, ctx, missing=missing_characters(ctx))
+    return content
+
+
+def open_pdf(notice: Notice) -> IO[bytes]:
+    """The stored bytes of an issued notice (never a draft)."""
+    if notice.status != NoticeStatus.ISSUED or not notice.sha256:
+        raise NotFound("文书尚未签发")
+    from caseflow.evidence.storage import get_storage
+
+    return get_storage().open(notice.sha256)
+
+
+def local_pdf_path(notice: Notice):
+    from caseflow.evidence.storage import get_storage
+
+    return get_storage().local_path(notice.sha256) if notice.sha256 else None
+
+
+def store_pdf(content: bytes) -> str:
+    """Store PDF bytes in the content-addressed storage; returns their SHA-256."""
+    from caseflow.evidence.storage import get_storage
+
+    storage = get_storage()
+    upload = storage.new_temp()
+    try:
+        upload.write(content)
+        upload.finish()
+        storage.put(upload)
+    except BaseException:
+        upload.discard()
+        raise
+    return upload.sha256
+

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from caseflow.notices import services
+from caseflow.notices import reading
 from caseflow.notices.models import DeliveryMethod, Notice
 
 
 def notice_json(notice: Notice, viewer) -> dict:
     """One document as the viewer may see it (drafts only for staff; their number is null)."""
-    delivery = services.delivered_for(notice, viewer)
+    delivery = reading.delivered_for(notice, viewer)
     delivered_at = None
     if delivery is not None:
         # Electronic service has a moment (arrival in the portal account); paper service has a date.
@@ -29,4 +29,4 @@ def notice_json(notice: Notice, viewer) -> dict:
 
 def case_notices(case, viewer) -> list[dict]:
     """The case's documents the viewer may see."""
-    return [notice_json(n, viewer) for n in services.notices_of(case, viewer)]
+    return [notice_json(n, viewer) for n in reading.notices_of(case, viewer)]

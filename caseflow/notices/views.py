@@ -10,13 +10,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from caseflow import policy
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, NotFound
 from caseflow.core.forms import form_errors
 from caseflow.core.security import current_actor
-from caseflow.notices import catalogue, services
+from caseflow.notices import catalogue, deliveries, drafting, issuing, reading, rendering, verification
 from caseflow.notices.forms import (
     CommentForm,
     ConsentForm,
@@ -37,7 +38,7 @@ ISSUE_ATTEMPTS = 6
 
 
 def _staff_only(notice):
-    if not services.is_case_staff(current_user, notice.case):
+    if not policy.is_case_staff(current_user, notice.case):
         raise NotFound("文书不存在")
 
 
@@ -59,12 +60,12 @@ def _quote(name: str) -> str:
 def send_notice_pdf(notice):
     """The stored PDF of an issued notice (from disk when the storage is local)."""
     filename = f"{notice.title}{notice.number or ''}.pdf"
-    path = services.local_pdf_path(notice)
+    path = rendering.local_pdf_path(notice)
     if path is not None:
         response = send_file(path, mimetype="application/pdf", download_name=filename, conditional=True,
                              max_age=0)
     else:
-        with services.open_pdf(notice) as stream:
+        with rendering.open_pdf(notice) as stream:
             return _pdf_response(stream.read(), filename)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -85,14 +86,14 @@ def codepoint(char: str) -> str:
 @bp.app_template_global("notice_panel")
 def notice_panel(case) -> dict:
     """What the case pages' document card needs."""
-    staff = services.is_case_staff(current_user, case)
-    notices = services.notices_of(case, current_user)
-    consents = services.consents_of(case)
-    mine = services.acting_parties(current_user, case)
+    staff = policy.is_case_staff(current_user, case)
+    notices = reading.notices_of(case, current_user)
+    consents = deliveries.consents_of(case)
+    mine = policy.acting_parties(current_user, case)
     return {
         "staff": staff,
         "notices": notices,
-        "delivered_for": lambda n: services.delivered_for(n, current_user),
+        "delivered_for": lambda n: reading.delivered_for(n, current_user),
         "draft_form": DraftForm(procedure=case.procedure) if staff else None,
         "consent_form": ConsentForm(parties=[p for p in case.parties if p.role.value != "agent"]) if staff else None,
         "consents": consents,
@@ -112,13 +113,13 @@ def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
     if parts_form is None:
         parts_form = parts_form_class(kind)(data={**(notice.parts or {}), "version": str(notice.version)})
     if delivery_form is None:
-        delivery_form = DeliveryForm(parties=services.recipient_parties(notice))
-    roles = services.staff_roles(current_user, notice.case)
+        delivery_form = DeliveryForm(parties=deliveries.recipient_parties(notice))
+    roles = policy.case_staff_roles(current_user, notice.case)
     return render_template(
         "notices/page_detail.html", notice=notice, case=notice.case, kind=kind, parts_form=parts_form,
         delivery_form=delivery_form, comment_form=CommentForm(), roles=roles,
-        needs_signoff=services.needs_signoff(notice, current_user),
-        recipients=services.recipient_parties(notice), missing=(notice.missing_chars or {}).get("chars") or [],
+        needs_signoff=issuing.needs_signoff(notice, current_user),
+        recipients=deliveries.recipient_parties(notice), missing=(notice.missing_chars or {}).get("chars") or [],
         methods=DeliveryMethod, statuses=NoticeStatus,
     ), status
 
@@ -128,7 +129,7 @@ def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
 @transactional
 def detail(notice_id: int):
     """A document's page for staff: status, editable parts, preview, issue, deliveries."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     queries.load_case(notice.case_id, current_user, log_view="notice")
     return _detail(notice)
@@ -140,13 +141,13 @@ def detail(notice_id: int):
 def draft(case_id: int):
     """Draft a catalogue kind by hand."""
     case = queries.load_case(case_id, current_user)
-    if not services.is_case_staff(current_user, case):
+    if not policy.is_case_staff(current_user, case):
         raise NotFound("案件不存在")
     form = DraftForm(procedure=case.procedure)
     if not form.validate_on_submit():
         flash("；".join(form_errors(form).values()) or "请选择文书类型", "danger")
         return redirect(url_for("cases.show", case_id=case.id) + "#notices", 303)
-    notice = services.draft_manual(case, form.kind.data, actor=current_actor())
+    notice = drafting.draft_manual(case, form.kind.data, actor=current_actor())
     flash(f"已起草：{notice.title}", "success")
     return redirect(url_for("notices.detail", notice_id=notice.id), 303)
 
@@ -156,18 +157,18 @@ def draft(case_id: int):
 @transactional
 def edit(notice_id: int):
     """Save the editable parts of a draft."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     kind = catalogue.kind(notice.kind)
     form = parts_form_class(kind)()
     if not form.validate_on_submit():
         return _detail(notice, parts_form=form, status=422)
     try:
-        services.update_parts(notice, actor=current_actor(), parts=parts_of(form, kind),
+        drafting.update_parts(notice, actor=current_actor(), parts=parts_of(form, kind),
                               version=int(form.version.data) if (form.version.data or "").isdigit() else None)
     except DomainError as exc:
         db.rollback()
-        notice = services.load_notice(notice_id, current_user)
+        notice = reading.load_notice(notice_id, current_user)
         if exc.status == 422 and exc.fields:
             for name, msg in exc.fields.items():
                 if name in form:
@@ -187,11 +188,11 @@ def edit(notice_id: int):
 @login_required
 def preview(notice_id: int):
     """The draft as a PDF watermarked 草稿 (never the final document)."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     if notice.is_issued:
         return redirect(url_for("notices.pdf", notice_id=notice.id), 303)
-    return _pdf_response(services.preview_pdf(notice), f"草稿-{notice.title}.pdf")
+    return _pdf_response(rendering.preview_pdf(notice), f"草稿-{notice.title}.pdf")
 
 
 def _flash_error_and_back(exc: DomainError, notice_id: int):
@@ -207,10 +208,10 @@ def _flash_error_and_back(exc: DomainError, notice_id: int):
 @transactional(attempts=ISSUE_ATTEMPTS)
 def issue(notice_id: int):
     """Issue the draft (or send it to a supervisor for sign-off)."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     try:
-        outcome = services.issue(notice, actor=current_actor())
+        outcome = issuing.issue(notice, actor=current_actor())
     except DomainError as exc:
         db.rollback()
         return _flash_error_and_back(exc, notice_id)
@@ -223,7 +224,7 @@ def issue(notice_id: int):
 
 def _decide_signoff(notice_id: int, decide, message) -> BaseResponse:
     """Run a supervisor's sign-off decision with its comment; flash the outcome and go back to the document."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     form = CommentForm()
     if not form.validate_on_submit():
@@ -242,7 +243,7 @@ def _decide_signoff(notice_id: int, decide, message) -> BaseResponse:
 @transactional(attempts=ISSUE_ATTEMPTS)
 def approve(notice_id: int):
     """A supervisor signs off (and so issues) a document."""
-    return _decide_signoff(notice_id, services.approve_signoff,
+    return _decide_signoff(notice_id, issuing.approve_signoff,
                            lambda n: (f"已签发：{n.title}（{n.number}）", "success"))
 
 
@@ -251,7 +252,7 @@ def approve(notice_id: int):
 @transactional
 def return_(notice_id: int):
     """A supervisor returns a document for revision."""
-    return _decide_signoff(notice_id, services.return_signoff, lambda n: ("已退回修改", "info"))
+    return _decide_signoff(notice_id, issuing.return_signoff, lambda n: ("已退回修改", "info"))
 
 
 @bp.route("/notices/<int:notice_id>/discard", methods=["POST"])
@@ -259,10 +260,10 @@ def return_(notice_id: int):
 @transactional
 def discard(notice_id: int):
     """Discard a draft."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     try:
-        services.discard_draft(notice, actor=current_actor())
+        drafting.discard_draft(notice, actor=current_actor())
     except DomainError as exc:
         db.rollback()
         return _flash_error_and_back(exc, notice_id)
@@ -275,10 +276,10 @@ def discard(notice_id: int):
 @transactional
 def correct(notice_id: int):
     """Draft a 更正通知书 for an issued document."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     try:
-        correction = services.draft_correction(notice, actor=current_actor())
+        correction = drafting.draft_correction(notice, actor=current_actor())
     except DomainError as exc:
         db.rollback()
         return _flash_error_and_back(exc, notice_id)
@@ -291,13 +292,13 @@ def correct(notice_id: int):
 @transactional
 def deliver(notice_id: int):
     """Record a delivery (送达)."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
-    form = DeliveryForm(parties=services.recipient_parties(notice))
+    form = DeliveryForm(parties=deliveries.recipient_parties(notice))
     if not form.validate_on_submit():
         return _detail(notice, delivery_form=form, status=422)
     try:
-        services.record_delivery(
+        deliveries.record_delivery(
             notice, actor=current_actor(), method=form.method.data,
             party_id=int(form.party_id.data) if (form.party_id.data or "").isdigit() else None,
             delivered_on=form.delivered_on.data, published_on=form.published_on.data,
@@ -305,9 +306,9 @@ def deliver(notice_id: int):
             place=form.place.data, note=form.note.data)
     except DomainError as exc:
         db.rollback()
-        notice = services.load_notice(notice_id, current_user)
+        notice = reading.load_notice(notice_id, current_user)
         if exc.status == 422 and exc.fields:
-            form = DeliveryForm(parties=services.recipient_parties(notice))
+            form = DeliveryForm(parties=deliveries.recipient_parties(notice))
             for name, msg in exc.fields.items():
                 if name in form:
                     form[name].errors = [msg]
@@ -321,14 +322,14 @@ def deliver(notice_id: int):
 @login_required
 def receipt(notice_id: int):
     """A 送达回证 for paper service on one recipient (?party=<id>)."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
     party_id = request.args.get("party", type=int)
-    party = next((p for p in services.recipient_parties(notice) if p.id == party_id), None)
+    party = next((p for p in deliveries.recipient_parties(notice) if p.id == party_id), None)
     if party_id is not None and party is None:
         raise NotFound("受送达人不存在")
     try:
-        content = services.service_receipt_pdf(notice, party)
+        content = rendering.service_receipt_pdf(notice, party)
     except DomainError as exc:
         return _flash_error_and_back(exc, notice_id)
     return _pdf_response(content, f"送达回证-{notice.number}.pdf")
@@ -340,7 +341,7 @@ def signoff_inbox():
     """Documents waiting for this supervisor's sign-off."""
     if not current_user.is_staff:
         abort(404)
-    return render_template("notices/page_signoff.html", notices=services.pending_signoffs(current_user))
+    return render_template("notices/page_signoff.html", notices=issuing.pending_signoffs(current_user))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -353,13 +354,13 @@ def signoff_inbox():
 @transactional
 def pdf(notice_id: int):
     """The issued PDF, for staff of the case and the parties it was served on (404 for anyone else)."""
-    notice = services.load_notice(notice_id, current_user)
+    notice = reading.load_notice(notice_id, current_user)
     if not notice.is_issued:
         raise NotFound("文书尚未签发")
     if current_user.is_staff:
         queries.load_case(notice.case_id, current_user, log_view="notice_pdf")
     else:
-        services.record_opening(notice, current_user)
+        deliveries.record_opening(notice, current_user)
     return send_notice_pdf(notice)
 
 
@@ -369,7 +370,7 @@ def pdf(notice_id: int):
 def consent(case_id: int):
     """A party consents online to electronic service; staff record a party's written consent."""
     case = queries.load_case(case_id, current_user)
-    staff = services.is_case_staff(current_user, case)
+    staff = policy.is_case_staff(current_user, case)
     party_id = None
     if staff:
         form = ConsentForm(parties=[p for p in case.parties if p.role.value != "agent"])
@@ -378,7 +379,7 @@ def consent(case_id: int):
             return redirect(case_url(case) + "#notices", 303)
         party_id = int(form.party_id.data)
     try:
-        services.give_consent(case, actor=current_actor(), party_id=party_id)
+        deliveries.give_consent(case, actor=current_actor(), party_id=party_id)
     except DomainError as exc:
         db.rollback()
         flash(exc.message, "danger")
@@ -393,7 +394,7 @@ def consent(case_id: int):
 def withdraw_consent(case_id: int):
     """A party withdraws its consent to electronic service."""
     case = queries.load_case(case_id, current_user)
-    services.withdraw_consent(case, actor=current_actor())
+    deliveries.withdraw_consent(case, actor=current_actor())
     flash("已撤回电子送达同意，此后的文书将以纸质方式送达", "info")
     return redirect(case_url(case) + "#notices", 303)
 
@@ -409,7 +410,7 @@ def verify(code: str | None = None):
     """Confirm a document by its code; with an uploaded PDF, say whether it is the genuine, unaltered one."""
     form = VerifyForm(data={"code": code or ""} if request.method == "GET" else None)
     code = code or request.values.get("code") or ""
-    notice = services.find_by_code(code) if code else None
+    notice = verification.find_by_code(code) if code else None
     result = None
     status = 200
     if code and notice is None:
@@ -420,8 +421,8 @@ def verify(code: str | None = None):
         elif notice is None:
             status = 404
         else:
-            digest = services.hash_upload(form.file.data.stream)
+            digest = verification.hash_upload(form.file.data.stream)
             result = {"genuine": digest == notice.sha256, "sha256": digest}
-    facts = services.verification_facts(notice) if notice is not None else None
+    facts = verification.verification_facts(notice) if notice is not None else None
     return render_template("notices/page_verify.html", form=form, code=code, facts=facts, result=result,
                            not_found=bool(code) and notice is None), status

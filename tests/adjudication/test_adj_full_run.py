@@ -13,7 +13,7 @@ from caseflow.core.db import db
 from caseflow.deadlines import due_date
 from caseflow.hearings import services as hearings
 from caseflow.hearings.models import Hearing
-from caseflow.notices import services as notices
+from caseflow.notices import deliveries, issuing
 from tests.factories.accounts import unit
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -33,7 +33,7 @@ def _ok(r, status=200):
 
 
 def _deliver(notice, people, party, on):
-    notices.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id, delivered_on=on,
+    deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id, delivered_on=on,
                             receipt_number="XA123")
 
 
@@ -70,7 +70,7 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     db.session.refresh(case)
     assert case.state == "answering" and deadline(case, "ADJ_SERVE_REQUEST").status.value == "met"
     [answer_notice] = notices_of(case, "answer_notice")
-    notices.issue(answer_notice, actor=officer)
+    issuing.issue(answer_notice, actor=officer)
     respondent = next(p for p in case.parties if p.role.value == "respondent")
     claimant = next(p for p in case.parties if p.role.value == "claimant")
     delivered = shift(2)
@@ -116,7 +116,7 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     assert suit.trigger_estimated
     [decision] = notices_of(case, "decision")
     assert "（二）责令被请求人立即停止销售被诉侵权产品。" in decision.parts["measures"]  # the panel's words (art. 32)
-    notices.issue(decision, actor=supervisor)
+    issuing.issue(decision, actor=supervisor)
     got_it = shift(14)
     _deliver(decision, people, claimant, got_it)
     _deliver(decision, people, respondent, got_it)

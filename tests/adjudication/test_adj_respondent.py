@@ -11,7 +11,7 @@ from caseflow.accounts.models import Role, User
 from caseflow.cases.models import CaseEvent, PartyRole
 from caseflow.core.db import db
 from caseflow.hearings import access
-from caseflow.notices import services as notices
+from caseflow.notices import deliveries, issuing
 from caseflow.notices.models import DeliveryMethod
 from tests.adjudication.test_adj_steps import act, make, panel
 from tests.conftest import csrf_of
@@ -42,7 +42,7 @@ def test_code_opens_an_account_consent_documents_and_answer(client, web, people,
     [row] = access.codes_of(case)
     code = row.code
     [answer_notice] = notices_of(case, "answer_notice")
-    notices.issue(answer_notice, actor=people["officer"])
+    issuing.issue(answer_notice, actor=people["officer"])
     # A wrong code creates no account.
     r = web.post_form("/hearings/access", {"code": "AAAA-BBBB-CCCC", "username": "mou_shangmao",
                                            "password": "pass-word-9", "confirm": "pass-word-9"})
@@ -64,7 +64,7 @@ def test_code_opens_an_account_consent_documents_and_answer(client, web, people,
     r = web.post_form(f"/portal/cases/{case.id}", post_url=f"/cases/{case.id}/notices/consent")
     assert r.status_code in (302, 303)
     respondent = next(p for p in case.parties if p.role == PartyRole.RESPONDENT)
-    assert notices.active_consent(respondent).user_id == user.id
+    assert deliveries.active_consent(respondent).user_id == user.id
     [delivery] = answer_notice.deliveries
     assert delivery.method == DeliveryMethod.ELECTRONIC and delivery.party_id == respondent.id
     page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
@@ -128,7 +128,7 @@ def test_a_respondent_never_sees_or_acts_on_another_case(client, web, people, no
     [code] = access.codes_of(mine)
     access.claim(code.code, people["respondent"])
     [other_notice] = notices_of(other, "answer_notice")
-    notices.issue(other_notice, actor=people["officer"])
+    issuing.issue(other_notice, actor=people["officer"])
     web.login(people["respondent"].username)
     assert client.get(f"/portal/cases/{mine.id}").status_code == 200
     assert client.get(f"/portal/cases/{other.id}").status_code == 404

@@ -14,7 +14,7 @@ from caseflow.core import clock
 from caseflow.core.errors import Conflict, Forbidden
 from caseflow.deadlines import due_date, lifecycle, overrides, reading
 from caseflow.deadlines.models import DayKind
-from caseflow.notices import services as notices
+from caseflow.notices import deliveries, issuing
 from tests.adjudication.test_adj_steps import act, examined, make, panel
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -29,9 +29,9 @@ def test_no_domicile_answer_period_is_rebased_on_delivery_for_thirty_days(people
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"], no_domicile="yes")
     [answer_notice] = notices_of(case, "answer_notice")
-    notices.issue(answer_notice, actor=people["officer"])
+    issuing.issue(answer_notice, actor=people["officer"])
     delivered = shift(6)
-    notices.record_delivery(answer_notice, actor=people["officer"], method="post", party_id=_respondent(case).id,
+    deliveries.record_delivery(answer_notice, actor=people["officer"], method="post", party_id=_respondent(case).id,
                             delivered_on=delivered, receipt_number="EMS1")
     row = deadline(case, "ADJ_ANSWER_NO_DOMICILE")
     assert not row.trigger_estimated and row.trigger_date == delivered
@@ -43,8 +43,8 @@ def test_reminder_wait_is_a_waiting_period_not_an_office_deadline(people, deadli
     case = examined(people)
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
     [decision] = notices_of(case, "decision")
-    notices.issue(decision, actor=people["supervisor"])
-    notices.record_delivery(decision, actor=people["officer"], method="direct", party_id=_respondent(case).id,
+    issuing.issue(decision, actor=people["supervisor"])
+    deliveries.record_delivery(decision, actor=people["officer"], method="direct", party_id=_respondent(case).id,
                             delivered_on=clock.today())
     shift(17)
     act(case, "issue_reminder", people["officer"])
@@ -53,9 +53,9 @@ def test_reminder_wait_is_a_waiting_period_not_an_office_deadline(people, deadli
     with pytest.raises(Conflict, match="请先登记催告书的送达日期"):
         act(case, "apply_enforcement", people["officer"], target="重庆知识产权法院")
     [reminder] = notices_of(case, "reminder")
-    notices.issue(reminder, actor=people["officer"])
+    issuing.issue(reminder, actor=people["officer"])
     delivered = shift(41)
-    notices.record_delivery(reminder, actor=people["officer"], method="direct", party_id=_respondent(case).id,
+    deliveries.record_delivery(reminder, actor=people["officer"], method="direct", party_id=_respondent(case).id,
                             delivered_on=delivered)
     wait = deadline(case, "ADJ_ENFORCEMENT_REMINDER_WAIT")
     assert wait.binds == "wait" and wait.due_date == due_date(delivered, 10, "working_days").due

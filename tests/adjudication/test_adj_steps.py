@@ -11,7 +11,7 @@ from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import due_date
-from caseflow.notices import services as notices
+from caseflow.notices import deliveries, issuing
 from tests.factories.accounts import unit
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -266,9 +266,9 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
     case = examined(people)
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
     [decision] = notices_of(case, "decision")
-    notices.issue(decision, actor=people["supervisor"])
+    issuing.issue(decision, actor=people["supervisor"])
     respondent = next(p for p in case.parties if p.role == PartyRole.RESPONDENT)
-    notices.record_delivery(decision, actor=people["officer"], method="direct", party_id=respondent.id,
+    deliveries.record_delivery(decision, actor=people["officer"], method="direct", party_id=respondent.id,
                             delivered_on=clock.today())
     with pytest.raises(Conflict, match="起诉期限"):
         act(case, "issue_reminder", people["officer"])
@@ -276,9 +276,9 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
     act(case, "issue_reminder", people["officer"])
     assert case.state == "reminded"
     [reminder] = notices_of(case, "reminder")
-    notices.issue(reminder, actor=people["officer"])
+    issuing.issue(reminder, actor=people["officer"])
     delivered = shift(18)
-    notices.record_delivery(reminder, actor=people["officer"], method="direct", party_id=respondent.id,
+    deliveries.record_delivery(reminder, actor=people["officer"], method="direct", party_id=respondent.id,
                             delivered_on=delivered)
     wait = deadline(case, "ADJ_ENFORCEMENT_REMINDER_WAIT")
     assert wait.trigger_date == delivered and wait.due_date == due_date(delivered, 10, "working_days").due

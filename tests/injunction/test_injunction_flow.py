@@ -12,7 +12,7 @@ from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.deadlines import due_date
 from caseflow.injunction.services import expire_due
-from caseflow.notices import services as notices
+from caseflow.notices import deliveries, issuing
 from tests.api.conftest import COMPLAINT_BODY
 from tests.injunction.conftest import child_of
 
@@ -61,9 +61,9 @@ def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_
     assert platform.parts["addressee"] == "某电子商务平台"
 
     # The order is issued and served on the suspected infringer.
-    notices.issue(order, actor=supervisor)
+    issuing.issue(order, actor=supervisor)
     respondent = next(p for p in inj.parties if p.role.value == "respondent")
-    delivery = notices.record_delivery(order, actor=officer, method="direct", party_id=respondent.id,
+    delivery = deliveries.record_delivery(order, actor=officer, method="direct", party_id=respondent.id,
                                        delivered_on=today, signed_by="被请求人经营者")
     assert delivery.party_id == respondent.id
 

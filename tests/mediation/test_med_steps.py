@@ -13,7 +13,7 @@ from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.deadlines import due_date
 from caseflow.hearings import services as hearings
-from caseflow.notices import services as notices
+from caseflow.notices import deliveries, drafting, issuing
 from tests.factories.accounts import UserFactory, unit
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -95,7 +95,7 @@ def test_decision_issued_here_is_checked_against_its_outcome(api, people, med_bo
     from caseflow.notices.models import Notice, NoticeStatus
 
     adj = file(api, people, med_body)  # any case will do to hold the decision
-    found = notices.draft_notice(adj, "decision", actor=people["officer"], data={"outcome": "infringement"})
+    found = drafting.draft_notice(adj, "decision", actor=people["officer"], data={"outcome": "infringement"})
     db.session.flush()
     # Standing in for a decision issued by this system (issuing one takes a whole adjudication).
     db.session.execute(sa.update(Notice).where(Notice.id == found.id)
@@ -142,7 +142,7 @@ def test_docket_waits_for_the_respondents_consent_and_refusal_issues_its_notice(
     assert case.state == "refused" and case.closed_at is not None
     [notice] = notices_of(case, "rejection")
     assert notice.title == "专利纠纷调解不予受理通知书" and notice.parts["reasons"] == "被请求人逾期未提交意见陈述书。"
-    issued = notices.issue(notice, actor=people["supervisor"])
+    issued = issuing.issue(notice, actor=people["supervisor"])
     assert issued.status == 200 and notice.number
 
 
@@ -190,7 +190,7 @@ def test_absence_is_handled_as_article_67_says(api, people, med_body, notices_of
     assert case.state == state and case.closed_at is not None
     [notice] = notices_of(case, "mediation_termination")
     assert words in notice.parts["reason"]
-    assert {p.role.value for p in notices.recipient_parties(notice)} == {"claimant", "respondent"}
+    assert {p.role.value for p in deliveries.recipient_parties(notice)} == {"claimant", "respondent"}
 
 
 def test_fail_issues_the_termination_notice(api, people, med_body, notices_of):
@@ -275,7 +275,7 @@ def test_package_needs_the_issued_agreement(api, people, med_body, notices_of):
     case = to_agreement(api, people, med_body)
     r = api.get(people["officer"], f"/api/v1/cases/{case.id}/mediation/confirmation-package")
     assert r.status_code == 409 and "尚未签发" in r.json["message"]
-    notices.issue(notices_of(case, "mediation_agreement")[0], actor=people["officer"])
+    issuing.issue(notices_of(case, "mediation_agreement")[0], actor=people["officer"])
     r = api.get(people["applicant"], f"/api/v1/cases/{case.id}/mediation/confirmation-package")
     assert r.status_code == 200
     stranger = UserFactory()

@@ -6,7 +6,7 @@ import pytest
 
 from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.notices import services
+from caseflow.notices import deliveries, issuing
 from tests.notices.conftest import RESPONDENTS, act
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -18,7 +18,7 @@ def issued(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
     [notice] = notices_of(case)
-    services.issue(notice, actor=people["officer"])
+    issuing.issue(notice, actor=people["officer"])
     db.session.flush()
     return case, notice
 
@@ -38,7 +38,7 @@ def test_api_pdf_visibility(issued, people, api):
     assert api.get(people["officer"], "/api/v1/notices/999999.pdf").status_code == 404
     # Served by post on the claimant: now the claimant's account (the filer) may download it.
     claimant = next(p for p in case.parties if p.user_id == people["applicant"].id)
-    services.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
+    deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
                              delivered_on=clock.today())
     db.session.flush()
     with api.get(people["applicant"], url) as r:
@@ -66,7 +66,7 @@ def test_case_api_lists_documents(issued, people, api, make_case, notices_of):
     assert staff[1]["number"] is None and staff[1]["sha256"] is None
     # The party sees only documents served on it, never drafts.
     assert api.get(people["applicant"], f"/api/v1/cases/{case.id}").json["notices"] == []
-    services.give_consent(case, actor=people["applicant"])
+    deliveries.give_consent(case, actor=people["applicant"])
     db.session.flush()
     mine = api.get(people["applicant"], f"/api/v1/cases/{case.id}").json["notices"]
     assert [n["kind"] for n in mine] == ["acceptance"]
@@ -78,11 +78,11 @@ def test_respondent_reads_documents_served_on_it(make_case, people, notices_of, 
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"])
     [answer] = notices_of(case, "answer_notice")
-    services.issue(answer, actor=people["officer"])
+    issuing.issue(answer, actor=people["officer"])
     [acceptance] = notices_of(case, "acceptance")
-    services.issue(acceptance, actor=people["officer"])
+    issuing.issue(acceptance, actor=people["officer"])
     party = next(p for p in case.parties if p.name == RESPONDENTS[1])
-    services.record_delivery(answer, actor=people["officer"], method="direct", party_id=party.id,
+    deliveries.record_delivery(answer, actor=people["officer"], method="direct", party_id=party.id,
                              delivered_on=clock.today(), signed_by="李赟")
     db.session.flush()
     web.login(people["respondent"].username)
@@ -125,7 +125,7 @@ def test_supervisor_signoff_page(make_case, people, notices_of, web):
     case = make_case()
     act(case, "reject", people["supervisor"], reason="重复投诉")
     [notice] = notices_of(case, "rejection")
-    services.issue(notice, actor=people["officer"])
+    issuing.issue(notice, actor=people["officer"])
     db.session.flush()
     web.login(people["supervisor"].username)
     page = web.get("/notices/signoff").data.decode()
@@ -144,11 +144,11 @@ def test_party_consents_on_the_portal(make_case, people, web, notices_of):
     assert "同意电子送达" in page
     r = web.post_form(f"/portal/cases/{case.id}", {}, post_url=f"/cases/{case.id}/notices/consent")
     assert r.status_code == 303
-    assert services.consents_of(case)
+    assert deliveries.consents_of(case)
     r = web.post_form(f"/portal/cases/{case.id}", {}, post_url=f"/cases/{case.id}/notices/consent/withdraw")
     assert r.status_code == 303
     db.session.expire_all()
-    assert all(not c.active for c in services.consents_of(case).values())
+    assert all(not c.active for c in deliveries.consents_of(case).values())
     web.login(people["other_applicant"].username)
     r = web.post_form("/portal/", {}, post_url=f"/cases/{case.id}/notices/consent")
     assert r.status_code == 404

@@ -12,7 +12,7 @@ from caseflow.core.db import db
 from caseflow.core.errors import Invalid
 from caseflow.deadlines import due_date
 from caseflow.deadlines.models import Deadline
-from caseflow.notices import services
+from caseflow.notices import deliveries, issuing
 from caseflow.notices.models import DeliveryMethod
 from tests.notices.conftest import RESPONDENTS, act, needs_pdftotext, pdf_text
 
@@ -31,7 +31,7 @@ def served(make_case, people, notices_of):
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"])
     [notice] = notices_of(case, "answer_notice")
-    services.issue(notice, actor=people["officer"])
+    issuing.issue(notice, actor=people["officer"])
     return case, notice
 
 
@@ -45,7 +45,7 @@ def test_answer_period_runs_from_the_return_receipt(served, people, shift):
     assert row.trigger_estimated  # until delivery is recorded, the period runs provisionally from serving
     receipt_date = clock.today() + dt.timedelta(days=3)
     shift(6)  # the return receipt comes back some days after the letter was posted
-    delivery = services.record_delivery(notice, actor=people["officer"], method="post",
+    delivery = deliveries.record_delivery(notice, actor=people["officer"], method="post",
                                         party_id=_respondent(case).id, delivered_on=receipt_date,
                                         receipt_number="XA123456789CN")
     assert delivery.took_effect_at is not None and delivery.delivered_on == receipt_date
@@ -60,9 +60,9 @@ def test_the_first_service_on_a_party_counts(served, people, shift):
     party = _respondent(case)
     first = clock.today() + dt.timedelta(days=1)
     shift(8)
-    services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
+    deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
                              delivered_on=first + dt.timedelta(days=4))
-    services.record_delivery(notice, actor=people["officer"], method="direct", party_id=party.id,
+    deliveries.record_delivery(notice, actor=people["officer"], method="direct", party_id=party.id,
                              delivered_on=first, signed_by="𠮷永福")
     assert _answer_row(case).trigger_date == first
 
@@ -71,25 +71,25 @@ def test_delivery_dates_are_checked(served, people):
     case, notice = served
     party = _respondent(case)
     with pytest.raises(Invalid) as err:
-        services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id)
+        deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id)
     assert "回执" in err.value.fields["delivered_on"]
     with pytest.raises(Invalid):
-        services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
+        deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
                                  delivered_on=clock.today() + dt.timedelta(days=1))
     with pytest.raises(Invalid):  # not before the document existed
-        services.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
+        deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=party.id,
                                  delivered_on=clock.today() - dt.timedelta(days=1))
     with pytest.raises(Invalid) as err:
-        services.record_delivery(notice, actor=people["officer"], method="retention", party_id=party.id,
+        deliveries.record_delivery(notice, actor=people["officer"], method="retention", party_id=party.id,
                                  delivered_on=clock.today())
     assert "witness" in err.value.fields
     with pytest.raises(Invalid) as err:  # no consent recorded: no electronic service
-        services.record_delivery(notice, actor=people["officer"], method="electronic", party_id=party.id,
+        deliveries.record_delivery(notice, actor=people["officer"], method="electronic", party_id=party.id,
                                  delivered_on=clock.today())
     assert "同意电子送达" in err.value.fields["method"]
     claimant = next(p for p in case.parties if p.role.value == "claimant")
     with pytest.raises(Invalid):  # the 答辩通知书 is not served on the claimant
-        services.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
+        deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
                                  delivered_on=clock.today())
 
 
@@ -97,16 +97,16 @@ def test_public_notice_counts_thirty_days_after_publication(served, people, shif
     case, notice = served
     party = _respondent(case)
     published = clock.today()
-    delivery = services.record_delivery(notice, actor=people["officer"], method="public_notice", party_id=party.id,
+    delivery = deliveries.record_delivery(notice, actor=people["officer"], method="public_notice", party_id=party.id,
                                         published_on=published, place="《重庆日报》")
     assert delivery.delivered_on == published + dt.timedelta(days=30)
     assert delivery.took_effect_at is None and _answer_row(case).trigger_estimated
-    assert services.serve_due_publications(case) == []
+    assert deliveries.serve_due_publications(case) == []
     # Thirty days on, the daily run lets the service take effect and the answer period starts from that day.
     later = published + dt.timedelta(days=31)
     assert shift(31) == later
-    assert services.serve_due_publications(case) == [delivery]
-    assert services.serve_due_publications(case) == []
+    assert deliveries.serve_due_publications(case) == [delivery]
+    assert deliveries.serve_due_publications(case) == []
     row = _answer_row(case)
     assert row.trigger_date == published + dt.timedelta(days=30) and not row.trigger_estimated
 
@@ -114,11 +114,11 @@ def test_public_notice_counts_thirty_days_after_publication(served, people, shif
 def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, people, notices_of, web):
     case = make_case("adjudication")
     respondent = _respondent(case, RESPONDENTS[1])  # the party with a portal account
-    services.give_consent(case, actor=people["respondent"])
+    deliveries.give_consent(case, actor=people["respondent"])
     act(case, "docket", people["supervisor"])
     act(case, "serve_respondent", people["officer"])
     [notice] = notices_of(case, "answer_notice")
-    services.issue(notice, actor=people["officer"])
+    issuing.issue(notice, actor=people["officer"])
     [electronic] = [d for d in notice.deliveries if d.method == DeliveryMethod.ELECTRONIC]
     assert electronic.party_id == respondent.id and electronic.user_id == people["respondent"].id
     assert electronic.delivered_at == notice.issued_at and electronic.delivered_on == clock.today()
@@ -144,7 +144,7 @@ def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, p
 def test_consent_given_later_serves_pending_documents(served, people):
     case, notice = served
     assert notice.deliveries == []
-    services.give_consent(case, actor=people["respondent"])
+    deliveries.give_consent(case, actor=people["respondent"])
     [d] = notice.deliveries
     assert d.method == DeliveryMethod.ELECTRONIC and d.recipient_name == RESPONDENTS[1]
 
@@ -152,8 +152,8 @@ def test_consent_given_later_serves_pending_documents(served, people):
 def test_staff_record_written_consent_only_for_parties_with_an_account(served, people):
     case, _notice = served
     with pytest.raises(Invalid):
-        services.give_consent(case, actor=people["officer"], party_id=_respondent(case).id)
-    consent = services.give_consent(case, actor=people["officer"], party_id=_respondent(case, RESPONDENTS[1]).id)
+        deliveries.give_consent(case, actor=people["officer"], party_id=_respondent(case).id)
+    consent = deliveries.give_consent(case, actor=people["officer"], party_id=_respondent(case, RESPONDENTS[1]).id)
     assert consent[0].source == "paper"
 
 
@@ -203,12 +203,12 @@ def test_a_referral_letter_goes_to_the_police(make_case, people, notices_of, web
     act(referral, "transfer", people["officer"])
     [letter] = notices_of(referral, "criminal_referral")
     assert letter.parts["addressee"] == "重庆市公安局渝中区分局" and letter.party_ids == []
-    services.issue(letter, actor=people["supervisor"])
+    issuing.issue(letter, actor=people["supervisor"])
     assert letter.recipient == "重庆市公安局渝中区分局" and "保刑移字" in letter.number
     with pytest.raises(Invalid):
-        services.record_delivery(letter, actor=people["officer"], method="direct", party_id=complaint.parties[0].id,
+        deliveries.record_delivery(letter, actor=people["officer"], method="direct", party_id=complaint.parties[0].id,
                                  delivered_on=clock.today())
-    delivery = services.record_delivery(letter, actor=people["officer"], method="direct",
+    delivery = deliveries.record_delivery(letter, actor=people["officer"], method="direct",
                                         delivered_on=clock.today(), signed_by="值班民警")
     assert delivery.party_id is None and delivery.recipient_name == "重庆市公安局渝中区分局"
     db.session.flush()

@@ -9,7 +9,7 @@ import pytest
 
 from caseflow.core import clock
 from caseflow.core.errors import Conflict
-from caseflow.notices import services
+from caseflow.notices import context, deliveries, drafting, issuing, rendering
 from caseflow.notices.models import ImmutableNotice, NoticeStatus
 from tests.notices.conftest import CLAIMANTS, act, needs_pdftotext, pdf_text
 
@@ -45,12 +45,12 @@ def test_issue_numbers_renders_stores_and_freezes(make_case, people, notices_of,
     case = make_case()
     act(case, "accept", people["officer"])
     [notice] = notices_of(case)
-    outcome = services.issue(notice, actor=people["officer"])
+    outcome = issuing.issue(notice, actor=people["officer"])
     assert outcome.issued
     year = clock.today().year
     assert re.fullmatch(rf"渝中知保受字〔{year}〕[1-9]\d*号", notice.number)
     assert notice.status == NoticeStatus.ISSUED and notice.document_date == clock.today()
-    with services.open_pdf(notice) as stream:
+    with rendering.open_pdf(notice) as stream:
         stored = stream.read()
     assert stored.startswith(b"%PDF-")
     assert hashlib.sha256(stored).hexdigest() == notice.sha256 and len(stored) == notice.size
@@ -61,11 +61,11 @@ def test_issue_numbers_renders_stores_and_freezes(make_case, people, notices_of,
 
     # Frozen: no service and no attribute assignment changes an issued document.
     with pytest.raises(Conflict):
-        services.update_parts(notice, actor=people["officer"], parts={"notes": "改"})
+        drafting.update_parts(notice, actor=people["officer"], parts={"notes": "改"})
     with pytest.raises(Conflict):
-        services.issue(notice, actor=people["officer"])
+        issuing.issue(notice, actor=people["officer"])
     with pytest.raises(Conflict):
-        services.discard_draft(notice, actor=people["officer"])
+        drafting.discard_draft(notice, actor=people["officer"])
     with pytest.raises(ImmutableNotice):
         notice.sha256 = "0" * 64
     with pytest.raises(ImmutableNotice):
@@ -78,19 +78,19 @@ def test_numbers_are_gapless_per_office_type_and_year(make_case, people, notices
         case = make_case()
         act(case, "accept", people["officer"])
         [notice] = notices_of(case)
-        services.issue(notice, actor=people["officer"])
+        issuing.issue(notice, actor=people["officer"])
         numbers.append(notice.seq)
     assert numbers == list(range(numbers[0], numbers[0] + 3))
     # Another document type has its own sequence; another office too.
     case = make_case()
     act(case, "request_correction", people["officer"], items="补正")
     [correction] = notices_of(case, "correction")
-    services.issue(correction, actor=people["officer"])
+    issuing.issue(correction, actor=people["officer"])
     assert "保补字" in correction.number
     other = make_case(unit_code="500105")
     act(other, "accept", people["other_district"])
     [elsewhere] = notices_of(other)
-    services.issue(elsewhere, actor=people["other_district"])
+    issuing.issue(elsewhere, actor=people["other_district"])
     assert elsewhere.number.startswith("江北知保受字")
 
 
@@ -105,7 +105,7 @@ def test_draft_is_never_served_as_final(make_case, people, notices_of, api, web)
     with web.get(f"/notices/{notice.id}/preview.pdf") as preview:
         assert preview.status_code == 200 and preview.data.startswith(b"%PDF-")
     with pytest.raises(Conflict):
-        services.record_delivery(notice, actor=people["officer"], method="post", party_id=case.parties[0].id,
+        deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=case.parties[0].id,
                                  delivered_on=clock.today())
 
 
@@ -114,7 +114,7 @@ def test_preview_is_watermarked_and_unnumbered(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
     [notice] = notices_of(case)
-    text = pdf_text(services.preview_pdf(notice))
+    text = pdf_text(rendering.preview_pdf(notice))
     assert "草" in text and "稿" in text
     assert f"〔{clock.today().year}〕号" in text  # the sequence is left blank until issue
     assert case.number in text
@@ -126,19 +126,19 @@ def test_editing_a_draft_is_audited_and_validated(make_case, people, notices_of)
     case = make_case()
     act(case, "request_correction", people["officer"], items="补正甲")
     [notice] = notices_of(case)
-    services.update_parts(notice, actor=people["officer2"], parts={"items": "补正乙", "period": "十日"})
+    drafting.update_parts(notice, actor=people["officer2"], parts={"items": "补正乙", "period": "十日"})
     assert notice.parts == {"items": "补正乙", "period": "十日"}
     edit = next(e for e in reversed(case.events) if e.tag == "case:notice:edit")
     assert edit.data["diff"]["items"] == ["补正甲", "补正乙"]
     with pytest.raises(Invalid) as err:
-        services.update_parts(notice, actor=people["officer"], parts={"items": ""})
+        drafting.update_parts(notice, actor=people["officer"], parts={"items": ""})
     assert "items" in err.value.fields
     with pytest.raises(Invalid):
-        services.update_parts(notice, actor=people["officer"], parts={"nonsense": "x"})
+        drafting.update_parts(notice, actor=people["officer"], parts={"nonsense": "x"})
     from caseflow.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        services.update_parts(notice, actor=people["other_district"], parts={"items": "x"})
+        drafting.update_parts(notice, actor=people["other_district"], parts={"items": "x"})
 
 
 def test_a_character_no_font_covers_is_reported_and_blocks_issuing(make_case, people, notices_of):
@@ -146,13 +146,13 @@ def test_a_character_no_font_covers_is_reported_and_blocks_issuing(make_case, pe
     act(case, "request_correction", people["officer"], items="请补正\ue000号材料")
     [notice] = notices_of(case)
     assert notice.missing_chars["chars"] == ["\ue000"]
-    assert services.preview_pdf(notice).startswith(b"%PDF-")  # shown as 〓, never a box
+    assert rendering.preview_pdf(notice).startswith(b"%PDF-")  # shown as 〓, never a box
     with pytest.raises(Conflict) as err:
-        services.issue(notice, actor=people["officer"])
+        issuing.issue(notice, actor=people["officer"])
     assert "没有可用字体" in err.value.message
-    services.update_parts(notice, actor=people["officer"], parts={"items": "请补正相关材料"})
+    drafting.update_parts(notice, actor=people["officer"], parts={"items": "请补正相关材料"})
     assert notice.missing_chars["chars"] == []
-    assert services.issue(notice, actor=people["officer"]).issued
+    assert issuing.issue(notice, actor=people["officer"]).issued
 
 
 def test_approved_action_covers_its_document_until_edited(make_case, people, notices_of, api):
@@ -164,15 +164,15 @@ def test_approved_action_covers_its_document_until_edited(make_case, people, not
     approve_request(outcome.approval, actor=people["supervisor"])
     [notice] = notices_of(case, "rejection")
     assert notice.approved_by_id == people["supervisor"].id and notice.parts["reasons"] == "不属于本局管辖"
-    assert not services.needs_signoff(notice, people["officer"])
-    services.update_parts(notice, actor=people["officer"], parts={"reasons": "经审查，不属于本局管辖范围"})
-    assert services.needs_signoff(notice, people["officer"])
+    assert not issuing.needs_signoff(notice, people["officer"])
+    drafting.update_parts(notice, actor=people["officer"], parts={"reasons": "经审查，不属于本局管辖范围"})
+    assert issuing.needs_signoff(notice, people["officer"])
     # The officer's issue now goes to the supervisor; nothing is numbered yet.
     r = api.post(people["officer"], f"/api/v1/notices/{notice.id}/issue", json={})
     assert r.status_code == 202, r.json
     assert r.json["status"] == "signoff" and r.json["number"] is None
-    assert [n.id for n in services.pending_signoffs(people["supervisor"])] == [notice.id]
-    assert services.pending_signoffs(people["officer"]) == []
+    assert [n.id for n in issuing.pending_signoffs(people["supervisor"])] == [notice.id]
+    assert issuing.pending_signoffs(people["officer"]) == []
     r = api.post(people["officer"], f"/api/v1/notices/{notice.id}/approve", json={})
     assert r.status_code == 403
     r = api.post(people["supervisor"], f"/api/v1/notices/{notice.id}/approve", json={"comment": "同意"})
@@ -187,11 +187,11 @@ def test_supervisor_may_return_a_document(make_case, people, notices_of):
     act(case, "reject", people["supervisor"], reason="重复投诉")
     [notice] = notices_of(case, "rejection")
     assert notice.approved_by_id is None  # performed directly by the supervisor: no approval request
-    services.issue(notice, actor=people["officer"])
+    issuing.issue(notice, actor=people["officer"])
     assert notice.status == NoticeStatus.SIGNOFF
     with pytest.raises(Invalid):
-        services.return_signoff(notice, actor=people["supervisor"], comment="")
-    services.return_signoff(notice, actor=people["supervisor"], comment="理由写得不充分")
+        issuing.return_signoff(notice, actor=people["supervisor"], comment="")
+    issuing.return_signoff(notice, actor=people["supervisor"], comment="理由写得不充分")
     assert notice.status == NoticeStatus.DRAFT and notice.signoff_comment == "理由写得不充分"
 
 
@@ -199,23 +199,23 @@ def test_supervisor_issues_directly(make_case, people, notices_of):
     case = make_case()
     act(case, "reject", people["supervisor"], reason="重复投诉")
     [notice] = notices_of(case, "rejection")
-    assert services.issue(notice, actor=people["supervisor"]).issued
+    assert issuing.issue(notice, actor=people["supervisor"]).issued
 
 
 def test_a_correction_is_a_new_document_referring_to_the_original(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
     [original] = notices_of(case)
-    services.issue(original, actor=people["officer"])
+    issuing.issue(original, actor=people["officer"])
     sha, number = original.sha256, original.number
     other = make_case()
     act(other, "accept", people["officer"])
     with pytest.raises(Conflict):  # only issued documents are corrected
-        services.draft_correction(notices_of(other)[0], actor=people["officer"])
-    correction = services.draft_correction(original, actor=people["officer"])
+        drafting.draft_correction(notices_of(other)[0], actor=people["officer"])
+    correction = drafting.draft_correction(original, actor=people["officer"])
     assert correction.kind == "rectification" and correction.corrects_id == original.id
-    services.update_parts(correction, actor=people["officer"], parts={"errors": "第1页“11月3日”应为“11月4日”。"})
-    services.issue(correction, actor=people["supervisor"])
+    drafting.update_parts(correction, actor=people["officer"], parts={"errors": "第1页“11月3日”应为“11月4日”。"})
+    issuing.issue(correction, actor=people["supervisor"])
     assert (original.sha256, original.number) == (sha, number)
     assert correction.context["original"]["number"] == number
 
@@ -229,8 +229,8 @@ def test_every_kind_drafts_on_a_real_case(make_case, people):
             continue
         procedure = min(kind.procedures) if kind.procedures else "adjudication"
         case = cases.setdefault(procedure, make_case(procedure))
-        notice = services.draft_notice(case, kind.code, actor=people["officer"], data={"reason": "理由"})
-        ctx = services.build_context(notice)
+        notice = drafting.draft_notice(case, kind.code, actor=people["officer"], data={"reason": "理由"})
+        ctx = context.build_context(notice)
         assert ctx["case"]["number"] == case.number and ctx["title"] == notice.title
         assert rendering.missing_characters(ctx) == []
         assert set(notice.parts) == {p.name for p in kind.parts}
@@ -241,9 +241,9 @@ def test_manual_drafting_is_limited_to_the_procedure(make_case, people):
 
     case = make_case()
     with pytest.raises(Invalid):
-        services.draft_manual(case, "decision", actor=people["officer"])
+        drafting.draft_manual(case, "decision", actor=people["officer"])
     with pytest.raises(Invalid):
-        services.draft_manual(case, "service_receipt", actor=people["officer"])
-    notice = services.draft_manual(case, "evidence_list", actor=people["officer"])
+        drafting.draft_manual(case, "service_receipt", actor=people["officer"])
+    notice = drafting.draft_manual(case, "evidence_list", actor=people["officer"])
     assert any(e.tag == "case:notice:draft" for e in case.events)
     assert notice.status == NoticeStatus.DRAFT

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from caseflow.core import pdf
-from caseflow.notices import catalogue, context, rendering, services
+from caseflow.notices import catalogue, context, issuing, rendering
 from caseflow.notices.cli import render_sample
 from tests.core.test_pdf import _embedded_fonts, _glyph_problems
 from tests.notices.conftest import CLAIMANTS, RESPONDENTS, act, needs_pdftotext, pdf_text, squeeze
@@ -79,8 +79,8 @@ def test_a_real_decision_from_the_workflow(make_case, people, notices_of):
     assert notice.parts["defence"] == "被请求人辩称：被诉产品结构不同"
     assert notice.parts["reasons"] == "被诉侵权产品落入保护范围。"
     assert "ZL202221345678.9号专利权" in notice.parts["measures"]
-    services.issue(notice, actor=people["supervisor"])
-    with services.open_pdf(notice) as stream:
+    issuing.issue(notice, actor=people["supervisor"])
+    with rendering.open_pdf(notice) as stream:
         text = pdf_text(stream.read())
     for name in CLAIMANTS + RESPONDENTS + ("张堃",):
         assert name in text, name

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from caseflow.core.db import db
-from caseflow.notices import services
+from caseflow.notices import issuing, rendering, verification
 from tests.notices.conftest import CLAIMANTS, act
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -19,9 +19,9 @@ def issued(make_case, people, notices_of):
     case = make_case()
     act(case, "accept", people["officer"])
     [notice] = notices_of(case)
-    services.issue(notice, actor=people["officer"])
+    issuing.issue(notice, actor=people["officer"])
     db.session.flush()
-    with services.open_pdf(notice) as stream:
+    with rendering.open_pdf(notice) as stream:
         content = stream.read()
     return notice, content
 
@@ -81,4 +81,4 @@ def test_drafts_have_no_verification(make_case, people, notices_of, client):
     act(case, "accept", people["officer"])
     [notice] = notices_of(case)
     assert notice.verify_code is None
-    assert services.find_by_code("") is None
+    assert verification.find_by_code("") is None

@@ -1,0 +1,267 @@
+"""Delivery (送达) of issued documents and the parties' consent to electronic service; a delivery date starts the
+party's period of the catalogue entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from caseflow import policy
+from caseflow.accounts.models import User
+from caseflow.cases.audit import record_event
+from caseflow.cases.models import Case, Party, PartyRole
+from caseflow.core import clock
+from caseflow.core.db import db
+from caseflow.core.errors import Conflict, Invalid, NotFound
+from caseflow.notices import catalogue
+from caseflow.notices.models import DeliveryMethod, Notice, NoticeDelivery, NoticeStatus, ServiceConsent
+
+#: 公告送达: "自发出公告之日起，经过三十日，即视为送达" (民事诉讼法 art. 95).
+PUBLIC_NOTICE_DAYS = 30
+
+
+def recipient_parties(notice: Notice) -> list[Party]:
+    """The parties an issued (or drafted) document is served on."""
+    ids = set(notice.party_ids)
+    return [p for p in notice.case.parties if p.id in ids]
+
+
+def electronic_account(party: Party, case: Case) -> int | None:
+    """The portal account electronic service on this party arrives in, if any."""
+    if party.user_id is not None:
+        return party.user_id
+    if party.role != PartyRole.RESPONDENT and case.created_by_id is not None:
+        return case.created_by_id
+    return None
+
+
+def active_consent(party: Party) -> ServiceConsent | None:
+    consent = db.session.scalar(sa.select(ServiceConsent).where(ServiceConsent.party_id == party.id))
+    return consent if consent is not None and consent.active else None
+
+
+def record_delivery(notice: Notice, *, actor: User, method: str, party_id: int | None = None,
+                    delivered_on: dt.date | None = None, published_on: dt.date | None = None,
+                    receipt_number: str | None = None, signed_by: str | None = None, witness: str | None = None,
+                    place: str | None = None, note: str | None = None) -> NoticeDelivery:
+    """Record one service of an issued notice and, once its date has come, start the party's period."""
+    case = notice.case
+    policy.require_case_staff(actor, case)
+    if notice.status != NoticeStatus.ISSUED:
+        raise Conflict("文书签发后才能送达；草稿不能送达")
+    issued_on = notice.document_date
+    assert issued_on is not None, "an issued notice has its date of issue"
+    try:
+        method = DeliveryMethod(method)
+    except ValueError:
+        raise Invalid("送达方式无效", fields={"method": "请选择送达方式"}) from None
+    kind = catalogue.kind(notice.kind)
+    party = None
+    if kind.recipient == "external":
+        if party_id:
+            raise Invalid("该文书送交机关，不向当事人送达", fields={"party_id": "不适用"})
+    else:
+        party = next((p for p in recipient_parties(notice) if p.id == party_id), None)
+        if party is None:
+            raise Invalid("请选择该文书的受送达人", fields={"party_id": "请选择受送达人"})
+    today = clock.today()
+    errors: dict[str, str] = {}
+    user_id = None
+    if method == DeliveryMethod.PUBLIC_NOTICE:
+        if published_on is None:
+            errors["published_on"] = "请填写公告发布日期"
+        elif published_on > today:
+            errors["published_on"] = "公告发布日期不能晚于今天"
+        elif published_on < issued_on:
+            errors["published_on"] = "公告发布日期不能早于文书签发日期"
+        else:
+            delivered_on = published_on + dt.timedelta(days=PUBLIC_NOTICE_DAYS)
+    else:
+        if delivered_on is None:
+            errors["delivered_on"] = {DeliveryMethod.POST: "请填写回执上注明的收件日期",
+                                      DeliveryMethod.DIRECT: "请填写签收日期",
+                                      DeliveryMethod.RETENTION: "请填写留置日期"}.get(method, "请填写送达日期")
+        elif delivered_on > today:
+            errors["delivered_on"] = "送达日期不能晚于今天"
+        elif delivered_on < issued_on:
+            errors["delivered_on"] = "送达日期不能早于文书签发日期"
+        if method == DeliveryMethod.RETENTION and not (witness or "").strip():
+            errors["witness"] = "留置送达应当记明见证人或者拍照、录像等情况"
+        if method == DeliveryMethod.ELECTRONIC:
+            consent = active_consent(party) if party is not None else None
+            if consent is None:
+                errors["method"] = "受送达人未同意电子送达，不能采用电子送达"
+            else:
+                user_id = consent.user_id
+    if errors:
+        raise Invalid("送达信息有误", fields=errors)
+    assert delivered_on is not None  # each method without a date was refused above
+    return deliver(notice, party=party, method=method, delivered_on=delivered_on, published_on=published_on,
+                        receipt_number=_clean(receipt_number, 64), signed_by=_clean(signed_by, 100),
+                        witness=_clean(witness, 200), place=_clean(place, 300), note=_clean(note, 2000),
+                        user_id=user_id, actor=actor)
+
+
+def _clean(value: str | None, limit: int) -> str | None:
+    value = (value or "").strip()
+    return value[:limit] or None
+
+
+def deliver(notice: Notice, *, party: Party | None, method: DeliveryMethod, delivered_on: dt.date,
+             actor: User | None, delivered_at: dt.datetime | None = None, **fields) -> NoticeDelivery:
+    delivery = NoticeDelivery(notice=notice, party=party, recipient_name=party.name if party else notice.recipient,
+                              method=method, delivered_on=delivered_on, delivered_at=delivered_at,
+                              recorded_by=actor, **fields)
+    db.session.add(delivery)
+    db.session.flush()
+    when = fields.get("published_on")
+    summary = (f"送达：{notice.title}（{notice.number}）→ {delivery.recipient_name}，{method.title}，"
+               + (f"公告发布于 {when.isoformat()}，{delivered_on.isoformat()} 视为送达" if when
+                  else f"送达日期 {delivered_on.isoformat()}"))
+    record_event(notice.case, tag="case:notice:deliver", actor=actor, summary=summary,
+                 data={"notice_id": notice.id, "delivery_id": delivery.id, "method": method.value,
+                       "party_id": party.id if party else None, "delivered_on": delivered_on.isoformat()})
+    if delivered_on <= clock.today():
+        _take_effect(delivery, actor)
+    return delivery
+
+
+def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
+    """The delivery date has come: start (or re-base) the period the catalogue ties to this document."""
+    delivery.took_effect_at = clock.now()
+    db.session.flush()
+    notice = delivery.notice
+    case = notice.case
+    kind = catalogue.kind(notice.kind)
+    rule = kind.rule_for(case.procedure)
+    if not rule or delivery.party is None or delivery.party.role.value not in kind.deadline_roles:
+        return
+    trigger = _period_trigger(notice, kind)
+    if trigger is None or _running_from(case, rule) == trigger:
+        return
+    from caseflow.deadlines.lifecycle import start_party_deadline
+
+    start_party_deadline(case, rule, trigger, actor)
+
+
+def _period_trigger(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | None:
+    """The date the period runs from: each party's first effective service; with several parties the latest.
+
+    The deadline table keeps one row per rule and case, so a document served on both parties (the 行政裁决书) runs
+    its period from the later party's service: the office waits until both parties' windows have passed.
+    """
+    first: dict[int, dt.date] = {}
+    for d in notice.deliveries:
+        if d.took_effect_at is None or d.party_id is None or d.party is None \
+                or d.party.role.value not in kind.deadline_roles:
+            continue
+        first[d.party_id] = min(first.get(d.party_id, d.delivered_on), d.delivered_on)
+    return max(first.values()) if first else None
+
+
+def _running_from(case: Case, rule_id: str) -> dt.date | None:
+    """The trigger date of the rule's open, delivery-based row on the case (None if none or estimated)."""
+    from caseflow.deadlines.lifecycle import canonical_ids
+    from caseflow.deadlines.models import Deadline
+
+    row = db.session.scalar(sa.select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.rule_id.in_(canonical_ids(case, [rule_id])), Deadline.ended_at.is_(None))
+        .order_by(Deadline.id.desc()).limit(1))
+    if row is None or row.trigger_estimated:
+        return None
+    return row.trigger_date
+
+
+def serve_due_publications(case: Case | None = None, *, actor: User | None = None) -> list[NoticeDelivery]:
+    """公告送达 whose 30 days have passed take effect now (run by ``flask caseflow notices-serve``)."""
+    stmt = sa.select(NoticeDelivery).where(NoticeDelivery.took_effect_at.is_(None),
+                                           NoticeDelivery.delivered_on <= clock.today())
+    if case is not None:
+        stmt = stmt.join(Notice, Notice.id == NoticeDelivery.notice_id).where(Notice.case_id == case.id)
+    due = list(db.session.scalars(stmt.order_by(NoticeDelivery.id)))
+    for delivery in due:
+        _take_effect(delivery, actor)
+    return due
+
+
+def record_opening(notice: Notice, user: User) -> None:
+    """The addressee opened an electronically served document: record the first opening (once)."""
+    mine = {p.id for p in policy.acting_parties(user, notice.case)}
+    now = clock.now()
+    for d in notice.deliveries:
+        if d.method == DeliveryMethod.ELECTRONIC and d.party_id in mine and d.first_opened_at is None:
+            d.first_opened_at = now
+    db.session.flush()
+
+
+def give_consent(case: Case, *, actor: User, party_id: int | None = None) -> list[ServiceConsent]:
+    """Record consent to electronic service: a party online for itself, or staff from a signed paper form.
+
+    Issued documents not yet served on the party are served electronically at once.
+    """
+    if policy.is_case_staff(actor, case):
+        party = next((p for p in case.parties if p.id == party_id), None)
+        if party is None:
+            raise Invalid("请选择当事人", fields={"party_id": "请选择当事人"})
+        account = electronic_account(party, case)
+        if account is None:
+            raise Invalid("该当事人没有门户账号，不能电子送达", fields={"party_id": "该当事人没有门户账号"})
+        targets, source = [(party, account)], "paper"
+    else:
+        parties = [p for p in policy.acting_parties(actor, case) if p.role != PartyRole.AGENT]
+        if party_id is not None:
+            parties = [p for p in parties if p.id == party_id]
+        if not parties:
+            raise NotFound("案件不存在")
+        targets, source = [(p, actor.id) for p in parties], "portal"
+    now = clock.now()
+    out = []
+    for party, account in targets:
+        consent = db.session.scalar(sa.select(ServiceConsent).where(ServiceConsent.party_id == party.id))
+        if consent is None:
+            consent = ServiceConsent(case_id=case.id, party=party, user_id=account, source=source, given_at=now,
+                                     recorded_by_id=actor.id)
+            db.session.add(consent)
+        elif not consent.active or consent.user_id != account:
+            consent.user_id, consent.source, consent.given_at, consent.withdrawn_at = account, source, now, None
+            consent.recorded_by_id = actor.id
+        else:
+            out.append(consent)
+            continue
+        db.session.flush()
+        record_event(case, tag="case:notice:consent", actor=actor,
+                     summary=f"{party.name}同意电子送达（{'网上确认' if source == 'portal' else '书面确认'}）",
+                     data={"party_id": party.id, "source": source})
+        out.append(consent)
+        for notice in _unserved_for(case, party):
+            deliver(notice, party=party, method=DeliveryMethod.ELECTRONIC, delivered_on=clock.beijing_date(now),
+                     delivered_at=now, user_id=account, actor=actor)
+    db.session.flush()
+    return out
+
+
+def withdraw_consent(case: Case, *, actor: User) -> list[ServiceConsent]:
+    """A party withdraws its consent; later documents are served on paper."""
+    parties = {p.id for p in policy.acting_parties(actor, case)}
+    rows = [c for c in db.session.scalars(sa.select(ServiceConsent).where(ServiceConsent.case_id == case.id))
+            if c.party_id in parties and c.active]
+    now = clock.now()
+    for c in rows:
+        c.withdrawn_at = now
+        record_event(case, tag="case:notice:consent_withdrawn", actor=actor,
+                     summary=f"{c.party.name}撤回电子送达同意", data={"party_id": c.party_id})
+    db.session.flush()
+    return rows
+
+
+def consents_of(case: Case) -> dict[int, ServiceConsent]:
+    rows = db.session.scalars(sa.select(ServiceConsent).where(ServiceConsent.case_id == case.id))
+    return {c.party_id: c for c in rows}
+
+
+def _unserved_for(case: Case, party: Party) -> list[Notice]:
+    rows = db.session.scalars(sa.select(Notice).where(Notice.case_id == case.id, Notice.status == NoticeStatus.ISSUED)
+                              .order_by(Notice.id))
+    return [n for n in rows if party.id in n.party_ids and not any(d.party_id == party.id for d in n.deliveries)]
+

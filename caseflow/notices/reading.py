@@ -1,0 +1,41 @@
+"""Reading documents: one notice as the viewer may see it, a case's documents, the delivery a viewer cares about."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from caseflow import policy
+from caseflow.accounts.models import User
+from caseflow.cases.models import Case
+from caseflow.core import clock
+from caseflow.core.db import db
+from caseflow.core.errors import NotFound
+from caseflow.notices.models import Notice, NoticeDelivery
+
+
+def load_notice(notice_id: int, user: User | None) -> Notice:
+    """The notice, if the user may see it (else 404, as if it did not exist)."""
+    notice = db.session.get(Notice, notice_id) if 0 < notice_id < 2**31 else None
+    if notice is None or not policy.can_read_notice(user, notice):
+        raise NotFound("文书不存在")
+    return notice
+
+
+def notices_of(case: Case, viewer: User | None) -> list[Notice]:
+    """The case's documents the viewer may see, oldest first."""
+    rows = db.session.scalars(sa.select(Notice).where(Notice.case_id == case.id)
+                              .options(selectinload(Notice.deliveries)).order_by(Notice.id)).all()
+    return [n for n in rows if policy.can_read_notice(viewer, n)]
+
+
+def delivered_for(notice: Notice, viewer: User | None) -> NoticeDelivery | None:
+    """The earliest effective delivery the viewer cares about (all, for staff; their own, for a party)."""
+    if viewer is not None and not getattr(viewer, "is_staff", False):
+        mine = {p.id for p in policy.acting_parties(viewer, notice.case)}
+        rows = [d for d in notice.deliveries if d.party_id in mine]
+    else:
+        rows = list(notice.deliveries)
+    rows = [d for d in rows if d.took_effect_at is not None or d.delivered_on <= clock.today()]
+    return min(rows, key=lambda d: (d.delivered_on, d.id)) if rows else None
+
