@@ -51,7 +51,7 @@ PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python
 BIN = Path(PY).parent
 CACHE = ROOT / "instance" / "bench"
 RESULTS = ROOT / "bench" / "results"
-PASSWORD = "generated-pass-2026"  # caseflow.generate.GENERATED_PASSWORD
+PASSWORD = "generated-pass-2026"  # caseflow.devtools.generate.GENERATED_PASSWORD
 SECRET = secrets.token_hex(32)
 RESULTS_LINES: list[dict] = []
 
@@ -126,7 +126,7 @@ def flask(env: dict, *args: str) -> None:
 
 def data_key(cases: int, seed: int, until: dt.date) -> str:
     """What determines the generated data besides the schema: size, seed, data date, generator and rollup layout."""
-    from caseflow.generate import GENERATOR_VERSION
+    from caseflow.devtools.generate import GENERATOR_VERSION
     from caseflow.stats.models import LAYOUT
 
     return f"{cases}_{seed}_{until:%Y%m%d}_g{GENERATOR_VERSION}s{LAYOUT}"

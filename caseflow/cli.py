@@ -86,6 +86,7 @@ def verify_audit() -> None:
 
 # The domains' command modules register on `cli`, so they import this module and come last.
 from caseflow.deadlines import cli as _deadlines_cli  # noqa: E402, F401
+from caseflow.devtools import cli as _devtools_cli  # noqa: E402, F401
 from caseflow.evidence import cli as _evidence_cli  # noqa: E402, F401
 from caseflow.injunction import cli as _injunction_cli  # noqa: E402, F401
 from caseflow.notices import cli as _notices_cli  # noqa: E402, F401

@@ -18,7 +18,7 @@ SEED = 7
 @pytest.fixture(scope="module")
 def generated(databases, app):
     """Point the app's database at a freshly generated one for the module; put it back afterwards."""
-    from caseflow.generate import generate
+    from caseflow.devtools.generate import generate
 
     url = databases.migrated("stats")
     old = db.engine
@@ -47,7 +47,7 @@ def gen_users(generated, session):
 
 @pytest.fixture
 def login_as(web):
-    from caseflow.generate import GENERATED_PASSWORD
+    from caseflow.devtools.generate import GENERATED_PASSWORD
 
     def login(username):
         web.login(username, password=GENERATED_PASSWORD)

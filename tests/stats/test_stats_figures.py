@@ -28,7 +28,7 @@ def summary(web, **params):
 
 @pytest.fixture
 def city(login_as, client, generated, session):
-    from caseflow.generate import GENERATED_PASSWORD
+    from caseflow.devtools.generate import GENERATED_PASSWORD
 
     r = client.post("/api/v1/auth/token", json={"username": "gen-500000-s1", "password": GENERATED_PASSWORD})
     web = login_as("gen-500000-s1")

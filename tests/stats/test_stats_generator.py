@@ -81,7 +81,7 @@ def _digest(url: str) -> str:
 
 
 def _generate(databases, app, seed: int) -> str:
-    from caseflow.generate import generate
+    from caseflow.devtools.generate import generate
 
     url = databases.migrated("det")
     old, engine = db.engine, make_engine(url)

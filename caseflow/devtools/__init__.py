@@ -1,0 +1,2 @@
+"""Development tools that are not part of serving a request: the data generator of the statistics tests and
+`make bench` (`flask caseflow generate`). No domain imports this package; its command imports it lazily."""
