@@ -22,6 +22,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     check_config(app.config)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
+    register_domains(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -37,6 +38,19 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+
+
+def register_domains(app: Flask) -> None:
+    """Each domain plugs its hooks, effects and facts into the case services, once, in this order (deadlines
+    before notices: a document drafted by an action reads the periods the action set)."""
+    import workflows
+    from caseflow import cases, deadlines, hearings, injunction, mediation, notices, referral, stats
+    from caseflow.cases import hooks
+
+    registered = hooks.init_app(app)
+    for domain in (cases, deadlines, notices, stats, injunction, hearings, mediation, referral):
+        domain.register(app)
+    registered.check(workflows.PROCEDURES.values())
 
 
 def register_blueprints(app: Flask) -> None:
@@ -79,7 +93,6 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(mediation_api_bp)  # bearer tokens, never cookies
     app.register_blueprint(mediation_bp)
     app.register_blueprint(mediation_api_bp)
-    import caseflow.injunction.services  # noqa: F401  (plugs the main case's 结案 and the configured periods in)
     from caseflow.referral.views import api_bp as referrals_api_bp, bp as referrals_bp
 
     app.register_blueprint(referrals_bp)

@@ -2,7 +2,7 @@
 
 Every step, period and document of the procedure. Guards are pure functions of the action's input and the case
 (they read ``case.data`` and a few columns through ``getattr`` so that the data generator's light cases work too).
-Effects named here live in ``caseflow/cases/effects.py``.
+Effects named here are registered by the domains (``caseflow/cases/effects.py`` and ``caseflow/<domain>/effects.py``).
 """
 
 from __future__ import annotations

@@ -116,6 +116,9 @@ class GuardContext:
     deadline_passed: Callable[[str], bool] = lambda rule_prefix: False
     #: (backward rule id, event day) -> the last day a notice may go out before the event, on the office's calendar
     latest_notice_day: Callable[[str, date], date | None] = lambda rule_id, day: None
+    #: A named fact about the case the application knows beyond the case itself (e.g. "evidence_count"); None when it
+    #: does not (the data generator's light cases): a guard then lets the action through.
+    fact: Callable[[str], Any] = lambda name: None
     extra: dict = field(default_factory=dict)
 
 

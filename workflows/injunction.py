@@ -7,8 +7,8 @@ complaint or an adjudication. The main case's 结案 supersedes it (``supersede`
 ``caseflow.injunction.services``); the configured maximum duration running out expires it (``expire``, run by
 ``flask --app wsgi caseflow injunctions-expire``).
 
-Guards read only ``case.data`` and the action's input, except ``has_evidence`` and ``main_case_open``, which ask the
-application through lazy imports when the case is a real row (the data generator's light cases skip them).
+Guards read only the case and the action's input, except ``has_evidence``, which asks the application for the
+``evidence_count`` fact (``GuardContext.fact``; the data generator's light cases know none and skip it).
 """
 
 from __future__ import annotations
@@ -100,12 +100,8 @@ def evaluation_report(ctx: GuardContext) -> str | None:
 
 def has_evidence(ctx: GuardContext) -> str | None:
     """有证据证明存在侵权事实: the injunction or its main case holds at least one piece of evidence."""
-    case = ctx.case
-    if getattr(case, "id", None) is None or not hasattr(case, "parent_id"):
-        return None
-    from caseflow.injunction.services import evidence_count
-
-    if evidence_count(case):
+    count = ctx.fact("evidence_count")  # None: the application does not know (the generator's light cases)
+    if count is None or count > 0:
         return None
     return "本禁令及其主案均没有证据材料；先行发布禁令须有证据证明存在侵权事实"
 

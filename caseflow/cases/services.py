@@ -12,7 +12,7 @@ import workflows
 from caseflow import policy
 from caseflow.accounts.models import IdType, Unit, User
 from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
-from caseflow.cases import effects
+from caseflow.cases import hooks
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, Party, PartyRole
 from caseflow.core import clock
@@ -74,16 +74,19 @@ def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict,
     record_event(case, tag="case:create", actor=actor, to_state=case.state,
                  summary=summary or f"{proc.title}案件创建：{case.number}",
                  data={"channel": case.channel, "parent": parent.number if parent else None})
-    hooks.on_create(case, actor)
+    for on_create in hooks.current().on_create:
+        on_create(case, actor)
     db.session.flush()
     return case
 
 
 def _ctx(case: Case, actor: User | None, data: dict) -> GuardContext:
     now = clock.now()
+    registered = hooks.current()
     return GuardContext(case=case, actor=actor, data=data, now=now, today=clock.beijing_date(now),
-                        deadline_passed=lambda prefix: hooks.deadline_passed(case, prefix),
-                        latest_notice_day=lambda rule_id, day: hooks.latest_notice_day(case, rule_id, day))
+                        deadline_passed=lambda prefix: registered.deadline_passed(case, prefix),
+                        latest_notice_day=lambda rule_id, day: registered.latest_notice_day(case, rule_id, day),
+                        fact=lambda name: registered.facts[name](case) if name in registered.facts else None)
 
 
 def pending_approval(case: Case) -> ApprovalRequest | None:
@@ -205,9 +208,11 @@ def _execute(case: Case, action: str, actor: User | None, data: dict, via: str, 
                  summary=decl.label + (f"（{eng.procedure.state_title(fired.from_state)} → "
                                        f"{eng.procedure.state_title(fired.to_state)}）" if changed else ""),
                  data=event_data)
-    hooks.on_action(case, fired, actor, data)
+    registered = hooks.current()
+    for on_action in registered.on_action:
+        on_action(case, fired, actor, data)
     for name in decl.effects:
-        effects.run(name, case=case, actor=actor, data=data, fired=fired)
+        registered.effects[name](case=case, actor=actor, data=data, fired=fired)
     db.session.flush()
 
 
@@ -228,31 +233,6 @@ def run_system_action(case: Case, action: str, *, data: dict | None = None) -> C
         raise ValueError(f"{case.procedure}.{action} is not a system action")
     _execute(case, action, None, dict(data or {}), "system")
     return case
-
-
-class _Hooks:
-    """Seams the deadlines and notices domains plug into, so cases/ does not grow their rules."""
-
-    def __init__(self):
-        self.create_hooks, self.action_hooks, self.deadline_checks = [], [], []
-        self.notice_day = None  # (case, backward rule id, event day) -> latest notice day; set by deadlines
-
-    def on_create(self, case, actor):
-        for fn in self.create_hooks:
-            fn(case, actor)
-
-    def on_action(self, case, fired, actor, data):
-        for fn in self.action_hooks:
-            fn(case, fired, actor, data)
-
-    def deadline_passed(self, case, prefix) -> bool:
-        return any(fn(case, prefix) for fn in self.deadline_checks)
-
-    def latest_notice_day(self, case, rule_id, day):
-        return self.notice_day(case, rule_id, day) if self.notice_day is not None else None
-
-
-hooks = _Hooks()
 
 
 def find_staff(unit: Unit, username: str, roles) -> User | None:

@@ -23,3 +23,16 @@ __all__ = [
     "rule_for",
     "set_overrides",
 ]
+
+
+def register(app) -> None:
+    """Start, stop, pause, resume and extend the declared periods on every case creation and action; answer the
+    guards' deadline questions."""
+    from caseflow.cases import hooks
+    from caseflow.deadlines import lifecycle
+
+    registered = hooks.of(app).domain("deadlines")
+    registered.on_create.append(lifecycle.on_create)
+    registered.on_action.append(lifecycle.on_action)
+    registered.deadline_passed = lifecycle.deadline_passed
+    registered.latest_notice_day = lambda case, rule_id, day: lifecycle.latest_notice_day(case.unit.code, rule_id, day)

@@ -1,7 +1,8 @@
 """Deadline rows driven by the procedure declarations, the holiday table, and reminders (DESIGN.md §3).
 
-Importing this module plugs it into `caseflow.cases.services.hooks`: every case creation and every
-performed action goes through `on_create` / `on_action`, so no deadline arithmetic lives anywhere else.
+The deadlines domain's ``register(app)`` plugs ``on_create`` / ``on_action`` into the case hooks
+(caseflow/cases/hooks.py): every case creation and every performed action goes through them, so no deadline
+arithmetic lives anywhere else.
 Services flush, never commit; the caller's transaction (a view's `transactional`, a CLI command) commits.
 
 How a declaration's rule ids act on a case's rows
@@ -42,9 +43,9 @@ from sqlalchemy.orm import selectinload
 
 import workflows
 from caseflow.accounts.models import User
+from caseflow.cases import hooks
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
-from caseflow.cases.services import hooks
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
@@ -221,11 +222,6 @@ def awaits_delivery(rule: Rule) -> bool:
     return rule.binds in ("party", "wait") and any(word in rule.trigger_label for word in ("收到", "送达"))
 
 
-#: Functions ``(rule, case) -> rule | None`` that apply office configuration to a rule before it starts; other
-#: domains append to it (caseflow.injunction.config). None means the period is not kept on this case.
-RULE_CONFIG_HOOKS: list = []
-
-
 def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, started_by: str,
                    at: dt.date | dt.datetime | None = None, trigger_label: str | None = None,
                    estimated: bool = False, calendar: Calendar | None = None,
@@ -244,7 +240,7 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
         record_event(case, tag="case:deadline:unavailable", actor=actor, summary=f"未能开始计算期限：{exc}",
                      data={"rule": rule_id})
         return None
-    for configure in RULE_CONFIG_HOOKS:
+    for configure in hooks.current().rule_configs:
         # Office configuration may set a rule's amount and unit (先行禁令) or say it does not run at all (None).
         rule = configure(rule, case)
         if rule is None:
@@ -549,17 +545,4 @@ def _rule_or_none(case: Case, rule_id: str) -> Rule | None:
         return rule_for(rule_id, clock.today(), case.unit.code, kind=case.kind)
     except LookupError:
         return None
-
-
-def _register() -> None:
-    if on_create not in hooks.create_hooks:
-        hooks.create_hooks.append(on_create)
-    if on_action not in hooks.action_hooks:
-        hooks.action_hooks.append(on_action)
-    if deadline_passed not in hooks.deadline_checks:
-        hooks.deadline_checks.append(deadline_passed)
-    hooks.notice_day = lambda case, rule_id, day: latest_notice_day(case.unit.code, rule_id, day)
-
-
-_register()
 

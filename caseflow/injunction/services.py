@@ -1,7 +1,7 @@
 """先行发布禁令 services: the snapshot at application, evidence checks, the main case's 结案, hand-over and expiry.
 
-Importing this module plugs ``on_main_case_action`` into ``caseflow.cases.services.hooks`` and the configured
-periods into ``caseflow.deadlines.lifecycle.RULE_CONFIG_HOOKS``. Services flush, never commit.
+The injunction domain's ``register(app)`` plugs ``on_main_case_action``, the configured periods and the
+``evidence_count`` fact into the case hooks. Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
-from caseflow.cases.services import hooks, run_system_action
+from caseflow.cases.services import run_system_action
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import lifecycle
@@ -109,13 +109,3 @@ def expire_due() -> list[Case]:
         run_system_action(case, "expire", data={"reason": f"禁令最长期限已于 {d.due_date.isoformat()} 届满"})
         done.append(case)
     return done
-
-
-def _register() -> None:
-    if on_main_case_action not in hooks.action_hooks:
-        hooks.action_hooks.append(on_main_case_action)
-    if config.configure_rule not in lifecycle.RULE_CONFIG_HOOKS:
-        lifecycle.RULE_CONFIG_HOOKS.append(config.configure_rule)
-
-
-_register()

@@ -25,3 +25,11 @@ The life of a document
   delivery date starts the party's period of the catalogue entry (answer_notice → ADJ_ANSWER) through
   ``caseflow.deadlines.lifecycle.start_party_deadline``.
 """
+
+
+def register(app) -> None:
+    """Draft the document an action declares (``notice=``) in the action's transaction."""
+    from caseflow.cases import hooks
+    from caseflow.notices import drafting
+
+    hooks.of(app).domain("notices").on_action.append(drafting.on_action)

@@ -1,6 +1,6 @@
 """Drafting a document (by an action's ``notice=`` or by hand) and editing a draft's free-text parts.
 
-Importing this module plugs ``on_action`` into ``caseflow.cases.services.hooks``: when an action that declares
+The notices domain's ``register(app)`` plugs ``on_action`` into the case hooks: when an action that declares
 ``notice=`` runs, its document is drafted in the same transaction. Services flush, never commit.
 """
 
@@ -15,7 +15,6 @@ from caseflow.accounts.models import User
 from caseflow.approvals.models import ApprovalRequest
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, CaseEvent
-from caseflow.cases.services import hooks
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
@@ -224,11 +223,3 @@ def discard_draft(notice: Notice, *, actor: User) -> Notice:
                  data={"notice_id": notice.id})
     db.session.flush()
     return notice
-
-
-def _register() -> None:
-    if on_action not in hooks.action_hooks:
-        hooks.action_hooks.append(on_action)
-
-
-_register()

@@ -36,7 +36,7 @@ def _remember(case: Case, **values) -> None:
 
 def start_from(parent: Case, *, actor, data: dict) -> Case:
     """Create a referral linked to ``parent``; the parent goes on or waits, as the officer records."""
-    from caseflow.cases.effects import _linked
+    from caseflow.cases.effects import linked_case
 
     kind = data.get("kind")
     if kind not in ("police", "agency"):
@@ -44,7 +44,7 @@ def start_from(parent: Case, *, actor, data: dict) -> Case:
     effect = data.get("parent_effect") or "continue"
     payload = {"referral_kind": kind, "target": data.get("target"), "reason": data.get("reason"),
                "origin": parent.number, "parent_effect": effect}
-    child = _linked(parent, "referral", actor, payload, f"由{parent.number}移送", public=False)
+    child = linked_case(parent, "referral", actor, payload, f"由{parent.number}移送", public=False)
     _remember(parent, referrals=[*((parent.data or {}).get("referrals") or []), child.id])
     record_event(parent, tag="case:referral:start", actor=actor,
                  summary=f"发起{KINDS[kind]}：{child.number}（{PARENT_EFFECTS[effect]}）",

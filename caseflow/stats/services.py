@@ -1,6 +1,6 @@
 """Keeping the statistics rollups current, and the rights holders' satisfaction ratings.
 
-Importing this module plugs ``mark_dirty`` into ``caseflow.cases.services.hooks``: every new case and every
+The statistics domain's ``register(app)`` plugs ``mark_dirty`` into the case hooks: every new case and every
 performed action queues the case in ``stats_dirty`` inside the changing transaction. ``refresh`` (run at the
 start of every statistics request, by ``flask caseflow stats-refresh`` and by the generator) recomputes the
 queued cases' facts from the committed data and adds the difference to the rollups, so the rollups always
@@ -18,7 +18,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case
-from caseflow.cases.services import hooks
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid, NotFound
@@ -60,16 +59,6 @@ def mark_dirty(case: Case, *_args) -> None:
     if case.id is None:
         db.session.flush()
     db.session.execute(sa.insert(DIRTY).values(case_id=case.id, marked_at=clock.now()))
-
-
-def _register() -> None:
-    if mark_dirty not in hooks.create_hooks:
-        hooks.create_hooks.append(mark_dirty)
-    if mark_dirty not in hooks.action_hooks:
-        hooks.action_hooks.append(mark_dirty)
-
-
-_register()
 
 
 # ---------------------------------------------------------------------------

@@ -337,13 +337,13 @@ def test_actions_offered_in_examination(people):
         a.name for a in available_actions(served, people["respondent"])}
 
 
-def test_every_declared_effect_and_notice_exists():
-    from caseflow.cases.effects import REGISTRY
+def test_every_declared_effect_and_notice_exists(app):
+    from caseflow.cases import hooks
     from caseflow.notices import catalogue
 
     proc = workflows.procedure("adjudication")
     for a in proc.actions:
-        assert all(e in REGISTRY for e in a.effects), a.name
+        assert all(e in hooks.of(app).effects for e in a.effects), a.name
         if a.notice:
             catalogue.resolve(a.notice, type("C", (), {"data": {}})())
     assert set(proc.closing_actions()) == {"decide", "record_settlement", "revoke", "withdraw",

@@ -1,0 +1,36 @@
+"""The hearings domain's effects (``effects=`` of workflows/adjudication.py): booking, postponing and holding
+口头审理, respondents' access codes, late filings."""
+
+from __future__ import annotations
+
+from caseflow.cases.hooks import Effects
+from caseflow.hearings import access, filings, services
+
+EFFECTS = Effects()
+
+
+@EFFECTS("schedule_hearing")
+def schedule_hearing(*, case, actor, data, fired):
+    services.schedule_from_action(case, actor=actor, data=data)
+
+
+@EFFECTS("postpone_hearing")
+def postpone_hearing(*, case, actor, data, fired):
+    services.postpone_from_action(case, actor=actor, data=data)
+
+
+@EFFECTS("hold_hearing")
+def hold_hearing(*, case, actor, data, fired):
+    services.hold_from_action(case, actor=actor, data=data)
+
+
+@EFFECTS("issue_access_codes")
+def issue_access_codes(*, case, actor, data, fired):
+    """Serving the request gives each respondent an access code to the portal (one case only)."""
+    access.issue_codes(case, actor)
+
+
+@EFFECTS("flag_late_filing")
+def flag_late_filing(*, case, actor, data, fired):
+    """A party's filing after its period ran out is accepted and flagged 逾期 (case page and audit chain)."""
+    filings.flag_action(case, fired.action, actor, data)

@@ -1,0 +1,41 @@
+"""The injunction domain's effects (``effects=`` of workflows/injunction.py and of the main cases that start one)."""
+
+from __future__ import annotations
+
+from caseflow.cases.effects import linked_case, remember
+from caseflow.cases.hooks import Effects
+from caseflow.core import clock
+from caseflow.injunction.services import application_data, evidence_refs
+from caseflow.notices.drafting import draft_notice
+
+EFFECTS = Effects()
+
+
+@EFFECTS("create_injunction")
+def create_injunction(*, case, actor, data, fired):
+    payload = application_data(case, actor, data)
+    how = "依职权" if payload["applied_by"] == "ex_officio" else "依申请"
+    linked_case(case, "injunction", actor, payload, f"在{case.number}中{how}启动先行禁令")
+
+
+@EFFECTS("issue_injunction")
+def issue_injunction(*, case, actor, data, fired):
+    """The order's measures on the case; a take-down also drafts the notice to the e-commerce platform."""
+    measures = data.get("measures") or []
+    measures = [measures] if isinstance(measures, str) else list(measures)
+    order = {"measures": measures, "products": data.get("products"), "platform": data.get("platform") or None,
+             "listings": data.get("listings") or None, "issued_on": clock.today().isoformat()}
+    remember(case, "order", order)
+    if "take_down" in measures:
+        draft_notice(case, "platform_notice", actor=actor, data=data, action=fired.action.name)
+
+
+@EFFECTS("record_injunction_check")
+def record_injunction_check(*, case, actor, data, fired):
+    """Compliance checks and breaches, each with the evidence it rests on (numbers of this case's evidence)."""
+    refs = evidence_refs(case, data.get("evidence"), "evidence")
+    entry = {"kind": "breach" if fired.action.name == "record_breach" else "check",
+             "on": data.get("found_on") or data.get("checked_on"), "method": data.get("method"),
+             "text": data.get("description") or data.get("result"), "evidence": refs,
+             "by": actor.username if actor else None}
+    remember(case, "checks", [*((case.data or {}).get("checks") or []), entry])
