@@ -29,6 +29,8 @@ class Config:
     LOGIN_WINDOW_SECONDS: int = 900
     API_TOKEN_HOURS: int = 24 * 7
     SQLITE_BUSY_TIMEOUT_MS: int = 5000
+    # Request bodies other than streamed uploads (forms, JSON): larger ones are refused with 413 before reading.
+    MAX_BODY_BYTES: int = 2 * 1024 * 1024
     # Actions that need approval, per office: {"500103": {"complaint.reject": False}} overrides the declaration.
     APPROVAL_OVERRIDES: dict = field(default_factory=dict)
     # Evidence (DESIGN.md §4): storage is a local directory (default INSTANCE_DIR/storage) or s3://bucket/prefix.

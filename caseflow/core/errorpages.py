@@ -60,6 +60,11 @@ def register(app) -> None:
         status = exc.code or 500
         return respond(status, CODES.get(status, "error"), MESSAGES.get(status, exc.description or "请求错误"))
 
+    @app.errorhandler(OverflowError)
+    def overflow(exc):
+        # A date or number beyond what Python's date arithmetic or the database holds, e.g. the year 9999 + 1 day.
+        return respond(400, "bad_request", "日期或数值超出可处理的范围，请检查后重新提交")
+
     @app.errorhandler(Exception)
     def unexpected(exc):
         from caseflow.core.db import is_concurrency_error

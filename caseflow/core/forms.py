@@ -31,6 +31,11 @@ class ChineseSelectField(SelectField):
     def __init__(self, label=None, validators=None, choices=None, **kwargs):
         super().__init__(label, validators, choices=to_choices(choices or []), **kwargs)
 
+    def process_formdata(self, valuelist):
+        # " " is no choice: blank means not chosen (an Optional() validator would otherwise let it through
+        # unchecked, to be stored as an invalid enum value).
+        super().process_formdata([v.strip() if isinstance(v, str) else v for v in valuelist])
+
     def pre_validate(self, form):
         if self.data in (None, "") and not self.flags.required:
             return

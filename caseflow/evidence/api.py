@@ -13,6 +13,7 @@ from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
 from caseflow.core.db import run_transaction, transactional
 from caseflow.core.errors import Forbidden, Invalid
+from caseflow.core.guard import body_limit
 from caseflow.evidence import http, services
 from caseflow.evidence.serialize import evidence_json
 
@@ -42,6 +43,7 @@ def _upload(case, *, replaces=None):
 
 
 @bp.post("/cases/<int:case_id>/evidence")
+@body_limit(None)  # streamed under EVIDENCE_MAX_BYTES (http.parse_upload)
 @token_required
 def upload(case_id: int):
     """Upload evidence: multipart `file`, `title`, `kind`, optional `description` and `method` → 201."""
@@ -53,6 +55,7 @@ def upload(case_id: int):
 
 
 @bp.post("/cases/<int:case_id>/evidence/<int:evidence_id>/versions")
+@body_limit(None)  # streamed under EVIDENCE_MAX_BYTES
 @token_required
 def replace(case_id: int, evidence_id: int):
     """Upload a corrected file as a new version of the evidence (multipart `file`, optional fields) → 201."""

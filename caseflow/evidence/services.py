@@ -22,7 +22,7 @@ from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
-from caseflow.core import clock
+from caseflow.core import clock, guard
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 from caseflow.evidence import checks
@@ -161,6 +161,11 @@ def receive_multipart(stream, *, mimetype: str, options: dict, content_length: i
         _discard(uploads)
         raise Invalid("上传数据格式不正确（multipart 解析失败），请重新上传", code="bad_request") from None
     except BaseException:
+        _discard(uploads)
+        raise
+    try:
+        guard.check_texts([*form.items(multi=True), *((n, fs.filename or "") for n, fs in files.items(multi=True))])
+    except guard.BadInput:
         _discard(uploads)
         raise
     received = Received(form)

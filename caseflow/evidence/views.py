@@ -14,6 +14,7 @@ from caseflow.cases import queries
 from caseflow.cases.views import case_url
 from caseflow.core.db import db, run_transaction, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid
+from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf, current_actor
 from caseflow.evidence import checks, http, preview, services
 from caseflow.evidence.forms import AdmissionForm, HandoverForm
@@ -62,6 +63,7 @@ def _title_for(base: str | None, name: str | None, index: int, count: int) -> st
 
 
 @bp.post("/cases/<int:case_id>/evidence")
+@body_limit(None)  # streamed under EVIDENCE_MAX_BYTES per file (http.parse_upload)
 @csrf.exempt  # checked below, after our streaming parser has read the form (http.check_csrf)
 @login_required
 def upload(case_id: int):
@@ -231,6 +233,7 @@ def handover(case_id: int, evidence_id: int):
 
 
 @bp.post("/cases/<int:case_id>/evidence/<int:evidence_id>/replace")
+@body_limit(None)  # streamed under EVIDENCE_MAX_BYTES
 @csrf.exempt  # checked after our streaming parser has read the form
 @login_required
 def replace(case_id: int, evidence_id: int):

@@ -15,6 +15,7 @@ from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db, run_transaction, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid
+from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf, current_actor
 from caseflow.hearings import services
 
@@ -73,6 +74,9 @@ def staff_required(view):
     return wrapper
 
 
+CALENDAR_YEARS = (1990, 2100)  # far enough either way; beyond, date arithmetic overflows
+
+
 def _unit() -> Unit:
     """The office asked for (``?unit=<code>``, default the user's own), if the user's scope covers it."""
     code = request.args.get("unit") or request.form.get("unit")
@@ -89,6 +93,9 @@ def _first_day() -> dt.date:
         day = dt.date.fromisoformat(raw) if raw else clock.today()
     except ValueError:
         day = clock.today()
+    if not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
+        raise Invalid(f"日期超出范围：日历可查看 {CALENDAR_YEARS[0]} 年至 {CALENDAR_YEARS[1]} 年",
+                      fields={"from": "日期超出范围"}, status=400, code="bad_request")
     return day - dt.timedelta(days=day.weekday())  # the Monday of that week
 
 
@@ -176,6 +183,7 @@ def rooms():
 
 
 @bp.post("/<int:hearing_id>/evidence")
+@body_limit(None)  # streamed under EVIDENCE_MAX_BYTES (evidence http.parse_upload)
 @csrf.exempt  # checked after the streaming parser has read the form, as the evidence upload does
 @login_required
 def upload_evidence(hearing_id: int):

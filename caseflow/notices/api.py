@@ -15,9 +15,10 @@ from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import Invalid, NotFound
+from caseflow.core.guard import body_limit
 from caseflow.notices import catalogue, deliveries, drafting, issuing, reading, verification
 from caseflow.notices.serialize import case_notices, notice_json
-from caseflow.notices.views import ISSUE_ATTEMPTS, send_notice_pdf
+from caseflow.notices.views import ISSUE_ATTEMPTS, VERIFY_MAX_BYTES, send_notice_pdf
 
 bp = Blueprint("notices_api", __name__, url_prefix="/api/v1")
 
@@ -161,6 +162,7 @@ def deliver(notice_id: int):
 
 
 @bp.post("/verify/<code>")
+@body_limit(VERIFY_MAX_BYTES)
 def verify(code: str):
     """Compare an uploaded PDF (multipart ``file`` or the raw body) with the issued document of a code."""
     notice = verification.find_by_code(code)

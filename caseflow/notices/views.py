@@ -16,6 +16,7 @@ from caseflow.cases.views import case_url
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, NotFound
 from caseflow.core.forms import form_errors
+from caseflow.core.guard import body_limit
 from caseflow.core.security import current_actor
 from caseflow.notices import catalogue, deliveries, drafting, issuing, reading, rendering, verification
 from caseflow.notices.forms import (
@@ -28,6 +29,9 @@ from caseflow.notices.forms import (
     parts_of,
 )
 from caseflow.notices.models import DeliveryMethod, NoticeStatus
+
+# An issued document uploaded to be verified: PDFs with their embedded fonts stay well below this.
+VERIFY_MAX_BYTES = 20 * 1024 * 1024
 
 bp = Blueprint("notices", __name__)
 
@@ -406,6 +410,7 @@ def withdraw_consent(case_id: int):
 
 @bp.route("/verify", methods=["GET", "POST"])
 @bp.route("/verify/<code>", methods=["GET", "POST"])
+@body_limit(VERIFY_MAX_BYTES)  # an issued PDF to compare
 def verify(code: str | None = None):
     """Confirm a document by its code; with an uploaded PDF, say whether it is the genuine, unaltered one."""
     form = VerifyForm(data={"code": code or ""} if request.method == "GET" else None)
