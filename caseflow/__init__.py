@@ -32,11 +32,12 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from caseflow.accounts.views import login_manager
-    from caseflow.core import guard
+    from caseflow.core import guard, headers
     from caseflow.core.db import db
     from caseflow.core.security import csrf
 
     guard.register(app)  # first: size and hostile-input checks run before CSRF reads a form
+    headers.register(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

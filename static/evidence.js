@@ -163,9 +163,6 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.evidence-upload"), enhance);
-    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
-      b.addEventListener("click", function () { window.print(); });
-    });
   }
 
   if (document.readyState === "loading") {

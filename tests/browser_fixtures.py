@@ -29,19 +29,31 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a page in a fresh browser context (its own cookies: one person) against the live server."""
+    """Open a page in a fresh browser context (its own cookies: one person) against the live server.
+
+    Every browser test also checks the Content-Security-Policy: a script or style the policy blocked (Chromium
+    reports it on the console) fails the test, since that behaviour silently went missing for the user.
+    """
     contexts = []
+    blocked: list[str] = []
+
+    def watch(msg) -> None:
+        if "Content Security Policy" in msg.text:
+            blocked.append(msg.text)
 
     def make(width: int = 1280, height: int = 900):
         context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
                                       viewport={"width": width, "height": height})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not blocked, "the Content-Security-Policy blocked: " + "\n".join(blocked)
 
 
 # ---- helpers the browser tests share ----

@@ -1,0 +1,46 @@
+"""Security headers on every answer: a CSP allowing only our own origin, no framing, no sniffing, no caching of
+pages and JSON (they carry personal data), and HSTS in production.
+
+A view that sets one of these headers itself keeps its own value: served evidence files, for one, carry a stricter
+sandboxing policy (caseflow/evidence/http.py). The templates have no inline script or style (a test keeps it so):
+everything is in static/, so the policy needs no nonce and no 'unsafe-inline'.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+HSTS = "max-age=31536000; includeSubDomains"
+# Pages and JSON answers hold case files and personal data: never stored by a browser or a shared cache.
+NO_STORE_TYPES = ("text/html", "application/json")
+
+
+def secure_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Same-origin keeps the Referer that Flask-WTF's CSRF check requires on HTTPS, and sends none elsewhere.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype in NO_STORE_TYPES and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
+    if current_app.config.get("ENV") == "production":
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(secure_headers)
