@@ -27,6 +27,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
+    from caseflow.evidence.storage import clean_abandoned_now_and_then
+
+    clean_abandoned_now_and_then(app)  # what uploads killed with the previous process left behind
     return app
 
 

@@ -72,16 +72,96 @@ def create_user_cmd(name: str, role: str, unit_code: str | None, password: str, 
 
 
 @cli.command("verify-audit")
-def verify_audit() -> None:
-    """Check every case's hash-chained audit log; exit non-zero naming the first bad event."""
+@click.option("--no-checkpoint", is_flag=True, help="只校验，不写入新的检查点")
+def verify_audit(no_checkpoint: bool) -> None:
+    """Check every case's keyed audit chain and the signed checkpoints; exit non-zero naming the first bad event.
+
+    When everything verifies, a new checkpoint records the chains as they are now (unless --no-checkpoint).
+    """
+    from caseflow.cases import checkpoints
     from caseflow.cases.audit import verify_all
 
-    problems = list(verify_all())
+    recorded = checkpoints.read(current_app.config)
+    problems: list[object] = list(recorded.problems)
+    problems += list(verify_all(checkpoints=recorded.cases))
     if problems:
         for p in problems:
             click.echo(f"审计链校验失败：{p}", err=True)
         sys.exit(1)
+    if recorded.lines:
+        click.echo(f"已与 {recorded.lines} 个检查点核对（最近一次：{recorded.last_at}）")
+    else:
+        click.echo(f"尚无检查点（{recorded.path}）：只能发现被修改的事件，发现不了末尾被删除的事件")
     click.echo("审计链校验通过")
+    if not no_checkpoint:
+        _checkpoint()
+
+
+def _checkpoint() -> None:
+    from caseflow.cases import checkpoints
+
+    result = checkpoints.write(current_app.config)
+    for p in result.problems:
+        click.echo(f"审计链校验失败：{p}", err=True)
+    if result.problems:
+        click.echo("上述案件未写入检查点", err=True)
+        sys.exit(1)
+    click.echo(f"已写入检查点：{result.written} 个案件有新的审计事件（{result.path}）")
+
+
+def cron_housekeeping() -> None:
+    """What every regular cron job (`remind`) also does: a signed audit checkpoint, and the removal of what
+    interrupted uploads left behind. Silent when all is well; problems go to stderr and the exit status, so cron
+    mails them to the administrator."""
+    from caseflow.cases import checkpoints
+    from caseflow.evidence.storage import clean_abandoned
+
+    removed = clean_abandoned(remote=True)
+    if removed:
+        click.echo(f"已删除中断上传留下的临时文件 {len(removed)} 个")
+    result = checkpoints.write(current_app.config)
+    for p in result.problems:
+        click.echo(f"审计链校验失败：{p}", err=True)
+    if result.problems:
+        sys.exit(1)
+
+
+@cli.command("audit-checkpoint")
+def audit_checkpoint() -> None:
+    """Verify the chains that moved since the last checkpoint and append a signed checkpoint of them."""
+    _checkpoint()
+
+
+@cli.command("audit-rekey")
+@click.option("--old-key-file", type=click.Path(dir_okay=False, exists=True),
+              help="原密钥文件（更换密钥时）；不指定则按未使用密钥的旧格式校验")
+def audit_rekey(old_key_file: str | None) -> None:
+    """Re-hash every audit chain under the configured key, after checking it under the old scheme.
+
+    For a database from before keyed chains (plain SHA-256), or to change the key. Chains that do not verify are
+    left as they are and listed. A full checkpoint under the new key follows.
+    """
+    from caseflow.cases import checkpoints
+    from caseflow.cases.audit import rekey_all
+
+    old_key = Path(old_key_file).read_bytes().strip() if old_key_file else None
+    # What checkpoints recorded, under either key, must still hold: a chain rewritten since is not converted.
+    recorded: dict[int, list] = {}
+    for log in [checkpoints.read(current_app.config)] + ([checkpoints.read(current_app.config, old_key)]
+                                                          if old_key else []):
+        if log.problems:
+            for p in log.problems:
+                click.echo(f"审计链校验失败：{p}", err=True)
+            sys.exit(1)
+        for case_id, entries in log.cases.items():
+            recorded.setdefault(case_id, []).extend(entries)
+    problems = list(rekey_all(old_key=old_key, recorded=recorded))
+    for p in problems:
+        click.echo(f"未转换：{p}", err=True)
+    result = checkpoints.write(current_app.config, full=True)
+    click.echo(f"审计链已按当前密钥重新计算；检查点：{result.written} 个案件（{result.path}）")
+    if problems or result.problems:
+        sys.exit(1)
 
 
 # The domains' command modules register on `cli`, so they import this module and come last.

@@ -29,6 +29,12 @@ class Config:
     LOGIN_WINDOW_SECONDS: int = 900
     API_TOKEN_HOURS: int = 24 * 7
     SQLITE_BUSY_TIMEOUT_MS: int = 5000
+    # The audit chain's HMAC key (≥ 32 characters), or a file holding it; required in production, and never kept in
+    # the database. Elsewhere INSTANCE_DIR/audit.key is generated. Signed checkpoints of the chains are appended to
+    # AUDIT_CHECKPOINT_DIR (default INSTANCE_DIR/audit-checkpoints): put it where the database's users cannot write.
+    AUDIT_KEY: str = ""
+    AUDIT_KEY_FILE: str = ""
+    AUDIT_CHECKPOINT_DIR: str = ""
     # Request bodies other than streamed uploads (forms, JSON): larger ones are refused with 413 before reading.
     MAX_BODY_BYTES: int = 2 * 1024 * 1024
     # Actions that need approval, per office: {"500103": {"complaint.reject": False}} overrides the declaration.
@@ -43,6 +49,8 @@ class Config:
     EVIDENCE_MAX_PER_CASE: int = 500  # evidence records (all versions) per case
     EVIDENCE_ALLOW_ARCHIVES: bool = False  # zip, rar, 7z, tar, gz …
     EVIDENCE_ALLOW_EXECUTABLES: bool = False  # programs and scripts (e.g. an infringing copy of software)
+    # Temporary files of interrupted uploads older than this are removed (at start, after uploads, by `remind`).
+    UPLOAD_TEMP_MAX_AGE_SECONDS: int = 3600
     # 先行发布禁令 (DESIGN.md §2.4): no statute sets it yet, so everything is office configuration.
     INJUNCTION_ENABLED: bool = True
     INJUNCTION_REVIEW: str = "2 working_days"  # review period from the application: "<amount> <unit>"
@@ -106,3 +114,11 @@ def check_config(config: dict) -> None:
             raise ConfigError(
                 "生产环境拒绝启动：CASEFLOW_SECRET_KEY 未设置或仍为演示密钥（至少 32 个字符）。"
             )
+        from caseflow.core.auditkey import AuditKeyError, load_key
+
+        try:
+            audit_key = load_key(config)
+        except AuditKeyError as exc:
+            raise ConfigError(str(exc)) from None
+        if audit_key == key.encode():
+            raise ConfigError("生产环境拒绝启动：审计链密钥不得与 CASEFLOW_SECRET_KEY 相同")

@@ -119,6 +119,20 @@ def pinned_clock():
     clock.pin(TEST_NOW)
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoints(request, tmp_path):
+    """Each test its own audit checkpoint log: tests roll their cases back (ids come round again), so a log kept
+    across tests would describe cases that no longer exist."""
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    app = request.getfixturevalue("app")
+    previous = app.config.get("AUDIT_CHECKPOINT_DIR")
+    app.config["AUDIT_CHECKPOINT_DIR"] = str(tmp_path / "audit-checkpoints")
+    yield Path(app.config["AUDIT_CHECKPOINT_DIR"])
+    app.config["AUDIT_CHECKPOINT_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def databases(request, tmp_path_factory):
     dbs = Databases(request.config.getoption("--db"), tmp_path_factory.mktemp("dbs"))

@@ -1,19 +1,40 @@
-"""The append-only, hash-chained audit log of a case (DESIGN.md §7)."""
+"""The append-only, keyed hash chain of a case's audit log (DESIGN.md §7).
+
+Each event's hash is an HMAC-SHA256, under a key kept outside the database (CASEFLOW_AUDIT_KEY or
+CASEFLOW_AUDIT_KEY_FILE; development and tests generate one per instance), over the previous event's hash and the
+event's canonical JSON. Someone who can write to the database but does not hold the key cannot rewrite an event and
+re-hash the chain. What a key alone cannot show — the last events deleted and the head reset to an earlier event —
+the signed checkpoints outside the database do (caseflow/cases/checkpoints.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from caseflow.cases.models import Case, CaseEvent
 from caseflow.core import clock
+from caseflow.core.auditkey import key_id, load_key
 from caseflow.core.db import db
 
+__all__ = ["key_id"]  # re-exported for the checkpoints
 
-def _canonical(event: CaseEvent) -> bytes:
+def current_key() -> bytes:
+    """The application's audit key (read once per application)."""
+    from flask import current_app
+
+    key = current_app.extensions.get("caseflow_audit_key")
+    if key is None:
+        key = current_app.extensions["caseflow_audit_key"] = load_key(current_app.config)
+    return key
+
+
+def _canonical(event) -> bytes:
     payload = {
         "case_id": event.case_id,
         "seq": event.seq,
@@ -29,8 +50,14 @@ def _canonical(event: CaseEvent) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def event_hash(prev_hash: str, event: CaseEvent) -> str:
-    """SHA-256 over the previous event's hash and this event's canonical JSON."""
+def event_hash(prev_hash: str, event, key: bytes | None = None) -> str:
+    """HMAC-SHA256, under the audit key, of the previous event's hash and this event's canonical JSON."""
+    return hmac.new(current_key() if key is None else key, prev_hash.encode() + b"\n" + _canonical(event),
+                    hashlib.sha256).hexdigest()
+
+
+def unkeyed_hash(prev_hash: str, event) -> str:
+    """The plain SHA-256 chain of the versions before the key (read only by `audit-rekey` and in messages)."""
     return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(event)).hexdigest()
 
 
@@ -95,41 +122,134 @@ class AuditProblem:
         return f"案件 {self.case_number}（id={self.case_id}）{where}：{self.problem}"
 
 
-def verify_case(case: Case) -> AuditProblem | None:
-    """Return the first problem in a case's chain, or None when it is intact."""
-    events = db.session.scalars(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
-    ).all()
-    prev = ""
-    for expected_seq, ev in enumerate(events, start=1):
+def check_chain(case_id: int, number: str, events, *, key: bytes, prev: str = "", first_seq: int = 1,
+                legacy_hint: bool = True) -> AuditProblem | None:
+    """The first broken link among ``events`` (in order), starting after the event whose hash is ``prev``.
+
+    ``legacy_hint``: say so when a hash is of the unkeyed kind of earlier versions (a database not converted yet —
+    or an attacker without the key; never said for a case a checkpoint recorded, which was keyed by then).
+    """
+    for expected_seq, ev in enumerate(events, start=first_seq):
         def bad(msg, ev=ev):
-            return AuditProblem(case.id, case.number, ev.id, ev.seq, msg)
+            return AuditProblem(case_id, number, ev.id, ev.seq, msg)
 
         if ev.seq != expected_seq:
             return bad(f"序号不连续（应为 {expected_seq}），可能有事件被删除")
         if ev.prev_hash != prev:
             return bad("前一事件哈希不符，链条断裂")
-        if event_hash(prev, ev) != ev.hash:
+        if event_hash(prev, ev, key) != ev.hash:
+            if legacy_hint and unkeyed_hash(prev, ev) == ev.hash:
+                return bad("哈希为未使用密钥的旧格式：数据库若从旧版本升级而来，请运行 flask caseflow audit-rekey "
+                           "转换；否则事件已被改写")
             return bad("内容与哈希不符，事件已被修改")
         prev = ev.hash
+    return None
+
+
+def verify_case(case: Case, *, key: bytes | None = None,
+                recorded: Sequence[tuple[int, str]] = ()) -> AuditProblem | None:
+    """Return the first problem in a case's chain, or None when it is intact.
+
+    ``recorded`` are the (event count, head hash) pairs signed in the checkpoints: the chain must still hold
+    each of them, which a deletion of the last events, or a chain rewritten and re-hashed, cannot.
+    """
+    key = current_key() if key is None else key
+    events = db.session.scalars(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+    ).all()
+    problem = check_chain(case.id, case.number, events, key=key, legacy_hint=not recorded)
+    if problem:
+        return problem
+    prev = events[-1].hash if events else ""
     if case.audit_count != len(events):
         return AuditProblem(case.id, case.number, None, None,
                             f"记录的事件数为 {case.audit_count}，实际为 {len(events)}，末尾事件可能被删除")
     if case.audit_head != prev:
         return AuditProblem(case.id, case.number, None, None, "链头哈希不符")
+    for count, head in recorded:
+        if count > len(events):
+            return AuditProblem(case.id, case.number, None, None,
+                                f"检查点记录本案已有 {count} 个事件，现在只有 {len(events)} 个：末尾事件已被删除")
+        ev = events[count - 1]
+        if ev.hash != head:
+            return AuditProblem(case.id, case.number, ev.id, ev.seq,
+                                "与检查点记录的哈希不符：审计链在检查点之后被改写并重新计算")
     return None
 
 
-def verify_all(batch: int = 500):
-    """Yield the first problem of every case whose chain is broken."""
+def verify_all(batch: int = 500, *, checkpoints: dict[int, list] | None = None):
+    """Yield the first problem of every case whose chain is broken, or which lost what a checkpoint recorded."""
+    key = current_key()
+    recorded = checkpoints or {}
+    seen: set[int] = set()
+    last_id = 0
+    while True:
+        cases = db.session.scalars(sa.select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)).all()
+        if not cases:
+            break
+        for case in cases:
+            seen.add(case.id)
+            pairs = [(entry[0], entry[1]) for entry in recorded.get(case.id, [])]
+            problem = verify_case(case, key=key, recorded=pairs)
+            if problem:
+                yield problem
+        last_id = cases[-1].id
+        db.session.expunge_all()
+    for case_id in sorted(set(recorded) - seen):
+        number = recorded[case_id][-1][2] if len(recorded[case_id][-1]) > 2 else "?"
+        yield AuditProblem(case_id, number, None, None, "检查点记录了该案件，但数据库中已没有它：案件记录已被删除")
+
+
+def rekey_case(case: Case, *, key: bytes, old_key: bytes | None = None,
+               recorded: Sequence[tuple[int, str]] = ()) -> AuditProblem | None:
+    """Re-hash one case's chain under ``key`` after checking it under the old scheme (flushes; the caller commits).
+
+    The old scheme is the unkeyed SHA-256 of earlier versions, or ``old_key`` when rotating keys. Events appended
+    under ``key`` already (after an upgrade, before this ran) are accepted as they are. A chain that does not
+    verify is left untouched and reported: re-hashing it would launder the tampering. So is one that no longer
+    holds what a checkpoint ``recorded`` (an unkeyed chain written by someone without the key, for one).
+    """
+    events = db.session.scalars(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)).all()
+    prev = ""
+    for expected_seq, ev in enumerate(events, start=1):
+        old = unkeyed_hash(prev, ev) if old_key is None else event_hash(prev, ev, old_key)
+        if ev.seq != expected_seq or ev.prev_hash != prev or ev.hash not in (old, event_hash(prev, ev, key)):
+            return AuditProblem(case.id, case.number, ev.id, ev.seq, "按原有方式校验不通过，未转换（事件可能已被修改）")
+        prev = ev.hash
+    if case.audit_count != len(events) or case.audit_head != prev:
+        return AuditProblem(case.id, case.number, None, None, "案件记录的事件数或链头与事件不符，未转换")
+    for count, head in recorded:
+        if count > len(events) or events[count - 1].hash != head:
+            return AuditProblem(case.id, case.number, None, None, "与检查点记录的不符，未转换（审计链已被改动）")
+    prev = ""
+    for ev in events:
+        new = event_hash(prev, ev, key)
+        if ev.prev_hash != prev or ev.hash != new:
+            # Plain UPDATEs: the chain changes form, not content, so the case's version (its optimistic lock) stays.
+            db.session.execute(sa.update(CaseEvent).where(CaseEvent.id == ev.id).values(prev_hash=prev, hash=new))
+        prev = new
+    db.session.execute(sa.update(Case).where(Case.id == case.id).values(audit_head=prev))
+    return None
+
+
+def rekey_all(*, old_key: bytes | None = None, recorded: dict[int, list] | None = None, batch: int = 200):
+    """Re-hash every chain under the current key, committing per batch; yield the cases left untouched.
+
+    ``recorded``: the (count, head, …) entries of the checkpoints made under the old and the current key.
+    """
+    key = current_key()
+    recorded = recorded or {}
     last_id = 0
     while True:
         cases = db.session.scalars(sa.select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)).all()
         if not cases:
             return
+        last_id = cases[-1].id
         for case in cases:
-            problem = verify_case(case)
+            pairs = [(entry[0], entry[1]) for entry in recorded.get(case.id, [])]
+            problem = rekey_case(case, key=key, old_key=old_key, recorded=pairs)
             if problem:
                 yield problem
-        last_id = cases[-1].id
+        db.commit()
         db.session.expunge_all()

@@ -72,3 +72,6 @@ def remind_cmd() -> None:
         db.rollback()
         _fail("另一个提醒任务正在同时运行，本次未发送任何提醒，请稍后重试")
     click.echo(f"已发送期限提醒 {result.sent} 条；本次新发现超期 {result.newly_missed} 个")
+    from caseflow.cli import cron_housekeeping
+
+    cron_housekeeping()  # the audit checkpoint (and clean-up) ride on this regular job

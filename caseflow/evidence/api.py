@@ -11,7 +11,7 @@ from flask import Blueprint, g, jsonify, request
 from caseflow import policy
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
-from caseflow.core.db import run_transaction, transactional
+from caseflow.core.db import transactional
 from caseflow.core.errors import Forbidden, Invalid
 from caseflow.core.guard import body_limit
 from caseflow.evidence import http, services
@@ -36,9 +36,9 @@ def _upload(case, *, replaces=None):
             raise Invalid("请在 file 字段中上传一个文件", fields={"file": "需要且只能上传一个文件"})
         fields = services.clean_fields(received.form, actor=g.api_user, partial=replaces is not None)
         stored = services.check_and_store(files[0])
-    ev = run_transaction(lambda: services.create_evidence(
+    ev = http.save_upload(lambda: services.create_evidence(
         case, stored, actor=g.api_user, fields=fields, via="api",
-        replaces=services.load_evidence(case, replaces) if replaces is not None else None), attempts=http.ATTEMPTS)
+        replaces=services.load_evidence(case, replaces) if replaces is not None else None))
     return jsonify(evidence_json(ev)), 201
 
 

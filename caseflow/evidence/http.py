@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Response, current_app, request, send_file
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from caseflow.core.db import run_transaction
+from caseflow.core.db import db, run_transaction
 from caseflow.core.errors import DomainError, Invalid
 from caseflow.evidence import checks, preview, services
 from caseflow.evidence.models import Evidence
-from caseflow.evidence.storage import get_storage
+from caseflow.evidence.storage import clean_abandoned_now_and_then, get_storage
 
 # Served evidence is hostile until proven otherwise: never sniffed, never scripted, never framed elsewhere.
 CSP_IMAGE = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -21,6 +22,7 @@ CSP_IMAGE = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sand
 CSP_PDF = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors "
            "'self'")
 CSP_ATTACHMENT = "default-src 'none'; sandbox"
+T = TypeVar("T")
 
 
 class FileMissing(DomainError):
@@ -28,11 +30,17 @@ class FileMissing(DomainError):
 
 
 def parse_upload(max_files: int) -> services.Received:
-    """Stream the request's multipart body into temporary files (never into memory); checks the size first."""
+    """Stream the request's multipart body into temporary files (never into memory); checks the size first.
+
+    The request's reading transaction ends first: no snapshot or pooled connection is held while a large body
+    arrives over a slow link (twenty of them at once would otherwise exhaust the connection pool).
+    """
     limit = services.request_limit(max_files)
     length = request.content_length
     if length is not None and length > limit:
         raise checks.too_large(services.settings()["max_bytes"])
+    db.rollback()  # only reads happened so far
+    clean_abandoned_now_and_then()
     request.max_content_length = limit
     try:
         stream = request.stream
@@ -66,6 +74,15 @@ def check_csrf(form: MultiDict) -> None:
 # custody events append to the case's hash chain, which the case row's optimistic lock serialises, so two
 # simultaneous downloads of one case's evidence would otherwise make one of them fail.
 ATTEMPTS = 5
+
+
+def save_upload(fn: Callable[[], T]) -> T:
+    """Write an upload's record in a transaction begun now, so that it queues for the write lock at BEGIN (SQLite)
+    and reads the case as the writers before it left it; `create_evidence` then locks the case row (PostgreSQL).
+    Simultaneous uploads to one case thus wait their turn instead of answering 409 (which would leave their
+    already stored files without a record)."""
+    db.rollback()  # only reads happened since the body was parsed
+    return run_transaction(fn, attempts=ATTEMPTS)
 
 
 def _secure(resp: Response, csp: str, *, cache: str = "private, no-store") -> Response:

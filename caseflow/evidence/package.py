@@ -9,6 +9,7 @@ with `flask --app wsgi caseflow verify-package FILE.zip` (or any sha256sum).
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import io
 import json
@@ -127,7 +128,8 @@ def build_package(case: Case, *, items: list[Evidence] | None = None, storage: S
     directory = Path(directory or storage.temp_dir)
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="package-", suffix=".zip", dir=directory)
-    os.close(fd)
+    # Locked while it is being built, like an upload in progress: the temp clean-up leaves it alone.
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     path = Path(tmp)
     entries, used = [], {MANIFEST}
     try:
@@ -168,6 +170,8 @@ def build_package(case: Case, *, items: list[Evidence] | None = None, storage: S
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
     return path
 
 

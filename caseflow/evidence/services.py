@@ -279,6 +279,10 @@ def check_room(case: Case, extra: int = 1) -> None:
 def create_evidence(case: Case, stored: StoredUpload, *, actor: User, fields: dict,
                     replaces: Evidence | None = None, via: str = "web") -> Evidence:
     """Add the record of stored bytes and its custody event (flushes; the caller commits)."""
+    # Queue behind the case's other writers and read its latest state (PostgreSQL locks the row; SQLite's writer
+    # holds the database lock since BEGIN): the number, the room left and the chain head are read after this.
+    db.session.execute(sa.select(Case).where(Case.id == case.id).with_for_update()
+                       .execution_options(populate_existing=True))
     role = policy.evidence_role(actor, case)
     if role is None:
         raise NotFound("案件不存在")
@@ -293,8 +297,6 @@ def create_evidence(case: Case, stored: StoredUpload, *, actor: User, fields: di
         number = (db.session.scalar(sa.select(sa.func.max(Evidence.number)).where(Evidence.case_id == case.id))
                   or 0) + 1
         version, merged = 1, fields
-    # Touch the case first: its optimistic-lock UPDATE runs before the INSERT in the flush below, so two
-    # simultaneous uploads to one case conflict there (and are retried) instead of colliding on the number.
     case.updated_at = clock.now()
     ev = Evidence(
         case=case, number=number, version=version, replaces=replaces, kind=merged["kind"], title=merged["title"],

@@ -241,11 +241,16 @@ class Storage:
             out.append(Leftover(str(path), st.st_size, max(0.0, now - st.st_mtime), _lock_state(path)))
         return out
 
-    def clean_temp(self) -> list[Leftover]:
-        """Remove the temporary files of interrupted uploads (never those still being written)."""
+    def clean_temp(self, older_than: float = 0) -> list[Leftover]:
+        """Remove the temporary files of interrupted uploads (never those still being written), and those older
+        than ``older_than`` seconds only."""
+        return self.clean_local_temp(older_than)
+
+    def clean_local_temp(self, older_than: float = 0) -> list[Leftover]:
+        """The local part of `clean_temp`: files in the temp directory, no request to a remote store."""
         removed = []
-        for item in self.leftovers():
-            if item.in_use:
+        for item in Storage.leftovers(self):
+            if item.in_use or item.age_seconds < older_than:
                 continue
             try:
                 Path(item.where).unlink()
@@ -460,10 +465,10 @@ class S3Storage(Storage):
     def leftovers(self) -> list[Leftover]:
         return super().leftovers() + self._multiparts()
 
-    def clean_temp(self) -> list[Leftover]:
-        removed = super().clean_temp()
+    def clean_temp(self, older_than: float = 0) -> list[Leftover]:
+        removed = super().clean_temp(older_than)
         for item in self._multiparts():
-            if item.in_use:
+            if item.in_use or item.age_seconds < older_than:
                 continue
             key = item.where.removeprefix(f"s3://{self.bucket}/")
             self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=item.upload_id)
@@ -502,3 +507,41 @@ def get_storage(app=None) -> Storage:
     if storage is None:
         storage = app.extensions["caseflow_storage"] = make_storage(app.config)
     return storage
+
+
+# How often, at most, a process looks for abandoned temporary files on its own (after an upload).
+CLEAN_EVERY_SECONDS = 600
+
+
+def clean_abandoned(app=None, *, remote: bool = False) -> list[Leftover]:
+    """Remove what interrupted uploads left in the temp area (a killed worker, a dropped connection): files no
+    process holds any more and older than UPLOAD_TEMP_MAX_AGE_SECONDS. ``remote`` also aborts the object store's
+    stale multipart uploads (a request to it: the cron job does that, not the web requests)."""
+    from flask import current_app
+
+    app = app or current_app
+    storage = get_storage(app)
+    age = float(app.config.get("UPLOAD_TEMP_MAX_AGE_SECONDS", 3600))
+    return storage.clean_temp(age) if remote else storage.clean_local_temp(age)
+
+
+def clean_abandoned_now_and_then(app=None) -> None:
+    """`clean_abandoned` at application start and after uploads, at most once per CLEAN_EVERY_SECONDS per process;
+    a failure is logged, never in the way of the request."""
+    import logging
+
+    from flask import current_app
+
+    app = app or current_app
+    now = time.monotonic()
+    last = app.extensions.get("caseflow_temp_cleaned")
+    if last is not None and now - last < CLEAN_EVERY_SECONDS:
+        return
+    app.extensions["caseflow_temp_cleaned"] = now
+    try:
+        removed = clean_abandoned(app)
+    except (OSError, StorageError) as exc:
+        logging.getLogger(__name__).warning("cleaning the upload temp area failed: %s", exc)
+        return
+    for item in removed:
+        logging.getLogger(__name__).info("removed an abandoned upload temp file: %s", item.where)

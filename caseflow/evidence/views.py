@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from caseflow import policy
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
-from caseflow.core.db import db, run_transaction, transactional
+from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid
 from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf, current_actor
@@ -90,7 +90,7 @@ def upload(case_id: int):
                     def create(stored=stored, fields=fields):
                         return services.create_evidence(case, stored, actor=current_actor(), fields=fields, via="web")
 
-                    ev = run_transaction(create, attempts=http.ATTEMPTS)
+                    ev = http.save_upload(create)
                     created.append(ev)
                 except DomainError as exc:
                     db.rollback()
@@ -248,9 +248,8 @@ def replace(case_id: int, evidence_id: int):
             uploads = http.chosen_files(received)
             fields = services.clean_fields(received.form, actor=current_actor(), partial=True)
             stored = services.check_and_store(uploads[0])
-            new = run_transaction(lambda: services.create_evidence(
-                case, stored, actor=current_actor(), fields=fields, replaces=services.load_evidence(case, evidence_id)),
-                attempts=http.ATTEMPTS)
+            new = http.save_upload(lambda: services.create_evidence(
+                case, stored, actor=current_actor(), fields=fields, replaces=services.load_evidence(case, evidence_id)))
     except DomainError as exc:
         db.rollback()
         if exc.status == 404:

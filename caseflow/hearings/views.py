@@ -13,7 +13,7 @@ from caseflow import policy
 from caseflow.accounts.models import Role, Unit
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
-from caseflow.core.db import db, run_transaction, transactional
+from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid
 from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf, current_actor
@@ -224,7 +224,7 @@ def upload_evidence(hearing_id: int):
                 services.link_evidence(db.session.get(type(hearing), hearing_id), ev, role=role, actor=actor)
                 return ev
 
-            ev = run_transaction(save, attempts=evidence_http.ATTEMPTS)
+            ev = evidence_http.save_upload(save)
     except DomainError as exc:
         db.rollback()
         if exc.status == 404:

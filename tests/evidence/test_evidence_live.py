@@ -328,3 +328,58 @@ def test_simultaneous_uploads_and_downloads_of_one_case_are_all_answered(live_se
     with live_server.engine.connect() as conn:
         tags = list(conn.scalars(sa.select(CaseEvent.tag).where(CaseEvent.case_id == case["id"])))
     assert tags.count("evidence:download") == 3 * len(tokens)
+
+
+def test_twenty_simultaneous_uploads_to_one_case_all_succeed(live_server):
+    """Twenty parties' files arrive at once: every one gets its record and number (201), none a 409 that would
+    leave its stored file without a record (issue #17)."""
+    live_server.add_user("evidence_twenty_applicant", "applicant")
+    applicant = live_server.token("evidence_twenty_applicant")
+    status, case = live_server.request("POST", "/api/v1/cases", h.COMPLAINT, token=applicant)
+    assert status == 201, case
+    host, port = live_server.url.removeprefix("http://").split(":")
+    barrier = threading.Barrier(20)
+    results: list[tuple[int, dict]] = []
+
+    def upload(i: int) -> None:
+        body, ctype = h.multipart({"title": f"说明{i}", "kind": "documentary"},
+                                  [("file", f"说明{i}.txt", h.unique_text())])
+        conn = http.client.HTTPConnection(host, int(port), timeout=120)
+        barrier.wait()
+        conn.request("POST", f"/api/v1/cases/{case['id']}/evidence", body=body,
+                     headers={"Authorization": f"Bearer {applicant}", "Content-Type": ctype})
+        resp = conn.getresponse()
+        results.append((resp.status, json.loads(resp.read())))
+        conn.close()
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(s for s, _ in results) == [201] * 20, [b for s, b in results if s != 201]
+    assert sorted(b["number"] for _, b in results) == list(range(1, 21))
+    with live_server.engine.connect() as conn:
+        stored = set(conn.scalars(sa.text("SELECT sha256 FROM evidence WHERE case_id = :c"), {"c": case["id"]}))
+        count = conn.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id == case["id"], CaseEvent.tag == "evidence:upload"))
+    assert stored == {b["sha256"] for _, b in results} and count == 20
+
+
+def test_starting_the_application_removes_abandoned_temp_files(databases, tmp_path):
+    """A worker killed mid-upload leaves its temporary file; the next start of the application removes it once it
+    is older than UPLOAD_TEMP_MAX_AGE_SECONDS, so no manual fsck is needed."""
+    storage = tmp_path / "server-storage"
+    (storage / "tmp").mkdir(parents=True)
+    old = storage / "tmp" / "upload-4242-deadbeef.part"
+    old.write_bytes(b"x" * 1000)
+    then = time.time() - 2 * 3600
+    os.utime(old, (then, then))
+    recent = storage / "tmp" / "upload-4243-deadbeef.part"
+    recent.write_bytes(b"y")
+    env = dict(os.environ, CASEFLOW_DATABASE_URL=databases.migrated("evidence_start"), CASEFLOW_ENV="testing",
+               CASEFLOW_INSTANCE_DIR=str(tmp_path / "instance"), CASEFLOW_STORAGE_URL=str(storage))
+    check = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "caseflow", "fsck"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert not old.exists() and recent.exists()
+    assert "残留的临时文件" in check.stdout and str(recent) in check.stdout and str(old) not in check.stdout
