@@ -68,16 +68,22 @@ def _limit_for_view() -> int | None:
     return int(current_app.config["MAX_BODY_BYTES"])
 
 
-def _check_size() -> None:
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f"请求内容过大：不超过 {human_bytes(limit)}" + (
+        "；上传证据文件请使用证据上传功能" if limit == current_app.config["MAX_BODY_BYTES"] else ""))
+
+
+def _check_size() -> int | None:
     limit = _limit_for_view()
     if limit is None:
-        return  # the view streams its body under its own limit
+        return None  # the view streams its body under its own limit
     length = request.content_length
     if length is not None and length > limit:
-        raise TooLarge(f"请求内容过大：不超过 {human_bytes(limit)}" + (
-            "；上传证据文件请使用证据上传功能" if limit == current_app.config["MAX_BODY_BYTES"] else ""))
-    # Without a Content-Length (chunked), Werkzeug stops reading at this limit and answers 413.
-    request.max_content_length = limit
+        raise _too_large(limit)
+    # Without a Content-Length (chunked), Werkzeug stops reading one byte past the limit: a parser reading on
+    # answers 413, and a body read whole (JSON) is seen to be too long (`_check_json`).
+    request.max_content_length = limit + 1 if length is None else limit
+    return limit
 
 
 def _json_items(data: Any) -> Iterable[tuple[str, str]]:
@@ -98,10 +104,12 @@ def _json_items(data: Any) -> Iterable[tuple[str, str]]:
             yield path or "body", value
 
 
-def _check_json() -> None:
+def _check_json(limit: int | None) -> None:
     if not request.is_json:
         return
     raw = request.get_data(cache=True)
+    if limit is not None and len(raw) > limit:
+        raise _too_large(limit)
     if not raw:
         return
     try:
@@ -124,9 +132,9 @@ def _check_texts() -> None:
 
 
 def check_request() -> None:
-    _check_size()
+    limit = _check_size()
     _check_texts()
-    _check_json()
+    _check_json(limit)
 
 
 def register(app: Flask) -> None:

@@ -190,14 +190,63 @@ class PackageError(RuntimeError):
     """The package cannot be built (a stored file is damaged)."""
 
 
+# Reading a package someone sent is reading hostile input: a zip bomb turns a few megabytes into gigabytes. The
+# manifest is read into memory, so it is capped; every other member is hashed as a stream (one chunk in memory),
+# and the sizes the zip declares are checked before anything is expanded: how many members, how much in all, and
+# how much each member expands (evidence is mostly compressed already; text compresses perhaps 10×).
+MAX_MEMBERS = 10_000
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed size, for members over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+
+
+def _zip_limits(zf: zipfile.ZipFile, max_total: int) -> str | None:
+    """Why the zip must not be expanded, judged from its directory alone; None when its sizes are plausible."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        return f"证据包中的文件过多（{len(infos)} 个，上限 {MAX_MEMBERS} 个），疑似压缩炸弹，未展开"
+    total = sum(i.file_size for i in infos)
+    if total > max_total:
+        return (f"证据包展开后共 {checks.human_size(total)}，超过上限 {checks.human_size(max_total)}，"
+                "疑似压缩炸弹，未展开")
+    for i in infos:
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            return (f"{i.filename}：压缩比异常（{checks.human_size(i.compress_size)} 展开为 "
+                    f"{checks.human_size(i.file_size)}），疑似压缩炸弹，未展开")
+    return None
+
+
+def _read_manifest(zf: zipfile.ZipFile) -> bytes:
+    """The manifest's bytes, never more than MAX_MANIFEST_BYTES of them (whatever its header claims)."""
+    if zf.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
+        raise ValueError(f"清单过大（超过 {checks.human_size(MAX_MANIFEST_BYTES)}）")
+    with zf.open(MANIFEST) as fh:
+        data = fh.read(MAX_MANIFEST_BYTES + 1)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise ValueError(f"清单过大（超过 {checks.human_size(MAX_MANIFEST_BYTES)}）")
+    return data
+
+
 @dataclass
 class PackageReport:
     ok: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
-def verify_package(path: str | Path) -> PackageReport:
-    """Recompute every member's SHA-256 against the manifest; list every mismatch, missing or extra member."""
+def max_package_bytes(config) -> int:
+    """The most a package can hold: a case's EVIDENCE_MAX_PER_CASE files of EVIDENCE_MAX_BYTES, plus its lists."""
+    return int(config["EVIDENCE_MAX_BYTES"]) * int(config["EVIDENCE_MAX_PER_CASE"]) + 64 * 1024 * 1024
+
+
+def verify_package(path: str | Path, *, max_total: int | None = None) -> PackageReport:
+    """Recompute every member's SHA-256 against the manifest; list every mismatch, missing or extra member.
+
+    ``max_total``: the most bytes the whole package may expand to (default: what a case can hold).
+    """
+    if max_total is None:
+        from flask import current_app
+
+        max_total = max_package_bytes(current_app.config)
     report = PackageReport()
     try:
         zf = zipfile.ZipFile(path)
@@ -205,8 +254,12 @@ def verify_package(path: str | Path) -> PackageReport:
         report.problems.append(f"无法打开证据包：{exc}")
         return report
     with zf:
+        refused = _zip_limits(zf, max_total)
+        if refused:
+            report.problems.append(refused)
+            return report
         try:
-            manifest = json.loads(zf.read(MANIFEST))
+            manifest = json.loads(_read_manifest(zf))
         except KeyError:
             report.problems.append("证据包中没有 manifest.json")
             return report

@@ -176,7 +176,7 @@ def test_verify_package_catches_added_removed_and_garbage(cli, eapi, people, cas
             if info.filename != "custody.json":
                 dst.writestr(info, src.read(info.filename))
         dst.writestr("files/999-smuggled.pdf", b"%PDF-1.4 not in the manifest")
-    report = verify_package(extra)
+    report = verify_package(extra, max_total=10 * 1024 * 1024)
     assert any("custody.json：清单中有，但证据包中缺少该文件" in p for p in report.problems)
     assert any("files/999-smuggled.pdf：证据包中有，但清单中没有" in p for p in report.problems)
     garbage = tmp_path / "garbage.zip"
@@ -218,3 +218,43 @@ def test_notice_pdfs_in_the_same_store_are_not_orphans(cli, case, storage):
     delete(storage, sha)
     r = cli("fsck")
     assert r.exit_code == 1 and "文书记录" in r.output and sha in r.output
+
+
+def zip_bomb(path, **members):
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, size in members.items():
+            with zf.open(name.replace("__", "/"), "w") as out:  # streamed in: the test holds 1 MiB at a time
+                for _ in range(size // (1024 * 1024)):
+                    out.write(bytes(1024 * 1024))
+    return path
+
+
+def test_verify_package_refuses_zip_bombs_before_expanding_them(cli, tmp_path):
+    """A small zip that expands enormously (the security test's 2 MB that became 4.3 GB of memory) is refused from
+    its directory, before anything is expanded."""
+    manifest_bomb = zip_bomb(tmp_path / "manifest-bomb.zip", **{"manifest.json": 40 * 1024 * 1024})
+    assert manifest_bomb.stat().st_size < 200 * 1024
+    r = cli("verify-package", str(manifest_bomb))
+    assert r.exit_code == 1 and "压缩比异常" in r.output and "疑似压缩炸弹" in r.output
+    member_bomb = zip_bomb(tmp_path / "member-bomb.zip", files__a_bin=30 * 1024 * 1024)
+    r = cli("verify-package", str(member_bomb))
+    assert r.exit_code == 1 and "files/a_bin：压缩比异常" in r.output
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as zf:
+        for i in range(10_001):
+            zf.writestr(f"files/{i}.txt", "")
+    r = cli("verify-package", str(many))
+    assert r.exit_code == 1 and "文件过多" in r.output
+
+
+def test_verify_package_caps_the_total_and_the_manifest(tmp_path):
+    from caseflow.evidence import package
+
+    big = zip_bomb(tmp_path / "big.zip", files__a_bin=8 * 1024 * 1024, files__b_bin=8 * 1024 * 1024)
+    report = verify_package(big, max_total=10 * 1024 * 1024)
+    assert report.problems and "超过上限" in report.problems[0] and not report.ok
+    # A manifest over the cap is not read into memory, however little it expands.
+    with zipfile.ZipFile(tmp_path / "m.zip", "w") as zf:
+        zf.writestr("manifest.json", "[" + " " * (package.MAX_MANIFEST_BYTES + 10) + "]")
+    report = verify_package(tmp_path / "m.zip", max_total=10**12)
+    assert any("清单过大" in p for p in report.problems)
