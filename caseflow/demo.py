@@ -86,12 +86,15 @@ def seed() -> list[tuple[str, str, str]]:
 
 def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
     applicant, officer, supervisor = users["applicant"], users["officer"], users["supervisor"]
-    # Which actions take each demo complaint to its state (through the engine, never by assignment).
-    plans = [[], [], ["accept", "request_injunction", "start_referral"], ["accept"], ["request_correction"],
-             ["accept", "conclude"], ["reject"], ["withdraw"], ["accept", "assign"], [], ["accept", "convert"],
-             ["request_correction"], ["accept", "convert_mediation"]]
-    for i, plan in enumerate(plans):
-        kind, ip_type, number, title = COMPLAINTS[i % len(COMPLAINTS)]
+    # Which complaint (an index into COMPLAINTS) and which actions take it to its state (through the engine, never
+    # by assignment). Only a patent-infringement complaint becomes a 行政裁决 (专利法 art. 65) and only a patent
+    # dispute a 行政调解 (局令81 art. 63).
+    plans = [(0, []), (1, []), (2, ["accept", "request_injunction", "start_referral"]), (3, ["accept"]),
+             (4, ["request_correction"]), (5, ["accept", "conclude"]), (0, ["reject"]), (1, ["withdraw"]),
+             (2, ["accept", "assign"]), (3, []), (0, ["accept", "convert"]), (5, ["request_correction"]),
+             (0, ["accept", "convert_mediation"])]
+    for i, (which, plan) in enumerate(plans):
+        kind, ip_type, number, title = COMPLAINTS[which]
         case = create_case(
             procedure="complaint", unit=unit, actor=applicant,
             fields={"kind": kind, "ip_type": ip_type, "right_number": number, "title": title,

@@ -25,6 +25,7 @@ from workflows.base import (
     came_from,
     common_actions,
     deadline_passed,
+    on_input,
 )
 
 STAFF = {"officer"}
@@ -145,8 +146,42 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
+#: 专利法 art. 65 and 局令81 art. 2: the office adjudicates disputes over these rights only.
+PATENT_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利"}
+#: The 立案 checks of 局令81 art. 12 (and the 专利登记簿副本 of art. 14) that must be recorded, by field.
+FILING_CHECKS = {"standing": "请求人主体资格", "claims_clear": "请求事项和具体事实、理由",
+                 "jurisdiction": "管辖依据", "court_suit": "是否已向人民法院起诉",
+                 "other_route": "是否约定其他纠纷解决方式", "patent_status": "专利权状态"}
+
+
+def request_checks(fields) -> dict[str, str]:
+    """What makes a filing no 专利侵权纠纷 (专利法 art. 65; 局令81 art. 2): {field: reason}, empty when it is one."""
+    errors = {}
+    if fields.get("kind") != "patent_infringement":
+        errors["kind"] = "专利侵权纠纷行政裁决只处理专利侵权纠纷（专利法第六十五条），类型应为“专利侵权”"
+    if fields.get("ip_type") not in PATENT_TYPES:
+        errors["ip_type"] = "专利侵权纠纷行政裁决只处理专利权纠纷，请选择专利类型：发明、实用新型或外观设计"
+    return errors
+
+
+def needs_evaluation_report(case) -> bool:
+    """局令81 art. 14: for a utility model or a design the office decides on the 专利权评价报告 at 立案."""
+    return getattr(case, "ip_type", None) in ("utility_model", "design")
+
+
+@on_input
+def filing_checks_recorded(ctx: GuardContext) -> str | None:
+    """局令81 arts 12, 14: 立案 records every condition (callers that skip the form meet this refusal)."""
+    missing = [label for name, label in FILING_CHECKS.items() if not ctx.data.get(name)]
+    if needs_evaluation_report(ctx.case) and not ctx.data.get("evaluation_report"):
+        missing.append("专利权评价报告")
+    if missing:
+        return "立案前应当审查并记录受理条件（第十二条、第十四条），尚未记录：" + "、".join(missing)
+    return None
+
+
 def filing_conditions(ctx: GuardContext) -> str | None:
-    """局令81 art. 12: refuse to docket when the officer recorded that a condition is not met."""
+    """局令81 arts 12, 14: refuse to docket when the officer recorded that a condition is not met."""
     d = ctx.data
     if d.get("standing") == "ordinary_licensee":
         return "普通实施许可合同的被许可人无专利权人授权，不能单独提出请求（第十二条第（一）项）"
@@ -154,13 +189,15 @@ def filing_conditions(ctx: GuardContext) -> str | None:
     if parties is not None and not any(getattr(getattr(p, "role", None), "value", getattr(p, "role", None))
                                        == "respondent" for p in parties):
         return "没有明确的被请求人，不能立案（第十二条第（二）项）"
+    if d.get("claims_clear") == "no":
+        return "没有明确的请求事项和具体事实、理由，不能立案（第十二条第（三）项）"
     if d.get("jurisdiction") == "none":
         return "不属于本部门受案和管辖范围，不能立案（第十二条第（四）项）"
     if d.get("court_suit") == "yes":
         return "当事人已就该专利侵权纠纷向人民法院起诉，不能立案（第十二条第（五）项）"
     if d.get("other_route") == "yes":
         return "双方约定了其他纠纷解决方式，不能立案（第十二条第（五）项）"
-    if d.get("evaluation_report") == "refused":
+    if needs_evaluation_report(ctx.case) and d.get("evaluation_report") == "refused":
         return "请求人无正当理由拒绝提交专利权评价报告，可以不予受理（第十四条第二款）"
     return None
 
@@ -182,10 +219,12 @@ def time_bar_risk(known_on, continuing, today: dt.date) -> str | None:
             "应当撤案（第十九条）")
 
 
+@on_input
 def panel_size(ctx: GuardContext) -> str | None:
+    """局令81 art. 20: three or more 办案人员, an odd number, form the 合议组."""
     members = ctx.data.get("members") or []
     if not members:
-        return None  # a required field: the form asks for it
+        return "应当指定三名以上单数办案人员组成合议组（第二十条）"
     if isinstance(members, str):
         members = [m for m in members.replace("，", ",").split(",") if m.strip()]
     if len(set(members)) != len(members):
@@ -320,6 +359,7 @@ PROCEDURE = Procedure(
     title="专利侵权纠纷行政裁决",
     number_word="裁",
     first="submitted",
+    create_checks=request_checks,
     states={
         "submitted": State("已提交"),
         "correction": State("待补正"),
@@ -343,20 +383,29 @@ PROCEDURE = Procedure(
         # ---- filing (局令81 arts 12, 14, 16, 19, 20) ----
         Action("docket", "立案", "submitted", "docketed", roles=STAFF, approval="supervisor",
                fields={
-                   "standing": Choice("请求人主体资格（第十二条第（一）项）", choices=STANDING),
-                   "jurisdiction": Choice("管辖依据（第六条）", choices=JURISDICTION),
-                   "court_suit": Choice("任何一方已就该纠纷向人民法院起诉", choices=YES_NO),
-                   "other_route": Choice("双方约定了其他纠纷解决方式", choices=YES_NO),
-                   "evaluation_report": Choice("专利权评价报告（实用新型、外观设计）", choices=EVALUATION_REPORT),
-                   "patent_status": Choice("专利权状态（专利登记簿副本）",
+                   "standing": Choice("请求人主体资格（第十二条第（一）项）", required=True, choices=STANDING),
+                   "claims_clear": Choice("有明确的请求事项和具体事实、理由（第十二条第（三）项）", required=True,
+                                          choices=YES_NO),
+                   "jurisdiction": Choice("管辖依据（第六条、第十二条第（四）项）", required=True,
+                                          choices=JURISDICTION),
+                   "court_suit": Choice("任何一方已就该纠纷向人民法院起诉（第十二条第（五）项）", required=True,
+                                        choices=YES_NO),
+                   "other_route": Choice("双方约定了其他纠纷解决方式（第十二条第（五）项）", required=True,
+                                         choices=YES_NO),
+                   "patent_status": Choice("专利权状态（专利登记簿副本，第十四条）", required=True,
                                            choices={"valid": "有效", "invalidation_pending": "无效宣告请求审查中",
                                                     "lapsed": "已终止或被宣告无效"}),
+                   "evaluation_report": Choice("专利权评价报告（实用新型、外观设计，第十四条第二款）",
+                                               choices=EVALUATION_REPORT, required_if=needs_evaluation_report),
                    "known_on": Date("知道或应当知道侵权行为及侵权人之日（第十九条时效）"),
                    "continuing": Choice("侵权行为仍在继续", choices=YES_NO),
+                   "members": UserList("合议组成员（三名以上单数办案人员，第二十条）", required=True),
                },
-               guards=(filing_conditions,), notice="acceptance", effects=("record_filing_checks",),
-               stops=("ADJ_DOCKET",), starts=("ADJ_SERVE", "ADJ_CASE_LIMIT"),
-               help="局令81第十二条的受理条件：主体资格、明确的被请求人、具体请求及事实理由、管辖、未起诉且未约定其他途径"),
+               guards=(filing_checks_recorded, filing_conditions, panel_size), notice="acceptance",
+               effects=("record_filing_checks", "store_panel"),
+               stops=("ADJ_DOCKET",), starts=("ADJ_SERVE", "ADJ_CASE_LIMIT", "ADJ_RECUSAL_APPLICATION"),
+               help="局令81第十二条的受理条件：主体资格、明确的被请求人、具体请求及事实理由、管辖、未起诉且未约定其他途径；"
+                    "立案时指定三名以上单数办案人员组成合议组（第二十条）"),
         Action("reject", "不予立案", ("submitted", "correction"), "not_docketed", roles=STAFF, approval="supervisor",
                fields={"reason": Text("不予立案理由", required=True),
                        "ground": Choice("不予立案依据", choices=REJECT_REASONS)},
@@ -375,7 +424,7 @@ PROCEDURE = Procedure(
                        "reason": Text("合并理由（同一当事人、同一被诉产品或同一专利，第二十一条）", required=True)},
                effects=("link_consolidated",)),
         # ---- the panel and recusal (arts 5, 20) ----
-        Action("set_panel", "组成合议组", ("docketed", "answering", "examination", "hearing_scheduled"), None,
+        Action("set_panel", "变更合议组", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, fields={"members": UserList("合议组成员（至少3人，奇数）", required=True)},
                guards=(panel_size,), effects=("store_panel",), starts=("ADJ_RECUSAL_APPLICATION",)),
         Action("apply_recusal", "申请回避", ("docketed", "answering", "examination", "hearing_scheduled"), None,

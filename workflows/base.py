@@ -29,8 +29,14 @@ class Field:
     label: str
     required: bool = False
     help: str = ""
+    #: Required only for some cases: a predicate of the case (e.g. the 评价报告 for utility models and designs).
+    required_if: Callable[[Any], bool] | None = None
 
     kind = "text"
+
+    def required_for(self, case: Any) -> bool:
+        """Whether the field must be filled in for this case."""
+        return self.required or (self.required_if is not None and case is not None and bool(self.required_if(case)))
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,9 @@ class Procedure:
     actions: list[Action]
     starts_on_create: tuple[str, ...] = ()
     create_fields: Mapping[str, Field] = field(default_factory=dict)
+    #: What a new case of this procedure must be (e.g. 行政裁决: a patent-infringement dispute): the filing's fields
+    #: → {field: Chinese reason} for each that may not be; creation is refused (422) when any is.
+    create_checks: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
         self.actions = [self._expand(a) for a in self.actions]
@@ -218,6 +227,13 @@ class Procedure:
 def selector(guard: Guard) -> Guard:
     """Mark a guard that only chooses between variants of an action (its reason is not shown on refusal)."""
     guard.selects = True  # type: ignore[attr-defined]
+    return guard
+
+
+def on_input(guard: Guard) -> Guard:
+    """Mark a guard about what the action's form must hold (e.g. the 立案 checks): the list of what may be done now,
+    asked before any input, does not consult it; running the action does."""
+    guard.on_input = True  # type: ignore[attr-defined]
     return guard
 
 

@@ -1,6 +1,19 @@
 """投诉举报 intake (DESIGN.md §2.1; 市场监督管理投诉举报处理暂行办法, 专利行政执法办法 art. 28, 局令81 art. 20)."""
 
-from workflows.base import OPEN, Action, Choice, Line, Procedure, State, Terminal, Text, common_actions, deadline_passed
+from workflows.adjudication import PATENT_TYPES, request_checks
+from workflows.base import (
+    OPEN,
+    Action,
+    Choice,
+    GuardContext,
+    Line,
+    Procedure,
+    State,
+    Terminal,
+    Text,
+    common_actions,
+    deadline_passed,
+)
 from workflows.mediation import CATEGORIES as MEDIATION_CATEGORIES
 
 KINDS = {
@@ -16,6 +29,21 @@ CHANNELS = {"online": "网上提交", "hotline_12330": "12330热线", "walk_in":
 
 STAFF = {"officer"}
 APPLICANT = {"applicant"}
+
+
+def convertible(ctx: GuardContext) -> str | None:
+    """A complaint becomes a 行政裁决 only for a patent-infringement dispute (专利法 art. 65; 局令81 art. 2), and a
+    行政调解 of 局令81 chapter 3 only for a patent dispute (art. 63)."""
+    case = ctx.case
+    kind, ip_type = getattr(case, "kind", None), getattr(case, "ip_type", None)
+    what = KINDS.get(kind or "", kind or "未分类")
+    if ctx.data.get("procedure") == "adjudication" and request_checks({"kind": kind, "ip_type": ip_type}):
+        return (f"专利侵权纠纷行政裁决只处理专利侵权纠纷（专利法第六十五条），本投诉为“{what}”，不能转为行政裁决；"
+                "请依其适用的程序办理或者移送有管辖权的部门")
+    if ctx.data.get("procedure") == "mediation" and ip_type not in PATENT_TYPES:
+        return f"行政调解（局令81第六十三条）只适用于专利纠纷，本投诉为“{what}”，不能转为专利纠纷行政调解"
+    return None
+
 
 PROCEDURE = Procedure(
     code="complaint",
@@ -56,7 +84,7 @@ PROCEDURE = Procedure(
                fields={"procedure": Choice("转为", required=True,
                                            choices={"adjudication": "专利侵权纠纷行政裁决", "mediation": "行政调解"}),
                        "category": Choice("调解的纠纷类型（转为行政调解时）", choices=MEDIATION_CATEGORIES)},
-               closes=True, effects=("create_linked_case",)),
+               guards=(convertible,), closes=True, effects=("create_linked_case",)),
         Action("refer", "移送", "accepted", "referred", roles=STAFF, approval="supervisor",
                fields={"kind": Choice("移送类型", required=True,
                                       choices={"police": "涉嫌犯罪移送公安机关", "agency": "移送有管辖权的行政机关"}),

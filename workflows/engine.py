@@ -124,7 +124,7 @@ class Engine:
         for a in self.procedure.actions:
             if a.name in result or ctx.case.state not in a.sources or not (set(a.roles) & actor_roles):
                 continue
-            if all(g(ctx) is None for g in a.guards):
+            if all(g(ctx) is None for g in a.guards if not getattr(g, "on_input", False)):
                 result[a.name] = a
         return list(result.values())
 

@@ -102,7 +102,7 @@ def record_filing_checks(*, case, actor, data, fired):
     """局令81 arts 12, 14, 19: the conditions the officer checked at 立案, and the risks shown on the case."""
     from workflows.adjudication import time_bar_risk
 
-    checks = {k: v for k, v in (data or {}).items() if v not in (None, "")}
+    checks = {k: v for k, v in (data or {}).items() if v not in (None, "") and k != "members"}
     risks = []
     risk = time_bar_risk(checks.get("known_on"), checks.get("continuing"), clock.today())
     if risk:

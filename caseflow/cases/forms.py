@@ -60,13 +60,14 @@ def _panel_choices(case) -> list[tuple[str, str]]:
 
 
 def _field(name: str, spec: wf.Field, case):
-    validators = [_required(spec.label)] if spec.required else [Optional()]
+    required = spec.required_for(case)
+    validators = [_required(spec.label)] if required else [Optional()]
     description = spec.help
     if isinstance(spec, wf.Text | wf.Line):
         validators.append(Length(max=spec.max_length, message=f"“{spec.label}”不能超过 {spec.max_length} 个字"))
         cls = TextAreaField if isinstance(spec, wf.Text) else StringField
         return cls(spec.label, validators=validators, description=description)
-    if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList | wf.MultiChoice | wf.PanelMember) and spec.required:
+    if isinstance(spec, wf.Choice | wf.UserRef | wf.UserList | wf.MultiChoice | wf.PanelMember) and required:
         validators[0] = _choose(spec.label)
     if isinstance(spec, wf.Choice):
         choices = [("", "请选择"), *spec.choices.items()]

@@ -44,6 +44,10 @@ def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict,
                 parent: Case | None = None, summary: str | None = None) -> Case:
     """Create a case in its procedure's first state with a gapless number, and audit it."""
     proc = workflows.procedure(procedure)
+    if proc.create_checks is not None:
+        errors = proc.create_checks(fields)
+        if errors:
+            raise Invalid("；".join(errors.values()), fields=errors)
     today = clock.today()
     seq = next_number(f"case:{proc.number_word}", unit.id, today.year)
     case = Case(

@@ -247,7 +247,7 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         g.child(c, "referral", timeline.after(rng.uniform(2, 30)), "refer",
                 {"kind": kind, "target": "重庆市公安局" if kind == "police" else "重庆市市场监督管理局",
                  "reason": "涉嫌犯罪，依法移送。" if kind == "police" else "不属于本机关管辖。"}, closes_parent=True)
-    elif r < 0.13:
+    elif r < 0.13 and c.ip_type in ("invention", "utility_model", "design"):  # 局令81 art. 63: patent disputes
         g.child(c, "mediation", timeline.after(rng.uniform(2, 20)), "convert", {"procedure": "mediation"},
                 closes_parent=True)
     elif r < 0.16 and party:
@@ -276,7 +276,13 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     if r < 0.12:
         c.steps.append(Step("reject", timeline.after(rng.uniform(2, 9)), "supervisor", {"reason": "不符合立案条件。"}))
         return
-    c.steps.append(Step("docket", timeline.after(rng.uniform(1, 8)), "supervisor"))
+    # 立案 records the art. 12 checks (and the art. 14 评价报告 for utility models and designs) and forms the panel.
+    checks = {"standing": "patentee", "claims_clear": "yes", "jurisdiction": "infringement_place",
+              "court_suit": "no", "other_route": "no", "patent_status": "valid"}
+    if c.ip_type in ("utility_model", "design"):
+        checks["evaluation_report"] = "provided"
+    members = [o.username for o in rng.sample(g.staff[c.unit.id]["officer"], 3)]
+    c.steps.append(Step("docket", timeline.after(rng.uniform(1, 8)), "supervisor", {**checks, "members": members}))
     c.steps.append(Step("serve_respondent", timeline.after(rng.uniform(1, 8)), "officer"))
     if rng.random() < 0.8:
         c.steps.append(Step("record_answer", timeline.after(rng.uniform(5, 15)), "officer",
@@ -609,7 +615,7 @@ class Generator:
         r = rng.random()
         procedure = "complaint" if r < 0.8 else ("adjudication" if r < 0.91 else "mediation")
         data: dict = {}
-        kind = None
+        kind = "patent_infringement" if procedure == "adjudication" else None
         if procedure == "complaint":
             kind = _pick(rng, COMPLAINT_KINDS)
             ip_type = _pick(rng, IP_BY_KIND[kind])
@@ -974,7 +980,7 @@ class Generator:
         for step in c.steps:
             if step.at > self.until_at:
                 break
-            ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind), actor=None,
+            ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind, ip_type=c.ip_type), actor=None,
                                data=step.fields, now=step.at, today=bj_date(step.at),
                                deadline_passed=functools.partial(passed, at=step.at),
                                latest_notice_day=functools.partial(lifecycle.latest_notice_day, None))
@@ -1105,6 +1111,11 @@ class Generator:
             # effects that change the case row
             if "mediation_record" in decl.effects:
                 data = mediation_apply(data, decl.name, step.fields, on=bj_date(step.at), side=step.fields.get("side"))
+            if "store_panel" in decl.effects:
+                data["panel"] = list(step.fields.get("members") or [])
+            if "record_filing_checks" in decl.effects:
+                data["filing_checks"] = {k: v for k, v in step.fields.items() if k != "members"}
+                data["risks"] = []
             if decl.name == "assign":
                 assignee = next(o.id for role in ("officer", "mediator", "supervisor")
                                 for o in self.staff[c.unit.id].get(role, []) if o.username == step.fields["officer"])

@@ -13,6 +13,7 @@ from caseflow.cases.services import create_case, party_dicts
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid, NotFound
 from caseflow.portal.models import FilingDraft
+from workflows.adjudication import request_checks
 
 MAX_DRAFTS = 50
 # The case keeps the id of the draft it came from (in its procedure data), so a second submit of the same
@@ -100,16 +101,9 @@ FILINGS = {
     "adjudication": {"title": "专利侵权纠纷处理请求书", "submit": "提交处理请求书", "claimant": "请求人",
                      "respondent": "被请求人"},
 }
-PATENT_TYPES = ("invention", "utility_model", "design")
-
-
 def check_adjudication_request(data: dict) -> None:
     """局令81 art. 12: a 处理请求书 concerns a patent's infringement, names the claims relied on."""
-    errors = {}
-    if data.get("kind") != "patent_infringement":
-        errors["kind"] = "专利侵权纠纷处理请求的类型应为“专利侵权”"
-    if data.get("ip_type") not in PATENT_TYPES:
-        errors["ip_type"] = "请选择专利类型：发明、实用新型或外观设计"
+    errors = request_checks(data)
     if not (data.get("asserted_claims") or "").strip():
         errors["asserted_claims"] = "请写明主张的权利要求（第十二条第（三）项）"
     if errors:

@@ -51,3 +51,13 @@ def test_every_demo_page_opens_for_everyone_who_may_see_it(session, web, client)
             r = client.get(url)
             assert r.status_code in (200, 302, 404), (username, url, r.status_code)
             assert r.status_code != 404 or url in ("/approvals/", "/stats/"), (username, url)
+
+
+def test_the_demo_holds_no_legally_impossible_case(session):
+    """Issue #15: e.g. no geographical-indication complaint converted to a 专利侵权纠纷行政裁决."""
+    from tests.legal_checks import problems
+
+    seed()
+    assert problems(session) == []
+    converted = [c for c in _cases(session) if c.procedure == "adjudication" and c.parent is not None]
+    assert converted and all(c.parent.kind == "patent_infringement" for c in converted)

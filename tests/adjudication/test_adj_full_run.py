@@ -48,9 +48,11 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     assert case.state == "submitted" and deadline(case, "ADJ_DOCKET").due_date == due_date(today, 5, "working_days").due
 
     # 立案 needs the head's approval; the art. 12 conditions and the 3-year bar (a risk, not a refusal).
-    req = _ok(api.act(officer, cid, "docket", case.version, standing="patentee", jurisdiction="infringement_place",
-                      court_suit="no", other_route="no", evaluation_report="provided", patent_status="valid",
-                      known_on="2020-03-01", continuing="yes"), 202)
+    members = [people["officer"].username, people["officer2"].username, people["officer3"].username]
+    req = _ok(api.act(officer, cid, "docket", case.version, standing="patentee", claims_clear="yes",
+                      jurisdiction="infringement_place", court_suit="no", other_route="no",
+                      evaluation_report="provided", patent_status="valid", known_on="2020-03-01", continuing="yes",
+                      members=members), 202)
     _ok(api.post(supervisor, f"/api/v1/approvals/{req['id']}/approve", json={}))
     db.session.refresh(case)
     assert case.state == "docketed"
@@ -60,10 +62,7 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(today, 3, "months").due
     assert [n.kind for n in notices_of(case)] == ["acceptance"]
 
-    members = [people["officer"].username, people["officer2"].username, people["officer3"].username]
-    _ok(api.act(officer, cid, "set_panel", case.version, members=members))
-    db.session.refresh(case)
-    assert case.data["panel"] == members
+    assert case.data["panel"] == members  # the 合议组 is formed at 立案 (局令81 art. 20)
 
     # Serving: the 答辩通知书; the answer period runs from the respondent's receipt.
     _ok(api.act(officer, cid, "serve_respondent", case.version))

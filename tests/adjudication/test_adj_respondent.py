@@ -13,9 +13,10 @@ from caseflow.core.db import db
 from caseflow.hearings import access
 from caseflow.notices import deliveries, issuing
 from caseflow.notices.models import DeliveryMethod
-from tests.adjudication.test_adj_steps import act, make, panel
+from tests.adjudication.test_adj_steps import act, make
 from tests.conftest import csrf_of
 from tests.evidence.helpers import multipart, text
+from tests.factories.adjudication import docket
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -27,8 +28,7 @@ def served(people, name="重庆某某商贸有限公司"):
 
     case.parties.append(Party(role=PartyRole.RESPONDENT, name=name))
     db.session.flush()
-    act(case, "docket", people["supervisor"])
-    act(case, "set_panel", people["officer"], members=panel(people))
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     return case
 

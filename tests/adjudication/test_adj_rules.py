@@ -16,6 +16,7 @@ from caseflow.deadlines import due_date, lifecycle, overrides, reading
 from caseflow.deadlines.models import DayKind
 from caseflow.notices import deliveries, issuing
 from tests.adjudication.test_adj_steps import act, examined, make, panel
+from tests.factories.adjudication import docket
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -26,7 +27,7 @@ def _respondent(case):
 
 def test_no_domicile_answer_period_is_rebased_on_delivery_for_thirty_days(people, deadline, notices_of, shift):
     case = make(people)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"], no_domicile="yes")
     [answer_notice] = notices_of(case, "answer_notice")
     issuing.issue(answer_notice, actor=people["officer"])

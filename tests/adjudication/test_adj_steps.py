@@ -13,6 +13,7 @@ from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import due_date
 from caseflow.notices import deliveries, issuing
 from tests.factories.accounts import unit
+from tests.factories.adjudication import docket
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -35,7 +36,7 @@ def act(case, action, actor, **data):
 
 def examined(people, **kw):
     case = make(people, **kw)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     act(case, "record_answer", people["officer"], answer="不侵权")
     return case
@@ -56,26 +57,26 @@ def panel(people):
 def test_docket_refused_when_a_condition_fails(people, field, value, words):
     case = make(people)
     with pytest.raises(Conflict) as exc:
-        act(case, "docket", people["supervisor"], **{field: value})
+        docket(case, people, **{field: value})
     assert words in exc.value.message and case.state == "submitted"
 
 
 def test_docket_needs_a_named_respondent(people):
     case = make(people, respondent=False)
     with pytest.raises(Conflict, match="被请求人"):
-        act(case, "docket", people["supervisor"])
+        docket(case, people)
 
 
 def test_time_bar_is_a_risk_never_a_refusal(people):
     case = make(people)
-    act(case, "docket", people["supervisor"], known_on="2019-01-10", continuing="no", evaluation_report="requested",
-        patent_status="invalidation_pending")
+    docket(case, people, known_on="2019-01-10", continuing="no", evaluation_report="requested",
+           patent_status="invalidation_pending")
     assert case.state == "docketed"
     risks = case.data["risks"]
     assert "2022-01-10" in risks[0] and "撤案" in risks[0]
     assert any("评价报告" in r for r in risks) and any("第二十八条" in r for r in risks)
     recent = make(people, name="另一商行")
-    act(recent, "docket", people["supervisor"], known_on=clock.today().isoformat())
+    docket(recent, people, known_on=clock.today().isoformat())
     assert recent.data["risks"] == []
 
 
@@ -93,7 +94,7 @@ def test_correction_and_rejection_draft_their_documents(people, notices_of):
 @pytest.mark.parametrize("size", [1, 2, 4])
 def test_panel_is_three_or_more_and_odd(people, size):
     case = make(people)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     members = [people[k].username for k in ("officer", "officer2", "officer3", "supervisor")][:size]
     with pytest.raises(Conflict, match="单数"):
         act(case, "set_panel", people["officer"], members=members)
@@ -101,7 +102,7 @@ def test_panel_is_three_or_more_and_odd(people, size):
 
 def test_panel_members_must_be_staff_of_the_office(people):
     case = make(people)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     with pytest.raises(Invalid):
         act(case, "set_panel", people["officer"],
             members=[people["officer"].username, people["officer2"].username, people["other_district"].username])
@@ -109,10 +110,8 @@ def test_panel_members_must_be_staff_of_the_office(people):
 
 def test_recusal_application_and_decision(people, notices_of, deadline):
     case = make(people)
-    act(case, "docket", people["supervisor"])
-    with pytest.raises(Conflict, match="合议组"):
-        act(case, "apply_recusal", people["respondent"], member="x", grounds="y")
-    act(case, "set_panel", people["officer"], members=panel(people))
+    docket(case, people)
+    assert case.data["panel"] == panel(people)  # formed at 立案 (art. 20)
     assert deadline(case, "ADJ_RECUSAL_APPLICATION").due_date == due_date(clock.today(), 3, "working_days").due
     with pytest.raises(Invalid):  # only a member of this panel can be challenged
         act(case, "apply_recusal", people["respondent"], member=people["supervisor"].username, grounds="系请求人近亲属")
@@ -131,7 +130,7 @@ def test_recusal_application_and_decision(people, notices_of, deadline):
 
 def test_no_domicile_respondent_has_thirty_days(people, deadline):
     case = make(people)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"], no_domicile="yes")
     row = deadline(case, "ADJ_ANSWER_NO_DOMICILE")
     assert row is not None and row.amount == 30 and deadline(case, "ADJ_ANSWER") is None
@@ -139,7 +138,7 @@ def test_no_domicile_respondent_has_thirty_days(people, deadline):
 
 def test_close_answer_period_only_after_it_ran_out(people, shift):
     case = make(people)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     with pytest.raises(Conflict, match="答辩期尚未届满"):
         act(case, "close_answer_period", people["officer"])
@@ -156,7 +155,7 @@ def test_close_answer_period_only_after_it_ran_out(people, shift):
 def test_jurisdiction_objection_pauses_the_clock_and_is_decided_in_five_working_days(people, deadline, shift,
                                                                                     notices_of):
     case = make(people)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     raised = shift(3)
     act(case, "raise_jurisdiction_objection", people["respondent"], grounds="被请求人住所地及侵权行为地均不在渝中区")
@@ -172,7 +171,7 @@ def test_jurisdiction_objection_pauses_the_clock_and_is_decided_in_five_working_
 
 def test_upheld_objection_revokes_and_transfers(people, notices_of):
     case = make(people)
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     act(case, "raise_jurisdiction_objection", people["respondent"], grounds="不在辖区")
     act(case, "decide_jurisdiction_objection", people["supervisor"], outcome="upheld", reasons="应由江北区管辖",
@@ -319,7 +318,7 @@ def test_fast_track_never_shortens_party_periods(people, deadline):
     case = make(people)
     act(case, "set_track", people["officer"], track="fast")
     assert case.track == "fast"
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     assert deadline(case, "ADJ_ANSWER").amount == 15
     assert workflows.adjudication.FAST_TRACK_TARGETS["ADJ_CASE_LIMIT"][0] < 3
@@ -331,7 +330,7 @@ def test_actions_offered_in_examination(people):
     assert {"schedule_hearing", "suspend", "start_mediation", "decide", "revoke", "set_panel",
             "record_investigation", "set_evidence_period", "refuse_suspension"} <= names
     served = make(people, name="丙")
-    act(served, "docket", people["supervisor"])
+    docket(served, people)
     act(served, "serve_respondent", people["officer"])
     assert {"record_answer", "raise_jurisdiction_objection"} <= {
         a.name for a in available_actions(served, people["respondent"])}

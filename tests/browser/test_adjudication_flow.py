@@ -90,17 +90,16 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     login(head, supervisor_name)
     act(head, case_id, "docket", lambda p: (
         p.get_by_label("请求人主体资格（第十二条第（一）项）").select_option("patentee"),
-        p.get_by_label("管辖依据（第六条）").select_option("infringement_place"),
-        p.get_by_label("任何一方已就该纠纷向人民法院起诉").select_option("no"),
-        p.get_by_label("双方约定了其他纠纷解决方式").select_option("no"),
-        p.get_by_label("专利权状态（专利登记簿副本）").select_option("valid")))
+        p.get_by_label("有明确的请求事项和具体事实、理由（第十二条第（三）项）").select_option("yes"),
+        p.get_by_label("管辖依据（第六条、第十二条第（四）项）").select_option("infringement_place"),
+        p.get_by_label("任何一方已就该纠纷向人民法院起诉（第十二条第（五）项）").select_option("no"),
+        p.get_by_label("双方约定了其他纠纷解决方式（第十二条第（五）项）").select_option("no"),
+        p.get_by_label("专利权状态（专利登记簿副本，第十四条）").select_option("valid"),
+        p.get_by_label("合议组成员（三名以上单数办案人员，第二十条）").select_option(officer_names)))
     expect(head.get_by_text("已完成：立案")).to_be_visible()
     expect(head.locator("#case-state")).to_have_text("已立案")
     officer = new_page()
     login(officer, officer_names[0])
-    act(officer, case_id, "set_panel",
-        lambda p: p.get_by_label("合议组成员（至少3人，奇数）").select_option(officer_names))
-    expect(officer.get_by_text("已完成：组成合议组")).to_be_visible()
     issue(officer, case_id, "专利侵权纠纷处理请求受理通知书")
     act(officer, case_id, "serve_respondent",
         lambda p: p.get_by_label("被请求人在中国境内没有住所").select_option("no"))

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from caseflow.core import clock
 from tests.browser_fixtures import login, unique
 from tests.evidence import helpers as h
+from tests.factories.adjudication import DOCKET_CHECKS
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -32,6 +33,9 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     live_server.add_user(holder_name, "applicant", display_name="重庆山城科技有限公司")
     live_server.add_user(officer_name, "officer", UNIT, display_name="张执法")
     live_server.add_user(head_name, "supervisor", UNIT, display_name="李局长")
+    panel = [officer_name, unique("officer"), unique("officer")]
+    for name in panel[1:]:
+        live_server.add_user(name, "officer", UNIT)
     holder_token, head_token = live_server.token(holder_name), live_server.token(head_name)
     body = {"procedure": "adjudication", "unit": UNIT, "kind": "patent_infringement", "ip_type": "invention",
             "right_number": "ZL202010123456.2", "asserted_claims": "权利要求1", "channel": "online",
@@ -43,8 +47,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     status, case = live_server.request("POST", "/api/v1/cases", body, token=holder_token)
     assert status == 201, case
     status, case = live_server.request("POST", f"/api/v1/cases/{case['id']}/actions/docket", {
-        "version": case["version"], "standing": "patentee", "jurisdiction": "infringement_place", "court_suit": "no",
-        "other_route": "no", "evaluation_report": "provided", "patent_status": "valid"}, token=head_token)
+        "version": case["version"], **DOCKET_CHECKS, "members": panel}, token=head_token)
     assert status == 200 and case["state"] == "docketed", case
     invoice = tmp_path / "公证购买发票.pdf"
     invoice.write_bytes(h.pdf("invoice"))

@@ -16,6 +16,7 @@ from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import default_calendar, lifecycle, office_calendar, overrides, reading
 from caseflow.deadlines.models import CalendarDay, CalendarYear, DayKind, Deadline, DeadlineStatus
 from tests.factories.accounts import unit
+from tests.factories.adjudication import docket_data
 from tests.factories.cases import advance, complaint
 
 D = dt.date
@@ -46,7 +47,7 @@ def adjudication(applicant):
     return create_case(
         procedure="adjudication", unit=unit("500103"), actor=applicant,
         fields={"title": "侵犯发明专利权纠纷", "facts": "被请求人制造销售侵权产品。", "claims": "请求责令停止侵权。",
-                "ip_type": "invention", "right_number": "ZL202010123456.2"},
+                "kind": "patent_infringement", "ip_type": "invention", "right_number": "ZL202010123456.2"},
         parties=[{"role": PartyRole.CLAIMANT, "name": applicant.display_name, "user_id": applicant.id},
                  {"role": PartyRole.RESPONDENT, "name": "重庆某某制造有限公司"}],
     )
@@ -56,7 +57,7 @@ def docketed(staff, clock, on):
     clock.set(on)
     case = adjudication(staff["applicant"])
     # A supervisor dockets directly (the action needs approval only when an officer performs it).
-    return advance(case, ("docket", staff["supervisor"], {}))
+    return advance(case, ("docket", staff["supervisor"], docket_data(case)))
 
 
 # ---------------------------------------------------------------------------

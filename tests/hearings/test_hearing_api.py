@@ -15,6 +15,7 @@ from caseflow.hearings import services
 from caseflow.notices.models import Notice
 from tests.api.conftest import Api
 from tests.factories.accounts import UserFactory, unit
+from tests.factories.adjudication import docket_data
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -26,7 +27,7 @@ def _case(applicant, supervisor, officer, members, respondent):
     case = create_case(procedure="adjudication", unit=unit("500103"), actor=applicant, fields=FIELDS,
                        parties=[{"role": PartyRole.CLAIMANT, "name": "请求人"},
                                 {"role": PartyRole.RESPONDENT, "name": respondent}])
-    for action, actor, data in (("docket", supervisor, {}), ("set_panel", officer, {"members": members}),
+    for action, actor, data in (("docket", supervisor, docket_data(case, members)),
                                 ("serve_respondent", officer, {}), ("record_answer", officer, {"answer": "a"})):
         perform(case, action, actor=actor, data={"version": case.version, **data})
     return case
@@ -62,7 +63,7 @@ def test_fast_track_shows_internal_targets_beside_statutory_dates(session):
                                 {"role": PartyRole.RESPONDENT, "name": "被请求人"}])
     assert services.fast_track_targets(case) == []
     perform(case, "set_track", actor=sup, data={"version": case.version, "track": "fast"})
-    perform(case, "docket", actor=sup, data={"version": case.version})
+    perform(case, "docket", actor=sup, data={"version": case.version, **docket_data(case)})
     targets = {t["rule_id"]: t for t in services.fast_track_targets(case)}
     today = clock.today()
     assert targets["ADJ_CASE_LIMIT"]["target"] == due_date(today, 1, "months").due

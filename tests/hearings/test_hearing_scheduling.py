@@ -15,6 +15,7 @@ from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import due_date
 from caseflow.hearings import services
 from tests.factories.accounts import UserFactory, unit
+from tests.factories.adjudication import docket_data
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -43,8 +44,7 @@ def examined(people, members, *, claimant="请求人甲公司", respondent="被�
     case = create_case(procedure="adjudication", unit=unit("500103"), actor=people["applicant"], fields=FIELDS,
                        parties=[{"role": PartyRole.CLAIMANT, "name": claimant},
                                 {"role": PartyRole.RESPONDENT, "name": respondent}])
-    act(case, "docket", people["supervisor"])
-    act(case, "set_panel", people["officer"], members=[people[m].username for m in members])
+    act(case, "docket", people["supervisor"], **docket_data(case, [people[m].username for m in members]))
     act(case, "serve_respondent", people["officer"])
     act(case, "record_answer", people["officer"], answer="不侵权")
     return case

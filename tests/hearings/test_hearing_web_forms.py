@@ -13,6 +13,7 @@ from caseflow.core.db import db
 from caseflow.hearings import services
 from tests.conftest import csrf_of
 from tests.factories.accounts import UserFactory, unit
+from tests.factories.adjudication import docket_data, new_panel
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -27,7 +28,8 @@ def test_panel_and_hearing_through_the_html_forms(client, web):
     case = create_case(procedure="adjudication", unit=unit("500103"), actor=applicant, fields=FIELDS,
                        parties=[{"role": PartyRole.CLAIMANT, "name": "请求人"},
                                 {"role": PartyRole.RESPONDENT, "name": "被请求人"}])
-    for action, data in (("docket", {"known_on": "2019-05-01"}), ("serve_respondent", {}),
+    first = new_panel()
+    for action, data in (("docket", {**docket_data(case, first), "known_on": "2019-05-01"}), ("serve_respondent", {}),
                          ("record_answer", {"answer": "a"})):
         perform(case, action, actor=sup, data={"version": case.version, **data})
     cid = case.id
@@ -39,7 +41,7 @@ def test_panel_and_hearing_through_the_html_forms(client, web):
                           "members": [o.username for o in officers[:2]]})
     assert r.status_code == 303  # refused by the guard: flashed, nothing changed
     case = db.session.get(Case, cid)
-    assert "panel" not in case.data
+    assert case.data["panel"] == first  # the panel formed at 立案 stays
     page = client.get(f"/cases/{cid}/actions/set_panel")
     r = client.post(f"/cases/{cid}/actions/set_panel",
                     data={"csrf_token": csrf_of(page.data), "version": str(case.version),

@@ -8,6 +8,7 @@ from caseflow.accounts.models import IdType
 from caseflow.cases.models import PartyRole
 from caseflow.cases.services import create_case, perform
 from tests.factories.accounts import UserFactory, unit
+from tests.factories.adjudication import docket_data
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -21,7 +22,7 @@ def decided(applicant, sup, respondent_name, *, publish=None):
                                 {"role": PartyRole.RESPONDENT, "name": respondent_name,
                                  "id_type": IdType.RESIDENT_ID, "id_number": "500103199001011234",
                                  "address": "重庆市渝中区较场口216号", "phone": "13912345678"}])
-    steps = [("docket", {}), ("serve_respondent", {}), ("record_answer", {"answer": "a"}),
+    steps = [("docket", docket_data(case)), ("serve_respondent", {}), ("record_answer", {"answer": "a"}),
              ("decide", {"outcome": "infringement", "measures": f"{respondent_name}立即停止销售",
                          "reasons": f"{respondent_name}（住重庆市渝中区较场口216号）销售的产品采用了配方X-17号工艺。"})]
     if publish is not None:

@@ -10,6 +10,7 @@ from caseflow.cases.services import create_case, perform
 from caseflow.core.errors import Forbidden, Invalid, NotFound
 from caseflow.hearings import access
 from tests.factories.accounts import UserFactory, unit
+from tests.factories.adjudication import docket_data
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -21,8 +22,8 @@ def served(applicant, sup, name):
     case = create_case(procedure="adjudication", unit=unit("500103"), actor=applicant, fields=FIELDS,
                        parties=[{"role": PartyRole.CLAIMANT, "name": "请求人"},
                                 {"role": PartyRole.RESPONDENT, "name": name}])
-    for action in ("docket", "serve_respondent"):
-        perform(case, action, actor=sup, data={"version": case.version})
+    perform(case, "docket", actor=sup, data={"version": case.version, **docket_data(case)})
+    perform(case, "serve_respondent", actor=sup, data={"version": case.version})
     return case
 
 

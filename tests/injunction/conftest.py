@@ -7,6 +7,7 @@ import pytest
 from caseflow.cases.models import Case
 from caseflow.core.db import db
 from tests.adjudication.conftest import adj_body, people  # noqa: F401
+from tests.factories.adjudication import docket_data
 
 
 class Flow:
@@ -42,8 +43,7 @@ class Flow:
         created = self.ok(self.api.post(self.people["applicant"], "/api/v1/cases", json=body), 201)
         case = db.session.get(Case, created["id"])
         if docket:
-            self.act(self.people["supervisor"], case, "docket", standing="patentee", jurisdiction="infringement_place",
-                     court_suit="no", other_route="no", evaluation_report="provided", patent_status="valid")
+            self.act(self.people["supervisor"], case, "docket", **docket_data(case))
             assert case.state == "docketed"
         return case
 

@@ -7,6 +7,7 @@ import pytest
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.notices import deliveries, issuing
+from tests.factories.adjudication import docket
 from tests.notices.conftest import RESPONDENTS, act
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -75,7 +76,7 @@ def test_case_api_lists_documents(issued, people, api, make_case, notices_of):
 
 def test_respondent_reads_documents_served_on_it(make_case, people, notices_of, web):
     case = make_case("adjudication")
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     [answer] = notices_of(case, "answer_notice")
     issuing.issue(answer, actor=people["officer"])

@@ -14,6 +14,7 @@ from caseflow.deadlines import due_date
 from caseflow.deadlines.models import Deadline
 from caseflow.notices import deliveries, issuing
 from caseflow.notices.models import DeliveryMethod
+from tests.factories.adjudication import docket
 from tests.notices.conftest import RESPONDENTS, act, needs_pdftotext, pdf_text
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -28,7 +29,7 @@ def _answer_row(case) -> Deadline:
 def served(make_case, people, notices_of):
     """An adjudication docketed and served on the respondents: its issued 答辩通知书."""
     case = make_case("adjudication")
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     [notice] = notices_of(case, "answer_notice")
     issuing.issue(notice, actor=people["officer"])
@@ -115,7 +116,7 @@ def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, p
     case = make_case("adjudication")
     respondent = _respondent(case, RESPONDENTS[1])  # the party with a portal account
     deliveries.give_consent(case, actor=people["respondent"])
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     [notice] = notices_of(case, "answer_notice")
     issuing.issue(notice, actor=people["officer"])

@@ -11,6 +11,7 @@ from caseflow.core import pdf
 from caseflow.notices import catalogue, context, issuing, rendering
 from caseflow.notices.cli import render_sample
 from tests.core.test_pdf import _embedded_fonts, _glyph_problems
+from tests.factories.adjudication import docket
 from tests.notices.conftest import CLAIMANTS, RESPONDENTS, act, needs_pdftotext, pdf_text, squeeze
 
 RARE = "堃喆赟𠮷"
@@ -70,7 +71,7 @@ def test_notice_sample_command(app, tmp_path):
 @pytest.mark.usefixtures("session")
 def test_a_real_decision_from_the_workflow(make_case, people, notices_of):
     case = make_case("adjudication")
-    act(case, "docket", people["supervisor"])
+    docket(case, people)
     act(case, "serve_respondent", people["officer"])
     act(case, "record_answer", people["officer"], answer="被诉产品结构不同")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="被诉侵权产品落入保护范围。",

@@ -171,8 +171,8 @@ def test_court_enforcement_referral_still_created_by_the_adjudication(flow, peop
     from tests.factories.accounts import unit
 
     officer = people["officer"]
-    parent = create_case(procedure="adjudication", unit=unit("500103"), actor=officer, fields={"title": "裁决"},
-                         parties=[])
+    parent = create_case(procedure="adjudication", unit=unit("500103"), actor=officer,
+                         fields={"title": "裁决", "kind": "patent_infringement", "ip_type": "invention"}, parties=[])
     from caseflow.cases.effects import create_referral
 
     create_referral(case=parent, actor=officer,

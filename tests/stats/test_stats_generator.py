@@ -112,3 +112,12 @@ def test_stories_run_as_the_procedures_allow(session, generated):
     held, forwarded = (session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(CaseEvent.tag == tag))
                        for tag in ("case:state:hold_hearing", "case:action:forward_answer"))
     assert held > 0 and forwarded > 0
+
+
+def test_no_generated_case_is_legally_impossible(session, generated):
+    """The generator walks the declarations like the application: no non-patent 行政裁决, no 立案 without its
+    checks and panel … (issue #15)."""
+    from tests.legal_checks import problems
+
+    found = problems(session)
+    assert found == [], found[:10]

@@ -1,0 +1,50 @@
+"""What no case may look like, whatever made it (the demo, the generator, the application): the legally impossible
+cases of issue #15, found from the stored cases and their audit events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from caseflow.cases.models import Case, CaseEvent
+from workflows.adjudication import FILING_CHECKS, PATENT_TYPES
+
+PATENT = set(PATENT_TYPES)
+
+
+def _panel_ok(members) -> bool:
+    members = list(members or [])
+    return len(members) >= 3 and len(members) % 2 == 1 and len(set(members)) == len(members)
+
+
+def problems(session) -> list[str]:
+    """One line per legally impossible case (empty when there is none)."""
+    cases = session.scalars(sa.select(Case).where(Case.is_deleted.is_(False)).order_by(Case.id)).all()
+    actions: dict[int, list[tuple[str, str, object]]] = defaultdict(list)
+    for case_id, action, tag, at in session.execute(
+            sa.select(CaseEvent.case_id, CaseEvent.action, CaseEvent.tag, CaseEvent.occurred_at)
+            .where(CaseEvent.action.is_not(None)).order_by(CaseEvent.case_id, CaseEvent.seq)):
+        actions[case_id].append((action, tag, at))
+    out = []
+    for c in cases:
+        data = c.data or {}
+        done = [a for a, tag, _ in actions[c.id] if tag.startswith(("case:state:", "case:action:"))]
+        where = f"{c.number}（{c.procedure}）"
+        if c.procedure == "adjudication":
+            # Item 1: 行政裁决 is for patent-infringement disputes only.
+            if c.kind != "patent_infringement" or c.ip_type not in PATENT:
+                out.append(f"{where}: 非专利侵权纠纷的行政裁决（{c.kind}, {c.ip_type}）")
+            if "docket" in done:
+                # Items 2 and 3: 立案 recorded the art. 12 checks and formed the panel.
+                checks = data.get("filing_checks") or {}
+                missing = [k for k in FILING_CHECKS if not checks.get(k)]
+                if missing:
+                    out.append(f"{where}: 立案未记录受理条件 {missing}")
+                if c.ip_type in ("utility_model", "design") and not checks.get("evaluation_report"):
+                    out.append(f"{where}: 实用新型或外观设计立案未记录专利权评价报告")
+                if not _panel_ok(data.get("panel")):
+                    out.append(f"{where}: 立案时未组成三名以上单数的合议组")
+        if c.procedure == "mediation" and c.ip_type not in PATENT:
+            out.append(f"{where}: 非专利纠纷的行政调解（{c.ip_type}）")
+    return out
