@@ -284,6 +284,7 @@ def package_available(case: Case) -> str | None:
 
 def package_context(case: Case) -> dict:
     from caseflow.cases.forms import ID_TYPES
+    from caseflow.notices import phrasing
     from caseflow.notices.citations import cn_date
 
     agreement = wf.agreement_of(case)
@@ -295,7 +296,7 @@ def package_context(case: Case) -> dict:
     body = (case.data or {}).get("committee") if body_code == "committee" else case.unit.name
     parties = [{"role": "申请人（调解请求人）" if p.role == PartyRole.CLAIMANT else "申请人（调解被请求人）",
                 "name": p.name, "id_type": ID_TYPES.get(p.id_type.value, "") if p.id_type else "",
-                "id_number": p.id_number or "（未登记）", "address": p.address or "", "phone": p.phone or ""}
+                "id_number": p.id_number or "", "address": p.address or "", "phone": p.phone or ""}
                for p in case.parties if p.role in (PartyRole.CLAIMANT, PartyRole.RESPONDENT)]
     signatures = agreement.get("signatures") or {}
     return {
@@ -303,6 +304,9 @@ def package_context(case: Case) -> dict:
         "terms": (notice.parts or {}).get("terms") or agreement.get("terms") or "",
         "facts": (notice.parts or {}).get("facts") or case.facts,
         "category": wf.CATEGORIES.get((case.data or {}).get("category") or "", ""),
+        "dispute": phrasing.phrase_parts(procedure=case.procedure, ip_type=case.ip_type, right_number=case.right_number,
+                                         category=(case.data or {}).get("category"), claimants=(), respondents=()
+                                         )["dispute"],
         "effective": cn_date(effective), "window_due": cn_date(window.due_date) if window else "",
         "court": confirmation.get("court") or "有管辖权的人民法院",
         "mode": wf.APPLY_MODES.get(confirmation.get("mode") or "joint"),

@@ -4,7 +4,8 @@ Every template gets the same shape:
 
 ``office_name``, ``area``, ``doc_number``, ``date`` (成文日期, 2026年3月5日), ``recipient`` (主送), ``title``,
 ``case`` (number, title, procedure, right, dates …), ``claimants``/``respondents``/``agents`` (name, address,
-identity), ``parts`` (the officer-editable free text), ``data`` (the action's fields), ``law`` (topic → citation of
+identity), ``phrase`` (the structured parts sentences are built from: role words, names, right, dispute — see
+``phrasing``), ``parts`` (the officer-editable free text), ``data`` (the action's fields), ``law`` (topic → citation of
 the version in force on the document's date), ``legal`` (the legally required sentences), and for issued documents
 ``verify_code``, ``verify_url``, ``verify_qr``; ``draft`` is true for previews.
 """
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from caseflow.cases.models import Case, CaseEvent
 from caseflow.core import clock
 from caseflow.core.db import db
-from caseflow.notices import catalogue
+from caseflow.notices import catalogue, phrasing
 from caseflow.notices.citations import citations_on, cite_join, cn_date
 from caseflow.notices.models import Notice, NoticeStatus
 
@@ -106,9 +107,11 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
         "data": dict(data),
         "law": citations_on(on),
         "decision_basis": cite_join(("patent.infringement", "patent.dispute", "adj.decision_content"), on),
+        "referral_basis": cite_join(("referral.threshold", "referral.procedure"), on),
         "legal": catalogue.legal_notices(kind.code, procedure=procedure, on=on, area=area, data=data),
         "reconsideration_body": catalogue.reconsideration_body(area),
         "recipient": recipient_text(kind, claimants, respondents, parts),
+        "phrase": phrasing.phrase_of(case, claimants, respondents),
         # 法律文书 start at the top of the 版心 (as 行政执法文书 do) rather than 35 mm below it.
         "masthead_compact": True,
     }
@@ -174,8 +177,9 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
             measures = "驳回请求人的处理请求。"
         else:
             # 局令81 art. 32: the order names the type, object and scope of the acts to stop, as the panel wrote it.
-            right = f"{getattr(case, 'right_number', '') or ''}号专利权".lstrip("号")
-            ordered = (data.get("measures") or "").strip().rstrip("。") or (
+            _, right = phrasing.right_parts(getattr(case, "ip_type", None), getattr(case, "right_number", None),
+                                            procedure)
+            ordered = phrasing.order_text(data.get("measures")) or (
                 "立即停止制造、使用、许诺销售、销售、进口被诉侵权产品；库存侵权产品不得投放市场")
             measures = f"（一）认定被请求人的被诉行为侵犯请求人{right}。\n（二）责令被请求人{ordered}。"
         out = {"claims": claims, "defence": extra.get("defence", ""), "findings": facts, "reasons": reasons,
@@ -262,6 +266,9 @@ def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
         "procedure_title": PROCEDURE_TITLES.get(case.procedure, case.procedure),
         "right_number": case.right_number or "",
         "right_title": IP_TYPES.get(case.ip_type or "", ""),
+        "ip_type": case.ip_type or "",
+        "kind": case.kind or "",  # a complaint's kind (patent_infringement, patent_counterfeit …)
+        "category": data.get("category") or "",  # a mediation's dispute category
         "asserted_claims": case.asserted_claims or "",
         "facts": case.facts or "",
         "claims": case.claims or "",
@@ -443,6 +450,7 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
                       if p in kind.procedures), "adjudication")
     case = {**SAMPLE_CASES[procedure], "procedure_title": PROCEDURE_TITLES[procedure],
             "right_number": "ZL202221345678.9", "right_title": "实用新型专利", "asserted_claims": "权利要求1",
+            "ip_type": "utility_model", "kind": "patent_infringement", "category": "damages",
             "facts": "被请求人在其经营场所销售涉嫌侵犯请求人实用新型专利权的管道卡箍。",
             "claims": "请求责令被请求人停止侵权。",
             "received": "2025年11月3日", "docketed": "2025年11月6日", "origin": "渝中知裁〔2026〕7号",
@@ -495,10 +503,6 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
     case = notice.case
     kind = catalogue.kind(notice.kind)
     on = on or notice.document_date or clock.today()
-    parties = [party_dict(p) for p in case.parties]
-    claimants = [p for p in parties if p["role"] == "claimant"]
-    respondents = [p for p in parties if p["role"] == "respondent"]
-    agents = [p for p in parties if p["role"] == "agent"]
     extra: dict = {"draft": final is None}
     if kind.code == "extension":
         extra["extended_to"] = _case_limit_due(case)
@@ -510,11 +514,27 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
                              "date": cn_date(original.document_date)}
     if final:
         extra.update(final)
-    return assemble(
-        kind, procedure=case.procedure, office_name=office_display_name(notice.unit.name),
-        area=notice.unit.area, case=case_dict(case, docketed_on=_docketed_on(case)), claimants=claimants,
-        respondents=respondents, agents=agents, parts=notice.parts or {}, data=notice.data or {}, on=on,
+    return case_context(
+        kind, case, office_name=office_display_name(notice.unit.name), area=notice.unit.area,
+        parts=notice.parts or {}, data=notice.data or {}, on=on, docketed_on=_docketed_on(case),
         doc_number=(final or {}).get("doc_number") or draft_number(notice, on), extra=extra)
+
+
+def case_context(kind: catalogue.NoticeKind, case: Case, *, on: dt.date, office_name: str, area: str,
+                 parts: Mapping | None = None, data: Mapping | None = None, docketed_on: dt.date | None = None,
+                 doc_number: str | None = None, extra: Mapping | None = None) -> dict:
+    """A document's context from a case (stored or not): its parties, and its parts as given or as drafted."""
+    parties = [party_dict(p) for p in case.parties]
+    claimants = [p for p in parties if p["role"] == "claimant"]
+    respondents = [p for p in parties if p["role"] == "respondent"]
+    agents = [p for p in parties if p["role"] == "agent"]
+    data = dict(data or {})
+    if parts is None:
+        parts = default_parts(kind, procedure=case.procedure, case=case, data={**(case.data or {}), **data},
+                              extra=extra)
+    return assemble(kind, procedure=case.procedure, office_name=office_name, area=area,
+                    case=case_dict(case, docketed_on=docketed_on), claimants=claimants, respondents=respondents,
+                    agents=agents, parts=parts, data=data, on=on, doc_number=doc_number, extra=extra)
 
 
 def _case_limit_due(case: Case) -> str:

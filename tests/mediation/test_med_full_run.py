@@ -130,6 +130,7 @@ def test_request_to_confirmed_agreement_through_the_api(api, people, med_body, n
     for expected in ("司法确认申请书", "调解协议书", "调解组织主持调解的证明", "当事人身份信息", agreement.number,
                      "11010519491231002X", "人民币五万元"):
         assert expected in text, expected
+    assert "未登记" not in text and case.title not in text  # no placeholder, no filer's title pasted in
 
     ok(api.act(officer, cid, "apply_confirmation", case.version, court="重庆市渝中区人民法院", mode="joint",
                profile="spi_2011"))

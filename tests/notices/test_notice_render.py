@@ -79,7 +79,8 @@ def test_a_real_decision_from_the_workflow(make_case, people, notices_of):
     [notice] = notices_of(case, "decision")
     assert notice.parts["defence"] == "被请求人辩称：被诉产品结构不同"
     assert notice.parts["reasons"] == "被诉侵权产品落入保护范围。"
-    assert "ZL202221345678.9号专利权" in notice.parts["measures"]
+    assert "侵犯请求人ZL202221345678.9号实用新型专利权" in notice.parts["measures"]
+    assert "责令被请求人立即停止销售被诉侵权产品。" in notice.parts["measures"]
     issuing.issue(notice, actor=people["supervisor"])
     with rendering.open_pdf(notice) as stream:
         text = pdf_text(stream.read())
