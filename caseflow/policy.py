@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user, login_required
 
 from caseflow.accounts.models import Role, Unit, User
 from caseflow.cases.models import Case, Party, PartyRole
@@ -11,6 +17,9 @@ from caseflow.core.errors import Forbidden
 from caseflow.notices.models import Notice, NoticeStatus
 
 CITY_UNIT_CODE = "500000"
+#: The staff who handle cases: the one set of staff roles. As workflow roles ("officer" …) they are the staff roles an
+#: action may name; the administrator is staff too (``User.is_staff``) but handles no case.
+CASE_STAFF_ROLES = frozenset({Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR})
 
 
 def unit_scope(user: User) -> set[int]:
@@ -147,14 +156,10 @@ def can_create_in_unit(user: User, unit: Unit) -> bool:
     """Rights holders file with any office; staff register cases for their own offices only."""
     if user.role == Role.APPLICANT:
         return True
-    if user.is_staff and user.role != Role.ADMIN:
+    if user.role in CASE_STAFF_ROLES:
         scope = unit_scope(user)
         return bool(scope) and unit.id in scope
     return False
-
-
-def is_staff_of(user: User, roles: set[Role]) -> bool:
-    return user.is_authenticated and user.role in roles
 
 
 def can_register_incoming_referral(user: User, unit: Unit) -> bool:
@@ -164,7 +169,7 @@ def can_register_incoming_referral(user: User, unit: Unit) -> bool:
 
 def can_download_referral_package(user: User, case: Case) -> bool:
     """The evidence package of a referral leaves the office: staff of the case only."""
-    return user.is_staff and user.role != Role.ADMIN and can_view_case(user, case) and case.procedure == "referral"
+    return user.role in CASE_STAFF_ROLES and can_view_case(user, case) and case.procedure == "referral"
 
 
 # ---- evidence (DESIGN.md §4) ----
@@ -175,7 +180,7 @@ def evidence_role(user: User, case: Case) -> str | None:
     if not can_view_case(user, case):
         return None
     if user.is_staff:
-        return "staff" if user.role in (Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR) else None
+        return "staff" if user.role in CASE_STAFF_ROLES else None
     roles = case_roles(user, case)
     for role in ("applicant", "respondent"):
         if role in roles:
@@ -220,15 +225,13 @@ def can_rate_case(user: User, case: Case) -> bool:
 
 # ---- documents (notices) ----
 
-#: The workflow roles of an office's staff on a case (a party's roles are "applicant" and "respondent").
-CASE_STAFF_ROLES = frozenset({"officer", "mediator", "supervisor"})
 
 
 def case_staff_roles(user: User | None, case: Case) -> set[str]:
     """The staff roles the user holds on the case (empty for parties and other offices)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_staff:
         return set()
-    return case_roles(user, case) & CASE_STAFF_ROLES
+    return {role for role in case_roles(user, case) if role in CASE_STAFF_ROLES}
 
 
 def is_case_staff(user: User | None, case: Case) -> bool:
@@ -273,3 +276,50 @@ def require_case_staff(user: User, case: Case) -> set[str]:
         raise Forbidden("只有本案所属单位的办案人员可以办理文书")
     return roles
 
+
+# ---- what views and templates ask by name: @requires("…") and can("…") ----
+
+
+def can_create_cases(user: User) -> bool:
+    """Rights holders file cases; the staff who handle cases register them (in their own offices)."""
+    return user.is_authenticated and (user.role == Role.APPLICANT or user.role in CASE_STAFF_ROLES)
+
+
+#: Each rule takes the user and an optional object; templates reach them through ``can(...)``.
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    # The staff workspace (queues, case pages); parties use the portal instead.
+    "use_workspace": lambda user, obj: bool(user.is_authenticated and user.is_staff),
+    "use_portal": lambda user, obj: bool(user.is_authenticated and not user.is_staff),
+    "handle_cases": lambda user, obj: bool(user.is_authenticated and user.role in CASE_STAFF_ROLES),
+    "decide_approvals": lambda user, obj: bool(user.is_authenticated and user.role == Role.SUPERVISOR),
+    "sign_off_notices": lambda user, obj: bool(user.is_authenticated and user.role == Role.SUPERVISOR),
+    "view_stats": lambda user, obj: can_view_stats(user),
+    "manage_calendar": lambda user, obj: bool(user.is_authenticated and user.role == Role.ADMIN),
+    "register_incoming_referral": lambda user, obj: bool(
+        user.is_authenticated and user.unit is not None and can_register_incoming_referral(user, user.unit)),
+}
+
+
+def can(user, rule: str, obj: object = None) -> bool:
+    """Ask a rule of RULES by name (an unknown name is a KeyError: a typo in a template fails loudly)."""
+    return RULES[rule](user, obj)
+
+
+def requires(rule: str):
+    """View decorator: signed in (else the login page), and allowed by ``rule`` (else 404: no such page for them)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not can(current_user, rule):
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+#: The staff pages; parties and visitors get 404.
+staff_required = requires("use_workspace")

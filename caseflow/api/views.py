@@ -7,7 +7,6 @@ import functools
 from flask import Blueprint, g, jsonify, request
 
 from caseflow import policy
-from caseflow.accounts.models import Role
 from caseflow.accounts.services import Throttled, authenticate, issue_token, unit_by_code, units_ordered, user_for_token
 from caseflow.approvals import services as approvals
 from caseflow.cases import queries
@@ -92,7 +91,7 @@ def list_cases():
 def create():
     """File a case (rights holders, or staff of the office registering one)."""
     user = g.api_user
-    if user.role not in (Role.APPLICANT, Role.OFFICER, Role.SUPERVISOR, Role.MEDIATOR):
+    if not policy.can_create_cases(user):
         raise Forbidden("您的角色不能创建案件")
     body = json_body()
     if body.get("procedure") == "mediation":  # the 调解请求书 has its own fields (局令81 art. 64)

@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from caseflow.approvals import services
-from caseflow.cases.views import staff_required
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
 from caseflow.core.security import current_actor
+from caseflow.policy import staff_required
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 import workflows
@@ -14,19 +12,10 @@ from caseflow.cases.services import authorize_action, available_actions, pending
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
 from caseflow.core.security import current_actor
+from caseflow.policy import staff_required
 
 bp = Blueprint("cases", __name__)
 
-
-def staff_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_staff:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def case_url(case) -> str:

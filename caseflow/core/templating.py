@@ -51,6 +51,15 @@ def approval_needed(case, action) -> bool:
                                  current_app.config.get("APPROVAL_OVERRIDES", {}))
 
 
+def can(rule: str, obj=None) -> bool:
+    """Templates ask the policy by rule name (``can("view_stats")``), never compare role strings."""
+    from flask_login import current_user
+
+    from caseflow import policy
+
+    return policy.can(current_user, rule, obj)
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         beijing=fmt_beijing,
@@ -58,6 +67,6 @@ def register(app) -> None:
         mask_id=mask_id,
         mask_phone=mask_phone,
     )
-    app.jinja_env.globals.update(state_title=state_title, procedure_title=procedure_title, csrf_token=generate_csrf,
-                                 kind_title=kind_title, ip_type_title=ip_type_title, approval_needed=approval_needed,
-                                 field_text=field_text)
+    app.jinja_env.globals.update(can=can, state_title=state_title, procedure_title=procedure_title,
+                                 csrf_token=generate_csrf, kind_title=kind_title, ip_type_title=ip_type_title,
+                                 approval_needed=approval_needed, field_text=field_text)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
 
-from caseflow.accounts.models import Role
+from caseflow import policy
 from caseflow.core import clock
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError
@@ -39,16 +37,6 @@ def case_urgency(cases):
     return reading.urgency_of([c.id for c in cases])
 
 
-def admin_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != Role.ADMIN:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
-
 
 def _page(import_form=None, day_form=None, status=200):
     years = db.session.scalars(sa.select(CalendarYear).order_by(CalendarYear.year.desc())).all()
@@ -72,14 +60,14 @@ def _report(change: overrides.CalendarChange, what: str) -> None:
 
 
 @bp.route("/")
-@admin_required
+@policy.requires("manage_calendar")
 def calendar():
     """List the override table's years and days; warn when next year's schedule is missing."""
     return _page()
 
 
 @bp.route("/import", methods=["POST"])
-@admin_required
+@policy.requires("manage_calendar")
 @transactional
 def import_file():
     """Import a CSV or JSON schedule: store, publish and recompute affected deadlines."""
@@ -100,7 +88,7 @@ def import_file():
 
 
 @bp.route("/days", methods=["POST"])
-@admin_required
+@policy.requires("manage_calendar")
 @transactional
 def add_day():
     """Add or change one holiday or make-up workday."""
@@ -129,7 +117,7 @@ def _parse_day(text: str) -> dt.date:
 
 
 @bp.route("/days/<day>/delete", methods=["POST"])
-@admin_required
+@policy.requires("manage_calendar")
 @transactional
 def delete_day(day: str):
     """Delete one day of the table."""
@@ -148,7 +136,7 @@ def delete_day(day: str):
 
 
 @bp.route("/years/<int:year>/<any(publish, unpublish):decision>", methods=["POST"])
-@admin_required
+@policy.requires("manage_calendar")
 @transactional
 def publish_year(year: int, decision: str):
     """Publish a year of the table, or withdraw it (the year falls back to chinesecalendar or provisional)."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caseflow import policy
-from caseflow.accounts.models import Role, Unit
+from caseflow.accounts.models import Unit
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db, transactional
@@ -20,9 +19,6 @@ from caseflow.core.security import csrf, current_actor
 from caseflow.hearings import services
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
-
-STAFF = {Role.OFFICER, Role.SUPERVISOR, Role.MEDIATOR}
-
 
 @bp.app_template_global()
 def case_hearings(case):
@@ -62,16 +58,6 @@ def fast_track_targets(case):
     """The fast track's internal targets beside the statutory dates, for the case page."""
     return services.fast_track_targets(case)
 
-
-def staff_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role not in STAFF:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 CALENDAR_YEARS = (1990, 2100)  # far enough either way; beyond, date arithmetic overflows
@@ -145,7 +131,7 @@ def access_code():
 
 
 @bp.get("/calendar")
-@staff_required
+@policy.requires("handle_cases")
 def calendar():
     unit = _unit()
     first = _first_day()
@@ -162,7 +148,7 @@ def calendar():
 
 
 @bp.route("/rooms", methods=["GET", "POST"])
-@staff_required
+@policy.requires("handle_cases")
 @transactional
 def rooms():
     unit = _unit()

@@ -17,7 +17,6 @@ from caseflow.core.errors import Forbidden, Invalid
 from caseflow.core.security import current_actor
 from caseflow.mediation import services
 from caseflow.mediation.forms import MediationRequestForm, validate_request_json
-from caseflow.portal.views import public_required
 
 bp = Blueprint("mediation", __name__)
 api_bp = Blueprint("mediation_api", __name__, url_prefix="/api/v1")
@@ -36,7 +35,7 @@ def _prefilled(units):
 
 
 @bp.route("/portal/mediation/new", methods=["GET", "POST"])
-@public_required
+@policy.requires("use_portal")
 @transactional
 def new_request():
     """调解请求书 on the portal: one page; a second submit of the same page answers with the first case."""

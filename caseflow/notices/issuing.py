@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context, has_request_context, request
 
 from caseflow import policy
-from caseflow.accounts.models import Role, User
+from caseflow.accounts.models import User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
 from caseflow.core import clock
@@ -103,7 +103,7 @@ def return_signoff(notice: Notice, *, actor: User, comment: str) -> Notice:
 
 def pending_signoffs(user: User) -> list[Notice]:
     """Documents waiting for this supervisor's sign-off (not the ones they submitted themselves)."""
-    if user.role != Role.SUPERVISOR:
+    if not policy.can(user, "sign_off_notices"):
         return []
     rows = db.session.scalars(
         sa.select(Notice).join(Case, Case.id == Notice.case_id)

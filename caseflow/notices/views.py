@@ -340,11 +340,9 @@ def receipt(notice_id: int):
 
 
 @bp.route("/notices/signoff")
-@login_required
+@policy.staff_required
 def signoff_inbox():
     """Documents waiting for this supervisor's sign-off."""
-    if not current_user.is_staff:
-        abort(404)
     return render_template("notices/page_signoff.html", notices=issuing.pending_signoffs(current_user))
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
 
 import workflows
@@ -28,19 +27,9 @@ def _me():
     return current_user._get_current_object()
 
 
-def public_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.is_staff:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
-
 
 @bp.route("/")
-@public_required
+@policy.requires("use_portal")
 def index():
     """My cases and my drafts."""
     page = queries.list_cases(current_user, page=queries.int_arg(request.args.get("page"), 1), per_page=20)
@@ -49,7 +38,7 @@ def index():
 
 
 @bp.route("/file", methods=["POST"])
-@public_required
+@policy.requires("use_portal")
 @transactional
 def new_draft():
     """Start a new draft: a complaint, or (``procedure=adjudication``) a patent-infringement 处理请求书."""
@@ -91,7 +80,7 @@ def _to_submitted(case, *, again: bool):
 
 
 @bp.route("/drafts/<int:draft_id>/step/<int:step>", methods=["GET", "POST"])
-@public_required
+@policy.requires("use_portal")
 @transactional
 def step(draft_id: int, step: int):
     """One step of the filing form. Every button saves what was typed; only "next" insists on valid input."""
@@ -157,7 +146,7 @@ def _wait_for_submitted(draft_id: int, seconds: float = 5.0):
 
 
 @bp.route("/drafts/<int:draft_id>/review", methods=["GET", "POST"])
-@public_required
+@policy.requires("use_portal")
 @transactional
 def review(draft_id: int):
     """Review everything and submit; only now does the filing become a case with a number.
@@ -199,7 +188,7 @@ def review(draft_id: int):
 
 
 @bp.route("/drafts/<int:draft_id>/delete", methods=["POST"])
-@public_required
+@policy.requires("use_portal")
 @transactional
 def delete_draft(draft_id: int):
     """Delete a draft."""
@@ -210,7 +199,7 @@ def delete_draft(draft_id: int):
 
 
 @bp.route("/cases/<int:case_id>")
-@public_required
+@policy.requires("use_portal")
 def case(case_id: int):
     """A party's status page: where the case stands and what they can do now."""
     case = queries.load_case(case_id, current_user)

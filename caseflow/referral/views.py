@@ -11,11 +11,11 @@ from caseflow import policy
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
 from caseflow.cases.serialize import case_detail
-from caseflow.cases.views import staff_required
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
 from caseflow.core.forms import form_errors, json_to_formdata
 from caseflow.core.security import current_actor
+from caseflow.policy import staff_required
 from caseflow.referral import services
 from caseflow.referral.forms import IncomingReferralForm
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 
@@ -25,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 import workflows
 from caseflow import policy
-from caseflow.accounts.models import Role, Unit, User
+from caseflow.accounts.models import Unit, User
 from caseflow.api.views import token_required
 from caseflow.cases import queries as case_queries
 from caseflow.cases.forms import IP_TYPES
@@ -44,18 +43,7 @@ bp = Blueprint("stats", __name__)
 api_bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-STAFF_ROLES = (Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR)
 
-
-def supervisor_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not policy.can_view_stats(current_user):
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 # ---------------------------------------------------------------------------
@@ -112,7 +100,8 @@ def parse_filters(user, args) -> Filters:
     officer_id = None
     username = (args.get("officer") or "").strip()
     if username:
-        officer = db.session.scalar(sa.select(User).where(User.username == username, User.role.in_(STAFF_ROLES)))
+        officer = db.session.scalar(sa.select(User).where(User.username == username,
+                                                          User.role.in_(policy.CASE_STAFF_ROLES)))
         if officer is None or officer.unit_id not in {u.id for u in units}:
             raise NotFound("承办人不存在或不在您的统计范围内")
         officer_id, labels["officer"] = officer.id, officer.display_name
@@ -155,7 +144,7 @@ def refresh_quietly() -> int:
 
 def officer_choices(units: list[Unit]) -> list[User]:
     return list(db.session.scalars(
-        sa.select(User).where(User.unit_id.in_([u.id for u in units]), User.role.in_(STAFF_ROLES),
+        sa.select(User).where(User.unit_id.in_([u.id for u in units]), User.role.in_(policy.CASE_STAFF_ROLES),
                               User.is_disabled.is_(False)).order_by(User.unit_id, User.username)))
 
 
@@ -166,7 +155,7 @@ def officer_choices(units: list[Unit]) -> list[User]:
 
 @bp.route("/stats/")
 @bp.route("/stats/<section>")
-@supervisor_required
+@policy.requires("view_stats")
 def page(section: str = "overview"):
     """A statistics page with its filters, headline cards, charts, tables and definitions."""
     if section not in sections.SECTIONS:
@@ -182,7 +171,7 @@ def page(section: str = "overview"):
 
 
 @bp.route("/stats/<section>/<table>.<fmt>")
-@supervisor_required
+@policy.requires("view_stats")
 def export(section: str, table: str, fmt: str):
     """One table of a page as CSV or XLSX, with the page's filters, streamed."""
     if section not in sections.SECTIONS or fmt not in ("csv", "xlsx"):

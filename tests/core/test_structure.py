@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 
@@ -61,3 +62,10 @@ def test_two_domains_cannot_claim_one_effect(app):
 
     with pytest.raises(RuntimeError, match="assign_officer"):
         hooks.of(app).add_effects(EFFECTS)
+
+
+def test_templates_ask_the_policy_instead_of_comparing_roles():
+    pattern = re.compile(r"current_user\.(is_staff|role\.value|role\s*(==|!=|in\b|not in\b))")
+    offenders = [f"{path.relative_to(ROOT)}:{n}" for path in (ROOT / "templates").rglob("*.html")
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert offenders == []
