@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from caseflow.approvals import services
-from caseflow.core.db import db, transactional
-from caseflow.core.errors import DomainError
+from caseflow.core.db import transactional
+from caseflow.core.errorpages import on_refusal
 from caseflow.core.security import current_actor
 from caseflow.policy import staff_required
 
@@ -26,28 +26,25 @@ def inbox():
 
 @bp.route("/<int:request_id>/<decision>", methods=["POST"])
 @staff_required
+@on_refusal(lambda request_id, decision: url_for("approvals.inbox"))
 @transactional
 def decide(request_id: int, decision: str):
     """Approve, reject or (the requester) cancel a request."""
     req = services.load_request(request_id, current_user)
     comment = (request.form.get("comment") or "").strip()
-    try:
-        if decision == "approve":
-            result = services.approve_request(req, actor=current_actor(), comment=comment)
-            if result.failed:
-                flash(result.failed, "danger")
-            else:
-                flash(f"已批准：{services.label_of(req)}", "success")
-        elif decision == "reject":
-            services.reject_request(req, actor=current_actor(), comment=comment)
-            flash(f"已驳回：{services.label_of(req)}", "info")
-        elif decision == "cancel":
-            services.cancel_request(req, actor=current_actor())
-            flash("已撤回审批申请", "info")
-            return redirect(url_for("cases.show", case_id=req.case_id), 303)
+    if decision == "approve":
+        result = services.approve_request(req, actor=current_actor(), comment=comment)
+        if result.failed:
+            flash(result.failed, "danger")
         else:
-            flash("没有该操作", "danger")
-    except DomainError as exc:
-        db.rollback()
-        flash(exc.message, "danger")
+            flash(f"已批准：{services.label_of(req)}", "success")
+    elif decision == "reject":
+        services.reject_request(req, actor=current_actor(), comment=comment)
+        flash(f"已驳回：{services.label_of(req)}", "info")
+    elif decision == "cancel":
+        services.cancel_request(req, actor=current_actor())
+        flash("已撤回审批申请", "info")
+        return redirect(url_for("cases.show", case_id=req.case_id), 303)
+    else:
+        flash("没有该操作", "danger")
     return redirect(url_for("approvals.inbox"), 303)

@@ -9,8 +9,8 @@ import workflows
 from caseflow.cases import queries
 from caseflow.cases.forms import action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
-from caseflow.core.db import db, transactional
-from caseflow.core.errors import DomainError
+from caseflow.core.db import transactional
+from caseflow.core.errorpages import field_errors, on_refusal
 from caseflow.core.security import current_actor
 from caseflow.policy import staff_required
 
@@ -53,8 +53,21 @@ def show(case_id: int):
                            pending=pending_approval(case), procedure=workflows.procedure(case.procedure))
 
 
+def _act_again(exc, case_id: int, action: str):
+    """A refusal naming fields shows the action's form again, with the messages and everything typed kept."""
+    if exc.status != 422 or not exc.fields:
+        return None
+    case = queries.load_case(case_id, current_user)
+    decl = authorize_action(case, action, current_user)
+    form = action_form_class(decl, case)()
+    field_errors(form, exc)
+    return render_template("cases/action.html", case=case, action=decl, form=form), 422
+
+
 @bp.route("/cases/<int:case_id>/actions/<action>", methods=["GET", "POST"])
 @login_required
+@on_refusal(lambda case_id, action: case_url(queries.load_case(case_id, current_user)), render=_act_again,
+            error_pages=(403, 404))
 @transactional
 def act(case_id: int, action: str):
     """Show an action's form or perform it (staff and parties alike; the policy decides)."""
@@ -63,18 +76,8 @@ def act(case_id: int, action: str):
     form = action_form_class(decl, case)(version=str(case.version) if request.method == "GET" else None)
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
-                outcome = perform(case, action, actor=current_actor(),
-                                  data={"version": form.version.data, **clean_action_data(form)})
-            except DomainError as exc:
-                db.rollback()
-                if exc.status == 422 and exc.fields:
-                    for name, msg in exc.fields.items():
-                        if name in form:
-                            form[name].errors = [msg]
-                    return render_template("cases/action.html", case=case, action=decl, form=form), 422
-                flash(exc.message, "danger")
-                return redirect(case_url(case), 303)
+            outcome = perform(case, action, actor=current_actor(),
+                              data={"version": form.version.data, **clean_action_data(form)})
             if outcome.approval is not None:
                 flash(f"“{decl.label}”已提交负责人审批", "info")
             else:

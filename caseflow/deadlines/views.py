@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from caseflow import policy
 from caseflow.core import clock
 from caseflow.core.db import db, transactional
-from caseflow.core.errors import DomainError
+from caseflow.core.errorpages import on_refusal
 from caseflow.core.security import current_actor
 from caseflow.deadlines import office_calendar, overrides, reading
 from caseflow.deadlines.forms import CalendarDayForm, CalendarImportForm
@@ -66,8 +66,25 @@ def calendar():
     return _page()
 
 
+def _import_again(exc):
+    form = CalendarImportForm()
+    form.file.errors = [exc.message]
+    return _page(import_form=form, status=422)
+
+
+def _day_again(exc):
+    form = CalendarDayForm()
+    form.date.errors = [exc.message]
+    return _page(day_form=form, status=422)
+
+
+def _to_calendar(**_) -> str:
+    return url_for("deadlines.calendar")
+
+
 @bp.route("/import", methods=["POST"])
 @policy.requires("manage_calendar")
+@on_refusal(render=_import_again, error_pages=())
 @transactional
 def import_file():
     """Import a CSV or JSON schedule: store, publish and recompute affected deadlines."""
@@ -75,33 +92,22 @@ def import_file():
     if not form.validate_on_submit():
         return _page(import_form=form, status=422)
     upload = form.file.data
-    try:
-        entries = overrides.parse_calendar_file(upload.filename or "", upload.read(overrides.MAX_IMPORT_BYTES + 1))
-        change = overrides.import_calendar(entries, source=f"上传文件 {upload.filename or ''}"[:200],
-                                          actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        form.file.errors = [exc.message]
-        return _page(import_form=form, status=422)
+    entries = overrides.parse_calendar_file(upload.filename or "", upload.read(overrides.MAX_IMPORT_BYTES + 1))
+    change = overrides.import_calendar(entries, source=f"上传文件 {upload.filename or ''}"[:200], actor=current_actor())
     _report(change, f"已导入并发布 {change.days} 天")
     return redirect(url_for("deadlines.calendar"), 303)
 
 
 @bp.route("/days", methods=["POST"])
 @policy.requires("manage_calendar")
+@on_refusal(render=_day_again, error_pages=())
 @transactional
 def add_day():
     """Add or change one holiday or make-up workday."""
     form = CalendarDayForm()
     if not form.validate_on_submit():
         return _page(day_form=form, status=422)
-    try:
-        change = overrides.add_day(form.date.data, form.kind.data, (form.name.data or "").strip(),
-                                   actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        form.date.errors = [exc.message]
-        return _page(day_form=form, status=422)
+    change = overrides.add_day(form.date.data, form.kind.data, (form.name.data or "").strip(), actor=current_actor())
     if change.days:
         _report(change, f"已保存 {form.date.data.isoformat()}")
     else:
@@ -118,16 +124,12 @@ def _parse_day(text: str) -> dt.date:
 
 @bp.route("/days/<day>/delete", methods=["POST"])
 @policy.requires("manage_calendar")
+@on_refusal(_to_calendar)
 @transactional
 def delete_day(day: str):
     """Delete one day of the table."""
     date = _parse_day(day)
-    try:
-        change = overrides.delete_day(date, actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("deadlines.calendar"), 303)
+    change = overrides.delete_day(date, actor=current_actor())
     if change.days:
         _report(change, f"已删除 {date.isoformat()}")
     else:
@@ -137,14 +139,10 @@ def delete_day(day: str):
 
 @bp.route("/years/<int:year>/<any(publish, unpublish):decision>", methods=["POST"])
 @policy.requires("manage_calendar")
+@on_refusal(_to_calendar)
 @transactional
 def publish_year(year: int, decision: str):
     """Publish a year of the table, or withdraw it (the year falls back to chinesecalendar or provisional)."""
-    try:
-        change = overrides.set_published(year, decision == "publish", actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("deadlines.calendar"), 303)
+    change = overrides.set_published(year, decision == "publish", actor=current_actor())
     _report(change, f"{year} 年已{'发布' if decision == 'publish' else '撤销发布'}")
     return redirect(url_for("deadlines.calendar"), 303)

@@ -13,6 +13,7 @@ from caseflow import policy
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
 from caseflow.core.db import db, transactional
+from caseflow.core.errorpages import on_refusal, respond
 from caseflow.core.errors import DomainError, Forbidden, Invalid
 from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf, current_actor
@@ -62,47 +63,51 @@ def _title_for(base: str | None, name: str | None, index: int, count: int) -> st
     return stem[:200] or None
 
 
+def _upload_refused(exc: DomainError, **_):
+    """The page script's uploads get the refusal as JSON; a plain form goes back to the case (404: error page)."""
+    if _wants_json():
+        return jsonify(exc.to_json()), exc.status
+    if exc.status == 404:
+        return respond(exc.status, exc.code, exc.message, exc.fields)
+    return None
+
+
 @bp.post("/cases/<int:case_id>/evidence")
 @body_limit(None)  # streamed under EVIDENCE_MAX_BYTES per file (http.parse_upload)
 @csrf.exempt  # checked below, after our streaming parser has read the form (http.check_csrf)
 @login_required
+@on_refusal(lambda case_id: case_url_or_none(case_id) + "#evidence", render=_upload_refused, error_pages=())
 def upload(case_id: int):
-    """Receive one or more files (a plain form, or the page script's one-file-per-request uploads)."""
-    json_mode = _wants_json()
-    try:
-        case = queries.load_case(case_id, current_user)
-        if not policy.can_upload_evidence(current_user, case):
-            raise Forbidden("案件已办结，不能再提交证据" if case.closed_at else "您无权向本案提交证据")
-        services.check_room(case)
-        created: list[Evidence] = []
-        refused: list[tuple[str, DomainError]] = []
-        with http.parse_upload(MAX_WEB_FILES) as received:
-            http.check_csrf(received.form)
-            uploads = http.chosen_files(received)
-            base = services.clean_fields(received.form, actor=current_actor(), require_title=False)
-            for i, up in enumerate(uploads, 1):
-                display = up.filename or "（无文件名）"
-                try:
-                    fields = dict(base, title=_title_for(base.get("title"), up.filename, i, len(uploads)))
-                    if not fields["title"]:
-                        raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
-                    stored = services.check_and_store(up)
-                    def create(stored=stored, fields=fields):
-                        return services.create_evidence(case, stored, actor=current_actor(), fields=fields, via="web")
+    """Receive one or more files (a plain form, or the page script's one-file-per-request uploads).
 
-                    ev = http.save_upload(create)
-                    created.append(ev)
-                except DomainError as exc:
-                    db.rollback()
-                    refused.append((display, exc))
-    except DomainError as exc:
-        db.rollback()
-        if json_mode:
-            return jsonify(exc.to_json()), exc.status
-        if exc.status == 404:
-            raise
-        flash(exc.message, "danger")
-        return redirect(case_url_or_none(case_id) + "#evidence", 303)
+    Each file is stored in a transaction of its own: a refused file is reported beside the accepted ones.
+    """
+    json_mode = _wants_json()
+    case = queries.load_case(case_id, current_user)
+    if not policy.can_upload_evidence(current_user, case):
+        raise Forbidden("案件已办结，不能再提交证据" if case.closed_at else "您无权向本案提交证据")
+    services.check_room(case)
+    created: list[Evidence] = []
+    refused: list[tuple[str, DomainError]] = []
+    with http.parse_upload(MAX_WEB_FILES) as received:
+        http.check_csrf(received.form)
+        uploads = http.chosen_files(received)
+        base = services.clean_fields(received.form, actor=current_actor(), require_title=False)
+        for i, up in enumerate(uploads, 1):
+            display = up.filename or "（无文件名）"
+            try:
+                fields = dict(base, title=_title_for(base.get("title"), up.filename, i, len(uploads)))
+                if not fields["title"]:
+                    raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
+                stored = services.check_and_store(up)
+
+                def create(stored=stored, fields=fields):
+                    return services.create_evidence(case, stored, actor=current_actor(), fields=fields, via="web")
+
+                created.append(http.save_upload(create))
+            except DomainError as exc:
+                db.rollback()
+                refused.append((display, exc))
     if json_mode:
         if not created and refused:
             first = refused[0][1]
@@ -236,25 +241,19 @@ def handover(case_id: int, evidence_id: int):
 @body_limit(None)  # streamed under EVIDENCE_MAX_BYTES
 @csrf.exempt  # checked after our streaming parser has read the form
 @login_required
+@on_refusal(lambda case_id, evidence_id: url_for("evidence.detail", case_id=case_id, evidence_id=evidence_id),
+            error_pages=(403, 404))
 def replace(case_id: int, evidence_id: int):
     """Upload a corrected file: a new version linked to this one (the old file stays as it was)."""
     case, ev = _load(case_id, evidence_id)
     if not policy.can_replace_evidence(current_user, ev):
         raise Forbidden("只有提交人或办案人员可以更正该证据")
-    back = url_for("evidence.detail", case_id=case.id, evidence_id=ev.id)
-    try:
-        with http.parse_upload(1) as received:
-            http.check_csrf(received.form)
-            uploads = http.chosen_files(received)
-            fields = services.clean_fields(received.form, actor=current_actor(), partial=True)
-            stored = services.check_and_store(uploads[0])
-            new = http.save_upload(lambda: services.create_evidence(
-                case, stored, actor=current_actor(), fields=fields, replaces=services.load_evidence(case, evidence_id)))
-    except DomainError as exc:
-        db.rollback()
-        if exc.status == 404:
-            raise
-        flash(exc.message, "danger")
-        return redirect(back, 303)
+    with http.parse_upload(1) as received:
+        http.check_csrf(received.form)
+        uploads = http.chosen_files(received)
+        fields = services.clean_fields(received.form, actor=current_actor(), partial=True)
+        stored = services.check_and_store(uploads[0])
+        new = http.save_upload(lambda: services.create_evidence(
+            case, stored, actor=current_actor(), fields=fields, replaces=services.load_evidence(case, evidence_id)))
     flash(f"已提交更正后的{new.label}", "success")
     return redirect(url_for("evidence.detail", case_id=case.id, evidence_id=new.id), 303)

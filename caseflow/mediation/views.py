@@ -12,7 +12,8 @@ from caseflow.accounts.services import units_ordered
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
 from caseflow.cases.serialize import case_detail
-from caseflow.core.db import db, transactional
+from caseflow.core.db import transactional
+from caseflow.core.errorpages import field_errors, on_refusal
 from caseflow.core.errors import Forbidden, Invalid
 from caseflow.core.security import current_actor
 from caseflow.mediation import services
@@ -34,8 +35,19 @@ def _prefilled(units):
     return MediationRequestForm(formdata=None, data={"claimants": [me], "respondents": [{}]}, units=units)
 
 
+def _request_again(exc):
+    """A refused 调解请求书 shows again with the messages beside its fields and everything typed kept."""
+    if not isinstance(exc, Invalid):
+        return None
+    form = MediationRequestForm(units=units_ordered())
+    field_errors(form, exc)
+    flash(exc.message, "danger")
+    return render_template("mediation/request.html", form=form, key=(request.form.get("request_key") or "")[:64]), 422
+
+
 @bp.route("/portal/mediation/new", methods=["GET", "POST"])
 @policy.requires("use_portal")
+@on_refusal(render=_request_again)
 @transactional
 def new_request():
     """调解请求书 on the portal: one page; a second submit of the same page answers with the first case."""
@@ -54,15 +66,7 @@ def new_request():
     if not form.validate():
         return render_template("mediation/request.html", form=form, key=key), 422
     data = {k: v for k, v in form.data.items() if k != "csrf_token"}
-    try:
-        case = services.create_request(data, current_actor(), form_key=key or None)
-    except Invalid as exc:
-        db.rollback()
-        for name, msg in (exc.fields or {}).items():
-            if name in form:
-                form[name].errors = [msg]
-        flash(exc.message, "danger")
-        return render_template("mediation/request.html", form=form, key=key), 422
+    case = services.create_request(data, current_actor(), form_key=key or None)
     return redirect(url_for("portal.case", case_id=case.id, receipt=1), 303)
 
 

@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from caseflow import policy
 from caseflow.cases import queries
 from caseflow.cases.views import case_url
-from caseflow.core.db import db, transactional
-from caseflow.core.errors import DomainError, NotFound
+from caseflow.core.db import transactional
+from caseflow.core.errorpages import field_errors, on_refusal
+from caseflow.core.errors import NotFound
 from caseflow.core.forms import form_errors
 from caseflow.core.guard import body_limit
 from caseflow.core.security import current_actor
@@ -156,8 +157,23 @@ def draft(case_id: int):
     return redirect(url_for("notices.detail", notice_id=notice.id), 303)
 
 
+def _to_notice(notice_id: int, **_) -> str:
+    return url_for("notices.detail", notice_id=notice_id)
+
+
+def _edit_again(exc, notice_id: int):
+    """Refused parts show the document's page again with the messages beside them and the text typed kept."""
+    if exc.status != 422 or not exc.fields:
+        return None
+    notice = reading.load_notice(notice_id, current_user)
+    form = parts_form_class(catalogue.kind(notice.kind))()
+    field_errors(form, exc)
+    return _detail(notice, parts_form=form, status=422)
+
+
 @bp.route("/notices/<int:notice_id>/edit", methods=["POST"])
 @login_required
+@on_refusal(_to_notice, render=_edit_again)
 @transactional
 def edit(notice_id: int):
     """Save the editable parts of a draft."""
@@ -167,19 +183,8 @@ def edit(notice_id: int):
     form = parts_form_class(kind)()
     if not form.validate_on_submit():
         return _detail(notice, parts_form=form, status=422)
-    try:
-        drafting.update_parts(notice, actor=current_actor(), parts=parts_of(form, kind),
-                              version=int(form.version.data) if (form.version.data or "").isdigit() else None)
-    except DomainError as exc:
-        db.rollback()
-        notice = reading.load_notice(notice_id, current_user)
-        if exc.status == 422 and exc.fields:
-            for name, msg in exc.fields.items():
-                if name in form:
-                    form[name].errors = [msg]
-            return _detail(notice, parts_form=form, status=422)
-        flash(exc.message, "danger")
-        return redirect(url_for("notices.detail", notice_id=notice_id), 303)
+    drafting.update_parts(notice, actor=current_actor(), parts=parts_of(form, kind),
+                          version=int(form.version.data) if (form.version.data or "").isdigit() else None)
     missing = (notice.missing_chars or {}).get("chars") or []
     if missing:
         flash("已保存。以下字符没有可用字体，签发前请修改：" + "、".join(missing), "warning")
@@ -199,26 +204,15 @@ def preview(notice_id: int):
     return _pdf_response(rendering.preview_pdf(notice), f"草稿-{notice.title}.pdf")
 
 
-def _flash_error_and_back(exc: DomainError, notice_id: int):
-    if exc.fields:
-        flash(exc.message + "：" + "；".join(exc.fields.values()), "danger")
-    else:
-        flash(exc.message, "danger")
-    return redirect(url_for("notices.detail", notice_id=notice_id), 303)
-
-
 @bp.route("/notices/<int:notice_id>/issue", methods=["POST"])
 @login_required
+@on_refusal(_to_notice, details=True)
 @transactional(attempts=ISSUE_ATTEMPTS)
 def issue(notice_id: int):
     """Issue the draft (or send it to a supervisor for sign-off)."""
     notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
-    try:
-        outcome = issuing.issue(notice, actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        return _flash_error_and_back(exc, notice_id)
+    outcome = issuing.issue(notice, actor=current_actor())
     if outcome.issued:
         flash(f"已签发：{notice.title}（{notice.number}）", "success")
     else:
@@ -233,17 +227,14 @@ def _decide_signoff(notice_id: int, decide, message) -> BaseResponse:
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        decide(notice, actor=current_actor(), comment=form.comment.data or "")
-    except DomainError as exc:
-        db.rollback()
-        return _flash_error_and_back(exc, notice_id)
+    decide(notice, actor=current_actor(), comment=form.comment.data or "")
     flash(*message(notice))
     return redirect(url_for("notices.detail", notice_id=notice.id), 303)
 
 
 @bp.route("/notices/<int:notice_id>/approve", methods=["POST"])
 @login_required
+@on_refusal(_to_notice, details=True)
 @transactional(attempts=ISSUE_ATTEMPTS)
 def approve(notice_id: int):
     """A supervisor signs off (and so issues) a document."""
@@ -253,6 +244,7 @@ def approve(notice_id: int):
 
 @bp.route("/notices/<int:notice_id>/return", methods=["POST"])
 @login_required
+@on_refusal(_to_notice, details=True)
 @transactional
 def return_(notice_id: int):
     """A supervisor returns a document for revision."""
@@ -261,38 +253,43 @@ def return_(notice_id: int):
 
 @bp.route("/notices/<int:notice_id>/discard", methods=["POST"])
 @login_required
+@on_refusal(_to_notice, details=True)
 @transactional
 def discard(notice_id: int):
     """Discard a draft."""
     notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
-    try:
-        drafting.discard_draft(notice, actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        return _flash_error_and_back(exc, notice_id)
+    drafting.discard_draft(notice, actor=current_actor())
     flash("草稿已作废", "info")
     return redirect(url_for("cases.show", case_id=notice.case_id) + "#notices", 303)
 
 
 @bp.route("/notices/<int:notice_id>/correct", methods=["POST"])
 @login_required
+@on_refusal(_to_notice, details=True)
 @transactional
 def correct(notice_id: int):
     """Draft a 更正通知书 for an issued document."""
     notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
-    try:
-        correction = drafting.draft_correction(notice, actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        return _flash_error_and_back(exc, notice_id)
+    correction = drafting.draft_correction(notice, actor=current_actor())
     flash("已起草更正通知书，请填写更正内容", "info")
     return redirect(url_for("notices.detail", notice_id=correction.id), 303)
 
 
+def _deliver_again(exc, notice_id: int):
+    """Refused delivery details show the document's page again with the messages beside the fields."""
+    if exc.status != 422 or not exc.fields:
+        return None
+    notice = reading.load_notice(notice_id, current_user)
+    form = DeliveryForm(parties=deliveries.recipient_parties(notice))
+    field_errors(form, exc)
+    return _detail(notice, delivery_form=form, status=422)
+
+
 @bp.route("/notices/<int:notice_id>/deliveries", methods=["POST"])
 @login_required
+@on_refusal(_to_notice, render=_deliver_again, details=True)
 @transactional
 def deliver(notice_id: int):
     """Record a delivery (送达)."""
@@ -301,29 +298,19 @@ def deliver(notice_id: int):
     form = DeliveryForm(parties=deliveries.recipient_parties(notice))
     if not form.validate_on_submit():
         return _detail(notice, delivery_form=form, status=422)
-    try:
-        deliveries.record_delivery(
-            notice, actor=current_actor(), method=form.method.data,
-            party_id=int(form.party_id.data) if (form.party_id.data or "").isdigit() else None,
-            delivered_on=form.delivered_on.data, published_on=form.published_on.data,
-            receipt_number=form.receipt_number.data, signed_by=form.signed_by.data, witness=form.witness.data,
-            place=form.place.data, note=form.note.data)
-    except DomainError as exc:
-        db.rollback()
-        notice = reading.load_notice(notice_id, current_user)
-        if exc.status == 422 and exc.fields:
-            form = DeliveryForm(parties=deliveries.recipient_parties(notice))
-            for name, msg in exc.fields.items():
-                if name in form:
-                    form[name].errors = [msg]
-            return _detail(notice, delivery_form=form, status=422)
-        return _flash_error_and_back(exc, notice_id)
+    deliveries.record_delivery(
+        notice, actor=current_actor(), method=form.method.data,
+        party_id=int(form.party_id.data) if (form.party_id.data or "").isdigit() else None,
+        delivered_on=form.delivered_on.data, published_on=form.published_on.data,
+        receipt_number=form.receipt_number.data, signed_by=form.signed_by.data, witness=form.witness.data,
+        place=form.place.data, note=form.note.data)
     flash("已登记送达", "success")
     return redirect(url_for("notices.detail", notice_id=notice.id), 303)
 
 
 @bp.route("/notices/<int:notice_id>/receipt.pdf")
 @login_required
+@on_refusal(_to_notice, details=True)
 def receipt(notice_id: int):
     """A 送达回证 for paper service on one recipient (?party=<id>)."""
     notice = reading.load_notice(notice_id, current_user)
@@ -332,10 +319,7 @@ def receipt(notice_id: int):
     party = next((p for p in deliveries.recipient_parties(notice) if p.id == party_id), None)
     if party_id is not None and party is None:
         raise NotFound("受送达人不存在")
-    try:
-        content = rendering.service_receipt_pdf(notice, party)
-    except DomainError as exc:
-        return _flash_error_and_back(exc, notice_id)
+    content = rendering.service_receipt_pdf(notice, party)
     return _pdf_response(content, f"送达回证-{notice.number}.pdf")
 
 
@@ -368,6 +352,7 @@ def pdf(notice_id: int):
 
 @bp.route("/cases/<int:case_id>/notices/consent", methods=["POST"])
 @login_required
+@on_refusal(lambda case_id: case_url(queries.load_case(case_id, current_user)) + "#notices", error_pages=())
 @transactional
 def consent(case_id: int):
     """A party consents online to electronic service; staff record a party's written consent."""
@@ -380,12 +365,7 @@ def consent(case_id: int):
             flash("请选择当事人", "danger")
             return redirect(case_url(case) + "#notices", 303)
         party_id = int(form.party_id.data)
-    try:
-        deliveries.give_consent(case, actor=current_actor(), party_id=party_id)
-    except DomainError as exc:
-        db.rollback()
-        flash(exc.message, "danger")
-        return redirect(case_url(case) + "#notices", 303)
+    deliveries.give_consent(case, actor=current_actor(), party_id=party_id)
     flash("已登记同意电子送达：此后的文书将送达至门户账号，到达之日即为送达之日", "success")
     return redirect(case_url(case) + "#notices", 303)
 

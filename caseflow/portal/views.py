@@ -15,6 +15,7 @@ from caseflow.cases import queries
 from caseflow.cases.forms import FILING_STEPS, ID_TYPES, IP_TYPES, RightForm
 from caseflow.cases.services import available_actions
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
+from caseflow.core.errorpages import on_refusal
 from caseflow.core.errors import Forbidden, Invalid, NotFound
 from caseflow.portal import services
 from workflows.complaint import KINDS
@@ -145,8 +146,19 @@ def _wait_for_submitted(draft_id: int, seconds: float = 5.0):
         time.sleep(0.05)
 
 
+
+def _submit_refused(exc, draft_id: int):
+    """Refused fields send the filer back to the step that asks for the first of them."""
+    if not isinstance(exc, Invalid):
+        return None
+    flash("提交失败：" + exc.message, "danger")
+    step = services.step_of_field(next(iter(exc.fields), ""))
+    return redirect(url_for("portal.step", draft_id=draft_id, step=step), 303)
+
+
 @bp.route("/drafts/<int:draft_id>/review", methods=["GET", "POST"])
 @policy.requires("use_portal")
+@on_refusal(render=_submit_refused)
 @transactional
 def review(draft_id: int):
     """Review everything and submit; only now does the filing become a case with a number.
@@ -160,11 +172,6 @@ def review(draft_id: int):
     if request.method == "POST":
         try:
             case = services.submit_draft(draft, _me())
-        except Invalid as exc:
-            db.rollback()
-            first = next(iter(exc.fields), "")
-            flash("提交失败：" + exc.message, "danger")
-            return redirect(url_for("portal.step", draft_id=draft_id, step=services.step_of_field(first)), 303)
         except services.AlreadySubmitted:
             db.rollback()
             existing = services.submitted_case(draft_id, current_user)

@@ -11,8 +11,9 @@ from caseflow import policy
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import queries
 from caseflow.cases.serialize import case_detail
-from caseflow.core.db import db, transactional
-from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
+from caseflow.core.db import transactional
+from caseflow.core.errorpages import field_errors, on_refusal
+from caseflow.core.errors import Forbidden, Invalid, NotFound
 from caseflow.core.forms import form_errors, json_to_formdata
 from caseflow.core.security import current_actor
 from caseflow.policy import staff_required
@@ -33,8 +34,16 @@ def _form_data(form) -> dict:
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in form.data.items() if k != "csrf_token"}
 
 
+def _incoming_again(exc):
+    form = IncomingReferralForm()
+    field_errors(form, exc)
+    flash(exc.message, "danger")
+    return render_template("referral/incoming.html", form=form), 422
+
+
 @bp.route("/referrals/incoming", methods=["GET", "POST"])
 @staff_required
+@on_refusal(render=_incoming_again, error_pages=())
 @transactional
 def incoming():
     """Register a referral received from the police or another agency as a new case."""
@@ -42,15 +51,7 @@ def incoming():
         abort(404)
     form = IncomingReferralForm()
     if form.validate_on_submit():
-        try:
-            case = services.register_incoming(actor=current_actor(), unit=current_user.unit, data=_form_data(form))
-        except DomainError as exc:
-            db.rollback()
-            for name, msg in (exc.fields or {}).items():
-                if name in form:
-                    form[name].errors = [msg]
-            flash(exc.message, "danger")
-            return render_template("referral/incoming.html", form=form), 422
+        case = services.register_incoming(actor=current_actor(), unit=current_user.unit, data=_form_data(form))
         flash(f"已登记移送来案：{case.number}", "success")
         return redirect(url_for("cases.show", case_id=case.id), 303)
     status = 422 if form.is_submitted() else 200

@@ -30,7 +30,8 @@ from caseflow.cases import queries as case_queries
 from caseflow.cases.forms import IP_TYPES
 from caseflow.core import clock
 from caseflow.core.db import db, is_concurrency_error, transactional
-from caseflow.core.errors import DomainError, Invalid, NotFound
+from caseflow.core.errorpages import on_refusal
+from caseflow.core.errors import Invalid, NotFound
 from caseflow.core.security import current_actor
 from caseflow.stats import exports, sections, services
 from caseflow.stats.definitions import DEFINITIONS
@@ -242,17 +243,13 @@ def rating_helpers():
 
 @bp.route("/portal/cases/<int:case_id>/rating", methods=["POST"])
 @login_required
+@on_refusal(lambda case_id: url_for("portal.case", case_id=case_id))
 @transactional
 def rate(case_id: int):
     """Record the rights holder's rating (1–5, optional comment) of a closed case."""
     case = case_queries.load_case(case_id, current_user)
     raw = (request.form.get("score") or "").strip()
     score = int(raw) if raw.isdigit() else 0
-    try:
-        services.rate_case(case, actor=current_actor(), score=score, comment=request.form.get("comment") or "")
-    except DomainError as exc:
-        db.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("portal.case", case_id=case.id), 303)
+    services.rate_case(case, actor=current_actor(), score=score, comment=request.form.get("comment") or "")
     flash("感谢您的评价", "success")
     return redirect(url_for("portal.case", case_id=case.id), 303)
