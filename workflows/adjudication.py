@@ -46,7 +46,6 @@ STANDING = {
     "ordinary_licensee": "普通实施许可合同的被许可人（无授权）",
     "successor": "专利权人的合法继承人",
 }
-STANDING_OK = set(STANDING) - {"ordinary_licensee"}
 YES_NO = {"yes": "是", "no": "否"}
 JURISDICTION = {
     "infringement_place": "侵权行为地在本部门辖区（第六条）",

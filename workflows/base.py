@@ -169,7 +169,6 @@ class Procedure:
     states: Mapping[str, State]
     actions: list[Action]
     starts_on_create: tuple[str, ...] = ()
-    create_fields: Mapping[str, Field] = field(default_factory=dict)
     #: What a new case of this procedure must be (e.g. 行政裁决: a patent-infringement dispute): the filing's fields
     #: → {field: Chinese reason} for each that may not be; creation is refused (422) when any is.
     create_checks: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
@@ -234,15 +233,6 @@ def on_input(guard: Guard) -> Guard:
     """Mark a guard about what the action's form must hold (e.g. the 立案 checks): the list of what may be done now,
     asked before any input, does not consult it; running the action does."""
     guard.on_input = True  # type: ignore[attr-defined]
-    return guard
-
-
-def field_required(name: str, message: str) -> Guard:
-    """Refuse unless the action's data has a value for `name`."""
-
-    def guard(ctx: GuardContext) -> str | None:
-        return None if ctx.data.get(name) else message
-
     return guard
 
 

@@ -79,9 +79,6 @@ class Case(Model):
     # deadline recomputations append to the audit chain without making an officer's open form stale.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012 - SQLAlchemy types it per instance
 
-    def parties_of(self, role: PartyRole) -> list[Party]:
-        return [p for p in self.parties if p.role == role]
-
 
 class Party(Model):
     """A person or organisation taking part in a case; party roles belong to the case, not the account."""

@@ -40,11 +40,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def beijing_now() -> datetime:
-    """Return the current moment in Beijing time."""
-    return now().astimezone(BEIJING)
-
-
 def today() -> date:
     """Return today's Beijing date."""
     return now().astimezone(BEIJING).date()
@@ -61,11 +56,6 @@ def pin(instant: datetime, *, frozen: bool = False) -> None:
     if instant.tzinfo is None:
         raise ValueError("the clock is pinned to an aware moment")
     _pin.instant, _pin.mark = instant.astimezone(UTC), None if frozen else time.monotonic()
-
-
-def unpin() -> None:
-    """Return to the real clock."""
-    _pin.instant = _pin.mark = None
 
 
 @contextmanager

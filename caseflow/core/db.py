@@ -89,7 +89,6 @@ class Database:
     def __init__(self) -> None:
         self.engine: sa.Engine | None = None
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
-        self._after_commit: list[Callable[[], Any]] = []
 
     def init_app(self, app) -> None:
         """Create the engine from the app's DATABASE_URL and remove the session after each request."""

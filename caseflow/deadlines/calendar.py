@@ -318,10 +318,6 @@ class Calendar:
         """Return the first working day on or after ``d`` (after it when ``include_self`` is False)."""
         return self._walk(d, 1, include_self)
 
-    def previous_workday(self, d: dt.date, *, include_self: bool = True) -> dt.date:
-        """Return the last working day on or before ``d`` (before it when ``include_self`` is False)."""
-        return self._walk(d, -1, include_self)
-
     def _walk(self, d: dt.date, step: int, include_self: bool) -> dt.date:
         d = _as_date(d)
         if not include_self:

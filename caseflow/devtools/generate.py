@@ -235,7 +235,7 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     if c.kind == "patent_infringement":
         if r < 0.65:
             target = "adjudication" if rng.random() < 0.65 else "mediation"
-            g.child(c, target, timeline.after(rng.uniform(1, 15)), "convert", {"procedure": target}, closes_parent=True)
+            g.child(c, target, timeline.after(rng.uniform(1, 15)), "convert", {"procedure": target})
         elif r < 0.72 and party:
             c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
         else:
@@ -246,10 +246,9 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         kind = "police" if rng.random() < 0.7 else "agency"
         g.child(c, "referral", timeline.after(rng.uniform(2, 30)), "refer",
                 {"kind": kind, "target": "重庆市公安局" if kind == "police" else "重庆市市场监督管理局",
-                 "reason": "涉嫌犯罪，依法移送。" if kind == "police" else "不属于本机关管辖。"}, closes_parent=True)
+                 "reason": "涉嫌犯罪，依法移送。" if kind == "police" else "不属于本机关管辖。"})
     elif r < 0.13 and c.ip_type in ("invention", "utility_model", "design"):  # 局令81 art. 63: patent disputes
-        g.child(c, "mediation", timeline.after(rng.uniform(2, 20)), "convert", {"procedure": "mediation"},
-                closes_parent=True)
+        g.child(c, "mediation", timeline.after(rng.uniform(2, 20)), "convert", {"procedure": "mediation"})
     elif r < 0.16 and party:
         c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
     else:
@@ -640,8 +639,7 @@ class Generator:
         STORIES[procedure](self, c, timeline)
         return c
 
-    def child(self, parent: GenCase, procedure: str, at: dt.datetime, action: str, fields: dict,
-              closes_parent: bool = False) -> None:
+    def child(self, parent: GenCase, procedure: str, at: dt.datetime, action: str, fields: dict) -> None:
         """Record the parent's action that creates a linked case, and the linked case's own story."""
         parent.steps.append(Step(action, at, "supervisor" if action == "refer" else "officer", fields))
         if at > self.until_at:

@@ -31,10 +31,6 @@ class Missing:
     size: int
     refs: list[tuple[str, int]]
 
-    @property
-    def evidence_ids(self) -> list[int]:
-        return [i for label, i in self.refs if label == "证据记录"]
-
     def where(self) -> str:
         by_label: dict[str, list[str]] = {}
         for label, ref_id in self.refs:

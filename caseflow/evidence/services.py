@@ -321,18 +321,6 @@ def create_evidence(case: Case, stored: StoredUpload, *, actor: User, fields: di
     return ev
 
 
-def add_evidence(case: Case, upload: TempUpload, *, actor: User, fields: dict, replaces: Evidence | None = None,
-                 via: str = "web") -> Evidence:
-    """Check and store an uploaded file, then add its record (flushes; the caller commits)."""
-    allowed = (policy.can_upload_evidence(actor, case) if replaces is None
-               else policy.can_replace_evidence(actor, replaces))
-    if not allowed:
-        upload.discard()
-        raise Forbidden("您无权向本案提交证据")
-    stored = check_and_store(upload)
-    return create_evidence(case, stored, actor=actor, fields=fields, replaces=replaces, via=via)
-
-
 # --- custody ------------------------------------------------------------------------------------------------
 
 ACCESS_TITLES = {"view": "查看", "download": "下载"}

@@ -50,8 +50,3 @@ def flag_evidence(case: Case, evidence, actor) -> dict | None:
 
 def late_filings(case: Case) -> list[dict]:
     return list((case.data or {}).get("late_filings") or [])
-
-
-def late_evidence_ids(case: Case) -> set[int]:
-    return {f["evidence_id"] for f in late_filings(case) if f.get("evidence_id")}
-

@@ -25,7 +25,6 @@ from workflows import mediation as wf
 
 #: Where the portal keeps the key of the form a request came from (a second submit finds the first case).
 FORM_KEY = "portal_request"
-CONFIRMATION_STATES = ("confirmation_applied", "confirmation_accepted", "confirmed", "enforcement")
 
 
 # ---------------------------------------------------------------------------

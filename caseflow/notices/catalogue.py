@@ -398,8 +398,3 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
         return [(f"请依照{cite_text('referral.police_decision', on, '有关规定')}的规定，自接受移送之日起三日内作出立案"
                  "或者不予立案的决定，并书面通知本局。")]
     return []
-
-
-def required_sentences(code: str, **kwargs) -> list[str]:
-    """Alias of legal_notices: what a test or a reviewer checks the PDF for."""
-    return legal_notices(code, **kwargs)

@@ -8,7 +8,6 @@ and must never see request globals (``current_user``, ``url_for``); it receives 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import IO
@@ -97,14 +96,6 @@ def qr_data_url(url: str) -> str:
     import segno
 
     return segno.make(url, error="m", micro=False).svg_data_uri(border=2, dark="#000", light=None)
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def squeeze(text: str) -> str:
-    """Drop the spaces and line breaks pdftotext puts into justified Chinese text."""
-    return _SPACES.sub("", text)
 
 
 # ---- previews and stored PDFs ----

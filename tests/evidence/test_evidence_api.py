@@ -258,25 +258,3 @@ def test_boundary_like_bytes_at_every_chunk_edge_and_long_fields(eapi, people, c
     r = eapi.raw(people["applicant"], case.id, body, ctype)
     assert r.status_code == 413 and "文字说明不超过 1 MB" in r.json["message"]
     assert storage.leftovers() == []
-
-
-def test_add_evidence_service_for_other_procedures(people, case, storage):
-    """The service the referral procedure (and other code) calls: no request, explicit arguments."""
-    from caseflow.core.errors import Forbidden, Invalid
-    from caseflow.evidence.models import EvidenceKind
-    from caseflow.evidence.services import add_evidence
-
-    up = storage.new_temp(None, filename="笔录.pdf")
-    up.write(h.pdf("record"))
-    ev = add_evidence(case, up, actor=people["officer"],
-                      fields={"title": "现场检查笔录", "kind": EvidenceKind.INSPECTION_RECORD})
-    assert ev.id and ev.label == "证据1" and ev.submitted_as == "staff" and storage.exists(ev.sha256)
-    bad = storage.new_temp(None, filename="x.pdf")
-    bad.write(h.html())
-    with pytest.raises(Invalid):
-        add_evidence(case, bad, actor=people["officer"], fields={"title": "x", "kind": EvidenceKind.DOCUMENTARY})
-    other = storage.new_temp(None, filename="y.pdf")
-    other.write(h.pdf())
-    with pytest.raises(Forbidden):
-        add_evidence(case, other, actor=people["stranger"], fields={"title": "y", "kind": EvidenceKind.DOCUMENTARY})
-    assert storage.leftovers() == []
