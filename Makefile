@@ -58,6 +58,6 @@ test-sqlite: venv
 test-postgresql: venv
 	$(PYTEST) --db=postgresql -m "not browser"
 
-# Benchmarks of DESIGN.md §9; generated databases are cached under instance/bench/ (the first run generates them).
+# The quality targets of docs/architecture.md; generated databases are cached under instance/bench/ (the first run generates them).
 bench: sysdeps-bench venv
 	$(BIN)/python bench/run.py

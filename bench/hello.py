@@ -1,4 +1,5 @@
-"""The bare Flask "hello" endpoint the page throughput is compared with (DESIGN.md §9), served the same way."""
+"""The bare Flask "hello" endpoint the page throughput is compared with (docs/architecture.md, Quality targets),
+served the same way."""
 
 from flask import Flask
 

@@ -1,4 +1,4 @@
-"""`make bench`: the quality targets of DESIGN.md §9 that exist so far, one JSON line per figure.
+"""`make bench`: the quality targets (docs/architecture.md) that exist so far, one JSON line per figure.
 
 Figures:
 - ``notice_pdf_render_ms`` (and the notices domain's sample kinds): bench/bench_pdf.py, in process;
@@ -604,7 +604,7 @@ def update_readme(section: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="CaseFlow benchmarks (DESIGN.md §9)")
+    parser = argparse.ArgumentParser(description="CaseFlow benchmarks (docs/architecture.md, Quality targets)")
     parser.add_argument("--stats-cases", type=int, default=1_000_000)
     parser.add_argument("--page-cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)

@@ -39,7 +39,7 @@ class Config:
     MAX_BODY_BYTES: int = 2 * 1024 * 1024
     # Actions that need approval, per office: {"500103": {"complaint.reject": False}} overrides the declaration.
     APPROVAL_OVERRIDES: dict = field(default_factory=dict)
-    # Evidence (DESIGN.md §4): storage is a local directory (default INSTANCE_DIR/storage) or s3://bucket/prefix.
+    # Evidence (docs/architecture.md, Evidence): storage is a local directory (default INSTANCE_DIR/storage) or s3://bucket/prefix.
     STORAGE_URL: str = ""
     S3_ENDPOINT_URL: str = ""
     S3_ACCESS_KEY: str = ""
@@ -51,7 +51,7 @@ class Config:
     EVIDENCE_ALLOW_EXECUTABLES: bool = False  # programs and scripts (e.g. an infringing copy of software)
     # Temporary files of interrupted uploads older than this are removed (at start, after uploads, by `remind`).
     UPLOAD_TEMP_MAX_AGE_SECONDS: int = 3600
-    # 先行发布禁令 (DESIGN.md §2.4): no statute sets it yet, so everything is office configuration.
+    # 先行发布禁令 (docs/procedures.md, injunction): no statute sets it yet, so everything is office configuration.
     INJUNCTION_ENABLED: bool = True
     INJUNCTION_REVIEW: str = "2 working_days"  # review period from the application: "<amount> <unit>"
     INJUNCTION_EXHIBITION_REVIEW: str = "24 hours"  # review period of an exhibition (展会) case

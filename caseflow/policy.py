@@ -1,4 +1,4 @@
-"""Who may see and do what: the one home of permissions (DESIGN.md §1)."""
+"""Who may see and do what: the one home of permissions (docs/architecture.md, Users and visibility)."""
 
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def can_download_referral_package(user: User, case: Case) -> bool:
     return user.role in CASE_STAFF_ROLES and can_view_case(user, case) and case.procedure == "referral"
 
 
-# ---- evidence (DESIGN.md §4) ----
+# ---- evidence (docs/architecture.md, Evidence) ----
 
 
 def evidence_role(user: User, case: Case) -> str | None:
@@ -209,7 +209,7 @@ def can_replace_evidence(user: User, evidence) -> bool:
     return role is not None and evidence.submitted_by_id == user.id and evidence.case.closed_at is None
 
 
-# ---- statistics and ratings (DESIGN.md §6) ----
+# ---- statistics and ratings (docs/architecture.md, Statistics) ----
 
 
 def can_view_stats(user) -> bool:

@@ -1,4 +1,4 @@
-"""专利侵权纠纷行政裁决 (DESIGN.md §2.2; 专利法 art. 65; 局令81; legal/PROCEDURES.md §3).
+"""专利侵权纠纷行政裁决 (docs/procedures.md, adjudication; 专利法 art. 65; 局令81).
 
 Every step, period and document of the procedure. Guards are pure functions of the action's input and the case
 (they read ``case.data`` and a few columns through ``getattr`` so that the data generator's light cases work too).

@@ -254,7 +254,8 @@ def came_from(state: str) -> Guard:
     return guard
 
 
-#: Where a case may be referred from any procedure (DESIGN.md §2.5); enforcement by a court starts from a decision.
+#: Where a case may be referred from any procedure (docs/procedures.md, referral); enforcement by a court starts from
+#: a decision.
 REFERRAL_KINDS = {"police": "涉嫌犯罪移送公安机关", "agency": "移送有管辖权的行政机关"}
 PARENT_EFFECTS = {"continue": "本案继续办理（不停止已作出的非罚款措施）", "suspend": "本案中止，待移送结果"}
 

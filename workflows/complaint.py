@@ -1,4 +1,5 @@
-"""投诉举报 intake (DESIGN.md §2.1; 市场监督管理投诉举报处理暂行办法, 专利行政执法办法 art. 28, 局令81 art. 20)."""
+"""投诉举报 intake (docs/procedures.md, complaint; 市场监督管理投诉举报处理暂行办法, 专利行政执法办法 art. 28,
+局令81 art. 20)."""
 
 from workflows.adjudication import PATENT_TYPES, request_checks
 from workflows.base import (

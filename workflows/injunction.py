@@ -1,4 +1,4 @@
-"""先行发布禁令 (DESIGN.md §2.4; legal/PROCEDURES.md §5 and §12).
+"""先行发布禁令 (docs/procedures.md, injunction).
 
 No statute sets this procedure in Chongqing yet (Shenzhen's regulation is the model), so every period, the approving
 role, the legal-basis text and the maximum duration are office configuration (``INJUNCTION_*`` settings, read by

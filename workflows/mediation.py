@@ -1,4 +1,4 @@
-"""行政调解 + 司法确认 (DESIGN.md §2.3; 局令81 ch. 3 arts 63-70; 民事诉讼法 arts 205-206; legal/PROCEDURES.md §4).
+"""行政调解 + 司法确认 (docs/procedures.md, mediation; 局令81 ch. 3 arts 63-70; 民事诉讼法 arts 205-206).
 
 Request (调解请求书, art. 64) → 陈述意见通知书 to the respondent (art. 65, 15 days from receipt) → 立案 or 不予立案
 (art. 66) → sessions, in person in a room or remote with a link (conflict-checked by caseflow.hearings) → the

@@ -1,4 +1,4 @@
-"""移送 to the police, another agency or a court (DESIGN.md §2.5; legal/PROCEDURES.md §7).
+"""移送 to the police, another agency or a court (docs/procedures.md, referral).
 
 Police (行政执法机关移送涉嫌犯罪案件的规定, 国务院令310, 2020): a special team of two or more officers writes the
 report (art. 5) — submitting it starts the head's 3-day approval period; approval starts the 24-hour transfer with
@@ -192,7 +192,7 @@ PROCEDURE = Procedure(
         Action("record_receipt", "登记接收", "transferred", "closed", roles=STAFF, guards=(OTHER,),
                fields={"receipt": Text("接收情况（回执、案号）", required=True)}, closes=True,
                effects=("remember_fields",)),
-        # ---- what the referring case does meanwhile (DESIGN.md §2.5: "as the officer records") ----
+        # ---- what the referring case does meanwhile (docs/procedures.md, referral: "as the officer records") ----
         Action("set_parent_effect", "变更原案件办理安排", OPEN, None, roles=STAFF,
                fields={"parent_effect": Choice("移送期间原案件", required=True, choices=PARENT_EFFECTS),
                        "note": Text("说明")},

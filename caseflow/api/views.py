@@ -1,4 +1,4 @@
-"""JSON API v1 (DESIGN.md §8): token auth, cases, actions, approvals."""
+"""JSON API v1 (docs/architecture.md, JSON API): token auth, cases, actions, approvals."""
 
 from __future__ import annotations
 

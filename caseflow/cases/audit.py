@@ -1,4 +1,4 @@
-"""The append-only, keyed hash chain of a case's audit log (DESIGN.md §7).
+"""The append-only, keyed hash chain of a case's audit log (docs/architecture.md, The audit chain).
 
 Each event's hash is an HMAC-SHA256, under a key kept outside the database (CASEFLOW_AUDIT_KEY or
 CASEFLOW_AUDIT_KEY_FILE; development and tests generate one per instance), over the previous event's hash and the

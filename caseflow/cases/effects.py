@@ -71,7 +71,7 @@ def create_linked_case(*, case, actor, data, fired):
         payload["category"] = data["category"]  # 局令81 art. 63; else the office records it on the new case
     child = linked_case(case, target, actor, payload, f"由{case.number}转立案")
     case.data = {**(case.data or {}), "converted_to": child.id}
-    hand_over(case, child, actor)  # DESIGN.md §2.1: convert hands the open injunctions to the new case
+    hand_over(case, child, actor)  # docs/procedures.md, complaint: convert hands the open injunctions to the new case
 
 
 @EFFECTS("create_referral")

@@ -1,4 +1,4 @@
-"""Cases as JSON for the API (DESIGN.md §8)."""
+"""Cases as JSON for the API (docs/architecture.md, JSON API)."""
 
 from __future__ import annotations
 

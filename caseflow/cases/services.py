@@ -128,8 +128,8 @@ def perform(case: Case, action: str, *, actor: User, data: dict[str, Any] | None
             validate=None, via: str = "web") -> Outcome:
     """Check, then run or send for approval, one action on a case; flushes, never commits.
 
-    Checks run in the order of DESIGN.md §8: visibility and unknown action (404), role (403),
-    version and fields (422), then state, stale version and pending approval (409).
+    Checks run in the order of the API contract (docs/architecture.md, JSON API): visibility and unknown action
+    (404), role (403), version and fields (422), then state, stale version and pending approval (409).
     `validate(action_decl, data)` turns raw input into clean data or raises Invalid (the field schema).
     """
     data = dict(data or {})

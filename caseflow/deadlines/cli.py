@@ -1,4 +1,4 @@
-"""`flask --app wsgi caseflow due | calendar import | remind` (DESIGN.md §3); each command commits once."""
+"""`flask --app wsgi caseflow due | calendar import | remind` (docs/deadlines.md); each command commits once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deadline rows driven by the procedure declarations, the holiday table, and reminders (DESIGN.md §3).
+"""Deadline rows driven by the procedure declarations, the holiday table, and reminders (docs/deadlines.md).
 
 The deadlines domain's ``register(app)`` plugs ``on_create`` / ``on_action`` into the case hooks
 (caseflow/cases/hooks.py): every case creation and every performed action goes through them, so no deadline
@@ -17,7 +17,7 @@ How a declaration's rule ids act on a case's rows
   Exception: when a *party* ends the case (withdrawal) or a party's action stops an office period,
   the office neither met nor missed it — the row is ``cancelled``.
 - ``pauses`` / ``resumes``: an interval is opened / closed; resuming adds the paused natural days
-  (resume date − pause date) to the unrolled due date before the rest-day roll (DESIGN.md §3).
+  (resume date − pause date) to the unrolled due date before the rest-day roll (docs/deadlines.md).
 - ``extends``: the next step of the rule's extension policy (e.g. ADJ_CASE_LIMIT +1 month, then +2);
   the action itself carries the approval. No step left, or the period already missed → 409.
 - A closing action (结案) cancels the open rows it did not stop or start itself; reaching a terminal

@@ -1,4 +1,4 @@
-"""Deadline rows per case, their reminders, and the administrator-maintained holiday table (DESIGN.md §3)."""
+"""Deadline rows per case, their reminders, and the administrator-maintained holiday table (docs/deadlines.md)."""
 
 from __future__ import annotations
 

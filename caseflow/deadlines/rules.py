@@ -1,7 +1,7 @@
-"""The default statutory deadline rules, as data (legal/PROCEDURES.md §9, DESIGN.md §2).
+"""The default statutory deadline rules, as data (docs/deadlines.md, The rule table).
 
 Rule ids follow the procedure codes (``CPL_``, ``ADJ_``, ``MED_``, ``JC_``, ``INJ_``, ``REF_``);
-the ids used in PROCEDURES.md §9 (``PAT_ADJ_DOCKET`` …) resolve through ``RULE_ALIASES``.
+the longer ids of an earlier rule table (``PAT_ADJ_DOCKET`` …) resolve through ``RULE_ALIASES``.
 A rule may exist in several versions: by effective date (局令81 replaced the 2015 专利行政执法办法 on
 2025-02-01) and by jurisdiction (a rule with a GB/T 2260 code overrides the national one there).
 """
@@ -76,7 +76,7 @@ class Rule:
     backward: bool = False
     #: How explanations name the trigger day, e.g. "立案之日".
     trigger_label: str = "起算日"
-    #: Confidence tag of PROCEDURES.md §0.1: Q quoted, S secondary, G unverified, I inference.
+    #: Confidence tag (docs/deadlines.md, Confidence tags): Q quoted, S secondary, G unverified, I inference.
     confidence: str = "Q"
     #: The amount is a floor the office may set higher (e.g. 举证期限 ≥ 15 days).
     minimum: bool = False
@@ -141,7 +141,7 @@ _ADJ_PAUSES_81 = ("中止", "公告", "检验鉴定", "管辖异议", "当事人
 _ADJ_PAUSES_2015 = ("中止", "公告", "鉴定")
 
 # ---------------------------------------------------------------------------
-# 投诉举报 intake (DESIGN.md §2.1; PROCEDURES.md §6)
+# 投诉举报 intake (docs/procedures.md, complaint)
 # ---------------------------------------------------------------------------
 
 _COMPLAINT = (
@@ -301,7 +301,7 @@ _COMPLAINT = (
 )
 
 # ---------------------------------------------------------------------------
-# 专利侵权纠纷行政裁决 (DESIGN.md §2.2; PROCEDURES.md §3.4, §3.9)
+# 专利侵权纠纷行政裁决 (docs/procedures.md, adjudication)
 # ---------------------------------------------------------------------------
 
 _ADJ_COMMON: _Scope = {"procedure": "adjudication"}
@@ -600,7 +600,7 @@ _ADJUDICATION = (
 )
 
 # ---------------------------------------------------------------------------
-# 行政调解 + 司法确认 (DESIGN.md §2.3; PROCEDURES.md §4)
+# 行政调解 + 司法确认 (docs/procedures.md, mediation)
 # ---------------------------------------------------------------------------
 
 _MED_81: _Scope = {"procedure": "mediation", "effective_from": LING_81_FROM}
@@ -737,7 +737,7 @@ _MEDIATION = (
 )
 
 # ---------------------------------------------------------------------------
-# 先行发布禁令 (DESIGN.md §2.4): office configuration, no statutory period
+# 先行发布禁令 (docs/procedures.md, injunction): office configuration, no statutory period
 # ---------------------------------------------------------------------------
 
 _INJUNCTION = (
@@ -781,7 +781,7 @@ _INJUNCTION = (
 )
 
 # ---------------------------------------------------------------------------
-# 移送 (DESIGN.md §2.5; PROCEDURES.md §7.1)
+# 移送 (docs/procedures.md, referral)
 # ---------------------------------------------------------------------------
 
 _REF: _Scope = {"procedure": "referral"}
@@ -902,14 +902,14 @@ _REFERRAL = (
 
 DEFAULT_RULES: tuple[Rule, ...] = (*_COMPLAINT, *_ADJUDICATION, *_MEDIATION, *_INJUNCTION, *_REFERRAL)
 
-#: Ids used in PROCEDURES.md §9 (and elsewhere) that name a rule here under another id.
+#: Other ids that name a rule here: the workflow declarations' short forms and an earlier rule table's ids.
 RULE_ALIASES: dict[str, str] = {
     # Short forms used by the workflow declarations.
     "ADJ_SERVE": "ADJ_SERVE_REQUEST",
     "ADJ_PUBLISH": "ADJ_PUBLICATION",
     "REF_HAND_OVER": "REF_HANDOVER",
     "REF_RECONSIDER": "REF_RECONSIDER_REQUEST",
-    # PROCEDURES.md §9 ids.
+    # An earlier rule table's ids.
     "COPYRIGHT_COMPLAINT_ACCEPT": "CPL_ACCEPT_COPYRIGHT",
     "RPT_CHECK_AND_FILE": "CPL_ACCEPT_OTHER",
     "PAT_ADJ_DOCKET": "ADJ_DOCKET",
@@ -939,7 +939,7 @@ RULE_VARIANTS: dict[str, tuple[str, ...]] = {
     "ADJ_ANSWER": ("ADJ_ANSWER_NO_DOMICILE",),
 }
 
-#: Complaint kind (DESIGN.md §2.1) → the rule that limits the acceptance decision.
+#: Complaint kind (docs/procedures.md, complaint) → the rule that limits the acceptance decision.
 COMPLAINT_ACCEPT_RULES: dict[str, str] = {
     "patent_counterfeit": "CPL_ACCEPT_PATENT_COUNTERFEIT",
     "copyright": "CPL_ACCEPT_COPYRIGHT",
@@ -951,8 +951,8 @@ COMPLAINT_ACCEPT_RULES: dict[str, str] = {
 }
 
 
-#: Generic ids whose rule depends on the case's kind (``rule_for(..., kind=...)``). PROCEDURES.md §9's
-#: ``CPL_ACCEPT`` is the consumer rule; here it means "the acceptance rule for this complaint's kind".
+#: Generic ids whose rule depends on the case's kind (``rule_for(..., kind=...)``): ``CPL_ACCEPT`` means "the
+#: acceptance rule for this complaint's kind" (the consumer complaints' rule is ``CPL_ACCEPT_CONSUMER``).
 KIND_DISPATCH: dict[str, dict[str, str]] = {"CPL_ACCEPT": COMPLAINT_ACCEPT_RULES}
 
 

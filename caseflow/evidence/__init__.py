@@ -1,1 +1,2 @@
-"""Evidence: streamed, hashed, immutable uploads with chain of custody and pluggable storage (DESIGN.md §4)."""
+"""Evidence: streamed, hashed, immutable uploads with chain of custody and pluggable storage (docs/architecture.md,
+Evidence)."""

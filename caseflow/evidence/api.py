@@ -1,4 +1,5 @@
-"""Evidence in the JSON API v1 (DESIGN.md §8): bearer tokens only, errors as JSON with Chinese messages.
+"""Evidence in the JSON API v1 (docs/architecture.md, JSON API): bearer tokens only, errors as JSON with Chinese
+messages.
 
 Checks run in the API's order: 401 token, 404 case not visible (or no such evidence), 403 role, 422 input,
 409 state. The request body of an upload is read only after the first three passed.

@@ -1,4 +1,5 @@
-"""Evidence records (DESIGN.md §4): one row per submitted file; the bytes live in content-addressed storage."""
+"""Evidence records (docs/architecture.md, Evidence): one row per submitted file; the bytes live in content-addressed
+storage."""
 
 from __future__ import annotations
 

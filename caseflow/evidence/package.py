@@ -1,4 +1,5 @@
-"""The evidence list (证据清单) export and the evidence package for referrals (DESIGN.md §2.5, §4).
+"""The evidence list (证据清单) export and the evidence package for referrals (docs/procedures.md, referral;
+docs/architecture.md, Evidence).
 
 A package is a zip: `manifest.json` lists every other member with its SHA-256 and size; `files/` holds each
 evidence file under a readable name; `case.json` is the case summary; `custody.json` the custody log (the

@@ -1,4 +1,4 @@
-"""Evidence as JSON for the API (DESIGN.md §8)."""
+"""Evidence as JSON for the API (docs/architecture.md, JSON API)."""
 
 from __future__ import annotations
 

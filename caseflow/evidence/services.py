@@ -1,9 +1,9 @@
 """Evidence services: receive and check uploads, store them, add records, and append custody events.
 
-Services flush and never commit (CONVENTIONS.md §3). The order of an upload is fixed: stream to a temporary
-file while hashing → fsync → check → move into content-addressed storage → add the row and its custody event →
-the view commits. A crash at any point leaves at most a temporary file or a stored file without a row; never a
-row without its file.
+Services flush and never commit (docs/architecture.md, Conventions of the code). The order of an upload is fixed:
+stream to a temporary file while hashing → fsync → check → move into content-addressed storage → add the row and its
+custody event → the view commits. A crash at any point leaves at most a temporary file or a stored file without a
+row; never a row without its file.
 """
 
 from __future__ import annotations

@@ -197,7 +197,7 @@ def calendar(unit: Unit, first: dt.date, last: dt.date) -> list[Hearing]:
 def fast_track_targets(case: Case) -> list[dict]:
     """快速裁决: the internal targets beside the statutory dates of the case's open office deadlines.
 
-    Only office periods have targets; a party's period is never shortened (DESIGN.md §2.2).
+    Only office periods have targets; a party's period is never shortened (docs/procedures.md, adjudication).
     """
     if case.procedure != "adjudication" or case.track != "fast":
         return []

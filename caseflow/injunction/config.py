@@ -1,4 +1,4 @@
-"""The office configuration of 先行发布禁令 (``INJUNCTION_*`` settings; DESIGN.md §2.4, legal/PROCEDURES.md §12).
+"""The office configuration of 先行发布禁令 (``INJUNCTION_*`` settings; docs/procedures.md, injunction).
 
 Each injunction keeps a snapshot of the settings in force when it was applied for (``case.data["config"]``), so a
 later change of configuration does not move the periods of injunctions already running.

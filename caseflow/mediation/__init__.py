@@ -1,4 +1,5 @@
-"""行政调解 + 司法确认 (DESIGN.md §2.3): the request, sessions, signatures and the judicial confirmation package."""
+"""行政调解 + 司法确认 (docs/procedures.md, mediation): the request, sessions, signatures and the judicial confirmation
+package."""
 
 
 def register(app) -> None:

@@ -1,4 +1,5 @@
-"""JSON API v1 for documents (DESIGN.md §8): ``GET /api/v1/notices/{id}.pdf`` and the officers' operations.
+"""JSON API v1 for documents (docs/architecture.md, JSON API): ``GET /api/v1/notices/{id}.pdf`` and the officers'
+operations.
 
 Bearer-token auth as the rest of the API; the blueprint is CSRF-exempt (no cookies are accepted). A document
 the caller may not see, or whose case the caller may not see, answers 404.

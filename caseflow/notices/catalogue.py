@@ -1,4 +1,4 @@
-"""The catalogue of official documents (DESIGN.md §5), as data.
+"""The catalogue of official documents (docs/architecture.md, Official documents), as data.
 
 Each entry says what the document is called, which 发文字号 word numbers it (the office prefix comes from
 ``Unit.prefix``: 渝中知 + 保裁字 → 渝中知保裁字〔2026〕12号), to whom it is addressed, which free-text parts the

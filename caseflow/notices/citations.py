@@ -6,7 +6,7 @@ procedural articles on 2025-02-01, the 民事诉讼法 was renumbered in 2021 an
 2027. A document never hard-codes an article number: its template asks for a *topic* (``patent.dispute``,
 ``adj.revocation`` …) and :func:`cite` returns the article of the version in force on the document's date.
 
-Each row carries a confidence tag as in legal/PROCEDURES.md §0.1 (Q quoted from a text read, G general
+Each row carries a confidence tag (docs/deadlines.md, Confidence tags: Q quoted from a text read, G general
 knowledge not verified, I inference); rows tagged G must be checked against the official text before an
 office relies on them. A topic with no row in force on a date yields None, and the templates then fall back to
 "有关规定" rather than print a wrong article.

@@ -3,7 +3,7 @@
 Documents are rendered with a Jinja environment of their own rather than Flask's ``render_template``: a legal
 document must come out the same in a request, in a CLI command (``notice-sample``), in ``bench/`` and in tests,
 and must never see request globals (``current_user``, ``url_for``); it receives plain data only
-(CONVENTIONS.md 15). The environment loads the same ``templates/`` directory, autoescaped.
+(docs/architecture.md, Conventions of the code). The environment loads the same ``templates/`` directory, autoescaped.
 """
 
 from __future__ import annotations

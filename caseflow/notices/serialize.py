@@ -1,4 +1,5 @@
-"""Notices as JSON for the case API (DESIGN.md §8: ``notices: [{"id", "kind", "number", "issued_at", …}]``)."""
+"""Notices as JSON for the case API (docs/architecture.md, JSON API: ``notices: [{"id", "kind", "number",
+"issued_at", …}]``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Referral services (DESIGN.md §2.5; 国务院令310; 局令81 art. 9). Services flush, never commit.
+"""Referral services (docs/procedures.md, referral; 国务院令310; 局令81 art. 9). Services flush, never commit.
 
 - ``start_from``: any case starts a referral (a linked ``referral`` case) and records whether it goes on meanwhile.
 - ``store_report``: the special team (two or more officers of the office) and its written report.

@@ -1,4 +1,5 @@
-"""Statistics for supervisors (DESIGN.md §6): per-case facts, rollups, pages, exports and the summary API."""
+"""Statistics for supervisors (docs/architecture.md, Statistics): per-case facts, rollups, pages, exports and the
+summary API."""
 
 
 def register(app) -> None:

@@ -1,4 +1,4 @@
-"""How each figure is defined, in the words the pages print beside it (DESIGN.md §6).
+"""How each figure is defined, in the words the pages print beside it (docs/architecture.md, Statistics).
 
 Dates are Beijing calendar dates; a month is a calendar month. "期内" means the month of the event named
 falls inside the chosen period. Every figure respects the filters (office, procedure, IP type, officer,

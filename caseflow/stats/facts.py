@@ -1,4 +1,4 @@
-"""What each case contributes to the statistics (DESIGN.md §6), computed from the committed data.
+"""What each case contributes to the statistics (docs/architecture.md, Statistics), computed from the committed data.
 
 The definitions here are the ones the pages print under each figure (``caseflow.stats.definitions``);
 a test recomputes every figure straight from cases, events, deadlines and ratings and compares.

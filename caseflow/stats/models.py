@@ -1,4 +1,5 @@
-"""Statistics tables: satisfaction ratings, per-case facts and the rollups the pages read (DESIGN.md §6).
+"""Statistics tables: satisfaction ratings, per-case facts and the rollups the pages read (docs/architecture.md,
+Statistics).
 
 How the figures stay fast at a million cases
 --------------------------------------------

@@ -1,4 +1,5 @@
-"""Approvals (DESIGN.md §2): 202 for officers, direct for supervisors, pending blocks, nobody approves their own."""
+"""Approvals (docs/procedures.md, Approvals): 202 for officers, direct for supervisors, pending blocks, nobody
+approves their own."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Malformed and hostile input gets a clear 4xx in Chinese, never a 500 (DESIGN.md §9)."""
+"""Malformed and hostile input gets a clear 4xx in Chinese, never a 500 (docs/architecture.md, Quality targets)."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st

@@ -1,4 +1,4 @@
-"""The API contract of DESIGN.md §8 for complaints: create, read, act, errors in order."""
+"""The API contract (docs/architecture.md, JSON API) for complaints: create, read, act, errors in order."""
 
 import pytest
 

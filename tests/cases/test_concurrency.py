@@ -1,4 +1,5 @@
-"""Two officers at once: exactly one wins, the others get 409, one audit event (DESIGN.md §9)."""
+"""Two officers at once: exactly one wins, the others get 409, one audit event (docs/architecture.md, Quality
+targets)."""
 
 import threading
 import time

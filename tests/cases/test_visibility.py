@@ -1,4 +1,4 @@
-"""Nobody sees another person's case: every page and API answers 404 (DESIGN.md §1)."""
+"""Nobody sees another person's case: every page and API answers 404 (docs/architecture.md, Users and visibility)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
-"""Mechanical rules of the codebase (CONVENTIONS.md §3, §7): one commit point, one state writer, no Flask in
-workflows."""
+"""Mechanical rules of the codebase (docs/architecture.md, Conventions of the code): one commit point, one state
+writer, no Flask in workflows."""
 
 import re
 from pathlib import Path

@@ -17,8 +17,9 @@ from caseflow.deadlines.calendar import (
 
 D = dt.date
 
-# A *hypothetical* 2027 schedule for tests only: PROCEDURES.md §13 says the real one was not yet
-# published. It follows the usual pattern (国庆 7 days with two make-up weekend days).
+# A *hypothetical* 2027 schedule for tests only: the real one was not yet published
+# (docs/deadlines.md, Years without a published schedule). It follows the usual pattern (国庆 7 days with two
+# make-up weekend days).
 HYPOTHETICAL_2027 = {
     D(2027, 1, 1): ("holiday", "元旦"),
     D(2027, 2, 5): ("holiday", "春节"),
@@ -48,7 +49,7 @@ def cal():
 
 
 # ---------------------------------------------------------------------------
-# chinesecalendar years (PROCEDURES.md §2.2 spot checks and the 2026 notice)
+# chinesecalendar years (spot checks of the published schedules, and the 2026 notice)
 # ---------------------------------------------------------------------------
 
 

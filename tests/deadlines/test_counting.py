@@ -1,4 +1,4 @@
-"""Period arithmetic (DESIGN.md §3, PROCEDURES.md §2) and the default rule table."""
+"""Period arithmetic (docs/deadlines.md, Counting rules) and the default rule table."""
 
 import datetime as dt
 import itertools
@@ -24,7 +24,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 CJK = "[\u4e00-\u9fff]"
 PROVISIONAL_2027 = "2027 年放假安排尚未发布，按法定节假日推算，日期为暂定"
 
-# A *hypothetical* 2027 National Day schedule (PROCEDURES.md §13: the real one is not published yet):
+# A *hypothetical* 2027 National Day schedule (the real one is not published yet):
 # 10月1日–7日 off, Sunday 9月26日 and Saturday 10月9日 worked.
 HYPOTHETICAL_2027 = {
     D(2027, 1, 1): ("holiday", "元旦"),
@@ -35,7 +35,7 @@ HYPOTHETICAL_2027 = {
 
 
 # ---------------------------------------------------------------------------
-# Worked examples of PROCEDURES.md §2.2 and DESIGN.md §3
+# Worked examples of the counting rules (docs/deadlines.md) on the official calendar
 # ---------------------------------------------------------------------------
 
 

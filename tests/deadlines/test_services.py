@@ -21,8 +21,8 @@ from tests.factories.cases import advance, complaint
 
 D = dt.date
 
-# An INVENTED 2027 Spring Festival schedule (the real one was not published when this was written;
-# legal/PROCEDURES.md §13): 2月5日（除夕）至12日 off, Sunday 1月31日 and Saturday 2月20日 worked.
+# An INVENTED 2027 Spring Festival schedule (the real one was not published when this was written):
+# 2月5日（除夕）至12日 off, Sunday 1月31日 and Saturday 2月20日 worked.
 INVENTED_2027 = [
     (D(2027, 1, 1), DayKind.HOLIDAY, "元旦"),
     (D(2027, 1, 31), DayKind.WORKDAY, "春节"),

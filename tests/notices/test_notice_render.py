@@ -41,7 +41,7 @@ def test_every_kind_renders_with_its_parties_and_legal_notices(code):
 
 
 def test_the_decision_sample_is_three_pages():
-    # bench/ times this sample: a 3-page 行政裁决书 (the ≤ 150 ms target of DESIGN.md §9).
+    # bench/ times this sample: a 3-page 行政裁决书 (the ≤ 150 ms target of docs/architecture.md, Quality targets).
     _, pages = render_sample("decision")
     assert pages == 3
 

@@ -1,7 +1,7 @@
 """Online filing through the portal, over HTTP with CSRF on: drafts, validation, submission, status, withdrawal.
 
-A draft is not a case (DESIGN.md §8): it has no number and is invisible to everyone but its author; submitting
-creates exactly one case with the office's gapless number.
+A draft is not a case (docs/architecture.md, JSON API): it has no number and is invisible to everyone but its author;
+submitting creates exactly one case with the office's gapless number.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Figures counted straight from cases, events, deadlines and ratings, written from DESIGN.md §6 alone.
+"""Figures counted straight from cases, events, deadlines and ratings, written from the definitions alone
+(docs/architecture.md, Statistics).
 
 Nothing here uses caseflow.stats: the tests compare these counts with what the pages and the API show.
 """

@@ -49,7 +49,7 @@ def test_complaint_section_2_1():
 def test_engine_offers_only_allowed_actions():
     eng = workflows.engine("complaint")
     case = FakeCase("submitted")
-    # start_referral: every procedure may refer a case to the police or another agency (DESIGN.md §2.5).
+    # start_referral: every procedure may refer a case to the police or another agency (docs/procedures.md, referral).
     assert {a.name for a in eng.available(ctx(case), {"officer"})} == {"request_correction", "accept", "reject",
                                                                         "start_referral"}
     assert {a.name for a in eng.available(ctx(case), {"applicant"})} == {"withdraw"}

@@ -1,0 +1,115 @@
+"""The generated tables of docs/procedures.md and docs/deadlines.md, written from the declarations themselves.
+
+``python -m caseflow.devtools.docs`` rewrites each ``<!-- generated:NAME -->`` … ``<!-- end generated:NAME -->``
+block of the two documents and leaves the prose around them alone; tests/test_docs.py fails when a rule or an
+action is missing from them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from caseflow.deadlines.counting import UNIT_LABELS
+from caseflow.deadlines.rules import DEFAULT_RULES, PROCEDURES, RULE_ALIASES, Rule
+from workflows import PROCEDURES as DECLARATIONS
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+BINDS = {"office": "本机关", "party": "当事人", "external": "外部机关", "wait": "等待期"}
+ROLES = {"applicant": "申请人", "respondent": "被请求人", "officer": "执法人员", "supervisor": "负责人",
+         "mediator": "调解员", "system": "系统", "superior": "上级部门", "department": "本部门",
+         "department_head": "部门负责人", "superior_department": "上级部门", "panel": "合议组",
+         "court_president": "法院院长"}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _amount(rule: Rule) -> str:
+    text = f"{'前' if rule.backward else ''}{rule.amount} {UNIT_LABELS[rule.unit]}".strip()
+    return f"≥ {text}" if rule.minimum else text
+
+
+def _extension(rule: Rule) -> str:
+    steps = []
+    for ext in rule.extensions:
+        amount = "合理期限" if ext.amount is None else f"{ext.amount} {UNIT_LABELS[ext.unit]}"
+        steps.append(f"+{amount}（{ROLES.get(ext.approver, ext.approver)}）")
+    return "，再".join(steps)
+
+
+def _in_force(rule: Rule) -> str:
+    if rule.effective_from is None and rule.effective_to is None:
+        return ""
+    return f"{rule.effective_from or '…'} 至 {rule.effective_to or '今'}"
+
+
+def rule_tables() -> str:
+    """One table per procedure of every rule version: id, period, start, who it binds, basis, extension, in force."""
+    out = []
+    for code in PROCEDURES:
+        out += [f"### {DECLARATIONS[code].title} (`{code}`)", "",
+                "| id | 期限 | 期间 | 起算 | 约束 | 依据 | 可延长 | 施行 | 可中止 |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for r in (r for r in DEFAULT_RULES if r.procedure == code):
+            out.append("| " + " | ".join(_cell(c) for c in (
+                f"`{r.id}`", r.label, _amount(r), r.trigger_label, BINDS[r.binds],
+                f"{r.basis} [{r.confidence}]", _extension(r), _in_force(r), "、".join(r.pausable))) + " |")
+        out.append("")
+    out += ["### Other names of rules", "", "| id | means |", "|---|---|"]
+    out += [f"| `{alias}` | `{target}` |" for alias, target in RULE_ALIASES.items()]
+    return "\n".join(out) + "\n"
+
+
+def _states(names: tuple[str, ...], code: str) -> str:
+    return "、".join(f"`{n}`" for n in names) if len(names) < len(DECLARATIONS[code].open_states) else "任一未结状态"
+
+
+def procedure_tables() -> str:
+    """For each procedure: its states, then each action with where it goes, who does it and what it sets off."""
+    out = []
+    for code, proc in DECLARATIONS.items():
+        out += [f"### {proc.title} (`{code}`): states and actions", "",
+                "| state | 名称 | terminal |", "|---|---|---|"]
+        out += [f"| `{name}` | {s.title} | {'yes' if s.terminal else ''} |" for name, s in proc.states.items()]
+        out += ["", "| action | 名称 | from → to | who | approval | 结案 | document | deadlines |",
+                "|---|---|---|---|---|---|---|---|"]
+        for a in proc.actions:
+            dest = f"`{a.dest}`" if a.dest else "(no change)"
+            deadlines = "; ".join(f"{verb} {', '.join(ids)}" for verb, ids in (
+                ("starts", a.starts), ("stops", a.stops), ("pauses", a.pauses), ("resumes", a.resumes),
+                ("extends", a.extends)) if ids)
+            out.append("| " + " | ".join(_cell(c) for c in (
+                f"`{a.name}`", a.label, f"{_states(a.sources, code)} → {dest}",
+                "、".join(ROLES.get(r, r) for r in sorted(a.roles)), ROLES.get(a.approval or "", a.approval or ""),
+                "yes" if a.closes else "", a.notice or "", deadlines)) + " |")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+GENERATED: dict[str, tuple[str, Callable[[], str]]] = {
+    "rules": ("deadlines.md", rule_tables),
+    "procedures": ("procedures.md", procedure_tables),
+}
+
+
+def rewrite(name: str) -> bool:
+    """Rewrite one generated block; return True when the document changed."""
+    filename, build = GENERATED[name]
+    path = DOCS / filename
+    text = path.read_text(encoding="utf-8")
+    block = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- end generated:{name} -->)", re.DOTALL)
+    if not block.search(text):
+        raise SystemExit(f"{path}: no generated:{name} block")
+    new = block.sub(lambda m: m.group(1) + build() + m.group(2), text)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    changed = [name for name in GENERATED if rewrite(name)]
+    sys.stdout.write(f"rewritten: {', '.join(changed) or 'nothing'}\n")

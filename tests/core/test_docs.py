@@ -1,0 +1,52 @@
+"""The repository documents itself: docs/ lists every deadline rule and every action, and nothing points to a
+design or legal document outside the repository."""
+
+import re
+import subprocess
+from pathlib import Path
+
+from caseflow.deadlines.rules import DEFAULT_RULES, RULE_ALIASES
+from workflows import PROCEDURES
+
+ROOT = Path(__file__).resolve().parents[2]
+REGENERATE = "run `.venv/bin/python -m caseflow.devtools.docs` to rewrite the generated tables"
+
+
+def test_deadlines_doc_lists_every_rule():
+    text = (ROOT / "docs" / "deadlines.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", text, re.MULTILINE))
+    missing = sorted({r.id for r in DEFAULT_RULES} - listed)
+    assert not missing, f"docs/deadlines.md lacks {missing}: {REGENERATE}"
+    unknown_aliases = sorted(set(RULE_ALIASES) - listed)
+    assert not unknown_aliases, f"docs/deadlines.md lacks {unknown_aliases}: {REGENERATE}"
+    stale = sorted(listed - {r.id for r in DEFAULT_RULES} - set(RULE_ALIASES))
+    assert not stale, f"docs/deadlines.md lists rules that no longer exist {stale}: {REGENERATE}"
+
+
+def test_procedures_doc_lists_every_action():
+    text = (ROOT / "docs" / "procedures.md").read_text(encoding="utf-8")
+    for code, proc in PROCEDURES.items():
+        section = text.split(f"(`{code}`): states and actions", 1)
+        assert len(section) == 2, f"docs/procedures.md has no table of {code}: {REGENERATE}"
+        table = section[1].split("\n### ", 1)[0]
+        missing = [a for a in proc.action_names() if f"| `{a}` |" not in table]
+        missing += [s for s in proc.states if f"| `{s}` |" not in table]
+        assert not missing, f"docs/procedures.md lacks {code} {missing}: {REGENERATE}"
+
+
+def test_no_file_points_outside_the_repository():
+    # Built from parts so that this file does not name them itself.
+    outside = re.compile("|".join(re.escape(n) for n in ("DESIGN" + ".md", "PROCEDURES" + ".md", "CONVENTIONS" + ".md",
+                                                         "/work/" + "shared")))
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    found = []
+    for name in files.decode().split("\0"):
+        path = ROOT / name
+        if not name or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        found += [f"{name}:{no}" for no, line in enumerate(text.splitlines(), 1) if outside.search(line)]
+    assert found == [], "point to docs/ or to the statute instead: " + ", ".join(found)
