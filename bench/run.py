@@ -13,13 +13,16 @@ Figures:
   interleaved; the workers' RSS before and after (target ≥ 0.50 of the disk, memory flat);
 - ``stats_page_ms`` for every statistics page and ``GET /api/v1/stats/summary`` at 1 000 000 cases on SQLite
   and on PostgreSQL (a throwaway cluster like tests/pgcluster.py, kept under instance/bench/): sequential
-  requests over loopback to the same gunicorn set-up, warm-up first, median and p90 (target ≤ 250 ms).
+  requests over loopback to the same gunicorn set-up, warm-up first, median and p90 (target ≤ 250 ms);
+- ``office_day``: a simulated office day (Locust) against gunicorn as deployed and PostgreSQL at increasing numbers
+  of users, p50/p95/p99 and errors per stage, and the most users served with p95 < 300 ms (bench/load.py).
 
 Generated databases are cached under instance/bench/, keyed by (cases, seed, schema head, data date), so that a
 rerun only measures. Results go to bench/results/<date>-<commit>.json with the machine and the commit, and the
 "Benchmarks" section at the end of README.md is rewritten with them.
 
 Usage: .venv/bin/python bench/run.py [--skip-pg] [--skip-pdf] [--skip-upload] [--skip-throughput] [--skip-stats]
+       [--skip-load] [--load-users 10,20,…] [--load-seconds S]
        [--stats-cases N] [--page-cases N] [--runs N] [--duration S] [--no-readme]
 """
 
@@ -53,10 +56,12 @@ CACHE = ROOT / "instance" / "bench"
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "generated-pass-2026"  # caseflow.devtools.generate.GENERATED_PASSWORD
 SECRET = secrets.token_hex(32)
+AUDIT_KEY = secrets.token_hex(32)
 RESULTS_LINES: list[dict] = []
 
 sys.path.insert(0, str(ROOT))
-from tests.pgcluster import PgCluster  # noqa: E402  (the repository root is on the path only now)
+from bench import load  # noqa: E402  (the repository root is on the path only now)
+from tests.pgcluster import PgCluster  # noqa: E402
 
 
 def emit(record: dict) -> None:
@@ -116,7 +121,8 @@ def free_port() -> int:
 def app_env(url: str, instance: Path) -> dict:
     env = dict(os.environ)
     env.update(CASEFLOW_DATABASE_URL=url, CASEFLOW_INSTANCE_DIR=str(instance), CASEFLOW_ENV="production",
-               CASEFLOW_SECRET_KEY=SECRET, PYTHONPATH=str(ROOT))
+               CASEFLOW_SECRET_KEY=SECRET, CASEFLOW_AUDIT_KEY=AUDIT_KEY, CASEFLOW_PUBLIC_URL="https://bench.invalid",
+               PYTHONPATH=str(ROOT))
     return env
 
 
@@ -586,6 +592,7 @@ def readme_section(info: dict, path: Path) -> str:
                 cells = [next((f"{r['median']}" for r in rows if r["page"] == page and r["db"] == d), "—") for d in dbs]
                 lines.append(f"| {page} | " + " | ".join(cells) + " |")
             lines.append("")
+    lines += load.readme_lines(RESULTS_LINES)
     gen = [r for r in RESULTS_LINES if r["name"] == "generate_seconds"]
     if gen:
         lines += ["Data generation (when the cache was empty): " + "; ".join(
@@ -616,6 +623,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-stats", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-load", action="store_true", help="skip the office-day load benchmark (Locust)")
+    parser.add_argument("--load-users", default="10,20,40,80,160,320,640",
+                        help="simulated users per office-day stage")
+    parser.add_argument("--load-seconds", type=int, default=60, help="measured seconds per office-day stage")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
 
@@ -641,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_stats:
         db = sqlite_db(args.stats_cases, args.seed, until, head)
         bench_stats(f"sqlite:///{db}", "sqlite", args.stats_cases, args.runs * 3)
-    if not args.skip_pg and not (args.skip_stats and args.skip_throughput):
+    if not args.skip_pg and not (args.skip_stats and args.skip_throughput and args.skip_load):
         cluster = BenchCluster(CACHE / "pg").start()
         try:
             if not args.skip_throughput:
@@ -652,6 +663,19 @@ def main(argv: list[str] | None = None) -> int:
                 bench_throughput(cluster.url("pages_copy"), "postgresql", args.page_cases, args.runs, args.duration,
                                  args.connections)
                 cluster.sql('DROP DATABASE "pages_copy"')
+            if not args.skip_load:
+                url = pg_db(cluster, args.page_cases, args.seed, until, head)
+                name = urllib.parse.urlsplit(url).path.lstrip("/")
+                cluster.sql('DROP DATABASE IF EXISTS "office_day"')
+                cluster.sql(f'CREATE DATABASE "office_day" TEMPLATE "{name}"')  # the day writes: use a copy
+                work = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
+                try:
+                    load.office_day(cluster.url("office_day"), app_env(cluster.url("office_day"), work), emit,
+                                    steps=[int(n) for n in args.load_users.split(",")], seconds=args.load_seconds,
+                                    log=log)
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
+                    cluster.sql('DROP DATABASE "office_day"')
             if not args.skip_stats:
                 url = pg_db(cluster, args.stats_cases, args.seed, until, head)
                 bench_stats(url, "postgresql", args.stats_cases, args.runs * 3)

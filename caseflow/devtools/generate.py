@@ -58,7 +58,7 @@ from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 UTC = dt.UTC
 T = TypeVar("T")
 CHUNK_ROOTS = 4000
@@ -137,6 +137,13 @@ class Result:
 Staff = dict[int, dict[str, list[SimpleNamespace]]]  # unit id → role → people
 
 
+def _uscc(first17: str) -> str:
+    """A 统一社会信用代码 with its check character, so that the generated rights holders can file as the app asks."""
+    from stdnum.cn import uscc
+
+    return first17 + uscc.calc_check_digit(first17)
+
+
 def _ensure_people(session, units: list[Unit], rng: random.Random, applicants: int) -> tuple[Staff, list[int]]:
     from caseflow.core.security import hash_password
 
@@ -164,7 +171,7 @@ def _ensure_people(session, units: list[Unit], rng: random.Random, applicants: i
             pw = pw or hash_password(GENERATED_PASSWORD)
             rows.append({"username": name, "display_name": f"重庆{COMPANIES[i % len(COMPANIES)]}有限公司{i}",
                          "password_hash": pw, "role": "applicant", "unit_id": None, "is_disabled": False,
-                         "id_type": "uscc", "id_number": f"91500000MA{i:07d}X"[:18]})
+                         "id_type": "uscc", "id_number": _uscc(f"91500000MA{i:07d}")})
     if rows:
         for r in rows:
             r.setdefault("id_type", None)

@@ -9,9 +9,11 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 import workflows
+from caseflow.accounts.models import User
 from caseflow.cases.audit import verify_all
 from caseflow.cases.models import Case, CaseEvent, NumberSequence
 from caseflow.core.db import db, make_engine
+from caseflow.core.validators import normalize_id_number
 from caseflow.deadlines.models import Deadline
 from caseflow.stats.models import Rating
 from tests.stats.conftest import GENERATED
@@ -121,3 +123,10 @@ def test_no_generated_case_is_legally_impossible(session, generated):
 
     found = problems(session)
     assert found == [], found[:10]
+
+
+def test_generated_rights_holders_can_file_with_their_own_credit_codes(session, generated):
+    """The load benchmark files complaints as generated rights holders: their 统一社会信用代码 must be accepted."""
+    numbers = session.scalars(sa.select(User.id_number).where(User.username.like("gen-app-%"))).all()
+    assert numbers
+    assert [normalize_id_number("uscc", n) for n in numbers] == numbers
