@@ -11,6 +11,11 @@ DEMO_SECRET_KEY = "caseflow-demo-secret-key-do-not-use-in-production"
 INSTANCE_DIR = Path(os.environ.get("CASEFLOW_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
 
 
+def _user_cache(*parts: str) -> str:
+    """A directory in the user's cache (XDG_CACHE_HOME, else ~/.cache)."""
+    return str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", *parts))
+
+
 class ConfigError(RuntimeError):
     """Raised when the settings are unsafe or inconsistent."""
 
@@ -61,6 +66,15 @@ class Config:
     # Printed on the 先行禁令决定书 after "根据"; the default names the policy source only (no statute found yet).
     INJUNCTION_LEGAL_BASIS: str = ("《重庆市知识产权保护和运用“十四五”规划》关于探索建立行政保护先行发布禁令制度的部署"
                                    "和本局先行发布禁令工作规则")
+    # Deadline reminders go by mail when SMTP_HOST is set (`remind`), else to the log only.
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 25
+    SMTP_USER: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_FROM: str = "caseflow@localhost"
+    SMTP_STARTTLS: bool = False
+    # Where the CJK font subsets derived for fast PDF rendering are kept (rebuilt when missing).
+    FONT_CACHE: str = field(default_factory=lambda: _user_cache("caseflow", "fonts"))
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Config:

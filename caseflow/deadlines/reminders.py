@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,18 +56,13 @@ def _recipients(case: Case) -> list[User]:
 
 
 def smtp_settings() -> dict | None:
-    """Return the SMTP settings when CASEFLOW_SMTP_HOST (or the app's SMTP_HOST) is set, else None."""
+    """Return the app's SMTP settings (``SMTP_*``, see caseflow/config.py) when SMTP_HOST is set, else None."""
     cfg = current_app.config if has_app_context() else {}
-
-    def get(name: str, default: str = "") -> str:
-        return str(cfg.get(name) or os.environ.get(f"CASEFLOW_{name}") or default)
-
-    host = get("SMTP_HOST")
-    if not host:
+    if not cfg.get("SMTP_HOST"):
         return None
-    return {"host": host, "port": int(get("SMTP_PORT", "25")), "user": get("SMTP_USER"),
-            "password": get("SMTP_PASSWORD"), "sender": get("SMTP_FROM", "caseflow@localhost"),
-            "starttls": get("SMTP_STARTTLS").lower() in {"1", "true", "yes", "on"}}
+    return {"host": cfg["SMTP_HOST"], "port": int(cfg.get("SMTP_PORT") or 25), "user": cfg.get("SMTP_USER") or "",
+            "password": cfg.get("SMTP_PASSWORD") or "", "sender": cfg.get("SMTP_FROM") or "caseflow@localhost",
+            "starttls": bool(cfg.get("SMTP_STARTTLS"))}
 
 
 def remind() -> RemindResult:

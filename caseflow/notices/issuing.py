@@ -123,10 +123,7 @@ def _check_complete(notice: Notice) -> None:
 
 def public_base_url() -> str:
     """The public address of this system, for the verification link printed on every document."""
-    import os
-
-    configured = (current_app.config.get("PUBLIC_URL") if has_app_context() else None) or os.environ.get(
-        "CASEFLOW_PUBLIC_URL")
+    configured = current_app.config.get("PUBLIC_URL") if has_app_context() else None
     if configured:
         return configured.rstrip("/")
     if has_request_context():

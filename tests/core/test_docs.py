@@ -50,3 +50,26 @@ def test_no_file_points_outside_the_repository():
             continue
         found += [f"{name}:{no}" for no, line in enumerate(text.splitlines(), 1) if outside.search(line)]
     assert found == [], "point to docs/ or to the statute instead: " + ", ".join(found)
+
+
+def test_every_setting_is_in_the_readme_table():
+    from dataclasses import fields
+
+    from caseflow.config import Config
+
+    rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `")]
+    missing = [f.name for f in fields(Config) if not any(f"`CASEFLOW_{f.name}`" in row for row in rows)]
+    assert missing == [], "add these settings to the README's settings table"
+
+
+def test_settings_are_read_in_config_only():
+    # Every CASEFLOW_* variable (and any other) goes through caseflow/config.py, so the README table is complete.
+    found = []
+    for path in (ROOT / "caseflow").rglob("*.py"):
+        rel = str(path.relative_to(ROOT))
+        if rel == "caseflow/config.py":
+            continue
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"os\.environ|os\.getenv|getenv\(", line):
+                found.append(f"{rel}:{no}")
+    assert found == []

@@ -161,11 +161,13 @@ def _load_library(names: Sequence[str | None]):
 
 
 def font_cache_root() -> Path:
-    """Return the directory holding the derived fonts (CASEFLOW_FONT_CACHE, else ~/.cache)."""
-    if configured := os.environ.get("CASEFLOW_FONT_CACHE"):
-        return Path(configured)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "caseflow" / "fonts"
+    """Return the directory holding the derived fonts: the app's FONT_CACHE, or the environment's outside an app
+    (bench/, a renderer started on its own)."""
+    from flask import current_app, has_app_context
+
+    from caseflow.config import Config
+
+    return Path((current_app.config.get("FONT_CACHE") if has_app_context() else None) or Config.from_env().FONT_CACHE)
 
 
 def _fc_match(pattern: str) -> tuple[str, int, list[str]] | None:
