@@ -46,7 +46,6 @@ api_bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-
 # ---------------------------------------------------------------------------
 # Filters
 # ---------------------------------------------------------------------------
@@ -127,16 +126,13 @@ def describe(f: Filters) -> list[str]:
 
 
 def refresh_quietly() -> int:
-    """Apply queued changes before reading; a busy database leaves the figures a moment behind, never fails."""
+    """Apply the queued changes in the request's transaction (the view is ``transactional``: it commits once, and on
+    SQLite it holds the write lock from its first read), before the page reads. A conflict with another refresh
+    rolls back to the savepoint and leaves the figures a moment behind; it never fails the page."""
     try:
-        if db.session.execute(sa.select(services.DIRTY.c.id).limit(1)).first() is None:
-            return 0
-        db.commit()  # end the read so that the refresh starts with its write (SQLite: no stale snapshot)
-        done = services.refresh()
-        db.commit()
-        return done
-    except (IntegrityError, sa.exc.OperationalError, sa.exc.DBAPIError) as exc:
-        db.rollback()
+        with db.session.begin_nested():
+            return services.refresh()
+    except (IntegrityError, sa.exc.DBAPIError) as exc:
         if not (is_concurrency_error(exc) or isinstance(exc, IntegrityError)):
             raise
         log.info("statistics refresh postponed: %s", exc)
@@ -157,6 +153,7 @@ def officer_choices(units: list[Unit]) -> list[User]:
 @bp.route("/stats/")
 @bp.route("/stats/<section>")
 @policy.requires("view_stats")
+@transactional
 def page(section: str = "overview"):
     """A statistics page with its filters, headline cards, charts, tables and definitions."""
     if section not in sections.SECTIONS:
@@ -203,6 +200,7 @@ def export(section: str, table: str, fmt: str):
 
 @api_bp.get("/summary")
 @token_required
+@transactional
 def summary():
     """Headline figures and the monthly series for the caller's scope and the given filters."""
     user = g.api_user
