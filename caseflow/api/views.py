@@ -14,7 +14,7 @@ from caseflow.cases.forms import validate_action_json, validate_create_json
 from caseflow.cases.models import PartyRole
 from caseflow.cases.serialize import case_detail, case_summary
 from caseflow.cases.services import create_case, party_dicts, perform
-from caseflow.core.db import db, transactional
+from caseflow.core.db import transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -157,8 +157,7 @@ def decide(request_id: int, decision: str):
         raise Invalid("comment 应为文本", fields={"comment": "应为文本"})
     if decision == "approve":
         result = approvals.approve_request(req, actor=g.api_user, comment=comment or "")
-        if result.failed:
-            db.commit()  # keep the request closed as failed, then answer 409
+        if result.failed:  # the request is closed as failed (kept: the 409 is an answer, not an error)
             return jsonify({"error": "conflict_version", "message": result.failed}), 409
         return jsonify(case_detail(result.case, g.api_user))
     case = approvals.reject_request(req, actor=g.api_user, comment=comment or "")

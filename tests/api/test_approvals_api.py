@@ -75,11 +75,15 @@ def test_withdraw_while_pending_voids_the_approval(api, people, case):
     w = api.act(people["applicant"], case["id"], "withdraw", current["version"], reason="已和解")
     assert w.status_code == 200 and w.json["state"] == "withdrawn"
     r = api.post(people["supervisor"], f"/api/v1/approvals/{req['id']}/approve", json={})
-    assert r.status_code == 409
+    assert r.status_code == 409 and r.json["error"] == "conflict_version"
     assert api.get(people["supervisor"], "/api/v1/approvals").json["items"] == []
     final = api.get(people["officer"], f"/api/v1/cases/{case['id']}").json
     assert final["state"] == "withdrawn"
-    assert final["events"][-1]["tag"] == "case:approval:fail"
+    # The failure is kept, and nothing of the approval it refused: no approve event, no state change.
+    tags = [e["tag"] for e in final["events"]]
+    assert tags[-3:] == ["case:approval:request", "case:state:withdraw", "case:approval:fail"]
+    again = api.post(people["supervisor"], f"/api/v1/approvals/{req['id']}/approve", json={})
+    assert again.status_code == 409 and again.json["error"] == "conflict_state" and "失效" in again.json["message"]
 
 
 def test_city_supervisor_may_approve_district_request(api, people, case):
