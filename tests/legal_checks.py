@@ -8,6 +8,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from caseflow.cases.models import Case, CaseEvent
+from caseflow.core import clock
 from workflows.adjudication import FILING_CHECKS, PATENT_TYPES
 
 PATENT = set(PATENT_TYPES)
@@ -21,15 +22,17 @@ def _panel_ok(members) -> bool:
 def problems(session) -> list[str]:
     """One line per legally impossible case (empty when there is none)."""
     cases = session.scalars(sa.select(Case).where(Case.is_deleted.is_(False)).order_by(Case.id)).all()
-    actions: dict[int, list[tuple[str, str, object]]] = defaultdict(list)
-    for case_id, action, tag, at in session.execute(
-            sa.select(CaseEvent.case_id, CaseEvent.action, CaseEvent.tag, CaseEvent.occurred_at)
+    actions: dict[int, list[tuple[str, str, object, dict]]] = defaultdict(list)
+    for case_id, action, tag, at, payload in session.execute(
+            sa.select(CaseEvent.case_id, CaseEvent.action, CaseEvent.tag, CaseEvent.occurred_at, CaseEvent.data)
             .where(CaseEvent.action.is_not(None)).order_by(CaseEvent.case_id, CaseEvent.seq)):
-        actions[case_id].append((action, tag, at))
+        actions[case_id].append((action, tag, at, (payload or {}).get("fields") or {}))
     out = []
     for c in cases:
         data = c.data or {}
-        done = [a for a, tag, _ in actions[c.id] if tag.startswith(("case:state:", "case:action:"))]
+        steps = [(a, at, fields) for a, tag, at, fields in actions[c.id]
+                 if tag.startswith(("case:state:", "case:action:"))]
+        done = [a for a, _, _ in steps]
         where = f"{c.number}（{c.procedure}）"
         if c.procedure == "adjudication":
             # Item 1: 行政裁决 is for patent-infringement disputes only.
@@ -45,6 +48,16 @@ def problems(session) -> list[str]:
                     out.append(f"{where}: 实用新型或外观设计立案未记录专利权评价报告")
                 if not _panel_ok(data.get("panel")):
                     out.append(f"{where}: 立案时未组成三名以上单数的合议组")
+            # Item 3: the decision follows a 合议 of the panel (art. 25).
+            if "decide" in done and "deliberate" not in done[:done.index("decide")]:
+                out.append(f"{where}: 未经合议作出裁决")
+            # Item 4: a hearing is held on or after the day it was set for.
+            set_for = None
+            for action, at, fields in steps:
+                if action in ("schedule_hearing", "postpone_hearing"):
+                    set_for = str(fields.get("hearing_date") or "")[:10]
+                elif action == "hold_hearing" and set_for and clock.beijing_date(at).isoformat() < set_for:
+                    out.append(f"{where}: 口头审理在排定的 {set_for} 之前登记举行")
         if c.procedure == "mediation" and c.ip_type not in PATENT:
             out.append(f"{where}: 非专利纠纷的行政调解（{c.ip_type}）")
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -37,9 +38,11 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.engine = make_engine(db_url)
+        self.clock_file = tempfile.NamedTemporaryFile("w+", prefix=f"live-{self.port}-clock-")  # noqa: SIM115 - closed in stop()
         env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
                    CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef",
-                   CASEFLOW_TEST_CLOCK=clock.now().isoformat())  # the server's clock starts where the test's stands
+                   CASEFLOW_TEST_CLOCK=clock.now().isoformat(),  # the server's clock starts where the test's stands
+                   CASEFLOW_TEST_CLOCK_FILE=self.clock_file.name)
         self.log = tempfile.NamedTemporaryFile("w+", prefix=f"live-{self.port}-", suffix=".log")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.port)], cwd=ROOT, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
@@ -55,6 +58,13 @@ class LiveServer:
         self.stop()
         self.log.seek(0)
         raise RuntimeError("live server did not start:\n" + self.log.read()[-4000:])
+
+    def move_clock(self, moment: dt.datetime) -> None:
+        """Move the server's clock to ``moment`` from its next request on (it runs on from there)."""
+        self.clock_file.seek(0)
+        self.clock_file.truncate()
+        self.clock_file.write(moment.isoformat())
+        self.clock_file.flush()
 
     def add_user(self, username: str, role: str, unit_code: str | None = None, **kw) -> None:
         """Create an account directly in the live database (password: the factories' PASSWORD)."""
@@ -89,6 +99,7 @@ class LiveServer:
             self.proc.kill()
         self.engine.dispose()
         self.log.close()
+        self.clock_file.close()
 
 
 @pytest.fixture(scope="session")

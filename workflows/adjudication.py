@@ -120,6 +120,9 @@ EVIDENCE_DAYS = {str(n): f"{n}日" for n in (15, 20, 30, 45, 60)}
 HOURS = {str(n): f"{n}小时" for n in range(1, 9)}
 TRACKS = {"standard": "普通程序", "fast": "快速裁决（外观设计及简单案件，繁简分流）"}
 
+SERVE_HELP = ("立案之日起五个工作日内将请求书副本和答辩通知书送达被请求人（第二十二条）：签发答辩通知书后登记送达，"
+              "全部被请求人送达之日为完成之日")
+
 #: Internal targets of the fast track, shown beside the statutory periods; never applied to a party's period.
 FAST_TRACK_TARGETS = {
     "ADJ_DOCKET": (3, "working_days", "快速立案目标"),
@@ -233,8 +236,42 @@ def panel_size(ctx: GuardContext) -> str | None:
     return None
 
 
+def _panel_problem(members) -> str | None:
+    members = list(members or [])
+    if not members:
+        return "尚未组成合议组（第二十条）"
+    if len(members) < 3 or len(members) % 2 == 0 or len(set(members)) != len(members):
+        return "合议组应当由三名以上单数办案人员组成（第二十条）"
+    return None
+
+
 def panel_formed(ctx: GuardContext) -> str | None:
-    return None if _data(ctx.case).get("panel") else "尚未组成合议组"
+    """局令81 art. 20: the case has its 合议组 (formed at 立案)."""
+    return _panel_problem(_data(ctx.case).get("panel"))
+
+
+OUTCOMES = {"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}
+
+
+def deliberated(ctx: GuardContext) -> str | None:
+    """局令81 art. 25: the 合议组 deliberates (合议) before the decision, which follows its majority opinion.
+
+    A deliberation of another panel (a member replaced since) or before a later hearing does not count.
+    """
+    panel = _data(ctx.case).get("panel")
+    problem = _panel_problem(panel)
+    if problem:
+        return f"{problem}，不能作出裁决"
+    held = _data(ctx.case).get("deliberation") or {}
+    if not held:
+        return "作出裁决前，合议组应当进行合议（第二十五条）：请先登记合议"
+    if list(held.get("panel") or []) != list(panel or []):
+        return "合议后合议组成员已经变更，应当由现合议组重新合议（第二十五条）"
+    outcome = ctx.data.get("outcome")
+    if outcome and held.get("outcome") and outcome != held["outcome"]:
+        return (f"裁决结果应当与合议组的多数意见一致（第二十五条）：合议意见为“{OUTCOMES.get(held['outcome'])}”，"
+                "如需改变，应当重新合议")
+    return None
 
 
 def hearing_notice_in_time(field_name: str = "hearing_date"):
@@ -259,6 +296,44 @@ def hearing_notice_in_time(field_name: str = "hearing_date"):
         return None
 
     return guard
+
+
+def _hearing_day(case) -> dt.date | None:
+    return _as_date((_data(case).get("hearing") or {}).get("date"))
+
+
+def hearing_day_reached(ctx: GuardContext) -> str | None:
+    """A hearing is recorded as held on or after the day it was set for, never before."""
+    day = _hearing_day(ctx.case)
+    if day is not None and ctx.today < day:
+        return f"口头审理定于 {day.isoformat()} 举行，不能在此之前登记举行口头审理"
+    return None
+
+
+def hearing_notice_served(ctx: GuardContext) -> str | None:
+    """局令81 art. 26: every party received the 口头审理通知书 at least 3 working days before the hearing, counted from
+    the recorded 送达, not from issue. Not served in time: the hearing is postponed and notified again."""
+    service = ctx.fact("hearing_notice_service")
+    day = _hearing_day(ctx.case)
+    if service is None or day is None:
+        return None  # the application does not know (the data generator's light cases)
+    parties = service.get("parties") or []
+    if not parties:
+        return "口头审理通知书尚未签发送达当事人（第二十六条）"
+    latest = ctx.latest_notice_day("ADJ_HEARING_NOTICE", day)
+    unserved = [name for name, on in parties if on is None]
+    late = [f"{name}（{on.isoformat()}收到）" for name, on in parties
+            if on is not None and latest is not None and on > latest]
+    if not unserved and not late:
+        return None
+    parts = []
+    if unserved:
+        parts.append("尚未送达：" + "、".join(unserved))
+    if late and latest is not None:
+        parts.append(f"送达晚于 {latest.isoformat()}：" + "、".join(late))
+    what = "；".join(parts)
+    return (f"口头审理通知书应当至少在口头审理三个工作日前送达当事人（第二十六条），{day.isoformat()} 的口头审理"
+            f"{what}。请登记送达，或者延期口头审理并重新通知")
 
 
 def objection_pending(ctx: GuardContext) -> str | None:
@@ -440,12 +515,11 @@ PROCEDURE = Procedure(
         Action("serve_respondent", "送达被请求人", "docketed", "answering", roles=STAFF,
                fields={"no_domicile": Choice("被请求人在中国境内没有住所", choices=YES_NO)},
                when=("no_domicile", "yes"),
-               notice="answer_notice", effects=("issue_access_codes",), stops=("ADJ_SERVE",),
-               starts=("ADJ_ANSWER_NO_DOMICILE",)),
+               notice="answer_notice", effects=("issue_access_codes",), starts=("ADJ_ANSWER_NO_DOMICILE",),
+               help=SERVE_HELP),
         Action("serve_respondent", "送达被请求人", "docketed", "answering", roles=STAFF,
                fields={"no_domicile": Choice("被请求人在中国境内没有住所", choices=YES_NO)},
-               notice="answer_notice", effects=("issue_access_codes",), stops=("ADJ_SERVE",),
-               starts=("ADJ_ANSWER",)),
+               notice="answer_notice", effects=("issue_access_codes",), starts=("ADJ_ANSWER",), help=SERVE_HELP),
         Action("record_answer", "登记答辩", "answering", "examination", roles=STAFF | {"respondent"},
                fields={"answer": Text("答辩意见", required=True)}, effects=("remember_fields", "flag_late_filing"),
                stops=("ADJ_ANSWER", "ADJ_ANSWER_NO_DOMICILE"), starts=("ADJ_FORWARD_ANSWER",)),
@@ -457,7 +531,9 @@ PROCEDURE = Procedure(
                guards=(deadline_passed("ADJ_ANSWER", "答辩期尚未届满"),),
                stops=("ADJ_ANSWER", "ADJ_ANSWER_NO_DOMICILE")),
         Action("forward_answer", "向请求人送达答辩书副本", ("examination", "hearing_scheduled", "mediating"), None,
-               roles=STAFF, stops=("ADJ_FORWARD_ANSWER",)),
+               roles=STAFF, fields={"delivered_on": Date("请求人收到答辩书副本的日期（送达日期）", required=True)},
+               done_on="delivered_on", stops=("ADJ_FORWARD_ANSWER",),
+               help="收到答辩书之日起五个工作日内送达请求人（第二十二条）；期限以送达之日计，不以寄出之日计"),
         Action("raise_jurisdiction_objection", "提出管辖权异议", "answering", None, roles=STAFF | {"respondent"},
                fields={"grounds": Text("异议理由", required=True)},
                guards=(no_objection_pending,), effects=("remember_objection", "flag_late_filing"),
@@ -510,7 +586,8 @@ PROCEDURE = Procedure(
                fields={"record": Text("口头审理笔录摘要", required=True),
                        "requester_attended": Choice("请求人到庭", choices=YES_NO),
                        "respondent_attended": Choice("被请求人到庭", choices=YES_NO)},
-               effects=("hold_hearing",),
+               guards=(panel_formed, hearing_day_reached, hearing_notice_served),
+               effects=("hold_hearing", "reopen_deliberation"),
                help="请求人无正当理由拒不参加或中途退庭的，按撤回请求处理（撤销案件）；被请求人缺席的，缺席审理"),
         # ---- suspension (arts 28, 29) ----
         Action("suspend", "中止处理", SUSPENDABLE, "suspended", roles=STAFF,
@@ -543,14 +620,19 @@ PROCEDURE = Procedure(
                guards=(second_extension,), notice="extension", extends=("ADJ_CASE_LIMIT",),
                effects=("count_extension",),
                help="特别复杂或者有其他特殊情况的，经上一级部门批准再延长不超过两个月（第三十七条）"),
-        # ---- closing (arts 30-32, 36) ----
+        # ---- 合议 and closing (arts 25, 30-32, 36) ----
+        Action("deliberate", "合议", "examination", None, roles=STAFF, guards=(panel_formed,),
+               fields={"outcome": Choice("合议组多数意见", required=True, choices=OUTCOMES),
+                       "opinion": Text("合议意见（认定的事实、理由和处理意见）", required=True),
+                       "dissent": Text("不同意见（如有，如实记入合议笔录）")},
+               effects=("record_deliberation",),
+               help="合议组按照少数服从多数的原则合议，不同意见如实记入笔录（第二十五条）；裁决依合议组的多数意见作出"),
         Action("decide", "作出裁决", "examination", "decided", roles=STAFF, approval="supervisor",
-               fields={"outcome": Choice("裁决结果", required=True,
-                                         choices={"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}),
+               fields={"outcome": Choice("裁决结果", required=True, choices=OUTCOMES),
                        "reasons": Text("裁决理由", required=True),
                        "measures": Text("责令停止侵权行为的类型、对象和范围（第三十二条）"),
                        "measure_kind": Choice("主要措施", choices=STOP_MEASURES)},
-               guards=(stop_measures_given,), closes=True, notice="decision", effects=("remember_fields",),
+               guards=(deliberated, stop_measures_given), closes=True, notice="decision", effects=("remember_fields",),
                stops=("ADJ_CASE_LIMIT",), starts=("ADJ_PUBLISH", "ADJ_ADMIN_SUIT")),
         Action("revoke", "撤销案件", PRE_DECISION, "revoked", roles=STAFF, approval="supervisor",
                fields={"reason": Text("撤销理由", required=True),

@@ -149,6 +149,8 @@ class Action:
     resumes: tuple[str, ...] = ()
     extends: tuple[str, ...] = ()
     when: tuple[str, str] | None = None  # (field, value): this variant runs when the input chooses it
+    #: The input field holding the day the act was done (e.g. a 送达 date): the periods it stops are timed by it.
+    done_on: str = ""
     allowed_while_pending: bool = False  # may run while an approval request is pending (withdraw)
     confirm: str = ""  # a sentence shown before a destructive action
     help: str = ""

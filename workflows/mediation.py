@@ -335,8 +335,9 @@ PROCEDURE = Procedure(
                     "须有认定侵权的处理决定书（第六十四条）"),
         Action("notify_respondent", "通知被请求人陈述意见", "submitted", "awaiting_statement", roles=STAFF,
                guards=(category_known,), notice="statement_notice", effects=("issue_access_codes",),
-               stops=("MED_NOTICE",), starts=("MED_STATEMENT",),
-               help="收到调解请求书之日起五个工作日内，将陈述意见通知书和请求书副本送达被请求人（第六十五条）"),
+               starts=("MED_STATEMENT",),
+               help="收到调解请求书之日起五个工作日内，将陈述意见通知书和请求书副本送达被请求人（第六十五条）："
+                    "签发后登记送达，送达之日为完成之日"),
         Action("record_statement", "提交意见陈述书", "awaiting_statement", None, roles=STAFF | {"respondent"},
                fields={"agrees": Choice("是否同意调解", required=True, choices=YES_NO),
                        "statement": Text("意见陈述", required=True)},

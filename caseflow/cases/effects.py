@@ -155,6 +155,25 @@ def store_panel(*, case, actor, data, fired):
     remember(case, "panel", members)
 
 
+@EFFECTS("record_deliberation")
+def record_deliberation(*, case, actor, data, fired):
+    """局令81 art. 25: the 合议 of the panel as it is now (its majority opinion, any dissent); the decision follows
+    it."""
+    remember(case, "deliberation", {
+        "outcome": data.get("outcome"), "opinion": data.get("opinion"), "dissent": data.get("dissent") or "",
+        "panel": list((case.data or {}).get("panel") or []), "on": clock.today().isoformat(),
+        "by": actor.username if actor else None})
+
+
+@EFFECTS("reopen_deliberation")
+def reopen_deliberation(*, case, actor, data, fired):
+    """A hearing held after a 合议 brings what the panel has not deliberated on: a new 合议 precedes the decision."""
+    if (case.data or {}).get("deliberation"):
+        history = [*((case.data or {}).get("deliberations") or []), case.data["deliberation"]]
+        remember(case, "deliberations", history)
+        remember(case, "deliberation", None)
+
+
 @EFFECTS("record_recusal")
 def record_recusal(*, case, actor, data, fired):
     """局令81 art. 5: a pending 回避 application, decided by the department head."""

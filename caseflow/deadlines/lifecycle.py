@@ -331,9 +331,15 @@ def _party_ended(decl, actor: User | None) -> bool:
     return bool(decl.closes) and actor is not None and not actor.is_staff
 
 
-def stop_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User | None) -> list[Deadline]:
-    """Mark the open rows of ``rule_ids`` met (on time) or missed (late); cancelled when a party ended it."""
+def stop_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User | None,
+                   done_on: dt.date | None = None) -> list[Deadline]:
+    """Mark the open rows of ``rule_ids`` met (on time) or missed (late); cancelled when a party ended it.
+
+    ``done_on``: the day the act was done when the action records it afterwards (a 送达 date); else now.
+    """
     moment = clock.now()
+    if done_on is not None:
+        moment = min(moment, dt.datetime.combine(done_on, dt.time(23, 59, 59), BEIJING))
     rows = _open_rows(case, canonical_ids(case, rule_ids))
     for d in rows:
         by_party = actor is not None and not actor.is_staff
@@ -349,12 +355,39 @@ def stop_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User |
             d.status = DeadlineStatus.MET
         elif d.status == DeadlineStatus.RUNNING and not is_past_due(d, moment):
             d.status = DeadlineStatus.MET
+        elif done_on is not None and d.status == DeadlineStatus.MISSED and not is_past_due(d, moment):
+            d.status = DeadlineStatus.MET  # done in time, recorded after the row lapsed
         else:
             d.status = DeadlineStatus.MISSED
         # A party's lapsed period closed by the office (答辩期满, 逾期未补正): the party never acted.
         lapsed_party = d.status == DeadlineStatus.MISSED and d.binds == "party" and not by_party
         d.met_at = None if lapsed_party else moment
         _end(d, None, action.name, moment)
+    return rows
+
+
+def stop_on_delivery(case: Case, rule_ids: Iterable[str], delivered: dt.date, *, actor: User | None,
+                     what: str) -> list[Deadline]:
+    """End the office's service periods (局令81 arts 22, 65) on the day the document reached its addressees.
+
+    Met when served by the due date, missed when later; a delivery recorded after the row was marked missed but
+    made in time makes it met (the service, not its recording, is what the law times).
+    """
+    moment = dt.datetime.combine(delivered, dt.time(), BEIJING)
+    rows = _open_rows(case, canonical_ids(case, rule_ids))
+    for d in rows:
+        if d.status == DeadlineStatus.PAUSED:
+            _close_open_pause(d, delivered)
+            _apply(d)
+        d.status = DeadlineStatus.MET if delivered <= d.due_date else DeadlineStatus.MISSED
+        d.met_at = moment
+        _end(d, None, "delivery", clock.now())
+        verdict = "按期完成" if d.status == DeadlineStatus.MET else "逾期完成"
+        record_event(case, tag="case:deadline:served", actor=actor,
+                     summary=f"{what}于 {delivered.isoformat()} 送达完毕：“{d.label}”{verdict}（届满日 "
+                             f"{d.due_date.isoformat()}）",
+                     data={"deadline_id": d.id, "rule": d.rule_id, "delivered_on": delivered.isoformat(),
+                           "status": d.status.value})
     return rows
 
 
@@ -498,7 +531,7 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     # Lapses first, audited as such, so a stop after the due date reads "missed, then done late".
     mark_missed(case, actor=None)
     if decl.stops:
-        stop_deadlines(case, decl.stops, action=decl, actor=actor)
+        stop_deadlines(case, decl.stops, action=decl, actor=actor, done_on=_done_on(decl, data))
     if decl.pauses:
         pause_deadlines(case, decl.pauses, action=decl, data=data)
     if decl.resumes:
@@ -528,6 +561,20 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     elif decl.closes:
         cancel_open(case, by="close", keep=started)
     db.session.flush()
+
+
+def _done_on(decl, data: dict) -> dt.date | None:
+    """The day an action says its act was done (``Action.done_on``), checked: not in the future."""
+    if not decl.done_on:
+        return None
+    raw = (data or {}).get(decl.done_on)
+    try:
+        day = dt.date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        raise Invalid("日期无效", fields={decl.done_on: "请填写有效日期"}) from None
+    if day > clock.today():
+        raise Invalid("日期不能晚于今天", fields={decl.done_on: "送达日期不能晚于今天"})
+    return day
 
 
 def _amount_from(rule: Rule, data: dict) -> int | None:

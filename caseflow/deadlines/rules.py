@@ -427,8 +427,10 @@ _ADJUDICATION = (
         id="ADJ_RECUSAL_APPLICATION",
         label="申请回避",
         basis=f"{LING_81}第五条",
-        trigger="panel_list_known",
-        trigger_label="知道办案人员名单之日",
+        # The 受理通知书 (claimant) and the 答辩通知书 (respondent) name the panel: their receipt is the day the
+        # parties know the names; the later party's receipt counts (one row per case).
+        trigger="panel_list_received",
+        trigger_label="当事人收到载明合议组成员的通知书之日",
         amount=3,
         unit="working_days",
         binds="party",

@@ -49,7 +49,8 @@ from caseflow.core.db import db
 from caseflow.deadlines import lifecycle, office_calendar
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
-from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, rule_for
+from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, RULE_VARIANTS, rule_for
+from caseflow.notices import catalogue
 from caseflow.stats.facts import EVENT_TAGS, LIMIT_RULE_IDS, facts_of
 from caseflow.stats.models import CaseFact, Rating
 from caseflow.stats.services import FACT_COLUMNS, rebuild_rollups, refresh
@@ -76,6 +77,10 @@ COMPANIES = ["山城科技", "渝江电子", "嘉陵机械", "巴渝食品", "�
              "綦江齿轮", "璧山鞋业"]
 PRODUCTS = ["空气净化器", "火锅底料", "蓝牙耳机", "儿童座椅", "电动牙刷", "茶具", "榨菜", "花椒油", "插画作品",
             "手机壳", "摩托车配件", "陶瓷餐具", "运动鞋", "调味品", "图书", "LED灯具"]
+
+
+#: A story step that is no action: the document named after it reached its addressees (送达) that day.
+DELIVER = "deliver:"
 
 
 def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
@@ -289,13 +294,16 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         checks["evaluation_report"] = "provided"
     members = [o.username for o in rng.sample(g.staff[c.unit.id]["officer"], 3)]
     c.steps.append(Step("docket", timeline.after(rng.uniform(1, 8)), "supervisor", {**checks, "members": members}))
-    c.steps.append(Step("serve_respondent", timeline.after(rng.uniform(1, 8)), "officer"))
+    c.steps.append(Step("serve_respondent", timeline.after(rng.uniform(0.5, 4)), "officer"))
+    # The 答辩通知书 reaches the respondent (送达): the office's 5 working days end then (局令81 art. 22).
+    c.steps.append(Step(DELIVER + "answer_notice", timeline.after(rng.choice([rng.uniform(1, 4), rng.uniform(3, 9)])),
+                        "officer"))
     if rng.random() < 0.8:
         c.steps.append(Step("record_answer", timeline.after(rng.uniform(5, 15)), "officer",
                             {"answer": "被请求人认为其产品未落入专利保护范围。"}))
         if rng.random() < 0.97:  # the copy goes to the requester within 5 working days, now and then late
-            c.steps.append(Step("forward_answer", timeline.after(rng.choice([rng.uniform(0.5, 5), rng.uniform(5, 12)])),
-                                "officer"))
+            at = timeline.after(rng.choice([rng.uniform(0.5, 5), rng.uniform(5, 12)]))
+            c.steps.append(Step("forward_answer", at, "officer", {"delivered_on": bj_date(at).isoformat()}))
     else:
         c.steps.append(Step("close_answer_period", timeline.after(rng.uniform(24, 40)), "officer"))
     if rng.random() < 0.08:
@@ -327,6 +335,9 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         c.steps.append(Step("revoke", timeline.after(rng.uniform(5, 40)), "supervisor", {"reason": "请求人撤回请求。"}))
         return
     outcome = "infringement" if rng.random() < 0.7 else "dismissed"
+    # The panel deliberates (合议, art. 25); the decision follows its majority opinion.
+    c.steps.append(Step("deliberate", timeline.after(rng.uniform(2, 20)), "officer",
+                        {"outcome": outcome, "opinion": "合议组经合议，形成多数意见。"}))
     c.steps.append(Step("decide", timeline.after(rng.choice([rng.uniform(5, 40), rng.uniform(10, 60)])), "supervisor",
                         {"outcome": outcome, "reasons": "经审理查明的事实及理由。",
                          **({"measures": "责令被请求人立即停止侵权行为。"} if outcome == "infringement" else {})}))
@@ -356,7 +367,9 @@ def mediation_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     if "category" not in c.data:  # converted from a complaint: the office records the category first
         c.steps.append(Step("set_category", timeline.after(rng.uniform(0.5, 2)), "officer",
                             {"category": _pick(rng, [("inventorship", 2), ("remuneration", 3), ("other", 5)])}))
-    c.steps.append(Step("notify_respondent", timeline.after(rng.uniform(1, 6)), "officer"))
+    c.steps.append(Step("notify_respondent", timeline.after(rng.uniform(0.5, 3)), "officer"))
+    served = timeline.after(rng.choice([rng.uniform(1, 4), rng.uniform(3, 8)]))
+    c.steps.append(Step(DELIVER + "statement_notice", served, "officer"))
     r = rng.random()
     if r < 0.12:
         c.steps.append(Step("refuse", timeline.after(rng.uniform(5, 20)), "officer",
@@ -968,6 +981,37 @@ class Generator:
                     return False
             return True
 
+        def delivered(step):
+            """A document reached its addressees (as caseflow.notices.deliveries does): the office's service period
+            ends (met or missed by the day of service), the party periods it starts are re-based on that day."""
+            kind = catalogue.kind(step.action[len(DELIVER):])
+            on = bj_date(step.at)
+            served = dt.datetime.combine(on, dt.time(), BEIJING).astimezone(UTC)
+            for r in open_rows(_canonical(kind.stops_on_delivery.get(c.procedure, ()))):
+                if r["status"] == "paused":
+                    close_pause(r, on)
+                    _apply_due(r)
+                r["status"] = "met" if on <= r["due_date"] else "missed"
+                r["met_at"], r["ended_at"], r["ended_by"], r["updated_at"] = served, step.at, "delivery", step.at
+                verdict = "按期完成" if r["status"] == "met" else "逾期完成"
+                event(step.at, None, "case:deadline:served",
+                      f"{kind.title_for(c.procedure)}于 {on.isoformat()} 送达完毕：“{r['label']}”{verdict}（届满日 "
+                      f"{r['due_date'].isoformat()}）",
+                      payload={"deadline_id": r["id"], "rule": r["rule_id"], "delivered_on": on.isoformat(),
+                               "status": r["status"]})
+            for rid in kind.rules_for(c.procedure):
+                ids = _canonical((rid, *RULE_VARIANTS.get(RULE_ALIASES.get(rid, rid), ())))
+                for r in open_rows(ids):
+                    if not r["trigger_estimated"]:
+                        continue
+                    rule = _rule(r["rule_id"], on, c.unit.code, c.kind)
+                    r["trigger_date"], r["trigger_estimated"], r["updated_at"] = on, False, step.at
+                    if not isinstance(rule, NoRule):
+                        r["trigger_label"] = rule.trigger_label
+                    _apply_due(r)
+                    if r["status"] == "missed" and not _past_due(r, step.at):
+                        r["status"] = "running"
+
         # create
         creator_id = c.creator_id if c.parent is None or c.procedure != "referral" else None
         actor_for_create = c.creator_id if c.parent is None else (c.officer.id if c.officer else supervisor.id)
@@ -985,8 +1029,12 @@ class Generator:
         for step in c.steps:
             if step.at > self.until_at:
                 break
-            ctx = GuardContext(case=SimpleNamespace(data=data, state=state, kind=c.kind, ip_type=c.ip_type), actor=None,
-                               data=step.fields, now=step.at, today=bj_date(step.at),
+            if step.action.startswith(DELIVER):
+                delivered(step)
+                last = step.at
+                continue
+            light = SimpleNamespace(data=data, state=state, kind=c.kind, ip_type=c.ip_type)
+            ctx = GuardContext(case=light, actor=None, data=step.fields, now=step.at, today=bj_date(step.at),
                                deadline_passed=functools.partial(passed, at=step.at),
                                latest_notice_day=functools.partial(lifecycle.latest_notice_day, None))
             # Guards that ask the deadlines for today see the step's day.
@@ -1116,6 +1164,15 @@ class Generator:
             # effects that change the case row
             if "mediation_record" in decl.effects:
                 data = mediation_apply(data, decl.name, step.fields, on=bj_date(step.at), side=step.fields.get("side"))
+            if decl.name in ("schedule_hearing", "postpone_hearing"):
+                data["hearing"] = {"date": step.fields.get("hearing_date"), "start_time": step.fields.get("start_time")}
+            if "record_deliberation" in decl.effects:
+                data["deliberation"] = {"outcome": step.fields.get("outcome"), "opinion": step.fields.get("opinion"),
+                                        "dissent": "", "panel": list(data.get("panel") or []),
+                                        "on": bj_date(step.at).isoformat()}
+            if "reopen_deliberation" in decl.effects and data.get("deliberation"):
+                data["deliberations"] = [*(data.get("deliberations") or []), data["deliberation"]]
+                data["deliberation"] = None
             if "store_panel" in decl.effects:
                 data["panel"] = list(step.fields.get("members") or [])
             if "record_filing_checks" in decl.effects:

@@ -9,14 +9,22 @@ from caseflow.hearings import access, filings, services
 EFFECTS = Effects()
 
 
+def _remember_day(case, data) -> None:
+    """The day the hearing is set for, on the case: holding it is refused before that day."""
+    case.data = {**(case.data or {}), "hearing": {"date": str(data.get("hearing_date") or "")[:10],
+                                                  "start_time": data.get("start_time") or ""}}
+
+
 @EFFECTS("schedule_hearing")
 def schedule_hearing(*, case, actor, data, fired):
     services.schedule_from_action(case, actor=actor, data=data)
+    _remember_day(case, data)
 
 
 @EFFECTS("postpone_hearing")
 def postpone_hearing(*, case, actor, data, fired):
     services.postpone_from_action(case, actor=actor, data=data)
+    _remember_day(case, data)
 
 
 @EFFECTS("hold_hearing")

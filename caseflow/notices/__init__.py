@@ -28,8 +28,11 @@ The life of a document
 
 
 def register(app) -> None:
-    """Draft the document an action declares (``notice=``) in the action's transaction."""
+    """Draft the document an action declares (``notice=``) in the action's transaction; tell guards who has been
+    served the hearing notice."""
     from caseflow.cases import hooks
-    from caseflow.notices import drafting
+    from caseflow.notices import deliveries, drafting
 
-    hooks.of(app).domain("notices").on_action.append(drafting.on_action)
+    registered = hooks.of(app).domain("notices")
+    registered.on_action.append(drafting.on_action)
+    registered.add_fact("hearing_notice_service", deliveries.hearing_notice_service)  # 举行口头审理's guard

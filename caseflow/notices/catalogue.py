@@ -43,8 +43,12 @@ class NoticeKind:
     recipient: str  # one of RECIPIENTS
     parts: tuple[Part, ...] = ()
     approval: bool = False  # issuing needs a supervisor's sign-off (签发) unless a supervisor issues it
-    delivery_rule: Mapping[str, str] = field(default_factory=dict)  # procedure (or "*") -> deadline rule id
+    #: procedure (or "*") -> the party period(s) the delivery starts, e.g. ADJ_ANSWER (one id or several)
+    delivery_rule: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     deadline_roles: frozenset[str] = frozenset()  # party roles whose receipt starts the rule
+    #: procedure -> the office's service periods that end when every recipient of ``deadline_roles`` is served (局令81
+    #: arts 22, 65: the copy reaches the respondent within 5 working days; issuing it is not yet serving it)
+    stops_on_delivery: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     procedures: frozenset[str] = frozenset()  # where officers may draft it by hand (besides via an action)
     titles_by_procedure: Mapping[str, str] = field(default_factory=dict)
     numbered: bool = True  # 送达回证 is a form, not a numbered document
@@ -62,8 +66,16 @@ class NoticeKind:
     def part(self, name: str) -> Part | None:
         return next((p for p in self.parts if p.name == name), None)
 
+    def rules_for(self, procedure: str) -> tuple[str, ...]:
+        """The party periods the delivery of this document starts (or re-bases) in a procedure."""
+        found = self.delivery_rule.get(procedure) or self.delivery_rule.get("*")
+        if not found:
+            return ()
+        return (found,) if isinstance(found, str) else tuple(found)
+
     def rule_for(self, procedure: str) -> str | None:
-        return self.delivery_rule.get(procedure) or self.delivery_rule.get("*")
+        """The first of ``rules_for`` (the period the document is mainly about)."""
+        return next(iter(self.rules_for(procedure)), None)
 
 
 GUIDE = "专利侵权纠纷行政裁决办案指南（国知发保字〔2019〕57号）文书模板，条文按成文日期有效版本引用"
@@ -78,6 +90,8 @@ _KINDS: tuple[NoticeKind, ...] = (
         parts=(Part("notes", "其他告知事项", 3),),
         titles_by_procedure={ADJ: "专利侵权纠纷处理请求受理通知书", CPL: "投诉举报受理通知书",
                              MED: "专利纠纷调解受理通知书"},
+        # It names the 合议组: the claimant's 回避 period (局令81 art. 5) runs from its receipt.
+        delivery_rule={ADJ: "ADJ_RECUSAL_APPLICATION"}, deadline_roles=frozenset({"claimant"}),
         procedures=frozenset({ADJ, CPL, MED}), source=GUIDE, basis=("adj.docket", "adj.recusal"),
     ),
     NoticeKind(
@@ -100,7 +114,10 @@ _KINDS: tuple[NoticeKind, ...] = (
     NoticeKind(
         "answer_notice", "答辩通知书", "保答字", "respondent",
         parts=(Part("notes", "其他告知事项", 3),),
-        delivery_rule={ADJ: "ADJ_ANSWER"}, deadline_roles=frozenset({"respondent"}),
+        # The answer period and, as it names the 合议组, the respondent's 回避 period run from its receipt; serving it
+        # (not issuing it) ends the office's 5 working days (局令81 art. 22).
+        delivery_rule={ADJ: ("ADJ_ANSWER", "ADJ_RECUSAL_APPLICATION")}, deadline_roles=frozenset({"respondent"}),
+        stops_on_delivery={ADJ: ("ADJ_SERVE_REQUEST",)},
         procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.answer", "adj.jurisdiction_objection", "adj.recusal"),
     ),
     NoticeKind(
@@ -197,6 +214,7 @@ _KINDS: tuple[NoticeKind, ...] = (
         "statement_notice", "陈述意见通知书", "保陈字", "respondent",
         parts=(Part("notes", "其他告知事项", 3),),
         delivery_rule={MED: "MED_STATEMENT"}, deadline_roles=frozenset({"respondent"}),
+        stops_on_delivery={MED: ("MED_NOTICE",)},  # 局令81 art. 65: served within 5 working days of the request
         procedures=frozenset({MED}), source=DRAFTED, basis=("med.statement", "med.docket"),
     ),
     NoticeKind(
@@ -282,6 +300,14 @@ _KINDS: tuple[NoticeKind, ...] = (
 
 KINDS: dict[str, NoticeKind] = {k.code: k for k in _KINDS}
 
+#: Party periods that the delivery of more than one kind starts (the 回避 period: the claimant learns the panel from
+#: the 受理通知书, the respondent from the 答辩通知书): the later party's receipt counts, never an earlier one.
+SHARED_DELIVERY_RULES: frozenset[str] = frozenset(
+    rule for rule in {r for k in _KINDS for rules in k.delivery_rule.values()
+                      for r in ((rules,) if isinstance(rules, str) else rules)}
+    if sum(1 for k in _KINDS for rules in k.delivery_rule.values()
+           if rule in ((rules,) if isinstance(rules, str) else rules)) > 1)
+
 #: What a workflow's ``notice=`` names, when it is not a catalogue code itself.
 WORKFLOW_ALIASES: dict[str, Callable[[object], str]] = {
     "referral_letter": lambda case: {"police": "criminal_referral", "agency": "case_transfer",
@@ -315,6 +341,10 @@ def manual_kinds(procedure: str) -> list[NoticeKind]:
 # ---------------------------------------------------------------------------------------------------------
 
 SUE_15 = "可以自收到本{doc}之日起十五日内，依照《中华人民共和国行政诉讼法》向人民法院起诉"
+#: 局令81 art. 5: the 回避 period runs from knowing the panel's names (this document), at the latest to the hearing.
+RECUSAL = ("当事人认为合议组成员与本案有利害关系或者其他关系可能影响公正处理的，可以依照{law}的规定，"
+           "自收到本通知书之日起三个工作日内申请回避，最迟应当在口头审理开始时提出；"
+           "回避事由在此后知道的，可以在审理结束前提出。")
 
 
 def reconsideration_body(area: str | None) -> str:
@@ -364,6 +394,7 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
             (f"根据{answer}的规定，请你（单位）自收到本通知书之日起十五日内向本局提交答辩书及证据材料，"
              "答辩书一式两份；在中华人民共和国境内没有固定住所的，答辩期为三十日。期满未答辩的，不影响本局处理。"),
             "对管辖权有异议的，应当在答辩期内提出。",
+            RECUSAL.format(law=cite_text("adj.recusal", on)),
         ]
     if code == "statement_notice":
         return [
@@ -379,10 +410,7 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
              "或者未经许可中途退出的，按缺席处理。"),
         ]
     if code == "acceptance" and procedure == ADJ:
-        return [
-            (f"当事人认为办案人员与本案有利害关系或者其他关系可能影响公正处理的，可以依照{cite_text('adj.recusal', on)}"
-             "的规定申请回避。"),
-        ]
+        return [RECUSAL.format(law=cite_text("adj.recusal", on))]
     if code == "mediation_agreement":
         return ["本协议书经双方当事人签名或者盖章，并加盖本局印章后生效。",
                 "一方当事人不履行本协议的，对方当事人可以依照《中华人民共和国民事诉讼法》向人民法院起诉。"]

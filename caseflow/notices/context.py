@@ -465,6 +465,7 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
                      verify_qr=qr_data_url(f"{verify_page}/{verify_code}"))
     extra["draft"] = draft
     extra["data"] = {"outcome": "infringement"}
+    extra["panel_names"] = "王喆、李赟、张堃" if procedure == "adjudication" else ""
     return assemble(kind, procedure=procedure, office_name=SAMPLE_OFFICE, area="渝中区", case=case,
                    claimants=SAMPLE_CLAIMANTS, respondents=SAMPLE_RESPONDENTS, agents=SAMPLE_AGENTS,
                    parts=sample_parts(code, law), data={"outcome": "infringement"}, on=SAMPLE_DATE,
@@ -478,6 +479,18 @@ def format_code(code: str) -> str:
 
 
 # ---- the context of a real notice (read from its case) ----
+
+
+def panel_names(case: Case) -> str:
+    """The 合议组 as documents name it (局令81 arts 5, 20): the members' names, in the order the office set."""
+    from caseflow.accounts.models import User
+
+    members = list((case.data or {}).get("panel") or []) if case.procedure == "adjudication" else []
+    if not members:
+        return ""
+    names = dict(db.session.execute(sa.select(User.username, User.display_name)
+                                    .where(User.username.in_(members))).all())
+    return join_names(names.get(m, m) for m in members)
 
 
 def _docketed_on(case: Case) -> dt.date | None:
@@ -503,7 +516,7 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
     case = notice.case
     kind = catalogue.kind(notice.kind)
     on = on or notice.document_date or clock.today()
-    extra: dict = {"draft": final is None}
+    extra: dict = {"draft": final is None, "panel_names": panel_names(case)}
     if kind.code == "extension":
         extra["extended_to"] = _case_limit_due(case)
     if kind.code == "evidence_list":

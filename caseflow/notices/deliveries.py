@@ -128,21 +128,41 @@ def deliver(notice: Notice, *, party: Party | None, method: DeliveryMethod, deli
 
 
 def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
-    """The delivery date has come: start (or re-base) the period the catalogue ties to this document."""
+    """The delivery date has come: start (or re-base) the periods the catalogue ties to this document, and end the
+    office's service period once every addressee it concerns is served."""
     delivery.took_effect_at = clock.now()
     db.session.flush()
     notice = delivery.notice
     case = notice.case
     kind = catalogue.kind(notice.kind)
-    rule = kind.rule_for(case.procedure)
-    if not rule or delivery.party is None or delivery.party.role.value not in kind.deadline_roles:
+    if delivery.party is None or delivery.party.role.value not in kind.deadline_roles:
         return
-    trigger = _period_trigger(notice, kind)
-    if trigger is None or _running_from(case, rule) == trigger:
-        return
-    from caseflow.deadlines.lifecycle import start_party_deadline
+    from caseflow.deadlines.lifecycle import start_party_deadline, stop_on_delivery
 
-    start_party_deadline(case, rule, trigger, actor)
+    trigger = _period_trigger(notice, kind)
+    for rule in kind.rules_for(case.procedure):
+        running = _running_from(case, rule)
+        if trigger is None or running == trigger:
+            continue
+        if running is not None and running > trigger and rule in catalogue.SHARED_DELIVERY_RULES:
+            continue  # another document reached a party later: that later receipt counts
+        start_party_deadline(case, rule, trigger, actor)
+    service = kind.stops_on_delivery.get(case.procedure, ())
+    served_all = _served_all(notice, kind)
+    if service and served_all is not None:
+        stop_on_delivery(case, service, served_all, actor=actor, what=notice.title)
+
+
+def _served_all(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | None:
+    """The day the last addressee of ``kind.deadline_roles`` was served, once all of them have been (else None)."""
+    due = [p for p in recipient_parties(notice) if p.role.value in kind.deadline_roles]
+    first: dict[int, dt.date] = {}
+    for d in notice.deliveries:
+        if d.took_effect_at is not None and d.party_id is not None:
+            first[d.party_id] = min(first.get(d.party_id, d.delivered_on), d.delivered_on)
+    if not due or any(p.id not in first for p in due):
+        return None
+    return max(first[p.id] for p in due)
 
 
 def _period_trigger(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | None:
@@ -171,6 +191,28 @@ def _running_from(case: Case, rule_id: str) -> dt.date | None:
     if row is None or row.trigger_estimated:
         return None
     return row.trigger_date
+
+
+def service_of_latest(case: Case, kind_code: str) -> dict:
+    """Who has been served the case's latest document of a kind (drafts included: not served yet), and when.
+
+    ``{"title": …, "parties": [(name, delivered_on or None), …]}``; no such document: ``{"parties": []}``.
+    """
+    notice = db.session.scalar(sa.select(Notice).where(Notice.case_id == case.id, Notice.kind == kind_code,
+                                                       Notice.status != NoticeStatus.DISCARDED)
+                               .order_by(Notice.id.desc()).limit(1))
+    if notice is None:
+        return {"parties": []}
+    first: dict[int, dt.date] = {}
+    for d in notice.deliveries:
+        if d.took_effect_at is not None and d.party_id is not None:
+            first[d.party_id] = min(first.get(d.party_id, d.delivered_on), d.delivered_on)
+    return {"title": notice.title, "parties": [(p.name, first.get(p.id)) for p in recipient_parties(notice)]}
+
+
+def hearing_notice_service(case: Case) -> dict:
+    """The 口头审理通知书's service (the guard of 举行口头审理, 局令81 art. 26)."""
+    return service_of_latest(case, "hearing_notice")
 
 
 def serve_due_publications(case: Case | None = None, *, actor: User | None = None) -> list[NoticeDelivery]:

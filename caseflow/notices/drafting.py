@@ -100,10 +100,7 @@ def _case_extras(case: Case, kind: catalogue.NoticeKind, data: Mapping | None = 
         if answer:
             extra["defence"] = f"被请求人辩称：{answer}"
     if kind.code == "hearing_notice":
-        members = _last_fields(case, "set_panel").get("members") or []
-        if members:
-            names = db.session.scalars(sa.select(User.display_name).where(User.username.in_(members))).all()
-            extra["panel"] = "、".join(names)
+        extra["panel"] = context.panel_names(case)
         extra.update(_hearing_place(case, data or {}))
     if kind.code == "reconsideration_request":
         extra["police_decision"] = _last_fields(case, "record_police_decision")

@@ -67,13 +67,15 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     # Serving: the 答辩通知书; the answer period runs from the respondent's receipt.
     _ok(api.act(officer, cid, "serve_respondent", case.version))
     db.session.refresh(case)
-    assert case.state == "answering" and deadline(case, "ADJ_SERVE_REQUEST").status.value == "met"
+    # Serving takes the delivery (局令81 art. 22): issuing the notice is not yet serving it.
+    assert case.state == "answering" and deadline(case, "ADJ_SERVE_REQUEST").status.value == "running"
     [answer_notice] = notices_of(case, "answer_notice")
     issuing.issue(answer_notice, actor=officer)
     respondent = next(p for p in case.parties if p.role.value == "respondent")
     claimant = next(p for p in case.parties if p.role.value == "claimant")
     delivered = shift(2)
     _deliver(answer_notice, people, respondent, delivered)
+    assert deadline(case, "ADJ_SERVE_REQUEST").status.value == "met"
     answer = deadline(case, "ADJ_ANSWER")
     assert not answer.trigger_estimated and answer.trigger_date == delivered
     assert answer.due_date == due_date(delivered, 15, "days").due
@@ -82,7 +84,7 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     db.session.refresh(case)
     assert case.state == "examination" and deadline(case, "ADJ_ANSWER").status.value == "met"
     assert deadline(case, "ADJ_FORWARD_ANSWER").due_date == due_date(delivered, 5, "working_days").due
-    _ok(api.act(officer, cid, "forward_answer", case.version))
+    _ok(api.act(officer, cid, "forward_answer", case.version, delivered_on=delivered.isoformat()))
     db.session.refresh(case)
     assert deadline(case, "ADJ_FORWARD_ANSWER").status.value == "met"
 
@@ -98,13 +100,18 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     # The notice names the day, the hour and the room as booked.
     assert hearing_notice.parts["time_place"].startswith(f"{day.year}年{day.month}月{day.day}日上午9时30分，")
     assert hearing.room.name in hearing_notice.parts["time_place"]
+    # Served on both parties more than 3 working days ahead (art. 26); held on its day.
+    issuing.issue(hearing_notice, actor=officer)
+    _deliver(hearing_notice, people, claimant, delivered)
+    _deliver(hearing_notice, people, respondent, delivered)
+    decided_on = shift((day - today).days)
     _ok(api.act(officer, cid, "hold_hearing", case.version, record="双方到庭陈述意见。", requester_attended="yes",
                 respondent_attended="yes"))
     db.session.refresh(case)
     assert case.state == "examination" and db.session.get(Hearing, hearing.id).status == "held"
 
-    # The decision (结案): the case limit met, publication and the suit window started.
-    decided_on = shift(12)
+    # The 合议 (art. 25), then the decision (结案): the case limit met, publication and the suit window started.
+    _ok(api.act(officer, cid, "deliberate", case.version, outcome="infringement", opinion="被诉产品落入保护范围。"))
     _ok(api.act(supervisor, cid, "decide", case.version, outcome="infringement", reasons="落入保护范围。",
                 measures="立即停止销售被诉侵权产品", measure_kind="stop_acts"))
     db.session.refresh(case)

@@ -14,23 +14,22 @@ from caseflow.deadlines import due_date
 from caseflow.evidence.models import Evidence, EvidenceKind
 from caseflow.hearings import services
 from caseflow.hearings.models import Hearing
-from tests.adjudication.test_adj_steps import act, examined, panel
+from tests.adjudication.test_adj_steps import act, examined
 from tests.conftest import csrf_of
 from tests.evidence.helpers import MP4_HEAD, multipart, pdf
+from tests.factories.adjudication import hold_on_the_day
 
 pytestmark = pytest.mark.usefixtures("session")
 
 
 def _held(people):
     case = examined(people)
-    act(case, "set_panel", people["officer"], members=panel(people))
     day = clock.today() + dt.timedelta(days=10)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat(), mode="remote",
         link="https://meeting.example.cn/h/1")
-    act(case, "hold_hearing", people["officer"], record="双方到庭。", requester_attended="yes",
-        respondent_attended="no")
+    hold_on_the_day(case, people["officer"], record="双方到庭。", requester_attended="yes", respondent_attended="no")
     [hearing] = services.of_case(case)
     return case, hearing
 

@@ -16,7 +16,7 @@ from caseflow.deadlines import due_date, lifecycle, overrides, reading
 from caseflow.deadlines.models import DayKind
 from caseflow.notices import deliveries, issuing
 from tests.adjudication.test_adj_steps import act, examined, make, panel
-from tests.factories.adjudication import docket
+from tests.factories.adjudication import deliberate, docket
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -42,6 +42,7 @@ def test_no_domicile_answer_period_is_rebased_on_delivery_for_thirty_days(people
 
 def test_reminder_wait_is_a_waiting_period_not_an_office_deadline(people, deadline, notices_of, shift):
     case = examined(people)
+    deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
     [decision] = notices_of(case, "decision")
     issuing.issue(decision, actor=people["supervisor"])
@@ -115,6 +116,7 @@ def test_evidence_period_honours_its_days(people, deadline):
 
 def test_infringement_decision_requires_the_stop_order_measures(people):
     case = examined(people)
+    deliberate(case, people["officer"], "infringement")
     with pytest.raises(Conflict, match="第三十二条"):
         act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围")
     assert case.state == "examination"
@@ -125,6 +127,7 @@ def test_infringement_decision_requires_the_stop_order_measures(people):
 
 def test_dismissal_needs_no_measures(people):
     case = examined(people)
+    deliberate(case, people["officer"], "dismissed")
     act(case, "decide", people["supervisor"], outcome="dismissed", reasons="未落入保护范围")
     assert case.state == "decided"
 

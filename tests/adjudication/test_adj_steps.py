@@ -13,7 +13,7 @@ from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import due_date
 from caseflow.notices import deliveries, issuing
 from tests.factories.accounts import unit
-from tests.factories.adjudication import docket
+from tests.factories.adjudication import deliberate, docket
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -235,6 +235,7 @@ def test_resume_returns_to_the_state_it_came_from(people):
 
 def test_dismissal_closes_with_a_decision_and_may_be_archived(people, notices_of):
     case = examined(people)
+    deliberate(case, people["officer"], "dismissed")
     act(case, "decide", people["supervisor"], outcome="dismissed", reasons="未落入保护范围")
     assert case.state == "decided" and case.closing_action == "decide"
     assert notices_of(case, "decision")
@@ -263,6 +264,7 @@ def test_revocation_closes_with_the_revocation_decision(people, notices_of, grou
 
 def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadline, shift):
     case = examined(people)
+    deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
     [decision] = notices_of(case, "decision")
     issuing.issue(decision, actor=people["supervisor"])
@@ -294,6 +296,7 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
 
 def test_after_decision_amend_correct_litigation(people, notices_of):
     case = examined(people)
+    deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="r", measures="m")
     act(case, "correct", people["officer"], errors="第二页当事人名称笔误")
     act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权被宣告全部无效")
@@ -327,8 +330,11 @@ def test_fast_track_never_shortens_party_periods(people, deadline):
 def test_actions_offered_in_examination(people):
     case = examined(people)
     names = {a.name for a in available_actions(case, people["officer"])}
-    assert {"schedule_hearing", "suspend", "start_mediation", "decide", "revoke", "set_panel",
+    assert {"schedule_hearing", "suspend", "start_mediation", "deliberate", "revoke", "set_panel",
             "record_investigation", "set_evidence_period", "refuse_suspension"} <= names
+    assert "decide" not in names  # offered once the panel has deliberated (局令81 art. 25)
+    deliberate(case, people["officer"], "dismissed")
+    assert "decide" in {a.name for a in available_actions(case, people["officer"])}
     served = make(people, name="丙")
     docket(served, people)
     act(served, "serve_respondent", people["officer"])

@@ -150,63 +150,86 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     expect(officer.locator("#case-state")).to_have_text("已排期口审")
     expect(officer.locator("#hearings tr.hearing")).to_contain_text(f"{day.isoformat()} 09:30")
     issue(officer, case_id, "口头审理通知书")
-    act(officer, case_id, "hold_hearing", lambda p: (
+    # Held on its day only, on a notice served on both parties 3 working days ahead (局令81 art. 26): the respondent
+    # was served electronically on issue, the claimant signs for it at the office.
+    hearing_record = lambda p: (  # noqa: E731 - the same form twice
         p.get_by_label("口头审理笔录摘要").fill("双方到庭，陈述意见并质证。"),
         p.get_by_label("请求人到庭", exact=True).select_option("yes"),
-        p.get_by_label("被请求人到庭").select_option("yes")))
-    expect(officer.locator("#case-state")).to_have_text("审查中")
-    expect(officer.locator("#hearings tr.hearing")).to_contain_text("已审理")
-    expect(officer.locator("#hearings tr.hearing")).to_contain_text("请求人到庭；被请求人到庭")
+        p.get_by_label("被请求人到庭").select_option("yes"))
+    officer.get_by_label("送达方式").select_option("direct")
+    officer.get_by_label("受送达人").select_option(label="重庆山城科技有限公司")
+    officer.get_by_label("送达日期").fill(today.isoformat())
+    officer.get_by_label("签收人").fill("王请求")
+    officer.get_by_role("button", name="登记送达").click()
+    expect(officer.locator("body")).to_contain_text("王请求")
+    act(officer, case_id, "hold_hearing", hearing_record)
+    expect(officer.locator(".flash.danger")).to_contain_text("不能在此之前")
+    live_server.move_clock(dt.datetime.combine(day, dt.time(9, 0), clock.BEIJING))
+    try:
+        act(officer, case_id, "hold_hearing", hearing_record)
+        expect(officer.locator("#case-state")).to_have_text("审查中")
+        expect(officer.locator("#hearings tr.hearing")).to_contain_text("已审理")
+        expect(officer.locator("#hearings tr.hearing")).to_contain_text("请求人到庭；被请求人到庭")
 
-    # ---- the decision (the stop-order measures are required), issued, served, published ----
-    def decision(with_measures: bool):
-        def fill(p):
-            p.get_by_label("裁决结果").select_option("infringement")
-            p.get_by_label("裁决理由").fill("被诉侵权产品落入涉案专利权利要求1的保护范围。")
-            if with_measures:
-                p.get_by_label("责令停止侵权行为的类型、对象和范围（第三十二条）").fill("责令被请求人立即停止销售被诉侵权产品。")
-                p.get_by_label("主要措施").select_option("stop_acts")
-        return fill
+        # ---- 合议, then the decision (the stop-order measures are required), issued, served, published ----
+        def decision(with_measures: bool):
+            def fill(p):
+                p.get_by_label("裁决结果").select_option("infringement")
+                p.get_by_label("裁决理由").fill("被诉侵权产品落入涉案专利权利要求1的保护范围。")
+                if with_measures:
+                    p.get_by_label("责令停止侵权行为的类型、对象和范围（第三十二条）").fill(
+                        "责令被请求人立即停止销售被诉侵权产品。")
+                    p.get_by_label("主要措施").select_option("stop_acts")
+            return fill
 
-    act(head, case_id, "decide", decision(False))
-    expect(head.locator(".flash.danger")).to_contain_text("第三十二条")
-    act(head, case_id, "decide", decision(True))
-    expect(head.locator("#case-state")).to_have_text("已裁决")
-    issue(head, case_id, "专利侵权纠纷行政裁决书")
-    # The respondent was served electronically on issue; the claimant is served in person at the office.
-    head.get_by_label("送达方式").select_option("direct")
-    head.get_by_label("受送达人").select_option(label="重庆山城科技有限公司")
-    head.get_by_label("送达日期").fill(today.isoformat())
-    head.get_by_label("签收人").fill("李明")
-    head.get_by_role("button", name="登记送达").click()
-    expect(head.locator("body")).to_contain_text("李明")
-    act(officer, case_id, "publish", lambda p: (
-        p.get_by_label("删除的个人隐私、商业秘密、国家秘密").fill("解放碑"),
-        p.get_by_label("列为典型案例").select_option("yes")))
-    public = new_page()
-    public.goto("/decisions")
-    row = public.locator("tr", has_text=number)
-    expect(row).to_contain_text("典型案例")
-    row.get_by_role("link", name=number).click()
-    expect(public.locator("main")).to_contain_text("责令被请求人立即停止销售被诉侵权产品")
-    expect(public.locator("main")).not_to_contain_text("解放碑")
+        act(head, case_id, "decide", decision(True))
+        expect(head.locator(".flash.danger")).to_contain_text("第二十五条")
+        act(officer, case_id, "deliberate", lambda p: (
+            p.get_by_label("合议组多数意见").select_option("infringement"),
+            p.get_by_label("合议意见（认定的事实、理由和处理意见）").fill("被诉产品落入权利要求1的保护范围。")))
+        expect(officer.get_by_text("已完成：合议")).to_be_visible()
+        act(head, case_id, "decide", decision(False))
+        expect(head.locator(".flash.danger")).to_contain_text("第三十二条")
+        act(head, case_id, "decide", decision(True))
+        expect(head.locator("#case-state")).to_have_text("已裁决")
+        issue(head, case_id, "专利侵权纠纷行政裁决书")
+        # The respondent was served electronically on issue; the claimant is served in person at the office.
+        head.get_by_label("送达方式").select_option("direct")
+        head.get_by_label("受送达人").select_option(label="重庆山城科技有限公司")
+        head.get_by_label("送达日期").fill(day.isoformat())
+        head.get_by_label("签收人").fill("李明")
+        head.get_by_role("button", name="登记送达").click()
+        expect(head.locator("body")).to_contain_text("李明")
+        act(officer, case_id, "publish", lambda p: (
+            p.get_by_label("删除的个人隐私、商业秘密、国家秘密").fill("解放碑"),
+            p.get_by_label("列为典型案例").select_option("yes")))
+        public = new_page()
+        public.goto("/decisions")
+        row = public.locator("tr", has_text=number)
+        expect(row).to_contain_text("典型案例")
+        row.get_by_role("link", name=number).click()
+        expect(public.locator("main")).to_contain_text("责令被请求人立即停止销售被诉侵权产品")
+        expect(public.locator("main")).not_to_contain_text("解放碑")
 
-    # ---- closed; the case page shows every document issued and every deadline from its trigger ----
-    act(officer, case_id, "record_compliance", lambda p: p.get_by_label("履行情况").fill("被请求人已停止销售并下架。"))
-    expect(officer.locator("#case-state")).to_have_text("已结案归档")
-    for kind in ("acceptance", "answer_notice", "hearing_notice", "decision"):
-        expect(officer.locator(f"tr.notice-row[data-kind={kind}]")).to_have_attribute("data-status", "issued")
-    officer.locator("#deadlines details summary").click()
-    answer = deadline_row(officer, "ADJ_ANSWER")
-    expect(answer).to_contain_text(answer_due.isoformat())
-    expect(answer).to_contain_text("被请求人收到请求书副本之日")
-    expect(answer).to_contain_text("已按期完成")
-    expect(answer).not_to_contain_text("暂代")
-    suit = deadline_row(officer, "ADJ_ADMIN_SUIT")
-    expect(suit).to_contain_text(due_date(today, 15, "days").due.isoformat())
-    expect(suit).to_contain_text("当事人收到行政裁决书之日")
-    expect(deadline_row(officer, "ADJ_CASE_LIMIT")).to_contain_text(due_date(today, 3, "months").due.isoformat())
-    expect(deadline_row(officer, "ADJ_PUBLICATION")).to_contain_text("已按期完成")
-    # The rights holder sees the closed case.
-    holder.goto(f"/portal/cases/{case_id}")
-    expect(holder.locator("#case-state")).to_have_text("已结案归档")
+        # ---- closed; the case page shows every document issued and every deadline from its trigger ----
+        act(officer, case_id, "record_compliance",
+            lambda p: p.get_by_label("履行情况").fill("被请求人已停止销售并下架。"))
+        expect(officer.locator("#case-state")).to_have_text("已结案归档")
+        for kind in ("acceptance", "answer_notice", "hearing_notice", "decision"):
+            expect(officer.locator(f"tr.notice-row[data-kind={kind}]")).to_have_attribute("data-status", "issued")
+        officer.locator("#deadlines details summary").click()
+        answer = deadline_row(officer, "ADJ_ANSWER")
+        expect(answer).to_contain_text(answer_due.isoformat())
+        expect(answer).to_contain_text("被请求人收到请求书副本之日")
+        expect(answer).to_contain_text("已按期完成")
+        expect(answer).not_to_contain_text("暂代")
+        suit = deadline_row(officer, "ADJ_ADMIN_SUIT")
+        expect(suit).to_contain_text(due_date(day, 15, "days").due.isoformat())
+        expect(suit).to_contain_text("当事人收到行政裁决书之日")
+        expect(deadline_row(officer, "ADJ_CASE_LIMIT")).to_contain_text(due_date(today, 3, "months").due.isoformat())
+        expect(deadline_row(officer, "ADJ_PUBLICATION")).to_contain_text("已按期完成")
+        # The rights holder sees the closed case.
+        holder.goto(f"/portal/cases/{case_id}")
+        expect(holder.locator("#case-state")).to_have_text("已结案归档")
+    finally:
+        live_server.move_clock(clock.now())  # the other browser tests run at the test's clock

@@ -131,6 +131,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     # The adjudication is decided; the injunction then shows as superseded.
     status, case = live_server.request("GET", f"/api/v1/cases/{case['id']}", token=head_token)
     for action, fields in (("serve_respondent", {}), ("record_answer", {"answer": "不构成侵权。"}),
+                           ("deliberate", {"outcome": "infringement", "opinion": "落入保护范围。"}),
                            ("decide", {"outcome": "infringement", "reasons": "落入保护范围。",
                                        "measures": "立即停止销售", "measure_kind": "stop_acts"})):
         status, case = live_server.request("POST", f"/api/v1/cases/{case['id']}/actions/{action}",

@@ -252,7 +252,8 @@ def test_decision_meets_the_limit_and_starts_publication(staff, clock):
     case = docketed(staff, clock, "2026-03-04")
     advance(case, ("serve_respondent", officer, {}), ("record_answer", officer, {"answer": "答辩"}))
     clock.set("2026-05-29")
-    advance(case, ("decide", supervisor, {"outcome": "infringement", "reasons": "落入保护范围",
+    advance(case, ("deliberate", officer, {"outcome": "infringement", "opinion": "落入保护范围"}),
+            ("decide", supervisor, {"outcome": "infringement", "reasons": "落入保护范围",
                                           "measures": "立即停止销售被诉侵权产品"}))
     assert one(case, "ADJ_CASE_LIMIT").status == DeadlineStatus.MET
     publication = one(case, "ADJ_PUBLICATION")

@@ -46,3 +46,48 @@ def docket(case, people: dict, actor=None, **changes):
     fields = {**docket_fields(case, people), **changes}
     fields = {k: v for k, v in fields.items() if v is not None}
     return perform(case, "docket", actor=actor or people["supervisor"], data={"version": case.version, **fields})
+
+
+def deliberate(case, actor, outcome: str = "infringement", opinion: str = "合议组一致认为……"):
+    """The 合议 (局令81 art. 25) the decision follows."""
+    from caseflow.cases.services import perform
+
+    return perform(case, "deliberate", actor=actor,
+                   data={"version": case.version, "outcome": outcome, "opinion": opinion})
+
+
+def serve_hearing_notice(case, officer, on=None) -> None:
+    """Issue the case's latest 口头审理通知书 (if still a draft) and serve it by post on every party, today (or
+    ``on``)."""
+    import sqlalchemy as sa
+
+    from caseflow.core import clock
+    from caseflow.core.db import db
+    from caseflow.notices import deliveries, issuing
+    from caseflow.notices.models import Notice, NoticeStatus
+
+    notice = db.session.scalar(sa.select(Notice).where(Notice.case_id == case.id, Notice.kind == "hearing_notice",
+                                                       Notice.status != NoticeStatus.DISCARDED)
+                               .order_by(Notice.id.desc()).limit(1))
+    if notice.status != NoticeStatus.ISSUED:
+        issuing.issue(notice, actor=officer)
+    served = {d.party_id for d in notice.deliveries}
+    for party in deliveries.recipient_parties(notice):
+        if party.id not in served:
+            deliveries.record_delivery(notice, actor=officer, method="post", party_id=party.id,
+                                       delivered_on=on or clock.today(), receipt_number="EMS-H")
+
+
+def hold_on_the_day(case, officer, **record):
+    """Serve the hearing notice today, move the clock to the hearing's day (09:00) and hold it (art. 26)."""
+    import datetime as dt
+
+    from caseflow.cases.services import perform
+    from caseflow.core import clock
+
+    serve_hearing_notice(case, officer)
+    day = dt.date.fromisoformat(case.data["hearing"]["date"])
+    if day > clock.today():
+        clock.pin(dt.datetime.combine(day, dt.time(9, 0), clock.BEIJING))
+    fields = {"record": "双方到庭陈述意见。", **record}
+    return perform(case, "hold_hearing", actor=officer, data={"version": case.version, **fields})

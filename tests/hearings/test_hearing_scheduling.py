@@ -15,7 +15,7 @@ from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import due_date
 from caseflow.hearings import services
 from tests.factories.accounts import UserFactory, unit
-from tests.factories.adjudication import docket_data
+from tests.factories.adjudication import docket_data, hold_on_the_day
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -161,7 +161,7 @@ def test_postponement_and_the_record(people, room, notices_of):
     old, new = services.of_case(case)
     assert old.status == "postponed" and new.status == "scheduled" and new.room.code == "T1"
     assert len(notices_of(case, "hearing_notice")) == 2
-    act(case, "hold_hearing", people["officer"], record="到庭", requester_attended="yes", respondent_attended="no")
+    hold_on_the_day(case, people["officer"], record="到庭", requester_attended="yes", respondent_attended="no")
     db_new = services.of_case(case)[1]
     assert db_new.status == "held" and db_new.attendance == {"requester_attended": "yes",
                                                              "respondent_attended": "no"}

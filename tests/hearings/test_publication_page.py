@@ -23,6 +23,7 @@ def decided(applicant, sup, respondent_name, *, publish=None):
                                  "id_type": IdType.RESIDENT_ID, "id_number": "500103199001011234",
                                  "address": "重庆市渝中区较场口216号", "phone": "13912345678"}])
     steps = [("docket", docket_data(case)), ("serve_respondent", {}), ("record_answer", {"answer": "a"}),
+             ("deliberate", {"outcome": "infringement", "opinion": "落入保护范围"}),
              ("decide", {"outcome": "infringement", "measures": f"{respondent_name}立即停止销售",
                          "reasons": f"{respondent_name}（住重庆市渝中区较场口216号）销售的产品采用了配方X-17号工艺。"})]
     if publish is not None:

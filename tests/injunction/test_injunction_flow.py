@@ -99,6 +99,7 @@ def test_injunction_inside_an_adjudication_runs_to_superseded(flow, people, adj_
     flow.act(officer, case, "serve_respondent")
     flow.act(officer, case, "record_answer", answer="被诉产品不落入保护范围。")
     assert case.state == "examination"
+    flow.act(officer, case, "deliberate", outcome="infringement", opinion="落入保护范围。")
     flow.act(supervisor, case, "decide", outcome="infringement", reasons="落入保护范围。",
              measures="立即停止销售", measure_kind="stop_acts")
     db.session.refresh(inj)

@@ -56,7 +56,8 @@ def test_request_to_confirmed_agreement_through_the_api(api, people, med_body, n
     # 陈述意见通知书: issued, delivered; the respondent's 15 days run from receipt.
     ok(api.act(officer, cid, "notify_respondent", case.version))
     db.session.refresh(case)
-    assert case.state == "awaiting_statement" and deadline(case, "MED_NOTICE").status.value == "met"
+    # Sending is not serving: the office's 5 working days end on the respondent's receipt (art. 65).
+    assert case.state == "awaiting_statement" and deadline(case, "MED_NOTICE").status.value == "running"
     [statement_notice] = notices_of(case, "statement_notice")
     assert issue(api, officer, statement_notice)["status"] == "issued"
     respondent = next(p for p in case.parties if p.role.value == "respondent")
@@ -64,6 +65,7 @@ def test_request_to_confirmed_agreement_through_the_api(api, people, med_body, n
     ok(api.post(officer, f"/api/v1/notices/{statement_notice.id}/deliveries",
                 json={"method": "post", "party_id": respondent.id, "delivered_on": delivered.isoformat(),
                       "receipt_number": "XA1"}), 201)
+    assert deadline(case, "MED_NOTICE").status.value == "met"
     statement = deadline(case, "MED_STATEMENT")
     assert statement.trigger_date == delivered and statement.due_date == due_date(delivered, 15, "days").due
 

@@ -57,12 +57,17 @@ def test_every_kind_has_a_template_a_unique_word_and_known_deadline_rules():
     assert len(words) == len(set(words)) and all(w.endswith("字") for w in words)
     for kind in catalogue.KINDS.values():
         assert (TEMPLATES_DIR / kind.template).is_file(), kind.code
-        for procedure, rule_id in kind.delivery_rule.items():
-            assert rule_for(rule_id, dt.date(2026, 3, 5), "500103").procedure == procedure
+        for procedure in kind.delivery_rule:
+            for rule_id in (*kind.rules_for(procedure), *kind.stops_on_delivery.get(procedure, ())):
+                assert rule_for(rule_id, dt.date(2026, 3, 5), "500103").procedure == procedure
             assert kind.deadline_roles
     assert catalogue.kind("answer_notice").rule_for("adjudication") == "ADJ_ANSWER"
     assert catalogue.kind("decision").rule_for("adjudication") == "ADJ_ADMIN_SUIT"
     assert catalogue.kind("statement_notice").rule_for("mediation") == "MED_STATEMENT"
+    # The panel is named in the 受理通知书 and the 答辩通知书: both start the 回避 period (局令81 art. 5).
+    assert catalogue.kind("acceptance").rules_for("adjudication") == ("ADJ_RECUSAL_APPLICATION",)
+    assert "ADJ_RECUSAL_APPLICATION" in catalogue.kind("answer_notice").rules_for("adjudication")
+    assert {"ADJ_RECUSAL_APPLICATION"} == catalogue.SHARED_DELIVERY_RULES
 
 
 def test_chinese_article_numbers():

@@ -74,6 +74,7 @@ def test_a_real_decision_from_the_workflow(make_case, people, notices_of):
     docket(case, people)
     act(case, "serve_respondent", people["officer"])
     act(case, "record_answer", people["officer"], answer="被诉产品结构不同")
+    act(case, "deliberate", people["officer"], outcome="infringement", opinion="落入保护范围")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="被诉侵权产品落入保护范围。",
         measures="责令立即停止销售被诉侵权产品")
     [notice] = notices_of(case, "decision")
