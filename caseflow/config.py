@@ -56,16 +56,16 @@ class Config:
     EVIDENCE_ALLOW_EXECUTABLES: bool = False  # programs and scripts (e.g. an infringing copy of software)
     # Temporary files of interrupted uploads older than this are removed (at start, after uploads, by `remind`).
     UPLOAD_TEMP_MAX_AGE_SECONDS: int = 3600
-    # 先行发布禁令 (docs/procedures.md, injunction): no statute sets it yet, so everything is office configuration.
-    INJUNCTION_ENABLED: bool = True
+    # 先行发布禁令 (docs/procedures.md, injunction): no statute sets its procedure, so it ships off and everything
+    # is office configuration; an office that runs it on its own rules turns it on (docs/legal-settings.md).
+    INJUNCTION_ENABLED: bool = False
     INJUNCTION_REVIEW: str = "2 working_days"  # review period from the application: "<amount> <unit>"
     INJUNCTION_EXHIBITION_REVIEW: str = "24 hours"  # review period of an exhibition (展会) case
     INJUNCTION_APPROVER: str = "supervisor"  # who approves issuing and lifting: supervisor | none
     INJUNCTION_MAX_DURATION: str = "0 months"  # "0 …": until the main case's 结案; e.g. "1 months"
     INJUNCTION_REQUIRE_EVALUATION_REPORT: bool = False  # 专利权评价报告 for utility models and designs
-    # Printed on the 先行禁令决定书 after "根据"; the default names the policy source only (no statute found yet).
-    INJUNCTION_LEGAL_BASIS: str = ("《重庆市知识产权保护和运用“十四五”规划》关于探索建立行政保护先行发布禁令制度的部署"
-                                   "和本局先行发布禁令工作规则")
+    # Printed on the 先行禁令决定书 after "根据": the office's own rules (a policy plan is no legal basis).
+    INJUNCTION_LEGAL_BASIS: str = "本局先行发布禁令工作规则"
     # Deadline reminders go by mail when SMTP_HOST is set (`remind`), else to the log only.
     SMTP_HOST: str = ""
     SMTP_PORT: int = 25

@@ -85,6 +85,8 @@ def seed() -> list[tuple[str, str, str]]:
 
 
 def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
+    from caseflow.injunction.config import settings as injunction_settings
+
     applicant, officer, supervisor = users["applicant"], users["officer"], users["supervisor"]
     # Which complaint (an index into COMPLAINTS) and which actions take it to its state (through the engine, never
     # by assignment). Only a patent-infringement complaint becomes a 行政裁决 (专利法 art. 65) and only a patent
@@ -93,6 +95,8 @@ def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
              (4, ["request_correction"]), (5, ["accept", "conclude"]), (0, ["reject"]), (1, ["withdraw"]),
              (2, ["accept", "assign"]), (3, []), (0, ["accept", "convert"]), (5, ["request_correction"]),
              (0, ["accept", "convert_mediation"])]
+    if not injunction_settings()["enabled"]:  # 先行禁令 only where the office runs it (off by default)
+        plans = [(which, [a for a in plan if a != "request_injunction"]) for which, plan in plans]
     for i, (which, plan) in enumerate(plans):
         kind, ip_type, number, title = COMPLAINTS[which]
         case = create_case(

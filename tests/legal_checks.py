@@ -58,6 +58,24 @@ def problems(session) -> list[str]:
                     set_for = str(fields.get("hearing_date") or "")[:10]
                 elif action == "hold_hearing" and set_for and clock.beijing_date(at).isoformat() < set_for:
                     out.append(f"{where}: 口头审理在排定的 {set_for} 之前登记举行")
+            # Item 5: 不予立案 while awaiting 补正 only after the period ran out; "补正后仍不符合" needs a correction.
+            if "reject" in done:
+                i = done.index("reject")
+                if "request_correction" in done[:i] and "resubmit" not in done[:i]:
+                    asked = next(at for a, at, _ in steps if a == "request_correction")
+                    days = int((next(f for a, _, f in steps if a == "request_correction")).get("due_in_days") or 15)
+                    if (steps[i][1] - asked).days < days:
+                        out.append(f"{where}: 补正期限届满前以逾期未补正为由不予立案")
+                elif steps[i][2].get("ground") == "correction" and "resubmit" not in done[:i]:
+                    out.append(f"{where}: 未补正而以补正后仍不符合要求为由不予立案")
+        if c.procedure in ("adjudication", "mediation") and c.closing_action in (
+                "record_settlement", "record_agreement", "confirm_agreement", "record_signature"):
+            # Item 6: an agreement closes its case only once both parties have signed (arts 35, 69).
+            agreement = data.get("agreement") or {}
+            if len(agreement.get("signatures") or {}) < 2 or not agreement.get("effective_on"):
+                out.append(f"{where}: 调解协议未经双方签署即以调解结案")
+            elif c.closed_at is not None and clock.beijing_date(c.closed_at).isoformat() < agreement["effective_on"]:
+                out.append(f"{where}: 调解结案早于调解协议生效")
         if c.procedure == "mediation" and c.ip_type not in PATENT:
             out.append(f"{where}: 非专利纠纷的行政调解（{c.ip_type}）")
     return out

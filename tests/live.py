@@ -42,7 +42,9 @@ class LiveServer:
         env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
                    CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef",
                    CASEFLOW_TEST_CLOCK=clock.now().isoformat(),  # the server's clock starts where the test's stands
-                   CASEFLOW_TEST_CLOCK_FILE=self.clock_file.name)
+                   CASEFLOW_TEST_CLOCK_FILE=self.clock_file.name,
+                   # The journeys include an office that runs 先行发布禁令 (off by default: no statute sets it).
+                   CASEFLOW_INJUNCTION_ENABLED="true")
         self.log = tempfile.NamedTemporaryFile("w+", prefix=f"live-{self.port}-", suffix=".log")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.port)], cwd=ROOT, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)

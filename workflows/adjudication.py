@@ -27,6 +27,7 @@ from workflows.base import (
     deadline_passed,
     on_input,
 )
+from workflows.mediation import SIGNING, completes, first_signature, may_sign
 
 STAFF = {"officer"}
 PARTIES = {"applicant", "respondent"}
@@ -113,6 +114,8 @@ INVESTIGATIONS = {  # 专利法 art. 69 para. 2: only these three in a dispute
     "site_inspection": "对当事人涉嫌违法行为的场所实施现场检查（现场检查笔录）",
     "product_inspection": "检查与涉嫌违法行为有关的产品",
 }
+REJECT_FIELDS = {"reason": Text("不予立案理由", required=True),
+                 "ground": Choice("不予立案依据", choices=REJECT_REASONS)}
 HEARING_MODES = {"in_person": "现场审理", "remote": "远程审理（在线）"}
 # Numbers are offered as choices (strings), so that every recorded field is text.
 CORRECTION_DAYS = {str(n): f"{n}日" for n in (7, 10, 15, 30)}
@@ -420,6 +423,24 @@ def second_extension(ctx: GuardContext) -> str | None:
     return "尚未作第一次延长"
 
 
+def correction_period_over(ctx: GuardContext) -> str | None:
+    """局令81 art. 16: materials awaited are 逾期未补正 only after the period the 补正通知书 set."""
+    service = ctx.fact("correction_notice_service")
+    if service is not None and (not service.get("parties") or any(on is None for _, on in service["parties"])):
+        return "补正通知书尚未送达请求人，补正期限自请求人收到之日起算，不能以逾期未补正为由不予立案（第十六条）"
+    if ctx.deadline_passed("ADJ_CORRECTION"):
+        return None
+    return ("补正期限尚未届满，不能以逾期未补正为由不予立案（第十六条）；请求人提交补正材料后，"
+            "补正后仍不符合要求的，可以不予立案")
+
+
+def correction_ground_fits(ctx: GuardContext) -> str | None:
+    """A 不予立案 for want of 补正 states a correction that was asked for and made (art. 16)."""
+    if ctx.data.get("ground") != "correction" or _data(ctx.case).get("resubmit"):
+        return None
+    return "本案未通知补正或者请求人尚未提交补正材料，不能以“逾期未补正或补正后仍不符合要求”为由不予立案（第十六条）"
+
+
 def evidence_days(ctx: GuardContext) -> str | None:
     try:
         days = int(ctx.data.get("days") or 15)
@@ -443,6 +464,7 @@ PROCEDURE = Procedure(
         "hearing_scheduled": State("已排期口审"),
         "suspended": State("中止"),
         "mediating": State("调解中"),
+        "settlement_signing": State("调解协议待签署"),
         "decided": State("已裁决"),
         "litigation": State("诉讼中"),
         "reminded": State("已催告"),
@@ -480,16 +502,21 @@ PROCEDURE = Procedure(
                stops=("ADJ_DOCKET",), starts=("ADJ_SERVE", "ADJ_CASE_LIMIT", "ADJ_RECUSAL_APPLICATION"),
                help="局令81第十二条的受理条件：主体资格、明确的被请求人、具体请求及事实理由、管辖、未起诉且未约定其他途径；"
                     "立案时指定三名以上单数办案人员组成合议组（第二十条）"),
-        Action("reject", "不予立案", ("submitted", "correction"), "not_docketed", roles=STAFF, approval="supervisor",
-               fields={"reason": Text("不予立案理由", required=True),
-                       "ground": Choice("不予立案依据", choices=REJECT_REASONS)},
-               notice="rejection", stops=("ADJ_DOCKET",)),
+        Action("reject", "不予立案", "submitted", "not_docketed", roles=STAFF, approval="supervisor",
+               fields=REJECT_FIELDS, guards=(correction_ground_fits,), notice="rejection", stops=("ADJ_DOCKET",)),
+        # While the materials are awaited, 不予立案 only once the period set for them ran out (art. 16).
+        Action("reject", "不予立案", "correction", "not_docketed", roles=STAFF, approval="supervisor",
+               fields=REJECT_FIELDS, guards=(correction_period_over,), notice="rejection",
+               stops=("ADJ_DOCKET", "ADJ_CORRECTION")),
         Action("request_correction", "通知补正", "submitted", "correction", roles=STAFF,
                fields={"items": Text("需补正的材料及要求（书面一次性全面告知，第十六条）", required=True),
-                       "due_in_days": Choice("补正期限", choices=CORRECTION_DAYS)},
-               notice="correction", stops=("ADJ_DOCKET",)),
+                       "due_in_days": Choice("补正期限（自请求人收到补正通知书之日起；未选择的为十五日）",
+                                             choices=CORRECTION_DAYS)},
+               notice="correction", stops=("ADJ_DOCKET",), starts=("ADJ_CORRECTION",),
+               help="补正通知书写明补正期限；期满未补正或者补正后仍不符合要求的，不予受理（第十六条）"),
         Action("resubmit", "提交补正材料", "correction", "submitted", roles={"applicant"},
-               fields={"note": Text("补正说明", required=True)}, starts=("ADJ_DOCKET",)),
+               fields={"note": Text("补正说明", required=True)}, effects=("remember_fields",),
+               stops=("ADJ_CORRECTION",), starts=("ADJ_DOCKET",)),
         Action("set_track", "设定程序（繁简分流）", PRE_DECISION, None, roles=STAFF,
                fields={"track": Choice("程序", required=True, choices=TRACKS)}, effects=("set_track",),
                help="快速裁决只缩短内部办理目标，不缩短当事人的任何期间"),
@@ -603,11 +630,20 @@ PROCEDURE = Procedure(
         # ---- mediation inside the case (arts 35, 37) ----
         Action("start_mediation", "开始调解", "examination", "mediating", roles=STAFF,
                fields={"note": Text("双方同意调解的情况")}, pauses=("ADJ_CASE_LIMIT",)),
-        Action("record_settlement", "达成调解协议", "mediating", "settled", roles=STAFF,
-               fields={"terms": Text("协议内容", required=True)}, closes=True, notice="mediation_agreement",
-               stops=("ADJ_CASE_LIMIT",)),
-        Action("end_mediation", "调解不成", "mediating", "examination", roles=STAFF,
-               fields={"note": Text("调解不成的情况")}, resumes=("ADJ_CASE_LIMIT",)),
+        # The 调解协议书 takes effect, and the case closes, on the second party's signature (art. 35).
+        Action("record_settlement", "达成调解协议", "mediating", "settlement_signing", roles=STAFF,
+               fields={"terms": Text("协议内容", required=True)}, notice="mediation_agreement",
+               effects=("mediation_record",),
+               help="据此起草调解协议书；双方当事人签名或者在线确认后协议生效，案件以调解结案（第三十五条）"),
+        *[variant for name, label, roles, fields, help_text in SIGNING for variant in (
+            Action(name, label, "settlement_signing", "settled", roles=roles, fields=fields,
+                   guards=(may_sign, completes), closes=True, completes_office_task=True,
+                   effects=("mediation_record",),
+                   stops=("ADJ_CASE_LIMIT",), help=help_text),
+            Action(name, label, "settlement_signing", None, roles=roles, fields=fields,
+                   guards=(may_sign, first_signature), effects=("mediation_record",), help=help_text))],
+        Action("end_mediation", "调解不成", ("mediating", "settlement_signing"), "examination", roles=STAFF,
+               fields={"note": Text("调解不成的情况（如一方拒绝签署调解协议书）")}, resumes=("ADJ_CASE_LIMIT",)),
         # ---- the case clock (art. 37) ----
         Action("extend", "延长办案期限", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, approval="supervisor", fields={"reason": Text("延长理由", required=True)},

@@ -152,6 +152,9 @@ class Action:
     #: The input field holding the day the act was done (e.g. a 送达 date): the periods it stops are timed by it.
     done_on: str = ""
     allowed_while_pending: bool = False  # may run while an approval request is pending (withdraw)
+    #: A party's act that completes the office's task (the last signature makes an agreement effective and closes
+    #: the case): the office's periods it stops are met or missed by it, not cancelled as a party's withdrawal is.
+    completes_office_task: bool = False
     confirm: str = ""  # a sentence shown before a destructive action
     help: str = ""
 

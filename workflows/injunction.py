@@ -113,6 +113,22 @@ def main_case_open(ctx: GuardContext) -> str | None:
     return f"主案 {parent.number} 已经结案，不能再发布禁令"
 
 
+def _defence(case) -> dict:
+    return _data(case).get("defence") or {}
+
+
+def no_defence_pending(ctx: GuardContext) -> str | None:
+    return "被申请人的陈述申辩尚待复核" if _defence(ctx.case).get("status") == "pending" else None
+
+
+def defence_pending(ctx: GuardContext) -> str | None:
+    return None if _defence(ctx.case).get("status") == "pending" else "没有待复核的陈述申辩"
+
+
+DEFENCE_OUTCOMES = {"maintained": "陈述申辩的理由不成立，维持禁令",
+                    "lift": "陈述申辩的理由成立，应当解除禁令（请随后办理“解除禁令”）"}
+
+
 def not_exhibition(ctx: GuardContext) -> str | None:
     return "已标记为展会案件" if _data(ctx.case).get("mark_exhibition") else None
 
@@ -152,10 +168,24 @@ PROCEDURE = Procedure(
                notice="injunction_order", effects=("issue_injunction",),
                stops=("INJ_REVIEW", "INJ_REVIEW_EXHIBITION"), starts=("INJ_MAX_DURATION",),
                help="先行禁令决定书送达被申请人；责令删除网络链接的，同时起草致电子商务平台的通知书"),
+        # A refusal is told to the applicant in writing, with its reasons.
         Action("refuse", "不予发布", "requested", "refused", roles=STAFF,
                fields={"ground": Choice("不予发布的理由", required=True, choices=REFUSE_REASONS),
                        "reason": Text("具体说明", required=True)},
-               closes=True, effects=("remember_fields",), stops=("INJ_REVIEW", "INJ_REVIEW_EXHIBITION")),
+               closes=True, notice="injunction_refusal", effects=("remember_fields",),
+               stops=("INJ_REVIEW", "INJ_REVIEW_EXHIBITION")),
+        # The respondent is heard on an order made without hearing it first (陈述申辩); the office reviews what it
+        # says and keeps or lifts the order.
+        Action("state_defence", "陈述申辩", ("issued", "complied", "breached"), None, roles=STAFF | {"respondent"},
+               fields={"statement": Text("陈述和申辩的事实、理由", required=True),
+                       "evidence": Line("证据编号（本禁令案件中已上传的证据，如 1,2）")},
+               guards=(no_defence_pending,), effects=("record_defence",),
+               help="被申请人对禁令有异议的，可以提出陈述和申辩；工作人员代为登记书面或者口头陈述申辩"),
+        Action("review_defence", "复核陈述申辩", ("issued", "complied", "breached"), None, roles=STAFF,
+               fields={"outcome": Choice("复核结论", required=True, choices=DEFENCE_OUTCOMES),
+                       "reasons": Text("复核意见", required=True)},
+               guards=(defence_pending,), effects=("record_defence",),
+               help="对被申请人提出的事实、理由和证据进行复核；理由成立的，解除禁令"),
         Action("record_compliance", "登记履行检查", ("issued", "complied"), "complied", roles=STAFF,
                fields={"checked_on": Date("检查日期", required=True),
                        "method": Choice("检查方式", required=True, choices=CHECK_METHODS),

@@ -157,7 +157,7 @@ def apply(data: dict, action: str, fields: dict, *, on: dt.date, side: str | Non
         sessions = list(out.get("sessions") or [])
         sessions.append({"on": day, "notes": fields.get("notes", ""), "absence": fields.get("absence") or "none"})
         out["sessions"] = sessions
-    elif action == "record_agreement":
+    elif action in ("record_agreement", "record_settlement"):
         out["agreement"] = {"terms": fields.get("terms", ""), "reached_on": day, "signatures": {}}
     elif action in ("confirm_agreement", "record_signature") and side in SIDES:
         agreement = dict(out.get("agreement") or {})
@@ -286,15 +286,28 @@ def profile_is(profile: str):
     return selector(guard)
 
 
+#: How a party signs an agreement (an in-case settlement's too): online on the portal, or on paper (staff record it).
+SIGNING = (
+    ("confirm_agreement", "在线确认调解协议", PARTIES,
+     {"consent": Choice("确认", required=True,
+                        choices={"yes": "本人已阅读调解协议书全文，同意其内容，以在线确认作为签名"})},
+     "在线确认视为您在调解协议书上签名，并记入案件的办理记录；双方均确认后协议生效"),
+    ("record_signature", "登记当事人签名", STAFF,
+     {"side": Choice("签名的当事人", required=True, choices=SIDES)},
+     "当事人在纸质调解协议书上签名或者盖章的，由工作人员登记"),
+)
+
+
 def _sign_variants(name: str, label: str, roles, fields, help_text: str) -> list[Action]:
     """Three variants: the second signature on an ownership agreement (effective; CNIPA periods), the second on
     any other agreement (effective; the 30-day confirmation window starts), and the first signature."""
     common: _Signing = {"roles": roles, "fields": fields, "effects": ("mediation_record",), "help": help_text}
     return [
-        Action(name, label, "signing", "agreement", guards=(may_sign, completes, ownership),
+        Action(name, label, "signing", "agreement", guards=(may_sign, completes, ownership), closes=True,
+               completes_office_task=True, stops=("MED_OWNERSHIP_LIMIT",),
                starts=("MED_OWNERSHIP_CNIPA_RESUME", "MED_OWNERSHIP_CNIPA_COPY"), **common),
-        Action(name, label, "signing", "agreement", guards=(may_sign, completes, not_ownership),
-               starts=("JC_APPLICATION",), **common),
+        Action(name, label, "signing", "agreement", guards=(may_sign, completes, not_ownership), closes=True,
+               completes_office_task=True, starts=("JC_APPLICATION",), **common),
         Action(name, label, "signing", None, guards=(may_sign, first_signature), **common),
     ]
 
@@ -391,18 +404,12 @@ PROCEDURE = Procedure(
                extends=("MED_OWNERSHIP_LIMIT",),
                help="权属纠纷应当自立案之日起两个月内结案；经本部门负责人批准，可以延长一个月（第七十条）"),
         # ---- the agreement (art. 69) ----
+        # The agreement takes effect, and the case closes (结案), on the second signature (art. 69).
         Action("record_agreement", "达成调解协议", "in_session", "signing", roles=STAFF,
-               fields={"terms": Text("双方同意的协议内容", required=True)}, closes=True,
-               notice="mediation_agreement", effects=("mediation_record",), stops=("MED_OWNERSHIP_LIMIT",),
-               help="据此起草调解协议书；双方当事人签名或者在线确认后，协议生效"),
-        *_sign_variants("confirm_agreement", "在线确认调解协议", PARTIES,
-                        {"consent": Choice(
-                            "确认", required=True,
-                            choices={"yes": "本人已阅读调解协议书全文，同意其内容，以在线确认作为签名"})},
-                        "在线确认视为您在调解协议书上签名，并记入案件的办理记录；双方均确认后协议生效"),
-        *_sign_variants("record_signature", "登记当事人签名", STAFF,
-                        {"side": Choice("签名的当事人", required=True, choices=SIDES)},
-                        "当事人在纸质调解协议书上签名或者盖章的，由工作人员登记"),
+               fields={"terms": Text("双方同意的协议内容", required=True)},
+               notice="mediation_agreement", effects=("mediation_record",),
+               help="据此起草调解协议书；双方当事人签名或者在线确认后，协议生效，案件结案"),
+        *[variant for signing in SIGNING for variant in _sign_variants(*signing)],
         Action("fail", "调解不成", ("in_session", "signing"), "failed", roles=STAFF,
                fields={"reason": Text("理由", required=True)}, effects=("mediation_record",), **TERMINATION),
         Action("copy_to_cnipa", "抄送国家知识产权局", "agreement", None, roles=STAFF, guards=(only_ownership,),

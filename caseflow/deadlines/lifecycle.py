@@ -250,7 +250,8 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
         _end(old, DeadlineStatus.CANCELLED if old.status != DeadlineStatus.MISSED else None, "restart", ended)
     d = Deadline(
         case=case, rule_id=rule.id, label=rule.label, basis=rule.basis, binds=rule.binds,
-        amount=rule.amount if amount is None or not rule.minimum else max(rule.amount, amount),
+        # An amount the action set: a floor for a minimum rule (举证期限), else the period the office chose (补正).
+        amount=rule.amount if amount is None else (max(rule.amount, amount) if rule.minimum else amount),
         unit=rule.unit, backward=rule.backward, trigger_event=rule.trigger,
         trigger_label=(trigger_label or rule.trigger_label)[:200], trigger_date=trigger_date,
         trigger_at=moment if rule.unit == "hours" and isinstance(moment, dt.datetime) else None,
@@ -328,7 +329,7 @@ def latest_notice_day(unit_code: str | None, rule_id: str, event_day: dt.date) -
 
 
 def _party_ended(decl, actor: User | None) -> bool:
-    return bool(decl.closes) and actor is not None and not actor.is_staff
+    return bool(decl.closes) and actor is not None and not actor.is_staff and not decl.completes_office_task
 
 
 def stop_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User | None,
@@ -342,7 +343,7 @@ def stop_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User |
         moment = min(moment, dt.datetime.combine(done_on, dt.time(23, 59, 59), BEIJING))
     rows = _open_rows(case, canonical_ids(case, rule_ids))
     for d in rows:
-        by_party = actor is not None and not actor.is_staff
+        by_party = actor is not None and not actor.is_staff and not action.completes_office_task
         if _party_ended(action, actor) or (by_party and d.binds in ACCOUNTABLE_BINDS):
             if d.status == DeadlineStatus.PAUSED:
                 _close_open_pause(d, clock.beijing_date(moment))
@@ -578,7 +579,7 @@ def _done_on(decl, data: dict) -> dt.date | None:
 
 
 def _amount_from(rule: Rule, data: dict) -> int | None:
-    """The amount an action set for a minimum rule (e.g. 举证期限 ``days``), if any."""
+    """The amount an action set for a rule (举证期限 ``days``, 补正期限 ``due_in_days``), if any."""
     if not rule.amount_field:
         return None
     try:

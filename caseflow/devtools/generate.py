@@ -50,6 +50,7 @@ from caseflow.deadlines import lifecycle, office_calendar
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
 from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, RULE_VARIANTS, rule_for
+from caseflow.injunction.config import settings as injunction_settings
 from caseflow.notices import catalogue
 from caseflow.stats.facts import EVENT_TAGS, LIMIT_RULE_IDS, facts_of
 from caseflow.stats.models import CaseFact, Rating
@@ -240,7 +241,7 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     late = rng.random() < 0.06
     quick = 4 if c.kind == "patent_infringement" else 10
     c.steps.append(Step("accept", timeline.after(rng.uniform(5, 30) if late else rng.uniform(0.3, quick)), "officer"))
-    if rng.random() < 0.04:
+    if rng.random() < 0.04 and g.injunctions:  # only where the office runs 先行禁令 (off by default)
         g.child(c, "injunction", timeline.after(rng.uniform(1, 10)), "request_injunction",
                 {"reason": "请求责令被投诉人立即停止销售涉嫌侵权产品。"})
     r = rng.random()
@@ -273,12 +274,13 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     party = c.creator_id is not None
     if rng.random() < 0.06:
         c.steps.append(Step("request_correction", timeline.after(rng.uniform(1, 6)), "officer",
-                            {"items": "请补充专利登记簿副本及侵权比对说明。"}))
+                            {"items": "请补充专利登记簿副本及侵权比对说明。", "due_in_days": "15"}))
         if party:
             c.steps.append(Step("resubmit", timeline.after(rng.uniform(2, 15)), "applicant", {"note": "已补正。"}))
         else:
+            # 不予立案 for want of 补正 only after the period the notice set ran out (局令81 art. 16).
             c.steps.append(Step("reject", timeline.after(rng.uniform(30, 45)), "supervisor",
-                                {"reason": "逾期未补正。"}))
+                                {"reason": "逾期未补正。", "ground": "correction"}))
             return
     r = rng.random()
     if r < 0.05 and party:
@@ -309,7 +311,7 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     if rng.random() < 0.08:
         c.steps.append(Step("suspend", timeline.after(rng.uniform(3, 20)), "officer", {"reason": "invalidation"}))
         c.steps.append(Step("resume", timeline.after(rng.uniform(20, 120)), "officer"))
-    if rng.random() < 0.04:
+    if rng.random() < 0.04 and g.injunctions:  # only where the office runs 先行禁令 (off by default)
         g.child(c, "injunction", timeline.after(rng.uniform(1, 10)), "request_injunction",
                 {"reason": "请求先行责令停止制造、销售。"})
     if rng.random() < 0.12:
@@ -329,6 +331,10 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         if rng.random() < 0.6:
             c.steps.append(Step("record_settlement", timeline.after(rng.uniform(5, 40)), "officer",
                                 {"terms": "被请求人停止侵权并赔偿请求人经济损失。"}))
+            # The agreement takes effect, and the case closes, on the second signature (局令81 art. 35).
+            for side in ("claimant", "respondent"):
+                c.steps.append(Step("record_signature", timeline.after(rng.uniform(0.1, 2)), "officer",
+                                    {"side": side}))
             return
         c.steps.append(Step("end_mediation", timeline.after(rng.uniform(5, 30)), "officer"))
     if rng.random() < 0.1:
@@ -599,8 +605,11 @@ def _past_due(row: dict, moment: dt.datetime) -> bool:
 class Generator:
     """Builds stories, then writes them chunk by chunk."""
 
-    def __init__(self, session, *, seed: int, until: dt.date, years: int, progress=None):
+    def __init__(self, session, *, seed: int, until: dt.date, years: int, progress=None,
+                 injunctions: bool | None = None):
         self.session, self.seed, self.until, self.years = session, seed, until, years
+        # 先行发布禁令 only where the office turned it on (INJUNCTION_ENABLED, off by default).
+        self.injunctions = injunction_settings()["enabled"] if injunctions is None else injunctions
         self.rng = random.Random(seed)
         self.progress = progress
         self.until_at = dt.datetime.combine(until, dt.time(18, 0), BEIJING).astimezone(UTC)
@@ -1233,12 +1242,12 @@ class Generator:
 
 
 def generate(session, *, cases: int, seed: int = 1, until: dt.date | None = None, years: int = 5,
-             progress=None, rebuild_stats: bool = True) -> Result:
+             progress=None, rebuild_stats: bool = True, injunctions: bool | None = None) -> Result:
     """Generate ``cases`` cases (see the module docstring); commits per chunk, then rebuilds the statistics."""
     until = until or clock.today()
     refresh(session)  # facts of existing cases current first; the new cases' facts are written with them
     db.commit()
-    gen = Generator(session, seed=seed, until=until, years=years, progress=progress)
+    gen = Generator(session, seed=seed, until=until, years=years, progress=progress, injunctions=injunctions)
     result = gen.run(cases)
     if rebuild_stats:
         t = time.monotonic()

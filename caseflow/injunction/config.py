@@ -16,7 +16,7 @@ from caseflow.deadlines.counting import UNITS
 UNIT_WORDS = {"working_days": "个工作日", "days": "日", "months": "个月", "years": "年", "hours": "小时"}
 APPROVERS = {"supervisor": "负责人审批", "none": "承办人直接决定（无需审批）"}
 DEFAULTS = {
-    "INJUNCTION_ENABLED": True,
+    "INJUNCTION_ENABLED": False,
     "INJUNCTION_REVIEW": "2 working_days",
     "INJUNCTION_EXHIBITION_REVIEW": "24 hours",
     "INJUNCTION_APPROVER": "supervisor",

@@ -39,3 +39,20 @@ def record_injunction_check(*, case, actor, data, fired):
              "text": data.get("description") or data.get("result"), "evidence": refs,
              "by": actor.username if actor else None}
     remember(case, "checks", [*((case.data or {}).get("checks") or []), entry])
+
+
+@EFFECTS("record_defence")
+def record_defence(*, case, actor, data, fired):
+    """The respondent's 陈述申辩 (pending until reviewed) and the office's review of it; earlier rounds are kept."""
+    today = clock.today().isoformat()
+    current = dict((case.data or {}).get("defence") or {})
+    if fired.action.name == "state_defence":
+        if current:
+            remember(case, "defences", [*((case.data or {}).get("defences") or []), current])
+        refs = evidence_refs(case, data.get("evidence"), "evidence")
+        current = {"statement": data.get("statement"), "evidence": refs, "on": today, "status": "pending",
+                   "by": actor.username if actor else None}
+    else:
+        current.update(status="reviewed", outcome=data.get("outcome"), reasons=data.get("reasons"),
+                       reviewed_on=today, reviewed_by=actor.username if actor else None)
+    remember(case, "defence", current)

@@ -36,3 +36,4 @@ def register(app) -> None:
     registered = hooks.of(app).domain("notices")
     registered.on_action.append(drafting.on_action)
     registered.add_fact("hearing_notice_service", deliveries.hearing_notice_service)  # 举行口头审理's guard
+    registered.add_fact("correction_notice_service", deliveries.correction_notice_service)  # 不予立案's guard

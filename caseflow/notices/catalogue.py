@@ -107,7 +107,7 @@ _KINDS: tuple[NoticeKind, ...] = (
         "correction", "补正通知书", "保补字", "claimant",
         parts=(Part("items", "需补正的材料及要求", 6, required=True),
                Part("period", "补正期限", 1, required=True, help="如：十五日")),
-        delivery_rule={CPL: "CPL_CORRECTION"}, deadline_roles=frozenset({"claimant"}),
+        delivery_rule={CPL: "CPL_CORRECTION", ADJ: "ADJ_CORRECTION"}, deadline_roles=frozenset({"claimant"}),
         titles_by_procedure={ADJ: "专利侵权纠纷处理请求补正通知书"},
         procedures=frozenset({ADJ, CPL, MED}), source=DRAFTED, basis=("adj.correction",),
     ),
@@ -241,6 +241,11 @@ _KINDS: tuple[NoticeKind, ...] = (
                Part("measures", "责令立即停止的行为", 6, required=True),
                Part("duration", "禁令的期限", 1, required=True),
                Part("legal_basis", "依据", 2, required=True, help="本局先行发布禁令制度的依据，按本局配置")),
+        approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=("review.period", "suit.general"),
+    ),
+    NoticeKind(
+        "injunction_refusal", "不予发布先行禁令通知书", "保不禁字", "claimant",
+        parts=(Part("reason", "不予发布的理由", 5, required=True),),
         approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=("review.period", "suit.general"),
     ),
     NoticeKind(
@@ -381,6 +386,14 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
              f"向{body}申请行政复议，"
              "或者自收到本决定书之日起六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼。"
              "复议和诉讼期间，本决定不停止执行。"),
+            "被申请人对本决定有异议的，可以向本局提出陈述和申辩；本局将进行复核，理由成立的，解除禁令。",
+        ]
+    if code == "injunction_refusal":
+        body = reconsideration_body(area)
+        return [
+            "本决定不影响本局对主案的继续处理；申请人取得新的证据的，可以再次申请。",
+            (f"申请人如不服本决定，可以自收到本通知书之日起六十日内向{body}申请行政复议，"
+             "或者自收到本通知书之日起六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼。"),
         ]
     if code == "reminder":
         return [

@@ -22,7 +22,7 @@ from caseflow.cases.models import Case, CaseEvent
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.notices import catalogue, phrasing
-from caseflow.notices.citations import citations_on, cite_join, cn_date
+from caseflow.notices.citations import citations_on, cite_join, cn_date, cn_number
 from caseflow.notices.models import Notice, NoticeStatus
 
 IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
@@ -147,6 +147,15 @@ def hearing_time_place(data: Mapping, extra: Mapping) -> str:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def correction_days(data: Mapping) -> int:
+    """The 补正期限 the action set (``due_in_days``), 15 days when none: the period its deadline runs."""
+    try:
+        days = int(data.get("due_in_days") or 15)
+    except (TypeError, ValueError):
+        days = 15
+    return days if 0 < days < 10000 else 15
+
+
 def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Mapping,
                   extra: Mapping | None = None) -> dict:
     """The editable parts pre-filled from the action's fields and the case, for the officer to revise."""
@@ -159,7 +168,7 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     if code == "rejection":
         out = {"reasons": reason, "competent_department": (data.get("competent_department") or "").strip()}
     elif code == "correction":
-        out = {"items": (data.get("items") or "").strip(), "period": "十五日"}
+        out = {"items": (data.get("items") or "").strip(), "period": f"{cn_number(correction_days(data))}日"}
     elif code == "hearing_notice":
         out = {"time_place": hearing_time_place(data, extra), "panel": extra.get("panel", ""), "notes": ""}
     elif code == "suspension":
@@ -214,6 +223,11 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
                            "并将处理情况书面告知本局。"}
     elif code == "injunction_lift":
         out = {"reason": reason}
+    elif code == "injunction_refusal":
+        from workflows.injunction import REFUSE_REASONS
+
+        ground = REFUSE_REASONS.get(data.get("ground") or "", "")
+        out = {"reason": "；".join(t for t in (ground if data.get("ground") != "other" else "", reason) if t)}
     elif code == "criminal_referral":
         out = {"addressee": (data.get("target") or "").strip(), "facts": facts or reason,
                "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n4. "
@@ -393,6 +407,8 @@ def sample_parts(code: str, law: Mapping) -> dict:
                              "duration": "自本决定书送达之日起至主案办结之日止",
                              "legal_basis": "本局先行发布禁令制度的有关规定"},
         "injunction_lift": {"reason": "被申请人已提供充分证据证明被诉产品未落入涉案专利的保护范围。"},
+        "injunction_refusal": {"reason": "现有证据不足以证明存在侵权事实：申请人提交的网页截图未经公证，"
+                                         "不能证明被申请人正在销售涉嫌侵权产品。"},
         "platform_notice": {"addressee": "某电子商务平台经营者",
                             "listings": "1. 店铺“𠮷祥五金”商品编号 6627183920：“JX-60”型管道卡箍；\n"
                                         "2. 店铺“𠮷祥五金”商品编号 6627183921：“JX-60B”型管道卡箍。",

@@ -215,6 +215,11 @@ def hearing_notice_service(case: Case) -> dict:
     return service_of_latest(case, "hearing_notice")
 
 
+def correction_notice_service(case: Case) -> dict:
+    """The 补正通知书's service: its period runs from receipt (the guard of 不予立案 while awaiting 补正)."""
+    return service_of_latest(case, "correction")
+
+
 def serve_due_publications(case: Case | None = None, *, actor: User | None = None) -> list[NoticeDelivery]:
     """公告送达 whose 30 days have passed take effect now (run by ``flask caseflow notices-serve``)."""
     stmt = sa.select(NoticeDelivery).where(NoticeDelivery.took_effect_at.is_(None),

@@ -26,8 +26,11 @@ LIMIT_RULE_IDS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT", *sorted(set(COMPLAINT
 #: The action that dockets (立案; a complaint's 受理) a case of each procedure.
 DOCKET_ACTIONS = {"complaint": "accept", "adjudication": "docket", "mediation": "docket"}
 DISPUTE_PROCEDURES = ("adjudication", "mediation")
+#: The signatures that complete a mediation agreement: an agreement (an in-case settlement's too) takes effect, and
+#: its case closes (结案), on the second party's signature (局令81 arts 35, 69), so these are the closing actions.
+AGREEMENT_SIGNATURES = frozenset({"confirm_agreement", "record_signature"})
 #: Closing (结案) actions that end a dispute by a mediation agreement.
-MEDIATED_CLOSINGS = {("adjudication", "record_settlement"), ("mediation", "record_agreement")}
+MEDIATED_CLOSINGS = {(p, a) for p in ("adjudication", "mediation") for a in AGREEMENT_SIGNATURES}
 #: Mediation categories whose agreements cannot be judicially confirmed (确权, 民诉法解释 art. 355).
 CONFIRM_INELIGIBLE = frozenset({"ownership"})
 POLICE_NOT_TRANSFERRED = frozenset({"drafted", "approved", "not_referred"})
@@ -129,7 +132,7 @@ def facts_of(*, case_id, unit_id, procedure, ip_type, channel, assignee_id, stat
         f["dispute_closed"] = 1
         f["dispute_mediated"] = int((procedure, closing_action) in MEDIATED_CLOSINGS)
     if procedure == "mediation":
-        agreement = closing_action == "record_agreement"
+        agreement = closing_action in AGREEMENT_SIGNATURES
         f["med_closed"] = f["docketed"]
         f["med_agreement"] = int(agreement and bool(f["docketed"]))
         f["confirm_eligible"] = int(agreement and data.get("category") not in CONFIRM_INELIGIBLE)

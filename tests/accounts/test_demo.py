@@ -16,7 +16,8 @@ def _cases(session):
     return session.scalars(sa.select(Case).order_by(Case.id)).all()
 
 
-def test_demo_shows_every_procedure_and_loads_once(session, web):
+def test_demo_shows_every_procedure_and_loads_once(session, web, app, monkeypatch):
+    monkeypatch.setitem(app.config, "INJUNCTION_ENABLED", True)  # an office that runs 先行禁令
     logins = seed()
     cases = _cases(session)
     assert {c.procedure for c in cases} == {"complaint", "adjudication", "mediation", "injunction", "referral"}
@@ -59,5 +60,7 @@ def test_the_demo_holds_no_legally_impossible_case(session):
 
     seed()
     assert problems(session) == []
+    # 先行发布禁令 ships off (no statute sets it): the demo of an office that has not turned it on holds none.
+    assert not [c for c in _cases(session) if c.procedure == "injunction"]
     converted = [c for c in _cases(session) if c.procedure == "adjudication" and c.parent is not None]
     assert converted and all(c.parent.kind == "patent_infringement" for c in converted)

@@ -80,9 +80,16 @@ def test_time_bar_is_a_risk_never_a_refusal(people):
     assert recent.data["risks"] == []
 
 
-def test_correction_and_rejection_draft_their_documents(people, notices_of):
+def test_correction_and_rejection_draft_their_documents(people, notices_of, shift):
     case = make(people)
     act(case, "request_correction", people["officer"], items="请提交专利登记簿副本", due_in_days="15")
+    # 逾期未补正 only once the notice was served and its 15 days ran out (art. 16).
+    [notice] = notices_of(case, "correction")
+    issuing.issue(notice, actor=people["officer"])
+    claimant = next(p for p in case.parties if p.role == PartyRole.CLAIMANT)
+    deliveries.record_delivery(notice, actor=people["officer"], method="post", party_id=claimant.id,
+                               delivered_on=clock.today(), receipt_number="EMS-C")
+    shift(16)
     act(case, "reject", people["supervisor"], reason="逾期未补正", ground="correction")
     assert case.state == "not_docketed" and case.closed_at is None
     assert [n.kind for n in notices_of(case)] == ["correction", "rejection"]
@@ -249,7 +256,10 @@ def test_settlement_closes_with_the_mediation_agreement(people, notices_of, dead
     case = examined(people)
     act(case, "start_mediation", people["officer"])
     act(case, "record_settlement", people["officer"], terms="停止销售并赔偿")
-    assert case.state == "settled" and case.closing_action == "record_settlement"
+    assert case.state == "settlement_signing" and case.closed_at is None
+    act(case, "record_signature", people["officer"], side="claimant")
+    act(case, "record_signature", people["officer"], side="respondent")
+    assert case.state == "settled" and case.closing_action == "record_signature"
     assert notices_of(case, "mediation_agreement")
     assert deadline(case, "ADJ_CASE_LIMIT").status.value == "met"
 
@@ -351,7 +361,8 @@ def test_every_declared_effect_and_notice_exists(app):
         assert all(e in hooks.of(app).effects for e in a.effects), a.name
         if a.notice:
             catalogue.resolve(a.notice, type("C", (), {"data": {}})())
-    assert set(proc.closing_actions()) == {"decide", "record_settlement", "revoke", "withdraw",
+    # A settlement closes on the second party's signature (art. 35), not when it is drafted.
+    assert set(proc.closing_actions()) == {"decide", "confirm_agreement", "record_signature", "revoke", "withdraw",
                                            "decide_jurisdiction_objection"}
 
 

@@ -220,7 +220,9 @@ def test_mediation_inside_adjudication_pauses_and_settlement_meets(staff, clock)
     clock.set("2026-05-04")
     advance(case, ("start_mediation", officer, {}))
     clock.set("2026-07-01")  # after the original due date, but the clock stood still
-    advance(case, ("record_settlement", officer, {"terms": "赔偿并停止销售。"}))
+    advance(case, ("record_settlement", officer, {"terms": "赔偿并停止销售。"}),
+            # The settlement takes effect, and meets the case limit, on the second signature (局令81 art. 35).
+            ("record_signature", officer, {"side": "claimant"}), ("record_signature", officer, {"side": "respondent"}))
     limit = one(case, "ADJ_CASE_LIMIT")
     assert (limit.status, limit.paused_days) == (DeadlineStatus.MET, 58)
     # The answer period was met and nothing else is left open on a settled case.

@@ -10,6 +10,12 @@ from tests.adjudication.conftest import adj_body, people  # noqa: F401
 from tests.factories.adjudication import docket_data
 
 
+@pytest.fixture(autouse=True)
+def injunctions_enabled(app, monkeypatch):
+    """先行发布禁令 ships off (no statute sets it); these tests are of an office that turned it on."""
+    monkeypatch.setitem(app.config, "INJUNCTION_ENABLED", True)
+
+
 class Flow:
     """Shortcuts through the API, asserting each step's status."""
 

@@ -102,7 +102,8 @@ def test_request_to_confirmed_agreement_through_the_api(api, people, med_body, n
     ok(api.act(people["mediator"], cid, "record_agreement", case.version,
                terms="被请求人于2026年12月31日前向请求人支付职务发明奖励及报酬人民币五万元。"))
     db.session.refresh(case)
-    assert case.state == "signing" and case.closing_action == "record_agreement"
+    # Not yet 结案: the agreement takes effect, and closes the case, on the second signature (art. 69).
+    assert case.state == "signing" and case.closing_action is None and case.closed_at is None
     [agreement] = notices_of(case, "mediation_agreement")
     assert "人民币五万元" in agreement.parts["terms"]
     issue(api, officer, agreement)
@@ -115,6 +116,7 @@ def test_request_to_confirmed_agreement_through_the_api(api, people, med_body, n
     ok(api.act(respondent_user, cid, "confirm_agreement", case.version, consent="yes"))
     db.session.refresh(case)
     assert case.state == "agreement" and case.data["agreement"]["effective_on"] == effective.isoformat()
+    assert case.closing_action == "confirm_agreement" and clock.beijing_date(case.closed_at) == effective
     window = deadline(case, "JC_APPLICATION")
     assert window.trigger_date == effective != agreed
     assert window.due_date == due_date(effective, 30, "days").due

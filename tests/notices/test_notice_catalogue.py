@@ -20,7 +20,8 @@ DESIGN_5 = {"受理通知书", "不予受理通知书", "补正通知书", "答�
             "撤销案件决定书",
             "催告书", "强制执行申请书", "办结答复书", "陈述意见通知书", "调解协议书", "调解终止（撤销案件）通知书",
             "司法确认申请告知书",
-            "先行禁令决定书", "解除禁令决定书", "协助删除侵权链接通知书", "涉嫌犯罪案件移送书", "提请复议书",
+            "先行禁令决定书", "不予发布先行禁令通知书", "解除禁令决定书", "协助删除侵权链接通知书",
+            "涉嫌犯罪案件移送书", "提请复议书",
             "立案监督建议书", "案件移送函", "证据清单", "送达回证"}
 
 
@@ -115,8 +116,11 @@ def test_legally_required_notices():
     assert any(sue.format("通知书") in s for s in catalogue.legal_notices("rejection", procedure="complaint", on=on))
     assert any(sue.format("决定书") in s for s in catalogue.legal_notices("revocation", procedure="adjudication",
                                                                        on=on))
-    [order] = catalogue.legal_notices("injunction_order", procedure="injunction", on=on, area="渝中区")
+    order, defence = catalogue.legal_notices("injunction_order", procedure="injunction", on=on, area="渝中区")
     assert "重庆市渝中区人民政府申请行政复议" in order and "六个月内" in order
+    assert "陈述和申辩" in defence and "复核" in defence  # the respondent is heard after the order (issue #15 item 16)
+    refusal = " ".join(catalogue.legal_notices("injunction_refusal", procedure="injunction", on=on, area="渝中区"))
+    assert "重庆市渝中区人民政府申请行政复议" in refusal and "六个月内" in refusal
     assert "第二十二条" in catalogue.legal_notices("answer_notice", procedure="adjudication", on=on)[0]
     old = catalogue.legal_notices("decision", procedure="adjudication", on=dt.date(2020, 5, 1))
     assert "《中华人民共和国专利法》第六十条" in old[1]

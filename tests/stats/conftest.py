@@ -28,7 +28,8 @@ def generated(databases, app):
     db.session.configure(bind=engine)
     try:
         with app.app_context():
-            result = generate(db.session, cases=GENERATED, seed=SEED, until=UNTIL)
+            # The figures include 先行禁令 (an office that runs it; off by default).
+            result = generate(db.session, cases=GENERATED, seed=SEED, until=UNTIL, injunctions=True)
             db.session.remove()
         yield result
     finally:

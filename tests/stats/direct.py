@@ -19,6 +19,8 @@ from caseflow.deadlines.models import Deadline
 from caseflow.stats.models import Rating
 
 BJ = ZoneInfo("Asia/Shanghai")
+#: The second signature closes an agreement's case (written out here, not imported: this recomputes independently).
+SIGNATURES = ("confirm_agreement", "record_signature")
 DOCKET = {"complaint": "case:state:accept", "adjudication": "case:state:docket", "mediation": "case:state:docket"}
 
 
@@ -117,12 +119,13 @@ def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
             out["limit_met"] += "missed" not in verdicts
         if c.procedure in ("adjudication", "mediation"):
             out["dispute_closed"] += 1
-            out["dispute_mediated"] += c.closing_action in ("record_settlement", "record_agreement")
+            # An agreement closes its case on the second party's signature (局令81 arts 35, 69).
+            out["dispute_mediated"] += c.closing_action in SIGNATURES
         if c.procedure == "mediation":
             if docket is not None:
                 out["med_closed"] += 1
-                out["med_agreement"] += c.closing_action == "record_agreement"
-            if c.closing_action == "record_agreement" and data_.get("category") != "ownership":
+                out["med_agreement"] += c.closing_action in SIGNATURES
+            if c.closing_action in SIGNATURES and data_.get("category") != "ownership":
                 out["confirm_eligible"] += 1
                 out["confirmed"] += c.state == "confirmed" or (c.id, "case:state:record_confirmation") in data.first
         d = (bj(c.closed_at) - bj(c.received_at)).days

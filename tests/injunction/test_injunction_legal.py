@@ -1,0 +1,76 @@
+"""先行发布禁令 (issue #15 item 16): no statute sets its procedure, so it ships off; an office that turns it on
+tells a refusal in writing, and the respondent is heard (陈述申辩) and the office reviews what it says."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseflow.config import Config
+from caseflow.core.db import db
+from caseflow.injunction import config as injunction_config
+from caseflow.notices import rendering
+from tests.injunction.conftest import child_of
+from tests.notices.conftest import pdf_text
+
+pytestmark = pytest.mark.usefixtures("session")
+
+ORDER = {"findings": "公证购买的产品与专利权利要求1的全部技术特征相同。", "measures": ["stop_selling"],
+         "products": "JX-60型管道卡箍（门店及网店）"}
+
+
+def test_injunctions_ship_off_and_cite_no_plan_as_their_basis():
+    defaults = Config.from_env({})
+    assert defaults.INJUNCTION_ENABLED is False and injunction_config.DEFAULTS["INJUNCTION_ENABLED"] is False
+    assert "规划" not in defaults.INJUNCTION_LEGAL_BASIS
+    assert Config.from_env({"CASEFLOW_INJUNCTION_ENABLED": "true"}).INJUNCTION_ENABLED is True
+
+
+def test_off_by_default_an_application_is_refused(flow, people, adj_body, app, monkeypatch):
+    monkeypatch.setitem(app.config, "INJUNCTION_ENABLED", Config().INJUNCTION_ENABLED)
+    case = flow.adjudication(adj_body)
+    r = flow.api.act(people["applicant"], case.id, "request_injunction", case.version, reason="请求禁令。")
+    assert r.status_code == 409 and "未开展先行发布禁令" in r.json["message"]
+
+
+def _requested(flow, people, adj_body):
+    case = flow.adjudication(adj_body)
+    flow.upload(people["applicant"], case)
+    flow.act(people["applicant"], case, "request_injunction", reason="请求责令被请求人立即停止销售JX-60型卡箍。")
+    return case, child_of(case, "injunction")
+
+
+def test_a_refusal_is_told_in_writing_with_its_reasons(flow, people, adj_body, notices_of):
+    case, inj = _requested(flow, people, adj_body)
+    flow.act(people["officer"], inj, "refuse", ground="insufficient_evidence", reason="网页截图未经公证。")
+    assert inj.state == "refused"
+    [notice] = notices_of(inj, "injunction_refusal")
+    assert notice.title == "不予发布先行禁令通知书"
+    text = pdf_text(rendering.preview_pdf(notice))
+    assert "本局决定不予发布禁令" in text and "现有证据不足以证明存在侵权事实" in text and "网页截图未经公证" in text
+    assert case.number in text and "行政复议" in text and "六个月内" in text
+
+
+def test_the_respondent_is_heard_and_the_office_reviews(flow, people, adj_body, notices_of):
+    officer = people["officer"]
+    _, inj = _requested(flow, people, adj_body)
+    flow.approve(flow.act(officer, inj, "propose_issue", status=202, **ORDER))
+    db.session.refresh(inj)
+    [order] = notices_of(inj, "injunction_order")
+    assert "陈述和申辩" in pdf_text(rendering.preview_pdf(order))
+    # Nothing to review before the respondent says anything.
+    r = flow.api.act(officer, inj.id, "review_defence", inj.version, outcome="maintained", reasons="维持")
+    assert r.status_code == 409 and "没有待复核的陈述申辩" in r.json["message"]
+    # The respondent's written statement, recorded by the officer.
+    flow.act(officer, inj, "state_defence", statement="被诉产品系从合法来源购进。")
+    assert inj.data["defence"]["status"] == "pending"
+    r = flow.api.act(officer, inj.id, "state_defence", inj.version, statement="再次申辩")
+    assert r.status_code == 409 and "尚待复核" in r.json["message"]
+    flow.act(officer, inj, "review_defence", outcome="maintained", reasons="合法来源抗辩不影响停止销售的责任。")
+    assert inj.data["defence"]["status"] == "reviewed" and inj.data["defence"]["outcome"] == "maintained"
+    assert inj.state == "issued"
+    # A well-founded defence leads to lifting the order.
+    flow.act(officer, inj, "state_defence", statement="涉案专利已被宣告无效。")
+    flow.act(officer, inj, "review_defence", outcome="lift", reasons="专利权已被宣告无效。")
+    flow.approve(flow.act(officer, inj, "lift", status=202, ground="right_lapsed", reason="专利权已被宣告无效。"))
+    db.session.refresh(inj)
+    assert inj.state == "lifted" and len(inj.data["defences"]) == 1
