@@ -25,6 +25,7 @@ from workflows.base import (
     came_from,
     common_actions,
     deadline_passed,
+    injunctions_enabled,
     on_input,
 )
 from workflows.mediation import SIGNING, completes, first_signature, may_sign
@@ -702,7 +703,8 @@ PROCEDURE = Procedure(
                fields={"target": Line("受理法院"), "reason": Text("申请事由")},
                guards=(reminder_wait_over,), effects=("create_referral",)),
         Action("request_injunction", "申请先行禁令", PRE_DECISION, None, roles=STAFF | {"applicant"},
-               fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",)),
+               fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",),
+               guards=(injunctions_enabled,)),
         Action("withdraw", "撤回请求", ("submitted", "correction"), "revoked", roles={"applicant"},
                fields={"reason": Text("撤回理由")}, closes=True, allowed_while_pending=True, stops=("ADJ_DOCKET",)),
         *common_actions(),

@@ -250,6 +250,12 @@ def deadline_passed(rule_prefix: str, message: str) -> Guard:
     return guard
 
 
+def injunctions_enabled(ctx: GuardContext) -> str | None:
+    """先行发布禁令 only where the office runs it (no statute sets its procedure; it ships off): the application
+    tells through the ``injunctions_enabled`` fact (None, e.g. the data generator: not asked)."""
+    return "本局未开展先行发布禁令工作，不能申请先行禁令" if ctx.fact("injunctions_enabled") is False else None
+
+
 def came_from(state: str) -> Guard:
     """Only when the case was paused from `state` (used by resume)."""
 

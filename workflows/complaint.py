@@ -14,6 +14,7 @@ from workflows.base import (
     Text,
     common_actions,
     deadline_passed,
+    injunctions_enabled,
 )
 from workflows.mediation import CATEGORIES as MEDIATION_CATEGORIES
 
@@ -95,7 +96,8 @@ PROCEDURE = Procedure(
         Action("conclude", "办结答复", "accepted", "concluded", roles=STAFF,
                fields={"outcome": Text("处理结果", required=True)}, closes=True, notice="conclusion"),
         Action("request_injunction", "申请先行禁令", "accepted", None, roles=STAFF | APPLICANT,
-               fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",)),
+               fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",),
+               guards=(injunctions_enabled,)),
         Action("withdraw", "撤回投诉", OPEN, "withdrawn", roles=APPLICANT,
                fields={"reason": Text("撤回理由")}, closes=True, allowed_while_pending=True,
                confirm="撤回后本案即告终结，确定撤回吗？",

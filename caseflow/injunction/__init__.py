@@ -11,4 +11,5 @@ def register(app) -> None:
     registered.on_action.append(services.on_main_case_action)  # the main case's 结案 supersedes its injunctions
     registered.rule_configs.append(config.configure_rule)  # the configured periods
     registered.add_fact("evidence_count", services.evidence_count)  # the has_evidence guard
+    registered.add_fact("injunctions_enabled", lambda case: config.settings()["enabled"])  # request_injunction's
     registered.add_effects(EFFECTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from caseflow.cases.services import available_actions
 from caseflow.config import Config
 from caseflow.core.db import db
 from caseflow.injunction import config as injunction_config
@@ -30,6 +31,11 @@ def test_off_by_default_an_application_is_refused(flow, people, adj_body, app, m
     case = flow.adjudication(adj_body)
     r = flow.api.act(people["applicant"], case.id, "request_injunction", case.version, reason="请求禁令。")
     assert r.status_code == 409 and "未开展先行发布禁令" in r.json["message"]
+    # Nor is it offered to anyone.
+    for who in ("applicant", "officer"):
+        assert "request_injunction" not in {a.name for a in available_actions(case, people[who])}
+    monkeypatch.setitem(app.config, "INJUNCTION_ENABLED", True)
+    assert "request_injunction" in {a.name for a in available_actions(case, people["applicant"])}
 
 
 def _requested(flow, people, adj_body):
