@@ -10,9 +10,11 @@ import pytest
 from caseflow.cases.models import PartyRole
 from caseflow.cases.services import available_actions, create_case, perform
 from caseflow.core import clock
+from caseflow.core.db import db
 from caseflow.core.errors import Conflict
 from caseflow.deadlines import due_date
 from caseflow.notices import deliveries, issuing, rendering
+from caseflow.stats.facts import compute_facts
 from tests.factories.accounts import unit
 from tests.factories.adjudication import docket
 from tests.notices.conftest import pdf_text
@@ -116,6 +118,7 @@ def test_settlement_takes_effect_and_closes_on_the_second_signature(people, dead
     case = _mediating(people)
     act(case, "record_settlement", people["officer"], terms="被请求人停止销售并赔偿五万元")
     assert case.state == "settlement_signing" and case.closed_at is None and case.closing_action is None
+    assert _counted(case) == (0, 0)  # the statistics count no 结案 yet
     assert notices_of(case, "mediation_agreement")
     assert deadline(case, "ADJ_CASE_LIMIT").status.value in ("running", "paused")
     shift(1)
@@ -129,6 +132,12 @@ def test_settlement_takes_effect_and_closes_on_the_second_signature(people, dead
     assert clock.beijing_date(case.closed_at) == clock.today()
     assert case.data["agreement"]["effective_on"] == clock.today().isoformat()
     assert deadline(case, "ADJ_CASE_LIMIT").status.value == "met"
+    assert _counted(case) == (1, 1)  # closed, and by a mediation agreement
+
+
+def _counted(case) -> tuple[int, int]:
+    facts = compute_facts(db.session, [case.id])[case.id]
+    return facts["closed"], facts["dispute_mediated"]
 
 
 def test_a_party_refusing_to_sign_sends_the_case_back_to_examination(people):
@@ -157,8 +166,11 @@ def test_mediation_closes_on_the_second_signature_not_the_agreement(people, dead
     act(case, "record_agreement", people["officer"], terms="专利权归请求人所有")
     assert case.state == "signing" and case.closed_at is None
     assert deadline(case, "MED_OWNERSHIP_LIMIT").status.value == "running"
+    assert compute_facts(db.session, [case.id])[case.id]["med_agreement"] == 0
     act(case, "confirm_agreement", people["applicant"], consent="yes")
     assert case.closed_at is None
     act(case, "confirm_agreement", people["respondent"], consent="yes")
     assert case.state == "agreement" and case.closing_action == "confirm_agreement" and case.closed_at is not None
     assert deadline(case, "MED_OWNERSHIP_LIMIT").status.value == "met"
+    facts = compute_facts(db.session, [case.id])[case.id]
+    assert (facts["med_closed"], facts["med_agreement"], facts["limit_met"]) == (1, 1, 1)
