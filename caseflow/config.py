@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 DEMO_SECRET_KEY = "caseflow-demo-secret-key-do-not-use-in-production"
+#: What documents print as the public address outside production when PUBLIC_URL is not set (make run serves here).
+DEV_PUBLIC_URL = "http://127.0.0.1:5000"
 
 INSTANCE_DIR = Path(os.environ.get("CASEFLOW_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
 
@@ -26,7 +28,9 @@ class Config:
 
     ENV: str = "development"  # development | production | testing
     SECRET_KEY: str = DEMO_SECRET_KEY
-    PUBLIC_URL: str = ""  # e.g. https://ip.cq.gov.cn — used in verification links printed on documents
+    # The system's public address, e.g. https://ip.cq.gov.cn: documents print it for verification (never a request's
+    # Host header, which a client chooses). Required in production; elsewhere DEV_PUBLIC_URL stands in.
+    PUBLIC_URL: str = ""
     DATABASE_URL: str = ""
     INSTANCE_DIR: str = str(INSTANCE_DIR)
     SESSION_COOKIE_SECURE: bool = False
@@ -136,3 +140,25 @@ def check_config(config: dict) -> None:
             raise ConfigError(str(exc)) from None
         if audit_key == key.encode():
             raise ConfigError("生产环境拒绝启动：审计链密钥不得与 CASEFLOW_SECRET_KEY 相同")
+        problem = public_url_problem(config.get("PUBLIC_URL"))
+        if problem:
+            raise ConfigError(f"生产环境拒绝启动：{problem}")
+    elif config.get("PUBLIC_URL"):
+        problem = public_url_problem(config["PUBLIC_URL"], require_https=False)
+        if problem:
+            raise ConfigError(problem)
+
+
+def public_url_problem(url: str | None, *, require_https: bool = True) -> str | None:
+    """What is wrong with a configured public address (None when it is usable)."""
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    if not url:
+        return "必须设置 CASEFLOW_PUBLIC_URL（本系统的公网地址，如 https://ip.cq.gov.cn，文书上的核验地址由它生成）"
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+        return f"CASEFLOW_PUBLIC_URL 不是有效的网址：{url}（应为 https://主机名[/路径]）"
+    if require_https and parts.scheme != "https":
+        return f"CASEFLOW_PUBLIC_URL 应使用 https：{url}"
+    return None

@@ -81,8 +81,10 @@ class ConsentForm(BaseForm):
 
 
 class VerifyForm(BaseForm):
-    """The public verification page: a code, and optionally the PDF to compare."""
+    """The public verification page's upload: the document (by its number and code) and the PDF to compare."""
 
+    number = StringField("文书编号", validators=[Optional(), Length(max=64, message="文书编号过长")],
+                         description="如：渝中知保受字〔2026〕12号，见文书首页或页脚")
     code = StringField("验证码", validators=[InputRequired(message="请输入文书上的验证码"),
                                             Length(max=32, message="验证码格式不正确")])
     file = FileField("文书 PDF 文件", validators=[FileRequired(message="请选择要核验的 PDF 文件")])

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, has_app_context
 
 from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
+from caseflow.config import DEV_PUBLIC_URL
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid
@@ -122,16 +123,10 @@ def _check_complete(notice: Notice) -> None:
 
 
 def public_base_url() -> str:
-    """The public address of this system, for the verification link printed on every document."""
-    configured = current_app.config.get("PUBLIC_URL") if has_app_context() else None
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    if has_app_context() and current_app.config.get("SERVER_NAME"):
-        scheme = current_app.config.get("PREFERRED_URL_SCHEME", "http")
-        return f"{scheme}://{current_app.config['SERVER_NAME']}"
-    return "http://localhost:5000"
+    """The public address printed on documents for verification: the configured PUBLIC_URL, never the request's Host
+    header (a client chooses that one, and a document must not send its reader wherever the request came from)."""
+    configured = str(current_app.config.get("PUBLIC_URL") or "").strip() if has_app_context() else ""
+    return (configured or DEV_PUBLIC_URL).rstrip("/")
 
 
 def _issue(notice: Notice, actor: User) -> None:

@@ -1,9 +1,12 @@
-"""Verification of an issued document: its code, the public page's facts, an uploaded copy's SHA-256."""
+"""Verification of an issued document: by its 文书编号 and 验证码 (as printed in its footer), by the code alone (the QR
+code's link), or by an uploaded copy's SHA-256; the public page's facts."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import unicodedata
 from typing import IO
 
 import sqlalchemy as sa
@@ -39,6 +42,24 @@ def find_by_code(code: str | None) -> Notice | None:
     if len(code) != CODE_LENGTH:
         return None
     return db.session.scalar(sa.select(Notice).where(Notice.verify_code == code, Notice.status == NoticeStatus.ISSUED))
+
+
+_OPENING, _CLOSING = "[【〔(（{", "]】〕)）}"
+
+
+def normalize_number(number: str | None) -> str:
+    """A 文书编号 as typed, comparable with the issued one: full-width forms, spaces and the kind of bracket round
+    the year do not matter (渝中知保受字[2026]12号 = 渝中知保受字〔2026〕12号)."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", number or ""))
+    return text.translate(str.maketrans(_OPENING + _CLOSING, "〔" * len(_OPENING) + "〕" * len(_CLOSING)))[:64]
+
+
+def find(code: str | None, number: str | None = None) -> Notice | None:
+    """The issued notice with this code, and (when given) this number: both must belong to the same document."""
+    notice = find_by_code(code)
+    if notice is None or (number and normalize_number(number) != normalize_number(notice.number)):
+        return None
+    return notice
 
 
 def hash_upload(stream: IO[bytes], limit: int = MAX_VERIFY_BYTES) -> str:

@@ -390,22 +390,23 @@ def withdraw_consent(case_id: int):
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @body_limit(VERIFY_MAX_BYTES)  # an issued PDF to compare
 def verify(code: str | None = None):
-    """Confirm a document by its code; with an uploaded PDF, say whether it is the genuine, unaltered one."""
-    form = VerifyForm(data={"code": code or ""} if request.method == "GET" else None)
-    code = code or request.values.get("code") or ""
-    notice = verification.find_by_code(code) if code else None
+    """Confirm a document by its number and code as printed (or by the code alone, the QR code's link); with an
+    uploaded PDF, say whether it is the genuine, unaltered one."""
+    form = VerifyForm(data={"code": code or "", "number": request.args.get("number", "")}
+                      if request.method == "GET" else None)
+    code = (code or request.values.get("code") or "").strip()[:64]
+    number = (request.values.get("number") or "").strip()[:64]
+    notice = verification.find(code, number) if code else None
     result = None
     status = 200
-    if code and notice is None:
+    if (code or number) and notice is None:
         status = 404
     if request.method == "POST":
         if not form.validate_on_submit():
             status = 422
-        elif notice is None:
-            status = 404
-        else:
+        elif notice is not None:
             digest = verification.hash_upload(form.file.data.stream)
             result = {"genuine": digest == notice.sha256, "sha256": digest}
     facts = verification.verification_facts(notice) if notice is not None else None
-    return render_template("notices/page_verify.html", form=form, code=code, facts=facts, result=result,
-                           not_found=bool(code) and notice is None), status
+    return render_template("notices/page_verify.html", form=form, code=code, number=number, facts=facts,
+                           result=result, not_found=status == 404), status

@@ -121,7 +121,7 @@ def test_production_refuses_demo_secret():
     with pytest.raises(ConfigError, match="CASEFLOW_AUDIT_KEY"):  # the audit chain's key is required too
         check_config(config)
     config = Config.from_env({"CASEFLOW_ENV": "production", "CASEFLOW_SECRET_KEY": "x" * 40,
-                              "CASEFLOW_AUDIT_KEY": "a" * 40}).to_flask()
+                              "CASEFLOW_AUDIT_KEY": "a" * 40, "CASEFLOW_PUBLIC_URL": "https://ip.cq.gov.cn"}).to_flask()
     check_config(config)
     assert config["SESSION_COOKIE_SECURE"] is True
 

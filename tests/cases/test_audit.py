@@ -196,7 +196,8 @@ def test_rotating_the_key(app, session, chain, tmp_path):
 def test_production_refuses_to_start_without_an_audit_key(tmp_path):
     from caseflow.config import ConfigError, check_config
 
-    base = {"ENV": "production", "SECRET_KEY": "s" * 40, "INSTANCE_DIR": str(tmp_path)}
+    base = {"ENV": "production", "SECRET_KEY": "s" * 40, "INSTANCE_DIR": str(tmp_path),
+            "PUBLIC_URL": "https://ip.cq.gov.cn"}
     with pytest.raises(ConfigError, match="CASEFLOW_AUDIT_KEY"):
         check_config(dict(base))
     with pytest.raises(ConfigError, match="过短"):

@@ -118,3 +118,25 @@ def test_qr_code_is_an_inline_svg():
     url = rendering.qr_data_url("https://example.gov.cn/verify/7KQ4M2XD9PWE")
     assert url.startswith("data:image/svg+xml")
     assert pdf.render_pdf(f'<html><body><img src="{url}"></body></html>').startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("code", [k.code for k in catalogue.KINDS.values() if k.numbered])
+def test_the_verification_block_never_takes_a_page_of_its_own(code):
+    # The issued document (footer code, number, QR code and address) has as many pages as its draft, which has
+    # none of them: the block lives in the last page's bottom margin.
+    _, final = render_sample(code)
+    _, draft = render_sample(code, draft=True)
+    assert final == draft
+
+
+@needs_pdftotext
+@pytest.mark.usefixtures("session")
+def test_a_one_paragraph_acceptance_notice_is_one_page(make_case, people, notices_of):
+    case = make_case("complaint")
+    act(case, "accept", people["officer"])
+    [notice] = notices_of(case, "acceptance")
+    issuing.issue(notice, actor=people["officer"])
+    assert notice.pages == 1
+    with rendering.open_pdf(notice) as stream:
+        text = pdf_text(stream.read())
+    assert "特此通知" in text and f"文书编号：{notice.number}" in text and "输入文书编号和验证码" in text

@@ -82,3 +82,60 @@ def test_drafts_have_no_verification(make_case, people, notices_of, client):
     [notice] = notices_of(case)
     assert notice.verify_code is None
     assert verification.find_by_code("") is None
+
+
+def test_verify_by_number_and_code_as_the_footer_says(issued, client):
+    """The last page's footer says: enter the 文书编号 and 验证码 at the printed address. Doing just that works."""
+    import re
+
+    from tests.notices.conftest import pdf_text
+
+    notice, content = issued
+    text = pdf_text(content)
+    assert "输入文书编号和验证码" in text
+    number, code = re.search(r"文书编号：(.+?号)验证码：([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text).groups()
+    assert number == notice.number
+    page = client.get("/verify", query_string={"number": number, "code": code})
+    assert page.status_code == 200 and notice.sha256 in page.data.decode()
+    # Typed by hand: half-width brackets, spaces, lower case.
+    typed = number.replace("〔", "[").replace("〕", "]")
+    page = client.get("/verify", query_string={"number": f" {typed} ", "code": code.lower().replace("-", " ")})
+    assert page.status_code == 200 and notice.sha256 in page.data.decode()
+
+
+def test_number_and_code_must_belong_to_the_same_document(issued, client):
+    notice, _ = issued
+    other = notice.number.replace("〕", "〕9")
+    page = client.get("/verify", query_string={"number": other, "code": notice.verify_code})
+    assert page.status_code == 404 and notice.sha256 not in page.data.decode()
+    alone = client.get("/verify", query_string={"number": notice.number})  # a number is guessable: not enough
+    assert alone.status_code == 404 and notice.sha256 not in alone.data.decode()
+    assert "请同时输入文书编号和验证码" in alone.data.decode()
+
+
+def test_the_printed_address_is_the_configured_one_not_the_request_host(app, make_case, people, notices_of,
+                                                                         monkeypatch):
+    from tests.notices.conftest import pdf_text
+
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://ip.cq.example.gov.cn/caseflow/")
+    case = make_case()
+    act(case, "accept", people["officer"])
+    [notice] = notices_of(case)
+    with app.test_request_context("/", headers={"Host": "attacker.example"}):
+        issuing.issue(notice, actor=people["officer"])
+    with rendering.open_pdf(notice) as stream:
+        text = pdf_text(stream.read())
+    assert "https://ip.cq.example.gov.cn/caseflow/verify" in text and "attacker" not in text
+
+
+def test_production_refuses_to_start_without_a_public_url(tmp_path):
+    from caseflow.config import ConfigError, check_config
+
+    base = {"ENV": "production", "SECRET_KEY": "s" * 40, "AUDIT_KEY": "a" * 40, "INSTANCE_DIR": str(tmp_path)}
+    with pytest.raises(ConfigError, match="CASEFLOW_PUBLIC_URL"):
+        check_config(dict(base))
+    with pytest.raises(ConfigError, match="https"):
+        check_config(dict(base, PUBLIC_URL="http://ip.cq.gov.cn"))
+    with pytest.raises(ConfigError, match="不是有效的网址"):
+        check_config(dict(base, PUBLIC_URL="ip.cq.gov.cn"))
+    check_config(dict(base, PUBLIC_URL="https://ip.cq.gov.cn"))
