@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,6 +127,15 @@ def calendar_version(cal: Calendar, first: dt.date, last: dt.date) -> str:
         else:
             parts.append(f"{year}年：暂定（按法定节假日推算）")
     return "；".join(parts)[:200]
+
+
+_PACKAGE_SOURCE = re.compile(re.escape(SOURCE_PACKAGE) + r" [0-9A-Za-z.?]+")
+
+
+def describe_calendar_version(version: str | None) -> str:
+    """The sources a computation used, as people read them: a row records the package and its version (the audit
+    trail), a page says whose holiday schedule that is (国务院办公厅公布的放假安排), never a library's name."""
+    return _PACKAGE_SOURCE.sub("国务院办公厅公布的放假安排", version or "")
 
 
 def year_status(year: int, session: Session | None = None) -> str:

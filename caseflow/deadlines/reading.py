@@ -15,7 +15,7 @@ from caseflow.core.db import db
 from caseflow.deadlines.calendar import Calendar
 from caseflow.deadlines.lifecycle import ACCOUNTABLE_BINDS, APPROVERS, is_past_due, unit_text
 from caseflow.deadlines.models import LIVE_STATUSES, Deadline, DeadlineStatus
-from caseflow.deadlines.office_calendar import current_calendar
+from caseflow.deadlines.office_calendar import current_calendar, describe_calendar_version
 
 #: "Due soon" means due within this many working days (today counts as 0).
 SOON_WORKING_DAYS = 2
@@ -53,6 +53,11 @@ class DeadlineView:
 
     def __getattr__(self, name):
         return getattr(self.deadline, name)
+
+    @property
+    def calendar_sources(self) -> str:
+        """Which holiday schedules decided the days, in words (the row keeps the package version for the audit)."""
+        return describe_calendar_version(self.deadline.calendar_version)
 
 
 def _working_days_between(cal: Calendar, start: dt.date, end: dt.date) -> int:

@@ -49,7 +49,6 @@ def _page(import_form=None, day_form=None, status=200):
     return render_template(
         "deadlines/calendar.html", years=years, by_year=by_year, next_year=next_year,
         next_year_missing=status_next == "missing", next_year_source=status_next,
-        package_version=office_calendar.PACKAGE_VERSION,
         import_form=import_form or CalendarImportForm(), day_form=day_form or CalendarDayForm(),
     ), status
 

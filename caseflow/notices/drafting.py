@@ -73,6 +73,17 @@ def draft_notice(case: Case, code: str, *, actor: User | None, data: Mapping | N
     return notice
 
 
+def action_label(notice: Notice) -> str:
+    """The name of the step that drafted the document, as its procedure calls it (受理, 作出裁决 …); "" if by hand."""
+    if not notice.action:
+        return ""
+    from workflows import PROCEDURES
+
+    procedure = PROCEDURES.get(notice.case.procedure)
+    action = procedure.action(notice.action) if procedure is not None else None
+    return action.label if action is not None else ""
+
+
 def draft_manual(case: Case, code: str, *, actor: User) -> Notice:
     """An officer drafts a catalogue kind by hand (不予中止, 管辖权异议决定, 证据清单 …)."""
     policy.require_case_staff(actor, case)

@@ -122,6 +122,7 @@ def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
     roles = policy.case_staff_roles(current_user, notice.case)
     return render_template(
         "notices/page_detail.html", notice=notice, case=notice.case, kind=kind, parts_form=parts_form,
+        action_label=drafting.action_label(notice),
         delivery_form=delivery_form, comment_form=CommentForm(), roles=roles,
         needs_signoff=issuing.needs_signoff(notice, current_user),
         recipients=deliveries.recipient_parties(notice), missing=(notice.missing_chars or {}).get("chars") or [],

@@ -134,12 +134,15 @@ def test_case_page_countdown_and_portal_view(web, session, staff, clock):
     assert '<span class="badge soon">剩余 2 个工作日</span>' in page
     assert "依据：专利纠纷行政裁决和调解办法（国家知识产权局令第81号）第二十条" in page
     assert "收到请求书之日 2026-09-24 起 5 个工作日；9月25日至27日、10月1日至7日为法定节假日 → 2026-10-09" in page
+    # Where the holidays come from, in words: no library name or version, and no lock counter shown as 版本.
+    assert "节假日依据：2026年：国务院办公厅公布的放假安排" in page
+    assert "chinesecalendar" not in page and "<dt>版本</dt>" not in page
 
     web.client.post("/logout", data={"csrf_token": _token(web, f"/cases/{case.id}")})
     web.login(staff["applicant"].username)
     page = text(web.get(f"/portal/cases/{case.id}"))
     assert 'id="deadlines"' in page and "2026-10-09" in page and "剩余 2 个工作日" in page
-    assert "日历依据" not in page  # staff-only detail
+    assert "节假日依据" not in page  # staff-only detail
 
     clock.set("2026-10-12")
     web.client.post("/logout", data={"csrf_token": _token(web, f"/portal/cases/{case.id}")})

@@ -247,3 +247,14 @@ def test_manual_drafting_is_limited_to_the_procedure(make_case, people):
     notice = drafting.draft_manual(case, "evidence_list", actor=people["officer"])
     assert any(e.tag == "case:notice:draft" for e in case.events)
     assert notice.status == NoticeStatus.DRAFT
+
+
+def test_the_document_page_names_kinds_and_steps_in_words(make_case, people, notices_of, web):
+    case = make_case()
+    act(case, "accept", people["officer"])
+    [notice] = notices_of(case)
+    web.login(people["officer"].username)
+    page = web.get(f"/notices/{notice.id}").data.decode()
+    assert "<dd>投诉举报受理通知书</dd>" in page and "由“受理”生成" in page
+    assert "acceptance" not in page.split("<main", 1)[1].replace('data-kind="acceptance"', "")
+    assert "“accept”" not in page
