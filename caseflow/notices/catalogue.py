@@ -55,6 +55,9 @@ class NoticeKind:
     issuable: bool = True
     source: str = ""  # where the wording comes from
     basis: tuple[str, ...] = ()  # citation topics the document relies on
+    # What a respondent does on the portal after claiming the access code this document carries ("" = no code):
+    # issuing makes the codes, the document prints each unlinked respondent's code and where to enter it.
+    portal_uses: str = ""
 
     @property
     def template(self) -> str:
@@ -119,6 +122,7 @@ _KINDS: tuple[NoticeKind, ...] = (
         delivery_rule={ADJ: ("ADJ_ANSWER", "ADJ_RECUSAL_APPLICATION")}, deadline_roles=frozenset({"respondent"}),
         stops_on_delivery={ADJ: ("ADJ_SERVE_REQUEST",)},
         procedures=frozenset({ADJ}), source=GUIDE, basis=("adj.answer", "adj.jurisdiction_objection", "adj.recusal"),
+        portal_uses="在答辩期内提交答辩书、管辖权异议或者回避申请以及证据材料",
     ),
     NoticeKind(
         "hearing_notice", "口头审理通知书", "保审字", "parties",
@@ -216,6 +220,7 @@ _KINDS: tuple[NoticeKind, ...] = (
         delivery_rule={MED: "MED_STATEMENT"}, deadline_roles=frozenset({"respondent"}),
         stops_on_delivery={MED: ("MED_NOTICE",)},  # 局令81 art. 65: served within 5 working days of the request
         procedures=frozenset({MED}), source=DRAFTED, basis=("med.statement", "med.docket"),
+        portal_uses="提交意见陈述书及证据材料",
     ),
     NoticeKind(
         "mediation_agreement", "调解协议书", "保调字", "parties",

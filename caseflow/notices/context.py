@@ -7,7 +7,8 @@ Every template gets the same shape:
 identity), ``phrase`` (the structured parts sentences are built from: role words, names, right, dispute — see
 ``phrasing``), ``parts`` (the officer-editable free text), ``data`` (the action's fields), ``law`` (topic → citation of
 the version in force on the document's date), ``legal`` (the legally required sentences), and for issued documents
-``verify_code``, ``verify_url``, ``verify_qr``; ``draft`` is true for previews.
+``verify_code``, ``verify_url``, ``verify_qr``; ``draft`` is true for previews. A kind that carries respondents'
+access codes (``portal_uses``) also gets ``access`` (see ``portal_access``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import re
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
 from caseflow.cases.models import Case, CaseEvent
+from caseflow.config import DEV_PUBLIC_URL
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.notices import catalogue, phrasing
@@ -118,6 +121,25 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
     if extra:
         ctx.update(extra)
     return ctx
+
+
+def public_base_url() -> str:
+    """The public address documents print (verification, the portal): the configured PUBLIC_URL, never the request's
+    Host header (a client chooses that one, and a document must not send its reader wherever the request came from)."""
+    configured = str(current_app.config.get("PUBLIC_URL") or "").strip() if has_app_context() else ""
+    return (configured or DEV_PUBLIC_URL).rstrip("/")
+
+
+ACCESS_PATH = "/hearings/access"  # hearings.access_code; the respondent tests enter the printed code there
+
+
+def portal_access(kind: catalogue.NoticeKind, base_url: str, codes: list[tuple[str, str]]) -> dict | None:
+    """What a document that carries access codes prints: the portal's address, what a respondent does there, where a
+    code is entered and each unlinked respondent's code as (name, code); None for other kinds."""
+    if not kind.portal_uses:
+        return None
+    return {"url": base_url, "access_url": base_url + ACCESS_PATH, "uses": kind.portal_uses,
+            "codes": [{"name": name, "code": code} for name, code in codes]}
 
 
 def hearing_time_place(data: Mapping, extra: Mapping) -> str:
@@ -482,6 +504,8 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
     extra["draft"] = draft
     extra["data"] = {"outcome": "infringement"}
     extra["panel_names"] = "王喆、李赟、张堃" if procedure == "adjudication" else ""
+    extra["access"] = portal_access(kind, "https://zscq.example.gov.cn",
+                                    [(str(p["name"]), "H7QK-3MZP-W9TB") for p in SAMPLE_RESPONDENTS[:1]])
     return assemble(kind, procedure=procedure, office_name=SAMPLE_OFFICE, area="渝中区", case=case,
                    claimants=SAMPLE_CLAIMANTS, respondents=SAMPLE_RESPONDENTS, agents=SAMPLE_AGENTS,
                    parts=sample_parts(code, law), data={"outcome": "infringement"}, on=SAMPLE_DATE,
@@ -537,6 +561,8 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
         extra["extended_to"] = _case_limit_due(case)
     if kind.code == "evidence_list":
         extra["evidence"] = _evidence_rows(case)
+    if kind.portal_uses:
+        extra["access"] = portal_access(kind, public_base_url(), _access_codes(kind, case))
     if notice.corrects is not None:
         original = notice.corrects
         extra["original"] = {"title": original.title, "number": original.number or "",
@@ -572,6 +598,15 @@ def _case_limit_due(case: Case) -> str:
     due = db.session.scalar(sa.select(Deadline.due_date).where(
         Deadline.case_id == case.id, Deadline.rule_id == "ADJ_CASE_LIMIT").order_by(Deadline.id.desc()).limit(1))
     return cn_date(due) if due else ""
+
+
+def _access_codes(kind: catalogue.NoticeKind, case: Case) -> list[tuple[str, str]]:
+    """(name, code) of the document's recipients whose code is not used yet (linked ones log in)."""
+    from caseflow.hearings.access import codes_of
+
+    names = {p.id: p.name for p in recipients_of(kind, case.parties) if p.user_id is None}
+    return [(names[row.party_id], row.code) for row in codes_of(case)
+            if row.party_id in names and row.code and row.claimed_at is None]
 
 
 def _evidence_rows(case: Case) -> list[dict]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
 from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case
-from caseflow.config import DEV_PUBLIC_URL
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid
@@ -122,19 +120,17 @@ def _check_complete(notice: Notice) -> None:
         raise Invalid("文书还有必填内容未填写", fields=empty)
 
 
-def public_base_url() -> str:
-    """The public address printed on documents for verification: the configured PUBLIC_URL, never the request's Host
-    header (a client chooses that one, and a document must not send its reader wherever the request came from)."""
-    configured = str(current_app.config.get("PUBLIC_URL") or "").strip() if has_app_context() else ""
-    return (configured or DEV_PUBLIC_URL).rstrip("/")
-
-
 def _issue(notice: Notice, actor: User) -> None:
     case = notice.case
     kind = catalogue.kind(notice.kind)
     today = clock.today()
     # Recipients are fixed now, from the case's parties as they are at issue.
     notice.recipient_party_ids = {"ids": [p.id for p in context.recipients_of(kind, case.parties)]}
+    if kind.portal_uses:
+        # The document carries the codes: a respondent added after service, or a notice drafted by hand, gets one.
+        from caseflow.hearings.access import issue_codes
+
+        issue_codes(case, actor)
     probe = context.build_context(notice, on=today, final={"doc_number": "X", "draft": False})
     missing = rendering.missing_characters(probe)
     if missing:
@@ -145,7 +141,7 @@ def _issue(notice: Notice, actor: User) -> None:
     seq = next_number(f"notice:{kind.word}", notice.unit_id, today.year)
     number = f"{notice.unit.prefix}{kind.word}〔{today.year}〕{seq}号"
     code = new_verify_code()
-    base = public_base_url()
+    base = context.public_base_url()
     final = {"doc_number": number, "draft": False, "verify_code": context.format_code(code),
              "verify_url": f"{base}/verify"}
     ctx = context.build_context(notice, on=today, final=final)

@@ -4,6 +4,8 @@ and never another case."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,12 +13,13 @@ from caseflow.accounts.models import Role, User
 from caseflow.cases.models import CaseEvent, PartyRole
 from caseflow.core.db import db
 from caseflow.hearings import access
-from caseflow.notices import deliveries, issuing
+from caseflow.notices import deliveries, issuing, rendering
 from caseflow.notices.models import DeliveryMethod
 from tests.adjudication.test_adj_steps import act, make
 from tests.conftest import csrf_of
 from tests.evidence.helpers import multipart, text
 from tests.factories.adjudication import docket
+from tests.notices.conftest import needs_pdftotext, pdf_text
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -165,3 +168,50 @@ def test_a_respondent_account_files_nothing_new(client, web, people):
     web.login(people["applicant"].username)
     text_ = client.get("/portal/").get_data(as_text=True)
     assert "新建投诉举报" in text_ and "请求行政调解" in text_ and "使用访问码" not in text_
+
+
+def _code_in(text: str, name: str) -> str:
+    found = re.search(re.escape(name) + r"的访问码：([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text)
+    assert found, text
+    return found.group(1)
+
+
+@needs_pdftotext
+def test_the_answer_notice_carries_each_respondents_code_and_how_to_use_it(web, people, notices_of):
+    """The login page promises the code on the 答辩通知书: the issued PDF prints each unlinked respondent's code, where
+    to enter it (the configured public address) and what it opens; the code as printed opens the case."""
+    case = served(people, name="重庆某某商贸有限公司")
+    from caseflow.cases.models import Party
+
+    case.parties.append(Party(role=PartyRole.RESPONDENT, name="李某"))
+    db.session.flush()
+    [answer_notice] = notices_of(case, "answer_notice")
+    issuing.issue(answer_notice, actor=people["officer"])  # the second respondent's code is made at issue
+    with rendering.open_pdf(answer_notice) as stream:
+        printed = pdf_text(stream.read())
+    codes = {access_row.party_id: access_row.code for access_row in access.codes_of(case)}
+    by_name = {p.name: codes[p.id] for p in case.parties if p.role == PartyRole.RESPONDENT}
+    assert set(by_name) == {"重庆某某商贸有限公司", "李某"}
+    for name, code in by_name.items():
+        assert _code_in(printed, name) == code
+    assert "http://127.0.0.1:5000/hearings/access" in printed and "使用访问码" in printed
+    assert "答辩书" in printed and "只能使用一次" in printed
+
+    code = _code_in(printed, "李某")
+    r = web.post_form("/hearings/access", {"code": code.lower(), "username": "li_mou", "password": "pass-word-9",
+                                           "confirm": "pass-word-9"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/portal/cases/{case.id}")
+    assert db.session.scalar(sa.select(User).where(User.username == "li_mou")).display_name == "李某"
+
+
+def test_a_respondent_with_an_account_gets_no_code_on_the_answer_notice(people, notices_of):
+    """A respondent already linked to an account reads the case on the portal: its notice carries no code."""
+    case = make(people)  # the respondent party is linked to people["respondent"]
+    docket(case, people)
+    act(case, "serve_respondent", people["officer"])
+    assert access.codes_of(case) == []
+    [answer_notice] = notices_of(case, "answer_notice")
+    issuing.issue(answer_notice, actor=people["officer"])
+    markup = rendering.render_html("notices/answer_notice.html", answer_notice.context)
+    text = re.sub(r"<[^>]+>|\s+", "", markup.split("<body", 1)[1])
+    assert "访问码" not in text and "http://127.0.0.1:5000" in text and "查阅本案送达的文书" in text

@@ -16,6 +16,7 @@ from caseflow.core.db import db
 from caseflow.deadlines import due_date
 from caseflow.hearings import access, services as hearings
 from caseflow.hearings.models import Hearing
+from caseflow.notices import rendering
 from tests.factories.accounts import unit
 from tests.notices.conftest import pdf_text
 
@@ -69,8 +70,10 @@ def test_request_to_confirmed_agreement_through_the_api(api, people, med_body, n
     statement = deadline(case, "MED_STATEMENT")
     assert statement.trigger_date == delivered and statement.due_date == due_date(delivered, 15, "days").due
 
-    # The respondent uses the access code and answers on the portal side: agrees to mediate.
+    # The respondent uses the code printed on the 陈述意见通知书 and answers on the portal side: agrees to mediate.
     [code] = access.codes_of(case)
+    with rendering.open_pdf(statement_notice) as stream:
+        assert f"的访问码：{code.code}" in pdf_text(stream.read())
     access.claim(code.code, respondent_user)
     ok(api.act(respondent_user, cid, "record_statement", case.version, agrees="yes", statement="同意调解。"))
     db.session.refresh(case)

@@ -82,7 +82,9 @@ def document_context(case: Case, code: str) -> dict:
         kind, case, on=dt.date(2026, 3, 5), office_name="重庆市渝中区知识产权局", area="渝中区",
         data=data_of(case.procedure),
         docketed_on=dt.date(2026, 3, 4), doc_number=f"渝中知{kind.word}〔2026〕12号" if kind.numbered else "",
-        extra={**context.SAMPLE_EXTRA, "draft": False})
+        extra={**context.SAMPLE_EXTRA, "draft": False,
+               "access": context.portal_access(kind, "https://zscq.example.gov.cn",
+                                               [(name, "H7QK-3MZP-W9TB") for name in RESPONDENTS])})
 
 
 def visible_text(markup: str) -> str:
@@ -92,7 +94,7 @@ def visible_text(markup: str) -> str:
 
 
 _SLUG = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)+|(?<![A-Za-z0-9])[a-z]{2,}(?![A-Za-z0-9])|None|null|True|False")
-_URL = re.compile(r"https?://[^\s，。）]+")
+_URL = re.compile(r"https?://[^\s，。（）]+")
 ROLE_WORDS = phrasing.ALL_ROLE_WORDS
 
 
