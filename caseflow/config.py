@@ -36,7 +36,10 @@ class Config:
     SESSION_COOKIE_SECURE: bool = False
     LOGIN_MAX_FAILURES: int = 5  # failures per username+address within the window before refusing
     LOGIN_WINDOW_SECONDS: int = 900
+    SESSION_IDLE_MINUTES: int = 120  # a sign-in session unused this long ends (0: no idle limit)
+    SESSION_MAX_HOURS: int = 12  # and any session ends this long after sign-in (0: no limit)
     API_TOKEN_HOURS: int = 24 * 7
+    PASSWORD_MIN_SCORE: int = 3  # zxcvbn's score (0–4) a new password must reach
     SQLITE_BUSY_TIMEOUT_MS: int = 5000
     # The audit chain's HMAC key (≥ 32 characters), or a file holding it; required in production, and never kept in
     # the database. Elsewhere INSTANCE_DIR/audit.key is generated. Signed checkpoints of the chains are appended to

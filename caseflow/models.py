@@ -1,6 +1,6 @@
 """Import every model so that the metadata is complete (Alembic and tests use this)."""
 
-from caseflow.accounts.models import ApiToken, LoginAttempt, Unit, User  # noqa: F401
+from caseflow.accounts.models import AccountEvent, ApiToken, LoginAttempt, SignInSession, Unit, User  # noqa: F401
 from caseflow.approvals.models import ApprovalRequest  # noqa: F401
 from caseflow.cases.models import AccessLog, Case, CaseEvent, NumberSequence, Party  # noqa: F401
 from caseflow.core.db import Base

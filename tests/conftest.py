@@ -157,7 +157,9 @@ class RequestScopedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost"})
+    # Tests move the clock by days within one signed-in session; the tests of the session limits set their own.
+    app = create_app({"DATABASE_URL": database_url, "ENV": "testing", "SERVER_NAME": "localhost",
+                      "SESSION_IDLE_MINUTES": 0, "SESSION_MAX_HOURS": 0})
     app.test_client_class = RequestScopedClient
     yield app
     db.engine.dispose()

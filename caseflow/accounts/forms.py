@@ -1,13 +1,11 @@
-"""Login and registration forms."""
+"""Login, registration and password forms."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from caseflow.accounts.models import User
-from caseflow.core.db import db
+from caseflow.accounts.passwords import MAX_LENGTH, password_problem
 from caseflow.core.forms import BaseForm, ChineseSelectField
 from caseflow.core.validators import normalize_id_number
 
@@ -34,8 +32,7 @@ class RegisterForm(BaseForm):
     username = StringField("用户名", validators=[DataRequired(message="请填写用户名"),
                                               Regexp(r"^[A-Za-z0-9_.\-]{3,64}$",
                                                      message="用户名为3至64位字母、数字、下划线、点或连字符")])
-    password = PasswordField("密码", validators=[DataRequired(message="请填写密码"),
-                                               Length(min=8, max=256, message="密码至少8位")])
+    password = PasswordField("密码", validators=[DataRequired(message="请填写密码")])
     confirm = PasswordField("确认密码", validators=[EqualTo("password", message="两次输入的密码不一致")])
 
     def validate_id_number(self, field):
@@ -45,6 +42,28 @@ class RegisterForm(BaseForm):
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
-    def validate_username(self, field):
-        if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == field.data.lower())):
-            raise ValidationError("该用户名已被使用")
+    def validate_password(self, field):
+        # Whether the username is taken is answered only by registering (throttled per address), never here.
+        problem = password_problem(field.data or "", username=self.username.data or "",
+                                   display_name=self.display_name.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class PasswordChangeForm(BaseForm):
+    """A signed-in user changes their own password."""
+
+    current_password = PasswordField("当前密码", validators=[DataRequired(message="请填写当前密码"),
+                                                         Length(max=MAX_LENGTH)])
+    new_password = PasswordField("新密码", validators=[DataRequired(message="请填写新密码")])
+    confirm = PasswordField("确认新密码", validators=[EqualTo("new_password", message="两次输入的新密码不一致")])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_new_password(self, field):
+        problem = password_problem(field.data or "", username=getattr(self.user, "username", ""),
+                                   display_name=getattr(self.user, "display_name", ""))
+        if problem:
+            raise ValidationError(problem)

@@ -1,4 +1,4 @@
-"""Offices (units), users, API tokens and login attempts."""
+"""Offices (units), users, sign-in sessions, API tokens, login attempts and account events."""
 
 from __future__ import annotations
 
@@ -91,6 +91,48 @@ class User(UserMixin, Model):
         return self.role in STAFF_ROLES
 
 
+class EndReason(TitledStrEnum):
+    """Why a sign-in session or an API token stopped working before it expired."""
+
+    LOGOUT = "logout"
+    ENDED_BY_USER = "ended_by_user"
+    ENDED_BY_ADMIN = "ended_by_admin"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    DISABLED = "disabled"
+    ROLE_CHANGED = "role_changed"
+    UNIT_CHANGED = "unit_changed"
+
+    __titles__: ClassVar[Mapping[str, str]] = {
+        "logout": "已退出登录",
+        "ended_by_user": "由本人结束",
+        "ended_by_admin": "由管理员结束",
+        "password_changed": "密码已修改",
+        "password_reset": "管理员重置了密码",
+        "disabled": "账号已停用",
+        "role_changed": "角色已变更",
+        "unit_changed": "所属单位已变更",
+    }
+
+
+class SignInSession(Model):
+    """A browser's signed-in session: the signed cookie carries only its random secret (stored here as SHA-256), so
+    every worker checks it against this row on every request and ending the row ends the session everywhere."""
+
+    __tablename__ = "sign_in_sessions"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, comment="SHA-256 of the cookie's secret")
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), comment="updated at most once a minute")
+    address: Mapped[str] = mapped_column(sa.String(64), comment="client address at sign-in")
+    user_agent: Mapped[str] = mapped_column(sa.String(255))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[EndReason | None] = mapped_column(str_enum(EndReason, 32))
+
+    user: Mapped[User] = relationship()
+
+
 class ApiToken(Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
@@ -100,6 +142,10 @@ class ApiToken(Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[created_at]
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="updated at most once a minute")
+    address: Mapped[str | None] = mapped_column(sa.String(64), comment="client address that obtained the token")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="revoked at")
+    end_reason: Mapped[EndReason | None] = mapped_column(str_enum(EndReason, 32))
 
     user: Mapped[User] = relationship()
 
@@ -113,3 +159,51 @@ class LoginAttempt(Model):
     username: Mapped[str] = mapped_column(sa.String(64))
     address: Mapped[str] = mapped_column(sa.String(64))
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AccountTag(TitledStrEnum):
+    """What an account event records (Warehouse-style tags: realm:object:verb)."""
+
+    CREATE = "account:create"
+    DISABLE = "account:disable"
+    ENABLE = "account:enable"
+    PASSWORD_CHANGE = "account:password:change"
+    PASSWORD_RESET = "account:password:reset"
+    ROLE = "account:role"
+    UNIT = "account:unit"
+    SESSIONS_END = "account:sessions:end"
+    OFFICE_EDIT = "office:edit"
+
+    __titles__: ClassVar[Mapping[str, str]] = {
+        "account:create": "开设账号",
+        "account:disable": "停用账号",
+        "account:enable": "启用账号",
+        "account:password:change": "修改密码",
+        "account:password:reset": "重置密码",
+        "account:role": "变更角色",
+        "account:unit": "变更所属单位",
+        "account:sessions:end": "结束登录会话",
+        "office:edit": "修改单位信息",
+    }
+
+
+class AccountEvent(Model):
+    """Append-only record of changes to accounts and offices: who did what to whom, when and from where."""
+
+    __tablename__ = "account_events"
+
+    occurred_at: Mapped[created_at]
+    tag: Mapped[AccountTag] = mapped_column(str_enum(AccountTag, 32))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True,
+                                                 comment="null: a command run on the server")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True, comment="the account changed")
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True, comment="the office changed")
+    summary: Mapped[str] = mapped_column(sa.String(255))
+    data: Mapped[dict] = mapped_column(default=dict, comment='what changed: {"field": [old, new]}')
+    via: Mapped[str] = mapped_column(sa.String(16), comment="web, api, cli, register or access_code")
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    unit: Mapped[Unit | None] = relationship()
+

@@ -1,45 +1,82 @@
-"""Account services: registration, login with throttling, API tokens, staff accounts."""
+"""Account services: registration, login with throttling, password changes, the account events record."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from caseflow.accounts.models import ApiToken, LoginAttempt, Role, Unit, User
+from caseflow.accounts import sessions
+from caseflow.accounts.models import AccountEvent, AccountTag, EndReason, LoginAttempt, Role, SignInSession, Unit, User
+from caseflow.accounts.passwords import check_new_password
+from caseflow.accounts.sessions import Client
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import DomainError, Invalid
-from caseflow.core.security import hash_password, new_token, token_digest, verify_password
+from caseflow.core.security import hash_password, verify_password
 
 # Verified against when the username is unknown, so both paths take the same time.
 _DUMMY_HASH = hash_password("caseflow-timing-equaliser")
+USERNAME_UNAVAILABLE = "该用户名不可用，请换一个"
 
 
 class Throttled(DomainError):
     status, code = 429, "throttled"
 
+    def __init__(self, message: str, *, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def record_account_event(tag: AccountTag, *, actor: User | None, summary: str, user: User | None = None,
+                         unit: Unit | None = None, data: dict | None = None, via: str = "web",
+                         address: str | None = None) -> AccountEvent:
+    """Append one event to the accounts record (in the caller's transaction)."""
+    event = AccountEvent(tag=tag, actor=actor, user=user, unit=unit, summary=summary[:255], data=data or {}, via=via,
+                         address=(address or None) and address[:64], occurred_at=clock.now())
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def user_by_username(username: str) -> User | None:
+    """The account with this username, compared without regard to case."""
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == (username or "").strip().lower()))
+
 
 def create_user(*, username: str, password: str, role: Role | str, display_name: str | None = None,
-                unit: Unit | None = None, id_type=None, id_number=None, phone=None, email=None) -> User:
-    """Create an account; staff must belong to a unit."""
+                unit: Unit | None = None, id_type=None, id_number=None, phone=None, email=None,
+                check_password: bool = True) -> User:
+    """Create an account; staff must belong to a unit; the password must pass the strength rules."""
     role = Role(role)
     username = username.strip()
     if not username or len(username) > 64:
         raise Invalid("用户名不能为空且不超过64个字符", fields={"username": "用户名无效"})
-    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
-        raise Invalid("该用户名已被使用", fields={"username": "该用户名已被使用"})
-    if len(password) < 8:
-        raise Invalid("密码至少8位", fields={"password": "密码至少8位"})
+    if check_password:
+        check_new_password(password, username=username, display_name=display_name or "")
     if role not in (Role.APPLICANT, Role.RESPONDENT) and unit is None:
         raise Invalid("工作人员账号必须属于一个单位", fields={"unit": "请指定单位"})
+    if user_by_username(username) is not None:
+        raise Invalid(USERNAME_UNAVAILABLE, fields={"username": USERNAME_UNAVAILABLE})
     user = User(username=username, display_name=display_name or username, password_hash=hash_password(password),
                 role=role, unit=unit, id_type=id_type, id_number=id_number, phone=phone, email=email)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# ---- login: a read-only check (the slow Argon2 verification), then a short write ----
+
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """The outcome of checking a username and password, before anything is written."""
+
+    username: str  # lower-cased, as throttling counts it
+    user_id: int | None  # the account, when the password was right
+    password_hash: str | None  # the hash that was verified (a change meanwhile voids the check)
 
 
 def _recent_failures(username: str, address: str) -> int:
@@ -52,42 +89,88 @@ def _recent_failures(username: str, address: str) -> int:
     ) or 0
 
 
-def authenticate(username: str, password: str, *, address: str) -> User | None:
-    """Return the user for valid credentials; record failures and refuse after too many."""
+def check_login(username: str, password: str, *, client: Client) -> LoginCheck:
+    """Check credentials without writing (raise Throttled when this username must wait)."""
     username = (username or "").strip()[:64]
-    if _recent_failures(username, address) >= current_app.config["LOGIN_MAX_FAILURES"]:
+    if _recent_failures(username, client.address) >= current_app.config["LOGIN_MAX_FAILURES"]:
         raise Throttled("登录失败次数过多，请15分钟后再试")
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    user = user_by_username(username)
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
     if user is None or not ok or user.is_disabled:
-        db.session.add(LoginAttempt(username=username.lower(), address=address[:64], attempted_at=clock.now()))
+        return LoginCheck(username.lower(), None, None)
+    return LoginCheck(username.lower(), user.id, user.password_hash)
+
+
+def record_login(check: LoginCheck, *, client: Client) -> User | None:
+    """Write the attempt; return the user when the check succeeded and the account is unchanged since."""
+    # Read again (the identity map may hold the row as it was): a password changed or an account disabled since
+    # the check voids it.
+    user = db.session.get(User, check.user_id, populate_existing=True) if check.user_id is not None else None
+    if user is not None and (user.is_disabled or user.password_hash != check.password_hash):
+        user = None
+    if user is None:
+        db.session.add(LoginAttempt(username=check.username, address=client.address, attempted_at=clock.now()))
         db.session.flush()
-        return None
     return user
 
 
-class IssuedToken(NamedTuple):
-    token: str
-    expires_at: datetime
+# ---- passwords ----
 
 
-def issue_token(user: User) -> IssuedToken:
-    """Create an API token for the user; return it with its expiry (only its hash is stored)."""
-    token, digest = new_token()
-    expires_at = clock.now() + timedelta(hours=current_app.config["API_TOKEN_HOURS"])
-    db.session.add(ApiToken(user=user, token_hash=digest, expires_at=expires_at))
-    db.session.flush()
-    return IssuedToken(token, expires_at)
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A checked password change: the old hash it was checked against and the new hash (made outside the lock)."""
+
+    user_id: int
+    old_hash: str
+    new_hash: str | None  # None: the current password was wrong
 
 
-def user_for_token(token: str) -> User | None:
-    """Resolve a bearer token to its active user."""
-    if not token or len(token) > 200:
+def check_password_change(user: User, current: str, new: str) -> PasswordCheck:
+    """Verify the current password and hash the new one, without writing (both take Argon2's time)."""
+    check_new_password(new, username=user.username, display_name=user.display_name, field="new_password")
+    if not verify_password(user.password_hash, current or ""):
+        return PasswordCheck(user.id, user.password_hash, None)
+    if verify_password(user.password_hash, new):
+        raise Invalid("新密码不能与当前密码相同", fields={"new_password": "新密码不能与当前密码相同"})
+    return PasswordCheck(user.id, user.password_hash, hash_password(new))
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    user: User
+    session: SignInSession | None  # the session the change was made in, under a new secret
+    secret: str | None
+
+
+def change_password(check: PasswordCheck, *, current: SignInSession | None, client: Client,
+                    via: str = "web") -> PasswordChanged | None:
+    """Set the new password and end every session and token of the user; None when the current password was wrong
+    (the failure is recorded and counts towards the login throttle).
+
+    The session the change was made in goes on under a new secret; the others, and every API token, stop working at
+    once.
+    """
+    user = db.session.get(User, check.user_id, populate_existing=True, with_for_update=True)
+    if user is None or user.is_disabled:
+        raise Invalid("账号不可用")
+    if check.new_hash is None:
+        db.session.add(LoginAttempt(username=user.username.lower(), address=client.address, attempted_at=clock.now()))
+        db.session.flush()
         return None
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None or row.expires_at < clock.now() or row.user.is_disabled:
-        return None
-    return row.user
+    if user.password_hash != check.old_hash:
+        raise Invalid("密码刚刚已被修改，请重新输入", fields={"current_password": "请重新输入当前密码"})
+    user.password_hash = check.new_hash
+    ended = sessions.end_all(user, EndReason.PASSWORD_CHANGED)
+    record_account_event(AccountTag.PASSWORD_CHANGE, actor=user, user=user, summary=f"{user.username} 修改了密码",
+                         data={"ended": ended}, via=via, address=client.address)
+    if current is None:
+        return PasswordChanged(user, None, None)
+    row, secret = sessions.start_session(user, client)
+    return PasswordChanged(user, row, secret)
+
+
+# ---- offices ----
 
 
 def units_ordered() -> list[Unit]:

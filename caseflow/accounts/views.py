@@ -1,15 +1,17 @@
-"""Login, logout and registration."""
+"""Login, logout, registration, and each user's own account page: password, sessions and API tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from caseflow.accounts.forms import LoginForm, RegisterForm
-from caseflow.accounts.models import IdType, Role, User
-from caseflow.accounts.services import Throttled, authenticate, create_user
-from caseflow.core.db import db, transactional
-from caseflow.core.security import safe_next
+from caseflow.accounts import services, sessions
+from caseflow.accounts.forms import LoginForm, PasswordChangeForm, RegisterForm
+from caseflow.accounts.models import AccountTag, ApiToken, EndReason, IdType, Role, SignInSession, User
+from caseflow.accounts.sessions import Client
+from caseflow.core.db import db, run_bookkeeping, run_read_only, run_transaction, transactional
+from caseflow.core.errors import Invalid
+from caseflow.core.security import current_actor, safe_next
 
 bp = Blueprint("accounts", __name__)
 login_manager = LoginManager()
@@ -18,12 +20,54 @@ login_manager.login_message = "请先登录"
 login_manager.login_message_category = "warning"
 login_manager.session_protection = "strong"
 
+#: The key of the sign-in session's secret in the signed cookie.
+SESSION_SECRET = "sid"
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The cookie's user, only while its sign-in session is open (checked against the database every request)."""
+    row = sessions.session_for_secret(session.get(SESSION_SECRET, ""))
+    if row is None or str(row.user_id) != user_id:
         return None
-    return db.session.get(User, int(user_id))
+    g.sign_in_session = row
+    return row.user
+
+
+@bp.before_app_request
+def check_sign_in_session() -> None:
+    """Resolve the signed-in user before the view runs; forget a cookie whose session was ended or lapsed."""
+    if request.endpoint == "static" or SESSION_SECRET not in session:
+        return
+    user = current_user._get_current_object()
+    row: SignInSession | None = g.get("sign_in_session")
+    if row is None or not user.is_authenticated:
+        logout_user()
+        session.pop(SESSION_SECRET, None)
+        flash("登录已结束或已过期，请重新登录", "warning")
+        return
+    if sessions.touch_due(row.last_seen_at):
+        session_id = row.id
+        run_bookkeeping(lambda: sessions.touch_session(session_id))
+
+
+def current_sign_in_session() -> SignInSession | None:
+    return g.get("sign_in_session")
+
+
+def sign_in_browser(user: User, client: Client) -> SignInSession:
+    """Open a sign-in session for this browser (flush; the request's transaction commits it) and set the cookie."""
+    row, secret = sessions.start_session(user, client)
+    session.clear()  # nothing from before the sign-in carries over (not even the CSRF token)
+    login_user(user)
+    session[SESSION_SECRET] = secret
+    g.sign_in_session = row
+    return row
+
+
+def _continue_browser_session(row: SignInSession, secret: str) -> None:
+    session[SESSION_SECRET] = secret
+    g.sign_in_session = row
 
 
 def home_for(user) -> str:
@@ -38,30 +82,51 @@ def index():
     return render_template("index.html")
 
 
+def _throttled(form, exc: services.Throttled):
+    flash(exc.message, "danger")
+    return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@transactional
 def login():
-    """Log in with username and password; repeated failures are throttled."""
+    """Log in with username and password; repeated failures of one username make it wait, growing each time.
+
+    The password is checked in a read-only transaction and only the outcome is written afterwards, so that
+    simultaneous logins never queue behind one another's Argon2 verification (nor answer 409).
+    """
     form = LoginForm()
     if form.validate_on_submit():
+        client = Client.of(request)
+        username, password = form.username.data, form.password.data
         try:
-            user = authenticate(form.username.data, form.password.data, address=request.remote_addr or "")
-        except Throttled as exc:
-            flash(exc.message, "danger")
-            return render_template("accounts/login.html", form=form), 429
+            check = run_read_only(lambda: services.check_login(username, password, client=client))
+        except services.Throttled as exc:
+            return _throttled(form, exc)
+
+        def record() -> User | None:
+            user = services.record_login(check, client=client)
+            if user is not None:
+                sign_in_browser(user, client)
+            return user
+
+        user = run_transaction(record)
         if user is None:
             flash("用户名或密码错误", "danger")
             return render_template("accounts/login.html", form=form), 200
-        login_user(user)
         return redirect(safe_next(request.args.get("next")) or home_for(user), 303)
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
+@transactional
 def logout():
-    """Log out (POST with CSRF, so no link can log someone out)."""
+    """Log out (POST with CSRF, so no link can log someone out): the session ends on every worker at once."""
+    row = current_sign_in_session()
+    if row is not None:
+        sessions.end_session(row, EndReason.LOGOUT)
     logout_user()
+    session.pop(SESSION_SECRET, None)
     flash("您已退出登录", "info")
     return redirect(url_for("accounts.login"), 303)
 
@@ -73,14 +138,128 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         individual = form.account_type.data == "individual"
-        user = create_user(
-            username=form.username.data, password=form.password.data, role=Role.APPLICANT,
-            display_name=form.display_name.data.strip(),
-            id_type=IdType.RESIDENT_ID if individual else IdType.USCC, id_number=form.id_number.data,
-            phone=form.phone.data or None, email=form.email.data or None,
-        )
-        db.session.flush()
-        login_user(user)
+        client = Client.of(request)
+        try:
+            user = services.create_user(
+                username=form.username.data, password=form.password.data, role=Role.APPLICANT,
+                display_name=form.display_name.data.strip(),
+                id_type=IdType.RESIDENT_ID if individual else IdType.USCC, id_number=form.id_number.data,
+                phone=form.phone.data or None, email=form.email.data or None,
+            )
+        except Invalid as exc:
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message)
+            return render_template("accounts/register.html", form=form)
+        services.record_account_event(AccountTag.CREATE, actor=user, user=user, via="register",
+                                      summary=f"权利人 {user.username} 注册账号", address=client.address)
+        sign_in_browser(user, client)
         flash("注册成功，欢迎使用", "success")
         return redirect(url_for("portal.index"), 303)
     return render_template("accounts/register.html", form=form)
+
+
+# ---- the user's own account: password, sessions, tokens ----
+
+
+def _account_page(form: PasswordChangeForm | None = None, status: int = 200):
+    user = current_actor()
+    return render_template(
+        "accounts/account.html", user=user, current=current_sign_in_session(),
+        open_sessions=sessions.open_sessions(user), open_tokens=sessions.open_tokens(user),
+        ended=sessions.recently_ended(user), expires_at=sessions.session_expires_at,
+    ), status
+
+
+@bp.get("/account/")
+@login_required
+def account():
+    """The signed-in user's account: where they are signed in, their API tokens, and what ended recently."""
+    return _account_page()
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password: every other session and every API token ends; this one goes on."""
+    user = current_actor()
+    form = PasswordChangeForm(user=user)
+    if form.validate_on_submit():
+        client = Client.of(request)
+        current, new = form.current_password.data, form.new_password.data
+        try:
+            check = run_read_only(lambda: services.check_password_change(user, current, new))
+        except Invalid as exc:
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message)
+            return render_template("accounts/password.html", form=form), 422
+        changed = run_transaction(lambda: services.change_password(
+            check, current=current_sign_in_session(), client=client))
+        if changed is None:
+            form.current_password.errors.append("当前密码不正确")
+            return render_template("accounts/password.html", form=form), 422
+        if changed.session is not None and changed.secret is not None:
+            _continue_browser_session(changed.session, changed.secret)
+        flash("密码已修改；其他设备上的登录和全部 API 令牌已失效", "success")
+        return redirect(url_for("accounts.account"), 303)
+    return render_template("accounts/password.html", form=form), (422 if form.errors else 200)
+
+
+def _own(model, row_id: int):
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    return row
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+@transactional
+def end_session(session_id: int):
+    """End one of one's own sessions (ending this one logs out here)."""
+    row = _own(SignInSession, session_id)
+    sessions.end_session(row, EndReason.ENDED_BY_USER)
+    current = current_sign_in_session()
+    if current is not None and current.id == row.id:
+        logout_user()
+        session.pop(SESSION_SECRET, None)
+        flash("已退出登录", "info")
+        return redirect(url_for("accounts.login"), 303)
+    flash("该登录已结束", "success")
+    return redirect(url_for("accounts.account"), 303)
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+@transactional
+def end_other_sessions():
+    """End every session of one's own except this one."""
+    ended = sessions.end_all(current_actor(), EndReason.ENDED_BY_USER, tokens=False, keep=current_sign_in_session())
+    flash(f"已结束其他 {ended} 处登录", "success")
+    return redirect(url_for("accounts.account"), 303)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+@transactional
+def revoke_token(token_id: int):
+    """Revoke one of one's own API tokens."""
+    sessions.revoke_token(_own(ApiToken, token_id))
+    flash("该 API 令牌已撤销", "success")
+    return redirect(url_for("accounts.account"), 303)
+
+
+# The first marker found names it (Edge and WeChat also say Chrome and Safari; Chrome also says Safari).
+_BROWSERS = (("MicroMessenger", "微信"), ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+@bp.app_template_filter("device_name")
+def device_name(user_agent: str | None) -> str:
+    """A short description of a browser from its user-agent string (e.g. “Chrome · Windows”)."""
+    ua = user_agent or ""
+    browser = next((name for key, name in _BROWSERS if key in ua), "")
+    system = next((name for key, name in _SYSTEMS if key in ua), "")
+    described = " · ".join(p for p in (browser, system) if p)
+    return described or (ua[:60] if ua else "未知设备")

@@ -7,14 +7,17 @@ import functools
 from flask import Blueprint, g, jsonify, request
 
 from caseflow import policy
-from caseflow.accounts.services import Throttled, authenticate, issue_token, unit_by_code, units_ordered, user_for_token
+from caseflow.accounts import services as accounts, sessions
+from caseflow.accounts.models import EndReason
+from caseflow.accounts.services import unit_by_code, units_ordered
+from caseflow.accounts.sessions import Client
 from caseflow.approvals import services as approvals
 from caseflow.cases import queries
 from caseflow.cases.forms import validate_action_json, validate_create_json
 from caseflow.cases.models import PartyRole
 from caseflow.cases.serialize import case_detail, case_summary
 from caseflow.cases.services import create_case, party_dicts, perform
-from caseflow.core.db import transactional
+from caseflow.core.db import run_bookkeeping, run_read_only, run_transaction, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -31,39 +34,59 @@ def json_body() -> dict:
     return body
 
 
+def _bearer() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def token_required(view):
-    """Bearer-token authentication; cookies are never accepted here."""
+    """Bearer-token authentication; cookies are never accepted here. A revoked or expired token answers 401."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        row = sessions.token_row(_bearer())
+        if row is None:
             raise Unauthorized("缺少或无效的访问令牌")
-        g.api_user = user
+        g.api_user, g.api_token = row.user, row
+        if sessions.touch_due(row.last_used_at):
+            token_id = row.id
+            run_bookkeeping(lambda: sessions.touch_token(token_id))
         return view(*args, **kwargs)
 
     return wrapper
 
 
 @bp.post("/auth/token")
-@transactional
 def token():
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token (checked outside the write lock, as the login page)."""
     body = json_body()
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise Invalid("请提供用户名和密码", fields={"username": "必填", "password": "必填"})
+    client = Client.of(request)
     try:
-        user = authenticate(username, password, address=request.remote_addr or "")
-    except Throttled as exc:
-        return jsonify(exc.to_json()), 429
-    if user is None:
+        check = run_read_only(lambda: accounts.check_login(username, password, client=client))
+    except accounts.Throttled as exc:
+        return jsonify(exc.to_json()), 429, {"Retry-After": str(exc.retry_after)}
+
+    def record():
+        user = accounts.record_login(check, client=client)
+        return (user, sessions.issue_token(user, client)) if user is not None else (None, None)
+
+    user, issued = run_transaction(record)
+    if user is None or issued is None:
         return jsonify({"error": "unauthorized", "message": "用户名或密码错误"}), 401
-    issued = issue_token(user)
     return jsonify({"token": issued.token, "expires_at": issued.expires_at.isoformat(),
                     "user": {"username": user.username, "role": user.role.value}})
+
+
+@bp.delete("/auth/token")
+@token_required
+@transactional
+def revoke_token():
+    """Revoke the token this request presents (an API client's logout)."""
+    sessions.revoke_token(g.api_token, EndReason.LOGOUT)
+    return "", 204
 
 
 @bp.get("/cases")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -13,13 +14,14 @@ from typing import Annotated, Any, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.core import clock
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -122,6 +124,8 @@ class Database:
 
 # Set while run_transaction runs its function: a transaction begun meanwhile may write.
 _WRITING: ContextVar[bool] = ContextVar("caseflow_writing", default=False)
+# Set while run_read_only runs its function: a transaction begun meanwhile only reads.
+_READING: ContextVar[bool] = ContextVar("caseflow_reading", default=False)
 _COMMITS = "caseflow_commits"  # marks a view wrapped by `transactional` (copied outwards by functools.wraps)
 
 
@@ -138,6 +142,8 @@ def _takes_write_lock() -> bool:
     """
     if _WRITING.get():
         return True
+    if _READING.get():
+        return False
     from flask import current_app, has_request_context, request
 
     if not has_request_context() or request.mimetype == "multipart/form-data":
@@ -214,6 +220,45 @@ def run_transaction(fn: Callable[[], T], *, attempts: int = 1) -> T:
     finally:
         _WRITING.reset(token)
     raise AssertionError("unreachable")
+
+
+def run_read_only(fn: Callable[[], T]) -> T:
+    """Run ``fn``, which only reads, in a transaction of its own that takes no write lock, then end it.
+
+    For the slow part of a request that writes afterwards: a login or a password change spends ~0.1 s of CPU in
+    Argon2, and on SQLite a writing request's transaction would hold the database's one write lock all that time,
+    so that simultaneous logins queue past the busy timeout. The write then follows in `run_transaction`.
+    A transaction already open (the signed-in user was loaded) is ended first. Ending is a commit: ``fn`` wrote
+    nothing, and what the caller flushed before stays (a rollback would discard it).
+    """
+    session = db.session()
+    if session.in_transaction():
+        db.commit()
+    token = _READING.set(True)
+    try:
+        result = fn()
+    except SQLAlchemyError:
+        db.rollback()
+        raise
+    except BaseException:
+        db.commit()
+        raise
+    finally:
+        _READING.reset(token)
+    db.commit()
+    return result
+
+
+def run_bookkeeping(fn: Callable[[], Any]) -> None:
+    """Commit a small write that is not the request's own business (a session's last-seen time) in a transaction of
+    its own, before the request's work: the read transaction open so far is ended first (it wrote nothing), and a
+    conflict skips the write instead of failing the request."""
+    if db.session().in_transaction():
+        db.commit()
+    try:
+        run_transaction(fn)
+    except ConcurrencyConflict:
+        log.info("bookkeeping write skipped after a conflict")
 
 
 def transactional(view: Callable | None = None, *, attempts: int = 1):

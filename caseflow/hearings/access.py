@@ -82,19 +82,24 @@ def register_and_claim(code: str, *, username: str, password: str, confirm: str)
     """
     import re
 
-    from caseflow.accounts.services import create_user
+    from caseflow.accounts.models import AccountTag
+    from caseflow.accounts.passwords import password_problem
+    from caseflow.accounts.services import create_user, record_account_event
 
     row = find_unclaimed(code)
+    party = next(p for p in row.case.parties if p.id == row.party_id)
     errors = {}
     if not re.fullmatch(r"[A-Za-z0-9_.\-]{3,64}", (username or "").strip()):
         errors["username"] = "用户名为3至64位字母、数字或 _ . -"
-    if len(password or "") < 8:
-        errors["password"] = "密码至少8位"
+    problem = password_problem(password or "", username=username or "", display_name=party.name)
+    if problem:
+        errors["password"] = problem
     elif password != confirm:
         errors["confirm"] = "两次输入的密码不一致"
     if errors:
         raise Invalid("账号信息有误", fields=errors)
-    party = next(p for p in row.case.parties if p.id == row.party_id)
     user = create_user(username=username, password=password, role=Role.RESPONDENT, display_name=party.name,
                        id_type=party.id_type, id_number=party.id_number, phone=party.phone)
+    record_account_event(AccountTag.CREATE, actor=user, user=user, via="access_code",
+                         summary=f"被请求人 {user.username} 以访问码开设账号（案件 {row.case.number}）")
     return user, claim(code, user)

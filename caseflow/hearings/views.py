@@ -108,8 +108,8 @@ def access_code():
     Logged in as a respondent, the code links the account; without an account, the code opens one (a respondent's
     account, named after the party) and links it. Staff and rights holders cannot use codes.
     """
-    from flask_login import login_user
-
+    from caseflow.accounts.sessions import Client
+    from caseflow.accounts.views import sign_in_browser
     from caseflow.hearings import access
 
     anonymous = not current_user.is_authenticated
@@ -124,7 +124,7 @@ def access_code():
         else:
             user, case = current_user, access.claim(code, current_actor())
         if anonymous:
-            login_user(user)
+            sign_in_browser(user, Client.of(request))
         flash(f"已关联案件 {case.number}", "success")
         return redirect(url_for("portal.case", case_id=case.id))
     return _access_page({})

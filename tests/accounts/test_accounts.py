@@ -37,6 +37,11 @@ def test_register_individual_checks_resident_id(web, session):
     ("username", "a b", "用户名为3至64位"),
     ("confirm", "different", "两次输入的密码不一致"),
     ("password", "short", "密码至少8位"),
+    ("password", "12345678", "这是常见密码"),
+    ("password", "woaini1314", "这是常见密码"),
+    ("password", "qwertyuiop", "这是常见密码"),
+    ("password", "Shancheng2024", "密码不能包含用户名或姓名"),
+    ("password", "zhangwei1990", "密码强度不足"),
     ("phone", "12345", "手机号码应为11位数字"),
 ])
 def test_register_rejects_bad_fields(web, field, value, message):
@@ -48,7 +53,7 @@ def test_register_rejects_bad_fields(web, field, value, message):
 def test_register_duplicate_username(web):
     UserFactory(username="taken")
     r = web.post_form("/register", dict(ORG, username="TAKEN"))
-    assert "该用户名已被使用" in r.data.decode()
+    assert "该用户名不可用" in r.data.decode()
 
 
 def test_login_logout(web):

@@ -51,6 +51,11 @@ def test_code_opens_an_account_consent_documents_and_answer(client, web, people,
                                            "password": "pass-word-9", "confirm": "pass-word-9"})
     assert r.status_code == 422 and "访问码无效" in r.get_data(as_text=True)
     assert db.session.scalar(sa.select(User).where(User.username == "mou_shangmao")) is None
+    # A common password opens no account either.
+    r = web.post_form("/hearings/access", {"code": code, "username": "mou_shangmao", "password": "12345678",
+                                           "confirm": "12345678"})
+    assert r.status_code == 422 and "这是常见密码" in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.username == "mou_shangmao")) is None
     r = web.post_form("/hearings/access", {"code": code, "username": "mou_shangmao", "password": "pass-word-9",
                                            "confirm": "pass-word-9"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/portal/cases/{case.id}")

@@ -136,7 +136,7 @@ class EvidenceApi:
         held = self.tokens.get(user.username)
         if held is None or held[1] <= clock.now():
             # Issued directly (the login endpoint is tested elsewhere): skips an Argon2 check per user and test.
-            from caseflow.accounts.services import issue_token
+            from caseflow.accounts.sessions import issue_token
             from caseflow.core.db import db
 
             held = self.tokens[user.username] = issue_token(user)

@@ -1,0 +1,115 @@
+"""Logins against a live server: many at once are all answered (never 409), and a session ended in the database —
+by any worker — stops working on the next request."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow.accounts.models import EndReason, SignInSession, User
+from caseflow.cases.models import AccessLog
+from caseflow.core import clock
+from tests.api.conftest import COMPLAINT_BODY
+from tests.factories.accounts import PASSWORD
+
+pytestmark = pytest.mark.live
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie jar and a form login over HTTP."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+
+    def open(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as resp:
+                return resp.status, resp.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def login(self, username: str, password: str) -> int:
+        status, page = self.open("/login")
+        assert status == 200, page[:300]
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        return self.open("/login", {"csrf_token": token, "username": username, "password": password})[0]
+
+
+def test_simultaneous_logins_are_all_answered(live_server):
+    """Browsers and API clients signing in at once, right and wrong passwords, while others commit all the time: each
+    gets its answer (303 / the form again / a token / 401), none 409 or 5xx."""
+    names = [f"crowd{i}" for i in range(10)]
+    for name in names:
+        live_server.add_user(name, "officer", "500103")
+    live_server.add_user("crowd_applicant", "applicant")
+    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY,
+                                       token=live_server.token("crowd_applicant"))
+    assert status == 201, case
+    with live_server.engine.connect() as conn:
+        writer_id = conn.scalar(sa.select(User.id).where(User.username == "crowd0"))
+    stop = threading.Event()
+
+    def commit_often():
+        while not stop.is_set():
+            with live_server.engine.begin() as conn:
+                conn.execute(sa.insert(AccessLog).values(case_id=case["id"], user_id=writer_id, what="other"))
+            time.sleep(0.005)
+
+    attempts = [(name, PASSWORD if i % 13 else "wrong-password-1", "web" if i % 2 else "api")
+                for i, name in enumerate(names * 4)]
+    barrier = threading.Barrier(len(attempts))
+    results: list[tuple[str, str, int]] = []
+
+    def attempt(name: str, password: str, how: str) -> None:
+        browser = Browser(live_server.url)
+        if how == "web":
+            barrier.wait()
+            results.append((how, password, browser.login(name, password)))
+        else:
+            barrier.wait()
+            results.append((how, password, live_server.request(
+                "POST", "/api/v1/auth/token", {"username": name, "password": password})[0]))
+
+    writer = threading.Thread(target=commit_often)
+    writer.start()
+    threads = [threading.Thread(target=attempt, args=a) for a in attempts]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        stop.set()
+        writer.join()
+    expected = {("web", True): 303, ("web", False): 200, ("api", True): 200, ("api", False): 401}
+    assert sorted(results) == sorted((how, pw, expected[how, pw == PASSWORD]) for _, pw, how in attempts), results
+
+
+def test_a_session_ended_in_the_database_stops_at_once(live_server):
+    """Whichever worker ends a session (here: a write straight to the database), the next request refuses it."""
+    live_server.add_user("ended_officer", "officer", "500103")
+    browser = Browser(live_server.url)
+    assert browser.login("ended_officer", PASSWORD) == 303
+    assert browser.open("/cases/")[0] == 200
+    with live_server.engine.begin() as conn:
+        user_id = conn.scalar(sa.select(User.id).where(User.username == "ended_officer"))
+        conn.execute(sa.update(SignInSession).where(SignInSession.user_id == user_id)
+                     .values(ended_at=clock.now(), end_reason=EndReason.ENDED_BY_USER))
+    status, _ = browser.open("/cases/")
+    assert status == 302
