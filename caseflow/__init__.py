@@ -21,6 +21,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.update(config)
     check_config(app.config)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    trust_proxies(app)
     register_extensions(app)
     register_domains(app)
     register_blueprints(app)
@@ -31,6 +32,17 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     clean_abandoned_now_and_then(app)  # what uploads killed with the previous process left behind
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from their X-Forwarded-For and
+    X-Forwarded-Proto (the rightmost entries those proxies added); with none, such headers are ignored, so a client
+    cannot choose the address that login throttling and the sessions page see."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

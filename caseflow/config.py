@@ -34,8 +34,16 @@ class Config:
     DATABASE_URL: str = ""
     INSTANCE_DIR: str = str(INSTANCE_DIR)
     SESSION_COOKIE_SECURE: bool = False
-    LOGIN_MAX_FAILURES: int = 5  # failures per username+address within the window before refusing
-    LOGIN_WINDOW_SECONDS: int = 900
+    # Login throttling per username, with a growing wait (caseflow/accounts/throttle.py).
+    LOGIN_MAX_FAILURES: int = 5  # failures of one username since its last success before it must wait
+    LOGIN_BACKOFF_SECONDS: int = 30  # the first wait; it doubles with each further failure
+    LOGIN_BACKOFF_MAX_SECONDS: int = 900  # and stops growing here (a wait, never a lockout)
+    LOGIN_WINDOW_SECONDS: int = 24 * 3600  # failures older than this are forgotten
+    LOGIN_ADDRESS_MAX_FAILURES: int = 50  # failures from one address (any name) before its new names wait too
+    LOGIN_ADDRESS_WINDOW_SECONDS: int = 3600
+    REGISTER_MAX_PER_ADDRESS: int = 10  # registrations (created, or name taken) per address within the window
+    REGISTER_WINDOW_SECONDS: int = 3600
+    TRUSTED_PROXIES: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are believed (0: none)
     SESSION_IDLE_MINUTES: int = 120  # a sign-in session unused this long ends (0: no idle limit)
     SESSION_MAX_HOURS: int = 12  # and any session ends this long after sign-in (0: no limit)
     API_TOKEN_HOURS: int = 24 * 7

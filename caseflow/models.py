@@ -1,6 +1,14 @@
 """Import every model so that the metadata is complete (Alembic and tests use this)."""
 
-from caseflow.accounts.models import AccountEvent, ApiToken, LoginAttempt, SignInSession, Unit, User  # noqa: F401
+from caseflow.accounts.models import (  # noqa: F401
+    AccountEvent,
+    ApiToken,
+    LoginAttempt,
+    RegistrationAttempt,
+    SignInSession,
+    Unit,
+    User,
+)
 from caseflow.approvals.models import ApprovalRequest  # noqa: F401
 from caseflow.cases.models import AccessLog, Case, CaseEvent, NumberSequence, Party  # noqa: F401
 from caseflow.core.db import Base

@@ -151,13 +151,30 @@ class ApiToken(Model):
 
 
 class LoginAttempt(Model):
-    """A failed login, kept to throttle guessing per username and per address."""
+    """One login attempt (page, API or the current-password check of a password change): throttling counts the
+    failures of a username since its last success (see caseflow/accounts/throttle.py)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (sa.Index("ix_login_attempts_username_at", "username", "attempted_at"),)
+    __table_args__ = (sa.Index("ix_login_attempts_username_at", "username", "attempted_at"),
+                      sa.Index("ix_login_attempts_address_at", "address", "attempted_at"))
 
-    username: Mapped[str] = mapped_column(sa.String(64))
+    username: Mapped[str] = mapped_column(sa.String(64))  # lower-cased, as typed (the account may not exist)
     address: Mapped[str] = mapped_column(sa.String(64))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    succeeded: Mapped[bool_false]
+    device: Mapped[str | None] = mapped_column(
+        sa.String(32), comment="the browser's device id when it had signed in to this username before")
+
+
+class RegistrationAttempt(Model):
+    """A registration that created an account or found the name taken: at most so many per address and hour."""
+
+    __tablename__ = "registration_attempts"
+    __table_args__ = (sa.Index("ix_registration_attempts_address_at", "address", "attempted_at"),)
+
+    address: Mapped[str] = mapped_column(sa.String(64))
+    username: Mapped[str] = mapped_column(sa.String(64))
+    created: Mapped[bool] = mapped_column(comment="false: the name was taken")
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

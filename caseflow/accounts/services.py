@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
-from caseflow.accounts import sessions
-from caseflow.accounts.models import AccountEvent, AccountTag, EndReason, LoginAttempt, Role, SignInSession, Unit, User
+from caseflow.accounts import sessions, throttle
+from caseflow.accounts.models import AccountEvent, AccountTag, EndReason, Role, SignInSession, Unit, User
 from caseflow.accounts.passwords import check_new_password
 from caseflow.accounts.sessions import Client
 from caseflow.core import clock
@@ -79,21 +77,16 @@ class LoginCheck:
     password_hash: str | None  # the hash that was verified (a change meanwhile voids the check)
 
 
-def _recent_failures(username: str, address: str) -> int:
-    since = clock.now() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.attempted_at >= since,
-            sa.or_(LoginAttempt.username == username.lower(), LoginAttempt.address == address),
-        )
-    ) or 0
+def _refuse_if_waiting(username: str, client: Client) -> None:
+    wait = throttle.login_wait(username, address=client.address, device=client.device_for(username))
+    if wait:
+        raise Throttled(f"登录失败次数过多，请 {throttle.describe(wait.seconds)}后再试", retry_after=wait.seconds)
 
 
 def check_login(username: str, password: str, *, client: Client) -> LoginCheck:
-    """Check credentials without writing (raise Throttled when this username must wait)."""
+    """Check credentials without writing (raise Throttled while this username must wait)."""
     username = (username or "").strip()[:64]
-    if _recent_failures(username, client.address) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise Throttled("登录失败次数过多，请15分钟后再试")
+    _refuse_if_waiting(username, client)
     user = user_by_username(username)
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
     if user is None or not ok or user.is_disabled:
@@ -108,9 +101,8 @@ def record_login(check: LoginCheck, *, client: Client) -> User | None:
     user = db.session.get(User, check.user_id, populate_existing=True) if check.user_id is not None else None
     if user is not None and (user.is_disabled or user.password_hash != check.password_hash):
         user = None
-    if user is None:
-        db.session.add(LoginAttempt(username=check.username, address=client.address, attempted_at=clock.now()))
-        db.session.flush()
+    throttle.record_login_attempt(check.username, address=client.address, device=client.device_for(check.username),
+                                  succeeded=user is not None)
     return user
 
 
@@ -126,9 +118,11 @@ class PasswordCheck:
     new_hash: str | None  # None: the current password was wrong
 
 
-def check_password_change(user: User, current: str, new: str) -> PasswordCheck:
-    """Verify the current password and hash the new one, without writing (both take Argon2's time)."""
+def check_password_change(user: User, current: str, new: str, *, client: Client) -> PasswordCheck:
+    """Verify the current password and hash the new one, without writing (both take Argon2's time); the current
+    password is throttled like a login (a borrowed session must not become a way to guess it)."""
     check_new_password(new, username=user.username, display_name=user.display_name, field="new_password")
+    _refuse_if_waiting(user.username, client)
     if not verify_password(user.password_hash, current or ""):
         return PasswordCheck(user.id, user.password_hash, None)
     if verify_password(user.password_hash, new):
@@ -155,8 +149,8 @@ def change_password(check: PasswordCheck, *, current: SignInSession | None, clie
     if user is None or user.is_disabled:
         raise Invalid("账号不可用")
     if check.new_hash is None:
-        db.session.add(LoginAttempt(username=user.username.lower(), address=client.address, attempted_at=clock.now()))
-        db.session.flush()
+        throttle.record_login_attempt(user.username, address=client.address, device=client.device_for(user.username),
+                                      succeeded=False)
         return None
     if user.password_hash != check.old_hash:
         raise Invalid("密码刚刚已被修改，请重新输入", fields={"current_password": "请重新输入当前密码"})

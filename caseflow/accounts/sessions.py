@@ -31,11 +31,21 @@ class Client:
 
     address: str = ""
     user_agent: str = ""
+    device: str | None = None  # the device cookie's id (caseflow/accounts/devices.py)
+    device_names: frozenset[str] = frozenset()  # the usernames that signed in from that browser
 
     @classmethod
     def of(cls, request) -> Client:
         """Describe the request's client (the address is the proxy-corrected one: see TRUSTED_PROXIES)."""
-        return cls(address=(request.remote_addr or "")[:64], user_agent=(request.user_agent.string or "")[:255])
+        from caseflow.accounts import devices
+
+        device, names = devices.read(request)
+        return cls(address=(request.remote_addr or "")[:64], user_agent=(request.user_agent.string or "")[:255],
+                   device=device, device_names=names)
+
+    def device_for(self, username: str) -> str | None:
+        """This browser's device id if it has signed in to ``username`` before, else None."""
+        return self.device if self.device and username.lower() in self.device_names else None
 
 
 def _limits() -> tuple[timedelta | None, timedelta | None]:

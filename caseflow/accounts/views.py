@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from caseflow.accounts import services, sessions
+from caseflow.accounts import devices, services, sessions, throttle
 from caseflow.accounts.forms import LoginForm, PasswordChangeForm, RegisterForm
 from caseflow.accounts.models import AccountTag, ApiToken, EndReason, IdType, Role, SignInSession, User
 from caseflow.accounts.sessions import Client
@@ -113,7 +113,9 @@ def login():
         if user is None:
             flash("用户名或密码错误", "danger")
             return render_template("accounts/login.html", form=form), 200
-        return redirect(safe_next(request.args.get("next")) or home_for(user), 303)
+        response = redirect(safe_next(request.args.get("next")) or home_for(user), 303)
+        devices.remember(response, request, user.username)
+        return response
     return render_template("accounts/login.html", form=form)
 
 
@@ -134,11 +136,16 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @transactional
 def register():
-    """Register a rights holder's account."""
+    """Register a rights holder's account (per address, only so many accounts or taken names an hour)."""
     form = RegisterForm()
     if form.validate_on_submit():
         individual = form.account_type.data == "individual"
         client = Client.of(request)
+        wait = throttle.registration_wait(client.address)
+        if wait:
+            flash(f"注册过于频繁，请 {throttle.describe(wait.seconds)}后再试", "danger")
+            return (render_template("accounts/register.html", form=form), 429,
+                    {"Retry-After": str(wait.seconds)})
         try:
             user = services.create_user(
                 username=form.username.data, password=form.password.data, role=Role.APPLICANT,
@@ -147,14 +154,19 @@ def register():
                 phone=form.phone.data or None, email=form.email.data or None,
             )
         except Invalid as exc:
+            if exc.message == services.USERNAME_UNAVAILABLE:
+                throttle.record_registration(client.address, form.username.data, created=False)
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
             return render_template("accounts/register.html", form=form)
+        throttle.record_registration(client.address, user.username, created=True)
         services.record_account_event(AccountTag.CREATE, actor=user, user=user, via="register",
                                       summary=f"权利人 {user.username} 注册账号", address=client.address)
         sign_in_browser(user, client)
         flash("注册成功，欢迎使用", "success")
-        return redirect(url_for("portal.index"), 303)
+        response = redirect(url_for("portal.index"), 303)
+        devices.remember(response, request, user.username)
+        return response
     return render_template("accounts/register.html", form=form)
 
 
@@ -187,7 +199,10 @@ def change_password():
         client = Client.of(request)
         current, new = form.current_password.data, form.new_password.data
         try:
-            check = run_read_only(lambda: services.check_password_change(user, current, new))
+            check = run_read_only(lambda: services.check_password_change(user, current, new, client=client))
+        except services.Throttled as exc:
+            flash(exc.message, "danger")
+            return render_template("accounts/password.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
         except Invalid as exc:
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)

@@ -71,7 +71,7 @@ def test_simultaneous_logins_are_all_answered(live_server):
                 conn.execute(sa.insert(AccessLog).values(case_id=case["id"], user_id=writer_id, what="other"))
             time.sleep(0.005)
 
-    attempts = [(name, PASSWORD if i % 13 else "wrong-password-1", "web" if i % 2 else "api")
+    attempts = [(name, PASSWORD if i % 3 else "wrong-password-1", "web" if i % 2 else "api")
                 for i, name in enumerate(names * 4)]
     barrier = threading.Barrier(len(attempts))
     results: list[tuple[str, str, int]] = []

@@ -127,7 +127,7 @@ def test_a_wrong_current_password_counts_as_a_failed_login(app, session):
     web.post_form("/account/password", {"current_password": "not-my-password", "new_password": NEW_PASSWORD,
                                         "confirm": NEW_PASSWORD})
     failures = session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)
-                              .where(LoginAttempt.username == user.username.lower()))
+                              .where(LoginAttempt.username == user.username.lower(), ~LoginAttempt.succeeded))
     assert failures == 1
 
 
