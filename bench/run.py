@@ -130,6 +130,13 @@ def flask(env: dict, *args: str) -> None:
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "caseflow", *args], cwd=ROOT, env=env, check=True)
 
 
+def generate(env: dict, cases: int, seed: int, until: dt.date) -> None:
+    """Generate the benchmark's data: the generator refuses production mode (its accounts share a published
+    password), so it runs in development mode; the server measured afterwards runs in production mode."""
+    flask(dict(env, CASEFLOW_ENV="development"), "generate", "--cases", str(cases), "--seed", str(seed),
+          "--until", until.isoformat(), "--quiet")
+
+
 def data_key(cases: int, seed: int, until: dt.date) -> str:
     """What determines the generated data besides the schema: size, seed, data date, generator and rollup layout."""
     from caseflow.devtools.generate import GENERATOR_VERSION
@@ -167,7 +174,7 @@ def sqlite_db(cases: int, seed: int, until: dt.date, head: str) -> Path:
     log(f"generating {cases:,} cases into {path.name} (cached for later runs)")
     started = time.monotonic()
     flask(env, "migrate")
-    flask(env, "generate", "--cases", str(cases), "--seed", str(seed), "--until", until.isoformat(), "--quiet")
+    generate(env, cases, seed, until)
     emit({"name": "generate_seconds", "db": "sqlite", "cases": cases, "seconds": round(time.monotonic() - started, 1)})
     _settle(tmp)
     tmp.rename(path)
@@ -220,7 +227,7 @@ def pg_db(cluster: BenchCluster, cases: int, seed: int, until: dt.date, head: st
     log(f"generating {cases:,} cases into PostgreSQL database {name} (cached for later runs)")
     started = time.monotonic()
     flask(env, "migrate")
-    flask(env, "generate", "--cases", str(cases), "--seed", str(seed), "--until", until.isoformat(), "--quiet")
+    generate(env, cases, seed, until)
     emit({"name": "generate_seconds", "db": "postgresql", "cases": cases,
           "seconds": round(time.monotonic() - started, 1)})
     cluster.sql("VACUUM ANALYZE", db=work)

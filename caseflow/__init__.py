@@ -72,6 +72,7 @@ def register_domains(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from caseflow.accounts.admin_views import bp as admin_bp
     from caseflow.accounts.views import bp as accounts_bp
     from caseflow.api.views import bp as api_bp
     from caseflow.approvals.views import bp as approvals_bp
@@ -80,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.deadlines.views import bp as deadlines_bp
     from caseflow.portal.views import bp as portal_bp
 
-    for bp in (accounts_bp, cases_bp, portal_bp, approvals_bp, deadlines_bp):
+    for bp in (accounts_bp, admin_bp, cases_bp, portal_bp, approvals_bp, deadlines_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(api_bp)

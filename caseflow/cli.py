@@ -27,17 +27,32 @@ def alembic_config(url: str | None = None):
 @cli.command("migrate")
 @click.option("--revision", default="head", help="目标版本（默认 head）")
 def migrate(revision: str) -> None:
-    """Upgrade the database schema (Alembic)."""
+    """Upgrade the database schema (Alembic), then bring the offices up to the shipped reference list."""
     from alembic import command
+
+    from caseflow.accounts.offices import sync_offices
 
     command.upgrade(alembic_config(), revision)
     click.echo(f"数据库已迁移到 {revision}")
+    if revision == "head":
+        added = sync_offices(db.session.connection())
+        db.commit()
+        click.echo(f"单位参考数据已更新（新增 {added} 个单位）")
+
+
+def refuse_in_production(what: str) -> None:
+    """Stop a command that must never run against a production database (published passwords)."""
+    if current_app.config.get("ENV") == "production":
+        click.echo(f"生产环境（CASEFLOW_ENV=production）拒绝{what}：其中的账号密码是公开的。", err=True)
+        sys.exit(1)
 
 
 @cli.command("seed-demo")
 def seed_demo() -> None:
-    """Load the offices, one demo user per role and a dozen complaints."""
+    """Load one demo user per role and a dozen complaints (never in production)."""
     from caseflow.demo import seed
+
+    refuse_in_production("加载演示数据")
 
     logins = seed()
     db.commit()
@@ -54,8 +69,9 @@ def seed_demo() -> None:
 @click.option("--password", required=True)
 @click.option("--display-name", default=None)
 def create_user_cmd(name: str, role: str, unit_code: str | None, password: str, display_name: str | None) -> None:
-    """Create an account (for scripts and tests)."""
-    from caseflow.accounts.services import create_user, unit_by_code
+    """Create an account with the password given (for scripts and the first administrator; audited)."""
+    from caseflow.accounts.models import AccountTag
+    from caseflow.accounts.services import create_user, record_account_event, unit_by_code
     from caseflow.core.errors import DomainError
 
     unit = None
@@ -64,9 +80,12 @@ def create_user_cmd(name: str, role: str, unit_code: str | None, password: str, 
         if unit is None:
             raise click.ClickException(f"单位代码不存在：{unit_code}")
     try:
-        create_user(username=name, password=password, role=role, unit=unit, display_name=display_name)
+        user = create_user(username=name, password=password, role=role, unit=unit, display_name=display_name)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
+    record_account_event(AccountTag.CREATE, actor=None, user=user, unit=unit, via="cli",
+                         summary=f"服务器命令开设 {user.role.title} 账号 {user.username}",
+                         data={"role": user.role.value, "unit": unit_code, "os_user": os_user()})
     db.commit()
     click.echo(f"已创建用户 {name}（{role}）")
 
@@ -164,7 +183,18 @@ def audit_rekey(old_key_file: str | None) -> None:
         sys.exit(1)
 
 
+def os_user() -> str:
+    """Who ran a command, as the server's operating system knows them (recorded with account events)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"
+
+
 # The domains' command modules register on `cli`, so they import this module and come last.
+from caseflow.accounts import cli as _accounts_cli  # noqa: E402, F401
 from caseflow.deadlines import cli as _deadlines_cli  # noqa: E402, F401
 from caseflow.devtools import cli as _devtools_cli  # noqa: E402, F401
 from caseflow.evidence import cli as _evidence_cli  # noqa: E402, F401

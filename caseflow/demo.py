@@ -1,10 +1,8 @@
-"""Demo data: offices from the shared list, one user per role, a dozen complaints in various states."""
+"""Demo data: one user per role and a dozen complaints in various states (the offices come from `migrate`).
+
+Never in production: the demo passwords are published (the seed-demo command refuses there)."""
 
 from __future__ import annotations
-
-import csv
-import re
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -14,37 +12,7 @@ from caseflow.cases.models import PartyRole
 from caseflow.cases.services import create_case, perform
 from caseflow.core.db import db
 
-DATA = Path(__file__).resolve().parent / "data" / "chongqing_offices.csv"
 DEMO_PASSWORD = "demo-pass-2026"
-
-
-def office_prefix(code: str, area: str) -> str:
-    """Default case-number prefix: 渝知 for the city, e.g. 渝中知 for 渝中区 (the administrator may change it)."""
-    if code == "500000":
-        return "渝知"
-    short = re.sub(r"(土家族苗族自治县|土家族自治县|苗族土家族自治县|自治县|区|县)$", "", area)
-    return f"{short}知"
-
-
-def load_units(session=None) -> dict[str, Unit]:
-    """Create the offices from the shared CSV (existing ones are kept as the administrator left them)."""
-    session = session or db.session
-    existing = {u.code: u for u in session.scalars(sa.select(Unit))}
-    with DATA.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        unit = existing.get(row["code"])
-        if unit is None:
-            unit = Unit(code=row["code"], name=row["office"], area=row["area"],
-                        prefix=office_prefix(row["code"], row["area"]))
-            session.add(unit)
-            existing[row["code"]] = unit
-    session.flush()
-    for row in rows:
-        if row["parent"]:
-            existing[row["code"]].parent = existing[row["parent"]]
-    session.flush()
-    return existing
 
 
 DEMO_USERS = [
@@ -71,7 +39,9 @@ COMPLAINTS = [
 
 def seed() -> list[tuple[str, str, str]]:
     """Load everything; running it twice changes nothing the second time."""
-    units = load_units()
+    units = {u.code: u for u in db.session.scalars(sa.select(Unit))}
+    if "500103" not in units:
+        raise RuntimeError("单位数据缺失：请先运行 flask --app wsgi caseflow migrate")
     users: dict[str, User] = {}
     for username, role, unit_code, name, id_type, id_number in DEMO_USERS:
         user = db.session.scalar(sa.select(User).where(User.username == username))

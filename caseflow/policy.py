@@ -277,6 +277,45 @@ def require_case_staff(user: User, case: Case) -> set[str]:
     return roles
 
 
+# ---- accounts and offices administration ----
+
+
+def can_administer(user) -> bool:
+    """System administrators manage accounts and offices (within administered_units)."""
+    return bool(user is not None and user.is_authenticated and user.role == Role.ADMIN and user.unit_id is not None)
+
+
+def administered_units(user: User) -> set[int]:
+    """The offices whose staff and details an administrator manages: their own office and those under it."""
+    if not can_administer(user) or user.unit_id is None:
+        return set()
+    return _unit_and_descendants(user.unit_id)
+
+
+def administers_public_accounts(user: User) -> bool:
+    """Rights holders' and respondents' accounts belong to no office: the top office's administrators manage
+    them."""
+    return can_administer(user) and user.unit is not None and user.unit.parent_id is None
+
+
+def can_manage_account(admin: User, target: User) -> bool:
+    """An administrator manages staff of the offices they administer, and (at the top office) public accounts."""
+    if not can_administer(admin):
+        return False
+    if target.is_staff:
+        return target.unit_id in administered_units(admin)
+    return administers_public_accounts(admin)
+
+
+def can_assign_unit(admin: User, unit: Unit) -> bool:
+    """Staff may be placed only in offices the administrator administers."""
+    return unit.id in administered_units(admin)
+
+
+def can_edit_office(admin: User, unit: Unit) -> bool:
+    return unit.id in administered_units(admin)
+
+
 # ---- what views and templates ask by name: @requires("…") and can("…") ----
 
 
@@ -297,6 +336,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "manage_calendar": lambda user, obj: bool(user.is_authenticated and user.role == Role.ADMIN),
     "register_incoming_referral": lambda user, obj: bool(
         user.is_authenticated and user.unit is not None and can_register_incoming_referral(user, user.unit)),
+    # Accounts and offices (the administrator's pages); which accounts and offices: can_manage_account/can_edit_office.
+    "administer": lambda user, obj: can_administer(user),
 }
 
 

@@ -42,7 +42,7 @@ from flask.testing import FlaskClient  # noqa: E402
 
 from caseflow import create_app  # noqa: E402
 from caseflow.core import clock  # noqa: E402
-from caseflow.core.db import db, make_engine  # noqa: E402
+from caseflow.core.db import db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,21 +75,10 @@ class Databases:
             return self.cluster.create_database(f"{name}_{n}")
         return f"sqlite:///{self.tmp / f'{name}_{n}.db'}"
 
-    def migrated(self, name: str = "db", seed_units: bool = True) -> str:
-        """A new database upgraded to head, with the offices loaded."""
+    def migrated(self, name: str = "db") -> str:
+        """A new database upgraded to head (the migrations load the offices)."""
         url = self.new_url(name)
         migrate(url)
-        if seed_units:
-            # A plain session: creating another app here would rebind the global db of the test app.
-            from sqlalchemy.orm import Session
-
-            from caseflow.demo import load_units
-
-            engine = make_engine(url)
-            with Session(engine) as s:
-                load_units(s)
-                s.commit()
-            engine.dispose()
         return url
 
     def close(self) -> None:

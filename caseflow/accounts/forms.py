@@ -1,12 +1,13 @@
-"""Login, registration and password forms."""
+"""Login, registration, password and administration forms."""
 
 from __future__ import annotations
 
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from caseflow.accounts.models import Role
 from caseflow.accounts.passwords import MAX_LENGTH, password_problem
-from caseflow.core.forms import BaseForm, ChineseSelectField
+from caseflow.core.forms import BaseForm, ChineseSelectField, to_choices
 from caseflow.core.validators import normalize_id_number
 
 
@@ -67,3 +68,52 @@ class PasswordChangeForm(BaseForm):
                                    display_name=getattr(self.user, "display_name", ""))
         if problem:
             raise ValidationError(problem)
+
+
+# ---- administration ----
+
+STAFF_ROLE_CHOICES = [(r.value, r.title) for r in (Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR, Role.ADMIN)]
+
+
+def _unit_choices(units) -> list[tuple[str, str]]:
+    return [(u.code, f"{u.code} {u.area}") for u in units]
+
+
+class StaffCreateForm(BaseForm):
+    """An administrator opens a staff account; the initial password must be changed at the first sign-in."""
+
+    username = StringField("用户名", validators=[DataRequired(message="请填写用户名"),
+                                              Regexp(r"^[A-Za-z0-9_.\-]{3,64}$",
+                                                     message="用户名为3至64位字母、数字、下划线、点或连字符")])
+    display_name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=120)])
+    role = ChineseSelectField("角色", choices=STAFF_ROLE_CHOICES, validators=[DataRequired(message="请选择角色")])
+    unit = ChineseSelectField("所属单位", validators=[DataRequired(message="请选择单位")])
+    password = PasswordField("初始密码", validators=[Optional(), Length(max=MAX_LENGTH)],
+                             description="留空则自动生成；本人首次登录时须修改")
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit.choices = to_choices(_unit_choices(units))
+
+
+class RoleUnitForm(BaseForm):
+    """Move a staff account to another role or office."""
+
+    role = ChineseSelectField("角色", choices=STAFF_ROLE_CHOICES, validators=[DataRequired(message="请选择角色")])
+    unit = ChineseSelectField("所属单位", validators=[DataRequired(message="请选择单位")])
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit.choices = to_choices(_unit_choices(units))
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField("临时密码", validators=[Optional(), Length(max=MAX_LENGTH)],
+                             description="留空则自动生成；本人下次登录时须修改")
+
+
+class OfficeForm(BaseForm):
+    """An office's name and case-number prefix (its code, area and parent are reference data)."""
+
+    name = StringField("单位名称", validators=[DataRequired(message="请填写单位名称"), Length(max=120)])
+    prefix = StringField("案号前缀", validators=[DataRequired(message="请填写案号前缀"), Length(max=16)])

@@ -78,6 +78,9 @@ class User(UserMixin, Model):
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     email: Mapped[str | None] = mapped_column(sa.String(255))
     is_disabled: Mapped[bool_false]
+    password_must_change: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false(), nullable=False,
+        comment="set by an administrator's reset: every page leads to the password change until it is done")
     created_at: Mapped[created_at]
 
     unit: Mapped[Unit | None] = relationship(back_populates="users")

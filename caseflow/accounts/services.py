@@ -154,7 +154,7 @@ def change_password(check: PasswordCheck, *, current: SignInSession | None, clie
         return None
     if user.password_hash != check.old_hash:
         raise Invalid("密码刚刚已被修改，请重新输入", fields={"current_password": "请重新输入当前密码"})
-    user.password_hash = check.new_hash
+    user.password_hash, user.password_must_change = check.new_hash, False
     ended = sessions.end_all(user, EndReason.PASSWORD_CHANGED)
     record_account_event(AccountTag.PASSWORD_CHANGE, actor=user, user=user, summary=f"{user.username} 修改了密码",
                          data={"ended": ended}, via=via, address=client.address)

@@ -35,20 +35,28 @@ def load_user(user_id: str) -> User | None:
 
 
 @bp.before_app_request
-def check_sign_in_session() -> None:
+def check_sign_in_session():
     """Resolve the signed-in user before the view runs; forget a cookie whose session was ended or lapsed."""
     if request.endpoint == "static" or SESSION_SECRET not in session:
-        return
+        return None
     user = current_user._get_current_object()
     row: SignInSession | None = g.get("sign_in_session")
     if row is None or not user.is_authenticated:
         logout_user()
         session.pop(SESSION_SECRET, None)
         flash("登录已结束或已过期，请重新登录", "warning")
-        return
+        return None
     if sessions.touch_due(row.last_seen_at):
         session_id = row.id
         run_bookkeeping(lambda: sessions.touch_session(session_id))
+    if user.password_must_change and request.endpoint not in _WHILE_PASSWORD_MUST_CHANGE:
+        flash("管理员为您设置了临时密码，请先设置您自己的新密码", "warning")
+        return redirect(url_for("accounts.change_password"))
+    return None
+
+
+#: What an account whose password was reset by an administrator may open before choosing its own.
+_WHILE_PASSWORD_MUST_CHANGE = frozenset({"accounts.change_password", "accounts.logout", "static"})
 
 
 def current_sign_in_session() -> SignInSession | None:

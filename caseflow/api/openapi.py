@@ -87,7 +87,7 @@ def build() -> dict:
         "paths": {
             "/api/v1/auth/token": {"post": {"summary": "获取令牌", "security": [],
                                             "responses": {"200": {"description": "令牌及其到期时间（expires_at）"},
-                                                          **errors(401, 422, 429)}},
+                                                          **errors(401, 403, 422, 429)}},
                                    "delete": {"summary": "撤销本令牌（修改密码、停用账号、变更角色或单位也使之失效）",
                                               "responses": {"204": {"description": "已撤销"}, **errors(401)}}},
             "/api/v1/cases": {

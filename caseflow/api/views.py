@@ -47,6 +47,8 @@ def token_required(view):
         row = sessions.token_row(_bearer())
         if row is None:
             raise Unauthorized("缺少或无效的访问令牌")
+        if row.user.password_must_change:
+            raise Forbidden("请先登录网页修改管理员设置的临时密码", code="password_change_required")
         g.api_user, g.api_token = row.user, row
         if sessions.touch_due(row.last_used_at):
             token_id = row.id
@@ -71,11 +73,15 @@ def token():
 
     def record():
         user = accounts.record_login(check, client=client)
-        return (user, sessions.issue_token(user, client)) if user is not None else (None, None)
+        if user is None or user.password_must_change:  # no token until the password is the user's own
+            return user, None
+        return user, sessions.issue_token(user, client)
 
     user, issued = run_transaction(record)
-    if user is None or issued is None:
+    if user is None:
         return jsonify({"error": "unauthorized", "message": "用户名或密码错误"}), 401
+    if issued is None:
+        raise Forbidden("请先登录网页修改管理员设置的临时密码", code="password_change_required")
     return jsonify({"token": issued.token, "expires_at": issued.expires_at.isoformat(),
                     "user": {"username": user.username, "role": user.role.value}})
 

@@ -19,8 +19,12 @@ from caseflow.core.db import db
 @click.option("--years", type=click.IntRange(1, 20), default=5, show_default=True, help="跨越的年数")
 @click.option("--quiet", is_flag=True, help="不显示进度")
 def generate_cmd(n: int, seed: int, until: dt.datetime | None, years: int, quiet: bool) -> None:
-    """Generate N realistic cases with events, deadlines, linked cases and ratings (bulk inserts)."""
+    """Generate N realistic cases with events, deadlines, linked cases and ratings (bulk inserts; never in
+    production: the generated staff accounts share a published password)."""
+    from caseflow.cli import refuse_in_production
     from caseflow.devtools.generate import GENERATED_PASSWORD, generate
+
+    refuse_in_production("生成数据")
 
     started = time.monotonic()
 

@@ -615,9 +615,9 @@ class Generator:
         self.until_at = dt.datetime.combine(until, dt.time(18, 0), BEIJING).astimezone(UTC)
         units = list(session.scalars(sa.select(Unit).order_by(Unit.code)))
         if not units:
-            from caseflow.demo import load_units
+            from caseflow.accounts.offices import sync_offices
 
-            load_units(session)
+            sync_offices(session.connection())
             units = list(session.scalars(sa.select(Unit).order_by(Unit.code)))
         self.units = units
         self.unit_weights = [(u, BUSY_UNITS.get(u.code, 1.0)) for u in units]

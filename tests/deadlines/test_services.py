@@ -386,7 +386,7 @@ def test_parse_calendar_file_reports_bad_lines_in_chinese():
 def test_app_start_loads_only_published_years(databases, monkeypatch):
     from caseflow.core.db import make_engine
 
-    url = databases.migrated("calendar", seed_units=False)
+    url = databases.migrated("calendar")
     engine = make_engine(url)
     with Session(engine) as s:
         s.add_all([
