@@ -6,11 +6,9 @@ Permissions come from caseflow/policy.py; anything outside the administrator's o
 
 from __future__ import annotations
 
-import functools
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from caseflow import policy
 from caseflow.accounts import admin, sessions
@@ -19,6 +17,7 @@ from caseflow.accounts.models import Role, Unit, User
 from caseflow.accounts.services import unit_by_code, units_ordered
 from caseflow.cases.queries import int_arg
 from caseflow.core.db import db, transactional
+from caseflow.core.errorpages import field_errors, on_refusal, refusal_text
 from caseflow.core.errors import DomainError, Invalid
 from caseflow.core.security import current_actor
 
@@ -26,15 +25,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 
 
-def admin_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not policy.can_administer(current_user):
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
+#: The administrator's pages; everyone else gets 404 (which accounts and offices: policy.can_manage_account …).
+admin_required = policy.requires("administer")
 
 
 def _actor() -> admin.Actor:
@@ -60,13 +52,16 @@ def _unit_for(code: str) -> Unit:
     return unit
 
 
-def _apply_errors(form, exc: DomainError) -> None:
-    for name, message in (exc.fields or {"": exc.message}).items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors.append(message)
-        else:
-            flash(message, "danger")
+def _refused_form(form, exc: DomainError) -> None:
+    """A refusal on the form: beside its fields when it names them, else flashed above the form."""
+    if not field_errors(form, exc):
+        flash(refusal_text(exc), "danger")
+
+
+def _new_user_again(exc: DomainError):
+    form = StaffCreateForm(units=_my_units())
+    _refused_form(form, exc)
+    return render_template("admin/new_user.html", form=form), 422
 
 
 @bp.get("/users/")
@@ -85,20 +80,17 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
+@on_refusal(render=_new_user_again)
 @transactional
 def new_user():
     """Open a staff account; its initial password is shown once, here."""
     form = StaffCreateForm(units=_my_units())
     if form.validate_on_submit():
-        try:
-            user, password = admin.create_staff(
-                _actor(), username=form.username.data, display_name=form.display_name.data.strip(),
-                role=form.role.data, unit=_unit_for(form.unit.data), password=form.password.data or None)
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            # Shown in this answer only: a flash message would travel in the (signed, not encrypted) cookie.
-            return render_template("admin/password_issued.html", user=user, password=password, created=True)
+        user, password = admin.create_staff(
+            _actor(), username=form.username.data, display_name=form.display_name.data.strip(),
+            role=form.role.data, unit=_unit_for(form.unit.data), password=form.password.data or None)
+        # Shown in this answer only: a flash message would travel in the (signed, not encrypted) cookie.
+        return render_template("admin/password_issued.html", user=user, password=password, created=True)
     return render_template("admin/new_user.html", form=form), (422 if form.errors else 200)
 
 
@@ -118,53 +110,56 @@ def user(user_id: int):
     return _user_page(_target(user_id))
 
 
+def _role_again(exc: DomainError, user_id: int):
+    form = RoleUnitForm(units=_my_units())
+    _refused_form(form, exc)
+    return _user_page(_target(user_id), role_form=form, status=422)
+
+
 @bp.post("/users/<int:user_id>/role")
 @admin_required
+@on_refusal(render=_role_again)
 @transactional
 def change_role(user_id: int):
     """Change a staff account's role and/or office: all its sessions and tokens end."""
     target = _target(user_id)
     form = RoleUnitForm(units=_my_units())
     if form.validate_on_submit():
-        try:
-            ended = admin.change_role_and_unit(_actor(), target, role=form.role.data, unit=_unit_for(form.unit.data))
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            flash(f"已保存；该账号的 {ended} 处登录和令牌已失效" if ended else "没有变化", "success")
-            return redirect(url_for("admin.user", user_id=target.id), 303)
+        ended = admin.change_role_and_unit(_actor(), target, role=form.role.data, unit=_unit_for(form.unit.data))
+        flash(f"已保存；该账号的 {ended} 处登录和令牌已失效" if ended else "没有变化", "success")
+        return redirect(url_for("admin.user", user_id=target.id), 303)
     return _user_page(target, role_form=form, status=422)
 
 
 @bp.post("/users/<int:user_id>/<any(disable, enable):what>")
 @admin_required
+@on_refusal(lambda user_id, what: url_for("admin.user", user_id=user_id))
 @transactional
 def set_disabled(user_id: int, what: str):
     """Disable an account (its sessions and tokens end at once) or enable it again."""
     target = _target(user_id)
-    try:
-        ended = admin.set_disabled(_actor(), target, what == "disable")
-    except DomainError as exc:
-        flash(exc.message, "danger")
-    else:
-        flash(f"账号已停用，{ended} 处登录和令牌已失效" if what == "disable" else "账号已启用", "success")
+    ended = admin.set_disabled(_actor(), target, what == "disable")
+    flash(f"账号已停用，{ended} 处登录和令牌已失效" if what == "disable" else "账号已启用", "success")
     return redirect(url_for("admin.user", user_id=target.id), 303)
+
+
+def _reset_again(exc: DomainError, user_id: int):
+    form = ResetPasswordForm()
+    _refused_form(form, exc)
+    return _user_page(_target(user_id), reset_form=form, status=422)
 
 
 @bp.post("/users/<int:user_id>/password")
 @admin_required
+@on_refusal(render=_reset_again)
 @transactional
 def reset_password(user_id: int):
     """Set a temporary password, shown once; the account's sessions and tokens end, and it must change it."""
     target = _target(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            password = admin.reset_password(_actor(), target, form.password.data or None)
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            return render_template("admin/password_issued.html", user=target, password=password, created=False)
+        password = admin.reset_password(_actor(), target, form.password.data or None)
+        return render_template("admin/password_issued.html", user=target, password=password, created=False)
     return _user_page(target, reset_form=form, status=422)
 
 
@@ -190,8 +185,13 @@ def offices():
         u.code: OfficeForm(prefix=f"office-{u.code}", data={"name": u.name, "prefix": u.prefix}) for u in units})
 
 
+def _office_anchor(code: str) -> str:
+    return url_for("admin.offices") + f"#office-{code}"
+
+
 @bp.post("/offices/<code>")
 @admin_required
+@on_refusal(_office_anchor)
 @transactional
 def edit_office(code: str):
     """Change an office's name and case-number prefix (cases already numbered keep their numbers)."""
@@ -200,11 +200,7 @@ def edit_office(code: str):
         abort(404)
     form = OfficeForm(prefix=f"office-{unit.code}")
     if form.validate_on_submit():
-        try:
-            diff = admin.edit_office(_actor(), unit, name=form.name.data, prefix=form.prefix.data)
-        except DomainError as exc:
-            flash(f"{unit.code} {unit.area}：{exc.message}", "danger")
-            return redirect(url_for("admin.offices") + f"#office-{unit.code}", 303)
+        diff = admin.edit_office(_actor(), unit, name=form.name.data, prefix=form.prefix.data)
         flash(f"{unit.code} {unit.area}：已保存" if diff else f"{unit.code} {unit.area}：没有变化", "success")
     else:
         flash(f"{unit.code} {unit.area}：" + "；".join(e for errs in form.errors.values() for e in errs), "danger")

@@ -10,7 +10,8 @@ from caseflow.accounts.forms import LoginForm, PasswordChangeForm, RegisterForm
 from caseflow.accounts.models import AccountTag, ApiToken, EndReason, IdType, Role, SignInSession, User
 from caseflow.accounts.sessions import Client
 from caseflow.core.db import db, run_bookkeeping, run_read_only, run_transaction, transactional
-from caseflow.core.errors import Invalid
+from caseflow.core.errorpages import field_errors, on_refusal
+from caseflow.core.errors import DomainError, Invalid
 from caseflow.core.security import current_actor, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -141,6 +142,13 @@ def logout():
     return redirect(url_for("accounts.login"), 303)
 
 
+def _form_again(form, template: str, exc: DomainError, status: int = 422):
+    """The form again with the refusal's messages beside its fields (or above them) and everything typed kept."""
+    if not field_errors(form, exc):
+        flash(exc.message, "danger")
+    return render_template(template, form=form), status
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @transactional
 def register():
@@ -161,7 +169,7 @@ def register():
                 id_type=IdType.RESIDENT_ID if individual else IdType.USCC, id_number=form.id_number.data,
                 phone=form.phone.data or None, email=form.email.data or None,
             )
-        except Invalid as exc:
+        except Invalid as exc:  # answered here, not by on_refusal: the attempt is recorded (it must not roll back)
             if exc.message == services.USERNAME_UNAVAILABLE:
                 throttle.record_registration(client.address, form.username.data, created=False)
             for name, message in exc.fields.items():
@@ -199,6 +207,7 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@on_refusal(render=lambda exc: _form_again(PasswordChangeForm(user=current_actor()), "accounts/password.html", exc))
 def change_password():
     """Change one's own password: every other session and every API token ends; this one goes on."""
     user = current_actor()
@@ -211,10 +220,6 @@ def change_password():
         except services.Throttled as exc:
             flash(exc.message, "danger")
             return render_template("accounts/password.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
-        except Invalid as exc:
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
-            return render_template("accounts/password.html", form=form), 422
         changed = run_transaction(lambda: services.change_password(
             check, current=current_sign_in_session(), client=client))
         if changed is None:
