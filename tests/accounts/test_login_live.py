@@ -113,3 +113,40 @@ def test_a_session_ended_in_the_database_stops_at_once(live_server):
                      .values(ended_at=clock.now(), end_reason=EndReason.ENDED_BY_USER))
     status, _ = browser.open("/cases/")
     assert status == 302
+
+
+def test_disabling_an_account_refuses_it_on_every_worker_at_once(live_server):
+    """Two server processes on one database (two workers): the administrator disables an officer on one, and the
+    officer's next request is refused on both — web session and API token — without waiting for anything."""
+    from tests.live import LiveServer
+
+    other = LiveServer(live_server.db_url)
+    try:
+        live_server.add_user("worker_admin", "admin", "500000")
+        live_server.add_user("worker_officer", "officer", "500103")
+        officer = Browser(live_server.url)  # one browser: its cookie goes to both workers (same host, same key)
+        assert officer.login("worker_officer", PASSWORD) == 303
+        token = live_server.token("worker_officer")
+        for server in (live_server, other):
+            officer.base = server.url
+            assert officer.open("/cases/")[0] == 200
+            assert server.request("GET", "/api/v1/cases", token=token)[0] == 200
+
+        admin = Browser(other.url)
+        assert admin.login("worker_admin", PASSWORD) == 303
+        with live_server.engine.connect() as conn:
+            officer_id = conn.scalar(sa.select(User.id).where(User.username == "worker_officer"))
+        status, page = admin.open(f"/admin/users/{officer_id}")
+        assert status == 200, page[:300]
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        assert admin.open(f"/admin/users/{officer_id}/disable", {"csrf_token": csrf})[0] == 303
+
+        for server in (live_server, other):
+            officer.base = server.url
+            status, _ = officer.open("/cases/")
+            assert status == 302  # to the login page: the session ended everywhere
+            assert server.request("GET", "/api/v1/cases", token=token)[0] == 401
+        officer.base = live_server.url
+        assert officer.login("worker_officer", PASSWORD) == 200  # and it cannot sign in again
+    finally:
+        other.stop()
