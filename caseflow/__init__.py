@@ -78,10 +78,10 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.approvals.views import bp as approvals_bp
     from caseflow.cases.views import bp as cases_bp
     from caseflow.core.security import csrf
-    from caseflow.deadlines.views import bp as deadlines_bp
+    from caseflow.deadlines.views import bp as deadlines_bp, case_bp as case_deadlines_bp
     from caseflow.portal.views import bp as portal_bp
 
-    for bp in (accounts_bp, admin_bp, cases_bp, portal_bp, approvals_bp, deadlines_bp):
+    for bp in (accounts_bp, admin_bp, cases_bp, portal_bp, approvals_bp, deadlines_bp, case_deadlines_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(api_bp)

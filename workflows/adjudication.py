@@ -25,6 +25,7 @@ from workflows.base import (
     came_from,
     common_actions,
     deadline_passed,
+    extendable,
     injunctions_enabled,
     on_input,
 )
@@ -121,7 +122,16 @@ HEARING_MODES = {"in_person": "现场审理", "remote": "远程审理（在线�
 # Numbers are offered as choices (strings), so that every recorded field is text.
 CORRECTION_DAYS = {str(n): f"{n}日" for n in (7, 10, 15, 30)}
 EVIDENCE_DAYS = {str(n): f"{n}日" for n in (15, 20, 30, 45, 60)}
+EXTRA_EVIDENCE_DAYS = {str(n): f"{n}日" for n in (5, 10, 15, 20, 30)}
 HOURS = {str(n): f"{n}小时" for n in range(1, 9)}
+#: 局令81 art. 37: periods not counted in the case limit that the office records as they begin and end (中止 and
+#: 管辖权异议 have their own actions; an applied-for 举证期限 extension is excluded when it is granted; a 公告送达's
+#: 30 days when the service is recorded).
+EXCLUDED_PERIODS = {
+    "settlement": "当事人和解期间",
+    "public_notice": "公告期间",
+    "appraisal": "检验、鉴定期间",
+}
 TRACKS = {"standard": "普通程序", "fast": "快速裁决（外观设计及简单案件，繁简分流）"}
 
 SERVE_HELP = ("立案之日起五个工作日内将请求书副本和答辩通知书送达被请求人（第二十二条）：签发答辩通知书后登记送达，"
@@ -380,19 +390,23 @@ def may_finalize(ctx: GuardContext) -> str | None:
         return None
     if ctx.deadline_passed("ADJ_ADMIN_SUIT"):
         return None
-    return "责令停止侵权的裁决须待起诉期限届满后方可归档"
+    return ctx.lapse_unconfirmed("ADJ_ADMIN_SUIT") or "责令停止侵权的裁决须待起诉期限届满后方可归档"
 
 
 def suit_window_over(ctx: GuardContext) -> str | None:
-    return None if ctx.deadline_passed("ADJ_ADMIN_SUIT") else "当事人收到裁决书之日起十五日的起诉期限尚未届满"
+    if ctx.deadline_passed("ADJ_ADMIN_SUIT"):
+        return None
+    return ctx.lapse_unconfirmed("ADJ_ADMIN_SUIT") or "当事人收到裁决书之日起十五日的起诉期限尚未届满"
 
 
 def reminder_wait_over(ctx: GuardContext) -> str | None:
     """行政强制法 art. 54: a waiting period of 10 working days from the 催告书's recorded delivery (not an office
     deadline): the enforcement application is refused until it has run out."""
-    return (None if ctx.deadline_passed("ADJ_ENFORCEMENT_REMINDER_WAIT")
-            else "催告书送达之日起十个工作日内不得申请强制执行（行政强制法第五十四条）：请先登记催告书的送达日期，"
-                 "等待期届满后再申请")
+    if ctx.deadline_passed("ADJ_ENFORCEMENT_REMINDER_WAIT"):
+        return None
+    return (ctx.lapse_unconfirmed("ADJ_ENFORCEMENT_REMINDER_WAIT")
+            or "催告书送达之日起十个工作日内不得申请强制执行（行政强制法第五十四条）：请先登记催告书的送达日期，"
+               "等待期届满后再申请")
 
 
 def stop_measures_given(ctx: GuardContext) -> str | None:
@@ -440,6 +454,24 @@ def correction_ground_fits(ctx: GuardContext) -> str | None:
     if ctx.data.get("ground") != "correction" or _data(ctx.case).get("resubmit"):
         return None
     return "本案未通知补正或者请求人尚未提交补正材料，不能以“逾期未补正或补正后仍不符合要求”为由不予立案（第十六条）"
+
+
+def _excluded(case) -> dict:
+    return _data(case).get("excluded_periods") or {}
+
+
+def excluded_not_open(period: str):
+    def guard(ctx: GuardContext) -> str | None:
+        return f"{EXCLUDED_PERIODS[period]}已在计算中" if period in _excluded(ctx.case) else None
+
+    return guard
+
+
+def excluded_open(period: str):
+    def guard(ctx: GuardContext) -> str | None:
+        return None if period in _excluded(ctx.case) else f"没有正在计算的{EXCLUDED_PERIODS[period]}"
+
+    return guard
 
 
 def evidence_days(ctx: GuardContext) -> str | None:
@@ -509,6 +541,10 @@ PROCEDURE = Procedure(
         Action("reject", "不予立案", "correction", "not_docketed", roles=STAFF, approval="supervisor",
                fields=REJECT_FIELDS, guards=(correction_period_over,), notice="rejection",
                stops=("ADJ_DOCKET", "ADJ_CORRECTION")),
+        Action("extend_docket", "延长立案期限", "submitted", None, roles=STAFF, approval="supervisor",
+               fields={"reason": Text("延长理由（案情特别复杂或者有其他特殊情况）", required=True)},
+               guards=(extendable("ADJ_DOCKET"),), extends=("ADJ_DOCKET",),
+               help="案情特别复杂或者有其他特殊情况的，经本部门负责人批准，立案期限可以延长五个工作日（第二十条）"),
         Action("request_correction", "通知补正", "submitted", "correction", roles=STAFF,
                fields={"items": Text("需补正的材料及要求（书面一次性全面告知，第十六条）", required=True),
                        "due_in_days": Choice("补正期限（自请求人收到补正通知书之日起；未选择的为十五日）",
@@ -565,7 +601,8 @@ PROCEDURE = Procedure(
         Action("raise_jurisdiction_objection", "提出管辖权异议", "answering", None, roles=STAFF | {"respondent"},
                fields={"grounds": Text("异议理由", required=True)},
                guards=(no_objection_pending,), effects=("remember_objection", "flag_late_filing"),
-               starts=("ADJ_JURISDICTION_OBJECTION_DECISION",), pauses=("ADJ_CASE_LIMIT",)),
+               starts=("ADJ_JURISDICTION_OBJECTION_DECISION",), pauses=("ADJ_CASE_LIMIT",),
+               pause_key="jurisdiction_objection"),
         Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), "revoked",
                roles=STAFF, approval="supervisor", guards=(objection_pending,), when=("outcome", "upheld"),
                fields={"outcome": Choice("决定", required=True,
@@ -583,11 +620,18 @@ PROCEDURE = Procedure(
                        "reasons": Text("理由", required=True),
                        "target": Line("有管辖权的部门（异议成立时）")},
                notice="jurisdiction_decision", effects=("decide_objection",),
-               stops=("ADJ_JURISDICTION_OBJECTION_DECISION",), resumes=("ADJ_CASE_LIMIT",)),
+               stops=("ADJ_JURISDICTION_OBJECTION_DECISION",), resumes=("ADJ_CASE_LIMIT",),
+               pause_key="jurisdiction_objection"),
         # ---- evidence and investigation (arts 44-54; 专利法 art. 69) ----
         Action("set_evidence_period", "指定举证期限", ("answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, fields={"days": Choice("举证期限（不少于15日）", choices=EVIDENCE_DAYS)},
                guards=(evidence_days,), starts=("ADJ_EVIDENCE_PERIOD",)),
+        Action("extend_evidence_period", "延长举证期限（当事人申请）",
+               ("answering", "examination", "hearing_scheduled"), None, roles=STAFF,
+               fields={"days": Choice("延长的期间", required=True, choices=EXTRA_EVIDENCE_DAYS),
+                       "reason": Text("当事人申请延长的理由", required=True)},
+               guards=(extendable("ADJ_EVIDENCE_PERIOD"),), extends=("ADJ_EVIDENCE_PERIOD",),
+               help="当事人申请延长举证期限的，由办案部门决定并通知各方；延长的期间不计入办案期限（第五十四条、第三十七条）"),
         Action("record_investigation", "登记调查取证", ("answering", "examination", "hearing_scheduled"), None,
                roles=STAFF,
                fields={"measure": Choice("调查措施（专利法第六十九条第二款）", required=True, choices=INVESTIGATIONS),
@@ -621,16 +665,23 @@ PROCEDURE = Procedure(
         Action("suspend", "中止处理", SUSPENDABLE, "suspended", roles=STAFF,
                fields={"reason": Choice("中止理由（第二十八条）", required=True, choices=SUSPEND_REASONS),
                        "detail": Text("具体情况")},
-               notice="suspension", pauses=("ADJ_CASE_LIMIT",), effects=("remember_paused_from",)),
+               notice="suspension", pauses=("ADJ_CASE_LIMIT",), pause_key="suspension",
+               effects=("remember_paused_from",)),
         Action("refuse_suspension", "不予中止", SUSPENDABLE, None, roles=STAFF,
                fields={"ground": Choice("不予中止的理由（第二十九条）", required=True, choices=REFUSE_SUSPENSION),
                        "detail": Text("具体情况")},
                notice="suspension_refusal"),
         *[Action("resume", "恢复处理", "suspended", s, roles=STAFF, guards=(came_from(s),), notice="resumption",
-                 resumes=("ADJ_CASE_LIMIT",)) for s in SUSPENDABLE],
+                 resumes=("ADJ_CASE_LIMIT",), pause_key="suspension") for s in SUSPENDABLE],
         # ---- mediation inside the case (arts 35, 37) ----
-        Action("start_mediation", "开始调解", "examination", "mediating", roles=STAFF,
-               fields={"note": Text("双方同意调解的情况")}, pauses=("ADJ_CASE_LIMIT",)),
+        # Office-led mediation (art. 35) does not stop the case clock; the parties' own 和解 does (art. 37).
+        *[Action("start_mediation", "开始调解", "examination", "mediating", roles=STAFF,
+                 fields={"note": Text("双方同意调解的情况"),
+                         "settlement": Choice("双方当事人同意和解（和解期间不计入办案期限，第三十七条）",
+                                              choices=YES_NO)},
+                 when=when, pauses=("ADJ_CASE_LIMIT",) if when else (), pause_key="settlement" if when else "",
+                 effects=("track_excluded_period",) if when else ())
+          for when in (("settlement", "yes"), None)],
         # The 调解协议书 takes effect, and the case closes, on the second party's signature (art. 35).
         Action("record_settlement", "达成调解协议", "mediating", "settlement_signing", roles=STAFF,
                fields={"terms": Text("协议内容", required=True)}, notice="mediation_agreement",
@@ -644,7 +695,22 @@ PROCEDURE = Procedure(
             Action(name, label, "settlement_signing", None, roles=roles, fields=fields,
                    guards=(may_sign, first_signature), effects=("mediation_record",), help=help_text))],
         Action("end_mediation", "调解不成", ("mediating", "settlement_signing"), "examination", roles=STAFF,
-               fields={"note": Text("调解不成的情况（如一方拒绝签署调解协议书）")}, resumes=("ADJ_CASE_LIMIT",)),
+               fields={"note": Text("调解不成的情况（如一方拒绝签署调解协议书）")}, resumes=("ADJ_CASE_LIMIT",),
+               pause_key="settlement", effects=("track_excluded_period",)),
+        # ---- periods not counted in the case limit (art. 37) ----
+        *[Action("start_excluded_period", "登记不计入办案期限的期间", AFTER_DOCKET, None, roles=STAFF,
+                 fields={"period": Choice("期间", required=True, choices=EXCLUDED_PERIODS),
+                         "detail": Text("具体情况（如：双方申请和解、公告送达、委托鉴定）", required=True)},
+                 when=("period", period), guards=(excluded_not_open(period),), pauses=("ADJ_CASE_LIMIT",),
+                 pause_key=period, effects=("track_excluded_period",),
+                 help="当事人和解、公告、检验鉴定的期间不计入办案期限（第三十七条）；期间结束时登记结束")
+          for period in EXCLUDED_PERIODS],
+        *[Action("end_excluded_period", "登记不计入期间结束", AFTER_DOCKET, None, roles=STAFF,
+                 fields={"period": Choice("期间", required=True, choices=EXCLUDED_PERIODS),
+                         "detail": Text("结束情况")},
+                 when=("period", period), guards=(excluded_open(period),), resumes=("ADJ_CASE_LIMIT",),
+                 pause_key=period, effects=("track_excluded_period",))
+          for period in EXCLUDED_PERIODS],
         # ---- the case clock (art. 37) ----
         Action("extend", "延长办案期限", ("docketed", "answering", "examination", "hearing_scheduled"), None,
                roles=STAFF, approval="supervisor", fields={"reason": Text("延长理由", required=True)},
@@ -658,19 +724,24 @@ PROCEDURE = Procedure(
                effects=("count_extension",),
                help="特别复杂或者有其他特殊情况的，经上一级部门批准再延长不超过两个月（第三十七条）"),
         # ---- 合议 and closing (arts 25, 30-32, 36) ----
+        # A stop order also opens the office's window to apply for court enforcement: 3 months from the end of the
+        # period to sue (局令81 art. 80; 行政强制法 art. 53), the right holder's 6 months after it lapses.
         Action("deliberate", "合议", "examination", None, roles=STAFF, guards=(panel_formed,),
                fields={"outcome": Choice("合议组多数意见", required=True, choices=OUTCOMES),
                        "opinion": Text("合议意见（认定的事实、理由和处理意见）", required=True),
                        "dissent": Text("不同意见（如有，如实记入合议笔录）")},
                effects=("record_deliberation",),
                help="合议组按照少数服从多数的原则合议，不同意见如实记入笔录（第二十五条）；裁决依合议组的多数意见作出"),
-        Action("decide", "作出裁决", "examination", "decided", roles=STAFF, approval="supervisor",
-               fields={"outcome": Choice("裁决结果", required=True, choices=OUTCOMES),
-                       "reasons": Text("裁决理由", required=True),
-                       "measures": Text("责令停止侵权行为的类型、对象和范围（第三十二条）"),
-                       "measure_kind": Choice("主要措施", choices=STOP_MEASURES)},
-               guards=(deliberated, stop_measures_given), closes=True, notice="decision", effects=("remember_fields",),
-               stops=("ADJ_CASE_LIMIT",), starts=("ADJ_PUBLISH", "ADJ_ADMIN_SUIT")),
+        *[Action("decide", "作出裁决", "examination", "decided", roles=STAFF, approval="supervisor",
+                 fields={"outcome": Choice("裁决结果", required=True, choices=OUTCOMES),
+                         "reasons": Text("裁决理由", required=True),
+                         "measures": Text("责令停止侵权行为的类型、对象和范围（第三十二条）"),
+                         "measure_kind": Choice("主要措施", choices=STOP_MEASURES)},
+                 when=when, guards=(deliberated, stop_measures_given), closes=True, notice="decision",
+                 effects=("remember_fields",), stops=("ADJ_CASE_LIMIT",), starts=starts)
+          for when, starts in ((("outcome", "infringement"), ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT",
+                                                              "ADJ_ENFORCEMENT_APPLICATION")),
+                               (None, ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT")))],
         Action("revoke", "撤销案件", PRE_DECISION, "revoked", roles=STAFF, approval="supervisor",
                fields={"reason": Text("撤销理由", required=True),
                        "ground": Choice("撤销依据（第三十六条等）", choices=REVOKE_REASONS)},
@@ -690,7 +761,7 @@ PROCEDURE = Procedure(
                effects=("remember_fields",)),
         Action("record_litigation", "登记起诉", "decided", "litigation", roles=STAFF,
                fields={"court_case": Text("法院案号", required=True), "court": Line("受诉法院")},
-               stops=("ADJ_ADMIN_SUIT",)),
+               stops=("ADJ_ADMIN_SUIT",), cancels=("ADJ_ENFORCEMENT_APPLICATION", "ADJ_ENFORCEMENT_RIGHT_HOLDER")),
         Action("record_judgment", "登记判决", "litigation", "closed", roles=STAFF,
                fields={"judgment": Text("判决结果", required=True)}),
         Action("record_compliance", "登记履行", ("decided", "reminded", "enforcement"), "closed", roles=STAFF,
@@ -701,7 +772,8 @@ PROCEDURE = Procedure(
                starts=("ADJ_ENFORCEMENT_REMINDER_WAIT",)),
         Action("apply_enforcement", "申请强制执行", "reminded", "enforcement", roles=STAFF,
                fields={"target": Line("受理法院"), "reason": Text("申请事由")},
-               guards=(reminder_wait_over,), effects=("create_referral",)),
+               guards=(reminder_wait_over,), effects=("create_referral",), stops=("ADJ_ENFORCEMENT_APPLICATION",),
+               cancels=("ADJ_ENFORCEMENT_RIGHT_HOLDER",)),
         Action("request_injunction", "申请先行禁令", PRE_DECISION, None, roles=STAFF | {"applicant"},
                fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",),
                guards=(injunctions_enabled,)),

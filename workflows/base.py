@@ -125,6 +125,11 @@ class GuardContext:
     #: A named fact about the case the application knows beyond the case itself (e.g. "evidence_count"); None when it
     #: does not (the data generator's light cases): a guard then lets the action through.
     fact: Callable[[str], Any] = lambda name: None
+    #: rule prefix -> why the case's period cannot be extended now (no step left, lapsed, none running), or None
+    extension_refused: Callable[[str], str | None] = lambda rule_prefix: None
+    #: rule prefix -> why a party period whose provisional due date passed may not be treated as run out yet
+    #: (the year's holiday schedule is not published and nobody confirmed the date), or None
+    lapse_unconfirmed: Callable[[str], str | None] = lambda rule_prefix: None
     extra: dict = field(default_factory=dict)
 
 
@@ -148,6 +153,11 @@ class Action:
     pauses: tuple[str, ...] = ()
     resumes: tuple[str, ...] = ()
     extends: tuple[str, ...] = ()
+    #: Periods the action makes moot (neither met nor missed), e.g. the enforcement window once a suit is filed.
+    cancels: tuple[str, ...] = ()
+    #: The kind of excluded period the action's ``pauses`` opens or its ``resumes`` closes (中止, 和解 …): a resume
+    #: closes only its own kind, so overlapping excluded periods keep the clock stopped until each ended.
+    pause_key: str = ""
     when: tuple[str, str] | None = None  # (field, value): this variant runs when the input chooses it
     #: The input field holding the day the act was done (e.g. a 送达 date): the periods it stops are timed by it.
     done_on: str = ""
@@ -245,7 +255,18 @@ def deadline_passed(rule_prefix: str, message: str) -> Guard:
     """Refuse until a deadline of the case whose rule id starts with `rule_prefix` has run out."""
 
     def guard(ctx: GuardContext) -> str | None:
-        return None if ctx.deadline_passed(rule_prefix) else message
+        if ctx.deadline_passed(rule_prefix):
+            return None
+        return ctx.lapse_unconfirmed(rule_prefix) or message
+
+    return guard
+
+
+def extendable(rule_prefix: str) -> Guard:
+    """Refuse when the case's period cannot be extended now (the rule has no step left, or it already ran out)."""
+
+    def guard(ctx: GuardContext) -> str | None:
+        return ctx.extension_refused(rule_prefix)
 
     return guard
 

@@ -14,7 +14,9 @@ from workflows.base import (
     Text,
     common_actions,
     deadline_passed,
+    extendable,
     injunctions_enabled,
+    selector,
 )
 from workflows.mediation import CATEGORIES as MEDIATION_CATEGORIES
 
@@ -45,6 +47,18 @@ def convertible(ctx: GuardContext) -> str | None:
     if ctx.data.get("procedure") == "mediation" and ip_type not in PATENT_TYPES:
         return f"行政调解（局令81第六十三条）只适用于专利纠纷，本投诉为“{what}”，不能转为专利纠纷行政调解"
     return None
+@selector
+def dispute_request(ctx: GuardContext) -> str | None:
+    """A patent infringement dispute request: screening it is no 受理 of its own; its one 受理通知书 comes with the
+    立案 of the case it is converted into, stating the day this request was received (局令81 art. 20)."""
+    return None if getattr(ctx.case, "kind", None) == "patent_infringement" else "并非专利侵权纠纷处理请求"
+
+
+@selector
+def found_ex_officio(ctx: GuardContext) -> str | None:
+    """A matter the office found itself (依职权): there is no complainant to send a 受理通知书 to."""
+    return None if getattr(ctx.case, "channel", None) == "ex_officio" else "并非依职权发现"
+
 
 
 PROCEDURE = Procedure(
@@ -71,8 +85,19 @@ PROCEDURE = Procedure(
                fields={"note": Text("补正说明", required=True)},
                # The acceptance clock restarts from the day complete materials arrive.
                stops=("CPL_CORRECTION",), starts=("CPL_ACCEPT",)),
+        Action("accept", "受理", ("submitted", "correction"), "accepted", roles=STAFF, guards=(dispute_request,),
+               stops=("CPL_ACCEPT", "CPL_CORRECTION"),
+               help="专利侵权纠纷处理请求经审查符合条件的，转立案办理；受理通知书在立案时发出，载明收到请求书之日"),
+        Action("accept", "立案", ("submitted", "correction"), "accepted", roles=STAFF, guards=(found_ex_officio,),
+               stops=("CPL_ACCEPT", "CPL_CORRECTION"),
+               help="依职权发现的假冒专利行为，自发现之日起五个工作日内立案（专利行政执法办法第二十八条）"),
         Action("accept", "受理", ("submitted", "correction"), "accepted", roles=STAFF,
                notice="acceptance", stops=("CPL_ACCEPT", "CPL_CORRECTION")),
+        Action("extend_acceptance", "延长核查期限", "submitted", None, roles=STAFF, approval="supervisor",
+               fields={"reason": Text("延长理由（特殊情况）", required=True)},
+               guards=(extendable("CPL_ACCEPT"),), extends=("CPL_ACCEPT",),
+               help="商标、地理标志等举报的核查期限，特殊情况下经负责人批准可以延长十五个工作日（市场监督管理行政处罚"
+                    "程序规定第十八条）；专利侵权纠纷处理请求的立案期限可以延长五个工作日（局令81第二十条）"),
         Action("reject", "不予受理", "submitted", "rejected", roles=STAFF, approval="supervisor",
                fields={"reason": Text("不予受理理由", required=True),
                        "competent_department": Line("有处理权限的部门（如有）")},

@@ -20,16 +20,19 @@ def _copy_parties(case):
     ]
 
 
-def linked_case(case, procedure, actor, data, summary, *, public=True):
+def linked_case(case, procedure, actor, data, summary, *, public=True, continues=False):
+    """A case linked to ``case``. ``continues``: the same request goes on in another procedure (a conversion): it
+    keeps the channel it came by, and an adjudication keeps the day it was received (局令81 art. 20)."""
     from caseflow.cases.services import create_case
 
     fields = {
         "title": case.title, "facts": case.facts, "claims": case.claims, "kind": case.kind,
         "ip_type": case.ip_type, "right_number": case.right_number, "asserted_claims": case.asserted_claims,
-        "channel": "transfer", "data": data,
+        "channel": case.channel if continues else "transfer", "data": data,
     }
+    received_at = case.received_at if continues and procedure == "adjudication" else None
     child = create_case(procedure=procedure, unit=case.unit, actor=actor, fields=fields,
-                        parties=_copy_parties(case), parent=case, summary=summary)
+                        parties=_copy_parties(case), parent=case, summary=summary, received_at=received_at)
     # The rights holder follows converted cases and injunctions; referrals are internal.
     child.created_by = case.created_by if public else None  # the relationship, so the loaded object agrees
     child.assignee_id = case.assignee_id
@@ -69,7 +72,7 @@ def create_linked_case(*, case, actor, data, fired):
     payload = {"origin": case.number}
     if target == "mediation" and data.get("category"):
         payload["category"] = data["category"]  # 局令81 art. 63; else the office records it on the new case
-    child = linked_case(case, target, actor, payload, f"由{case.number}转立案")
+    child = linked_case(case, target, actor, payload, f"由{case.number}转立案", continues=True)
     case.data = {**(case.data or {}), "converted_to": child.id}
     hand_over(case, child, actor)  # docs/procedures.md, complaint: convert hands the open injunctions to the new case
 
@@ -228,6 +231,17 @@ def record_publication(*, case, actor, data, fired):
 
     remember(case, "published", {"on": clock.today().isoformat(), "typical": data.get("typical") == "yes",
                                   "redactions": data.get("redactions") or ""})
+
+
+@EFFECTS("track_excluded_period")
+def track_excluded_period(*, case, actor, data, fired):
+    """局令81 art. 37: which periods not counted in the case limit are running (和解, 公告, 检验鉴定), since when."""
+    periods = dict((case.data or {}).get("excluded_periods") or {})
+    if fired.action.pauses:
+        periods[fired.action.pause_key] = clock.today().isoformat()
+    else:
+        periods.pop(fired.action.pause_key, None)
+    remember(case, "excluded_periods", periods)
 
 
 @EFFECTS("count_extension")

@@ -9,7 +9,8 @@ the app's `Hooks`:
   statistics, injunction;
 - effects: the names actions declare (``effects=``), each run once after the transition;
 - facts: what a guard may ask about a case beyond the case row (``GuardContext.fact``, e.g. ``evidence_count``);
-- the deadlines' answers to guards (``deadline_passed``, ``latest_notice_day``) and ``rule_configs``, the office
+- the deadlines' answers to guards (``deadline_passed``, ``latest_notice_day``, ``extension_refused``,
+  ``lapse_unconfirmed``) and ``rule_configs``, the office
   configuration applied to a deadline rule before it starts (先行禁令's periods).
 
 A domain registered twice on one app, or two domains claiming one effect or fact, is an error at start-up; so is
@@ -54,6 +55,10 @@ class Hooks:
         self.rule_configs: list[Callable[[Any, Any], Any]] = []
         self.deadline_passed: Callable[[Any, str], bool] = lambda case, prefix: False
         self.latest_notice_day: Callable[[Any, str, dt.date], dt.date | None] = lambda case, rule_id, day: None
+        #: (case, rule prefix) -> why the period cannot be extended now, or None
+        self.extension_refused: Callable[[Any, str], str | None] = lambda case, prefix: None
+        #: (case, rule prefix) -> why a party period whose provisional due date passed is not run out yet, or None
+        self.lapse_unconfirmed: Callable[[Any, str], str | None] = lambda case, prefix: None
 
     def domain(self, name: str) -> Hooks:
         """Start a domain's registration; a second registration of the same domain is refused."""

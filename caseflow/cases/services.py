@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,15 @@ def format_number(unit: Unit, word: str, year: int, seq: int) -> str:
 
 
 def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict, parties: list[dict],
-                parent: Case | None = None, summary: str | None = None) -> Case:
-    """Create a case in its procedure's first state with a gapless number, and audit it."""
+                parent: Case | None = None, summary: str | None = None,
+                received_at: dt.datetime | None = None) -> Case:
+    """Create a case in its procedure's first state with a gapless number, and audit it.
+
+    ``received_at`` is the moment the office received the request: now, unless the case continues a request
+    received earlier (an adjudication converted from a complaint keeps the complaint's date, 局令81 art. 20).
+    """
+    if fields.get("channel") == "ex_officio" and (actor is None or not actor.is_staff):
+        raise Invalid("“依职权发现”的案件只能由执法人员登记", fields={"channel": "请选择来源渠道"})
     proc = workflows.procedure(procedure)
     if proc.create_checks is not None:
         errors = proc.create_checks(fields)
@@ -68,7 +76,7 @@ def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict,
         data=dict(fields.get("data") or {}),
         created_by=actor if actor is not None and not actor.is_staff else None,
         parent=parent,
-        received_at=clock.now(),
+        received_at=received_at or clock.now(),
     )
     workflows.engine(procedure).start(case)
     for p in parties:
@@ -90,7 +98,9 @@ def _ctx(case: Case, actor: User | None, data: dict) -> GuardContext:
     return GuardContext(case=case, actor=actor, data=data, now=now, today=clock.beijing_date(now),
                         deadline_passed=lambda prefix: registered.deadline_passed(case, prefix),
                         latest_notice_day=lambda rule_id, day: registered.latest_notice_day(case, rule_id, day),
-                        fact=lambda name: registered.facts[name](case) if name in registered.facts else None)
+                        fact=lambda name: registered.facts[name](case) if name in registered.facts else None,
+                        extension_refused=lambda prefix: registered.extension_refused(case, prefix),
+                        lapse_unconfirmed=lambda prefix: registered.lapse_unconfirmed(case, prefix))
 
 
 def pending_approval(case: Case) -> ApprovalRequest | None:

@@ -36,3 +36,5 @@ def register(app) -> None:
     registered.on_action.append(lifecycle.on_action)
     registered.deadline_passed = lifecycle.deadline_passed
     registered.latest_notice_day = lambda case, rule_id, day: lifecycle.latest_notice_day(case.unit.code, rule_id, day)
+    registered.extension_refused = lifecycle.extension_refused
+    registered.lapse_unconfirmed = lifecycle.unconfirmed_lapse

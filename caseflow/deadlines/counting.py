@@ -7,12 +7,18 @@
 - ``hours``: exact, from an aware timestamp, returned in Asia/Shanghai.
 - ``backward``: counts before the start (the anchor) and rolls to the previous working day.
 - ``paused_days``: natural days added to the unrolled due date before the roll.
+- ``extensions``: approved extensions, each counted from the expiry before it (民法典 arts 201-202): the original
+  period's last day, before any rest-day roll, is the start day of the first extension (so +1 month after a
+  period ending on 30 November ends on 30 December, not on the 31st that four months from 31 August would
+  give); the rest-day roll applies once, to the final day. Counting from the day before the roll can only give
+  the same or an earlier date than counting from the rolled day: the office never relies on a later date.
 """
 
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from caseflow.deadlines.calendar import SHANGHAI, Calendar, DayInfo, default_calendar
@@ -236,6 +242,23 @@ def _provisional_text(years: set[int]) -> str:
     return f"{listed} 年放假安排尚未发布，按法定节假日推算，日期为暂定"
 
 
+def _extend(counter: _Counter, expiry: dt.date, extensions: Sequence[tuple[int, str]],
+            notes: list[str]) -> dt.date:
+    """Apply approved extensions in order, each from the expiry before it (the day before any rest-day roll)."""
+    for amount, unit in extensions:
+        if unit == "working_days":
+            nxt, _skipped, _makeup = counter.count_working_days(expiry, amount, 1)
+            clipped = False
+        elif unit == "days":
+            nxt, clipped = _plus(expiry, amount), False
+        else:
+            nxt, clipped = add_months(expiry, amount * (12 if unit == "years" else 1))
+        notes.append(f"经批准延长 {amount} {UNIT_LABELS[unit]}，自原届满日 {expiry.isoformat()} 起算为 "
+                     f"{nxt.isoformat()}" + ("（该月无对应日，取月末日）" if clipped else ""))
+        expiry = nxt
+    return expiry
+
+
 # ---------------------------------------------------------------------------
 # Public entry point
 # ---------------------------------------------------------------------------
@@ -250,6 +273,7 @@ def due_date(
     calendar: Calendar | None = None,
     paused_days: int = 0,
     trigger_label: str = "起算日",
+    extensions: Sequence[tuple[int, str]] = (),
 ) -> Due:
     """Compute the due date ``amount`` ``unit`` after (or, with ``backward``, before) ``start``.
 
@@ -258,6 +282,7 @@ def due_date(
     :param calendar: the calendar to use; the module default when None.
     :param paused_days: natural days the clock was paused (中止 etc.), added before the rest-day roll.
     :param trigger_label: how the explanation names the start, e.g. "立案之日".
+    :param extensions: approved extensions ``(amount, unit)`` in order, each from the expiry before it.
     :raises ValueError: with a Chinese message on bad input.
     """
     if unit not in UNITS:
@@ -266,11 +291,21 @@ def due_date(
     paused_days = _check_amount(paused_days, "暂停天数", MAX_PAUSED_DAYS)
     if backward and paused_days:
         raise ValueError("倒计的期限（某日之前）不适用暂停期间")
+    steps = []
+    for ext_amount, ext_unit in extensions:
+        if ext_unit not in UNITS:
+            raise ValueError(f"未知的期限单位：{ext_unit!r}（可用：{'、'.join(UNITS)}）")
+        if (ext_unit == "hours") != (unit == "hours"):
+            raise ValueError("按小时计算的期限只能按小时延长")
+        steps.append((_check_amount(ext_amount, "延长期限数额"), ext_unit))
+    if backward and steps:
+        raise ValueError("倒计的期限（某日之前）不适用延长")
     try:
         if unit == "hours":
-            return _due_hours(start, amount, backward, paused_days, trigger_label)
+            return _due_hours(start, amount + sum(a for a, _ in steps), backward, paused_days, trigger_label)
         return _due_calendar(
-            _start_date(start), amount, unit, backward, calendar or default_calendar(), paused_days, trigger_label
+            _start_date(start), amount, unit, backward, calendar or default_calendar(), paused_days, trigger_label,
+            steps,
         )
     except OverflowError:
         raise ValueError("计算结果超出可表示的日期范围") from None
@@ -299,6 +334,7 @@ def _due_calendar(
     cal: Calendar,
     paused_days: int,
     label: str,
+    extensions: Sequence[tuple[int, str]] = (),
 ) -> Due:
     counter = _Counter(cal)
     step = -1 if backward else 1
@@ -315,6 +351,7 @@ def _due_calendar(
             notes.append(rest)
         if makeup:
             notes.append("、".join(_range_text(r, ref_year) for r in _runs(makeup)) + "为调休工作日，计入")
+        counted = _extend(counter, counted, extensions, notes)
         unrolled = counted
         if paused_days:
             unrolled = _plus(counted, paused_days)
@@ -336,6 +373,7 @@ def _due_calendar(
         head += f"为 {raw.isoformat()}"
         if short_month:
             head += "（该月无对应日，取月末日）"
+        raw = _extend(counter, raw, extensions, notes)
         unrolled = raw
         if paused_days:
             unrolled = _plus(raw, paused_days)

@@ -17,9 +17,17 @@ How a declaration's rule ids act on a case's rows
   Exception: when a *party* ends the case (withdrawal) or a party's action stops an office period,
   the office neither met nor missed it — the row is ``cancelled``.
 - ``pauses`` / ``resumes``: an interval is opened / closed; resuming adds the paused natural days
-  (resume date − pause date) to the unrolled due date before the rest-day roll (docs/deadlines.md).
-- ``extends``: the next step of the rule's extension policy (e.g. ADJ_CASE_LIMIT +1 month, then +2);
-  the action itself carries the approval. No step left, or the period already missed → 409.
+  (resume date − pause date) to the unrolled due date before the rest-day roll (docs/deadlines.md). Each interval
+  carries the action's ``pause_key`` (中止, 和解, 检验鉴定 …): a resume closes only its own kind, so a 中止
+  during 和解 talks keeps the clock stopped until both ended, and a day covered twice counts once.
+- ``extends``: the next step of the rule's extension policy (e.g. ADJ_CASE_LIMIT +1 month, then +2), counted
+  from the expiry before it (``counting``); the action itself carries the approval, which the row records
+  (who asked, who approved, the approval request). No step left, or the period already missed → 409. A step
+  that ``excludes`` other rules (an applied-for 举证期限 extension, 局令81 art. 37) adds the extended interval to
+  their excluded periods.
+- ``cancels``: the period became moot (a suit filed makes the enforcement window pointless): cancelled.
+- A rule with an ``anchor`` runs from the due date of the anchor's row on the case and follows it when that
+  date moves; a rule with ``on_lapse`` starts its follower from its due date when it lapses unmet.
 - A closing action (结案) cancels the open rows it did not stop or start itself; reaching a terminal
   state does the same. Periods started by the closing action (e.g. publication after the decision)
   keep running. A missed row still open at that point keeps status ``missed`` and is ended.
@@ -45,7 +53,7 @@ import workflows
 from caseflow.accounts.models import User
 from caseflow.cases import hooks
 from caseflow.cases.audit import record_event
-from caseflow.cases.models import Case
+from caseflow.cases.models import Case, CaseEvent
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
@@ -54,7 +62,7 @@ from caseflow.deadlines.calendar import Calendar
 from caseflow.deadlines.counting import UNIT_LABELS, due_date
 from caseflow.deadlines.models import LIVE_STATUSES, Deadline, DeadlineStatus
 from caseflow.deadlines.office_calendar import calendar_version, current_calendar, session_calendar, year_bounds
-from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, RULE_VARIANTS, Rule, rule_for
+from caseflow.deadlines.rules import DEFAULT_RULES, RULE_ALIASES, RULE_VARIANTS, Rule, dispatch_ids, rule_for
 
 log = logging.getLogger(__name__)
 
@@ -84,35 +92,76 @@ def unit_text(amount: int, unit: str) -> str:
 
 
 def compute(d: Deadline, cal: Calendar | None = None) -> Computed:
-    """Compute a row's due date from its trigger, amount, closed pauses and approved extensions."""
+    """Compute a row's due date from its trigger, amount, closed pauses and approved extensions.
+
+    Each approved extension runs from the expiry before it (民法典 arts 201-202), never from the trigger again.
+    """
     cal = cal or current_calendar()
-    same = [e for e in d.extensions or [] if e["unit"] == d.unit]
-    other = [e for e in d.extensions or [] if e["unit"] != d.unit]
-    amount = d.amount + sum(int(e["amount"]) for e in same)
+    extensions = [(int(e["amount"]), e["unit"]) for e in d.extensions or []]
     start = d.trigger_at if d.unit == "hours" and d.trigger_at is not None else d.trigger_date
-    due = due_date(start, amount, d.unit, d.backward, calendar=cal, paused_days=d.paused_days or 0,
-                   trigger_label=d.trigger_label)
+    due = due_date(start, d.amount, d.unit, d.backward, calendar=cal, paused_days=d.paused_days or 0,
+                   trigger_label=d.trigger_label, extensions=extensions)
     notes = []
     closed = [p for p in d.pauses or [] if p.get("to")]
     if closed:
         spans = "、".join(
             f"{p['from']} 至 {p['to']}（{(dt.date.fromisoformat(p['to']) - dt.date.fromisoformat(p['from'])).days} 日，"
             f"{p.get('reason') or '暂停'}）" for p in closed)
-        notes.append(f"暂停期间 {spans} 不计入")
-    if same:
-        added = sum(int(e["amount"]) for e in same)
-        notes.append(f"法定期限 {unit_text(d.amount, d.unit)}，经批准延长 {unit_text(added, d.unit)}")
+        overlap = sum(_span_days(p) for p in closed) - (d.paused_days or 0)
+        notes.append(f"暂停期间 {spans} 不计入" + (f"（重叠的 {overlap} 日只计一次）" if overlap > 0 else ""))
+    if extensions:
+        added = "、".join(unit_text(a, u) for a, u in extensions)
+        notes.append(f"法定期限 {unit_text(d.amount, d.unit)}，经批准延长 {added}")
     text = "；".join([*notes, due.explanation])
-    result, provisional = due.due, due.provisional
-    for e in other:
-        nxt = due_date(result, int(e["amount"]), e["unit"], calendar=cal, trigger_label="原届满日")
-        text += f"；经批准延长：{nxt.explanation}"
-        result, provisional = nxt.due, provisional or nxt.provisional
-    open_pause = next((p for p in d.pauses or [] if not p.get("to")), None)
-    if open_pause:
-        text += f"（自 {open_pause['from']} 起暂停：{open_pause.get('reason') or '暂停'}；恢复后按暂停天数顺延）"
-    last = result.astimezone(BEIJING).date() if isinstance(result, dt.datetime) else result
-    return Computed(result, provisional, text, calendar_version(cal, d.trigger_date, last))
+    open_pauses = [p for p in d.pauses or [] if not p.get("to")]
+    if open_pauses:
+        since = min(p["from"] for p in open_pauses)
+        reasons = "、".join(dict.fromkeys(p.get("reason") or "暂停" for p in open_pauses))
+        text += f"（自 {since} 起暂停：{reasons}；恢复后按暂停天数顺延）"
+    last = due.due.astimezone(BEIJING).date() if isinstance(due.due, dt.datetime) else due.due
+    return Computed(due.due, due.provisional, text, calendar_version(cal, d.trigger_date, last))
+
+
+# ---- pause intervals: pure functions of a row's ``pauses`` list (the data generator shares them) ----
+
+
+def _span_days(p: dict) -> int:
+    return (dt.date.fromisoformat(p["to"]) - dt.date.fromisoformat(p["from"])).days
+
+
+def paused_days_of(pauses) -> int:
+    """Natural days covered by the closed intervals, a day covered by two overlapping intervals once."""
+    spans = sorted((dt.date.fromisoformat(p["from"]), dt.date.fromisoformat(p["to"])) for p in pauses or []
+                   if p.get("to"))
+    total, reached = 0, None
+    for begin, end in spans:
+        first = reached if reached is not None and begin < reached else begin
+        if end > first:
+            total += (end - first).days
+        reached = end if reached is None or end > reached else reached
+    return total
+
+
+def open_pause(pauses, on: dt.date, reason: str, key: str) -> list | None:
+    """The intervals with one more open for ``key`` from ``on``; None when one of that kind is already open."""
+    if any(not p.get("to") and p.get("key", "") == key for p in pauses or []):
+        return None
+    return [*(dict(p) for p in pauses or []), {"from": on.isoformat(), "to": None, "reason": reason, "key": key}]
+
+
+def close_pauses(pauses, on: dt.date, key: str | None = None) -> list:
+    """The intervals with the open ones of ``key`` (every open one when None) closed on ``on``."""
+    out = []
+    for interval in pauses or []:
+        p = dict(interval)
+        if not p.get("to") and (key is None or p.get("key", "") == key or not p.get("key")):
+            p["to"] = max(on, dt.date.fromisoformat(p["from"])).isoformat()
+        out.append(p)
+    return out
+
+
+def has_open_pause(pauses) -> bool:
+    return any(not p.get("to") for p in pauses or [])
 
 
 def _apply(d: Deadline, cal: Calendar | None = None) -> None:
@@ -162,10 +211,13 @@ def _refresh(d: Deadline, cal: Calendar, *, actor: User | None, reason: str) -> 
     _apply(d, cal)
     if (d.due_date, d.provisional) == (old_due, old_prov):
         return False
+    if d.due_date != old_due:
+        d.provisional_confirmed_at = d.provisional_confirmed_by_id = None  # a confirmed date is no longer the date
     if d.status == DeadlineStatus.MISSED and d.met_at is None and not is_past_due(d):
         # The lapse was computed on a provisional calendar; the published one gives more time.
         d.status = DeadlineStatus.RUNNING
     mark = "（暂定）"
+    follow_anchor(d.case, d, actor=actor, cal=cal)
     record_event(
         d.case, tag="case:deadline:recompute", actor=actor,
         summary=(f"期限“{d.label}”重新计算：{old_due.isoformat()}{mark if old_prov else ''} → "
@@ -181,12 +233,8 @@ def canonical_ids(case: Case, rule_ids: Iterable[str]) -> set[str]:
     """Resolve declared ids (aliases, kind-dependent generic ids) to the canonical ids stored on rows."""
     out: set[str] = set()
     for rid in rule_ids:
-        if rid in KIND_DISPATCH:
-            by_kind = KIND_DISPATCH[rid]
-            # Stopping matches whatever the case started, even if its kind changed since.
-            out.update(by_kind.values())
-        else:
-            out.add(RULE_ALIASES.get(rid, rid))
+        # Stopping a generic id matches whatever the case started, even if its kind changed since.
+        out.update(dispatch_ids(rid))
     return out
 
 
@@ -204,16 +252,9 @@ def _end(d: Deadline, status: DeadlineStatus | None, by: str, moment: dt.datetim
     d.ended_at, d.ended_by = moment, by[:32]
 
 
-def _close_open_pause(d: Deadline, on: dt.date) -> int:
-    pauses = [dict(p) for p in d.pauses or []]
-    added = 0
-    for p in pauses:
-        if not p.get("to"):
-            p["to"] = on.isoformat()
-            added += (on - dt.date.fromisoformat(p["from"])).days
-    d.pauses = pauses
-    d.paused_days = (d.paused_days or 0) + added
-    return added
+def _close_open_pause(d: Deadline, on: dt.date, key: str | None = None) -> None:
+    d.pauses = close_pauses(d.pauses, on, key)
+    d.paused_days = paused_days_of(d.pauses)
 
 
 def awaits_delivery(rule: Rule) -> bool:
@@ -234,7 +275,7 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
     moment = at if at is not None else clock.now()
     trigger_date = clock.beijing_date(moment) if isinstance(moment, dt.datetime) else moment
     try:
-        rule = rule_for(rule_id, trigger_date, case.unit.code, kind=case.kind)
+        rule = rule_for(rule_id, trigger_date, case.unit.code, kind=case.kind, channel=case.channel)
     except LookupError as exc:
         log.warning("deadline rule %s not started on case %s: %s", rule_id, case.number, exc)
         record_event(case, tag="case:deadline:unavailable", actor=actor, summary=f"未能开始计算期限：{exc}",
@@ -245,6 +286,14 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
         rule = configure(rule, case)
         if rule is None:
             return None
+    if rule.anchor:
+        anchor = latest_period(case, rule.anchor)
+        if anchor is None:
+            log.warning("deadline rule %s not started on case %s: no %s row", rule.id, case.number, rule.anchor)
+            return None
+        # The period runs from the anchor's last day (e.g. the end of the period to sue) and follows it.
+        trigger_date, estimated = anchor.due_date, anchor.trigger_estimated
+        trigger_label = f"{rule.trigger_label}（{anchor.label}届满日）"
     ended = clock.now()
     for old in _open_rows(case, {rule.id}):
         _end(old, DeadlineStatus.CANCELLED if old.status != DeadlineStatus.MISSED else None, "restart", ended)
@@ -263,7 +312,38 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
         d.trigger_at = dt.datetime.combine(trigger_date, dt.time(), BEIJING)
     _apply(d, calendar)
     db.session.add(d)
+    db.session.flush()  # a rule anchored on this one (started next) finds it
     return d
+
+
+#: anchor rule id → the rules that run from its due date (``Rule.anchor``).
+ANCHORED: dict[str, set[str]] = {}
+#: rule id → the rule its lapse starts (``Rule.on_lapse``).
+ON_LAPSE: dict[str, str] = {}
+for _r in DEFAULT_RULES:
+    if _r.anchor:
+        ANCHORED.setdefault(_r.anchor, set()).add(_r.id)
+    if _r.on_lapse:
+        ON_LAPSE[_r.id] = _r.on_lapse
+del _r
+
+
+def follow_anchor(case: Case, anchor: Deadline, *, actor: User | None, cal: Calendar | None = None) -> list[Deadline]:
+    """Re-base the open rows that run from ``anchor``'s due date after it moved (a delivery, a new calendar)."""
+    followers = [d for d in _open_rows(case, ANCHORED.get(anchor.rule_id, set()))
+                 if (d.trigger_date, d.trigger_estimated) != (anchor.due_date, anchor.trigger_estimated)]
+    for d in followers:
+        old_due = d.due_date
+        d.trigger_date, d.trigger_estimated = anchor.due_date, anchor.trigger_estimated
+        _apply(d, cal)
+        if d.status == DeadlineStatus.MISSED and d.met_at is None and not is_past_due(d):
+            d.status = DeadlineStatus.RUNNING
+        record_event(case, tag="case:deadline:follow", actor=actor,
+                     summary=f"“{anchor.label}”届满日为 {anchor.due_date.isoformat()}：“{d.label}”届满日 "
+                             f"{old_due.isoformat()} → {d.due_date.isoformat()}",
+                     data={"deadline_id": d.id, "rule": d.rule_id, "anchor_id": anchor.id,
+                           "old_due": old_due.isoformat(), "new_due": d.due_date.isoformat()})
+    return followers
 
 
 def start_party_deadline(case: Case, rule_id: str, delivered_on: dt.date | dt.datetime,
@@ -279,7 +359,7 @@ def start_party_deadline(case: Case, rule_id: str, delivered_on: dt.date | dt.da
         raise Invalid("送达日期不能晚于今天", fields={"delivered_on": "送达日期不能晚于今天"})
     rule_id = _variant_in_use(case, rule_id)
     try:
-        rule = rule_for(rule_id, delivered, case.unit.code, kind=case.kind)
+        rule = rule_for(rule_id, delivered, case.unit.code, kind=case.kind, channel=case.channel)
     except LookupError as exc:
         raise Invalid(str(exc)) from None
     estimated = [d for d in _open_rows(case, {rule.id}) if d.trigger_estimated]
@@ -304,6 +384,7 @@ def start_party_deadline(case: Case, rule_id: str, delivered_on: dt.date | dt.da
         data={"deadline_id": d.id, "rule": d.rule_id, "delivered_on": delivered.isoformat(),
               "old_due": old_due.isoformat() if old_due else None, "new_due": d.due_date.isoformat()},
     )
+    follow_anchor(case, d, actor=actor)
     return d
 
 
@@ -392,74 +473,186 @@ def stop_on_delivery(case: Case, rule_ids: Iterable[str], delivered: dt.date, *,
     return rows
 
 
-def _reason_text(action, data: dict) -> str:
-    reason = (data or {}).get("reason")
-    spec = action.fields.get("reason") if action.fields else None
-    choices = getattr(spec, "choices", None) or {}
-    if reason and reason in choices:
-        reason = choices[reason]
-    return f"{action.label}：{reason}" if reason else action.label
+def pause_reason(action, data: dict) -> str:
+    """How a pause interval names its cause: the action, and its chosen reason or excluded period."""
+    for name in ("reason", "period"):
+        value = (data or {}).get(name)
+        spec = action.fields.get(name) if action.fields else None
+        choices = getattr(spec, "choices", None) or {}
+        if value:
+            return f"{action.label}：{choices.get(value, value)}"
+    return action.label
 
 
 def pause_deadlines(case: Case, rule_ids: Iterable[str], *, action, data: dict) -> list[Deadline]:
-    """Open a pause interval on the running rows of ``rule_ids`` (中止, 调解 …)."""
+    """Open a pause interval of the action's kind (``pause_key``) on the open rows of ``rule_ids``."""
     on = clock.today()
-    rows = [d for d in _open_rows(case, canonical_ids(case, rule_ids))
-            if d.status == DeadlineStatus.RUNNING and d.unit != "hours"]
-    for d in rows:
-        d.pauses = [*(d.pauses or []), {"from": on.isoformat(), "to": None, "reason": _reason_text(action, data)}]
-        d.status = DeadlineStatus.PAUSED
+    key = getattr(action, "pause_key", "") or ""
+    rows = []
+    for d in _open_rows(case, canonical_ids(case, rule_ids)):
+        if d.status not in (DeadlineStatus.RUNNING, DeadlineStatus.PAUSED) or d.unit == "hours":
+            continue
+        pauses = open_pause(d.pauses, on, pause_reason(action, data), key)
+        if pauses is None:
+            continue  # already stopped for this reason
+        d.pauses, d.status = pauses, DeadlineStatus.PAUSED
         _apply(d)
+        rows.append(d)
     return rows
 
 
-def resume_deadlines(case: Case, rule_ids: Iterable[str]) -> list[Deadline]:
-    """Close the open pause interval; the due date moves by the paused natural days before the roll."""
+def resume_deadlines(case: Case, rule_ids: Iterable[str], *, key: str = "") -> list[Deadline]:
+    """Close the open pause interval of ``key`` (every open one for ``""``); the clock runs again once no
+    interval is open, the due date moved by the paused natural days before the roll."""
     on = clock.today()
     rows = [d for d in _open_rows(case, canonical_ids(case, rule_ids)) if d.status == DeadlineStatus.PAUSED]
     for d in rows:
-        _close_open_pause(d, on)
-        d.status = DeadlineStatus.RUNNING
+        _close_open_pause(d, on, key or None)
+        if not has_open_pause(d.pauses):
+            d.status = DeadlineStatus.RUNNING
         _apply(d)
     return rows
+
+
+def exclude_interval(case: Case, rule_ids: Iterable[str], start: dt.date, end: dt.date, *, reason: str, key: str,
+                     actor: User | None) -> list[Deadline]:
+    """Exclude a known interval (e.g. an extended 举证期限, a 公告送达's 30 days) from the open rows of ``rule_ids``.
+
+    The due date moves by the days not already excluded; a row that had lapsed runs again if that gives time.
+    """
+    if end <= start:
+        return []
+    rows = []
+    for d in _open_rows(case, canonical_ids(case, rule_ids)):
+        if d.unit == "hours" or d.backward:
+            continue
+        old_due = d.due_date
+        d.pauses = [*(dict(p) for p in d.pauses or []),
+                    {"from": start.isoformat(), "to": end.isoformat(), "reason": reason, "key": key}]
+        d.paused_days = paused_days_of(d.pauses)
+        _apply(d)
+        if d.status == DeadlineStatus.MISSED and d.met_at is None and not is_past_due(d):
+            d.status = DeadlineStatus.RUNNING
+        record_event(case, tag="case:deadline:exclude", actor=actor,
+                     summary=(f"期限“{d.label}”不计入 {start.isoformat()} 至 {end.isoformat()}（{reason}）："
+                              f"{old_due.isoformat()} → {d.due_date.isoformat()}"),
+                     data={"deadline_id": d.id, "rule": d.rule_id, "from": start.isoformat(), "to": end.isoformat(),
+                           "old_due": old_due.isoformat(), "new_due": d.due_date.isoformat(), "key": key})
+        rows.append(d)
+    return rows
+
+
+def exclude_pausable(case: Case, kind: str, start: dt.date, end: dt.date, *, reason: str, key: str,
+                     actor: User | None) -> list[Deadline]:
+    """Exclude an interval from the case's open rows whose rule lists ``kind`` among its excluded periods
+    (``Rule.pausable``; e.g. 局令81 art. 37's 公告 for the 30 days of a 公告送达)."""
+    ids = set()
+    for d in _open_rows(case):
+        rule = _rule_or_none(case, d.rule_id, d.trigger_date)
+        if rule is not None and kind in rule.pausable:
+            ids.add(d.rule_id)
+    return exclude_interval(case, ids, start, end, reason=reason, key=key, actor=actor) if ids else []
+
+
+def approval_record(case: Case, action_name: str, actor: User | None) -> dict:
+    """Who asked for and who approved the action that just ran (its audit event names the approval request)."""
+    from caseflow.approvals.models import ApprovalRequest
+
+    event = db.session.scalar(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == action_name,
+                                   CaseEvent.tag.in_((f"case:state:{action_name}", f"case:action:{action_name}")))
+        .order_by(CaseEvent.seq.desc()).limit(1))
+    approval_id = (event.data or {}).get("approval_id") if event is not None else None
+    request = db.session.get(ApprovalRequest, approval_id) if approval_id else None
+    if request is not None:
+        return {"by": request.requested_by.username, "approved_by": getattr(request.decided_by, "username", None),
+                "approval_id": request.id}
+    # Done directly by someone who may (a supervisor, or an officer where the office needs no approval).
+    who = actor.username if actor else None
+    return {"by": who, "approved_by": who, "approval_id": None}
+
+
+def extension_step(rule: Rule | None, used: int):
+    """The next step of a rule's extension policy after ``used`` approved ones, or None when none is left."""
+    steps = rule.extensions if rule else ()
+    if used < len(steps):
+        return steps[used]
+    if steps and steps[-1].repeatable:
+        return steps[-1]
+    return None
+
+
+def extension_refused(case: Case, prefix: str, data: dict | None = None) -> str | None:
+    """Why the period ``prefix`` cannot be extended now (None: it can), for the guards."""
+    ids = canonical_ids(case, (prefix,))
+    rows = _open_rows(case, ids)
+    live = [d for d in rows if d.status in (DeadlineStatus.PAUSED, DeadlineStatus.RUNNING) and not is_past_due(d)]
+    if not live:
+        return "期限已经届满，不能再延长" if rows else "没有正在计时的该项期限"
+    for d in live:
+        step = extension_step(_rule_or_none(case, d.rule_id, d.trigger_date), len(d.extensions or []))
+        if step is None:
+            return f"“{d.label}”已无可批准的延长" if d.extensions else f"“{d.label}”依法不能延长"
+        if step.amount is None and not step.amount_field:
+            return f"“{d.label}”的延长期间须由{APPROVERS.get(step.approver, step.approver)}确定，暂不能在此延长"
+    return None
 
 
 def extend_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User | None,
                      data: dict) -> list[Deadline]:
-    """Apply the next step of each rule's extension policy (the action carries the approval)."""
+    """Apply the next step of each rule's extension policy (the action carries the approval, recorded here)."""
     rows = _open_rows(case, canonical_ids(case, rule_ids))
     live = [d for d in rows if d.status in (DeadlineStatus.RUNNING, DeadlineStatus.PAUSED)]
     if rows and not live:
         raise Conflict("期限已经届满，不能再延长")
     for d in live:
-        try:
-            rule = rule_for(d.rule_id, d.trigger_date, case.unit.code)
-        except LookupError:
-            rule = None
-        steps = rule.extensions if rule else ()
-        used = len(d.extensions or [])
-        if used >= len(steps):
-            raise Conflict(f"“{d.label}”已无可批准的延长" if steps else f"“{d.label}”依法不能延长")
-        step = steps[used]
+        rule = _rule_or_none(case, d.rule_id, d.trigger_date)
+        step = extension_step(rule, len(d.extensions or []))
+        if step is None:
+            raise Conflict(f"“{d.label}”已无可批准的延长" if rule and rule.extensions else f"“{d.label}”依法不能延长")
         approver = APPROVERS.get(step.approver, step.approver)
-        if step.amount is None:
+        amount = step.amount
+        if amount is None and step.amount_field:
+            try:
+                amount = int((data or {}).get(step.amount_field) or 0)
+            except (TypeError, ValueError):
+                amount = 0
+            if amount <= 0:
+                raise Invalid("请填写延长的期间", fields={step.amount_field: "请填写延长的期间"})
+        if amount is None:
             # No fixed amount (e.g. the panel decides the answer period): nothing to compute from here.
             raise Conflict(f"“{d.label}”的延长期间须由{approver}确定，暂不能在此延长")
         old = d.due_date
         d.extensions = [*(d.extensions or []), {
-            "amount": step.amount, "unit": step.unit, "approver": step.approver, "on": clock.today().isoformat(),
-            "by": actor.username if actor else None, "reason": (data or {}).get("reason") or step.condition,
+            "amount": amount, "unit": step.unit, "approver": step.approver, "on": clock.today().isoformat(),
+            "reason": (data or {}).get("reason") or step.condition, **approval_record(case, action.name, actor),
         }]
         _apply(d)
         record_event(
             case, tag="case:deadline:extend", actor=actor,
-            summary=(f"期限“{d.label}”延长 {unit_text(step.amount, step.unit)}（{approver}批准）："
+            summary=(f"期限“{d.label}”延长 {unit_text(amount, step.unit)}（{approver}批准）："
                      f"{old.isoformat()} → {d.due_date.isoformat()}"),
             data={"deadline_id": d.id, "rule": d.rule_id, "old_due": old.isoformat(),
-                  "new_due": d.due_date.isoformat(), "amount": step.amount, "unit": step.unit,
-                  "approver": step.approver},
+                  "new_due": d.due_date.isoformat(), "amount": amount, "unit": step.unit,
+                  "approver": step.approver, "approved_by": d.extensions[-1]["approved_by"],
+                  "approval_id": d.extensions[-1]["approval_id"]},
         )
+        if step.excludes and d.due_date > old:
+            # 局令81 art. 37: the time the party was given on its application is not counted on the case clock.
+            exclude_interval(case, step.excludes, old, d.due_date, reason=f"当事人申请延长{d.label}",
+                             key=f"extension:{d.rule_id}", actor=actor)
     return live
+
+
+def cancel_deadlines(case: Case, rule_ids: Iterable[str], *, by: str) -> list[Deadline]:
+    """End the open rows of ``rule_ids`` that became moot (neither met nor missed by anyone)."""
+    moment = clock.now()
+    rows = _open_rows(case, canonical_ids(case, rule_ids))
+    for d in rows:
+        if d.status == DeadlineStatus.PAUSED:
+            _close_open_pause(d, clock.beijing_date(moment))
+        _end(d, DeadlineStatus.CANCELLED if d.status != DeadlineStatus.MISSED else None, by, moment)
+    return rows
 
 
 def cancel_open(case: Case, *, by: str, keep: Iterable[Deadline] = ()) -> list[Deadline]:
@@ -491,6 +684,9 @@ def mark_missed(case: Case | None = None, *, actor: User | None = None) -> list[
         record_event(d.case, tag="case:deadline:missed", actor=actor,
                      summary=f"期限{what}：{d.label}（届满日 {d.due_date.isoformat()}）",
                      data={"deadline_id": d.id, "rule": d.rule_id, "due": d.due_date.isoformat()})
+        if d.rule_id in ON_LAPSE:
+            # E.g. the office's enforcement window lapsed: the right holder's own 6 months run from its last day.
+            start_deadline(d.case, ON_LAPSE[d.rule_id], actor=actor, started_by="lapse", at=d.due_date)
     return rows
 
 
@@ -505,12 +701,44 @@ def latest_period(case: Case, prefix: str) -> Deadline | None:
 
 
 def has_run_out(d: Deadline | None) -> bool:
-    """Tell whether a period has run out now (missed, or running past its due day or hour)."""
+    """Tell whether a period has run out now (missed, or running past its due day or hour).
+
+    A party's period whose due date is provisional (a year without a published holiday schedule) has not run out
+    until the year is published or a staff member confirms the date: the party may have more time.
+    """
     if d is None or (d.binds == "wait" and d.trigger_estimated):
         return False  # a waiting period runs from the recorded delivery only
+    if d.awaits_calendar:
+        return False
     if d.status == DeadlineStatus.MISSED:
         return True
     return d.status == DeadlineStatus.RUNNING and is_past_due(d)
+
+
+def unconfirmed_lapse(case: Case, prefix: str) -> str | None:
+    """Why the period ``prefix`` may not be treated as run out although its provisional due date has passed."""
+    d = latest_period(case, prefix)
+    if d is None or not d.awaits_calendar or d.status not in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED) \
+            or not is_past_due(d):
+        return None
+    return (f"“{d.label}”的届满日 {d.due_date.isoformat()} 为暂定日期（所涉年度的放假安排尚未发布）：待管理员发布"
+            "该年度放假安排，或工作人员核实后在“法定期限”中确认届满日，方可按期限届满办理")
+
+
+def confirm_provisional(d: Deadline, *, actor: User) -> Deadline:
+    """A staff member checked the published schedule (or the calendar) and confirms a provisional due date."""
+    if not d.provisional:
+        raise Conflict("该期限的届满日不是暂定日期，无需确认")
+    if d.provisional_confirmed_at is not None:
+        raise Conflict("该期限的暂定届满日已经确认")
+    if not d.is_open:
+        raise Conflict("该期限已经结束")
+    d.provisional_confirmed_at, d.provisional_confirmed_by = clock.now(), actor
+    record_event(d.case, tag="case:deadline:confirm", actor=actor,
+                 summary=f"确认期限“{d.label}”的暂定届满日 {d.due_date.isoformat()}（经核实）",
+                 data={"deadline_id": d.id, "rule": d.rule_id, "due": d.due_date.isoformat()})
+    db.session.flush()
+    return d
 
 
 def deadline_passed(case: Case, prefix: str) -> bool:
@@ -519,10 +747,13 @@ def deadline_passed(case: Case, prefix: str) -> bool:
 
 
 def on_create(case: Case, actor: User | None) -> None:
-    """Start the procedure's creation deadlines (the complaint's acceptance period by kind, ADJ_DOCKET …)."""
-    # create_case stamps received_at with the current time, so "now" is the day the request was received.
+    """Start the procedure's creation deadlines (the complaint's acceptance period by kind, ADJ_DOCKET …).
+
+    They run from the day the request was received: today for a new filing, the complaint's day for an
+    adjudication converted from one (局令81 art. 20: one 立案 period per request, not a new one at conversion).
+    """
     for rule_id in workflows.procedure(case.procedure).starts_on_create:
-        start_deadline(case, rule_id, actor=actor, started_by="create")
+        start_deadline(case, rule_id, actor=actor, started_by="create", at=case.received_at or clock.now())
     db.session.flush()
 
 
@@ -533,10 +764,12 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     mark_missed(case, actor=None)
     if decl.stops:
         stop_deadlines(case, decl.stops, action=decl, actor=actor, done_on=_done_on(decl, data))
+    if decl.cancels:
+        cancel_deadlines(case, decl.cancels, by=decl.name)
     if decl.pauses:
         pause_deadlines(case, decl.pauses, action=decl, data=data)
     if decl.resumes:
-        resume_deadlines(case, decl.resumes)
+        resume_deadlines(case, decl.resumes, key=decl.pause_key)
     if decl.extends:
         extend_deadlines(case, decl.extends, action=decl, actor=actor, data=data)
     started = []
@@ -588,9 +821,9 @@ def _amount_from(rule: Rule, data: dict) -> int | None:
         return None
 
 
-def _rule_or_none(case: Case, rule_id: str) -> Rule | None:
+def _rule_or_none(case: Case, rule_id: str, on: dt.date | None = None) -> Rule | None:
     try:
-        return rule_for(rule_id, clock.today(), case.unit.code, kind=case.kind)
+        return rule_for(rule_id, on or clock.today(), case.unit.code, kind=case.kind, channel=case.channel)
     except LookupError:
         return None
 

@@ -117,6 +117,9 @@ class Deadline(Model):
                                              comment='approved: [{"amount", "unit", "approver", "on", "by"}]')
     explanation: Mapped[str] = mapped_column(sa.Text, comment="plain Chinese account of the computation")
     calendar_version: Mapped[str] = mapped_column(sa.String(200), default="", comment="calendar sources consulted")
+    provisional_confirmed_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), comment="when a staff member confirmed the provisional due date")
+    provisional_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     met_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), comment="when the required act was done")
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), comment="when tracking ended")
     ended_by: Mapped[str | None] = mapped_column(sa.String(32), comment="action name, or close/restart")
@@ -124,8 +127,15 @@ class Deadline(Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     case: Mapped[Case] = relationship()
+    provisional_confirmed_by: Mapped[User | None] = relationship()
     reminders: Mapped[list[DeadlineReminder]] = relationship(back_populates="deadline",
                                                              order_by="DeadlineReminder.id")
+
+    @property
+    def awaits_calendar(self) -> bool:
+        """A party's (or waiting) period whose provisional due date nobody confirmed: not to be treated as run out
+        until the year's holiday schedule is published or a staff member confirms the date."""
+        return bool(self.provisional) and self.binds in ("party", "wait") and self.provisional_confirmed_at is None
 
     @property
     def is_open(self) -> bool:

@@ -19,6 +19,7 @@ from caseflow.deadlines.counting import UNITS, Due, due_date
 
 __all__ = [
     "BINDS",
+    "CHANNEL_DISPATCH",
     "COMPLAINT_ACCEPT_RULES",
     "DEFAULT_RULES",
     "KIND_DISPATCH",
@@ -27,6 +28,7 @@ __all__ = [
     "Extension",
     "Rule",
     "complaint_accept_rule_id",
+    "dispatch_ids",
     "rule_for",
 ]
 
@@ -54,6 +56,13 @@ class Extension:
     approver: str
     condition: str = ""
     further: Extension | None = None
+    #: With no fixed ``amount``: the extending action's field that gives it (e.g. 举证期限 ``days``).
+    amount_field: str = ""
+    #: The step may be granted again (a party may apply more than once; the office decides each time).
+    repeatable: bool = False
+    #: Rules whose clock does not count the extended time (局令81 art. 37: an applied-for 举证期限 extension is
+    #: excluded from the case limit): the interval from the old to the new due date is excluded there.
+    excludes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +92,12 @@ class Rule:
     note: str = ""
     #: For a minimum rule: the starting action's field that sets the amount (e.g. 举证期限 ``days``).
     amount_field: str = ""
+    #: The trigger day is the due date of this rule's row on the case (e.g. the enforcement window runs from the
+    #: end of the period to sue): the row follows when that due date moves (a recorded delivery, a new calendar).
+    anchor: str = ""
+    #: A rule started when this one lapses unmet, from its due date (the right holder's fallback after the office's
+    #: enforcement window).
+    on_lapse: str = ""
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -292,7 +307,7 @@ _COMPLAINT = (
         label="依职权发现假冒专利行为的立案",
         basis=f"{ENFORCEMENT_2015}第二十八条",
         trigger="discovery",
-        trigger_label="发现之日",
+        trigger_label="发现之日（依职权登记案件之日）",
         amount=5,
         unit="working_days",
         binds="office",
@@ -472,7 +487,8 @@ _ADJUDICATION = (
         amount=15,
         unit="days",
         binds="party",
-        extension=Extension(None, "days", "department", "当事人申请；延长期间不计入办案期限"),
+        extension=Extension(None, "days", "department", "当事人申请，办案部门决定；延长期间不计入办案期限",
+                            amount_field="days", repeatable=True, excludes=("ADJ_CASE_LIMIT",)),
         minimum=True,
         amount_field="days",
         **_ADJ_81,
@@ -593,12 +609,17 @@ _ADJUDICATION = (
     Rule(
         id="ADJ_ENFORCEMENT_APPLICATION",
         label="申请人民法院强制执行",
-        basis=f"{LING_81}第八十条；行政强制法第五十三条",
-        trigger="performance_deadline_expired",
-        trigger_label="履行期限届满之日",
+        basis=(f"{LING_81}第八十条；行政强制法第五十三条；"
+               "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释第一百五十六条（条文待核实）"),
+        trigger="suit_period_expired",
+        trigger_label="法定起诉期限届满之日",
         amount=3,
         unit="months",
         binds="office",
+        anchor="ADJ_ADMIN_SUIT",
+        on_lapse="ADJ_ENFORCEMENT_RIGHT_HOLDER",
+        note="当事人在法定期限内未起诉又不履行的，自起诉期限届满之日起三个月内申请；逾期申请的，除有正当理由外，"
+             "人民法院不予受理",
         **_ADJ_COMMON,
     ),
     Rule(
@@ -983,6 +1004,20 @@ COMPLAINT_ACCEPT_RULES: dict[str, str] = {
 #: acceptance rule for this complaint's kind" (the consumer complaints' rule is ``CPL_ACCEPT_CONSUMER``).
 KIND_DISPATCH: dict[str, dict[str, str]] = {"CPL_ACCEPT": COMPLAINT_ACCEPT_RULES}
 
+#: (kind, channel) pairs whose rule differs from the kind's: 假冒专利 the office found itself (channel
+#: ``ex_officio``) is filed within 5 working days of discovery, a report or complaint within 10 working days of
+#: receipt (专利行政执法办法 2015 art. 28).
+CHANNEL_DISPATCH: dict[str, dict[tuple[str, str], str]] = {
+    "CPL_ACCEPT": {("patent_counterfeit", "ex_officio"): "FAKE_PATENT_FILE"},
+}
+
+
+def dispatch_ids(rule_id: str) -> set[str]:
+    """Every canonical id a generic id may stand for (its kinds' and channels' rules), else the id itself."""
+    if rule_id in KIND_DISPATCH:
+        return {*KIND_DISPATCH[rule_id].values(), *CHANNEL_DISPATCH.get(rule_id, {}).values()}
+    return {RULE_ALIASES.get(rule_id, rule_id)}
+
 
 def complaint_accept_rule_id(kind: str) -> str:
     """Return the acceptance rule id for a complaint ``kind``."""
@@ -1010,12 +1045,14 @@ def rule_for(
     *,
     rules: Iterable[Rule] | None = None,
     kind: str | None = None,
+    channel: str | None = None,
 ) -> Rule:
     """Return the version of ``rule_id`` in force on ``on_date`` for ``jurisdiction``.
 
     A rule carrying the jurisdiction's code (or a parent code: city, then province) wins over the
     national rule. ``on_date`` is the trigger date; None means today in Beijing. ``kind`` selects
-    the rule behind a generic id such as ``CPL_ACCEPT`` (see ``KIND_DISPATCH``).
+    the rule behind a generic id such as ``CPL_ACCEPT`` (see ``KIND_DISPATCH``), refined by ``channel``
+    (``CHANNEL_DISPATCH``).
 
     :raises LookupError: when no version applies, or a generic id is given without its kind.
     """
@@ -1023,7 +1060,7 @@ def rule_for(
         by_kind = KIND_DISPATCH[rule_id]
         if kind not in by_kind:
             raise LookupError(f"期限规则 {rule_id} 按案件类型确定，类型 {kind!r} 无对应规则")
-        rule_id = by_kind[kind]
+        rule_id = CHANNEL_DISPATCH.get(rule_id, {}).get((str(kind), channel or ""), by_kind[str(kind)])
     if on_date is None:
         on_date = clock.today()
     elif isinstance(on_date, dt.datetime):

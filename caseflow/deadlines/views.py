@@ -17,6 +17,8 @@ from caseflow.deadlines.forms import CalendarDayForm, CalendarImportForm
 from caseflow.deadlines.models import CalendarDay, CalendarYear
 
 bp = Blueprint("deadlines", __name__, url_prefix="/admin/calendar")
+#: Staff acts on one deadline of a case (confirming a provisional due date).
+case_bp = Blueprint("case_deadlines", __name__, url_prefix="/cases")
 
 
 @bp.record_once
@@ -145,3 +147,28 @@ def publish_year(year: int, decision: str):
     change = overrides.set_published(year, decision == "publish", actor=current_actor())
     _report(change, f"{year} 年已{'发布' if decision == 'publish' else '撤销发布'}")
     return redirect(url_for("deadlines.calendar"), 303)
+
+
+@case_bp.route("/<int:case_id>/deadlines/<int:deadline_id>/confirm", methods=["POST"])
+@login_required
+@transactional
+def confirm(case_id: int, deadline_id: int):
+    """A staff member of the case confirms a provisional due date after checking the year's official schedule."""
+    from caseflow import policy
+    from caseflow.cases import queries
+    from caseflow.deadlines import lifecycle
+    from caseflow.deadlines.models import Deadline
+
+    case = queries.load_case(case_id, current_user)
+    policy.require_case_staff(current_user, case)
+    d = db.session.get(Deadline, deadline_id) if 0 < deadline_id < 2**31 else None
+    if d is None or d.case_id != case.id:
+        abort(404)
+    try:
+        lifecycle.confirm_provisional(d, actor=current_actor())
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "danger")
+    else:
+        flash(f"已确认“{d.label}”的届满日 {d.due_date.isoformat()}", "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="deadlines"), 303)

@@ -49,7 +49,7 @@ from caseflow.core.db import db
 from caseflow.deadlines import lifecycle, office_calendar
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
-from caseflow.deadlines.rules import KIND_DISPATCH, RULE_ALIASES, RULE_VARIANTS, rule_for
+from caseflow.deadlines.rules import RULE_ALIASES, RULE_VARIANTS, dispatch_ids, rule_for
 from caseflow.injunction.config import settings as injunction_settings
 from caseflow.notices import catalogue
 from caseflow.stats.facts import EVENT_TAGS, LIMIT_RULE_IDS, facts_of
@@ -115,6 +115,8 @@ class GenCase:
     creator_id: int | None  # applicant user (portal filing) or None (registered by staff / linked internal)
     officer: SimpleNamespace | None
     parent: GenCase | None = None
+    #: When the request was received, if before the case was made (an adjudication converted from a complaint).
+    received_from: dt.datetime | None = None
     steps: list[Step] = field(default_factory=list)
     children: list[GenCase] = field(default_factory=list)
     # filled in when written
@@ -237,6 +239,10 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         c.steps.append(Step("reject", timeline.after(rng.uniform(1, 12)), "supervisor",
                             {"reason": "不属于本部门管辖或不符合受理条件。", "competent_department": ""}))
         return
+    if c.kind in ("trademark", "geographical_indication", "other") and rng.random() < 0.05:
+        # 特殊情况: the head extends the 15-working-day check by 15 (市场监管行政处罚程序规定 art. 18).
+        c.steps.append(Step("extend_acceptance", timeline.after(rng.uniform(3, 10)), "supervisor",
+                            {"reason": "涉及多个权利人，需要进一步核查。"}))
     # 受理: usually within the acceptance period, sometimes late (missed).
     late = rng.random() < 0.06
     quick = 4 if c.kind == "patent_infringement" else 10
@@ -295,6 +301,9 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     if c.ip_type in ("utility_model", "design"):
         checks["evaluation_report"] = "provided"
     members = [o.username for o in rng.sample(g.staff[c.unit.id]["officer"], 3)]
+    if rng.random() < 0.05:  # 案情特别复杂: the head extends the 5 working days by 5 (局令81 art. 20)
+        c.steps.append(Step("extend_docket", timeline.after(rng.uniform(1, 4)), "supervisor",
+                            {"reason": "案情特别复杂，需核实专利权状态。"}))
     c.steps.append(Step("docket", timeline.after(rng.uniform(1, 8)), "supervisor", {**checks, "members": members}))
     c.steps.append(Step("serve_respondent", timeline.after(rng.uniform(0.5, 4)), "officer"))
     # The 答辩通知书 reaches the respondent (送达): the office's 5 working days end then (局令81 art. 22).
@@ -308,6 +317,16 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
             c.steps.append(Step("forward_answer", at, "officer", {"delivered_on": bj_date(at).isoformat()}))
     else:
         c.steps.append(Step("close_answer_period", timeline.after(rng.uniform(24, 40)), "officer"))
+    if rng.random() < 0.2:
+        c.steps.append(Step("set_evidence_period", timeline.after(rng.uniform(1, 5)), "officer", {"days": "15"}))
+        if rng.random() < 0.3:  # a party applies; the extended time is not counted (局令81 art. 37)
+            c.steps.append(Step("extend_evidence_period", timeline.after(rng.uniform(2, 12)), "officer",
+                                {"days": "10", "reason": "当事人申请补充证据。"}))
+    if rng.random() < 0.05:
+        c.steps.append(Step("start_excluded_period", timeline.after(rng.uniform(2, 10)), "officer",
+                            {"period": "appraisal", "detail": "委托技术鉴定。"}))
+        c.steps.append(Step("end_excluded_period", timeline.after(rng.uniform(10, 40)), "officer",
+                            {"period": "appraisal", "detail": "鉴定意见已送达。"}))
     if rng.random() < 0.08:
         c.steps.append(Step("suspend", timeline.after(rng.uniform(3, 20)), "officer", {"reason": "invalidation"}))
         c.steps.append(Step("resume", timeline.after(rng.uniform(20, 120)), "officer"))
@@ -327,7 +346,8 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
                             {"record": "双方到庭陈述意见。", "requester_attended": "yes",
                              "respondent_attended": "yes"}))
     if rng.random() < 0.3:
-        c.steps.append(Step("start_mediation", timeline.after(rng.uniform(2, 10)), "officer"))
+        c.steps.append(Step("start_mediation", timeline.after(rng.uniform(2, 10)), "officer",
+                            {"settlement": "yes" if rng.random() < 0.5 else "no"}))
         if rng.random() < 0.6:
             c.steps.append(Step("record_settlement", timeline.after(rng.uniform(5, 40)), "officer",
                                 {"terms": "被请求人停止侵权并赔偿请求人经济损失。"}))
@@ -515,9 +535,9 @@ class NoRule(str):
 
 
 @functools.lru_cache(maxsize=100_000)
-def _rule(rule_id: str, on: dt.date, unit_code: str, kind: str | None):
+def _rule(rule_id: str, on: dt.date, unit_code: str, kind: str | None, channel: str | None = None):
     try:
-        return rule_for(rule_id, on, unit_code, kind=kind)
+        return rule_for(rule_id, on, unit_code, kind=kind, channel=channel)
     except LookupError as exc:
         # Cache the message, never the exception: its traceback would keep a whole chunk's rows alive.
         return NoRule(str(exc))
@@ -561,10 +581,7 @@ def fast_event_hash(prev: str, ev: dict, key: bytes) -> str:
 def _canonical(rule_ids) -> set[str]:
     out: set[str] = set()
     for rid in rule_ids:
-        if rid in KIND_DISPATCH:
-            out.update(KIND_DISPATCH[rid].values())
-        else:
-            out.add(RULE_ALIASES.get(rid, rid))
+        out.update(dispatch_ids(rid))
     return out
 
 
@@ -682,9 +699,12 @@ class Generator:
             data, public = {"reason": fields.get("reason"), "main_case": None}, True
         else:
             data, public = {"origin": None}, True
+        converted = action == "convert"  # the same request goes on: its channel, and an adjudication its day
         c = GenCase(procedure, parent.unit, at + dt.timedelta(microseconds=1), parent.kind, parent.ip_type,
-                    "transfer", "standard", data, parent.creator_id if public else None, parent.officer,
-                    parent=parent)
+                    parent.channel if converted else "transfer", "standard", data,
+                    parent.creator_id if public else None, parent.officer, parent=parent,
+                    received_from=(parent.received_from or parent.received_at)
+                    if converted and procedure == "adjudication" else None)
         parent.children.append(c)
         STORIES[procedure](self, c, Timeline(self.rng, c.received_at))
 
@@ -933,12 +953,19 @@ class Generator:
             chain["prev"] = ev["hash"]
             events.append(ev)
 
-        def start(rule_id, at, started_by, actor_id, label_override=None, estimated=False):
-            on = bj_date(at)
-            rule = _rule(rule_id, on, c.unit.code, c.kind)
+        def start(rule_id, at, started_by, actor_id, label_override=None, estimated=False, on=None):
+            on = on or bj_date(at)
+            rule = _rule(rule_id, on, c.unit.code, c.kind, c.channel)
             if isinstance(rule, NoRule):
                 event(at, actor_id, "case:deadline:unavailable", f"未能开始计算期限：{rule}", payload={"rule": rule_id})
                 return None
+            if rule.anchor:
+                anchor = next((r for r in reversed(rows) if r["rule_id"] == rule.anchor and r["status"] != "cancelled"),
+                              None)
+                if anchor is None:
+                    return None
+                on, estimated = anchor["due_date"], anchor["trigger_estimated"]
+                label_override = f"{rule.trigger_label}（{anchor['label']}届满日）"
             for old in rows:
                 if (old["rule_id"] == rule.id and old["ended_at"] is None
                         and old["status"] in ("running", "paused", "missed")):
@@ -962,33 +989,62 @@ class Generator:
             return [r for r in rows if r["ended_at"] is None and r["status"] in ("running", "paused", "missed")
                     and (ids is None or r["rule_id"] in ids)]
 
-        def close_pause(r, on):
-            for p in r["pauses"]:
-                if not p.get("to"):
-                    p["to"] = on.isoformat()
-                    r["paused_days"] += (on - dt.date.fromisoformat(p["from"])).days
+        def close_pause(r, on, key=None):
+            r["pauses"] = lifecycle.close_pauses(r["pauses"], on, key)
+            r["paused_days"] = lifecycle.paused_days_of(r["pauses"])
+
+        def exclude(ids, first, end, reason, key, at, actor_id):
+            for r in open_rows(ids):
+                if r["unit"] == "hours" or r["backward"] or end <= first:
+                    continue
+                old = r["due_date"]
+                r["pauses"] = [*r["pauses"], {"from": first.isoformat(), "to": end.isoformat(), "reason": reason,
+                                              "key": key}]
+                r["paused_days"] = lifecycle.paused_days_of(r["pauses"])
+                _apply_due(r)
+                if r["status"] == "missed" and r["met_at"] is None and not _past_due(r, at):
+                    r["status"] = "running"
+                event(at, actor_id, "case:deadline:exclude",
+                      f"期限“{r['label']}”不计入 {first.isoformat()} 至 {end.isoformat()}（{reason}）："
+                      f"{old.isoformat()} → {r['due_date'].isoformat()}",
+                      payload={"deadline_id": r["id"], "rule": r["rule_id"], "from": first.isoformat(),
+                               "to": end.isoformat(), "old_due": old.isoformat(),
+                               "new_due": r["due_date"].isoformat(), "key": key})
+
+        def ext_step(r, fields):
+            """The row's next extension step and its amount, or (None, None), as lifecycle.extend_deadlines."""
+            rule = _rule(r["rule_id"], r["trigger_date"], c.unit.code, c.kind, c.channel)
+            step = lifecycle.extension_step(None if isinstance(rule, NoRule) else rule, len(r["extensions"]))
+            if step is None:
+                return None, None
+            amount = step.amount
+            if amount is None and step.amount_field:
+                amount = int(fields.get(step.amount_field) or 0) or None
+            return step, amount
 
         def passed(prefix, at):
             ids = _canonical((prefix,))
             for r in reversed(rows):
                 if r["status"] != "cancelled" and (r["rule_id"] in ids or r["rule_id"].startswith(prefix)):
+                    if r["provisional"] and r["binds"] in ("party", "wait"):
+                        return False  # as lifecycle.has_run_out: a provisional party date is not relied on
                     return r["status"] == "missed" or (r["status"] == "running" and _past_due(r, at))
             return False
 
-        def can_extend(decl, at):
-            live = []
-            found = open_rows(_canonical(decl.extends))
-            for r in found:
-                if r["status"] == "paused" or (r["status"] == "running" and not _past_due(r, at)):
-                    live.append(r)
-            if found and not live:
-                return False
+        def extension_refused(prefix, at, fields):
+            """As lifecycle.extension_refused (a reason, or None), on this case's rows at ``at``."""
+            found = open_rows(_canonical((prefix,)))
+            live = [r for r in found if r["status"] in ("paused", "running") and not _past_due(r, at)]
+            if not live:
+                return "期限已经届满" if found else "没有正在计时的该项期限"
             for r in live:
-                rule = _rule(r["rule_id"], r["trigger_date"], c.unit.code, None)
-                steps = () if isinstance(rule, NoRule) else rule.extensions
-                if len(r["extensions"]) >= len(steps) or steps[len(r["extensions"])].amount is None:
-                    return False
-            return True
+                step, _amount = ext_step(r, fields)
+                if step is None or (step.amount is None and not step.amount_field):
+                    return "不能延长"
+            return None
+
+        def can_extend(decl, at, fields):
+            return all(extension_refused(rid, at, fields) is None for rid in decl.extends)
 
         def delivered(step):
             """A document reached its addressees (as caseflow.notices.deliveries does): the office's service period
@@ -1032,7 +1088,7 @@ class Generator:
                     else (f"在{c.parent.number}中申请先行禁令" if c.parent else f"{proc.title}案件创建：{c.number}")),
               to_state=state, payload={"channel": c.channel, "parent": c.parent.number if c.parent else None})
         for rid in proc.starts_on_create:
-            start(rid, c.received_at, "create", actor_for_create)
+            start(rid, c.received_at, "create", actor_for_create, on=bj_date(c.received_from or c.received_at))
         closed_at = closing = None
         last = c.received_at
         for step in c.steps:
@@ -1042,16 +1098,18 @@ class Generator:
                 delivered(step)
                 last = step.at
                 continue
-            light = SimpleNamespace(data=data, state=state, kind=c.kind, ip_type=c.ip_type)
+            light = SimpleNamespace(data=data, state=state, kind=c.kind, ip_type=c.ip_type, channel=c.channel)
             ctx = GuardContext(case=light, actor=None, data=step.fields, now=step.at, today=bj_date(step.at),
                                deadline_passed=functools.partial(passed, at=step.at),
-                               latest_notice_day=functools.partial(lifecycle.latest_notice_day, None))
+                               latest_notice_day=functools.partial(lifecycle.latest_notice_day, None),
+                               extension_refused=functools.partial(extension_refused, at=step.at,
+                                                                   fields=step.fields))
             # Guards that ask the deadlines for today see the step's day.
             with office_calendar.as_of(step.at, default_calendar()):
                 variants = [a for a in proc.actions_named(step.action) if state in a.sources
                             and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
                             and all(g(ctx) is None for g in a.guards)]
-            if not variants or (variants[0].extends and not can_extend(variants[0], step.at)):
+            if not variants or (variants[0].extends and not can_extend(variants[0], step.at, step.fields)):
                 # The office would not (or could not) do this now: an extension is dropped, any other step
                 # ends the story here, leaving the case where it stands.
                 self.result.skipped += 1
@@ -1082,10 +1140,13 @@ class Generator:
             for r in open_rows():
                 if r["status"] == "running" and _past_due(r, step.at):
                     r["status"] = "missed"
-                    what = "已超期" if r["binds"] in lifecycle.ACCOUNTABLE_BINDS else "已届满"
+                    what = "已超期" if r["binds"] in lifecycle.ACCOUNTABLE_BINDS else (
+                        "等待期已满" if r["binds"] == "wait" else "已届满")
                     event(step.at, None, "case:deadline:missed",
                           f"期限{what}：{r['label']}（届满日 {r['due_date'].isoformat()}）",
                           payload={"deadline_id": r["id"], "rule": r["rule_id"], "due": r["due_date"].isoformat()})
+                    if r["rule_id"] in lifecycle.ON_LAPSE:
+                        start(lifecycle.ON_LAPSE[r["rule_id"]], step.at, "lapse", None, on=r["due_date"])
             on = bj_date(step.at)
             if decl.stops:
                 for r in open_rows(_canonical(decl.stops)):
@@ -1107,45 +1168,53 @@ class Generator:
                     lapsed = r["status"] == "missed" and r["binds"] == "party" and not by_party
                     r["met_at"] = None if lapsed else step.at
                     r["ended_at"], r["ended_by"] = step.at, decl.name
+            if decl.cancels:
+                for r in open_rows(_canonical(decl.cancels)):
+                    if r["status"] == "paused":
+                        close_pause(r, on)
+                    if r["status"] != "missed":
+                        r["status"] = "cancelled"
+                    r["ended_at"], r["ended_by"] = step.at, decl.name
             if decl.pauses:
-                reason = step.fields.get("reason")
-                spec = decl.fields.get("reason") if decl.fields else None
-                choices = getattr(spec, "choices", None) or {}
-                reason = choices.get(reason, reason)
-                text = f"{decl.label}：{reason}" if reason else decl.label
+                text = lifecycle.pause_reason(decl, step.fields)
                 for r in open_rows(_canonical(decl.pauses)):
-                    if r["status"] == "running" and r["unit"] != "hours":
-                        r["pauses"] = [*r["pauses"], {"from": on.isoformat(), "to": None, "reason": text}]
-                        r["status"] = "paused"
-                        _apply_due(r)
+                    if r["status"] in ("running", "paused") and r["unit"] != "hours":
+                        pauses = lifecycle.open_pause(r["pauses"], on, text, decl.pause_key)
+                        if pauses is not None:
+                            r["pauses"], r["status"] = pauses, "paused"
+                            _apply_due(r)
             if decl.resumes:
                 for r in open_rows(_canonical(decl.resumes)):
                     if r["status"] == "paused":
-                        close_pause(r, on)
-                        r["status"] = "running"
+                        close_pause(r, on, decl.pause_key or None)
+                        if not lifecycle.has_open_pause(r["pauses"]):
+                            r["status"] = "running"
                         _apply_due(r)
             if decl.extends:
                 for r in open_rows(_canonical(decl.extends)):
                     if r["status"] not in ("running", "paused"):
                         continue
-                    rule = _rule(r["rule_id"], r["trigger_date"], c.unit.code, None)
-                    steps = () if isinstance(rule, NoRule) else rule.extensions
-                    used = len(r["extensions"])
-                    if used >= len(steps) or steps[used].amount is None:
+                    ext, amount = ext_step(r, step.fields)
+                    if ext is None or amount is None:
                         continue
-                    ext = steps[used]
                     old = r["due_date"]
+                    who = supervisor.username if step.actor == "supervisor" else (
+                        c.officer or self.staff[c.unit.id]["officer"][0]).username
                     r["extensions"] = [*r["extensions"], {
-                        "amount": ext.amount, "unit": ext.unit, "approver": ext.approver, "on": on.isoformat(),
-                        "by": supervisor.username, "reason": step.fields.get("reason") or ext.condition}]
+                        "amount": amount, "unit": ext.unit, "approver": ext.approver, "on": on.isoformat(),
+                        "reason": step.fields.get("reason") or ext.condition, "by": who, "approved_by": who,
+                        "approval_id": None}]
                     _apply_due(r)
                     approver = lifecycle.APPROVERS.get(ext.approver, ext.approver)
                     event(step.at, actor, "case:deadline:extend",
-                          f"期限“{r['label']}”延长 {lifecycle.unit_text(ext.amount, ext.unit)}（{approver}批准）："
+                          f"期限“{r['label']}”延长 {lifecycle.unit_text(amount, ext.unit)}（{approver}批准）："
                           f"{old.isoformat()} → {r['due_date'].isoformat()}",
                           payload={"deadline_id": r["id"], "rule": r["rule_id"], "old_due": old.isoformat(),
-                                   "new_due": r["due_date"].isoformat(), "amount": ext.amount, "unit": ext.unit,
-                                   "approver": ext.approver})
+                                   "new_due": r["due_date"].isoformat(), "amount": amount, "unit": ext.unit,
+                                   "approver": ext.approver, "approved_by": who, "approval_id": None})
+                    if ext.excludes and r["due_date"] > old:
+                        exclude(_canonical(ext.excludes), old, r["due_date"], f"当事人申请延长{r['label']}",
+                                f"extension:{r['rule_id']}", step.at, actor)
             started = []
             for rid in decl.starts:
                 rule = _rule(rid, on, c.unit.code, c.kind)
@@ -1192,6 +1261,13 @@ class Generator:
                                 for o in self.staff[c.unit.id].get(role, []) if o.username == step.fields["officer"])
             elif "remember_paused_from" in decl.effects:
                 data["paused_from"] = before
+            elif "track_excluded_period" in decl.effects:
+                periods = dict(data.get("excluded_periods") or {})
+                if decl.pauses:
+                    periods[decl.pause_key] = on.isoformat()
+                else:
+                    periods.pop(decl.pause_key, None)
+                data["excluded_periods"] = periods
             elif decl.name == "submit_report":
                 data["report"] = step.fields.get("report")
             elif decl.name == "inform_requester":
@@ -1215,7 +1291,7 @@ class Generator:
             if c.ip_type in ("invention", "utility_model") else None,
             "channel": c.channel, "track": c.track, "data": data,
             "created_by_id": creator_id, "assignee_id": assignee, "parent_id": c.parent.id if c.parent else None,
-            "received_at": c.received_at, "closed_at": closed_at, "closing_action": closing,
+            "received_at": c.received_from or c.received_at, "closed_at": closed_at, "closing_action": closing,
             "audit_head": chain["prev"], "audit_count": chain["seq"], "is_deleted": False,
             "created_at": c.received_at, "updated_at": last,
         })
@@ -1234,7 +1310,8 @@ class Generator:
             if ev["tag"] in EVENT_TAGS:
                 tags.setdefault(ev["tag"], ev["occurred_at"])
         f = facts_of(case_id=c.id, unit_id=c.unit.id, procedure=c.procedure, ip_type=c.ip_type, channel=c.channel,
-                     assignee_id=assignee, state=state, received_at=c.received_at, closed_at=closed_at,
+                     assignee_id=assignee, state=state, received_at=c.received_from or c.received_at,
+                     closed_at=closed_at,
                      closing_action=closing, data=data, events=tags,
                      limits=[(r["status"], r["paused_days"]) for r in rows if r["rule_id"] in LIMIT_RULE_IDS],
                      rating=score)

@@ -122,6 +122,13 @@ def deliver(notice: Notice, *, party: Party | None, method: DeliveryMethod, deli
     record_event(notice.case, tag="case:notice:deliver", actor=actor, summary=summary,
                  data={"notice_id": notice.id, "delivery_id": delivery.id, "method": method.value,
                        "party_id": party.id if party else None, "delivered_on": delivered_on.isoformat()})
+    if method == DeliveryMethod.PUBLIC_NOTICE and when is not None:
+        # The days between publication and deemed service are a 公告 period the case limit does not count
+        # (局令81 art. 37); a rule that lists 公告 among its excluded periods moves by them.
+        from caseflow.deadlines.lifecycle import exclude_pausable
+
+        exclude_pausable(notice.case, "公告", when, delivered_on, reason=f"公告送达{notice.title}",
+                         key=f"public_notice:{delivery.id}", actor=actor)
     if delivered_on <= clock.today():
         _take_effect(delivery, actor)
     return delivery

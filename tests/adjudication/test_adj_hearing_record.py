@@ -92,7 +92,7 @@ def test_case_page_explains_the_case_clock(client, web, people, shift, deadline)
     shift(40)
     act(case, "resume", people["officer"])
     shift(45)
-    act(case, "start_mediation", people["officer"], note="双方同意调解")
+    act(case, "start_mediation", people["officer"], note="双方同意调解", settlement="yes")
     shift(52)
     act(case, "end_mediation", people["officer"])
     act(case, "extend", people["supervisor"], reason="案情复杂")
@@ -107,7 +107,9 @@ def test_case_page_explains_the_case_clock(client, web, people, shift, deadline)
     assert "开始调解" in text and "7 日不计入" in text
     assert "延长 1 个月（本部门负责人批准" in text and "延长 2 个月（上级主管部门批准" in text
     assert "不计入的期间共 37 日" in text
-    assert due_date(docketed, 6, "months", paused_days=37).due.isoformat() in text
+    # Each extension runs from the expiry before it (民法典 arts 201-202).
+    assert due_date(docketed, 3, "months", paused_days=37, extensions=[(1, "months"), (2, "months")]).due.isoformat() \
+        in text
 
 
 def test_parties_see_their_hearing_on_the_portal_but_not_the_officers_card(client, web, people):

@@ -70,7 +70,10 @@ def test_reminder_wait_is_a_waiting_period_not_an_office_deadline(people, deadli
     # Run out: it opens the way, it is not an office deadline shown as missed (no 已超期, no overdue badge).
     assert view.status_title == "等待期已满" and view.level is None and "超期" not in view.countdown
     act(case, "publish", people["officer"])  # (the office's own publication period, overdue by now)
-    assert case.id not in reading.urgency_of([case.id])
+    # What the queues show is the office's own enforcement window (3 months from the end of the period to sue),
+    # not the waiting period.
+    urgency = reading.urgency_of([case.id])[case.id]
+    assert urgency.label == "申请人民法院强制执行" and urgency.level is None
     act(case, "apply_enforcement", people["officer"], target="重庆知识产权法院", reason="逾期不履行")
     assert case.state == "enforcement"
 

@@ -202,15 +202,18 @@ def test_case_clock_moves_exactly(people, deadline, shift, notices_of):
     assert case.state == "examination"
     assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 3, "months", paused_days=30).due
     shift(45)
-    act(case, "start_mediation", people["officer"], note="双方同意调解")
+    act(case, "start_mediation", people["officer"], note="双方同意调解", settlement="yes")  # 和解: not counted
     shift(52)
     act(case, "end_mediation", people["officer"])
     limit = deadline(case, "ADJ_CASE_LIMIT")
     assert limit.paused_days == 37 and limit.due_date == due_date(docketed, 3, "months", paused_days=37).due
     act(case, "extend", people["supervisor"], reason="案情复杂")
-    assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 4, "months", paused_days=37).due
+    # Each extension runs from the expiry before it (民法典 arts 201-202), not from 立案 again.
+    assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 3, "months", paused_days=37,
+                                                                 extensions=[(1, "months")]).due
     act(case, "extend", people["city"], reason="特别复杂，上一级部门批准")
-    assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 6, "months", paused_days=37).due
+    assert deadline(case, "ADJ_CASE_LIMIT").due_date == due_date(docketed, 3, "months", paused_days=37,
+                                                                 extensions=[(1, "months"), (2, "months")]).due
     with pytest.raises(Conflict, match="已无可批准的延长"):
         act(case, "extend", people["city"], reason="再次延长")
     # (the refused third extension raised after its draft; a request rolls both back)

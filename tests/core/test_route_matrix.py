@@ -216,6 +216,9 @@ EXPECT: dict[tuple[str, str], Expect] = {
     ("deadlines.delete_day", "POST"): rule("manage_calendar"),
     ("deadlines.import_file", "POST"): rule("manage_calendar"),
     ("deadlines.publish_year", "POST"): rule("manage_calendar"),
+    # a case's provisional due date, confirmed by its staff (no such deadline on the case: 404)
+    ("case_deadlines.confirm", "POST"): rule("use_workspace", sees_case(allowed(
+        lambda u, w: policy.is_case_staff(u, w.case), 403, is_(404)))),
     # the staff workspace
     ("cases.queue", "GET"): rule("use_workspace"),
     ("cases.show", "GET"): rule("use_workspace", CASE_VIEW),
@@ -374,7 +377,8 @@ def fill(rule, w: World) -> str:
     values = {"case_id": w.case.id, "evidence_id": w.evidence.id, "notice_id": w.notice.id,
               "request_id": w.approval.id, "draft_id": w.draft.id, "user_id": w.bystander.id,
               "session_id": w.their_session.id, "token_id": w.their_token.id, "code": w.case.unit.code,
-              "hearing_id": 2_000_000_000, "action": "accept", "decision": "approve", "what": "disable", "step": 1,
+              "hearing_id": 2_000_000_000,
+              "deadline_id": 2_000_000_000, "action": "accept", "decision": "approve", "what": "disable", "step": 1,
               "section": "monthly", "table": "by_month", "fmt": "csv", "year": 2099, "day": "2099-01-05",
               "filename": "app.js"}
     if rule.endpoint in ("notices.pdf", "notices_api.notice_pdf"):

@@ -195,7 +195,7 @@ def test_suspension_moves_the_case_limit_by_the_paused_days_then_rolls(staff, cl
     clock.set("2026-04-01")
     advance(case, ("suspend", officer, {"reason": "invalidation"}))
     assert limit.status == DeadlineStatus.PAUSED
-    assert limit.pauses == [{"from": "2026-04-01", "to": None,
+    assert limit.pauses == [{"from": "2026-04-01", "to": None, "key": "suspension",
                              "reason": "中止处理：被请求人申请宣告专利权无效且已受理（第28条）"}]
     assert lifecycle.mark_missed() == []
 
@@ -213,19 +213,23 @@ def test_suspension_moves_the_case_limit_by_the_paused_days_then_rolls(staff, cl
     assert lifecycle.mark_missed() == [limit]
 
 
-def test_mediation_inside_adjudication_pauses_and_settlement_meets(staff, clock):
+@pytest.mark.parametrize(("settlement", "status", "paused"), [
+    ("yes", DeadlineStatus.MET, 58),  # the parties agreed to 和解: the clock stood still (局令81 art. 37)
+    ("no", DeadlineStatus.MISSED, 0),  # office-led mediation alone is no excluded period
+])
+def test_mediation_inside_adjudication_pauses_only_for_settlement_talks(staff, clock, settlement, status, paused):
     officer = staff["officer"]
     case = docketed(staff, clock, "2026-03-04")
     advance(case, ("serve_respondent", officer, {}), ("record_answer", officer, {"answer": "答辩"}))
     clock.set("2026-05-04")
-    advance(case, ("start_mediation", officer, {}))
-    clock.set("2026-07-01")  # after the original due date, but the clock stood still
+    advance(case, ("start_mediation", officer, {"settlement": settlement}))
+    clock.set("2026-07-01")  # after the original due date
     advance(case, ("record_settlement", officer, {"terms": "赔偿并停止销售。"}),
             # The settlement takes effect, and meets the case limit, on the second signature (局令81 art. 35).
             ("record_signature", officer, {"side": "claimant"}), ("record_signature", officer, {"side": "respondent"}))
     limit = one(case, "ADJ_CASE_LIMIT")
-    assert (limit.status, limit.paused_days) == (DeadlineStatus.MET, 58)
-    # The answer period was met and nothing else is left open on a settled case.
+    assert (limit.status, limit.paused_days) == (status, paused)
+    # Nothing else is left open on a settled case.
     assert all(d.ended_at is not None for d in rows(case))
 
 

@@ -67,7 +67,10 @@ def make_case(people):
     """make_case(procedure="complaint", unit_code="500103") → a case in its first state, filed by the applicant."""
 
     def make(procedure: str = "complaint", unit_code: str = "500103"):
-        return create_case(procedure=procedure, unit=unit(unit_code), actor=people["applicant"], fields=FIELDS,
+        # A complaint here is a report of 假冒专利 (its 受理 has a 受理通知书); a patent infringement dispute request
+        # received as a complaint gets its one 受理通知书 at 立案 of the adjudication (局令81 art. 20).
+        fields = {**FIELDS, "kind": "patent_counterfeit"} if procedure == "complaint" else FIELDS
+        return create_case(procedure=procedure, unit=unit(unit_code), actor=people["applicant"], fields=fields,
                            parties=_parties(people["applicant"], people["respondent"]))
 
     return make

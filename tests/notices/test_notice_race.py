@@ -15,6 +15,8 @@ from tests.api.conftest import COMPLAINT_BODY
 pytestmark = pytest.mark.live
 
 OFFICERS = [f"notice_race_officer{i}" for i in range(4)]
+#: A 假冒专利 report: its 受理 sends a 受理通知书 (a patent dispute request gets its one at the adjudication's 立案).
+REPORT = {**COMPLAINT_BODY, "kind": "patent_counterfeit", "title": "销售标注虚假专利号的空气净化器"}
 
 
 def test_simultaneous_issues_get_consecutive_numbers(live_server):
@@ -26,7 +28,7 @@ def test_simultaneous_issues_get_consecutive_numbers(live_server):
 
     drafts = []
     for token in tokens:
-        status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY, token=applicant)
+        status, case = live_server.request("POST", "/api/v1/cases", REPORT, token=applicant)
         assert status == 201, case
         status, case = live_server.request("POST", f"/api/v1/cases/{case['id']}/actions/accept",
                                            {"version": case["version"]}, token=token)

@@ -42,7 +42,8 @@ def test_terminal_states_have_no_way_out(code):
 def test_complaint_section_2_1():
     proc = workflows.procedure("complaint")
     assert set(proc.closing_actions()) == {"reject", "convert", "refer", "conclude", "withdraw"}
-    assert {a.name for a in proc.actions if a.approval} == {"reject", "refer"}
+    # The acceptance period's extension (市场监管行政处罚程序规定 art. 18; 局令81 art. 20) is the head's to approve.
+    assert {a.name for a in proc.actions if a.approval} == {"reject", "refer", "extend_acceptance"}
     assert set(proc.action("withdraw").sources) == set(proc.open_states)
 
 
@@ -51,7 +52,7 @@ def test_engine_offers_only_allowed_actions():
     case = FakeCase("submitted")
     # start_referral: every procedure may refer a case to the police or another agency (docs/procedures.md, referral).
     assert {a.name for a in eng.available(ctx(case), {"officer"})} == {"request_correction", "accept", "reject",
-                                                                        "start_referral"}
+                                                                        "start_referral", "extend_acceptance"}
     assert {a.name for a in eng.available(ctx(case), {"applicant"})} == {"withdraw"}
     # Rejecting from correction waits until the 补正 period ran out (a guard).
     case = FakeCase("correction")
