@@ -49,7 +49,7 @@ from caseflow.core.db import db
 from caseflow.deadlines import lifecycle, office_calendar
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
-from caseflow.deadlines.rules import RULE_ALIASES, RULE_VARIANTS, dispatch_ids, rule_for
+from caseflow.deadlines.rules import LING_81_FROM, RULE_ALIASES, RULE_VARIANTS, dispatch_ids, rule_for
 from caseflow.injunction.config import settings as injunction_settings
 from caseflow.notices import catalogue
 from caseflow.stats.facts import EVENT_TAGS, LIMIT_RULE_IDS, facts_of
@@ -239,7 +239,7 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         c.steps.append(Step("reject", timeline.after(rng.uniform(1, 12)), "supervisor",
                             {"reason": "不属于本部门管辖或不符合受理条件。", "competent_department": ""}))
         return
-    if c.kind in ("trademark", "geographical_indication", "other") and rng.random() < 0.05:
+    if c.kind in ("trademark", "geographical_indication", "other") and not in_correction and rng.random() < 0.05:
         # 特殊情况: the head extends the 15-working-day check by 15 (市场监管行政处罚程序规定 art. 18).
         c.steps.append(Step("extend_acceptance", timeline.after(rng.uniform(3, 10)), "supervisor",
                             {"reason": "涉及多个权利人，需要进一步核查。"}))
@@ -301,7 +301,8 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     if c.ip_type in ("utility_model", "design"):
         checks["evaluation_report"] = "provided"
     members = [o.username for o in rng.sample(g.staff[c.unit.id]["officer"], 3)]
-    if rng.random() < 0.05:  # 案情特别复杂: the head extends the 5 working days by 5 (局令81 art. 20)
+    ling_81 = bj_date(timeline.now) >= LING_81_FROM  # the 立案 extension and the 举证期限 are 局令81's
+    if ling_81 and rng.random() < 0.05:  # 案情特别复杂: the head extends the 5 working days by 5 (局令81 art. 20)
         c.steps.append(Step("extend_docket", timeline.after(rng.uniform(1, 4)), "supervisor",
                             {"reason": "案情特别复杂，需核实专利权状态。"}))
     c.steps.append(Step("docket", timeline.after(rng.uniform(1, 8)), "supervisor", {**checks, "members": members}))
@@ -317,7 +318,7 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
             c.steps.append(Step("forward_answer", at, "officer", {"delivered_on": bj_date(at).isoformat()}))
     else:
         c.steps.append(Step("close_answer_period", timeline.after(rng.uniform(24, 40)), "officer"))
-    if rng.random() < 0.2:
+    if ling_81 and rng.random() < 0.2:
         c.steps.append(Step("set_evidence_period", timeline.after(rng.uniform(1, 5)), "officer", {"days": "15"}))
         if rng.random() < 0.3:  # a party applies; the extended time is not counted (局令81 art. 37)
             c.steps.append(Step("extend_evidence_period", timeline.after(rng.uniform(2, 12)), "officer",
@@ -1109,11 +1110,13 @@ class Generator:
                 variants = [a for a in proc.actions_named(step.action) if state in a.sources
                             and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
                             and all(g(ctx) is None for g in a.guards)]
+            extension = any(a.extends for a in proc.actions_named(step.action))
             if not variants or (variants[0].extends and not can_extend(variants[0], step.at, step.fields)):
-                # The office would not (or could not) do this now: an extension is dropped, any other step
-                # ends the story here, leaving the case where it stands.
+                # The office would not (or could not) do this now: an extension is dropped (e.g. no extension in
+                # the rule version in force then), any other step ends the story here, leaving the case where it
+                # stands.
                 self.result.skipped += 1
-                if variants:
+                if variants or extension:
                     continue
                 break
             decl = variants[0]
@@ -1253,6 +1256,8 @@ class Generator:
                 data["deliberation"] = None
             if "store_panel" in decl.effects:
                 data["panel"] = list(step.fields.get("members") or [])
+            if "remember_fields" in decl.effects:  # as caseflow.cases.effects.remember_fields
+                data[decl.name] = {k: v for k, v in step.fields.items() if v not in (None, "")}
             if "record_filing_checks" in decl.effects:
                 data["filing_checks"] = {k: v for k, v in step.fields.items() if k != "members"}
                 data["risks"] = []
