@@ -102,3 +102,14 @@ def _demo_cases(unit: Unit, users: dict[str, User]) -> None:
                 data = {"kind": "police", "target": "重庆市公安局渝中区分局", "parent_effect": "continue",
                         "reason": "被投诉人销售侵权产品数量较大，存在犯罪的合理嫌疑。"}
             perform(case, action, actor=actor, data={"version": case.version, **data}, via="seed")
+    # 假冒专利 an officer found on an inspection (依职权): filed within 5 working days of discovery, not the 10 of a
+    # report (专利行政执法办法 art. 28); there is no complainant.
+    create_case(
+        procedure="complaint", unit=unit, actor=officer,
+        fields={"kind": "patent_counterfeit", "ip_type": "utility_model", "right_number": "ZL201920765432.1",
+                "title": "五金店商品包装标注他人专利号", "channel": "ex_officio",
+                "facts": "执法人员日常检查中发现，被检查人销售的管道卡箍包装上标注“专利号ZL201920765432.1”，"
+                         "该专利的专利权人并非被检查人，涉嫌假冒专利。",
+                "claims": "依职权立案查处。"},
+        parties=[{"role": PartyRole.RESPONDENT, "name": "重庆市渝中区某某五金经营部", "address": "重庆市渝中区较场口"}],
+        summary="依职权发现涉嫌假冒专利行为，登记案件")

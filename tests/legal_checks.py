@@ -27,6 +27,7 @@ def problems(session) -> list[str]:
             sa.select(CaseEvent.case_id, CaseEvent.action, CaseEvent.tag, CaseEvent.occurred_at, CaseEvent.data)
             .where(CaseEvent.action.is_not(None)).order_by(CaseEvent.case_id, CaseEvent.seq)):
         actions[case_id].append((action, tag, at, (payload or {}).get("fields") or {}))
+    by_id = {c.id: c for c in cases}
     out = []
     for c in cases:
         data = c.data or {}
@@ -48,6 +49,17 @@ def problems(session) -> list[str]:
                     out.append(f"{where}: 实用新型或外观设计立案未记录专利权评价报告")
                 if not _panel_ok(data.get("panel")):
                     out.append(f"{where}: 立案时未组成三名以上单数的合议组")
+            # Item 8: a request converted from a complaint keeps the day it was received (局令81 art. 20).
+            parent = by_id.get(c.parent_id) if c.parent_id else None
+            if parent is not None and parent.procedure == "complaint" and c.received_at != parent.received_at:
+                out.append(f"{where}: 转立案的行政裁决未沿用收到请求书之日")
+            # Item 14: 局令81 art. 28(一) suspends for utility models and designs only.
+            for action, _at, chosen in steps:
+                if action == "suspend" and chosen.get("reason") == "invalidation" \
+                        and c.ip_type not in ("utility_model", "design"):
+                    out.append(f"{where}: 发明专利以第二十八条第（一）项中止")
+                if action == "suspend" and chosen.get("reason") in ("ownership", "other_art29"):
+                    out.append(f"{where}: 中止理由不属于第二十八条（{chosen.get('reason')}）")
             # Item 3: the decision follows a 合议 of the panel (art. 25).
             if "decide" in done and "deliberate" not in done[:done.index("decide")]:
                 out.append(f"{where}: 未经合议作出裁决")

@@ -73,16 +73,14 @@ REJECT_REASONS = {
     "foreign_documents": "境外请求人身份证明未公证认证（第十八条）",
     "other": "其他",
 }
-SUSPEND_REASONS = {  # 局令81 art. 28: 应当中止
-    "invalidation": "被请求人申请宣告专利权无效且已受理（第28条）",
+SUSPEND_REASONS = {  # 局令81 art. 28: 应当中止 — these seven and no other
+    "invalidation": "涉案实用新型或者外观设计专利的无效宣告请求已被国家知识产权局受理（第二十八条第（一）项）",
     "death": "一方当事人死亡，需要等待继承人表明是否参加处理（第二十八条第（二）项）",
     "incapacity": "一方当事人丧失行为能力，尚未确定法定代理人（第二十八条第（三）项）",
-    "termination": "法人或者非法人组织终止，尚未确定权利义务承受人（第二十八条第（四）项）",
-    "force_majeure": "不可抗力（第二十八条第（五）项）",
-    "ownership": "权属纠纷正在处理（第28条）",
-    "depends": "本案须以另一案的审理结果为依据，而另一案尚未审结（第二十八条第（六）项）",
-    "referred_up": "需请示上级部门（第二十八条第（七）项）",
-    "other_art29": "其他需要中止的情形（第29条）",
+    "termination": "作为一方当事人的法人或者非法人组织终止，尚未确定权利义务承受人（第二十八条第（四）项）",
+    "force_majeure": "一方当事人因不可抗拒的事由不能参加处理（第二十八条第（五）项）",
+    "depends": "本案必须以另一案的审理结果为依据，而另一案尚未审结（第二十八条第（六）项）",
+    "referred_up": "本案有关问题需要请示上级部门，尚未得到答复（第二十八条第（七）项）",
 }
 REFUSE_SUSPENSION = {  # 局令81 art. 29: 可以不中止
     "invention": "涉案专利为发明专利（第二十九条第（一）项）",
@@ -233,6 +231,15 @@ def time_bar_risk(known_on, continuing, today: dt.date) -> str | None:
         return f"请求已超过三年时效（{bar.isoformat()} 届满），但侵权行为仍在继续且专利权有效，应当受理（第十九条）"
     return (f"请求可能已超过三年时效（{bar.isoformat()} 届满）；如被请求人提出时效抗辩且无中止、中断、延长事由，"
             "应当撤案（第十九条）")
+
+
+@on_input
+def invalidation_ground(ctx: GuardContext) -> str | None:
+    """局令81 art. 28(一) covers utility models and designs only; for an invention art. 29(一) lets the office go on."""
+    if ctx.data.get("reason") != "invalidation" or getattr(ctx.case, "ip_type", None) in ("utility_model", "design"):
+        return None
+    return ("涉案专利为发明专利，不适用第二十八条第（一）项；发明专利在处理过程中被提出无效宣告请求的，"
+            "可以不中止处理（第二十九条第（一）项）")
 
 
 @on_input
@@ -664,7 +671,7 @@ PROCEDURE = Procedure(
         # ---- suspension (arts 28, 29) ----
         Action("suspend", "中止处理", SUSPENDABLE, "suspended", roles=STAFF,
                fields={"reason": Choice("中止理由（第二十八条）", required=True, choices=SUSPEND_REASONS),
-                       "detail": Text("具体情况")},
+                       "detail": Text("具体情况")}, guards=(invalidation_ground,),
                notice="suspension", pauses=("ADJ_CASE_LIMIT",), pause_key="suspension",
                effects=("remember_paused_from",)),
         Action("refuse_suspension", "不予中止", SUSPENDABLE, None, roles=STAFF,

@@ -329,7 +329,9 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         c.steps.append(Step("end_excluded_period", timeline.after(rng.uniform(10, 40)), "officer",
                             {"period": "appraisal", "detail": "鉴定意见已送达。"}))
     if rng.random() < 0.08:
-        c.steps.append(Step("suspend", timeline.after(rng.uniform(3, 20)), "officer", {"reason": "invalidation"}))
+        # 局令81 art. 28(一) for utility models and designs; an invention's case waits on another (六) instead.
+        reason = "invalidation" if c.ip_type in ("utility_model", "design") else "depends"
+        c.steps.append(Step("suspend", timeline.after(rng.uniform(3, 20)), "officer", {"reason": reason}))
         c.steps.append(Step("resume", timeline.after(rng.uniform(20, 120)), "officer"))
     if rng.random() < 0.04 and g.injunctions:  # only where the office runs 先行禁令 (off by default)
         g.child(c, "injunction", timeline.after(rng.uniform(1, 10)), "request_injunction",

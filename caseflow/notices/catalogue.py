@@ -326,6 +326,17 @@ WORKFLOW_ALIASES: dict[str, Callable[[object], str]] = {
 }
 
 
+def document_title(kind: NoticeKind, procedure: str | None, data: Mapping | None = None) -> str:
+    """The title a document of this kind bears, for its procedure and the action that drafted it.
+
+    A mediation that ends because the requester stayed away is treated as withdrawn (局令81 art. 67): its notice is a
+    调解终止通知书, not a 撤销案件 one.
+    """
+    if kind.code == "mediation_termination" and (data or {}).get("absence") == "requester":
+        return "调解终止通知书"
+    return kind.title_for(procedure)
+
+
 def kind(code: str) -> NoticeKind:
     """The catalogue entry of a kind code (KeyError when unknown)."""
     return KINDS[code]
@@ -364,17 +375,35 @@ def reconsideration_body(area: str | None) -> str:
     return f"重庆市{area}人民政府"
 
 
+def review_and_suit(doc: str, on: dt.date, area: str | None) -> str:
+    """The remedies against an ordinary administrative act of the office: 行政复议 within 60 days (行政复议法 2023
+    art. 20) before the people's government it answers to, or 行政诉讼 within 6 months (行政诉讼法 art. 46)."""
+    return (f"如不服本{doc}，可以自收到本{doc}之日起六十日内，依照{cite_text('review.period', on)}的规定向"
+            f"{reconsideration_body(area)}申请行政复议，也可以自收到本{doc}之日起六个月内，依照"
+            f"{cite_text('suit.general', on)}的规定向人民法院提起行政诉讼。")
+
+
 def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | None = None,
-                  data: Mapping | None = None) -> list[str]:
-    """The legally required sentences a document of this kind must carry, for its date."""
+                  data: Mapping | None = None, case_kind: str | None = None) -> list[str]:
+    """The legally required sentences a document of this kind must carry, for its date.
+
+    The 15-day suit of 专利法 art. 65 belongs to the handling of patent infringement disputes (an adjudication, or a
+    dispute request received as a complaint); any other refusal of a complaint is an ordinary administrative act:
+    行政复议 or 行政诉讼.
+    """
     data = data or {}
     patent = cite_text("patent.dispute", on, "《中华人民共和国专利法》")
     if code == "rejection" and procedure == MED:
         return [("本局不予立案调解的，当事人可以就该纠纷依照《中华人民共和国民事诉讼法》向人民法院起诉；"
                  "属于专利侵权纠纷的，"
                  "也可以请求管理专利工作的部门处理。")]
+    if code == "rejection" and procedure == CPL and case_kind != "patent_infringement":
+        return [review_and_suit("通知书", on, area)]
     if code == "rejection":
         return [f"如不服本通知，{SUE_15.format(doc='通知书')}；也可以就请求处理的事项直接向人民法院提起民事诉讼。"]
+    if code == "decision" and data.get("outcome") == "dismissed":
+        # Nothing to execute: a dismissal announces neither execution during a suit nor enforcement.
+        return [f"当事人不服本裁决的，{SUE_15.format(doc='裁决书')}。"]
     if code == "decision":
         return [
             f"当事人不服本裁决的，{SUE_15.format(doc='裁决书')}。诉讼期间，不停止本裁决的执行。",
@@ -432,6 +461,8 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
     if code == "mediation_agreement":
         return ["本协议书经双方当事人签名或者盖章，并加盖本局印章后生效。",
                 "一方当事人不履行本协议的，对方当事人可以依照《中华人民共和国民事诉讼法》向人民法院起诉。"]
+    if code == "mediation_termination" and data.get("absence") == "requester":
+        return ["当事人可以就该纠纷依照《中华人民共和国民事诉讼法》向人民法院起诉。"]
     if code == "mediation_termination":
         return ["调解不成的，当事人可以依照《中华人民共和国民事诉讼法》向人民法院起诉。"]
     if code == "confirmation_notice":

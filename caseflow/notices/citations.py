@@ -148,7 +148,8 @@ def _rows(topic: str, *versions: tuple[dict, int, int | None, int | None, str]) 
 
 #: topic → description (what the article is about), for the catalogue page and the tests.
 TOPICS: dict[str, str] = {
-    "patent.infringement": "侵犯专利权的行为",
+    "patent.infringement": "侵犯发明、实用新型专利权的行为",
+    "patent.infringement_design": "侵犯外观设计专利权的行为",
     "patent.scope": "专利权的保护范围",
     "patent.dispute": "专利侵权纠纷的处理、责令停止侵权、起诉期限与强制执行",
     "patent.evaluation_report": "专利权评价报告",
@@ -202,6 +203,7 @@ TOPICS: dict[str, str] = {
 
 TABLE: tuple[Citation, ...] = tuple(
     _rows("patent.infringement", (PATENT_2008, 11, 1, None, "G"), (PATENT_2020, 11, 1, None, "Q"))
+    + _rows("patent.infringement_design", (PATENT_2008, 11, 2, None, "G"), (PATENT_2020, 11, 2, None, "Q"))
     + _rows("patent.scope", (PATENT_2008, 59, 1, None, "G"), (PATENT_2020, 64, 1, None, "Q"))
     + _rows("patent.dispute", (PATENT_2008, 60, None, None, "Q"), (PATENT_2020, 65, None, None, "Q"))
     + _rows("patent.evaluation_report", (PATENT_2008, 61, 2, None, "G"), (PATENT_2020, 66, 2, None, "Q"))
@@ -233,6 +235,7 @@ TABLE: tuple[Citation, ...] = tuple(
     + _rows("med.ownership", (LING_81, 70, None, None, "Q"))
     + _rows("suit.general", (ALL_2017, 46, 1, None, "Q"))
     + _rows("review.period", (ARL_2017, 9, 1, None, "G"), (ARL_2023, 20, 1, None, "Q"))
+
     + _rows("enforce.application", (AEL, 53, None, None, "Q"))
     + _rows("enforce.reminder_content", (AEL, 35, None, None, "G"))
     + _rows("enforce.reminder", (AEL, 54, None, None, "Q"))

@@ -33,11 +33,39 @@ IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", 
 ID_LABELS = {"uscc": "统一社会信用代码", "resident_id": "居民身份证号码", "passport": "护照号码", "other": "证件号码"}
 PROCEDURE_TITLES = {"complaint": "投诉举报", "adjudication": "专利侵权纠纷行政裁决", "mediation": "专利纠纷行政调解",
                     "injunction": "先行发布禁令", "referral": "案件移送"}
+#: How a 中止处理通知书 states each ground of 局令81 art. 28 (the form's codes never reach a document); the last two
+#: are grounds an earlier version offered, kept so that their cases' documents still read in words.
 SUSPENSION_REASONS = {
-    "invalidation": "被请求人已就涉案专利向国家知识产权局提出宣告专利权无效的请求并已被受理",
+    "invalidation": "涉案实用新型或者外观设计专利已被提出宣告专利权无效的请求，并已被国家知识产权局受理",
+    "death": "一方当事人死亡，需要等待继承人表明是否参加处理",
+    "incapacity": "一方当事人丧失行为能力，尚未确定法定代理人",
+    "termination": "作为一方当事人的法人或者非法人组织终止，尚未确定权利义务承受人",
+    "force_majeure": "一方当事人因不可抗拒的事由不能参加处理",
+    "depends": "本案必须以另一案的审理结果为依据，而另一案尚未审结",
+    "referred_up": "本案有关问题需要请示上级部门，尚未得到答复",
     "ownership": "涉案专利的权属纠纷正在处理中",
-    "other_art29": "存在其他需要中止处理的情形",
+    "other_art29": "存在需要中止处理的情形",
 }
+SUSPENSION_GENERIC = "存在依法应当中止处理的情形"
+
+
+def suspension_reason(data: Mapping) -> str:
+    """The ground of a 中止 in words, with the officer's details (never the form's code)."""
+    code = str(data.get("reason") or "")
+    text = SUSPENSION_REASONS.get(code, SUSPENSION_GENERIC)
+    detail = str(data.get("detail") or "").strip().rstrip("。")
+    return f"{text}（{detail}）。" if detail else f"{text}。"
+
+
+def infringement_topic(ip_type: str | None) -> str:
+    """专利法 art. 11: para. 1 for inventions and utility models, para. 2 for designs."""
+    return "patent.infringement_design" if ip_type == "design" else "patent.infringement"
+
+
+def adjudication_words(text: str) -> str:
+    """Text a complaint carried (投诉人, 被投诉人) in the role words of a 行政裁决 (请求人, 被请求人)."""
+    return (text or "").replace("被投诉人", "被请求人").replace("投诉人", "请求人")
+
 
 _OFFICE_IN_BRACKETS = re.compile(r"（([^（）]*知识产权局)）")
 
@@ -96,7 +124,7 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
     """The full template context of one document on one date."""
     ctx = {
         "kind": kind.code,
-        "title": kind.title_for(procedure),
+        "title": catalogue.document_title(kind, procedure, data),
         "office_name": office_name,
         "area": area,
         "doc_number": doc_number or "",
@@ -109,9 +137,11 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
         "parts": dict(parts),
         "data": dict(data),
         "law": citations_on(on),
-        "decision_basis": cite_join(("patent.infringement", "patent.dispute", "adj.decision_content"), on),
+        "decision_basis": cite_join((infringement_topic(case.get("ip_type")), "patent.dispute",
+                                     "adj.decision_content"), on),
         "referral_basis": cite_join(("referral.threshold", "referral.procedure"), on),
-        "legal": catalogue.legal_notices(kind.code, procedure=procedure, on=on, area=area, data=data),
+        "legal": catalogue.legal_notices(kind.code, procedure=procedure, on=on, area=area, data=data,
+                                         case_kind=case.get("kind")),
         "reconsideration_body": catalogue.reconsideration_body(area),
         "recipient": recipient_text(kind, claimants, respondents, parts),
         "phrase": phrasing.phrase_of(case, claimants, respondents),
@@ -194,7 +224,7 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "hearing_notice":
         out = {"time_place": hearing_time_place(data, extra), "panel": extra.get("panel", ""), "notes": ""}
     elif code == "suspension":
-        out = {"reason": SUSPENSION_REASONS.get(data.get("reason") or "", reason)}
+        out = {"reason": suspension_reason(data)}
     elif code == "resumption":
         out = {"reason": "中止处理的原因已经消除"}
     elif code == "extension":
@@ -213,8 +243,13 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
             ordered = phrasing.order_text(data.get("measures")) or (
                 "立即停止制造、使用、许诺销售、销售、进口被诉侵权产品；库存侵权产品不得投放市场")
             measures = f"（一）认定被请求人的被诉行为侵犯请求人{right}。\n（二）责令被请求人{ordered}。"
-        out = {"claims": claims, "defence": extra.get("defence", ""), "findings": facts, "reasons": reasons,
-               "measures": measures}
+        # The 2019 template leads the claims with "请求人请求："; a request that came as a complaint speaks of
+        # 投诉人/被投诉人, which a 行政裁决 does not.
+        asked = adjudication_words(claims)
+        if asked and not asked.startswith("请求人请求"):
+            asked = f"请求人请求：{asked}"
+        out = {"claims": asked, "defence": extra.get("defence", ""), "findings": adjudication_words(facts),
+               "reasons": reasons, "measures": measures}
     elif code == "revocation":
         out = {"reason": reason}
     elif code == "reminder":
@@ -229,9 +264,10 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "mediation_agreement":
         out = {"facts": facts, "terms": (data.get("terms") or "").strip()}
     elif code == "mediation_termination":
-        from workflows.mediation import ABSENCE_REASONS
-
-        out = {"reason": reason or ABSENCE_REASONS.get(data.get("absence") or "", "") or "双方当事人未能达成调解协议"}
+        # The facts; the document's next sentence states how the law treats them (局令81 arts 67, 69).
+        absent = {"requester": "请求人经本局通知，无正当理由不参加调解。",
+                  "respondent": "被请求人经本局通知，无正当理由不参加调解。"}
+        out = {"reason": reason or absent.get(data.get("absence") or "", "") or "双方当事人未能达成调解协议。"}
     elif code == "confirmation_notice":
         out = {"court": (data.get("court") or "").strip() or "有管辖权的人民法院", "notes": ""}
     elif code == "injunction_order":
@@ -309,6 +345,8 @@ def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
         "facts": case.facts or "",
         "claims": case.claims or "",
         "received": cn_date(clock.beijing_date(case.received_at)) if case.received_at else "",
+        # 局令81 art. 20: whether a 合议组 was formed (the documents say it heard the case only then).
+        "panel": bool(data.get("panel")),
         "docketed": cn_date(docketed_on) if docketed_on else "",
         "origin": data.get("origin") or data.get("main_case") or "",
         "referral_kind": data.get("referral_kind") or "",
@@ -393,7 +431,7 @@ def sample_parts(code: str, law: Mapping) -> dict:
                              "decision": "准予被请求人的回避申请，由本局另行指定办案人员。"},
         "extension": {"reason": "本案涉及的技术事实复杂，需要进行技术比对和现场勘验，不能在规定期限内办结。",
                       "period": "一个月"},
-        "decision": {"claims": "请求人称：被请求人销售的“JX-60”型管道卡箍侵犯其专利权，请求责令其停止侵权。",
+        "decision": {"claims": "请求人请求：责令被请求人停止销售侵犯其专利权的“JX-60”型管道卡箍。",
                      "defence": "被请求人辩称：其产品结构与涉案专利不同，请求驳回处理请求。",
                      "findings": _FINDINGS,
                      "reasons": _REASONS.format(scope=law.get("patent.scope", ""),
@@ -490,7 +528,7 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
             "right_number": "ZL202221345678.9", "right_title": "实用新型专利", "asserted_claims": "权利要求1",
             "ip_type": "utility_model", "kind": "patent_infringement", "category": "damages",
             "facts": "被请求人在其经营场所销售涉嫌侵犯请求人实用新型专利权的管道卡箍。",
-            "claims": "请求责令被请求人停止侵权。",
+            "claims": "请求责令被请求人停止侵权。", "panel": True,
             "received": "2025年11月3日", "docketed": "2025年11月6日", "origin": "渝中知裁〔2026〕7号",
             "referral_kind": "police", "target": ""}
     law = citations_on(SAMPLE_DATE)
@@ -557,6 +595,10 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
     kind = catalogue.kind(notice.kind)
     on = on or notice.document_date or clock.today()
     extra: dict = {"draft": final is None, "panel_names": panel_names(case)}
+    data = dict(notice.data or {})
+    if kind.code == "decision" and "outcome" not in data:
+        # A 变更 of the decision (art. 33) keeps the outcome the decision had.
+        data["outcome"] = ((case.data or {}).get("decide") or {}).get("outcome")
     if kind.code == "extension":
         extra["extended_to"] = _case_limit_due(case)
     if kind.code == "evidence_list":
@@ -571,7 +613,7 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
         extra.update(final)
     return case_context(
         kind, case, office_name=office_display_name(notice.unit.name), area=notice.unit.area,
-        parts=notice.parts or {}, data=notice.data or {}, on=on, docketed_on=_docketed_on(case),
+        parts=notice.parts or {}, data=data, on=on, docketed_on=_docketed_on(case),
         doc_number=(final or {}).get("doc_number") or draft_number(notice, on), extra=extra)
 
 

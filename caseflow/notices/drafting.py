@@ -53,7 +53,8 @@ def draft_notice(case: Case, code: str, *, actor: User | None, data: Mapping | N
     source = {**(case.data or {}), **data}
     parts = context.default_parts(kind, procedure=case.procedure, case=case, data=source,
                                   extra=_case_extras(case, kind, source))
-    notice = Notice(case=case, unit_id=case.unit_id, kind=kind.code, title=kind.title_for(case.procedure),
+    notice = Notice(case=case, unit_id=case.unit_id, kind=kind.code,
+                    title=catalogue.document_title(kind, case.procedure, data),
                     status=NoticeStatus.DRAFT, action=action, parts=parts, data=jsonable(data),
                     recipient_party_ids={"ids": [p.id for p in context.recipients_of(kind, case.parties)]},
                     corrects=corrects, drafted_by=actor, missing_chars={"chars": []})

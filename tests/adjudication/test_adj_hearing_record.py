@@ -88,7 +88,7 @@ def test_case_page_explains_the_case_clock(client, web, people, shift, deadline)
     case = examined(people)
     docketed = deadline(case, "ADJ_CASE_LIMIT").trigger_date
     shift(10)
-    act(case, "suspend", people["officer"], reason="invalidation", detail="无效宣告请求已受理")
+    act(case, "suspend", people["officer"], reason="depends", detail="本案须以另案审理结果为依据")
     shift(40)
     act(case, "resume", people["officer"])
     shift(45)
@@ -103,7 +103,8 @@ def test_case_page_explains_the_case_clock(client, web, people, shift, deadline)
     clock = clock[:clock.index("</div>")]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", clock))
     assert f"自立案之日（{docketed.isoformat()}）起三个月内结案" in text
-    assert "中止处理：被请求人申请宣告专利权无效且已受理（第28条）" in text and "30 日不计入" in text
+    assert "中止处理：本案必须以另一案的审理结果为依据，而另一案尚未审结（第二十八条第（六）项）" in text
+    assert "30 日不计入" in text
     assert "开始调解" in text and "7 日不计入" in text
     assert "延长 1 个月（本部门负责人批准" in text and "延长 2 个月（上级主管部门批准" in text
     assert "不计入的期间共 37 日" in text

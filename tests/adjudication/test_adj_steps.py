@@ -195,7 +195,7 @@ def test_case_clock_moves_exactly(people, deadline, shift, notices_of):
     docketed = clock.today()
     case = examined(people)
     shift(10)
-    act(case, "suspend", people["officer"], reason="invalidation", detail="无效宣告请求已受理")
+    act(case, "suspend", people["officer"], reason="depends", detail="本案须以另案审理结果为依据")
     assert case.state == "suspended"
     shift(40)
     act(case, "resume", people["officer"])

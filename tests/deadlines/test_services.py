@@ -193,10 +193,11 @@ def test_suspension_moves_the_case_limit_by_the_paused_days_then_rolls(staff, cl
     advance(case, ("serve_respondent", officer, {}), ("record_answer", officer, {"answer": "不构成侵权。"}))
 
     clock.set("2026-04-01")
-    advance(case, ("suspend", officer, {"reason": "invalidation"}))
+    advance(case, ("suspend", officer, {"reason": "depends"}))
     assert limit.status == DeadlineStatus.PAUSED
     assert limit.pauses == [{"from": "2026-04-01", "to": None, "key": "suspension",
-                             "reason": "中止处理：被请求人申请宣告专利权无效且已受理（第28条）"}]
+                             "reason": "中止处理：本案必须以另一案的审理结果为依据，而另一案尚未审结"
+                                       "（第二十八条第（六）项）"}]
     assert lifecycle.mark_missed() == []
 
     clock.set("2026-04-11")

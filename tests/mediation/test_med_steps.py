@@ -181,15 +181,19 @@ def test_sessions_are_checked_for_conflicts_and_remote_needs_a_link(api, people,
 
 
 @pytest.mark.parametrize(("absence", "state", "words"), [
-    ("requester", "withdrawn", "按照主动撤回调解请求处理"),
+    ("requester", "withdrawn", "按照请求人撤回调解请求处理"),
     ("respondent", "failed", "以撤销案件的方式结案"),
 ])
 def test_absence_is_handled_as_article_67_says(api, people, med_body, notices_of, absence, state, words):
+    from caseflow.notices import rendering
+    from caseflow.notices.context import build_context
+
     case = to_session(api, people, med_body)
     act(api, people["officer"], case, "hold_session", absence=absence, notes="经两次通知，一方未到场。")
     assert case.state == state and case.closed_at is not None
     [notice] = notices_of(case, "mediation_termination")
-    assert words in notice.parts["reason"]
+    # The legal consequence is the document's fixed sentence (art. 67), not an editable part.
+    assert words in rendering.render_html("notices/mediation_termination.html", build_context(notice))
     assert {p.role.value for p in deliveries.recipient_parties(notice)} == {"claimant", "respondent"}
 
 

@@ -113,7 +113,12 @@ def test_legally_required_notices():
     on = dt.date(2026, 3, 5)
     sue = "可以自收到本{}之日起十五日内，依照《中华人民共和国行政诉讼法》向人民法院起诉"
     assert any(sue.format("裁决书") in s for s in catalogue.legal_notices("decision", procedure="adjudication", on=on))
-    assert any(sue.format("通知书") in s for s in catalogue.legal_notices("rejection", procedure="complaint", on=on))
+    # The 15 days of 专利法 art. 65 belong to patent dispute handling; a complaint's refusal is reviewable and suable.
+    assert any(sue.format("通知书") in s for s in catalogue.legal_notices("rejection", procedure="adjudication", on=on))
+    assert any(sue.format("通知书") in s for s in catalogue.legal_notices(
+        "rejection", procedure="complaint", on=on, case_kind="patent_infringement"))
+    [report] = catalogue.legal_notices("rejection", procedure="complaint", on=on, area="渝中区", case_kind="trademark")
+    assert "十五日" not in report and "六十日内" in report and "六个月内" in report
     assert any(sue.format("决定书") in s for s in catalogue.legal_notices("revocation", procedure="adjudication",
                                                                        on=on))
     order, defence = catalogue.legal_notices("injunction_order", procedure="injunction", on=on, area="渝中区")

@@ -1,0 +1,201 @@
+"""Issue #15, documents (items 12-15): what each document says is what the law says and what happened.
+
+12 A design patent's 裁决书 cites 专利法 第十一条第二款; it says a 合议组 heard the case only when one did; it
+   speaks of 请求人/被请求人 and leads the claims with "请求人请求：".
+13 A complaint's 不予受理通知书 states 行政复议 (60 days) and 行政诉讼 (6 months); the 15-day suit is the patent
+   dispute's (专利法 art. 65); a dismissal never announces enforcement.
+14 中止 grounds are exactly 局令81 art. 28's; the 中止处理通知书 states the ground in words.
+15 A mediation ended by the requester's absence is 按撤回处理 (art. 67), not 撤销案件.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow.cases.models import Case, PartyRole
+from caseflow.cases.services import create_case
+from caseflow.core.db import db
+from caseflow.core.errors import Conflict
+from caseflow.notices import rendering
+from tests.factories.accounts import unit
+from tests.factories.adjudication import docket_data, panel_of
+from tests.notices.conftest import act, needs_pdftotext, pdf_text
+
+pytestmark = pytest.mark.usefixtures("session")
+
+#: How a rights holder writes a complaint: in the complaint's own role words.
+COMPLAINT = {"kind": "patent_infringement", "right_number": "ZL202230123456.7", "title": "销售侵犯外观设计专利权的茶具",
+             "facts": "被投诉人在其网店销售与投诉人外观设计专利近似的茶具，投诉人经公证购买取得样品。",
+             "claims": "责令被投诉人立即停止销售侵权茶具。", "channel": "online"}
+
+
+def filed(people, ip_type="design", kind="patent_infringement", **fields):
+    return create_case(
+        procedure="complaint", unit=unit("500103"), actor=people["applicant"],
+        fields={**COMPLAINT, "ip_type": ip_type, "kind": kind, **fields},
+        parties=[{"role": PartyRole.CLAIMANT, "name": "重庆堃泰机电科技有限公司", "user_id": people["applicant"].id},
+                 {"role": PartyRole.RESPONDENT, "name": "重庆市渝中区𠮷祥五金机电经营部"}])
+
+
+def converted(people, ip_type="design"):
+    complaint = filed(people, ip_type)
+    act(complaint, "accept", people["officer"])
+    act(complaint, "convert", people["officer"], procedure="adjudication")
+    case = db.session.get(Case, complaint.data["converted_to"])
+    act(case, "docket", people["supervisor"], **docket_data(case, panel_of(people)))
+    act(case, "serve_respondent", people["officer"])
+    act(case, "record_answer", people["officer"], answer="被诉产品设计不同。")
+    return case
+
+
+def text_of(notice) -> str:
+    """The document's text as it will be issued (without the draft's watermark running through the lines)."""
+    from caseflow.notices import catalogue
+    from caseflow.notices.context import build_context
+
+    ctx = build_context(notice)
+    ctx["draft"] = False
+    content, _ = rendering.render(catalogue.kind(notice.kind).template, ctx)
+    return pdf_text(content)
+
+
+# ---- 12 ----
+
+
+@needs_pdftotext
+def test_a_design_patent_decision_cites_article_11_paragraph_2_in_adjudication_words(people, notices_of):
+    case = converted(people, "design")
+    act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
+    act(case, "decide", people["supervisor"], outcome="infringement", reasons="被诉产品与授权外观设计近似。",
+        measures="立即停止销售被诉侵权茶具")
+    [decision] = notices_of(case, "decision")
+    text = text_of(decision)
+    assert "《中华人民共和国专利法》第十一条第二款、第六十五条" in text
+    assert "第十一条第一款" not in text
+    assert decision.parts["claims"].startswith("请求人请求：")
+    assert "请求人请求：责令被请求人立即停止销售侵权茶具。" in text
+    assert "投诉人" not in text  # neither 投诉人 nor 被投诉人: this is a 行政裁决
+    assert "依法组成合议组进行了审理" in text
+
+
+@needs_pdftotext
+def test_an_invention_decision_cites_paragraph_1(people, notices_of):
+    case = converted(people, "invention")
+    act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
+    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围。",
+        measures="立即停止销售被诉侵权产品")
+    assert "《中华人民共和国专利法》第十一条第一款、第六十五条" in text_of(notices_of(case, "decision")[0])
+
+
+@needs_pdftotext
+def test_the_decision_claims_no_panel_hearing_without_a_panel(people, notices_of):
+    case = converted(people, "invention")
+    act(case, "deliberate", people["officer"], outcome="dismissed", opinion="合议组一致认为……")
+    act(case, "decide", people["supervisor"], outcome="dismissed", reasons="未落入保护范围。")
+    [decision] = notices_of(case, "decision")
+    # A case recorded without a 合议组 (e.g. docketed before 立案 formed one): the document must not claim one.
+    case.data = {k: v for k, v in case.data.items() if k != "panel"}
+    text = text_of(decision)
+    assert "合议组" not in text and "本局依法进行了审理" in text
+
+
+# ---- 13 ----
+
+
+@needs_pdftotext
+def test_a_complaint_rejection_states_review_and_suit_not_the_patent_15_days(people, notices_of):
+    complaint = filed(people, "trademark", kind="trademark", right_number="12345678", title="销售假冒注册商标的茶具")
+    act(complaint, "reject", people["supervisor"], reason="不属于本部门管辖。")
+    [rejection] = notices_of(complaint, "rejection")
+    text = text_of(rejection)
+    assert ("可以自收到本通知书之日起六十日内，依照《中华人民共和国行政复议法》第二十条第一款的规定向"
+            "重庆市渝中区人民政府申请行政复议") in text
+    assert "六个月内，依照《中华人民共和国行政诉讼法》第四十六条第一款的规定向人民法院提起行政诉讼" in text
+    assert "十五日" not in text
+
+
+@needs_pdftotext
+def test_an_adjudication_rejection_keeps_the_patent_dispute_route(people, make_case, notices_of):
+    case = make_case("adjudication")
+    act(case, "reject", people["supervisor"], reason="已向人民法院起诉。")
+    text = text_of(notices_of(case, "rejection")[0])
+    assert "十五日内" in text and "民事诉讼" in text
+
+
+@needs_pdftotext
+def test_a_dismissal_never_announces_enforcement(people, notices_of):
+    case = converted(people, "invention")
+    act(case, "deliberate", people["officer"], outcome="dismissed", opinion="合议组一致认为……")
+    act(case, "decide", people["supervisor"], outcome="dismissed", reasons="未落入保护范围。")
+    text = text_of(notices_of(case, "decision")[0])
+    assert "驳回请求人的处理请求" in text
+    assert "强制执行" not in text and "不停止本裁决的执行" not in text
+    assert "可以自收到本裁决书之日起十五日内" in text
+
+
+# ---- 14 ----
+
+
+def test_suspension_grounds_are_exactly_article_28():
+    from workflows.adjudication import REFUSE_SUSPENSION, SUSPEND_REASONS
+
+    assert list(SUSPEND_REASONS) == ["invalidation", "death", "incapacity", "termination", "force_majeure",
+                                     "depends", "referred_up"]
+    for n, label in zip("一二三四五六七", SUSPEND_REASONS.values(), strict=True):
+        assert label.endswith(f"（第二十八条第（{n}）项）"), label
+    assert "实用新型" in SUSPEND_REASONS["invalidation"] and "外观设计" in SUSPEND_REASONS["invalidation"]
+    for n, label in zip("一二三四五", REFUSE_SUSPENSION.values(), strict=True):
+        assert label.endswith(f"（第二十九条第（{n}）项）"), label
+
+
+def test_an_invention_under_invalidation_is_no_ground_to_suspend(people):
+    case = converted(people, "invention")
+    with pytest.raises(Conflict, match="第二十九条"):
+        act(case, "suspend", people["officer"], reason="invalidation", detail="被请求人已提出无效宣告请求")
+    act(case, "refuse_suspension", people["officer"], ground="invention", detail="发明专利")
+    assert case.state == "examination"
+
+
+@needs_pdftotext
+def test_the_suspension_notice_states_the_ground_in_words(people, notices_of):
+    case = converted(people, "invention")
+    act(case, "suspend", people["officer"], reason="death", detail="被请求人经营者于2026年3月1日死亡")
+    [notice] = notices_of(case, "suspension")
+    text = text_of(notice)
+    assert "death" not in text and "death" not in notice.parts["reason"]
+    assert "死亡" in text and "第二十八条" in text
+    assert "实施细则" not in text  # art. 98 concerns invalidation only
+
+
+@needs_pdftotext
+def test_a_design_suspended_for_invalidation_cites_the_rules_too(people, notices_of):
+    case = converted(people, "design")
+    act(case, "suspend", people["officer"], reason="invalidation", detail="国家知识产权局已受理无效宣告请求")
+    text = text_of(notices_of(case, "suspension")[0])
+    assert "无效宣告请求" in text and "《中华人民共和国专利法实施细则》第九十八条" in text
+
+
+# ---- 15 ----
+
+
+@needs_pdftotext
+@pytest.mark.parametrize(("absence", "says", "never"), [
+    ("requester", "按照请求人撤回调解请求处理", "撤销案件"),
+    ("respondent", "以撤销案件的方式结案", "撤回调解请求"),
+])
+def test_the_termination_notice_follows_who_was_absent(people, notices_of, absence, says, never):
+    complaint = filed(people, "invention")
+    act(complaint, "accept", people["officer"])
+    act(complaint, "convert", people["officer"], procedure="mediation", category="other")
+    case = db.session.get(Case, complaint.data["converted_to"])
+    act(case, "notify_respondent", people["officer"])
+    act(case, "record_statement", people["officer"], agrees="yes", statement="同意调解")
+    act(case, "docket", people["officer"], body="office")
+    act(case, "hold_session", people["officer"], absence=absence, notes="一方未到场")
+    [notice] = notices_of(case, "mediation_termination")
+    text = text_of(notice)
+    assert says in text and never not in text
+    if absence == "requester":
+        assert notice.title == "调解终止通知书" and "（撤销案件）" not in text
+    assert db.session.scalar(sa.select(Case.state).where(Case.id == case.id)) in ("withdrawn", "failed")
