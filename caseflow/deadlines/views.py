@@ -39,7 +39,6 @@ def case_urgency(cases):
     return reading.urgency_of([c.id for c in cases])
 
 
-
 def _page(import_form=None, day_form=None, status=200):
     years = db.session.scalars(sa.select(CalendarYear).order_by(CalendarYear.year.desc())).all()
     days = db.session.scalars(sa.select(CalendarDay).order_by(CalendarDay.date)).all()
@@ -150,25 +149,22 @@ def publish_year(year: int, decision: str):
 
 
 @case_bp.route("/<int:case_id>/deadlines/<int:deadline_id>/confirm", methods=["POST"])
-@login_required
+@policy.staff_required
+@on_refusal(lambda case_id, deadline_id: url_for("cases.show", case_id=case_id, _anchor="deadlines"),
+            error_pages=(403, 404))
 @transactional
 def confirm(case_id: int, deadline_id: int):
     """A staff member of the case confirms a provisional due date after checking the year's official schedule."""
-    from caseflow import policy
     from caseflow.cases import queries
     from caseflow.deadlines import lifecycle
     from caseflow.deadlines.models import Deadline
 
-    case = queries.load_case(case_id, current_user)
-    policy.require_case_staff(current_user, case)
+    actor = current_actor()
+    case = queries.load_case(case_id, actor)
+    policy.require_case_staff(actor, case)
     d = db.session.get(Deadline, deadline_id) if 0 < deadline_id < 2**31 else None
     if d is None or d.case_id != case.id:
         abort(404)
-    try:
-        lifecycle.confirm_provisional(d, actor=current_actor())
-    except DomainError as exc:
-        db.rollback()
-        flash(exc.message, "danger")
-    else:
-        flash(f"已确认“{d.label}”的届满日 {d.due_date.isoformat()}", "success")
+    lifecycle.confirm_provisional(d, actor=actor)
+    flash(f"已确认“{d.label}”的届满日 {d.due_date.isoformat()}", "success")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="deadlines"), 303)
