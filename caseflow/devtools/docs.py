@@ -81,9 +81,10 @@ def procedure_tables() -> str:
             dest = f"`{a.dest}`" if a.dest else "(no change)"
             deadlines = "; ".join(f"{verb} {', '.join(ids)}" for verb, ids in (
                 ("starts", a.starts), ("stops", a.stops), ("pauses", a.pauses), ("resumes", a.resumes),
-                ("extends", a.extends)) if ids)
+                ("extends", a.extends), ("cancels", a.cancels)) if ids)
+            variant = f" (when {a.when[0]} = {a.when[1]})" if a.when else ""
             out.append("| " + " | ".join(_cell(c) for c in (
-                f"`{a.name}`", a.label, f"{_states(a.sources, code)} → {dest}",
+                f"`{a.name}`", a.label + variant, f"{_states(a.sources, code)} → {dest}",
                 "、".join(ROLES.get(r, r) for r in sorted(a.roles)), ROLES.get(a.approval or "", a.approval or ""),
                 "yes" if a.closes else "", a.notice or "", deadlines)) + " |")
         out.append("")
