@@ -111,13 +111,17 @@ def pending_approval(case: Case) -> ApprovalRequest | None:
     )
 
 
-def available_actions(case: Case, actor: User) -> list:
-    """The actions the actor may perform on the case now, asked of the engine."""
+_UNKNOWN = object()
+
+
+def available_actions(case: Case, actor: User, *, pending: Any = _UNKNOWN) -> list:
+    """The actions the actor may perform on the case now, asked of the engine (``pending``: the case's pending
+    approval when the caller already read it)."""
     roles = policy.case_roles(actor, case)
     if not roles or case.is_deleted:
         return []
     actions = workflows.engine(case.procedure).available(_ctx(case, actor, {}), roles)
-    if pending_approval(case) is not None:
+    if (pending_approval(case) if pending is _UNKNOWN else pending) is not None:
         actions = [a for a in actions if a.allowed_while_pending]
     return actions
 

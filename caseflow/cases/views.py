@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 import workflows
-from caseflow.cases import queries
+from caseflow.cases import page as pages, queries
 from caseflow.cases.forms import action_form_class, clean_action_data
-from caseflow.cases.services import authorize_action, available_actions, pending_approval, perform
+from caseflow.cases.services import authorize_action, perform
 from caseflow.core.db import transactional
 from caseflow.core.errorpages import field_errors, on_refusal
 from caseflow.core.security import current_actor
@@ -40,7 +40,7 @@ def queue():
         page=queries.int_arg(args.get("page"), 1), per_page=25, open_only=args.get("open") == "1",
     )
     return render_template("cases/queue.html", page=page, queue=which, args=args,
-                           procedures=workflows.PROCEDURES)
+                           procedures=workflows.PROCEDURES, **pages.queue_page(page.items))
 
 
 @bp.route("/cases/<int:case_id>")
@@ -49,8 +49,8 @@ def queue():
 def show(case_id: int):
     """The case page: parties, timeline, linked cases and one button per action allowed now."""
     case = queries.load_case(case_id, current_user, log_view="page")
-    return render_template("cases/show.html", case=case, actions=available_actions(case, current_user),
-                           pending=pending_approval(case), procedure=workflows.procedure(case.procedure))
+    return render_template("cases/show.html", case=case, panels=pages.case_page(case, current_user),
+                           procedure=workflows.procedure(case.procedure))
 
 
 def _act_again(exc, case_id: int, action: str):
@@ -61,7 +61,8 @@ def _act_again(exc, case_id: int, action: str):
     decl = authorize_action(case, action, current_user)
     form = action_form_class(decl, case)()
     field_errors(form, exc)
-    return render_template("cases/action.html", case=case, action=decl, form=form), 422
+    return render_template("cases/action.html", case=case, action=decl, form=form,
+                           needs_approval=pages.approval_needed(case, decl, current_user)), 422
 
 
 @bp.route("/cases/<int:case_id>/actions/<action>", methods=["GET", "POST"])
@@ -83,5 +84,7 @@ def act(case_id: int, action: str):
             else:
                 flash(f"已完成：{decl.label}", "success")
             return redirect(case_url(case), 303)
-        return render_template("cases/action.html", case=case, action=decl, form=form), 422
-    return render_template("cases/action.html", case=case, action=decl, form=form)
+        return render_template("cases/action.html", case=case, action=decl, form=form,
+                               needs_approval=pages.approval_needed(case, decl, current_user)), 422
+    return render_template("cases/action.html", case=case, action=decl, form=form,
+                           needs_approval=pages.approval_needed(case, decl, current_user))

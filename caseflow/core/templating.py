@@ -39,18 +39,6 @@ def field_text(procedure: str, action: str | None, name: str, value) -> str:
     return "、".join(str(choices.get(v, v)) if isinstance(v, str) else str(v) for v in values)
 
 
-def approval_needed(case, action) -> bool:
-    """Whether the current user's action goes to the approvals inbox (declaration, settings and office overrides)."""
-    from flask import current_app
-    from flask_login import current_user
-
-    from caseflow import policy
-
-    roles = policy.case_roles(current_user, case)
-    return policy.needs_approval(action, roles, case.unit.code, case.procedure,
-                                 current_app.config.get("APPROVAL_OVERRIDES", {}))
-
-
 def can(rule: str, obj=None) -> bool:
     """Templates ask the policy by rule name (``can("view_stats")``), never compare role strings."""
     from flask_login import current_user
@@ -69,4 +57,4 @@ def register(app) -> None:
     )
     app.jinja_env.globals.update(can=can, state_title=state_title, procedure_title=procedure_title,
                                  csrf_token=generate_csrf, kind_title=kind_title, ip_type_title=ip_type_title,
-                                 approval_needed=approval_needed, field_text=field_text)
+                                 field_text=field_text)

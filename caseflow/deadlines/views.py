@@ -12,7 +12,7 @@ from caseflow.core import clock
 from caseflow.core.db import db, transactional
 from caseflow.core.errorpages import on_refusal
 from caseflow.core.security import current_actor
-from caseflow.deadlines import office_calendar, overrides, reading
+from caseflow.deadlines import office_calendar, overrides
 from caseflow.deadlines.forms import CalendarDayForm, CalendarImportForm
 from caseflow.deadlines.models import CalendarDay, CalendarYear
 
@@ -25,18 +25,6 @@ case_bp = Blueprint("case_deadlines", __name__, url_prefix="/cases")
 def _load_calendar(state) -> None:
     # Registering the blueprint is app start: install the published override table once.
     office_calendar.load_calendar_at_start()
-
-
-@bp.app_template_global()
-def case_deadlines(case, include_ended: bool = True):
-    """The case's deadlines for its page (read-only: lapsed ones read as missed without a write)."""
-    return reading.case_deadlines(case, include_ended=include_ended)
-
-
-@bp.app_template_global()
-def case_urgency(cases):
-    """The nearest office deadline and badge level of each case on a queue page (one query)."""
-    return reading.urgency_of([c.id for c in cases])
 
 
 def _page(import_form=None, day_form=None, status=200):

@@ -395,3 +395,24 @@ def record_package(case: Case, *, actor: User, evidence_list: list[Evidence]) ->
                  summary=f"导出证据包（{len(evidence_list)} 份证据）",
                  data={"evidence_ids": [e.id for e in evidence_list]})
     db.session.flush()
+
+
+def case_card(case: Case, viewer: User, items: list[Evidence]) -> dict:
+    """What the case pages' evidence card shows (templates/evidence/_case_evidence.html); ``items`` are
+    list_evidence(case), loaded once for the page."""
+    from caseflow.evidence import preview
+    from caseflow.evidence.models import EvidenceKind
+
+    current = [e for e in items if e.is_current]
+    max_bytes = settings()["max_bytes"]
+    return {
+        "items": [(e, preview.can_preview(e.mime), checks.human_size(e.size)) for e in current],
+        "older": len(items) - len(current),
+        "can_upload": policy.can_upload_evidence(viewer, case),
+        "can_decide": policy.can_decide_evidence(viewer, case),
+        "kinds": EvidenceKind.choices(),
+        "methods": [(m.value, m.title) for m in methods_for(viewer)],
+        "max_size": checks.human_size(max_bytes),
+        "max_bytes": max_bytes,
+        "closed_for_parties": case.closed_at is not None and not viewer.is_staff,
+    }

@@ -19,31 +19,11 @@ from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf, current_actor
 from caseflow.evidence import checks, http, preview, services
 from caseflow.evidence.forms import AdmissionForm, HandoverForm
-from caseflow.evidence.models import Evidence, EvidenceKind
+from caseflow.evidence.models import Evidence
 
 bp = Blueprint("evidence", __name__)
 
 MAX_WEB_FILES = 20  # files in one plain (no-JavaScript) form post; the script sends one file per request
-
-
-@bp.app_template_global("evidence_panel")
-def evidence_panel(case) -> dict:
-    """What the case pages' evidence card needs (templates/evidence/_case_evidence.html)."""
-    items = services.list_evidence(case)
-    current = [e for e in items if e.is_current]
-    return {
-        "items": current,
-        "older": len(items) - len(current),
-        "can_upload": policy.can_upload_evidence(current_user, case),
-        "can_decide": policy.can_decide_evidence(current_user, case),
-        "kinds": EvidenceKind.choices(),
-        "methods": [(m.value, m.title) for m in services.methods_for(current_user)],
-        "max_size": checks.human_size(services.settings()["max_bytes"]),
-        "max_bytes": services.settings()["max_bytes"],
-        "closed_for_parties": case.closed_at is not None and not current_user.is_staff,
-        "can_preview": preview.can_preview,
-        "human_size": checks.human_size,
-    }
 
 
 def _wants_json() -> bool:

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from caseflow.accounts.models import Unit, User
 from caseflow.cases.audit import record_event
@@ -106,7 +107,8 @@ def current(case: Case) -> Hearing | None:
 
 
 def of_case(case: Case) -> list[Hearing]:
-    return list(db.session.scalars(sa.select(Hearing).where(Hearing.case_id == case.id).order_by(Hearing.id)))
+    return list(db.session.scalars(sa.select(Hearing).where(Hearing.case_id == case.id)
+                                   .options(selectinload(Hearing.room)).order_by(Hearing.id)))
 
 
 def _date(value) -> dt.date:
@@ -239,14 +241,15 @@ def link_evidence(hearing: Hearing, evidence, *, role: str, actor: User | None) 
                  data={"hearing_id": hearing.id, "evidence_id": evidence.id, "role": role})
 
 
-def hearing_evidence(hearing: Hearing) -> list[tuple[str, Evidence]]:
-    """(role title, evidence row) for the files linked to the hearing, in the order they were linked."""
+def hearing_evidence(hearing: Hearing, evidence: dict[int, Evidence] | None = None) -> list[tuple[str, Evidence]]:
+    """(role title, evidence row) for the files linked to the hearing, in the order they were linked; ``evidence``
+    (the case's rows by id, loaded once for a page) saves a query per file."""
     from caseflow.evidence.models import Evidence
     from caseflow.hearings.models import EVIDENCE_ROLES
 
     out = []
     for item in hearing.evidence_items:
-        ev = db.session.get(Evidence, item.get("id"))
+        ev = evidence.get(item.get("id") or 0) if evidence is not None else db.session.get(Evidence, item.get("id"))
         if ev is not None and ev.case_id == hearing.case_id:
             # The latest version stands for a corrected file.
             while ev.replaced_by is not None:
@@ -288,3 +291,28 @@ def case_clock(case: Case) -> dict | None:
     view = view_of(row)
     return {"row": row, "view": view, "docketed": row.trigger_date, "pauses": pauses, "extensions": extensions,
             "paused_days": row.paused_days or 0, "steps_left": 2 - len(extensions)}
+
+
+# ---- the card on the case pages ----
+
+
+def case_card(case: Case, *, staff: bool, evidence: list[Evidence]) -> dict | None:
+    """What the case pages show of an adjudication's hearings, loaded up front (``evidence``: the case's rows,
+    every version, as list_evidence gives them)."""
+    if case.procedure != "adjudication":
+        return None
+    from caseflow.hearings import access, filings
+    from caseflow.hearings.models import EVIDENCE_ROLES
+
+    hearings = of_case(case)
+    if not staff:
+        return {"hearings": [h for h in hearings if h.status in ("scheduled", "held")]}
+    by_id = {e.id: e for e in evidence}
+    return {
+        "hearings": [(h, hearing_evidence(h, by_id)) for h in hearings],
+        "targets": fast_track_targets(case),
+        "lates": filings.late_filings(case),
+        "clock": case_clock(case),
+        "codes": access.codes_of(case),
+        "roles": EVIDENCE_ROLES,
+    }

@@ -21,46 +21,6 @@ from caseflow.hearings import services
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 
-@bp.app_template_global()
-def case_hearings(case):
-    """The hearings of a case, for its page."""
-    return services.of_case(case)
-
-
-@bp.app_template_global()
-def hearing_evidence(hearing):
-    """The 笔录 and recordings linked to a hearing, for the case page."""
-    return services.hearing_evidence(hearing)
-
-
-@bp.app_template_global()
-def case_clock(case):
-    """The adjudication's 3-month limit explained (局令81 art. 37), for the case page."""
-    return services.case_clock(case)
-
-
-@bp.app_template_global()
-def late_filings(case):
-    """The parties' filings made after their periods (flagged 逾期), for the officers' case page."""
-    from caseflow.hearings import filings
-
-    return filings.late_filings(case)
-
-
-@bp.app_template_global()
-def hearing_evidence_roles():
-    from caseflow.hearings.models import EVIDENCE_ROLES
-
-    return EVIDENCE_ROLES
-
-
-@bp.app_template_global()
-def fast_track_targets(case):
-    """The fast track's internal targets beside the statutory dates, for the case page."""
-    return services.fast_track_targets(case)
-
-
-
 CALENDAR_YEARS = (1990, 2100)  # far enough either way; beyond, date arithmetic overflows
 
 
@@ -84,14 +44,6 @@ def _first_day() -> dt.date:
         raise Invalid(f"日期超出范围：日历可查看 {CALENDAR_YEARS[0]} 年至 {CALENDAR_YEARS[1]} 年",
                       fields={"from": "日期超出范围"}, status=400, code="bad_request")
     return day - dt.timedelta(days=day.weekday())  # the Monday of that week
-
-
-@bp.app_template_global()
-def case_access_codes(case):
-    """The respondents' access codes of a case (staff only: the page includes them for the case's officers)."""
-    from caseflow.hearings import access
-
-    return access.codes_of(case)
 
 
 def _access_page(errors: dict, message: str = ""):

@@ -23,11 +23,6 @@ bp = Blueprint("mediation", __name__)
 api_bp = Blueprint("mediation_api", __name__, url_prefix="/api/v1")
 
 
-@bp.app_context_processor
-def _panel():
-    return {"mediation_panel": lambda case: services.panel(case, current_user)}
-
-
 def _prefilled(units):
     """A blank request with the filer as the claimant."""
     me = {"name": current_user.display_name, "id_type": current_user.id_type.value if current_user.id_type else "",

@@ -39,3 +39,25 @@ def delivered_for(notice: Notice, viewer: User | None) -> NoticeDelivery | None:
     rows = [d for d in rows if d.took_effect_at is not None or d.delivered_on <= clock.today()]
     return min(rows, key=lambda d: (d.delivered_on, d.id)) if rows else None
 
+
+
+def case_card(case: Case, viewer: User) -> dict:
+    """What the case pages' document card shows (templates/notices/_case_notices.html), loaded up front."""
+    from caseflow.notices import deliveries
+    from caseflow.notices.forms import ConsentForm, DraftForm
+
+    staff = policy.is_case_staff(viewer, case)
+    notices = notices_of(case, viewer)
+    consents = deliveries.consents_of(case)
+    mine = policy.acting_parties(viewer, case)
+    parties = [p for p in case.parties if p.role.value != "agent"]
+    return {
+        "staff": staff,
+        "notices": [(n, delivered_for(n, viewer)) for n in notices],
+        "draft_form": DraftForm(procedure=case.procedure) if staff else None,
+        "consent_form": ConsentForm(parties=parties) if staff else None,
+        "consents": consents,
+        "parties": parties,
+        "my_parties": [p for p in mine if p.role.value != "agent"],
+        "my_consent": any(consents.get(p.id) is not None and consents[p.id].active for p in mine),
+    }

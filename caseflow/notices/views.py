@@ -88,26 +88,6 @@ def codepoint(char: str) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in char)
 
 
-@bp.app_template_global("notice_panel")
-def notice_panel(case) -> dict:
-    """What the case pages' document card needs."""
-    staff = policy.is_case_staff(current_user, case)
-    notices = reading.notices_of(case, current_user)
-    consents = deliveries.consents_of(case)
-    mine = policy.acting_parties(current_user, case)
-    return {
-        "staff": staff,
-        "notices": notices,
-        "delivered_for": lambda n: reading.delivered_for(n, current_user),
-        "draft_form": DraftForm(procedure=case.procedure) if staff else None,
-        "consent_form": ConsentForm(parties=[p for p in case.parties if p.role.value != "agent"]) if staff else None,
-        "consents": consents,
-        "parties": [p for p in case.parties if p.role.value != "agent"],
-        "my_parties": [p for p in mine if p.role.value != "agent"],
-        "my_consent": any(consents.get(p.id) is not None and consents[p.id].active for p in mine),
-    }
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Staff: drafting, editing, previewing, issuing, sign-off, delivery
 # ---------------------------------------------------------------------------------------------------------

@@ -11,9 +11,8 @@ from sqlalchemy.exc import DBAPIError
 import workflows
 from caseflow import policy
 from caseflow.accounts.services import units_ordered
-from caseflow.cases import queries
+from caseflow.cases import page, queries
 from caseflow.cases.forms import FILING_STEPS, ID_TYPES, IP_TYPES, RightForm
-from caseflow.cases.services import available_actions
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
 from caseflow.core.errorpages import on_refusal
 from caseflow.core.errors import Forbidden, Invalid, NotFound
@@ -210,6 +209,6 @@ def delete_draft(draft_id: int):
 def case(case_id: int):
     """A party's status page: where the case stands and what they can do now."""
     case = queries.load_case(case_id, current_user)
-    return render_template("portal/case.html", case=case, actions=available_actions(case, current_user),
+    return render_template("portal/case.html", case=case, panels=page.case_page(case, current_user),
                            procedure=workflows.procedure(case.procedure), receipt=request.args.get("receipt") == "1",
                            kinds=KINDS, ip_types=IP_TYPES)

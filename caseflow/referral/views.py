@@ -24,12 +24,6 @@ bp = Blueprint("referrals", __name__)
 api_bp = Blueprint("referrals_api", __name__, url_prefix="/api/v1")
 
 
-@bp.app_template_global("referral_panel")
-def referral_panel(case):
-    """What templates/referral/_case_panel.html shows on the case page."""
-    return services.panel_of(case, current_user)
-
-
 def _form_data(form) -> dict:
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in form.data.items() if k != "csrf_token"}
 

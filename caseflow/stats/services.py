@@ -233,6 +233,13 @@ def _rollups_from_facts(session, grain) -> None:
 # ---------------------------------------------------------------------------
 
 
+def rating_box(case: Case, viewer: User) -> dict | None:
+    """The rights holder's rating card on the portal case page (none for staff)."""
+    if not getattr(viewer, "is_authenticated", False) or viewer.is_staff:
+        return None
+    return {"can_rate": policy.can_rate_case(viewer, case), "rating": rating_of(case)}
+
+
 def rating_of(case: Case) -> Rating | None:
     """The case's rating, if any."""
     return db.session.scalar(sa.select(Rating).where(Rating.case_id == case.id))

@@ -228,17 +228,6 @@ def summary():
 # ---------------------------------------------------------------------------
 
 
-@bp.app_context_processor
-def rating_helpers():
-    def rating_box(case):
-        user = current_user
-        if not getattr(user, "is_authenticated", False) or user.is_staff:
-            return None
-        return {"can_rate": policy.can_rate_case(user, case), "rating": services.rating_of(case)}
-
-    return {"stats_rating_box": rating_box}
-
-
 @bp.route("/portal/cases/<int:case_id>/rating", methods=["POST"])
 @login_required
 @on_refusal(lambda case_id: url_for("portal.case", case_id=case_id))
