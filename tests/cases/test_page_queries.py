@@ -51,6 +51,12 @@ def people(session):
 
 
 @pytest.fixture(autouse=True)
+def injunctions_on(app, monkeypatch):
+    """The office runs 先行禁令 (off by default): the complaint's page shows a linked injunction."""
+    monkeypatch.setitem(app.config, "INJUNCTION_ENABLED", True)
+
+
+@pytest.fixture(autouse=True)
 def storage(app, tmp_path):
     from caseflow.evidence.storage import LocalStorage
 
