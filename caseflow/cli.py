@@ -24,6 +24,24 @@ def alembic_config(url: str | None = None):
     return cfg
 
 
+@cli.command("fonts")
+def fonts_cmd() -> None:
+    """Report which GB/T 9704 standard faces the documents use and which fallback stands in for a missing one."""
+    from caseflow.core.pdf.fonts import office_font_dir, standard_faces_report
+
+    directory = office_font_dir()
+    click.echo(f"单位字体目录（CASEFLOW_FONT_DIR）：{directory or '未设置'}")
+    missing = 0
+    for row in standard_faces_report():
+        if row["source"]:
+            click.echo(f"{row['use']}　{row['name']}：已安装（{row['source']}）")
+        else:
+            missing += 1
+            click.echo(f"{row['use']}　{row['name']}：未安装，以{row['fallback']}代替")
+    if missing:
+        click.echo("提示：公文应使用 GB/T 9704 规定的字体。请将本单位授权的字体文件放入 CASEFLOW_FONT_DIR 指定的目录。")
+
+
 @cli.command("migrate")
 @click.option("--revision", default="head", help="目标版本（默认 head）")
 def migrate(revision: str) -> None:

@@ -90,6 +90,9 @@ class Config:
     SMTP_STARTTLS: bool = False
     # Where the CJK font subsets derived for fast PDF rendering are kept (rebuilt when missing).
     FONT_CACHE: str = field(default_factory=lambda: _user_cache("caseflow", "fonts"))
+    # The office's licensed GB/T 9704 fonts (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312): a directory of font
+    # files (.ttf/.otf/.ttc) the documents use first; `flask caseflow fonts` tells which standard faces are present.
+    FONT_DIR: str = ""
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Config:

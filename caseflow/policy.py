@@ -334,6 +334,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "sign_off_notices": lambda user, obj: bool(user.is_authenticated and user.role == Role.SUPERVISOR),
     "view_stats": lambda user, obj: can_view_stats(user),
     "manage_calendar": lambda user, obj: bool(user.is_authenticated and user.role == Role.ADMIN),
+    "see_system_warnings": lambda user, obj: bool(user.is_authenticated and user.role == Role.ADMIN),
     "register_incoming_referral": lambda user, obj: bool(
         user.is_authenticated and user.unit is not None and can_register_incoming_referral(user, user.unit)),
     # Accounts and offices (the administrator's pages); which accounts and offices: can_manage_account/can_edit_office.

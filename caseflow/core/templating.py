@@ -48,6 +48,13 @@ def can(rule: str, obj=None) -> bool:
     return policy.can(current_user, rule, obj)
 
 
+def missing_document_fonts() -> list[str]:
+    """The GB/T 9704 faces the documents are typeset without (the admin sees a warning on every page)."""
+    from caseflow.core.pdf.fonts import missing_standard_faces
+
+    return missing_standard_faces()
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         beijing=fmt_beijing,
@@ -57,4 +64,4 @@ def register(app) -> None:
     )
     app.jinja_env.globals.update(can=can, state_title=state_title, procedure_title=procedure_title,
                                  csrf_token=generate_csrf, kind_title=kind_title, ip_type_title=ip_type_title,
-                                 field_text=field_text)
+                                 field_text=field_text, missing_document_fonts=missing_document_fonts)

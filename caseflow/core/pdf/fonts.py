@@ -160,6 +160,84 @@ def _load_library(names: Sequence[str | None]):
     raise OSError("; ".join(errors) or "library not found")
 
 
+#: The GB/T 9704 faces notice.css names first: (use, the names a licensed font goes by, the face used without it).
+STANDARD_FACES = (
+    ("标题", ("方正小标宋简体", "FZXiaoBiaoSong-B05S"), "思源黑体（Noto Sans CJK SC）"),
+    ("正文", ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong"), "思源宋体（Noto Serif CJK SC）"),
+    ("小标题", ("黑体", "SimHei"), "思源黑体（Noto Sans CJK SC）"),
+    ("楷体", ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi"), "思源宋体（Noto Serif CJK SC）"),
+)
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
+def office_font_dir() -> str:
+    """The configured directory of the office's licensed fonts ("" when none)."""
+    from flask import current_app, has_app_context
+
+    from caseflow.config import Config
+
+    return str((current_app.config.get("FONT_DIR") if has_app_context() else None) or Config.from_env().FONT_DIR or "")
+
+
+@lru_cache(maxsize=8)
+def office_fonts(directory: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The font files of the office's font directory, each with its family names (every language)."""
+    root = Path(directory)
+    if not directory or not root.is_dir():
+        return ()
+    from fontTools.ttLib import TTCollection, TTFont
+
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() not in _FONT_SUFFIXES:
+            continue
+        try:
+            with open(path, "rb") as stream:
+                faces = (TTCollection(stream).fonts if path.suffix.lower() in (".ttc", ".otc")
+                         else [TTFont(stream)])
+                names = {str(record.toUnicode()) for face in faces for record in face["name"].names
+                         if record.nameID in (1, 16)}
+        except Exception:  # an unreadable file is reported, not fatal
+            LOGGER.warning("cannot read the font %s", path, exc_info=True)
+            continue
+        found.append((str(path), frozenset(names)))
+    return tuple(found)
+
+
+def _installed_families() -> frozenset[str]:
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return frozenset()
+    output = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True, text=True, check=False,
+                            timeout=60).stdout
+    return frozenset(name.strip() for line in output.splitlines() for name in line.split(","))
+
+
+def standard_faces_report() -> list[dict]:
+    """For each GB/T 9704 face: its use, the standard name, where it was found ("" when absent) and the fallback."""
+    directory = office_font_dir()
+    office = office_fonts(directory)
+    system = _installed_families()
+    report = []
+    for use, names, fallback in STANDARD_FACES:
+        source = next((path for path, families in office if families & set(names)), "")
+        if not source and system & set(names):
+            source = "系统字体"
+        report.append({"use": use, "name": names[0], "source": source, "fallback": fallback})
+    return report
+
+
+def missing_standard_faces() -> list[str]:
+    """The standard faces documents are typeset without (cached per font directory: fonts do not change while
+    running)."""
+    return list(_missing_standard_faces(office_font_dir()))
+
+
+@lru_cache(maxsize=8)
+def _missing_standard_faces(directory: str) -> tuple[str, ...]:
+    return tuple(f"{row['name']}（{row['use']}）" for row in standard_faces_report() if not row["source"])
+
+
 def font_cache_root() -> Path:
     """Return the directory holding the derived fonts: the app's FONT_CACHE, or the environment's outside an app
     (bench/, a renderer started on its own)."""
@@ -271,12 +349,18 @@ class NoticeFontConfiguration(FontConfiguration):
     def __init__(self, fonts: Sequence[tuple[str, Sequence[str]]] | None = None) -> None:
         super().__init__()
         fonts = derived_fonts() if fonts is None else fonts
-        if not fonts:
-            return
-        # Imported here: these are WeasyPrint internals (cffi handles), used the
-        # same way as WeasyPrint's own @font-face support does.
         from weasyprint.text.ffi import ffi, fontconfig, pangoft2
 
+        # The office's licensed fonts, under their own family names, which notice.css names first.
+        office = office_fonts(office_font_dir())
+        for path, _ in office:
+            if not fontconfig.FcConfigAppFontAddFile(self._config, os.fsencode(path)):
+                LOGGER.warning("fontconfig refused %s", path)
+        if office and not fonts:
+            pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", self.font_map))
+        if not fonts:
+            return
+        # WeasyPrint internals (cffi handles), used the same way as WeasyPrint's own @font-face support does.
         rules = []
         for path, families in fonts:
             names = "".join(f"<string>{xml_escape(name)}</string>" for name in families)

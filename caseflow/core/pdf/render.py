@@ -31,10 +31,12 @@ _local = threading.local()
 
 
 def font_config() -> NoticeFontConfiguration:
-    """Return this thread's shared font configuration (created on first use)."""
+    """Return this thread's shared font configuration (created on first use, and again for another font directory)."""
     config = getattr(_local, "font_config", None)
-    if config is None:
+    directory = fonts.office_font_dir()
+    if config is None or _local.font_dir != directory:
         config = _local.font_config = NoticeFontConfiguration()
+        _local.font_dir = directory
         _local.stylesheets = {}
     return config
 
