@@ -41,6 +41,8 @@ class LiveServer:
         self.clock_file = tempfile.NamedTemporaryFile("w+", prefix=f"live-{self.port}-clock-")  # noqa: SIM115 - closed in stop()
         env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
                    CASEFLOW_SECRET_KEY="live-test-secret-key-0123456789abcdef",
+                   # move_clock jumps days within one signed-in session (as the test app, the limits are off)
+                   CASEFLOW_SESSION_IDLE_MINUTES="0", CASEFLOW_SESSION_MAX_HOURS="0",
                    CASEFLOW_TEST_CLOCK=clock.now().isoformat(),  # the server's clock starts where the test's stands
                    CASEFLOW_TEST_CLOCK_FILE=self.clock_file.name,
                    # The journeys include an office that runs 先行发布禁令 (off by default: no statute sets it).
