@@ -68,22 +68,26 @@ def _frame(title: str, labels: list[str], top: float, percent: bool, series: lis
     return parts
 
 
-def bar_chart(title: str, labels: list[str], series: dict[str, list[float]]) -> Markup:
-    """Grouped bars, one group per label (month), one bar per series."""
+def bar_chart(title: str, labels: list[str], series: dict[str, list[float | None]], percent: bool = False) -> Markup:
+    """Grouped bars, one group per label (month, office), one bar per series; None draws no bar (nothing to
+    divide by). ``percent``: the values are ratios, shown as %."""
     names = list(series)
-    top = _nice_max(max([v for vals in series.values() for v in vals] or [0]))
-    parts = _frame(title, labels, top, False, names)
+    values = [v for vals in series.values() for v in vals if v is not None]
+    top = max(1.0, _nice_max(max(values or [0]))) if percent else _nice_max(max(values or [0]))
+    parts = _frame(title, labels, top, percent, names)
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
     slot = plot_w / max(len(labels), 1)
     bar = slot * 0.8 / max(len(names), 1)
     for s, name in enumerate(names):
         colour = STYLES[s % len(STYLES)][0]
         for i, value in enumerate(series[name]):
+            if value is None:
+                continue
             h = plot_h * (value / top) if top else 0
             x = LEFT + slot * i + slot * 0.1 + bar * s
             parts.append(f'<rect x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{max(bar - 1, 1):.1f}" height="{h:.1f}" '
                          f'fill="{HATCH[s % 4] or colour}" stroke="{colour}" stroke-width="0.5">'
-                         f"<title>{escape(labels[i])} {escape(name)}：{_fmt(value, False)}</title></rect>")
+                         f"<title>{escape(labels[i])} {escape(name)}：{_fmt(value, percent)}</title></rect>")
     parts.append("</svg>")
     return Markup("".join(parts))
 

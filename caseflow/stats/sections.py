@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -473,8 +474,41 @@ def ratings(f: Filters) -> Section:
     return s
 
 
+def districts(f: Filters) -> Section:
+    """Every office in scope side by side (the city office compares its districts): two grouped queries."""
+    import sqlalchemy as sa
+
+    from caseflow.accounts.models import Unit
+
+    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(f.unit_ids)).order_by(Unit.code)).all()
+    sums, overdue = queries.by_unit(f), queries.overdue_by_unit(f)
+    rows: list[dict[str, Any]] = []
+    for u in units:
+        c: Counter = sums.get(u.id, Counter())
+        rows.append({"unit": u.area or u.name, "received": c.get("received", 0), "closed": c.get("closed", 0),
+                     "close_rate": ratio(c.get("closed", 0), c.get("received", 0)),
+                     "limit_rate": ratio(c.get("limit_met", 0), c.get("limit_total", 0)),
+                     "overdue": overdue.get(u.id, 0)})
+    t = queries.totals(f)
+    total = {"unit": "合计", "received": t["received"], "closed": t["closed"],
+             "close_rate": ratio(t["closed"], t["received"]), "limit_rate": ratio(t["limit_met"], t["limit_total"]),
+             "overdue": sum(overdue.values())}
+    labels = [str(r["unit"]) for r in rows]
+    s = Section()
+    s.charts.append(charts.bar_chart("各单位收案与结案", labels, {
+        "收案": [r["received"] for r in rows], "结案": [r["closed"] for r in rows]}))
+    s.charts.append(charts.bar_chart("各单位结案率与法定审限结案率", labels, {
+        "结案率": [r["close_rate"] for r in rows], "法定审限结案率": [r["limit_rate"] for r in rows]}, percent=True))
+    s.tables.append(Table("districts", "各单位对比", [
+        Column("unit", "单位", "text"), Column("received", "收案"), Column("closed", "结案"),
+        Column("close_rate", "结案率", "pct"), Column("limit_rate", "法定审限结案率", "pct"),
+        Column("overdue", "超期案件（当前）")], _rows([*rows, total])))
+    return s
+
+
 SECTIONS: dict[str, tuple[str, Callable]] = {
     "overview": ("概览", overview),
+    "districts": ("区县对比", districts),
     "monthly": ("收案·立案·结案", monthly),
     "limits": ("法定审限结案率", limits),
     "mediation": ("调解与司法确认", mediation),

@@ -165,7 +165,8 @@ def page(section: str = "overview"):
     return render_template("stats/page.html", section=section, sections=sections.SECTIONS, data=data, f=f,
                            args=request.args, units=units, officers=officer_choices(units),
                            choices=sections.filter_choices(), filters_text=describe(f),
-                           start=month_label(f.start), end=month_label(f.end), definitions=DEFINITIONS)
+                           start=month_label(f.start), end=month_label(f.end), definitions=DEFINITIONS,
+                           def_keys={text: key for key, text in DEFINITIONS.items()})
 
 
 @bp.route("/stats/<section>/<table>.<fmt>")

@@ -152,3 +152,29 @@ def test_rollups_equal_a_rebuild(session, generated):
     services.rebuild(session)
     session.flush()
     assert snapshot() == before
+
+
+def test_district_comparison_equals_each_office_counted_alone(city, session):
+    """The city office's comparison puts every office side by side; each row equals that office counted alone."""
+    data = direct.load(session)
+    page = city.get("/stats/districts", query_string=PERIOD).data.decode()
+    assert "各单位收案与结案" in page and "各单位结案率与法定审限结案率" in page and "<svg" in page
+    assert page.count('id="def-close_rate"') == 1 and page.count("结案率 = 期内结案数 ÷ 期内收案数") == 1
+    r = city.get("/stats/districts/districts.csv", query_string=PERIOD)
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    header = rows.index(["单位", "收案", "结案", "结案率（%）", "法定审限结案率（%）", "超期案件（当前）"])
+    got = {row[0]: row for row in rows[header + 1:]}
+    units = {u.area or u.name: u for u in session.scalars(sa.select(Unit))}
+    assert set(got) == {*units, "合计"}
+    for name, unit in units.items():
+        exp = direct.figures(data, start=202201, end=202611, unit_ids={unit.id})
+        row = got[name]
+        assert (int(row[1]), int(row[2])) == (exp["received"], exp["closed"]), name
+        assert int(row[5]) == direct.overdue(data, today(), unit_ids={unit.id})[1], name
+    everything = direct.figures(data, start=202201, end=202611, unit_ids={u.id for u in units.values()})
+    assert (int(got["合计"][1]), int(got["合计"][2])) == (everything["received"], everything["closed"])
+
+
+def test_a_district_supervisor_has_no_comparison_in_the_menu(login_as, generated, session):
+    page = login_as("gen-500103-s1").get("/stats/overview").data.decode()
+    assert "区县对比" not in page
