@@ -75,3 +75,10 @@ def test_templates_have_no_inline_script_or_style(path):
     assert "<style" not in text, "<style> block: move it to a stylesheet in static/"
     assert not re.search(r"\sstyle=", text), "style attribute: use a class in static/app.css"
     assert not re.search(r"\son[a-z]+=", text), "inline event handler: use a data- attribute (static/app.js)"
+
+
+def test_every_page_names_the_favicon_from_our_own_origin(client):
+    page = client.get("/login").data.decode()
+    [href] = re.findall(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
+    with client.get(href) as r:
+        assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.data
