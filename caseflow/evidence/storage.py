@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import secrets
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -139,6 +140,16 @@ class StoredObject:
     size: int
 
 
+def _filesystem_now(directory: Path) -> float:
+    """Now on the clock that stamps the directory's files: an age is measured on the clock that set the modification
+    time (a network share's server, or this process's clock when it is set apart, may disagree with it)."""
+    try:
+        with tempfile.TemporaryFile(dir=directory) as probe:  # unnamed: never seen by a listing
+            return os.fstat(probe.fileno()).st_mtime
+    except OSError:
+        return time.time()  # wall clock: a temp area this process cannot write to
+
+
 def _lock_state(path: Path) -> bool:
     """True when another open file holds the upload's lock (the upload is still running)."""
     try:
@@ -230,7 +241,7 @@ class Storage:
         out: list[Leftover] = []
         if not self.temp_dir.is_dir():
             return out
-        now = time.time()  # wall clock: compared with the files' modification times
+        now = _filesystem_now(self.temp_dir)
         for path in sorted(self.temp_dir.iterdir()):
             if not path.is_file():
                 continue

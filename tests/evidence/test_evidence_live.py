@@ -373,7 +373,7 @@ def test_starting_the_application_removes_abandoned_temp_files(databases, tmp_pa
     (storage / "tmp").mkdir(parents=True)
     old = storage / "tmp" / "upload-4242-deadbeef.part"
     old.write_bytes(b"x" * 1000)
-    then = time.time() - 2 * 3600
+    then = old.stat().st_mtime - 2 * 3600  # on the clock that stamps the files, as the application measures ages
     os.utime(old, (then, then))
     recent = storage / "tmp" / "upload-4243-deadbeef.part"
     recent.write_bytes(b"y")
