@@ -441,8 +441,9 @@ def bench_upload(runs: int) -> None:
         db = work / "upload.db"
         env = app_env(f"sqlite:///{db}", work)
         flask(env, "migrate")
-        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "caseflow", "seed-demo"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        # Production refuses demo data: the demo accounts are loaded as a developer would, then served as deployed.
+        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "caseflow", "seed-demo"], cwd=ROOT,
+                       env={**env, "CASEFLOW_ENV": "development"}, check=True, capture_output=True)
         import sqlite3
 
         con = sqlite3.connect(db)

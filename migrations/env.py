@@ -28,8 +28,19 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(database_url())
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one, which the rows of other tables still
+            # reference: the references are checked once, after the migrations, instead of refusing every drop.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # outside any transaction
         _run(conn)
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"迁移后存在无效的外键引用：{broken[:5]}")
         conn.commit()
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
     engine.dispose()
 
 

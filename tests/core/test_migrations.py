@@ -46,3 +46,26 @@ def test_upgrade_downgrade_upgrade(databases):
     assert leftover == set()
     command.upgrade(cfg, "head")
     assert diff(url) == []
+
+
+def test_an_office_with_accounts_upgrades(databases):
+    """A database in use — accounts referenced by their API tokens — upgrades to head: SQLite's copy-and-drop
+    alterations of the users table must not be refused for the rows that reference it."""
+    url = databases.new_url("in_use")
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0012")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO units (code, name, area, prefix) "
+                             "VALUES ('500103', '渝中区知识产权局', '渝中区', '渝中')")
+        conn.exec_driver_sql("INSERT INTO users (username, display_name, password_hash, role, unit_id, "
+                             "is_disabled, created_at) SELECT 'officer', '执法员', 'x', 'officer', id, false, "
+                             "'2026-01-05 08:00:00' FROM units")
+        conn.exec_driver_sql("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) SELECT "
+                             "id, 'h', '2026-01-05 08:00:00', '2026-01-06 08:00:00' FROM users")
+    engine.dispose()
+    command.upgrade(cfg, "head")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT username FROM users").scalars().all() == ["officer"]
+    engine.dispose()
