@@ -35,7 +35,11 @@ class Gunicorn:
     def __init__(self, db_url: str, tmp: Path, *extra: str):
         self.port = free_port()
         self.log = open(tmp / f"gunicorn-{self.port}.log", "w+")  # noqa: SIM115 — closed in stop()
-        env = dict(os.environ, CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
+        # The server runs on the real clock: under libfaketime (make test-any-day) a timed wait such as gunicorn's
+        # arbiter loop (queue.SimpleQueue.get(timeout=1.0)) never wakes, so no worker timeout would be enforced
+        # and the control case could not tell the worker classes apart.
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+        env.update(CASEFLOW_DATABASE_URL=db_url, CASEFLOW_ENV="testing",
                    CASEFLOW_SECRET_KEY="gunicorn-test-secret-key-0123456789abcdef",
                    CASEFLOW_INSTANCE_DIR=str(tmp / "instance"), CASEFLOW_WORKERS="1")
         self.proc = subprocess.Popen(
