@@ -793,7 +793,7 @@ _INJUNCTION = (
     Rule(
         id="INJ_REVIEW",
         label="先行发布禁令申请审查",
-        basis="本局配置（重庆市知识产权保护和运用“十四五”规划 名词解释5；无法定期限）",
+        basis="本局配置：2个工作日（INJUNCTION_REVIEW 的默认值；法律、法规未规定审查期限）",
         trigger="injunction_requested",
         trigger_label="收到禁令申请之日",
         amount=2,
@@ -805,7 +805,7 @@ _INJUNCTION = (
     Rule(
         id="INJ_REVIEW_EXHIBITION",
         label="展会案件先行发布禁令审查",
-        basis="本局配置（展会知识产权保护实践；无法定期限）",
+        basis="本局配置：24小时（INJUNCTION_EXHIBITION_REVIEW 的默认值；法律、法规未规定审查期限）",
         trigger="injunction_requested",
         trigger_label="收到禁令申请时",
         amount=24,

@@ -558,3 +558,13 @@ def test_rule_validation():
         Rule(id="X", label="x", basis="x", trigger="x", amount=1, unit="weeks", binds="office")
     with pytest.raises(ValueError, match=CJK):
         Rule(id="X", label="x", basis="x", trigger="x", amount=1, unit="days", binds="court")
+
+
+def test_no_period_cites_a_plan_as_its_legal_basis():
+    """A policy plan (规划) is no legal basis for a period: a period no law sets is the office's own setting and says
+    so (docs/legal-settings.md), like the 先行禁令 review periods."""
+    for rule in DEFAULT_RULES:
+        assert "规划" not in rule.basis and "十四五" not in rule.basis, rule.id
+    for rule_id in ("INJ_REVIEW", "INJ_REVIEW_EXHIBITION"):
+        basis = rule_for(rule_id, ON).basis
+        assert basis.startswith("本局配置") and "未规定" in basis, rule_id
