@@ -17,7 +17,8 @@ from caseflow.notices.serialize import case_notices
 
 
 def party_json(p, full: bool) -> dict:
-    return {"role": p.role.value, "name": p.name, "id_type": p.id_type.value if p.id_type else None,
+    # The id is what a delivery (POST /api/v1/notices/{id}/deliveries, party_id) names the party by.
+    return {"id": p.id, "role": p.role.value, "name": p.name, "id_type": p.id_type.value if p.id_type else None,
             "id_number": p.id_number if full else mask_id(p.id_number), "address": p.address}
 
 

@@ -34,6 +34,8 @@ def _detail_json(notice) -> dict:
         out.update(parts=notice.parts or {}, editable=[p.name for p in kind.parts],
                    missing_chars=(notice.missing_chars or {}).get("chars") or [],
                    needs_signoff=issuing.needs_signoff(notice, g.api_user),
+                   recipients=[{"party_id": p.id, "role": p.role.value, "name": p.name}
+                               for p in deliveries.recipient_parties(notice)],
                    deliveries=[{"id": d.id, "party_id": d.party_id, "recipient": d.recipient_name,
                                 "method": d.method.value, "delivered_on": d.delivered_on.isoformat(),
                                 "delivered_at": d.delivered_at.isoformat() if d.delivered_at else None,

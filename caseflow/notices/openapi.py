@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from caseflow.api.openapi import errors, json_body, path_ids
 
-NOTICE = {"description": "文书：id, kind, title, number, status, 送达记录等（工作人员另见可编辑部分）"}
+NOTICE = {"description": "文书：id, kind, title, number, status, 送达记录等"
+                          "（工作人员另见可编辑部分和受送达人 recipients）"}
 VERSION = {"version": {"type": "integer", "description": "草稿版本号（防止覆盖他人修改）"}}
 
 
