@@ -21,12 +21,13 @@ class Statements(list):
 
 
 @contextmanager
-def counting() -> Iterator[Statements]:
-    """Collect every statement sent to the database inside the block, transaction control left out."""
+def counting(*, control: bool = False) -> Iterator[Statements]:
+    """Collect every statement sent to the database inside the block, transaction control left out (kept with
+    ``control=True``)."""
     seen = Statements()
 
     def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(_CONTROL):
+        if control or not statement.lstrip().upper().startswith(_CONTROL):
             seen.append(statement)
 
     engine = db.engine

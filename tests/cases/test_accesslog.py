@@ -9,6 +9,7 @@ from caseflow.cases.models import AccessLog
 from tests.api.conftest import COMPLAINT_BODY
 from tests.factories.accounts import UserFactory
 from tests.factories.cases import complaint
+from tests.querycount import counting
 
 
 def views(conn, case_id: int, user_id: int) -> list[str]:
@@ -33,6 +34,27 @@ def test_each_staff_view_is_logged_and_a_partys_is_not(web, api, session):
     assert web.get(f"/portal/cases/{case.id}").status_code == 200
     assert api.get(owner, f"/api/v1/cases/{case.id}").status_code == 200
     assert views(session, case.id, owner.id) == []
+
+
+def test_the_case_page_is_built_from_reads_and_logged_once_built(web, session):
+    """Building a case page writes nothing: on SQLite (one writer at a time) a page that held the write lock while it
+    rendered would make every other page view and action wait for it. Its one write, the access-log row, comes
+    after the last read, in a short transaction of its own, committed before the answer leaves."""
+    owner, officer = UserFactory(), UserFactory(officer=True)
+    case = complaint(owner)
+    session.flush()
+    web.login(officer.username)
+    assert web.get(f"/cases/{case.id}").status_code == 200  # warm-up (first-use lookups)
+
+    with counting(control=True) as sent:
+        assert web.get(f"/cases/{case.id}").status_code == 200
+    kinds = [s.lstrip().split()[0].upper() if not s.lstrip().upper().startswith("RELEASE") else "END" for s in sent]
+    writes = [i for i, s in enumerate(sent) if kinds[i] in {"INSERT", "UPDATE", "DELETE"}]
+    assert len(writes) == 1 and sent[writes[0]].lstrip().upper().startswith("INSERT INTO ACCESS_LOGS"), sent.report()
+    last_read = max(i for i, k in enumerate(kinds) if k == "SELECT")
+    assert last_read < writes[0] and "END" in kinds[last_read:writes[0]], sent.report()
+    assert kinds[writes[0] + 1] == "END", sent.report()
+    assert views(session, case.id, officer.id) == ["page", "page"]
 
 
 def test_a_refused_view_is_not_logged(web, session):
