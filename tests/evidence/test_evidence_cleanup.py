@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import time
 
 import pytest
 
@@ -20,7 +19,7 @@ def leftover(storage, name: str, age_seconds: float):
     """A temp file as a killed upload leaves it: nobody holds its lock."""
     path = storage.temp_dir / f"{TEMP_PREFIX}{name}{TEMP_SUFFIX}"
     path.write_bytes(b"half an upload")
-    then = time.time() - age_seconds
+    then = path.stat().st_mtime - age_seconds  # on the clock that stamps the files, as the application measures ages
     os.utime(path, (then, then))
     return path
 
