@@ -147,6 +147,8 @@ def apply(data: dict, action: str, fields: dict, *, on: dt.date, side: str | Non
         out.update({k: fields[k] for k in ("category", "decision_ref") if k in fields})
     elif action == "record_statement":
         out["statement"] = {"agrees": fields.get("agrees"), "on": day}
+    elif action == "refuse":  # the ground tells the respondent's refusal from a request not admissible (art. 66)
+        out["refusal"] = {"ground": fields.get("ground"), "on": day}
     elif action == "docket":
         out["body"] = fields.get("body") or "office"
         if fields.get("committee"):

@@ -1321,7 +1321,7 @@ class Generator:
                      closed_at=closed_at,
                      closing_action=closing, data=data, events=tags,
                      limits=[(r["status"], r["paused_days"]) for r in rows if r["rule_id"] in LIMIT_RULE_IDS],
-                     rating=score)
+                     rating=score, parent_id=c.parent.id if c.parent else None)
         facts.append({k: f[k] for k in FACT_COLUMNS})
 
 

@@ -17,12 +17,18 @@ import workflows
 from caseflow.cases.models import Case, CaseEvent
 from caseflow.core import clock
 from caseflow.deadlines.models import Deadline, DeadlineStatus
-from caseflow.deadlines.rules import COMPLAINT_ACCEPT_RULES
 from caseflow.stats.models import ALL, ALL_UNITS, ANY_OFFICER, MEASURES, MEASURES_BY_MONTH, NO_OFFICER, Rating
 
-#: Statutory handling limits (法定审限) by procedure: adjudication 3 months from 立案, ownership mediation 2 months,
-#: and a complaint's acceptance period (受理审查期限, by kind).
-LIMIT_RULE_IDS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT", *sorted(set(COMPLAINT_ACCEPT_RULES.values())))
+#: Statutory handling limits (法定审限): an adjudication's 3 months from 立案 (局令81 art. 37) and an ownership
+#: mediation's 2 months (art. 70). A complaint's acceptance check (受理审查期限) is a screening period, no 审限.
+LIMIT_RULE_IDS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT")
+#: The procedures whose cases carry a dispute (收案, 结案); an injunction or a referral is a step within the dispute
+#: of the case it came from, counted by its own figures.
+CARRIERS = ("complaint", "adjudication", "mediation")
+#: Closings that hand the dispute on to the linked case they create, whose own closing ends it (a conversion).
+HANDOVERS = frozenset({("complaint", "convert")})
+#: A mediation's 不予受理 grounds that are a party's refusal to mediate (局令81 art. 66).
+PARTY_REFUSALS = frozenset({"respondent_declined", "no_statement"})
 #: The action that dockets (立案; a complaint's 受理) a case of each procedure.
 DOCKET_ACTIONS = {"complaint": "accept", "adjudication": "docket", "mediation": "docket"}
 DISPUTE_PROCEDURES = ("adjudication", "mediation")
@@ -37,7 +43,7 @@ POLICE_NOT_TRANSFERRED = frozenset({"drafted", "approved", "not_referred"})
 POLICE_ACCEPTED = frozenset({"accepted_by_police", "handed_over"})
 POLICE_DECLINED = frozenset({"closed"})  # a police referral closes only after a final refusal
 EVENT_TAGS = ("case:state:accept", "case:state:docket", "case:state:propose_issue", "case:state:record_breach",
-              "case:state:record_confirmation")
+              "case:state:record_confirmation", "case:state:reject")
 
 #: Grouping sets: (split by IP type, by channel, by officer, by office). Every set exists per office and for all
 #: offices together (office 0), which is what the city office reads.
@@ -58,7 +64,7 @@ def compute_facts(session, case_ids: Iterable[int]) -> dict[int, dict | None]:
         return out
     cases = session.execute(
         sa.select(Case.id, Case.unit_id, Case.procedure, Case.ip_type, Case.channel, Case.assignee_id, Case.state,
-                  Case.received_at, Case.closed_at, Case.closing_action, Case.data, Case.is_deleted)
+                  Case.received_at, Case.closed_at, Case.closing_action, Case.data, Case.is_deleted, Case.parent_id)
         .where(Case.id.in_(ids))
     ).all()
     events: dict[int, dict[str, dt.datetime]] = {}
@@ -81,25 +87,43 @@ def compute_facts(session, case_ids: Iterable[int]) -> dict[int, dict | None]:
             case_id=c.id, unit_id=c.unit_id, procedure=c.procedure, ip_type=c.ip_type, channel=c.channel,
             assignee_id=c.assignee_id, state=c.state, received_at=c.received_at, closed_at=c.closed_at,
             closing_action=c.closing_action, data=c.data or {}, events=events.get(c.id, {}),
-            limits=limits.get(c.id, []), rating=ratings.get(c.id))
+            limits=limits.get(c.id, []), rating=ratings.get(c.id), parent_id=c.parent_id)
     return out
 
 
+def refused_by_party(data: dict) -> bool:
+    """A mediation's 不予受理 because the respondent would not mediate (declined, or let the statement period pass);
+    cases refused before the ground was kept count by the respondent's recorded answer."""
+    refusal = data.get("refusal") or {}
+    if refusal:
+        return refusal.get("ground") in PARTY_REFUSALS
+    return (data.get("statement") or {}).get("agrees") == "no"
+
+
 def facts_of(*, case_id, unit_id, procedure, ip_type, channel, assignee_id, state, received_at, closed_at,
-             closing_action, data, events, limits, rating) -> dict:
-    """One case's facts: dimensions, months and its 0/1 (or day-count) contribution to each measure."""
+             closing_action, data, events, limits, rating, parent_id=None) -> dict:
+    """One case's facts: dimensions, months and its 0/1 (or day-count) contribution to each measure.
+
+    One dispute counts once in 收案 and 结案 across its linked cases: it is received with the case that brought it
+    (no parent) and closed by the closing that ends it, never by a conversion that hands it on; injunctions and
+    referrals are counted by their own figures only. Every measure of the closing month follows that closing."""
     proc = workflows.procedure(procedure)
     st = proc.states.get(state)
     f: dict[str, Any] = dict.fromkeys(MEASURES, 0)  # the facts row: measures, then dimensions and months
     received_on = clock.beijing_date(received_at)
     docket_at = events.get(f"case:state:{DOCKET_ACTIONS[procedure]}") if procedure in DOCKET_ACTIONS else None
+    if closed_at is None and procedure == "adjudication" and state == "not_docketed":
+        # 不予立案 is no 结案 of the procedure, yet it ends the dispute here: counted so, on its day, it is not
+        # carried over (旧存) for ever.
+        closed_at = events.get("case:state:reject")
     closed_on = clock.beijing_date(closed_at) if closed_at is not None else None
     f.update(case_id=case_id, unit_id=unit_id, procedure=procedure, ip_type=ip_type or "", channel=channel or "",
              officer_id=assignee_id if assignee_id is not None else NO_OFFICER, state=state,
              is_open=0 if (st is not None and st.terminal) else 1, received_month=month_of(received_on),
              docketed_month=month_of(clock.beijing_date(docket_at)) if docket_at else None,
              closed_month=month_of(closed_on) if closed_on else None, net_days=None)
-    f["received"] = 1
+    carrier = procedure in CARRIERS
+    f["received"] = int(carrier and parent_id is None)
     f["docketed"] = 1 if docket_at else 0
     if procedure == "referral":
         kind = data.get("referral_kind") or "court"
@@ -117,7 +141,7 @@ def facts_of(*, case_id, unit_id, procedure, ip_type, channel, assignee_id, stat
         f["inj_issued"] = int("case:state:propose_issue" in events)
         f["inj_breached"] = int("case:state:record_breach" in events)
         f["inj_refused"] = int(state == "refused")
-    if closed_on is None:
+    if closed_on is None or not carrier or (procedure, closing_action) in HANDOVERS:
         return f
     f["closed"] = 1
     verdicts = [s for s, _ in limits if s in (DeadlineStatus.MET.value, DeadlineStatus.MISSED.value)]
@@ -128,7 +152,10 @@ def facts_of(*, case_id, unit_id, procedure, ip_type, channel, assignee_id, stat
     days = (closed_on - received_on).days
     f["days_sum"], f["paused_sum"], f["paused_cases"] = days, paused, int(paused > 0)
     f["net_days"] = max(days - paused, 0)
-    if procedure in DISPUTE_PROCEDURES:
+    # 调解率: the disputes the office took up (立案) and those a party's refusal to mediate ended, in every
+    # procedure alike; a request the office did not take up, or withdrawn before 立案, could not be mediated.
+    if procedure in DISPUTE_PROCEDURES and (
+            docket_at or (procedure == "mediation" and closing_action == "refuse" and refused_by_party(data))):
         f["dispute_closed"] = 1
         f["dispute_mediated"] = int((procedure, closing_action) in MEDIATED_CLOSINGS)
     if procedure == "mediation":

@@ -157,6 +157,19 @@ def totals(f: Filters) -> Counter:
     return aggregate(f, None).get(None, Counter())
 
 
+def before(f: Filters) -> Filters:
+    """The same filters over every month before the period (for 旧存, the disputes carried into it)."""
+    import dataclasses
+
+    y, m = divmod(f.start, 100)
+    return dataclasses.replace(f, start=0, end=(y - 1) * 100 + 12 if m == 1 else f.start - 1)
+
+
+def carried_over(sums: Counter) -> int:
+    """旧存 from the sums of every month before the period: each dispute is received once and closed once."""
+    return sums.get("received", 0) - sums.get("closed", 0)
+
+
 def duration_histogram(f: Filters) -> list[tuple[int, int]]:
     """[(net handling days, cases)] of the cases closed in the period, sorted by days."""
     if not f.unit_ids:

@@ -14,6 +14,7 @@ from caseflow.cases.forms import IP_TYPES
 from caseflow.core.db import db
 from caseflow.stats import charts, queries
 from caseflow.stats.definitions import DEFINITIONS as D
+from caseflow.stats.facts import CARRIERS, DISPUTE_PROCEDURES
 from caseflow.stats.queries import Filters, month_label, months_between, ratio
 from workflows.complaint import CHANNELS
 
@@ -86,8 +87,11 @@ def headline(f: Filters) -> dict:
     def rate(num: str, den: str) -> dict:
         return {"value": ratio(t[num], t[den]), "numerator": t[num], "denominator": t[den]}
 
+    carried = queries.carried_over(queries.totals(queries.before(f)))
     return {
         "received": t["received"], "docketed": t["docketed"], "closed": t["closed"],
+        "close_rate": {"value": ratio(t["closed"], carried + t["received"]), "numerator": t["closed"],
+                       "denominator": carried + t["received"], "carried_over": carried, "received": t["received"]},
         "limit_rate": rate("limit_met", "limit_total"),
         "mediation_rate": rate("dispute_mediated", "dispute_closed"),
         "mediation_success_rate": rate("med_agreement", "med_closed"),
@@ -125,6 +129,9 @@ def overview(f: Filters) -> Section:
         Card("收案", h["received"], hint=D["received"]),
         Card("立案", h["docketed"], hint=D["docketed"]),
         Card("结案", h["closed"], hint=D["closed"]),
+        Card("结案率", h["close_rate"]["value"], "pct",
+             f"{h['close_rate']['numerator']} / （旧存 {h['close_rate']['carried_over']} + 新收 "
+             f"{h['close_rate']['received']}）", D["close_rate"]),
         Card("法定审限结案率", h["limit_rate"]["value"], "pct",
              _pct_text(h["limit_rate"]["numerator"], h["limit_rate"]["denominator"]), D["limit_rate"]),
         Card("调解率", h["mediation_rate"]["value"], "pct",
@@ -158,7 +165,8 @@ def overview(f: Filters) -> Section:
         {"figure": "结案数", "value": h["closed"], "basis": "", "definition": D["closed"]},
         *[{"figure": title, "value": _pct(h[key]["value"]),
            "basis": _pct_text(h[key]["numerator"], h[key]["denominator"]), "definition": D[dkey]}
-          for title, key, dkey in (("法定审限结案率（%）", "limit_rate", "limit_rate"),
+          for title, key, dkey in (("结案率（%）", "close_rate", "close_rate"),
+                                   ("法定审限结案率（%）", "limit_rate", "limit_rate"),
                                    ("调解率（%）", "mediation_rate", "mediation_rate"),
                                    ("调解成功率（%）", "mediation_success_rate", "mediation_success"),
                                    ("司法确认率（%）", "confirmation_rate", "confirmation_rate"))],
@@ -215,7 +223,7 @@ def monthly(f: Filters) -> Section:
     by_proc = queries.aggregate(f, "procedure")
     prow = [{"procedure": procedure_title(p), "received": by_proc.get(p, {}).get("received", 0),
              "docketed": by_proc.get(p, {}).get("docketed", 0), "closed": by_proc.get(p, {}).get("closed", 0)}
-            for p in workflows.PROCEDURES if not f.procedure or p == f.procedure]
+            for p in CARRIERS if not f.procedure or p == f.procedure]
     s.tables.append(Table("by_procedure", "按程序收案、立案、结案", [
         Column("procedure", "程序", "text"), Column("received", "收案"), Column("docketed", "立案"),
         Column("closed", "结案")], _rows(prow)))
@@ -244,7 +252,7 @@ def limits(f: Filters) -> Section:
                           _rows(rows), D["limit_rate"]))
     by_proc = queries.aggregate(f, "procedure")
     prow = [{"procedure": procedure_title(p), **row(by_proc.get(p, {}))}
-            for p in ("complaint", "adjudication", "mediation") if not f.procedure or p == f.procedure]
+            for p in DISPUTE_PROCEDURES if not f.procedure or p == f.procedure]
     s.tables.append(Table("limit_by_procedure", "按程序法定审限结案率", [Column("procedure", "程序", "text"), *cols],
                           _rows(prow), D["limit_rate"]))
     return s
@@ -302,7 +310,7 @@ def duration(f: Filters) -> Section:
                 "cases_paused": t.get("paused_cases", 0),
                 "average_net": ratio(sum(d * c for d, c in hist), n), "median_net": queries.median(hist)}
 
-    procs = [p for p in workflows.PROCEDURES if not f.procedure or p == f.procedure]
+    procs = [p for p in CARRIERS if not f.procedure or p == f.procedure]
     rows = [{"procedure": procedure_title(p), **row(by_proc.get(p, {}), hists.get(p, []))} for p in procs]
     hist = queries.merge_histograms(hists.values())
     if not f.procedure:
@@ -482,17 +490,19 @@ def districts(f: Filters) -> Section:
 
     units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(f.unit_ids)).order_by(Unit.code)).all()
     sums, overdue = queries.by_unit(f), queries.overdue_by_unit(f)
+    earlier = queries.by_unit(queries.before(f))
     rows: list[dict[str, Any]] = []
+
+    def row(name, c: Counter, carried: int, late: int) -> dict:
+        return {"unit": name, "carried_over": carried, "received": c.get("received", 0), "closed": c.get("closed", 0),
+                "close_rate": ratio(c.get("closed", 0), carried + c.get("received", 0)),
+                "limit_rate": ratio(c.get("limit_met", 0), c.get("limit_total", 0)), "overdue": late}
+
     for u in units:
-        c: Counter = sums.get(u.id, Counter())
-        rows.append({"unit": u.area or u.name, "received": c.get("received", 0), "closed": c.get("closed", 0),
-                     "close_rate": ratio(c.get("closed", 0), c.get("received", 0)),
-                     "limit_rate": ratio(c.get("limit_met", 0), c.get("limit_total", 0)),
-                     "overdue": overdue.get(u.id, 0)})
-    t = queries.totals(f)
-    total = {"unit": "合计", "received": t["received"], "closed": t["closed"],
-             "close_rate": ratio(t["closed"], t["received"]), "limit_rate": ratio(t["limit_met"], t["limit_total"]),
-             "overdue": sum(overdue.values())}
+        rows.append(row(u.area or u.name, sums.get(u.id, Counter()),
+                        queries.carried_over(earlier.get(u.id, Counter())), overdue.get(u.id, 0)))
+    total = row("合计", queries.totals(f), queries.carried_over(queries.totals(queries.before(f))),
+                sum(overdue.values()))
     labels = [str(r["unit"]) for r in rows]
     s = Section()
     s.charts.append(charts.bar_chart("各单位收案与结案", labels, {
@@ -500,8 +510,10 @@ def districts(f: Filters) -> Section:
     s.charts.append(charts.bar_chart("各单位结案率与法定审限结案率", labels, {
         "结案率": [r["close_rate"] for r in rows], "法定审限结案率": [r["limit_rate"] for r in rows]}, percent=True))
     s.tables.append(Table("districts", "各单位对比", [
-        Column("unit", "单位", "text"), Column("received", "收案"), Column("closed", "结案"),
-        Column("close_rate", "结案率", "pct"), Column("limit_rate", "法定审限结案率", "pct"),
+        Column("unit", "单位", "text"), Column("carried_over", "旧存", hint=D["close_rate"]),
+        Column("received", "收案（新收）", hint=D["received"]), Column("closed", "结案", hint=D["closed"]),
+        Column("close_rate", "结案率", "pct", D["close_rate"]),
+        Column("limit_rate", "法定审限结案率", "pct", D["limit_rate"]),
         Column("overdue", "超期案件（当前）")], _rows([*rows, total])))
     return s
 

@@ -22,6 +22,33 @@ BJ = ZoneInfo("Asia/Shanghai")
 #: The second signature closes an agreement's case (written out here, not imported: this recomputes independently).
 SIGNATURES = ("confirm_agreement", "record_signature")
 DOCKET = {"complaint": "case:state:accept", "adjudication": "case:state:docket", "mediation": "case:state:docket"}
+#: 法定审限: adjudication (局令81 art. 37) and ownership mediation (art. 70) only.
+LIMITS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT")
+#: Cases of these procedures carry a dispute; an injunction or referral belongs to the dispute of its parent.
+CARRIERS = ("complaint", "adjudication", "mediation")
+
+
+def receives(c) -> bool:
+    """收案: the case that brought the dispute (no parent)."""
+    return c.procedure in CARRIERS and c.parent_id is None
+
+
+def end_of(c, first: dict):
+    """When the case ended its dispute (结案), or None: its closing, unless a conversion handed the dispute on to
+    the linked case; an adjudication not docketed ends it on the day of 不予立案."""
+    if c.procedure not in CARRIERS or c.closing_action == "convert":
+        return None
+    if c.closed_at is None and c.procedure == "adjudication" and c.state == "not_docketed":
+        return first.get((c.id, "case:state:reject"))
+    return c.closed_at
+
+
+def party_refused(c) -> bool:
+    """A mediation refused because the respondent would not mediate (局令81 art. 66)."""
+    d = c.data or {}
+    if d.get("refusal"):
+        return d["refusal"].get("ground") in ("respondent_declined", "no_statement")
+    return (d.get("statement") or {}).get("agrees") == "no"
 
 
 def ym(moment) -> int:
@@ -45,7 +72,7 @@ class Data:
 def load(session) -> Data:
     cases = session.execute(sa.select(
         Case.id, Case.unit_id, Case.procedure, Case.ip_type, Case.channel, Case.assignee_id, Case.state,
-        Case.received_at, Case.closed_at, Case.closing_action, Case.data, Case.is_deleted)).all()
+        Case.received_at, Case.closed_at, Case.closing_action, Case.data, Case.is_deleted, Case.parent_id)).all()
     first = {}
     for cid, tag, at in session.execute(sa.select(CaseEvent.case_id, CaseEvent.tag, CaseEvent.occurred_at)
                                         .order_by(CaseEvent.case_id, CaseEvent.seq)):
@@ -56,7 +83,7 @@ def load(session) -> Data:
             Deadline.case_id, Deadline.rule_id, Deadline.status, Deadline.paused_days, Deadline.binds,
             Deadline.ended_at, Deadline.due_date)):
         status = getattr(raw_status, "value", raw_status)
-        if rule in ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT") or rule.startswith("CPL_ACCEPT_"):
+        if rule in LIMITS:
             limits[cid].append((status, paused or 0))
         deadlines.append((cid, rule, status, binds, ended, due))
     ratings = dict(session.execute(sa.select(Rating.case_id, Rating.score)).all())
@@ -89,7 +116,7 @@ def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
     for c in selected(data, **filters):
         data_ = c.data or {}
         if inp(ym(c.received_at)):
-            out["received"] += 1
+            out["received"] += receives(c)
             if c.procedure == "referral":
                 kind = data_.get("referral_kind") or "court"
                 if kind == "police":
@@ -110,14 +137,16 @@ def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
         st = workflows.procedure(c.procedure).states[c.state]
         if not st.terminal:
             out["open" if c.closed_at is None else "followup"] += 1
-        if c.closed_at is None or not inp(ym(c.closed_at)):
+        ended = end_of(c, data.first)
+        if ended is None or not inp(ym(ended)):
             continue
         out["closed"] += 1
         verdicts = [s for s, _ in data.limits.get(c.id, []) if s in ("met", "missed")]
         if verdicts:
             out["limit_total"] += 1
             out["limit_met"] += "missed" not in verdicts
-        if c.procedure in ("adjudication", "mediation"):
+        if c.procedure in ("adjudication", "mediation") and (
+                docket is not None or (c.closing_action == "refuse" and party_refused(c))):
             out["dispute_closed"] += 1
             # An agreement closes its case on the second party's signature (局令81 arts 35, 69).
             out["dispute_mediated"] += c.closing_action in SIGNATURES
@@ -128,7 +157,7 @@ def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
             if c.closing_action in SIGNATURES and data_.get("category") != "ownership":
                 out["confirm_eligible"] += 1
                 out["confirmed"] += c.state == "confirmed" or (c.id, "case:state:record_confirmation") in data.first
-        d = (bj(c.closed_at) - bj(c.received_at)).days
+        d = (bj(ended) - bj(c.received_at)).days
         p = sum(x for _, x in data.limits.get(c.id, []))
         days.append(d)
         paused_all.append(p)
@@ -136,8 +165,11 @@ def figures(data: Data, *, start: int, end: int, today=None, **filters) -> dict:
         if c.id in data.ratings:
             out["rating_n"] += 1
             out["rating_sum"] += data.ratings[c.id]
+    carried = sum(1 for c in selected(data, **filters) if receives(c) and ym(c.received_at) < start) - sum(
+        1 for c in selected(data, **filters) if (e := end_of(c, data.first)) is not None and ym(e) < start)
     return {
         "received": out["received"], "docketed": out["docketed"], "closed": out["closed"],
+        "close_rate": (out["closed"], carried + out["received"]),
         "limit_rate": (out["limit_met"], out["limit_total"]),
         "mediation_rate": (out["dispute_mediated"], out["dispute_closed"]),
         "mediation_success_rate": (out["med_agreement"], out["med_closed"]),
@@ -161,13 +193,14 @@ def by_month(data: Data, *, start: int, end: int, **filters) -> dict[int, tuple[
     out = defaultdict(lambda: [0, 0, 0])
     for c in selected(data, **filters):
         m = ym(c.received_at)
-        if start <= m <= end:
+        if start <= m <= end and receives(c):
             out[m][0] += 1
         docket = data.first.get((c.id, DOCKET.get(c.procedure, "-")))
         if docket is not None and start <= ym(docket) <= end:
             out[ym(docket)][1] += 1
-        if c.closed_at is not None and start <= ym(c.closed_at) <= end:
-            out[ym(c.closed_at)][2] += 1
+        ended = end_of(c, data.first)
+        if ended is not None and start <= ym(ended) <= end:
+            out[ym(ended)][2] += 1
     return {m: tuple(v) for m, v in out.items()}
 
 

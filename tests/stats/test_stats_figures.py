@@ -40,7 +40,7 @@ def _check(fig, exp):
     assert fig["received"] == exp["received"]
     assert fig["docketed"] == exp["docketed"]
     assert fig["closed"] == exp["closed"]
-    for key in ("limit_rate", "mediation_rate", "mediation_success_rate", "confirmation_rate"):
+    for key in ("close_rate", "limit_rate", "mediation_rate", "mediation_success_rate", "confirmation_rate"):
         assert (fig[key]["numerator"], fig[key]["denominator"]) == exp[key], key
     hd = fig["handling_days"]
     for key in ("average", "average_paused", "average_net", "median_net"):
@@ -159,20 +159,22 @@ def test_district_comparison_equals_each_office_counted_alone(city, session):
     data = direct.load(session)
     page = city.get("/stats/districts", query_string=PERIOD).data.decode()
     assert "各单位收案与结案" in page and "各单位结案率与法定审限结案率" in page and "<svg" in page
-    assert page.count('id="def-close_rate"') == 1 and page.count("结案率 = 期内结案数 ÷ 期内收案数") == 1
+    assert page.count('id="def-close_rate"') == 1 and page.count("结案率 = 期内结案数 ÷（旧存 + 新收）") == 1
     r = city.get("/stats/districts/districts.csv", query_string=PERIOD)
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    header = rows.index(["单位", "收案", "结案", "结案率（%）", "法定审限结案率（%）", "超期案件（当前）"])
+    header = rows.index(["单位", "旧存", "收案（新收）", "结案", "结案率（%）", "法定审限结案率（%）",
+                         "超期案件（当前）"])
     got = {row[0]: row for row in rows[header + 1:]}
     units = {u.area or u.name: u for u in session.scalars(sa.select(Unit))}
     assert set(got) == {*units, "合计"}
     for name, unit in units.items():
         exp = direct.figures(data, start=202201, end=202611, unit_ids={unit.id})
         row = got[name]
-        assert (int(row[1]), int(row[2])) == (exp["received"], exp["closed"]), name
-        assert int(row[5]) == direct.overdue(data, today(), unit_ids={unit.id})[1], name
+        closed, base = exp["close_rate"]
+        assert (int(row[1]) + int(row[2]), int(row[2]), int(row[3])) == (base, exp["received"], closed), name
+        assert int(row[6]) == direct.overdue(data, today(), unit_ids={unit.id})[1], name
     everything = direct.figures(data, start=202201, end=202611, unit_ids={u.id for u in units.values()})
-    assert (int(got["合计"][1]), int(got["合计"][2])) == (everything["received"], everything["closed"])
+    assert (int(got["合计"][2]), int(got["合计"][3])) == (everything["received"], everything["closed"])
 
 
 def test_a_district_supervisor_has_no_comparison_in_the_menu(login_as, generated, session):
