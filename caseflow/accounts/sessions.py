@@ -76,7 +76,7 @@ def session_for_secret(secret: str) -> SignInSession | None:
     """The live session the cookie's secret names, with its user; None when ended, lapsed, or the user is disabled."""
     if not secret or len(secret) > 200:
         return None
-    row = db.session.scalar(sa.select(SignInSession).options(joinedload(SignInSession.user))
+    row = db.session.scalar(sa.select(SignInSession).options(joinedload(SignInSession.user).joinedload(User.unit))
                             .where(SignInSession.secret_hash == token_digest(secret)))
     if row is None or row.ended_at is not None or row.user.is_disabled:
         return None
@@ -158,7 +158,7 @@ def token_row(token: str) -> ApiToken | None:
     """The live token row a bearer token names, with its user; None when unknown, revoked, expired or disabled."""
     if not token or len(token) > 200:
         return None
-    row = db.session.scalar(sa.select(ApiToken).options(joinedload(ApiToken.user))
+    row = db.session.scalar(sa.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.unit))
                             .where(ApiToken.token_hash == token_digest(token)))
     if row is None or row.ended_at is not None or row.expires_at <= clock.now() or row.user.is_disabled:
         return None

@@ -1,6 +1,6 @@
 """What the case pages show, loaded up front: the view calls one function, the templates get plain data and never
 query. Each domain builds its own card (deadlines, hearings, mediation, referrals, evidence, documents, rating);
-rows two cards need (the case's evidence) are loaded once, related rows eagerly (no query per row)."""
+rows two cards need (the case's evidence, its deadlines) are loaded once, related rows eagerly (no query per row)."""
 
 from __future__ import annotations
 
@@ -49,12 +49,13 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     staff = policy.can(user, "use_workspace")
     pending = pending_approval(case)
     items = evidence.list_evidence(case)
+    periods = deadlines.rows_of(case)
     return {
         "pending": pending,
         "actions": actions_of(case, user, pending),
         "events": events_of(case),
-        "deadlines": deadlines.case_deadlines(case, include_ended=staff),
-        "hearings": hearings.case_card(case, staff=staff, evidence=items),
+        "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
+        "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods),
         "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,
         "referral": referral.panel_of(case, user),
         "evidence": evidence.case_card(case, user, items),

@@ -116,9 +116,15 @@ def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | N
     return DeadlineView(d, status, title, due_text, countdown, level, is_open, pause_since, exts)
 
 
-def case_deadlines(case: Case, *, include_ended: bool = True) -> list[DeadlineView]:
-    """The case's rows for its page: open ones first (nearest due first), then the ended ones."""
-    rows = db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)).all()
+def rows_of(case: Case) -> list[Deadline]:
+    """Every deadline row of the case, oldest first (the case page loads them once for all its cards)."""
+    return list(db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
+
+
+def case_deadlines(case: Case, *, include_ended: bool = True, rows: list[Deadline] | None = None) -> list[DeadlineView]:
+    """The case's rows for its page: open ones first (nearest due first), then the ended ones (``rows``: the case's
+    rows as rows_of gives them, when already loaded)."""
+    rows = rows_of(case) if rows is None else rows
     moment, cal = clock.now(), current_calendar()
     cutoff = soon_cutoff(clock.beijing_date(moment), cal)
     views = [view_of(d, moment=moment, cal=cal, cutoff=cutoff) for d in rows]

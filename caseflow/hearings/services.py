@@ -266,18 +266,19 @@ def load_hearing(hearing_id: int) -> Hearing | None:
 # ---- the case clock (局令81 art. 37), explained for the case page ----
 
 
-def case_clock(case: Case) -> dict | None:
+def case_clock(case: Case, deadlines: list | None = None) -> dict | None:
     """How the 3-month limit of an adjudication stands: its start, the periods not counted, the approved
-    extensions and the resulting due date (the last row of ADJ_CASE_LIMIT)."""
+    extensions and the resulting due date (the last row of ADJ_CASE_LIMIT; ``deadlines``: the case's rows, when
+    already loaded)."""
     if case.procedure != "adjudication":
         return None
     from caseflow.deadlines.lifecycle import APPROVERS
-    from caseflow.deadlines.models import Deadline, DeadlineStatus
-    from caseflow.deadlines.reading import view_of
+    from caseflow.deadlines.models import DeadlineStatus
+    from caseflow.deadlines.reading import rows_of, view_of
 
-    row = db.session.scalar(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == "ADJ_CASE_LIMIT",
-                                                      Deadline.status != DeadlineStatus.CANCELLED)
-                            .order_by(Deadline.id.desc()).limit(1))
+    limits = [d for d in (rows_of(case) if deadlines is None else deadlines)
+              if d.rule_id == "ADJ_CASE_LIMIT" and d.status != DeadlineStatus.CANCELLED]
+    row = max(limits, key=lambda d: d.id) if limits else None
     if row is None:
         return None
     pauses = []
@@ -296,9 +297,9 @@ def case_clock(case: Case) -> dict | None:
 # ---- the card on the case pages ----
 
 
-def case_card(case: Case, *, staff: bool, evidence: list[Evidence]) -> dict | None:
+def case_card(case: Case, *, staff: bool, evidence: list[Evidence], deadlines: list | None = None) -> dict | None:
     """What the case pages show of an adjudication's hearings, loaded up front (``evidence``: the case's rows,
-    every version, as list_evidence gives them)."""
+    every version, as list_evidence gives them; ``deadlines``: the case's deadline rows, as rows_of gives them)."""
     if case.procedure != "adjudication":
         return None
     from caseflow.hearings import access, filings
@@ -312,7 +313,7 @@ def case_card(case: Case, *, staff: bool, evidence: list[Evidence]) -> dict | No
         "hearings": [(h, hearing_evidence(h, by_id)) for h in hearings],
         "targets": fast_track_targets(case),
         "lates": filings.late_filings(case),
-        "clock": case_clock(case),
+        "clock": case_clock(case, deadlines),
         "codes": access.codes_of(case),
         "roles": EVIDENCE_ROLES,
     }

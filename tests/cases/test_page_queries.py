@@ -25,8 +25,8 @@ from tests.querycount import counting
 FEW, MANY = 2, 12
 
 #: The most statements a page may send (loading the signed-in user and the access log's write included).
-CEILING = {"adjudication": 22, "complaint": 18, "mediation": 21, "injunction": 19, "referral": 17,
-           "portal": 20, "queue": 8}
+CEILING = {"adjudication": 19, "complaint": 15, "mediation": 18, "injunction": 16, "referral": 14,
+           "portal": 18, "queue": 5}
 
 ADJ_FIELDS = {"kind": "patent_infringement", "ip_type": "invention", "right_number": "ZL202010123456.2",
               "title": "“一种防松脱管道卡箍”发明专利侵权纠纷", "facts": "被请求人销售涉嫌侵权的管道卡箍。",
