@@ -3,7 +3,12 @@ production settings, a generated database from bench/run.py's cache) under cProf
 sent, the time per request and the functions with the most time.
 
 Usage: .venv/bin/python bench/profile_pages.py DATABASE_URL [--n 200] [--page case|queue|both] [--top 40]
-       [--sort tottime|cumtime] [--user gen-500103-s1]
+       [--sort tottime|cumtime] [--user gen-500103-s1] [--dump PREFIX]
+
+Besides the profile, the phases of a request are timed without the profiler (inclusive wall time per request, so
+nested phases add up to more than the whole): loading the signed-in user, the policy's checks, loading the case,
+building the page's data (and each card), rendering the template, constructing WTForms forms, writing the access
+log and committing.
 """
 
 from __future__ import annotations
@@ -27,6 +32,55 @@ CASE_SQL = ("SELECT c.id FROM cases c JOIN units u ON u.id = c.unit_id WHERE u.c
             "AND c.procedure = 'adjudication' AND c.audit_count >= 10 ORDER BY c.id DESC LIMIT 1")
 PASSWORD = "generated-pass-2026"
 
+#: (label, module, attribute): the phases timed around each request; inclusive times.
+PHASES = [
+    ("sign-in session + user", "caseflow.accounts.views", "load_user"),
+    ("policy.unit_scope", "caseflow.policy", "unit_scope"),
+    ("policy.case_roles", "caseflow.policy", "case_roles"),
+    ("load_case", "caseflow.cases.queries", "load_case"),
+    ("list_cases", "caseflow.cases.queries", "list_cases"),
+    ("case_page (all cards)", "caseflow.cases.page", "case_page"),
+    ("  pending_approval", "caseflow.cases.page", "pending_approval"),
+    ("  actions_of", "caseflow.cases.page", "actions_of"),
+    ("  events_of", "caseflow.cases.page", "events_of"),
+    ("  deadlines card", "caseflow.deadlines.reading", "case_deadlines"),
+    ("  hearings card", "caseflow.hearings.services", "case_card"),
+    ("  evidence rows", "caseflow.evidence.services", "list_evidence"),
+    ("  evidence card", "caseflow.evidence.services", "case_card"),
+    ("  documents card", "caseflow.notices.reading", "case_card"),
+    ("  referral panel", "caseflow.referral.services", "panel_of"),
+    ("queue_page (urgency)", "caseflow.cases.page", "queue_page"),
+    ("render_template", "caseflow.cases.views", "render_template"),
+    ("WTForms construction", "wtforms.form", "BaseForm.__init__"),
+    ("access log write", "caseflow.cases.accesslog", "record_after_reading"),
+    ("commit", "caseflow.core.db", "Database.commit"),
+]
+
+
+def time_phases(totals: dict[str, float]) -> None:
+    """Wrap each phase's function to add its wall time to ``totals``."""
+    import functools
+    import importlib
+
+    for label, module, attr in PHASES:
+        owner = importlib.import_module(module)
+        name = attr
+        if "." in attr:
+            cls, name = attr.split(".")
+            owner = getattr(owner, cls)
+        fn = getattr(owner, name, None)
+        if fn is None:
+            continue
+
+        def wrapped(*a, __fn=fn, __label=label, **kw):
+            started = time.perf_counter()
+            try:
+                return __fn(*a, **kw)
+            finally:
+                totals[__label] = totals.get(__label, 0.0) + time.perf_counter() - started
+
+        setattr(owner, name, functools.wraps(fn)(wrapped))
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -49,6 +103,8 @@ def main() -> int:
     from caseflow.core.db import db
     from tests.querycount import counting
 
+    totals: dict[str, float] = {}
+    time_phases(totals)
     app = create_app()
     with app.app_context():
         case_id = db.session.execute(sa.text(CASE_SQL)).scalar()
@@ -68,10 +124,15 @@ def main() -> int:
             client.get(url)
         print(f"## {name} {url}: {len(seen)} statements")
         print(seen.report())
+        totals.clear()
         started = time.perf_counter()
         for _ in range(args.n):
             client.get(url)
         plain = (time.perf_counter() - started) / args.n * 1000
+        print(f"## {name}: phases, ms per request (inclusive)")
+        for label, _module, _attr in PHASES:
+            if label in totals:
+                print(f"  {label:28} {totals[label] / args.n * 1000:7.2f}")
         prof = cProfile.Profile()
         prof.enable()
         for _ in range(args.n):
