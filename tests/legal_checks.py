@@ -7,11 +7,18 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from caseflow.cases.models import Case, CaseEvent
+from caseflow.cases.models import Case, CaseEvent, PartyRole
 from caseflow.core import clock
 from workflows.adjudication import FILING_CHECKS, PATENT_TYPES
 
 PATENT = set(PATENT_TYPES)
+#: The actions that create a linked case of each procedure.
+CREATED_BY = {"adjudication": ("convert",), "mediation": ("convert",),
+              "referral": ("refer", "start_referral", "apply_enforcement", "decide_jurisdiction_objection"),
+              "injunction": ("request_injunction",)}
+#: Complaint kinds that may be a civil patent dispute (not 假冒专利, an offence against the public order).
+MEDIABLE_KINDS = ("patent_infringement", "other")
+IN_FORCE = ("issued", "complied", "breached")
 
 
 def _panel_ok(members) -> bool:
@@ -90,4 +97,36 @@ def problems(session) -> list[str]:
                 out.append(f"{where}: 调解结案早于调解协议生效")
         if c.procedure == "mediation" and c.ip_type not in PATENT:
             out.append(f"{where}: 非专利纠纷的行政调解（{c.ip_type}）")
+        parent = by_id.get(c.parent_id) if c.parent_id else None
+        if parent is not None:
+            # A linked case exists only because its parent (or, for an injunction handed over on a conversion, the
+            # case converted) performed the action that creates it, before it was made.
+            makers = CREATED_BY.get(c.procedure, ())
+            origins = [parent] + ([by_id[parent.parent_id]] if c.procedure == "injunction" and parent.parent_id
+                                  in by_id else [])
+            if not any(a in makers and at <= c.created_at for o in origins for a, _tag, at, _f in actions[o.id]):
+                out.append(f"{where}: 关联案件的来源案件 {parent.number} 未办理产生它的操作")
+            if c.procedure in ("adjudication", "mediation") and parent.procedure == "complaint":
+                # A dispute is handled on a party's request: not from a matter the office found itself, and a
+                # 假冒专利 matter is no civil dispute to mediate (局令81 art. 63).
+                if parent.channel == "ex_officio":
+                    out.append(f"{where}: 由依职权发现的案件转为{c.procedure}（无请求人）")
+                if c.procedure == "mediation" and parent.kind not in MEDIABLE_KINDS:
+                    out.append(f"{where}: 由“{parent.kind}”投诉转为专利纠纷调解")
+        if c.procedure == "complaint" and c.channel == "ex_officio" and c.kind == "patent_infringement":
+            out.append(f"{where}: 依职权登记的专利侵权纠纷（专利法第六十五条：应当事人请求处理）")
+        if c.channel == "ex_officio" and c.parent_id is None \
+                and any(p.role == PartyRole.CLAIMANT for p in c.parties):
+            out.append(f"{where}: 依职权发现的案件列有投诉人")
+        if c.procedure == "injunction" and c.state in IN_FORCE and parent is not None \
+                and parent.closed_at is not None:
+            out.append(f"{where}: 主案 {parent.number} 已结案，禁令仍然有效")
+        if c.closed_at is not None:
+            # 结案 is the moment of the closing action, never before the case was received or made.
+            closings = [clock.beijing_date(at) for a, tag, at, _f in actions[c.id]
+                        if a == c.closing_action and tag.startswith("case:")]
+            if c.closed_at < c.received_at or clock.beijing_date(c.closed_at) not in closings:
+                out.append(f"{where}: 结案时间与结案操作不符")
+        if "withdraw" in done and c.created_by_id is None:
+            out.append(f"{where}: 无申请人的案件由申请人撤回")
     return out

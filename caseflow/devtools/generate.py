@@ -46,7 +46,7 @@ from caseflow.cases.models import Case, CaseEvent, NumberSequence, Party
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
-from caseflow.deadlines import lifecycle, office_calendar
+from caseflow.deadlines import due_date, lifecycle, office_calendar
 from caseflow.deadlines.calendar import default_calendar
 from caseflow.deadlines.models import Deadline
 from caseflow.deadlines.rules import LING_81_FROM, RULE_ALIASES, RULE_VARIANTS, dispatch_ids, rule_for
@@ -60,7 +60,7 @@ from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 UTC = dt.UTC
 T = TypeVar("T")
 CHUNK_ROOTS = 4000
@@ -120,6 +120,11 @@ class GenCase:
     steps: list[Step] = field(default_factory=list)
     children: list[GenCase] = field(default_factory=list)
     # filled in when written
+    #: The parent performed the action that creates this linked case (a refused step ends its story before it).
+    made: bool = False
+    #: When the case was closed (结案) and by which action, once simulated.
+    closed_at: dt.datetime | None = None
+    closing: str | None = None
     id: int = 0
     number: str = ""
     year: int = 0
@@ -247,12 +252,15 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     late = rng.random() < 0.06
     quick = 4 if c.kind == "patent_infringement" else 10
     c.steps.append(Step("accept", timeline.after(rng.uniform(5, 30) if late else rng.uniform(0.3, quick)), "officer"))
-    if rng.random() < 0.04 and g.injunctions:  # only where the office runs 先行禁令 (off by default)
+    r = rng.random()
+    converts = c.kind == "patent_infringement" and r < 0.65
+    # A 先行禁令 only where the office runs it (off by default); a request to be converted asks for it in the case
+    # it becomes.
+    if not converts and rng.random() < 0.04 and g.injunctions:
         g.child(c, "injunction", timeline.after(rng.uniform(1, 10)), "request_injunction",
                 {"reason": "请求责令被投诉人立即停止销售涉嫌侵权产品。"})
-    r = rng.random()
     if c.kind == "patent_infringement":
-        if r < 0.65:
+        if converts:
             target = "adjudication" if rng.random() < 0.65 else "mediation"
             g.child(c, target, timeline.after(rng.uniform(1, 15)), "convert", {"procedure": target})
         elif r < 0.72 and party:
@@ -266,8 +274,7 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         g.child(c, "referral", timeline.after(rng.uniform(2, 30)), "refer",
                 {"kind": kind, "target": "重庆市公安局" if kind == "police" else "重庆市市场监督管理局",
                  "reason": "涉嫌犯罪，依法移送。" if kind == "police" else "不属于本机关管辖。"})
-    elif r < 0.13 and c.ip_type in ("invention", "utility_model", "design"):  # 局令81 art. 63: patent disputes
-        g.child(c, "mediation", timeline.after(rng.uniform(2, 20)), "convert", {"procedure": "mediation"})
+    # A 假冒专利 matter is an offence against the public order, no civil dispute to mediate (局令81 art. 63).
     elif r < 0.16 and party:
         c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
     else:
@@ -340,8 +347,10 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         c.steps.append(Step("extend", timeline.after(rng.uniform(10, 40)), "supervisor", {"reason": "案情复杂。"}))
     if rng.random() < 0.6:
         at = timeline.after(rng.uniform(3, 20))
-        notice_days = rng.randint(7, 20)
-        hearing_day = bj_date(at) + dt.timedelta(days=notice_days)
+        # On a working day at least 3 working days after the notice (局令81 art. 26), holidays included.
+        due = due_date(bj_date(at), rng.randint(5, 14), "working_days").due
+        hearing_day = due.date() if isinstance(due, dt.datetime) else due
+        notice_days = (hearing_day - bj_date(at)).days
         c.steps.append(Step("schedule_hearing", at, "officer",
                             {"hearing_date": hearing_day.isoformat(), "start_time": "09:30", "mode": "in_person",
                              "room": "1"}))
@@ -384,8 +393,10 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         c.steps.append(Step("record_judgment", timeline.after(rng.uniform(90, 300)), "officer",
                             {"judgment": "驳回起诉。"}))
     else:
-        c.steps.append(Step("issue_reminder", timeline.after(rng.uniform(16, 40)), "officer"))
-        g.child(c, "referral", timeline.after(rng.uniform(12, 30)), "apply_enforcement", {})
+        # The reminder after the 15-day suit window, the application after its 10 working days (行政强制法 arts 53-54),
+        # both with room for holidays.
+        c.steps.append(Step("issue_reminder", timeline.after(rng.uniform(25, 45)), "officer"))
+        g.child(c, "referral", timeline.after(rng.uniform(22, 35)), "apply_enforcement", {})
         c.steps.append(Step("record_compliance", timeline.after(rng.uniform(30, 120)), "officer",
                             {"note": "经强制执行已履行。"}))
 
@@ -667,7 +678,9 @@ class Generator:
         if procedure == "complaint":
             kind = _pick(rng, COMPLAINT_KINDS)
             ip_type = _pick(rng, IP_BY_KIND[kind])
-            channel = _pick(rng, CHANNELS)
+            # A patent infringement dispute is handled on the right holder's request only (专利法 art. 65).
+            channel = _pick(rng, [(ch, w) for ch, w in CHANNELS
+                                  if ch != "ex_officio" or kind != "patent_infringement"])
         else:
             ip_type = _pick(rng, IP_BY_KIND["patent_infringement"])
             channel = "online" if rng.random() < 0.7 else "walk_in"
@@ -799,7 +812,6 @@ class Generator:
         for c in chunk:
             c.id = self.next_case_id
             self.next_case_id += 1
-            self._number(c)
         cases: list[dict] = []
         parties: list[dict] = []
         events: list[dict] = []
@@ -807,6 +819,9 @@ class Generator:
         ratings: list[dict] = []
         facts: list[dict] = []
         for c in chunk:
+            if c.parent is not None and not c.made:
+                continue  # its parent's story ended before the action that would have created it
+            self._number(c)  # in order of receipt, and only for cases written: gapless
             if c.parent is not None:
                 if c.procedure == "referral":
                     c.data["origin"] = c.parent.number
@@ -815,9 +830,13 @@ class Generator:
                 else:
                     c.data["origin"] = c.parent.number
             self._simulate(c, cases, events, deadlines, ratings, facts)
-            parties.append({"case_id": c.id, "role": "claimant", "name": self._claimant_name(c),
-                            "id_type": "uscc", "id_number": None, "address": f"重庆市{c.unit.area}",
-                            "phone": None, "user_id": c.creator_id})
+            root = c
+            while root.parent is not None:
+                root = root.parent
+            if root.channel != "ex_officio":  # a matter the office found itself has no complainant
+                parties.append({"case_id": c.id, "role": "claimant", "name": self._claimant_name(c),
+                                "id_type": "uscc", "id_number": None, "address": f"重庆市{c.unit.area}",
+                                "phone": None, "user_id": c.creator_id})
             parties.append({"case_id": c.id, "role": "respondent",
                             "name": f"重庆{COMPANIES[(c.id * 7) % len(COMPANIES)]}商贸有限公司",
                             "id_type": "uscc", "id_number": None, "address": f"重庆市{c.unit.area}", "phone": None,
@@ -1094,7 +1113,15 @@ class Generator:
             start(rid, c.received_at, "create", actor_for_create, on=bj_date(c.received_from or c.received_at))
         closed_at = closing = None
         last = c.received_at
-        for step in c.steps:
+        steps = c.steps
+        main = c.parent
+        if c.procedure == "injunction" and main is not None and main.closed_at is not None:
+            # The main case's 结案 supersedes the injunction at once (caseflow.injunction.services), a system action.
+            label = workflows.procedure(main.procedure).actions_named(main.closing or "")[0].label
+            steps = [s for s in steps if s.at < main.closed_at] + [
+                Step("supersede", main.closed_at + dt.timedelta(microseconds=1), "system",
+                     {"reason": f"主案{main.number}已结案（{label}），禁令随之失效"})]
+        for step in steps:
             if step.at > self.until_at:
                 break
             if step.action.startswith(DELIVER):
@@ -1113,6 +1140,8 @@ class Generator:
                             and (a.when is None or step.fields.get(a.when[0]) == a.when[1])
                             and all(g(ctx) is None for g in a.guards)]
             extension = any(a.extends for a in proc.actions_named(step.action))
+            if not variants and step.action == "supersede":
+                break  # the injunction had already ended on its own
             if not variants or (variants[0].extends and not can_extend(variants[0], step.at, step.fields)):
                 # The office would not (or could not) do this now: an extension is dropped (e.g. no extension in
                 # the rule version in force then), any other step ends the story here, leaving the case where it
@@ -1279,11 +1308,14 @@ class Generator:
                 data["report"] = step.fields.get("report")
             elif decl.name == "inform_requester":
                 data["requester_informed"] = {"method": step.fields.get("method")}
-            elif decl.name in ("convert", "refer", "apply_enforcement"):
+            elif decl.name in ("convert", "refer", "apply_enforcement", "request_injunction"):
                 kid = next((k for k in c.children if k.received_at > step.at - dt.timedelta(seconds=1)
                             and k.received_at <= step.at + dt.timedelta(seconds=1)), None)
                 if kid is not None:
-                    data["converted_to" if decl.name == "convert" else "referral"] = kid.id
+                    kid.made = True  # the linked case exists because this step was performed
+                    if decl.name != "request_injunction":
+                        data["converted_to" if decl.name == "convert" else "referral"] = kid.id
+        c.closed_at, c.closing = closed_at, closing
         deadlines.extend(rows)
         cases.append({
             "id": c.id, "procedure": c.procedure, "number": c.number, "unit_id": c.unit.id, "year": c.year,
