@@ -173,7 +173,8 @@ def _apply(d: Deadline, cal: Calendar | None = None) -> None:
     d.provisional, d.explanation, d.calendar_version = c.provisional, c.explanation, c.version
 
 
-def is_past_due(d: Deadline, moment: dt.datetime | None = None) -> bool:
+def is_past_due(d: Deadline | sa.Row, moment: dt.datetime | None = None) -> bool:
+    """Whether the row's due date (or hour) is behind ``moment``; a row of its columns (due_at, due_date) will do."""
     moment = moment or clock.now()
     if d.due_at is not None:
         return moment > d.due_at

@@ -30,8 +30,9 @@ def soon_cutoff(on: dt.date | None = None, cal: Calendar | None = None) -> dt.da
     return d
 
 
-def effective_status(d: Deadline, moment: dt.datetime | None = None) -> DeadlineStatus:
-    """The status as of now, without writing: a running row past its due date reads as missed."""
+def effective_status(d: Deadline | sa.Row, moment: dt.datetime | None = None) -> DeadlineStatus:
+    """The status as of now, without writing: a running row past its due date reads as missed (a row of the
+    columns status, ended_at, due_at and due_date will do)."""
     if d.status == DeadlineStatus.RUNNING and d.ended_at is None and is_past_due(d, moment):
         return DeadlineStatus.MISSED
     return d.status
@@ -155,9 +156,12 @@ def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
     if not case_ids:
         return {}
     # Only the case filter is in SQL: given the others, SQLite skip-scans the statistics index over every
-    # open deadline instead of reading the few rows of these cases.
-    rows = [d for d in db.session.scalars(
-        sa.select(Deadline).where(Deadline.case_id.in_(list(case_ids))).order_by(Deadline.due_date, Deadline.id)
+    # open deadline instead of reading the few rows of these cases. Only the columns read below are loaded
+    # (plain rows, no objects: a queue page shows a badge, not the deadlines).
+    rows = [d for d in db.session.execute(
+        sa.select(Deadline.case_id, Deadline.due_date, Deadline.due_at, Deadline.label, Deadline.status,
+                  Deadline.ended_at, Deadline.binds)
+        .where(Deadline.case_id.in_(list(case_ids))).order_by(Deadline.due_date, Deadline.id)
     ) if d.ended_at is None and d.status in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED)
         and d.binds in ACCOUNTABLE_BINDS]
     moment, cal = clock.now(), current_calendar()
