@@ -1,9 +1,13 @@
 """Debian's Chromium driven by Playwright (never a downloaded browser), one per test session, shared by all browser
-tests."""
+tests. Every page a browser test visits is checked with axe-core (issue #16) as it stands when the test leaves it,
+and every test may keep screenshots under test-artifacts/ (gitignored; pytest names the directory in its summary)."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 TIMEOUT_MS = 8000  # a step that takes longer than this is a failure, not slowness
+#: The axe-core findings a page must not have (issue #16): what bars a screen-reader or keyboard user.
+AXE_IMPACTS = ("serious", "critical")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -27,14 +34,62 @@ def browser():
             chromium.close()
 
 
+def axe_findings(page) -> list[str]:
+    """The serious and critical axe-core violations of the page as it stands, one line each (none for a PDF or a
+    blank page)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if not page.url.startswith("http") or page.evaluate("document.contentType") != "text/html":
+        return []
+    results = Axe().run(page).response
+    return [f"{page.url}: {v['id']} ({v['impact']}) {v['help']}: "
+            + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+            for v in results["violations"] if v["impact"] in AXE_IMPACTS]
+
+
+def page_kind(url: str) -> str | None:
+    """The page a URL shows, whatever its ids ("/cases/{n}/actions/docket"); None for what is not a page."""
+    path = re.sub(r"^https?://[^/]+", "", url).split("?", maxsplit=1)[0].split("#", maxsplit=1)[0]
+    if not url.startswith("http") or path.startswith("/static/") or path.endswith((".pdf", ".png", ".csv", ".zip")):
+        return None
+    return re.sub(r"/\d+", "/{n}", path) or "/"
+
+
+class _Audit:
+    """Per test: the pages visited and checked, and what axe-core found."""
+
+    def __init__(self) -> None:
+        self.visited: dict[str, str] = {}  # page kind → first URL seen
+        self.checked: set[str] = set()
+        self.findings: list[str] = []
+
+
+_AUDITS: dict[int, _Audit] = {}  # id(page) → its test's audit, while the test runs
+
+
+def check_page(page, *, once: bool = False) -> None:
+    """Check the page as it stands with axe-core (issue #16); ``once``: not again if this kind of page was already
+    checked in this test. A browser test checks every kind of page it visits (the fixture fails it otherwise)."""
+    audit = _AUDITS[id(page)]
+    kind = page_kind(page.url)
+    if kind is None or (once and kind in audit.checked):
+        return
+    audit.findings.extend(axe_findings(page))
+    audit.checked.add(kind)
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Open a page in a fresh browser context (its own cookies: one person) against the live server.
 
     Every browser test also checks the Content-Security-Policy: a script or style the policy blocked (Chromium
-    reports it on the console) fails the test, since that behaviour silently went missing for the user.
+    reports it on the console) fails the test, since that behaviour silently went missing for the user. And every
+    kind of page it visits must have been checked with axe-core (check_page; each page is checked once more as the
+    test leaves it): a serious or critical violation, or a page never checked, fails the test.
     """
     contexts = []
+    pages = []
+    audit = _Audit()
     blocked: list[str] = []
 
     def watch(msg) -> None:
@@ -48,12 +103,50 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("console", watch)
+
+        def arrived(frame) -> None:  # no call into the browser here: the test's own steps run meanwhile
+            kind = page_kind(frame.url) if frame.parent_frame is None else None
+            if kind is not None:
+                audit.visited.setdefault(kind, frame.url)
+
+        page.on("framenavigated", arrived)
+        _AUDITS[id(page)] = audit
+        pages.append(page)
         return page
 
     yield make
-    for context in contexts:
-        context.close()
+    try:
+        for page in pages:
+            if not page.is_closed():
+                check_page(page)
+    finally:
+        for page in pages:
+            _AUDITS.pop(id(page), None)
+        for context in contexts:
+            context.close()
     assert not blocked, "the Content-Security-Policy blocked: " + "\n".join(blocked)
+    assert not audit.findings, "axe-core (serious, critical):\n" + "\n".join(dict.fromkeys(audit.findings))
+    unchecked = {kind: url for kind, url in audit.visited.items() if kind not in audit.checked}
+    assert not unchecked, "pages visited but never checked with axe-core (check_page): " + ", ".join(
+        f"{kind} ({url})" for kind, url in unchecked.items())
+
+
+@pytest.fixture
+def snapshot(request):
+    """snapshot(page, "name") keeps a full-page screenshot under test-artifacts/<test>/ (numbered in order)."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    taken: list[Path] = []
+
+    def take(page, name: str) -> Path:
+        if not taken:  # a test's screenshots are of its last run only
+            shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{len(taken) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        taken.append(path)
+        return path
+
+    return take
 
 
 # ---- helpers the browser tests share ----
@@ -70,12 +163,38 @@ def login(page, username: str, password: str | None = None) -> None:
     from tests.factories.accounts import PASSWORD
 
     page.goto("/login")
+    check_page(page, once=True)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password or PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    check_page(page, once=True)  # the page a person lands on
 
 
 def next_button(page):
     import re
 
     return page.get_by_role("button", name=re.compile(r"^下一步"))
+
+
+def act(page, case_id: int, action: str, fill=None, *, button: str | None = None) -> None:
+    """Open an action's form on the case page, fill it, submit; land back on the case page."""
+    page.goto(f"/cases/{case_id}/actions/{action}")
+    check_page(page, once=True)
+    if fill:
+        fill(page)
+    heading = page.locator("h1").inner_text().split(" · ")[0]
+    page.get_by_role("button", name=button or heading, exact=True).click()
+
+
+def issue(page, case_id: int, title: str) -> None:
+    """Open a drafted document from the case page and issue (签发) it."""
+    from playwright.sync_api import expect
+
+    page.goto(f"/cases/{case_id}")
+    check_page(page, once=True)
+    page.locator("#notices").locator("xpath=..").get_by_role("link", name=title, exact=True).last.click()
+    check_page(page, once=True)
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="签发", exact=True).click()
+    expect(page.locator("body")).to_contain_text("已签发")

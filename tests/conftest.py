@@ -47,6 +47,13 @@ from caseflow.core.db import db  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_terminal_summary(terminalreporter):
+    from tests.browser_fixtures import ARTIFACTS
+
+    if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
+        terminalreporter.write_line(f"浏览器测试截图：{ARTIFACTS}")
+
+
 def pytest_unconfigure(config):
     if OWNS_RUN_DIR:
         shutil.rmtree(RUN_DIR, ignore_errors=True)
@@ -275,5 +282,5 @@ def deadline():
     return row
 
 
-from tests.browser_fixtures import browser, new_page  # noqa: E402,F401  (fixtures)
+from tests.browser_fixtures import browser, new_page, snapshot  # noqa: E402,F401  (fixtures)
 from tests.live import live_server  # noqa: E402,F401  (fixture)

@@ -18,27 +18,9 @@ from playwright.sync_api import expect
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
 from caseflow.deadlines import due_date
-from tests.browser_fixtures import login, next_button, unique
+from tests.browser_fixtures import act, check_page, issue, login, next_button, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-
-def act(page, case_id: int, action: str, fill=None, *, button: str | None = None) -> None:
-    """Open an action's form on the case page, fill it, submit; land back on the case page."""
-    page.goto(f"/cases/{case_id}/actions/{action}")
-    if fill:
-        fill(page)
-    heading = page.locator("h1").inner_text().split(" · ")[0]
-    page.get_by_role("button", name=button or heading, exact=True).click()
-
-
-def issue(page, case_id: int, title: str) -> None:
-    """Open a drafted document from the case page and issue (签发) it."""
-    page.goto(f"/cases/{case_id}")
-    page.locator("#notices").locator("xpath=..").get_by_role("link", name=title, exact=True).last.click()
-    page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="签发", exact=True).click()
-    expect(page.locator("body")).to_contain_text("已签发")
 
 
 def deadline_row(page, rule: str):
@@ -65,6 +47,7 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     holder.get_by_label("权利类型").select_option(label="发明专利")
     holder.get_by_label("权利编号").fill("2020101234562")
     holder.get_by_label("主张的权利要求").fill("权利要求1-3")
+    check_page(holder, once=True)
     next_button(holder).click()
     expect(holder.locator(".steps [aria-current=step]")).to_have_text(re.compile("请求人"))
     holder.locator("#claimants-0-address").fill("重庆市渝中区民生路1号")
@@ -77,6 +60,7 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     holder.get_by_label("事实与理由").fill("被请求人在解放碑门店销售涉嫌侵权的管道卡箍。")
     holder.get_by_label("请求事项").fill("请求责令被请求人停止销售侵权产品。")
     next_button(holder).click()
+    check_page(holder, once=True)
     holder.get_by_role("button", name="提交处理请求书").click()
     receipt = holder.locator("#receipt")
     number_re = re.compile(rf"渝中知裁〔{today.year}〕\d+号")
@@ -116,6 +100,7 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     respondent.get_by_label("用户名").fill(unique("moushangmao"))
     respondent.get_by_label("设置密码").fill("pass-word-9")
     respondent.get_by_label("确认密码").fill("pass-word-9")
+    check_page(respondent, once=True)
     respondent.get_by_role("button", name="关联案件").click()
     expect(respondent.get_by_text(f"已关联案件 {number}")).to_be_visible()
     expect(respondent.locator("#case-state")).to_have_text("答辩期")
@@ -129,6 +114,7 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     expect(deadline_row(respondent, "ADJ_ANSWER")).to_contain_text("被请求人收到请求书副本之日")
     respondent.get_by_role("link", name="登记答辩").click()
     respondent.get_by_label("答辩意见").fill("被诉产品的卡箍结构不同，不落入权利要求1的保护范围。")
+    check_page(respondent, once=True)
     respondent.get_by_role("button", name="登记答辩", exact=True).click()
     expect(respondent.locator("#case-state")).to_have_text("审查中")
 
@@ -205,6 +191,7 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
             p.get_by_label("列为典型案例").select_option("yes")))
         public = new_page()
         public.goto("/decisions")
+        check_page(public, once=True)
         row = public.locator("tr", has_text=number)
         expect(row).to_contain_text("典型案例")
         row.get_by_role("link", name=number).click()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
-from tests.browser_fixtures import login, next_button, unique
+from tests.browser_fixtures import check_page, login, next_button, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -32,11 +32,13 @@ def test_rights_holder_files_officer_accepts_holder_sees_it(new_page, live_serve
     holder.get_by_label("用户名").fill(username)
     holder.get_by_label(re.compile(r"^密码")).fill("pass-word-9")
     holder.get_by_label("确认密码").fill("pass-word-9")
+    check_page(holder, once=True)
     holder.get_by_role("button", name="注册").click()
     expect(holder.get_by_role("heading", name="我的案件")).to_be_visible()
     expect(holder.get_by_text("注册成功")).to_be_visible()
 
     # Step 1: the office and the right (the patent number in its bare 13-digit form).
+    check_page(holder, once=True)
     holder.get_by_role("button", name="新建投诉举报").click()
     expect(holder.get_by_role("heading", name="填写投诉举报")).to_be_visible()
     holder.get_by_label("受理单位").select_option("500103")
@@ -44,6 +46,7 @@ def test_rights_holder_files_officer_accepts_holder_sees_it(new_page, live_serve
     holder.get_by_label("权利类型").select_option(label="发明专利")
     holder.get_by_label("权利编号").fill("2020101234562")
     holder.get_by_label("主张的权利要求").fill("权利要求1-3")
+    check_page(holder, once=True)
     next_button(holder).click()
 
     # Step 2: the filer is prefilled as the first claimant.
@@ -75,6 +78,7 @@ def test_rights_holder_files_officer_accepts_holder_sees_it(new_page, live_serve
     expect(holder.get_by_role("heading", name="确认提交")).to_be_visible()
     for shown in ("专利侵权", "发明专利", "ZL202010123456.2", "重庆某某商贸有限公司", "请求责令停止销售。"):
         expect(holder.locator("main")).to_contain_text(shown)
+    check_page(holder, once=True)
     holder.get_by_role("button", name="提交投诉").click()
 
     # The receipt carries the office's number; the case starts as 已提交.
@@ -92,9 +96,11 @@ def test_rights_holder_files_officer_accepts_holder_sees_it(new_page, live_serve
     officer = new_page()
     login(officer, officer_name)
     expect(officer.get_by_role("heading", name="案件")).to_be_visible()
+    check_page(officer, once=True)
     officer.get_by_role("link", name="本单位待分配").click()
     officer.get_by_role("link", name=number).click()
     expect(officer.locator("#case-state")).to_have_text("已提交")
+    check_page(officer, once=True)
     officer.get_by_role("button", name="受理", exact=True).click()
     expect(officer.get_by_text("已完成：受理")).to_be_visible()
     expect(officer.locator("#case-state")).to_have_text("已受理")
@@ -129,6 +135,7 @@ def test_portal_pages_fit_a_phone(new_page, live_server):
         page.wait_for_load_state("load")  # measured with the stylesheet applied
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], f"{what} scrolls sideways at 390 px: {widths}"
+        check_page(page, once=True)  # and readable on a phone
 
     expect(page.get_by_role("heading", name="我的案件")).to_be_visible()
     assert_fits("my cases")

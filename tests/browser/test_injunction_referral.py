@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from caseflow.core import clock
-from tests.browser_fixtures import login, unique
+from tests.browser_fixtures import check_page, login, unique
 from tests.evidence import helpers as h
 from tests.factories.adjudication import DOCKET_CHECKS
 
@@ -59,6 +59,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     upload(holder, invoice)
     holder.get_by_role("link", name="申请先行禁令").click()
     holder.get_by_label("申请理由及请求禁止的行为").fill("请求责令被请求人立即停止在网店销售JX-60型卡箍。")
+    check_page(holder, once=True)
     holder.get_by_role("button", name="申请先行禁令").click()
     expect(holder.get_by_text("已完成：申请先行禁令")).to_be_visible()
 
@@ -69,6 +70,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     linked = officer.locator("#linked-procedures")
     expect(linked).to_contain_text("已申请")
     number = re.search(r"大渡口知禁〔\d+〕\d+号", linked.inner_text()).group(0)
+    check_page(officer, once=True)
     linked.get_by_role("link", name=number).click()
     expect(officer.locator("#case-state")).to_have_text("已申请")
     expect(officer.locator("#deadlines")).to_contain_text("先行发布禁令申请审查")
@@ -76,6 +78,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     officer.get_by_label("审查意见").fill("公证购买的产品与权利要求1的技术特征相同。")
     officer.get_by_label("责令停止的行为").select_option(["stop_selling", "take_down"])
     officer.get_by_label("涉嫌侵权产品及范围").fill("JX-60型管道卡箍")
+    check_page(officer, once=True)
     officer.get_by_role("button", name="发布禁令").click()
     expect(officer.get_by_text("应当写明需通知的电子商务平台")).to_be_visible()  # a take-down names the platform
     officer.get_by_role("link", name=re.compile("^发布禁令")).click()
@@ -94,6 +97,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     head.goto("/approvals/")
     card = head.locator(".card", has_text=number)
     expect(card).to_contain_text("发布禁令")
+    check_page(head, once=True)
     card.get_by_role("button", name="批准").click()
     head.goto(injunction_page)
     expect(head.locator("#case-state")).to_have_text("已发布")
@@ -112,6 +116,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     officer.get_by_label("发现方式").select_option(label="网络巡查")
     officer.get_by_label("违反禁令的情况").fill("被申请人网店仍在销售JX-60型卡箍。")
     officer.get_by_label(re.compile("^证据编号")).fill("1")
+    check_page(officer, once=True)
     officer.get_by_role("button", name="登记违反禁令").click()
     expect(officer.locator("#case-state")).to_have_text("违反禁令")
     expect(officer.locator("#injunction-checks")).to_contain_text("被申请人网店仍在销售")
@@ -122,6 +127,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     officer.get_by_label("接收机关").fill("重庆市公安局大渡口区分局")
     officer.get_by_label(re.compile("^移送理由")).fill("违反禁令继续销售，涉嫌假冒专利罪。")
     officer.get_by_label("移送期间本案").select_option(label="本案继续办理（不停止已作出的非罚款措施）")
+    check_page(officer, once=True)
     officer.get_by_role("button", name="发起移送").click()
     expect(officer.get_by_text("已完成：发起移送")).to_be_visible()
     referrals = officer.locator("#linked-procedures")

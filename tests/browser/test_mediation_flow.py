@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
-from tests.browser_fixtures import login, unique
+from tests.browser_fixtures import check_page, login, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -23,6 +23,7 @@ def do(page, label: str, **fields) -> None:
     """Open an action's form from the case page, fill it (labels → values; selects by option text), submit."""
     page.get_by_role("link", name=label, exact=True).click()
     expect(page.get_by_role("heading", name=re.compile(label))).to_be_visible()
+    check_page(page, once=True)
     for name, value in fields.items():
         field = page.get_by_label(name, exact=True)
         if field.evaluate("e => e.tagName") == "SELECT":
@@ -69,11 +70,13 @@ def test_mediation_from_request_to_confirmed_agreement(new_page, live_server):
     holder.get_by_label("纠纷名称").fill("职务发明奖励报酬纠纷")
     holder.get_by_label("事实和理由").fill("请求人完成的职务发明已实施，被请求人未支付报酬。")
     holder.get_by_label("请求调解的事项").fill("请求就职务发明报酬数额进行调解。")
+    check_page(holder, once=True)
     holder.get_by_role("button", name="提交调解请求").click()
     receipt = holder.locator("#receipt")
     number_re = re.compile(rf"渝中知调〔{today.year}〕\d+号")
     expect(receipt).to_contain_text(number_re)
     expect(holder.locator("#case-state")).to_have_text("已申请")
+    check_page(holder, once=True)
     expect(holder.locator("#med-category")).to_have_text("职务发明奖励报酬纠纷")
     holder_case = holder.url.split("?")[0]
     case_id = int(holder_case.rstrip("/").rsplit("/", 1)[1])
@@ -82,6 +85,7 @@ def test_mediation_from_request_to_confirmed_agreement(new_page, live_server):
     officer = new_page()
     login(officer, officer_name)
     officer.goto(f"/cases/{case_id}")
+    check_page(officer, once=True)
     officer.get_by_role("button", name="通知被请求人陈述意见").click()
     expect(officer.locator("#case-state")).to_have_text("待陈述意见")
     code = officer.locator("#access-codes code").inner_text()
@@ -91,6 +95,7 @@ def test_mediation_from_request_to_confirmed_agreement(new_page, live_server):
     login(respondent, respondent_name)
     respondent.goto("/hearings/access")
     respondent.locator("input[name=code]").fill(code)
+    check_page(respondent, once=True)
     respondent.get_by_role("button", name="关联案件").click()
     expect(respondent.locator("#case-state")).to_have_text("待陈述意见")
     do(respondent, "提交意见陈述书", 是否同意调解="是", 意见陈述="同意调解。")
@@ -181,6 +186,7 @@ def test_ownership_agreement_shows_why_it_cannot_be_confirmed(new_page, live_ser
     officer.get_by_label("受理申请的人民法院").fill("重庆市渝中区人民法院")
     officer.get_by_label("申请方式").select_option(label="双方当事人共同申请")
     officer.get_by_label("法院审查期限口径").select_option(label="法定期限：立案之日起三十日（民事诉讼法第一百八十七条）")
+    check_page(officer, once=True)
     officer.get_by_role("button", name="申请司法确认").click()
     expect(officer.locator(".flash.danger")).to_contain_text("知识产权确权")
     expect(officer.locator("#case-state")).to_have_text("协议已生效")

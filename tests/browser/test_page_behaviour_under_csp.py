@@ -5,7 +5,7 @@ policy blocks: see tests/browser_fixtures.py.)"""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import login, unique
+from tests.browser_fixtures import check_page, login, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -18,6 +18,7 @@ def test_confirm_before_deleting_a_draft(new_page, live_server):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     login(page, name)
     page.get_by_role("button", name="新建投诉举报").click()
+    check_page(page)
     page.goto("/portal/")
     drafts = page.locator("#drafts tbody tr")
     expect(drafts).to_have_count(1)
