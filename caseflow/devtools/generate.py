@@ -60,7 +60,7 @@ from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 UTC = dt.UTC
 T = TypeVar("T")
 CHUNK_ROOTS = 4000
@@ -411,9 +411,11 @@ def mediation_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     served = timeline.after(rng.choice([rng.uniform(1, 4), rng.uniform(3, 8)]))
     c.steps.append(Step(DELIVER + "statement_notice", served, "officer"))
     r = rng.random()
-    if r < 0.12:
-        c.steps.append(Step("refuse", timeline.after(rng.uniform(5, 20)), "officer",
-                            {"ground": "respondent_declined", "reason": "被请求人拒绝调解。"}))
+    if r < 0.12:  # the respondent states that it will not mediate: 不予受理 (局令81 art. 66)
+        c.steps.append(Step("record_statement", timeline.after(rng.uniform(3, 14)), "officer",
+                            {"agrees": "no", "statement": "不同意调解。"}))
+        c.steps.append(Step("refuse", timeline.after(rng.uniform(1, 5)), "officer",
+                            {"ground": "respondent_declined", "reason": "被请求人不同意调解。"}))
         return
     if r < 0.18 and party:
         c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 12)), "applicant", {"reason": "不再请求调解"}))

@@ -180,3 +180,25 @@ def test_district_comparison_equals_each_office_counted_alone(city, session):
 def test_a_district_supervisor_has_no_comparison_in_the_menu(login_as, generated, session):
     page = login_as("gen-500103-s1").get("/stats/overview").data.decode()
     assert "区县对比" not in page
+
+
+def test_every_dispute_received_is_closed_once_or_still_open(city, session):
+    """收案 − 结案 over all time = the disputes still open: a dispute is followed from the case that brought it through
+    the cases it was converted into, and is open while its last case has not ended (issue #15)."""
+    from caseflow.cases.models import Case
+
+    cases = session.execute(sa.select(Case.id, Case.procedure, Case.parent_id, Case.state, Case.closed_at,
+                                      Case.closing_action)).all()
+    converted_into = {c.parent_id: c for c in cases if c.parent_id and c.procedure in ("adjudication", "mediation")}
+    still_open = 0
+    for root in cases:
+        if root.parent_id is not None or root.procedure not in ("complaint", "adjudication", "mediation"):
+            continue
+        last = root
+        while last.closing_action == "convert":
+            last = converted_into[last.id]
+        still_open += last.closed_at is None and last.state != "not_docketed"
+    fig = summary(city, **{"from": "2010-01", "to": "2026-11"})["figures"]  # before the first generated case
+    assert fig["received"] - fig["closed"] == still_open > 0
+    assert fig["close_rate"]["carried_over"] == 0
+    assert summary(city, **PERIOD)["figures"]["close_rate"]["carried_over"] > 0
