@@ -53,6 +53,17 @@ class DeliveryForm(BaseForm):
         self.party_id.choices = [("", "请选择")] + [(str(p.id), p.name) for p in parties]
 
 
+def draft_choices(procedure: str) -> list[tuple[str, str]]:
+    """The kinds staff may draft by hand in this procedure, as (value, title) choices (the form and the case page's
+    plain select offer the same)."""
+    return [("", "请选择")] + [(k.code, k.title_for(procedure)) for k in catalogue.manual_kinds(procedure)]
+
+
+def consent_choices(parties) -> list[tuple[str, str]]:
+    """The parties whose written consent staff may record, as (value, title) choices."""
+    return [("", "请选择")] + [(str(p.id), p.name) for p in parties]
+
+
 class DraftForm(BaseForm):
     """Draft a catalogue kind by hand on a case."""
 
@@ -60,8 +71,7 @@ class DraftForm(BaseForm):
 
     def __init__(self, *args, procedure: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", "请选择")] + [(k.code, k.title_for(procedure))
-                                                for k in catalogue.manual_kinds(procedure)]
+        self.kind.choices = draft_choices(procedure)
 
 
 class CommentForm(BaseForm):
@@ -77,7 +87,7 @@ class ConsentForm(BaseForm):
 
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.party_id.choices = [("", "请选择")] + [(str(p.id), p.name) for p in parties]
+        self.party_id.choices = consent_choices(parties)
 
 
 class VerifyForm(BaseForm):

@@ -44,7 +44,7 @@ def delivered_for(notice: Notice, viewer: User | None) -> NoticeDelivery | None:
 def case_card(case: Case, viewer: User) -> dict:
     """What the case pages' document card shows (templates/notices/_case_notices.html), loaded up front."""
     from caseflow.notices import deliveries
-    from caseflow.notices.forms import ConsentForm, DraftForm
+    from caseflow.notices.forms import consent_choices, draft_choices
 
     staff = policy.is_case_staff(viewer, case)
     notices = notices_of(case, viewer)
@@ -54,8 +54,9 @@ def case_card(case: Case, viewer: User) -> dict:
     return {
         "staff": staff,
         "notices": [(n, delivered_for(n, viewer)) for n in notices],
-        "draft_form": DraftForm(procedure=case.procedure) if staff else None,
-        "consent_form": ConsentForm(parties=parties) if staff else None,
+        # Plain choices, not forms: the two selects post to views that validate with DraftForm and ConsentForm.
+        "draft_kinds": draft_choices(case.procedure) if staff else None,
+        "consent_parties": consent_choices(parties) if staff else None,
         "consents": consents,
         "parties": parties,
         "my_parties": [p for p in mine if p.role.value != "agent"],
