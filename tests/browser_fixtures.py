@@ -198,3 +198,14 @@ def issue(page, case_id: int, title: str) -> None:
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="签发", exact=True).click()
     expect(page.locator("body")).to_contain_text("已签发")
+
+
+def upload_evidence(page, path, kind: str = "书证") -> None:
+    """Submit a file through the evidence card of the case page open (the portal's or the workspace's)."""
+    from playwright.sync_api import expect
+
+    form = page.locator("form.evidence-upload")
+    form.locator('input[type="file"]').set_input_files([str(path)])
+    form.get_by_label("证据种类").select_option(label=kind)
+    form.get_by_role("button", name="上传").click()
+    expect(form.locator("[data-queue] li").first.locator(".ev-msg")).to_contain_text("已提交证据")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
-from tests.browser_fixtures import act, check_page, issue, login, next_button, unique
+from tests.browser_fixtures import act, check_page, issue, login, next_button, unique, upload_evidence
 from tests.document_checks import DESIGN_ARTICLE, adjudication_problems, cn, pdf_text
 from tests.evidence import helpers as h
 from tests.notices.conftest import needs_pdftotext
@@ -108,11 +108,7 @@ def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_hold
     case_id = int(re.search(r"/portal/cases/(\d+)", holder.url).group(1))
     notarised = tmp_path / "公证购买保温杯的公证书.pdf"
     notarised.write_bytes(h.pdf("notarised purchase"))
-    form = holder.locator("form.evidence-upload")
-    form.locator('input[type="file"]').set_input_files([str(notarised)])
-    form.get_by_label("证据种类").select_option(label="书证")
-    form.get_by_role("button", name="上传").click()
-    expect(form.locator("[data-queue] li").first.locator(".ev-msg")).to_contain_text("已提交证据")
+    upload_evidence(holder, notarised)
     holder.reload()
     expect(holder.locator("#evidence").locator("xpath=..")).to_contain_text("公证购买保温杯的公证书")
     expect(holder.locator("#case-state")).to_have_text("已提交")

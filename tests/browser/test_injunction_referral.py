@@ -11,21 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from caseflow.core import clock
-from tests.browser_fixtures import check_page, login, unique
+from tests.browser_fixtures import check_page, login, unique, upload_evidence
 from tests.evidence import helpers as h
 from tests.factories.adjudication import DOCKET_CHECKS
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 UNIT = "500104"  # 大渡口区: an office the other browser tests leave alone
-
-
-def upload(page, path) -> None:
-    form = page.locator("form.evidence-upload")
-    form.locator('input[type="file"]').set_input_files([str(path)])
-    form.get_by_label("证据种类").select_option(label="书证")
-    form.get_by_role("button", name="上传").click()
-    expect(form.locator("[data-queue] li").first.locator(".ev-msg")).to_contain_text("已提交证据")
 
 
 def test_injunction_applied_approved_breached_referred_superseded(new_page, live_server, tmp_path):
@@ -56,7 +48,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     holder = new_page()
     login(holder, holder_name)
     holder.goto(f"/portal/cases/{case['id']}")
-    upload(holder, invoice)
+    upload_evidence(holder, invoice)
     holder.get_by_role("link", name="申请先行禁令").click()
     holder.get_by_label("申请理由及请求禁止的行为").fill("请求责令被请求人立即停止在网店销售JX-60型卡箍。")
     check_page(holder, once=True)
@@ -110,7 +102,7 @@ def test_injunction_applied_approved_breached_referred_superseded(new_page, live
     officer.goto(injunction_page)
     screenshot = tmp_path / "网店页面截图.pdf"
     screenshot.write_bytes(h.pdf("shop"))
-    upload(officer, screenshot)
+    upload_evidence(officer, screenshot)
     officer.get_by_role("link", name="登记违反禁令").click()
     officer.get_by_label("发现日期").fill(clock.today().isoformat())
     officer.get_by_label("发现方式").select_option(label="网络巡查")
