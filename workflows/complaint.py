@@ -46,7 +46,20 @@ def convertible(ctx: GuardContext) -> str | None:
                 "请依其适用的程序办理或者移送有管辖权的部门")
     if ctx.data.get("procedure") == "mediation" and ip_type not in PATENT_TYPES:
         return f"行政调解（局令81第六十三条）只适用于专利纠纷，本投诉为“{what}”，不能转为专利纠纷行政调解"
+    if ctx.data.get("procedure") == "mediation" and kind == "patent_counterfeit":
+        return "假冒专利是违法行为，依法查处，不是当事人之间可以调解的专利纠纷（局令81第六十三条），不能转为行政调解"
     return None
+
+
+def intake_checks(fields) -> dict[str, str]:
+    """What no complaint may be: a patent infringement dispute is handled on the right holder's (or an interested
+    party's) request (专利法 art. 65), never registered as found by the office itself."""
+    if fields.get("kind") == "patent_infringement" and fields.get("channel") == "ex_officio":
+        return {"channel": "专利侵权纠纷应当依专利权人或者利害关系人的请求处理（专利法第六十五条），"
+                           "不能作为“依职权发现”登记"}
+    return {}
+
+
 @selector
 def dispute_request(ctx: GuardContext) -> str | None:
     """A patent infringement dispute request: screening it is no 受理 of its own; its one 受理通知书 comes with the
@@ -66,6 +79,7 @@ PROCEDURE = Procedure(
     title="投诉举报",
     number_word="投",
     first="submitted",
+    create_checks=intake_checks,
     states={
         "submitted": State("已提交"),
         "correction": State("待补正"),

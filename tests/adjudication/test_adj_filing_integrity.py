@@ -132,3 +132,26 @@ def test_docket_without_recorded_checks_is_refused_by_the_engine(people):
     with pytest.raises(Conflict) as exc:
         perform(case, "docket", actor=people["supervisor"], data={"version": case.version})
     assert "第十二条" in exc.value.message and case.state == "submitted"
+
+
+def test_a_patent_counterfeit_complaint_cannot_become_a_mediation(api, people):
+    """假冒专利 is an offence the office punishes, not a dispute between parties to mediate (局令81 art. 63)."""
+    officer = people["officer"]
+    body = {**COMPLAINT_BODY, "kind": "patent_counterfeit"}
+    r = api.post(people["applicant"], "/api/v1/cases", json=body)
+    assert r.status_code == 201, r.json
+    cid = r.json["id"]
+    case = db.session.get(Case, cid)
+    assert api.act(officer, cid, "accept", case.version).status_code == 200
+    db.session.refresh(case)
+    r = api.act(officer, cid, "convert", case.version, procedure="mediation", category="other")
+    assert r.status_code == 409 and "假冒专利" in r.json["message"], r.json
+    db.session.refresh(case)
+    assert case.state == "accepted" and not case.children
+
+
+def test_a_patent_infringement_dispute_is_not_registered_ex_officio(api, people):
+    """专利法 art. 65: the office handles a patent infringement dispute on the right holder's request only."""
+    r = api.post(people["officer"], "/api/v1/cases", json={**COMPLAINT_BODY, "channel": "ex_officio"})
+    assert r.status_code == 422 and "专利法第六十五条" in r.json["fields"]["channel"], r.json
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
