@@ -111,11 +111,18 @@ def recipient_text(kind: catalogue.NoticeKind, claimants: list[dict], respondent
     return ""
 
 
-def recipients_of(kind: catalogue.NoticeKind, parties) -> list:
-    """The parties a document is served on."""
+#: Keys of a notice's data: the one party a document is addressed to (a document carrying an access code goes to each
+#: respondent on its own), and the set its siblings share (their service together ends the office's service period).
+ADDRESSEE_KEY = "addressee_party_id"
+SET_KEY = "served_as_set"
+
+
+def recipients_of(kind: catalogue.NoticeKind, parties, data: Mapping | None = None) -> list:
+    """The parties a document is served on (only its addressee, when it has one)."""
     roles = {"claimant": {"claimant"}, "respondent": {"respondent"}, "parties": {"claimant", "respondent"},
              "external": set()}[kind.recipient]
-    return [p for p in parties if getattr(p.role, "value", p.role) in roles]
+    addressee = (data or {}).get(ADDRESSEE_KEY)
+    return [p for p in parties if getattr(p.role, "value", p.role) in roles and (not addressee or p.id == addressee)]
 
 
 def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, area: str, case: dict,
@@ -604,7 +611,9 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
     if kind.code == "evidence_list":
         extra["evidence"] = _evidence_rows(case)
     if kind.portal_uses:
-        extra["access"] = portal_access(kind, public_base_url(), _access_codes(kind, case))
+        extra["access"] = portal_access(kind, public_base_url(), _access_codes(case, notice.party_ids))
+    if data.get(ADDRESSEE_KEY):
+        extra["recipient"] = join_names(p.name for p in recipients_of(kind, case.parties, data))
     if notice.corrects is not None:
         original = notice.corrects
         extra["original"] = {"title": original.title, "number": original.number or "",
@@ -642,11 +651,11 @@ def _case_limit_due(case: Case) -> str:
     return cn_date(due) if due else ""
 
 
-def _access_codes(kind: catalogue.NoticeKind, case: Case) -> list[tuple[str, str]]:
-    """(name, code) of the document's recipients whose code is not used yet (linked ones log in)."""
+def _access_codes(case: Case, party_ids: list[int]) -> list[tuple[str, str]]:
+    """(name, code) of the document's own recipients whose code is not used yet (linked ones log in)."""
     from caseflow.hearings.access import codes_of
 
-    names = {p.id: p.name for p in recipients_of(kind, case.parties) if p.user_id is None}
+    names = {p.id: p.name for p in case.parties if p.id in party_ids and p.user_id is None}
     return [(names[row.party_id], row.code) for row in codes_of(case)
             if row.party_id in names and row.code and row.claimed_at is None]
 

@@ -14,7 +14,7 @@ from caseflow.cases.models import Case, Party, PartyRole
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid, NotFound
-from caseflow.notices import catalogue
+from caseflow.notices import catalogue, context
 from caseflow.notices.models import DeliveryMethod, Notice, NoticeDelivery, NoticeStatus, ServiceConsent
 
 #: 公告送达: "自发出公告之日起，经过三十日，即视为送达" (民事诉讼法 art. 95).
@@ -160,11 +160,27 @@ def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
         stop_on_delivery(case, service, served_all, actor=actor, what=notice.title)
 
 
+def served_together(notice: Notice, *, drafts: bool = False) -> list[Notice]:
+    """The issued document and its issued siblings, drafted with it for the other respondents (each carrying only its
+    own access code): together they serve one step, so the periods they start and end count from all of them.
+    ``drafts`` adds the siblings not issued yet (a discarded one serves nobody)."""
+    key = (notice.data or {}).get(context.SET_KEY)
+    if not key:
+        return [notice]
+    statuses = (NoticeStatus.ISSUED, NoticeStatus.DRAFT, NoticeStatus.SIGNOFF) if drafts else (NoticeStatus.ISSUED,)
+    rows = db.session.scalars(sa.select(Notice).where(Notice.case_id == notice.case_id, Notice.kind == notice.kind,
+                                                      Notice.status.in_(statuses)).order_by(Notice.id))
+    return [n for n in rows if (n.data or {}).get(context.SET_KEY) == key] or [notice]
+
+
 def _served_all(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | None:
     """The day the last addressee of ``kind.deadline_roles`` was served, once all of them have been (else None)."""
-    due = [p for p in recipient_parties(notice) if p.role.value in kind.deadline_roles]
+    siblings = served_together(notice)
+    if any(n.status != NoticeStatus.ISSUED for n in served_together(notice, drafts=True)):
+        return None  # a respondent's copy is not even issued yet
+    due = [p for n in siblings for p in recipient_parties(n) if p.role.value in kind.deadline_roles]
     first: dict[int, dt.date] = {}
-    for d in notice.deliveries:
+    for d in (d for n in siblings for d in n.deliveries):
         if d.took_effect_at is not None and d.party_id is not None:
             first[d.party_id] = min(first.get(d.party_id, d.delivered_on), d.delivered_on)
     if not due or any(p.id not in first for p in due):
@@ -179,7 +195,7 @@ def _period_trigger(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | Non
     its period from the later party's service: the office waits until both parties' windows have passed.
     """
     first: dict[int, dt.date] = {}
-    for d in notice.deliveries:
+    for d in (d for n in served_together(notice) for d in n.deliveries):
         if d.took_effect_at is None or d.party_id is None or d.party is None \
                 or d.party.role.value not in kind.deadline_roles:
             continue

@@ -6,6 +6,7 @@ The notices domain's ``register(app)`` plugs ``on_action`` into the case hooks: 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 
 import sqlalchemy as sa
@@ -53,25 +54,51 @@ def draft_notice(case: Case, code: str, *, actor: User | None, data: Mapping | N
     source = {**(case.data or {}), **data}
     parts = context.default_parts(kind, procedure=case.procedure, case=case, data=source,
                                   extra=_case_extras(case, kind, source))
-    notice = Notice(case=case, unit_id=case.unit_id, kind=kind.code,
-                    title=catalogue.document_title(kind, case.procedure, data),
-                    status=NoticeStatus.DRAFT, action=action, parts=parts, data=jsonable(data),
-                    recipient_party_ids={"ids": [p.id for p in context.recipients_of(kind, case.parties)]},
-                    corrects=corrects, drafted_by=actor, missing_chars={"chars": []})
-    if approval is not None:
-        notice.approval_id = approval.id
-        notice.approved_by_id = approval.decided_by_id
-        notice.approved_at = approval.decided_at
-    db.session.add(notice)
-    db.session.flush()
-    missing = refresh_font_report(notice)
-    if action is None:
-        # A draft made by an action is part of that action's audit event (one event per action); a draft made
-        # by hand is an act of its own.
-        record_event(case, tag="case:notice:draft", actor=actor,
-                     summary=f"起草文书：{notice.title}" + (f"（{len(missing)}个字符无可用字体）" if missing else ""),
-                     data={"notice_id": notice.id, "kind": kind.code, "missing_chars": missing})
-    return notice
+    groups = _addressee_groups(case, kind, by_hand=action is None)
+    # Documents served on each respondent apart share a set: the office's service period ends when all are served.
+    together = {context.SET_KEY: secrets.token_hex(8)} if len(groups) > 1 else {}
+    drafted = []
+    for group in groups:
+        # Addressed to one respondent, it stays theirs alone when others join the case before it is issued.
+        addressed = {context.ADDRESSEE_KEY: group[0].id} if kind.portal_uses and len(group) == 1 else {}
+        notice = Notice(case=case, unit_id=case.unit_id, kind=kind.code,
+                        title=catalogue.document_title(kind, case.procedure, data),
+                        status=NoticeStatus.DRAFT, action=action, parts=dict(parts),
+                        data=jsonable({**data, **together, **addressed}),
+                        recipient_party_ids={"ids": [p.id for p in group]},
+                        corrects=corrects, drafted_by=actor, missing_chars={"chars": []})
+        if approval is not None:
+            notice.approval_id = approval.id
+            notice.approved_by_id = approval.decided_by_id
+            notice.approved_at = approval.decided_at
+        db.session.add(notice)
+        db.session.flush()
+        missing = refresh_font_report(notice)
+        if action is None:
+            # A draft made by an action is part of that action's audit event (one event per action); a draft made
+            # by hand is an act of its own.
+            unprintable = f"（{len(missing)}个字符无可用字体）" if missing else ""
+            record_event(case, tag="case:notice:draft", actor=actor, summary=f"起草文书：{notice.title}{unprintable}",
+                         data={"notice_id": notice.id, "kind": kind.code, "missing_chars": missing})
+        drafted.append(notice)
+    return drafted[0]
+
+
+def _addressee_groups(case: Case, kind: catalogue.NoticeKind, *, by_hand: bool) -> list[list]:
+    """The recipients of each draft: a document that carries access codes goes to each respondent on its own (a code
+    printed on it opens the case to whoever holds the paper, so nobody else's may be on it); others go to all at once.
+
+    By hand, such a document is drafted for the respondents who have none yet (one added after service), else for all.
+    """
+    recipients = context.recipients_of(kind, case.parties)
+    if not kind.portal_uses:
+        return [recipients]
+    if by_hand:
+        addressed = {i for n in db.session.scalars(sa.select(Notice).where(
+            Notice.case_id == case.id, Notice.kind == kind.code, Notice.status != NoticeStatus.DISCARDED))
+            for i in n.party_ids}
+        recipients = [p for p in recipients if p.id not in addressed] or recipients
+    return [[p] for p in recipients] or [[]]
 
 
 def action_label(notice: Notice) -> str:

@@ -125,7 +125,7 @@ def _issue(notice: Notice, actor: User) -> None:
     kind = catalogue.kind(notice.kind)
     today = clock.today()
     # Recipients are fixed now, from the case's parties as they are at issue.
-    notice.recipient_party_ids = {"ids": [p.id for p in context.recipients_of(kind, case.parties)]}
+    notice.recipient_party_ids = {"ids": [p.id for p in context.recipients_of(kind, case.parties, notice.data)]}
     if kind.portal_uses:
         # The document carries the codes: a respondent added after service, or a notice drafted by hand, gets one.
         from caseflow.hearings.access import issue_codes

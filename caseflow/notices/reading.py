@@ -11,6 +11,7 @@ from caseflow.cases.models import Case
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import NotFound
+from caseflow.notices.context import ADDRESSEE_KEY
 from caseflow.notices.models import Notice, NoticeDelivery
 
 
@@ -59,6 +60,9 @@ def case_card(case: Case, viewer: User) -> dict:
         "consent_parties": consent_choices(parties) if staff else None,
         "consents": consents,
         "parties": parties,
+        # A document addressed to one respondent (it carries that respondent's access code) says to whom.
+        "addressees": {n.id: p.name for n in notices for p in case.parties
+                       if p.id == (n.data or {}).get(ADDRESSEE_KEY)},
         "my_parties": [p for p in mine if p.role.value != "agent"],
         "my_consent": any(consents.get(p.id) is not None and consents[p.id].active for p in mine),
     }

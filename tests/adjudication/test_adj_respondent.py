@@ -11,9 +11,11 @@ import sqlalchemy as sa
 
 from caseflow.accounts.models import Role, User
 from caseflow.cases.models import CaseEvent, PartyRole
+from caseflow.core import clock
 from caseflow.core.db import db
+from caseflow.core.errors import Invalid
 from caseflow.hearings import access
-from caseflow.notices import deliveries, issuing, rendering
+from caseflow.notices import deliveries, drafting, issuing, rendering
 from caseflow.notices.models import DeliveryMethod
 from tests.adjudication.test_adj_steps import act, make
 from tests.conftest import csrf_of
@@ -181,32 +183,100 @@ def _code_in(text: str, name: str) -> str:
     return found.group(1)
 
 
-@needs_pdftotext
-def test_the_answer_notice_carries_each_respondents_code_and_how_to_use_it(web, people, notices_of):
-    """The login page promises the code on the 答辩通知书: the issued PDF prints each unlinked respondent's code, where
-    to enter it (the configured public address) and what it opens; the code as printed opens the case."""
-    case = served(people, name="重庆某某商贸有限公司")
+def _second_respondent(case, name="李某"):
     from caseflow.cases.models import Party
 
-    case.parties.append(Party(role=PartyRole.RESPONDENT, name="李某"))
+    party = Party(role=PartyRole.RESPONDENT, name=name)
+    case.parties.append(party)
     db.session.flush()
-    [answer_notice] = notices_of(case, "answer_notice")
-    issuing.issue(answer_notice, actor=people["officer"])  # the second respondent's code is made at issue
-    with rendering.open_pdf(answer_notice) as stream:
-        printed = pdf_text(stream.read())
-    codes = {access_row.party_id: access_row.code for access_row in access.codes_of(case)}
-    by_name = {p.name: codes[p.id] for p in case.parties if p.role == PartyRole.RESPONDENT}
-    assert set(by_name) == {"重庆某某商贸有限公司", "李某"}
-    for name, code in by_name.items():
-        assert _code_in(printed, name) == code
-    assert "http://127.0.0.1:5000/hearings/access" in printed and "使用访问码" in printed
-    assert "答辩书" in printed and "只能使用一次" in printed
+    return party
 
-    code = _code_in(printed, "李某")
+
+@needs_pdftotext
+def test_each_respondent_gets_their_own_answer_notice_with_only_their_own_code(web, people, notices_of):
+    """A code opens the case to whoever holds the paper: with two respondents, serving drafts one 答辩通知书 for each,
+    addressed to that respondent, printing that respondent's code, where to enter it and what it opens, and never the
+    other's code. The code as printed opens the case."""
+    case = make(people, respondent=False)
+    _second_respondent(case, "重庆某某商贸有限公司")
+    _second_respondent(case, "李某")
+    docket(case, people)
+    act(case, "serve_respondent", people["officer"])
+    notices = notices_of(case, "answer_notice")
+    assert len(notices) == 2
+    codes = {row.party_id: row.code for row in access.codes_of(case)}
+    printed = {}
+    for notice in notices:
+        issuing.issue(notice, actor=people["officer"])
+        [party] = [p for p in case.parties if p.id in notice.party_ids]
+        with rendering.open_pdf(notice) as stream:
+            printed[party.name] = pdf_text(stream.read())
+        assert notice.recipient == party.name
+    for name, text_ in printed.items():
+        other = next(n for n in printed if n != name)
+        party = next(p for p in case.parties if p.name == name)
+        assert _code_in(text_, name) == codes[party.id]
+        other_code = codes[next(p.id for p in case.parties if p.name == other)]
+        assert other_code not in text_ and f"{other}的访问码" not in text_
+        assert text_.startswith("重庆市渝中区知识产权局") and f"{name}：" in text_
+        assert "http://127.0.0.1:5000/hearings/access" in text_ and "使用访问码" in text_
+        assert "答辩书" in text_ and "只能使用一次" in text_
+    code = _code_in(printed["李某"], "李某")
     r = web.post_form("/hearings/access", {"code": code.lower(), "username": "li_mou", "password": "pass-word-9",
                                            "confirm": "pass-word-9"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/portal/cases/{case.id}")
     assert db.session.scalar(sa.select(User).where(User.username == "li_mou")).display_name == "李某"
+    # The officers' page says to whom each copy goes.
+    web.login(people["officer"].username)
+    page = web.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "致重庆某某商贸有限公司" in page and "致李某" in page
+
+
+def test_the_office_has_served_only_once_every_respondent_has_their_copy(people, notices_of):
+    """The 5 working days to serve the request (局令81 art. 22) end when the last respondent is served, not the first;
+    the answer period runs from the later receipt."""
+    from caseflow.deadlines.models import Deadline
+
+    case = make(people, respondent=False)
+    first, second = _second_respondent(case, "重庆某某商贸有限公司"), _second_respondent(case, "李某")
+    docket(case, people)
+    act(case, "serve_respondent", people["officer"])
+    notices = {n.party_ids[0]: n for n in notices_of(case, "answer_notice")}
+    for notice in notices.values():
+        issuing.issue(notice, actor=people["officer"])
+
+    def row(rule):
+        return db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.rule_id == rule)
+                                  .order_by(Deadline.id.desc())).first()
+
+    today = clock.today()
+    deliveries.record_delivery(notices[first.id], actor=people["officer"], method="direct", party_id=first.id,
+                               delivered_on=today, signed_by="张某")
+    assert row("ADJ_SERVE_REQUEST").ended_at is None  # 李某 has not been served yet
+    with pytest.raises(Invalid):  # nor can 李某 be served with the other's copy
+        deliveries.record_delivery(notices[first.id], actor=people["officer"], method="direct", party_id=second.id,
+                                   delivered_on=today, signed_by="李某")
+    deliveries.record_delivery(notices[second.id], actor=people["officer"], method="direct", party_id=second.id,
+                               delivered_on=today, signed_by="李某")
+    assert row("ADJ_SERVE_REQUEST").ended_at is not None
+    assert row("ADJ_ANSWER").trigger_date == today and not row("ADJ_ANSWER").trigger_estimated
+
+
+def test_a_respondent_added_after_service_gets_a_notice_of_their_own(people, notices_of):
+    """Issuing the first respondent's notice prints no code of a respondent added since; the officer drafts the
+    答辩通知书 by hand for the new respondent, and it carries only the new respondent's code."""
+    case = served(people, name="重庆某某商贸有限公司")
+    [first_notice] = notices_of(case, "answer_notice")
+    late = _second_respondent(case, "李某")
+    issuing.issue(first_notice, actor=people["officer"])
+    codes = {row.party_id: row.code for row in access.codes_of(case)}
+    assert codes[late.id] not in str(first_notice.context) and first_notice.party_ids != [late.id]
+    drafting.draft_manual(case, "answer_notice", actor=people["officer"])
+    [_, own] = notices_of(case, "answer_notice")
+    assert own.party_ids == [late.id]
+    issuing.issue(own, actor=people["officer"])
+    assert [c["code"] for c in own.context["access"]["codes"]] == [codes[late.id]]
+    assert own.recipient == "李某"
 
 
 def test_a_respondent_with_an_account_gets_no_code_on_the_answer_notice(people, notices_of):

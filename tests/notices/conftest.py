@@ -79,3 +79,11 @@ def make_case(people):
 def act(case, action, actor, **data):
     """Perform an action (flush only); returns the outcome."""
     return perform(case, action, actor=actor, data={"version": case.version, **data})
+
+
+def addressed_to(notices, case, name):
+    """Of a document drafted for each respondent apart (the 答辩通知书 carries each one's access code), the one for
+    the respondent of that name."""
+    party = next(p for p in case.parties if p.name == name)
+    [notice] = [n for n in notices if n.party_ids == [party.id]]
+    return notice

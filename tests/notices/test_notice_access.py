@@ -8,7 +8,7 @@ from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.notices import deliveries, issuing
 from tests.factories.adjudication import docket
-from tests.notices.conftest import RESPONDENTS, act
+from tests.notices.conftest import RESPONDENTS, act, addressed_to
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -78,7 +78,7 @@ def test_respondent_reads_documents_served_on_it(make_case, people, notices_of, 
     case = make_case("adjudication")
     docket(case, people)
     act(case, "serve_respondent", people["officer"])
-    [answer] = notices_of(case, "answer_notice")
+    answer = addressed_to(notices_of(case, "answer_notice"), case, RESPONDENTS[1])
     issuing.issue(answer, actor=people["officer"])
     [acceptance] = notices_of(case, "acceptance")
     issuing.issue(acceptance, actor=people["officer"])

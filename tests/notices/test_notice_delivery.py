@@ -15,7 +15,7 @@ from caseflow.deadlines.models import Deadline
 from caseflow.notices import deliveries, issuing
 from caseflow.notices.models import DeliveryMethod
 from tests.factories.adjudication import docket
-from tests.notices.conftest import RESPONDENTS, act, needs_pdftotext, pdf_text
+from tests.notices.conftest import RESPONDENTS, act, addressed_to, needs_pdftotext, pdf_text
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -27,13 +27,14 @@ def _answer_row(case) -> Deadline:
 
 @pytest.fixture
 def served(make_case, people, notices_of):
-    """An adjudication docketed and served on the respondents: its issued 答辩通知书."""
+    """An adjudication docketed and served on the respondents: the issued 答辩通知书 of the first respondent (each
+    respondent has their own)."""
     case = make_case("adjudication")
     docket(case, people)
     act(case, "serve_respondent", people["officer"])
-    [notice] = notices_of(case, "answer_notice")
-    issuing.issue(notice, actor=people["officer"])
-    return case, notice
+    for notice in notices_of(case, "answer_notice"):
+        issuing.issue(notice, actor=people["officer"])
+    return case, addressed_to(notices_of(case, "answer_notice"), case, RESPONDENTS[0])
 
 
 def _respondent(case, name=RESPONDENTS[0]):
@@ -118,7 +119,7 @@ def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, p
     deliveries.give_consent(case, actor=people["respondent"])
     docket(case, people)
     act(case, "serve_respondent", people["officer"])
-    [notice] = notices_of(case, "answer_notice")
+    notice = addressed_to(notices_of(case, "answer_notice"), case, RESPONDENTS[1])
     issuing.issue(notice, actor=people["officer"])
     [electronic] = [d for d in notice.deliveries if d.method == DeliveryMethod.ELECTRONIC]
     assert electronic.party_id == respondent.id and electronic.user_id == people["respondent"].id
@@ -142,8 +143,9 @@ def test_electronic_service_on_issue_with_consent_and_first_opening(make_case, p
     assert db.session.get(type(electronic), electronic.id).first_opened_at == opened
 
 
-def test_consent_given_later_serves_pending_documents(served, people):
-    case, notice = served
+def test_consent_given_later_serves_pending_documents(served, people, notices_of):
+    case, _ = served
+    notice = addressed_to(notices_of(case, "answer_notice"), case, RESPONDENTS[1])
     assert notice.deliveries == []
     deliveries.give_consent(case, actor=people["respondent"])
     [d] = notice.deliveries
