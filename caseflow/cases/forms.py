@@ -33,6 +33,7 @@ from workflows.complaint import CHANNELS, KINDS
 
 IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
             "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
+PATENT_TYPES = ("invention", "utility_model", "design")
 ID_TYPES = {t.value: t.title for t in IdType}
 
 
@@ -190,9 +191,17 @@ class RightForm(BaseForm):
                                validators=[_required("权利编号"), Length(max=64, message="权利编号过长")])
     asserted_claims = StringField("主张的权利要求（专利）", validators=[Optional(), Length(max=200, message="过长")])
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), procedure: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit.choices = to_choices([("", "请选择")] + [(u.code, u.name) for u in units])
+        if procedure == "adjudication":
+            # A 处理请求书 is a patent-infringement dispute (局令81 art. 12), not a 投诉: it has no 投诉类型 to choose,
+            # and only a patent is in issue.
+            del self.kind
+            self.ip_type.choices = to_choices([("", "请选择"), *((k, IP_TYPES[k]) for k in PATENT_TYPES)])
+            self.ip_type.label.text = "专利类型"
+            self.right_number.label.text = "专利号"
+            self.asserted_claims.label.text = "主张的权利要求"
 
     def validate_right_number(self, field):
         try:

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+import workflows
 from caseflow.accounts.services import unit_by_code, units_ordered
 from caseflow.cases.forms import FILING_STEPS, validate_create_json
 from caseflow.cases.models import Case, PartyRole
@@ -96,11 +97,26 @@ def submit_draft(draft: FilingDraft, user) -> Case:
 
 
 #: What the portal files (procedure → the words its pages use); other procedures are filed by staff or the API.
+#: ``kind``: what the case's kind is called (a 处理请求书 has none to choose: it is a patent-infringement dispute);
+#: ``filed``: what the receipt says was filed; ``decides``: what the office decides first.
 FILINGS = {
-    "complaint": {"title": "投诉举报", "submit": "提交投诉", "claimant": "投诉人", "respondent": "被投诉人"},
+    "complaint": {"title": "投诉举报", "submit": "提交投诉", "claimant": "投诉人", "respondent": "被投诉人",
+                  "kind": "投诉类型", "filed": "投诉举报", "decides": "是否受理"},
     "adjudication": {"title": "专利侵权纠纷处理请求书", "submit": "提交处理请求书", "claimant": "请求人",
-                     "respondent": "被请求人"},
+                     "respondent": "被请求人", "kind": "", "filed": "专利侵权纠纷处理请求书", "decides": "是否立案"},
 }
+
+
+def case_words(case: Case) -> dict:
+    """The words the portal's case page uses for this case's procedure: the role words (not 请求人/投诉人), what was
+    filed, the kind's label (none for a 处理请求书)."""
+    from caseflow.notices.phrasing import role_words
+
+    claimant, respondent = role_words(case.procedure)
+    words = FILINGS.get(case.procedure) or {"kind": "", "decides": "是否受理"}
+    procedure = workflows.procedure(case.procedure)
+    return {"roles": {"claimant": claimant, "respondent": respondent, "agent": "代理人"},
+            "filed": words.get("filed") or procedure.title, "kind": words["kind"], "decides": words["decides"]}
 def check_adjudication_request(data: dict) -> None:
     """局令81 art. 12: a 处理请求书 concerns a patent's infringement, names the claims relied on."""
     errors = request_checks(data)

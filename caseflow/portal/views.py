@@ -53,7 +53,7 @@ def new_draft():
 
 def _step_form(step: int, draft, formdata=None):
     _, _, form_cls = FILING_STEPS[step - 1]
-    kwargs = {"units": units_ordered()} if form_cls is RightForm else {}
+    kwargs = {"units": units_ordered(), "procedure": draft.procedure} if form_cls is RightForm else {}
     if formdata is None:
         return form_cls(formdata=None, data=draft.data or {}, **kwargs)
     return form_cls(**kwargs)
@@ -211,4 +211,4 @@ def case(case_id: int):
     case = queries.load_case(case_id, current_user)
     return render_template("portal/case.html", case=case, panels=page.case_page(case, current_user),
                            procedure=workflows.procedure(case.procedure), receipt=request.args.get("receipt") == "1",
-                           kinds=KINDS, ip_types=IP_TYPES)
+                           words=services.case_words(case), kinds=KINDS, ip_types=IP_TYPES)

@@ -40,8 +40,8 @@ def test_the_request_is_filed_as_an_adjudication(client, web, people):
     assert case.procedure == "adjudication" and "知裁〔" in case.number and case.state == "submitted"
 
 
-@pytest.mark.parametrize(("change", "words"), [({"ip_type": "trademark", "right_number": "12345678"}, "专利类型"),
-                                          ({"asserted_claims": ""}, "权利要求")])
+# A trademark is not even offered on step 1 (tests/portal/test_portal_words.py).
+@pytest.mark.parametrize(("change", "words"), [({"asserted_claims": ""}, "权利要求")])
 def test_the_request_must_concern_a_patent_and_name_the_claims(client, web, people, change, words):
     web.login(people["applicant"].username)
     _, draft_id = _start(web, "adjudication")

@@ -43,9 +43,9 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     holder.get_by_role("button", name="提交专利侵权纠纷处理请求").click()
     expect(holder.get_by_role("heading", name="填写专利侵权纠纷处理请求书")).to_be_visible()
     holder.get_by_label("受理单位").select_option("500103")
-    expect(holder.get_by_label("投诉类型")).to_have_value("patent_infringement")
-    holder.get_by_label("权利类型").select_option(label="发明专利")
-    holder.get_by_label("权利编号").fill("2020101234562")
+    expect(holder.get_by_label("投诉类型")).to_have_count(0)  # a 处理请求书 is not a 投诉
+    holder.get_by_label("专利类型").select_option(label="发明专利")
+    holder.get_by_label("专利号").fill("2020101234562")
     holder.get_by_label("主张的权利要求").fill("权利要求1-3")
     check_page(holder, once=True)
     next_button(holder).click()

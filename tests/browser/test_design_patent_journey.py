@@ -84,8 +84,8 @@ def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_hold
     holder.get_by_role("button", name="提交专利侵权纠纷处理请求").click()
     check_page(holder)
     holder.get_by_label("受理单位").select_option(UNIT)
-    holder.get_by_label("权利类型").select_option(label="外观设计专利")
-    holder.get_by_label("权利编号").fill("2022301234562")
+    holder.get_by_label("专利类型").select_option(label="外观设计专利")
+    holder.get_by_label("专利号").fill("2022301234562")
     # A design has no claims; the portal still asks (the API does not): the filer names the design's scope.
     holder.get_by_label("主张的权利要求").fill("以图片表示的保温杯外观设计")
     next_button(holder).click()

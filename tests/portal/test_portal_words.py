@@ -1,0 +1,65 @@
+"""The portal speaks the procedure's language: a 处理请求书 is not a 投诉 (no 投诉类型 to choose, no trademarks for a
+patent-only procedure, 请求人/被请求人 in the parties and the receipt), and the timeline shows words, never codes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from caseflow.cases.models import Case
+from caseflow.core.db import db
+from tests.adjudication.test_adj_portal_filing import _fill, _start
+from tests.adjudication.test_adj_steps import act, examined
+from tests.factories.adjudication import deliberate
+from tests.portal.test_filing import RIGHT
+
+pytestmark = pytest.mark.usefixtures("session")
+
+
+def _options(html: str, name: str) -> list[str]:
+    found = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", found.group(1)) if found else []
+
+
+def test_step_one_of_a_request_offers_patents_only_and_no_complaint_type(client, web, people):
+    web.login(people["applicant"].username)
+    _, draft_id = _start(web, "adjudication")
+    page = client.get(f"/portal/drafts/{draft_id}/step/1").get_data(as_text=True)
+    assert "投诉类型" not in page and 'name="kind"' not in page
+    assert _options(page, "ip_type") == ["请选择", "发明专利", "实用新型专利", "外观设计专利"]
+    assert "商标" not in page and "专利号" in page
+    # A trademark typed in anyway is refused on the step itself, in Chinese, and the draft keeps what was typed.
+    r = web.post_form(f"/portal/drafts/{draft_id}/step/1", {**RIGHT, "ip_type": "trademark", "go": "next"})
+    assert r.status_code == 422 and "专利类型" in r.get_data(as_text=True)
+    # A complaint keeps its 投诉类型 and every kind of right.
+    _, complaint_draft = _start(web, "complaint")
+    page = client.get(f"/portal/drafts/{complaint_draft}/step/1").get_data(as_text=True)
+    assert "投诉类型" in page and "注册商标" in _options(page, "ip_type")
+
+
+def test_the_request_reads_as_a_request_from_review_to_receipt(client, web, people):
+    web.login(people["applicant"].username)
+    _, draft_id = _start(web, "adjudication")
+    _fill(web, draft_id, {k: v for k, v in RIGHT.items() if k != "kind"})
+    review = client.get(f"/portal/drafts/{draft_id}/review").get_data(as_text=True)
+    assert "投诉类型" not in review and "决定是否立案" in review and "专利号" in review
+    r = web.post_form(f"/portal/drafts/{draft_id}/review")
+    receipt = client.get(r.headers["Location"]).get_data(as_text=True)
+    case = db.session.get(Case, int(re.search(r"/portal/cases/(\d+)", r.headers["Location"]).group(1)))
+    assert case.kind == "patent_infringement"
+    assert "您的专利侵权纠纷处理请求书已于" in receipt and "通知您是否立案" in receipt
+    assert "提交专利侵权纠纷处理请求书" in receipt and "投诉类型" not in receipt
+    parties = receipt[receipt.index("<h2>当事人</h2>"):receipt.index("</table>", receipt.index("<h2>当事人</h2>"))]
+    assert "<td>请求人</td>" in parties and "<td>被请求人</td>" in parties and "投诉人" not in parties
+
+
+def test_the_timeline_names_the_outcome_in_words(client, web, people):
+    case = examined(people)
+    deliberate(case, people["officer"], "infringement")
+    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
+    db.session.flush()
+    web.login(people["applicant"].username)
+    page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    timeline = page[page.index("办理进度"):page.index("<h2>当事人</h2>")]
+    assert "作出裁决" in timeline and "认定侵权，责令停止侵权" in timeline and "infringement" not in timeline
