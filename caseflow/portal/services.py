@@ -66,8 +66,9 @@ def save_step(draft: FilingDraft, step: int, values: dict) -> None:
     db.session.flush()
 
 
-def submit_draft(draft: FilingDraft, user) -> Case:
-    """Validate the whole filing and create the case; the draft is removed.
+def submit_draft(draft: FilingDraft, user, *, e_service: bool = False) -> Case:
+    """Validate the whole filing and create the case; the draft is removed. ``e_service``: the filer consents, for the
+    claimants it files for, to electronic service into this account (民事诉讼法 art. 90), recorded with the case.
 
     The draft row is deleted first, with a statement that reports whether it still existed: of two
     simultaneous submits of one draft only one deletes it (PostgreSQL makes the second wait for the first and
@@ -93,6 +94,10 @@ def submit_draft(draft: FilingDraft, user) -> Case:
     data["data"] = {DRAFT_KEY: draft.id}
     case = create_case(procedure=draft.procedure, unit=unit, actor=user, fields=data, parties=parties)
     db.session.flush()
+    if e_service:
+        from caseflow.notices.deliveries import give_consent
+
+        give_consent(case, actor=user)
     return case
 
 

@@ -170,7 +170,7 @@ def review(draft_id: int):
         return _to_submitted(submitted, again=request.method == "POST")
     if request.method == "POST":
         try:
-            case = services.submit_draft(draft, _me())
+            case = services.submit_draft(draft, _me(), e_service=request.form.get("e_service") == "yes")
         except services.AlreadySubmitted:
             db.rollback()
             existing = services.submitted_case(draft_id, current_user)
