@@ -57,7 +57,7 @@ def claim(code: str, user: User) -> Case:
         raise Forbidden("只有被请求人账户可以使用访问码")
     row = db.session.scalar(sa.select(RespondentAccess).where(RespondentAccess.code_hash == _hash(code or "")))
     if row is None or row.claimed_at is not None:
-        raise Invalid("访问码无效或已被使用", fields={"code": "请核对答辩通知书上的访问码"})
+        raise Invalid("访问码无效或已被使用", fields={"code": "请核对通知书上印的访问码"})
     case = row.case
     party = next(p for p in case.parties if p.id == row.party_id)
     party.user_id = user.id
@@ -71,7 +71,7 @@ def claim(code: str, user: User) -> Case:
 def find_unclaimed(code: str) -> RespondentAccess:
     row = db.session.scalar(sa.select(RespondentAccess).where(RespondentAccess.code_hash == _hash(code or "")))
     if row is None or row.claimed_at is not None:
-        raise Invalid("访问码无效或已被使用", fields={"code": "请核对答辩通知书上的访问码"})
+        raise Invalid("访问码无效或已被使用", fields={"code": "请核对通知书上印的访问码"})
     return row
 
 

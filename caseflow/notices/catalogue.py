@@ -337,6 +337,12 @@ def document_title(kind: NoticeKind, procedure: str | None, data: Mapping | None
     return kind.title_for(procedure)
 
 
+def access_code_documents() -> list[dict]:
+    """The documents that carry a respondent's access code, with what the code lets the respondent do (the login and
+    access pages name them as the documents print them)."""
+    return [{"title": k.title, "uses": k.portal_uses} for k in _KINDS if k.portal_uses]
+
+
 def kind(code: str) -> NoticeKind:
     """The catalogue entry of a kind code (KeyError when unknown)."""
     return KINDS[code]

@@ -63,3 +63,15 @@ def test_the_timeline_names_the_outcome_in_words(client, web, people):
     page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
     timeline = page[page.index("办理进度"):page.index("<h2>当事人</h2>")]
     assert "作出裁决" in timeline and "认定侵权，责令停止侵权" in timeline and "infringement" not in timeline
+
+
+def test_login_and_access_pages_name_every_document_that_carries_a_code(client):
+    """The answer notice (adjudication) and the statement notice (mediation) both print a respondent's code: the pages
+    that promise a code name both, and say what each lets the respondent do."""
+    login = client.get("/login").get_data(as_text=True)
+    hint = re.search(r'id="access-code-hint">([^<]*)<', login).group(1)
+    assert "答辩通知书" in hint and "陈述意见通知书" in hint
+    page = client.get("/hearings/access").get_data(as_text=True)
+    words = re.sub(r"\s+", "", re.search(r'id="access-code-documents">(.*?)</p>', page, re.DOTALL).group(1))
+    assert "答辩通知书或陈述意见通知书" in words and "每位被请求人一个" in words
+    assert "（收到答辩通知书的）在答辩期内提交答辩书" in words and "（收到陈述意见通知书的）提交意见陈述书" in words
