@@ -11,8 +11,10 @@ from caseflow.core.db import db
 from caseflow.evidence.storage import Leftover, Storage, StoredObject
 
 # Every table whose rows point into the content-addressed store by `sha256` (with `size` and `id`): a stored
-# file referenced by none of them is an orphan. Issued notices keep their PDFs in the same store.
-REFERENCES = [("证据记录", "caseflow.evidence.models:Evidence"), ("文书记录", "caseflow.notices.models:Notice")]
+# file referenced by none of them is an orphan. Issued notices keep their PDFs in the same store, and filing drafts
+# the files attached before submission.
+REFERENCES = [("证据记录", "caseflow.evidence.models:Evidence"), ("文书记录", "caseflow.notices.models:Notice"),
+              ("网上立案草稿附件", "caseflow.portal.models:DraftEvidence")]
 
 
 def _referencing_models():

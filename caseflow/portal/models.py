@@ -22,3 +22,20 @@ class FilingDraft(Model):
     data: Mapped[dict] = mapped_column(default=dict)
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+
+
+class DraftEvidence(Model):
+    """A file attached to a filing draft: its bytes are already in the content-addressed store (checked as evidence
+    uploads are), and submitting the draft makes it the case's evidence; only the draft's author sees it."""
+
+    __tablename__ = "draft_evidence"
+
+    draft_id: Mapped[int] = mapped_column(sa.ForeignKey("filing_drafts.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger())
+    mime: Mapped[str] = mapped_column(sa.String(127))
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(32), comment="an EvidenceKind value")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[created_at]

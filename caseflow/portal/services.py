@@ -13,7 +13,7 @@ from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, party_dicts
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid, NotFound
-from caseflow.portal.models import FilingDraft
+from caseflow.portal.models import DraftEvidence, FilingDraft
 from workflows.adjudication import request_checks
 
 MAX_DRAFTS = 50
@@ -66,6 +66,42 @@ def save_step(draft: FilingDraft, step: int, values: dict) -> None:
     db.session.flush()
 
 
+MAX_DRAFT_FILES = 20
+
+
+def draft_evidence(draft: FilingDraft) -> list[DraftEvidence]:
+    return list(db.session.scalars(sa.select(DraftEvidence).where(DraftEvidence.draft_id == draft.id)
+                                   .order_by(DraftEvidence.id)))
+
+
+def attach_evidence(draft: FilingDraft, stored, fields: dict) -> DraftEvidence:
+    """Attach a checked, stored file to the draft (it becomes the case's evidence when the draft is submitted)."""
+    count = db.session.scalar(sa.select(sa.func.count()).where(DraftEvidence.draft_id == draft.id)) or 0
+    if count >= MAX_DRAFT_FILES:
+        raise Invalid(f"提交前最多附 {MAX_DRAFT_FILES} 份证据，其余可在提交后补充", fields={"file": "文件过多"})
+    row = DraftEvidence(draft_id=draft.id, sha256=stored.sha256, size=stored.size, mime=stored.mime,
+                        original_name=stored.original_name, title=fields["title"], kind=fields["kind"].value,
+                        description=fields.get("description") or "")
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def remove_evidence(draft: FilingDraft, evidence_id: int) -> DraftEvidence:
+    row = db.session.get(DraftEvidence, evidence_id) if 0 < evidence_id < 2**31 else None
+    if row is None or row.draft_id != draft.id:
+        raise NotFound("该证据不存在")
+    db.session.delete(row)
+    db.session.flush()
+    return row
+
+
+def delete_draft(draft: FilingDraft) -> None:
+    db.session.execute(sa.delete(DraftEvidence).where(DraftEvidence.draft_id == draft.id))
+    db.session.delete(draft)
+    db.session.flush()
+
+
 def submit_draft(draft: FilingDraft, user, *, e_service: bool = False) -> Case:
     """Validate the whole filing and create the case; the draft is removed. ``e_service``: the filer consents, for the
     claimants it files for, to electronic service into this account (民事诉讼法 art. 90), recorded with the case.
@@ -81,11 +117,13 @@ def submit_draft(draft: FilingDraft, user, *, e_service: bool = False) -> Case:
     data = validate_create_json(payload, units_ordered())
     if draft.procedure == "adjudication":
         check_adjudication_request(data)
+    attached = draft_evidence(draft)  # read before the draft (and, with it, its attachments) is deleted
     # A DELETE answers a CursorResult; Session.execute is typed with the general Result.
     gone = cast("sa.CursorResult[Any]", db.session.execute(
         sa.delete(FilingDraft).where(FilingDraft.id == draft.id, FilingDraft.user_id == user.id)))
     if gone.rowcount != 1:
         raise AlreadySubmitted("该草稿已提交或已删除")
+    db.session.execute(sa.delete(DraftEvidence).where(DraftEvidence.draft_id == draft.id))
     unit = unit_by_code(data["unit"])
     if unit is None:  # validate_create_json accepted the code, so the unit exists
         raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})
@@ -98,7 +136,20 @@ def submit_draft(draft: FilingDraft, user, *, e_service: bool = False) -> Case:
         from caseflow.notices.deliveries import give_consent
 
         give_consent(case, actor=user)
+    _attach_to_case(case, attached, user)
     return case
+
+
+def _attach_to_case(case: Case, attached: list[DraftEvidence], user) -> None:
+    """The draft's files become the case's evidence, received with the filing, in the order they were attached."""
+    from caseflow.evidence.models import EvidenceKind, SubmissionMethod
+    from caseflow.evidence.services import StoredUpload, create_evidence
+
+    for row in attached:
+        stored = StoredUpload(row.sha256, row.size, row.mime, row.original_name, newly_stored=False)
+        create_evidence(case, stored, actor=user, via="filing",
+                        fields={"title": row.title, "kind": EvidenceKind(row.kind), "description": row.description,
+                                "method": SubmissionMethod.PARTY_UPLOAD})
 
 
 #: What the portal files (procedure → the words its pages use); other procedures are filed by staff or the API.

@@ -15,11 +15,18 @@ from caseflow.cases import page, queries
 from caseflow.cases.forms import FILING_STEPS, ID_TYPES, IP_TYPES, RightForm
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
 from caseflow.core.errorpages import on_refusal
-from caseflow.core.errors import Forbidden, Invalid, NotFound
+from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
+from caseflow.core.guard import body_limit
+from caseflow.core.security import csrf
+from caseflow.evidence.checks import human_size
+from caseflow.evidence.models import EvidenceKind
+from caseflow.evidence.services import settings as evidence_settings
 from caseflow.portal import services
 from workflows.complaint import KINDS
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+MAX_DRAFT_UPLOAD = 20  # files in one form post (the evidence pages' limit)
 
 
 def _me():
@@ -188,6 +195,8 @@ def review(draft_id: int):
             return _to_submitted(case, again=True)
         return redirect(url_for("portal.case", case_id=case.id, receipt=1), 303)
     return render_template("portal/review.html", draft=draft, units={u.code: u.name for u in units_ordered()},
+                           attached=services.draft_evidence(draft), evidence_kinds=list(EvidenceKind),
+                           max_files=services.MAX_DRAFT_FILES, max_size=human_size(evidence_settings()["max_bytes"]),
                            steps=services.filing_steps(draft.procedure),
                            words=services.FILINGS.get(draft.procedure, services.FILINGS["complaint"]),
                            kinds=KINDS, ip_types=IP_TYPES, id_types=ID_TYPES)
@@ -199,9 +208,66 @@ def review(draft_id: int):
 def delete_draft(draft_id: int):
     """Delete a draft."""
     draft = services.load_draft(draft_id, current_user)
-    db.session.delete(draft)
+    services.delete_draft(draft)
     flash("草稿已删除", "info")
     return redirect(url_for("portal.index"), 303)
+
+
+def _to_review_evidence(draft_id: int, **_) -> str:
+    return url_for("portal.review", draft_id=draft_id) + "#evidence"
+
+
+@bp.post("/drafts/<int:draft_id>/evidence")
+@body_limit(None)  # streamed under EVIDENCE_MAX_BYTES per file (evidence.http.parse_upload)
+@csrf.exempt  # checked after the streaming parser has read the form (evidence.http.check_csrf)
+@policy.requires("use_portal")
+@on_refusal(_to_review_evidence, details=True)
+def attach_evidence(draft_id: int):
+    """Attach evidence to a draft before submitting it: each file is checked and stored as evidence uploads are, in a
+    transaction of its own, so a refused file is reported beside the accepted ones."""
+    from caseflow.evidence import http
+    from caseflow.evidence.services import check_and_store, clean_fields
+
+    services.load_draft(draft_id, current_user)
+    attached, refused = [], []
+    with http.parse_upload(MAX_DRAFT_UPLOAD) as received:
+        http.check_csrf(received.form)
+        uploads = http.chosen_files(received)
+        base = clean_fields(received.form, actor=_me(), require_title=False)
+        for i, up in enumerate(uploads, 1):
+            display = up.filename or "（无文件名）"
+            try:
+                title = base.get("title") or (up.filename or "").rsplit(".", 1)[0].strip()[:200]
+                if base.get("title") and len(uploads) > 1:
+                    title = f"{base['title']}（{i}）"
+                if not title:
+                    raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
+                stored = check_and_store(up)
+
+                def attach(stored=stored, title=title):
+                    return services.attach_evidence(services.load_draft(draft_id, current_user), stored,
+                                                    dict(base, title=title))
+
+                attached.append(http.save_upload(attach))
+            except DomainError as exc:
+                db.rollback()
+                refused.append((display, exc))
+    for row in attached:
+        flash(f"已附上证据《{row.title}》（SHA-256 {row.sha256[:16]}…），提交后成为本案证据", "success")
+    for name, error in refused:
+        flash(f"“{name}”未能附上：{error.message}", "danger")
+    return redirect(_to_review_evidence(draft_id), 303)
+
+
+@bp.post("/drafts/<int:draft_id>/evidence/<int:evidence_id>/remove")
+@policy.requires("use_portal")
+@on_refusal(_to_review_evidence)
+@transactional
+def remove_evidence(draft_id: int, evidence_id: int):
+    """Take a file off a draft (nothing of a draft reaches the office before it is submitted)."""
+    row = services.remove_evidence(services.load_draft(draft_id, current_user), evidence_id)
+    flash(f"已移除证据《{row.title}》", "info")
+    return redirect(_to_review_evidence(draft_id), 303)
 
 
 @bp.route("/cases/<int:case_id>")

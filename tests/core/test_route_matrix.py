@@ -72,6 +72,7 @@ class World:
     notice: object          # a draft document (the staff's)
     issued: object          # an issued document served on the applicant
     draft: object           # the applicant's unfinished filing
+    draft_evidence: object  # a file attached to it
     approval: object        # the officer's request to reject the case
     bystander: User         # an officer of the case's office nobody here is: admin pages act on this account
     their_session: SignInSession
@@ -273,6 +274,8 @@ EXPECT: dict[tuple[str, str], Expect] = {
     ("portal.review", "GET"): rule("use_portal", allowed(lambda u, w: w.draft.user_id == u.id, 404)),
     ("portal.review", "POST"): rule("use_portal", allowed(lambda u, w: w.draft.user_id == u.id, 404)),
     ("portal.delete_draft", "POST"): rule("use_portal", allowed(lambda u, w: w.draft.user_id == u.id, 404)),
+    ("portal.attach_evidence", "POST"): rule("use_portal", allowed(lambda u, w: w.draft.user_id == u.id, 404)),
+    ("portal.remove_evidence", "POST"): rule("use_portal", allowed(lambda u, w: w.draft.user_id == u.id, 404)),
     ("portal.case", "GET"): rule("use_portal", CASE_VIEW),
     ("stats.rate", "POST"): web(CASE_VIEW),
     ("mediation.new_request", "GET"): rule("use_portal", allowed(lambda u, w: policy.can_file(u), 403)),
@@ -320,7 +323,7 @@ EXPECT: dict[tuple[str, str], Expect] = {
 
 #: Requests that remove what others still ask about, then those that end the caller's own sign-in (or token),
 #: run after everything else, in this order.
-LAST = ("portal.delete_draft", "api.revoke_token", "accounts.logout")
+LAST = ("portal.remove_evidence", "portal.delete_draft", "api.revoke_token", "accounts.logout")
 
 
 # ---- the world ----
@@ -332,7 +335,7 @@ def world(app, session) -> World:
     from caseflow.evidence.models import EvidenceKind
     from caseflow.evidence.storage import get_storage
     from caseflow.notices import catalogue, deliveries, drafting, issuing
-    from caseflow.portal.services import start_draft
+    from caseflow.portal.services import attach_evidence, start_draft
     from tests.factories.cases import COMPLAINT
 
     people = {who: UserFactory(**traits) for who, traits in IDENTITIES.items()}
@@ -354,6 +357,11 @@ def world(app, session) -> World:
     deliveries.record_delivery(issued, actor=officer, method="direct", party_id=claimant.id,
                                delivered_on=clock.today(), signed_by=applicant.display_name)
     draft = start_draft(applicant)
+    attachment = get_storage().new_temp(None, filename="专利证书.txt")
+    attachment.write("专利证书\n".encode())
+    attachment.finish()
+    draft_evidence = attach_evidence(draft, evidence.check_and_store(attachment),
+                                     {"title": "专利证书", "kind": EvidenceKind.DOCUMENTARY})
     perform(case, "reject", actor=officer, data={"version": case.version, "reason": "不属于本局管辖"})
     approval = session.scalar(sa.select(ApprovalRequest).where(ApprovalRequest.case_id == case.id))
     bystander = UserFactory(officer=True)
@@ -362,6 +370,7 @@ def world(app, session) -> World:
     session.commit()
     assert approval is not None and issued.is_issued
     return World(people=people, case=case, evidence=ev, notice=notice, issued=issued, draft=draft,
+                 draft_evidence=draft_evidence,
                  approval=approval, bystander=bystander, their_session=their_session,
                  their_token=_token_row(session, bystander), markers=(case.number, RESPONDENT_NAME, EVIDENCE_TITLE))
 
@@ -381,6 +390,8 @@ def fill(rule, w: World) -> str:
               "deadline_id": 2_000_000_000, "action": "accept", "decision": "approve", "what": "disable", "step": 1,
               "section": "monthly", "table": "by_month", "fmt": "csv", "year": 2099, "day": "2099-01-05",
               "filename": "app.js"}
+    if rule.endpoint == "portal.remove_evidence":
+        values["evidence_id"] = w.draft_evidence.id
     if rule.endpoint in ("notices.pdf", "notices_api.notice_pdf"):
         values["notice_id"] = w.issued.id
     if rule.endpoint in ("notices.verify", "notices_api.verify"):
