@@ -27,11 +27,18 @@ def recipient_parties(notice: Notice) -> list[Party]:
     return [p for p in notice.case.parties if p.id in ids]
 
 
+def agent_barred(case: Case) -> bool:
+    """The case was filed by an agent whose 授权委托书 does not say 代收法律文书: the principal's documents are
+    served on the principal, never into the agent's account."""
+    agent = (case.data or {}).get("agent")
+    return agent is not None and not agent.get("receives_documents")
+
+
 def electronic_account(party: Party, case: Case) -> int | None:
     """The portal account electronic service on this party arrives in, if any."""
     if party.user_id is not None:
         return party.user_id
-    if party.role != PartyRole.RESPONDENT and case.created_by_id is not None:
+    if party.role != PartyRole.RESPONDENT and case.created_by_id is not None and not agent_barred(case):
         return case.created_by_id
     return None
 
@@ -280,6 +287,8 @@ def give_consent(case: Case, *, actor: User, party_id: int | None = None) -> lis
         targets, source = [(party, account)], "paper"
     else:
         parties = [p for p in policy.acting_parties(actor, case) if p.role != PartyRole.AGENT]
+        if agent_barred(case) and actor.id == case.created_by_id:
+            raise Invalid("授权委托书未载明代收法律文书，文书应当送达委托人本人，不能送达到代理人账号")
         if party_id is not None:
             parties = [p for p in parties if p.id == party_id]
         if not parties:

@@ -63,6 +63,8 @@ def case_card(case: Case, viewer: User) -> dict:
         # A document addressed to one respondent (it carries that respondent's access code) says to whom.
         "addressees": {n.id: p.name for n in notices for p in case.parties
                        if p.id == (n.data or {}).get(ADDRESSEE_KEY)},
-        "my_parties": [p for p in mine if p.role.value != "agent"],
+        # An agent not authorised to receive the principal's documents is not offered electronic service for them.
+        "my_parties": [] if deliveries.agent_barred(case) and viewer.id == case.created_by_id
+        else [p for p in mine if p.role.value != "agent"],
         "my_consent": any(consents.get(p.id) is not None and consents[p.id].active for p in mine),
     }

@@ -67,6 +67,23 @@ def save_step(draft: FilingDraft, step: int, values: dict) -> None:
 
 
 MAX_DRAFT_FILES = 20
+AUTHORISATION_KEY = "authorisation_id"  # the draft's attachment that is the agent's 授权委托书
+#: What the case keeps of an agent's filing: whether the 授权委托书 lets the agent receive the documents (代收法律文书).
+AGENT_KEY = "agent"
+
+
+def agent_refusal(draft: FilingDraft, user, *, receives_documents: bool, e_service: bool) -> dict[str, str]:
+    """Why an agent's filing cannot go yet (field → message), or nothing: an agent files with the 授权委托书
+    attached (its powers are on it), and documents reach the agent's account only when it says 代收法律文书."""
+    errors = {}
+    if authorisation_of(draft, draft_evidence(draft)) is None:
+        errors["authorisation"] = "代理人代为提交的，请附上委托人签名或者盖章的授权委托书"
+    if e_service and not receives_documents:
+        errors["e_service"] = "授权委托书未载明代收法律文书的，文书应当送达委托人本人，不能同意送达到代理人账号"
+    if any(c.get("name") == user.display_name for c in (draft.data or {}).get("claimants") or []):
+        claimant = FILINGS[draft.procedure]["claimant"]
+        errors["claimants"] = f"代理人代为提交的，{claimant}应为委托人（权利人），不是代理人本人"
+    return errors
 
 
 def draft_evidence(draft: FilingDraft) -> list[DraftEvidence]:
@@ -74,8 +91,11 @@ def draft_evidence(draft: FilingDraft) -> list[DraftEvidence]:
                                    .order_by(DraftEvidence.id)))
 
 
-def attach_evidence(draft: FilingDraft, stored, fields: dict) -> DraftEvidence:
-    """Attach a checked, stored file to the draft (it becomes the case's evidence when the draft is submitted)."""
+def attach_evidence(draft: FilingDraft, stored, fields: dict, *, authorisation: bool = False) -> DraftEvidence:
+    """Attach a checked, stored file to the draft (it becomes the case's evidence when the draft is submitted).
+
+    ``authorisation``: the file is the 授权委托书 of an agent filing for the rights holder (it replaces an earlier one).
+    """
     count = db.session.scalar(sa.select(sa.func.count()).where(DraftEvidence.draft_id == draft.id)) or 0
     if count >= MAX_DRAFT_FILES:
         raise Invalid(f"提交前最多附 {MAX_DRAFT_FILES} 份证据，其余可在提交后补充", fields={"file": "文件过多"})
@@ -84,7 +104,20 @@ def attach_evidence(draft: FilingDraft, stored, fields: dict) -> DraftEvidence:
                         description=fields.get("description") or "")
     db.session.add(row)
     db.session.flush()
+    if authorisation:
+        earlier = (draft.data or {}).get(AUTHORISATION_KEY)
+        if earlier:
+            db.session.execute(sa.delete(DraftEvidence).where(DraftEvidence.id == earlier,
+                                                              DraftEvidence.draft_id == draft.id))
+        draft.data = {**(draft.data or {}), AUTHORISATION_KEY: row.id}
+        db.session.flush()
     return row
+
+
+def authorisation_of(draft: FilingDraft, attached: list[DraftEvidence]) -> DraftEvidence | None:
+    """The 授权委托书 attached to the draft, if any."""
+    wanted = (draft.data or {}).get(AUTHORISATION_KEY)
+    return next((row for row in attached if row.id == wanted), None)
 
 
 def remove_evidence(draft: FilingDraft, evidence_id: int) -> DraftEvidence:
@@ -92,6 +125,8 @@ def remove_evidence(draft: FilingDraft, evidence_id: int) -> DraftEvidence:
     if row is None or row.draft_id != draft.id:
         raise NotFound("该证据不存在")
     db.session.delete(row)
+    if (draft.data or {}).get(AUTHORISATION_KEY) == row.id:
+        draft.data = {k: v for k, v in draft.data.items() if k != AUTHORISATION_KEY}
     db.session.flush()
     return row
 
@@ -102,9 +137,11 @@ def delete_draft(draft: FilingDraft) -> None:
     db.session.flush()
 
 
-def submit_draft(draft: FilingDraft, user, *, e_service: bool = False) -> Case:
+def submit_draft(draft: FilingDraft, user, *, e_service: bool = False, agent: dict | None = None) -> Case:
     """Validate the whole filing and create the case; the draft is removed. ``e_service``: the filer consents, for the
     claimants it files for, to electronic service into this account (民事诉讼法 art. 90), recorded with the case.
+    ``agent`` (``{"receives_documents": bool}``): the filer is the claimants' agent (代理人), recorded as the case's
+    agent party with the 授权委托书 among the evidence.
 
     The draft row is deleted first, with a statement that reports whether it still existed: of two
     simultaneous submits of one draft only one deletes it (PostgreSQL makes the second wait for the first and
@@ -117,6 +154,10 @@ def submit_draft(draft: FilingDraft, user, *, e_service: bool = False) -> Case:
     data = validate_create_json(payload, units_ordered())
     if draft.procedure == "adjudication":
         check_adjudication_request(data)
+    if agent is not None:
+        errors = agent_refusal(draft, user, receives_documents=agent["receives_documents"], e_service=e_service)
+        if errors:
+            raise Invalid("；".join(errors.values()), fields=errors)
     attached = draft_evidence(draft)  # read before the draft (and, with it, its attachments) is deleted
     # A DELETE answers a CursorResult; Session.execute is typed with the general Result.
     gone = cast("sa.CursorResult[Any]", db.session.execute(
@@ -130,6 +171,10 @@ def submit_draft(draft: FilingDraft, user, *, e_service: bool = False) -> Case:
     parties = party_dicts(data["claimants"], PartyRole.CLAIMANT) + party_dicts(data["respondents"],
                                                                                PartyRole.RESPONDENT)
     data["data"] = {DRAFT_KEY: draft.id}
+    if agent is not None:
+        parties.append({"role": PartyRole.AGENT, "name": user.display_name, "id_type": user.id_type,
+                        "id_number": user.id_number, "phone": user.phone, "user_id": user.id})
+        data["data"][AGENT_KEY] = {"receives_documents": bool(agent["receives_documents"])}
     case = create_case(procedure=draft.procedure, unit=unit, actor=user, fields=data, parties=parties)
     db.session.flush()
     if e_service:
@@ -145,7 +190,7 @@ def _attach_to_case(case: Case, attached: list[DraftEvidence], user) -> None:
     from caseflow.evidence.models import EvidenceKind, SubmissionMethod
     from caseflow.evidence.services import StoredUpload, create_evidence
 
-    for row in attached:
+    for row in attached:  # the 授权委托书 among them: immutable, hashed, in the audit chain like any evidence
         stored = StoredUpload(row.sha256, row.size, row.mime, row.original_name, newly_stored=False)
         create_evidence(case, stored, actor=user, via="filing",
                         fields={"title": row.title, "kind": EvidenceKind(row.kind), "description": row.description,

@@ -7,6 +7,7 @@ import time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
+from werkzeug.datastructures import MultiDict
 
 import workflows
 from caseflow import policy
@@ -158,7 +159,10 @@ def _submit_refused(exc, draft_id: int):
     if not isinstance(exc, Invalid):
         return None
     flash("提交失败：" + exc.message, "danger")
-    step = services.step_of_field(next(iter(exc.fields), ""))
+    first = next(iter(exc.fields), "")
+    if first in ("authorisation", "e_service"):  # answered on the review page itself
+        return redirect(url_for("portal.review", draft_id=draft_id) + "#agent", 303)
+    step = services.step_of_field(first)
     return redirect(url_for("portal.step", draft_id=draft_id, step=step), 303)
 
 
@@ -177,7 +181,9 @@ def review(draft_id: int):
         return _to_submitted(submitted, again=request.method == "POST")
     if request.method == "POST":
         try:
-            case = services.submit_draft(draft, _me(), e_service=request.form.get("e_service") == "yes")
+            agent = ({"receives_documents": request.form.get("receives_documents") == "yes"}
+                     if request.form.get("as_agent") == "yes" else None)
+            case = services.submit_draft(draft, _me(), e_service=request.form.get("e_service") == "yes", agent=agent)
         except services.AlreadySubmitted:
             db.rollback()
             existing = services.submitted_case(draft_id, current_user)
@@ -194,8 +200,10 @@ def review(draft_id: int):
                 raise ConcurrencyConflict from exc
             return _to_submitted(case, again=True)
         return redirect(url_for("portal.case", case_id=case.id, receipt=1), 303)
+    attached = services.draft_evidence(draft)
     return render_template("portal/review.html", draft=draft, units={u.code: u.name for u in units_ordered()},
-                           attached=services.draft_evidence(draft), evidence_kinds=list(EvidenceKind),
+                           attached=attached, authorisation=services.authorisation_of(draft, attached),
+                           evidence_kinds=list(EvidenceKind),
                            max_files=services.MAX_DRAFT_FILES, max_size=human_size(evidence_settings()["max_bytes"]),
                            steps=services.filing_steps(draft.procedure),
                            words=services.FILINGS.get(draft.procedure, services.FILINGS["complaint"]),
@@ -233,6 +241,13 @@ def attach_evidence(draft_id: int):
     with http.parse_upload(MAX_DRAFT_UPLOAD) as received:
         http.check_csrf(received.form)
         uploads = http.chosen_files(received)
+        authorisation = received.form.get("purpose") == "authorisation"
+        if authorisation:
+            if len(uploads) > 1:
+                raise Invalid("授权委托书请作为一个文件上传（多页的请合并为一个 PDF）",
+                              fields={"file": "只能选择一个文件"})
+            received.form = MultiDict({"title": "授权委托书", "kind": "documentary",
+                                       "description": "代理人代为提交的授权委托书"})
         base = clean_fields(received.form, actor=_me(), require_title=False)
         for i, up in enumerate(uploads, 1):
             display = up.filename or "（无文件名）"
@@ -246,7 +261,7 @@ def attach_evidence(draft_id: int):
 
                 def attach(stored=stored, title=title):
                     return services.attach_evidence(services.load_draft(draft_id, current_user), stored,
-                                                    dict(base, title=title))
+                                                    dict(base, title=title), authorisation=authorisation)
 
                 attached.append(http.save_upload(attach))
             except DomainError as exc:
@@ -256,6 +271,8 @@ def attach_evidence(draft_id: int):
         flash(f"已附上证据《{row.title}》（SHA-256 {row.sha256[:16]}…），提交后成为本案证据", "success")
     for name, error in refused:
         flash(f"“{name}”未能附上：{error.message}", "danger")
+    if authorisation:
+        return redirect(url_for("portal.review", draft_id=draft_id) + "#agent", 303)
     return redirect(_to_review_evidence(draft_id), 303)
 
 
