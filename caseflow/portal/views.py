@@ -27,8 +27,6 @@ from workflows.complaint import KINDS
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-MAX_DRAFT_UPLOAD = 20  # files in one form post (the evidence pages' limit)
-
 
 def _me():
     """The logged-in user itself, not flask-login's proxy (which must never be stored on a model)."""
@@ -235,10 +233,14 @@ def attach_evidence(draft_id: int):
     transaction of its own, so a refused file is reported beside the accepted ones."""
     from caseflow.evidence import http
     from caseflow.evidence.services import check_and_store, clean_fields
+    from caseflow.evidence.views import (
+        MAX_WEB_FILES,
+        _title_for,  # one naming rule for uploaded evidence
+    )
 
     services.load_draft(draft_id, current_user)
     attached, refused = [], []
-    with http.parse_upload(MAX_DRAFT_UPLOAD) as received:
+    with http.parse_upload(MAX_WEB_FILES) as received:
         http.check_csrf(received.form)
         uploads = http.chosen_files(received)
         authorisation = received.form.get("purpose") == "authorisation"
@@ -252,9 +254,7 @@ def attach_evidence(draft_id: int):
         for i, up in enumerate(uploads, 1):
             display = up.filename or "（无文件名）"
             try:
-                title = base.get("title") or (up.filename or "").rsplit(".", 1)[0].strip()[:200]
-                if base.get("title") and len(uploads) > 1:
-                    title = f"{base['title']}（{i}）"
+                title = _title_for(base.get("title"), up.filename, i, len(uploads))
                 if not title:
                     raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
                 stored = check_and_store(up)
