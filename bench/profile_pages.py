@@ -83,6 +83,54 @@ def time_phases(totals: dict[str, float]) -> None:
         setattr(owner, name, functools.wraps(fn)(wrapped))
 
 
+PACKAGES = [("sqlalchemy", "/sqlalchemy/"), ("jinja2/markupsafe", "/jinja2/"), ("jinja2/markupsafe", "/markupsafe/"),
+            ("jinja2/markupsafe", ".html"), ("wtforms", "/wtforms/"), ("wtforms", "/flask_wtf/"),
+            ("flask/werkzeug", "/werkzeug/"), ("flask/werkzeug", "/flask/"), ("flask/werkzeug", "/flask_login/"),
+            ("caseflow", "/caseflow/"), ("caseflow", "/workflows/")]
+
+
+def by_package(stats: pstats.Stats, n: int) -> list[tuple[str, float]]:
+    """Own (not cumulative) time per package, per request: where the time is spent, not who asked for it."""
+    totals: dict[str, float] = {}
+    for (filename, _line, func), (_cc, _nc, own, _cum, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if filename == "~":  # built-ins: the database driver's calls by name, the rest as built-ins
+            package = "database driver" if "sqlite3" in func or "psycopg" in func else "built-ins"
+        else:
+            package = next((name for name, part in PACKAGES if part in filename),
+                           "database driver" if "psycopg" in filename else "other")
+        totals[package] = totals.get(package, 0.0) + own
+    return sorted(((k, v / n * 1000) for k, v in totals.items()), key=lambda kv: -kv[1])
+
+
+def watch_write_lock(app, totals: dict[str, float]) -> bool:
+    """On SQLite, add to ``totals["write lock"]`` the time from each BEGIN IMMEDIATE to its COMMIT or ROLLBACK: how
+    long a request keeps every other writer (page views that log, actions, logins) waiting."""
+    from sqlalchemy import event
+
+    from caseflow.core.db import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return False
+    since: list[float] = []
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def began(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("BEGIN IMMEDIATE"):
+            since.append(time.perf_counter())
+
+    def ended(session, *_):
+        if since:
+            totals["write lock"] = totals.get("write lock", 0.0) + time.perf_counter() - since.pop()
+
+    from sqlalchemy.orm import Session
+
+    event.listen(Session, "after_commit", ended)  # after the database's own commit (its fsync included)
+    event.listen(Session, "after_rollback", ended)
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
@@ -107,6 +155,7 @@ def main() -> int:
     totals: dict[str, float] = {}
     time_phases(totals)
     app = create_app()
+    lock = watch_write_lock(app, totals)
     with app.app_context():
         case_id = db.session.execute(sa.text(CASE_SQL)).scalar()
         db.session.remove()
@@ -138,6 +187,8 @@ def main() -> int:
                 wall, cpu_ms = (totals[label + k] / args.n * 1000 for k in ("", " cpu"))
                 print(f"  {label:28} {wall:7.2f} {cpu_ms:7.2f}")
         print(f"  {'whole request':28} {plain:7.2f} {plain_cpu:7.2f}")
+        if lock:
+            print(f"  {'SQLite write lock held':28} {totals.get('write lock', 0.0) / args.n * 1000:7.2f}")
         prof = cProfile.Profile()
         prof.enable()
         for _ in range(args.n):
@@ -146,10 +197,13 @@ def main() -> int:
         print(f"## {name}: {plain:.2f} ms per request without the profiler ({args.n} requests), {plain_cpu:.2f} ms CPU")
         out = io.StringIO()
         stats = pstats.Stats(prof, stream=out)
-        stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
-        print(out.getvalue())
         if args.dump:
             stats.dump_stats(f"{args.dump}.{name}")
+        print(f"## {name}: own time by package (profiled ms per request)")
+        for package, ms in by_package(stats, args.n):
+            print(f"  {package:22} {ms:7.2f}")
+        stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
+        print(out.getvalue())
     return 0
 
 
