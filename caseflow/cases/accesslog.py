@@ -16,10 +16,11 @@ def record(case_id: int, user_id: int, what: str) -> None:
 
 
 def record_after_reading(case_id: int, user_id: int, what: str) -> None:
-    """Record a view whose answer is built, in a short transaction of its own: the reads that built it took no write
-    lock (on SQLite one writer at a time: holding it while a page renders would serialise every page view), the
-    insert queues for the lock (``BEGIN IMMEDIATE``) and commits before the answer leaves. The read transaction is
-    ended first: it wrote nothing."""
-    if db.session().in_transaction():
+    """Record a view whose answer is built, and commit before the answer leaves. On SQLite (one writer at a time) the
+    reads that built the answer took no write lock, so that page views render side by side: the read transaction is
+    ended (it wrote nothing) and the insert queues for the lock in a short transaction of its own (``BEGIN
+    IMMEDIATE``). Elsewhere the row joins the read transaction: a second one would cost round trips and gain nothing."""
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         db.commit()
     run_transaction(lambda: record(case_id, user_id, what))

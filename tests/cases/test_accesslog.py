@@ -39,7 +39,7 @@ def test_each_staff_view_is_logged_and_a_partys_is_not(web, api, session):
 def test_the_case_page_is_built_from_reads_and_logged_once_built(web, session):
     """Building a case page writes nothing: on SQLite (one writer at a time) a page that held the write lock while it
     rendered would make every other page view and action wait for it. Its one write, the access-log row, comes
-    after the last read, in a short transaction of its own, committed before the answer leaves."""
+    after the last read, committed before the answer leaves; on SQLite in a short transaction of its own."""
     owner, officer = UserFactory(), UserFactory(officer=True)
     case = complaint(owner)
     session.flush()
@@ -52,8 +52,9 @@ def test_the_case_page_is_built_from_reads_and_logged_once_built(web, session):
     writes = [i for i, s in enumerate(sent) if kinds[i] in {"INSERT", "UPDATE", "DELETE"}]
     assert len(writes) == 1 and sent[writes[0]].lstrip().upper().startswith("INSERT INTO ACCESS_LOGS"), sent.report()
     last_read = max(i for i, k in enumerate(kinds) if k == "SELECT")
-    assert last_read < writes[0] and "END" in kinds[last_read:writes[0]], sent.report()
-    assert kinds[writes[0] + 1] == "END", sent.report()
+    assert last_read < writes[0], sent.report()
+    if session.bind.dialect.name == "sqlite":
+        assert "END" in kinds[last_read:writes[0]] and kinds[writes[0] + 1] == "END", sent.report()
     assert views(session, case.id, officer.id) == ["page", "page"]
 
 
