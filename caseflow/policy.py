@@ -137,6 +137,13 @@ def can_decide_approval(user: User, request) -> bool:
     return required in (None, "supervisor") or required in case_roles(user, request.case)
 
 
+def can_preview_approval(user: User, request) -> bool:
+    """The draft document an approval would issue is read by those who decide the request and by its requester."""
+    if not (user.is_authenticated and user.is_staff and can_view_case(user, request.case)):
+        return False
+    return request.requested_by_id == user.id or can_decide_approval(user, request)
+
+
 def can_file(user: User) -> bool:
     """Only a rights holder's account files complaints and requests; a respondent's account answers its case."""
     return user.is_authenticated and user.role == Role.APPLICANT
@@ -331,6 +338,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "use_portal": lambda user, obj: bool(user.is_authenticated and not user.is_staff),
     "handle_cases": lambda user, obj: bool(user.is_authenticated and user.role in CASE_STAFF_ROLES),
     "decide_approvals": lambda user, obj: bool(user.is_authenticated and user.role == Role.SUPERVISOR),
+    "preview_approval": lambda user, obj: obj is not None and can_preview_approval(user, obj),
     "sign_off_notices": lambda user, obj: bool(user.is_authenticated and user.role == Role.SUPERVISOR),
     "view_stats": lambda user, obj: can_view_stats(user),
     "manage_calendar": lambda user, obj: bool(user.is_authenticated and user.role == Role.ADMIN),

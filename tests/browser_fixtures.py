@@ -185,6 +185,8 @@ def act(page, case_id: int, action: str, fill=None, *, button: str | None = None
     check_page(page, once=True)
     if fill:
         fill(page)
+    if page.locator('input[name="confirmed"]').count():  # an irreversible step asks for a ticked "我已核对"
+        page.get_by_label("我已核对，确认执行此操作").check()
     heading = page.locator("h1").inner_text().split(" · ")[0]
     page.get_by_role("button", name=button or heading, exact=True).click()
 

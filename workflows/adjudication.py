@@ -17,6 +17,7 @@ from workflows.base import (
     Line,
     PanelMember,
     Procedure,
+    Room,
     State,
     Terminal,
     Text,
@@ -29,7 +30,7 @@ from workflows.base import (
     injunctions_enabled,
     on_input,
 )
-from workflows.mediation import SIGNING, completes, first_signature, may_sign
+from workflows.mediation import SIGNING, completes, first_signature, may_sign, side_chosen
 
 STAFF = {"officer"}
 PARTIES = {"applicant", "respondent"}
@@ -538,6 +539,7 @@ PROCEDURE = Procedure(
                    "members": UserList("合议组成员（三名以上单数办案人员，第二十条）", required=True),
                },
                guards=(filing_checks_recorded, filing_conditions, panel_size), notice="acceptance",
+               confirm="立案后不能撤销，并据此发出受理通知书。请核对立案条件和合议组成员后确认。",
                effects=("record_filing_checks", "store_panel"),
                stops=("ADJ_DOCKET",), starts=("ADJ_SERVE", "ADJ_CASE_LIMIT", "ADJ_RECUSAL_APPLICATION"),
                help="局令81第十二条的受理条件：主体资格、明确的被请求人、具体请求及事实理由、管辖、未起诉且未约定其他途径；"
@@ -650,7 +652,7 @@ PROCEDURE = Procedure(
                        "start_time": Line("开始时间（如 09:30）", max_length=5),
                        "hours": Choice("预计时长", choices=HOURS),
                        "mode": Choice("审理方式", choices=HEARING_MODES),
-                       "room": Line("审理庭（编号）", max_length=32),
+                       "room": Room("审理庭（现场审理）", max_length=32),
                        "link": Line("远程审理链接", max_length=300)},
                guards=(hearing_notice_in_time(),), notice="hearing_notice", effects=("schedule_hearing",),
                help="口头审理通知书应当至少在口头审理三个工作日前送达当事人（第二十六条）"),
@@ -694,13 +696,14 @@ PROCEDURE = Procedure(
                fields={"terms": Text("协议内容", required=True)}, notice="mediation_agreement",
                effects=("mediation_record",),
                help="据此起草调解协议书；双方当事人签名或者在线确认后协议生效，案件以调解结案（第三十五条）"),
-        *[variant for name, label, roles, fields, help_text in SIGNING for variant in (
+        *[variant for name, label, roles, fields, help_text, confirm in SIGNING for variant in (
             Action(name, label, "settlement_signing", "settled", roles=roles, fields=fields,
-                   guards=(may_sign, completes), closes=True, completes_office_task=True,
+                   guards=(side_chosen, may_sign, completes), closes=True, completes_office_task=True,
                    effects=("mediation_record",),
-                   stops=("ADJ_CASE_LIMIT",), help=help_text),
+                   stops=("ADJ_CASE_LIMIT",), help=help_text, confirm=confirm),
             Action(name, label, "settlement_signing", None, roles=roles, fields=fields,
-                   guards=(may_sign, first_signature), effects=("mediation_record",), help=help_text))],
+                   guards=(side_chosen, may_sign, first_signature), effects=("mediation_record",), help=help_text,
+                   confirm=confirm))],
         Action("end_mediation", "调解不成", ("mediating", "settlement_signing"), "examination", roles=STAFF,
                fields={"note": Text("调解不成的情况（如一方拒绝签署调解协议书）")}, resumes=("ADJ_CASE_LIMIT",),
                pause_key="settlement", effects=("track_excluded_period",)),
@@ -745,6 +748,7 @@ PROCEDURE = Procedure(
                          "measures": Text("责令停止侵权行为的类型、对象和范围（第三十二条）"),
                          "measure_kind": Choice("主要措施", choices=STOP_MEASURES)},
                  when=when, guards=(deliberated, stop_measures_given), closes=True, notice="decision",
+                 confirm="作出裁决后本案结案，不能撤销；此后只能依法变更或撤销裁决。请核对裁决结果和理由后确认。",
                  effects=("remember_fields",), stops=("ADJ_CASE_LIMIT",), starts=starts)
           for when, starts in ((("outcome", "infringement"), ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT",
                                                               "ADJ_ENFORCEMENT_APPLICATION")),

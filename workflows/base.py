@@ -62,11 +62,25 @@ class Choice(Field):
 
 
 @dataclass(frozen=True)
+class Consent(Choice):
+    """A party's explicit consent: a checkbox stating ``choices["yes"]``; recorded as "yes" (the API sends "yes")."""
+
+    kind = "consent"
+
+
+@dataclass(frozen=True)
 class MultiChoice(Field):
     """Several values from a fixed list (e.g. the measures an injunction orders)."""
 
     choices: Mapping[str, str] = field(default_factory=dict)  # value -> Chinese title
     kind = "choices"
+
+
+@dataclass(frozen=True)
+class Room(Line):
+    """One of the office's registered hearing rooms (审理庭), by code; the form offers the rooms by name."""
+
+    kind = "room"
 
 
 @dataclass(frozen=True)
@@ -165,7 +179,9 @@ class Action:
     #: A party's act that completes the office's task (the last signature makes an agreement effective and closes
     #: the case): the office's periods it stops are met or missed by it, not cancelled as a party's withdrawal is.
     completes_office_task: bool = False
-    confirm: str = ""  # a sentence shown before a destructive action
+    #: A sentence shown before an irreversible action; the form then asks for a ticked "我已核对" (no script needed).
+    #: Actions that end the case get one by default (see Procedure).
+    confirm: str = ""
     help: str = ""
 
     @property
@@ -189,7 +205,7 @@ class Procedure:
     create_checks: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
-        self.actions = [self._expand(a) for a in self.actions]
+        self.actions = [self._confirmed(self._expand(a)) for a in self.actions]
         for a in self.actions:
             for s in a.sources:
                 if s not in self.states:
@@ -205,6 +221,22 @@ class Procedure:
         from dataclasses import replace
 
         return replace(action, source=tuple(self.open_states))
+
+    def _confirmed(self, action: Action) -> Action:
+        """An action that ends the case asks for confirmation, unless it is one outcome of a form (``when``) or a
+        party's consent already is the confirmation."""
+        if action.confirm or action.when is not None or any(isinstance(f, Consent) for f in action.fields.values()):
+            return action
+        ends = action.dest is not None and action.dest in self.states and self.states[action.dest].terminal
+        if not (action.closes or ends):
+            return action
+        from dataclasses import replace
+
+        return replace(action, confirm=f"“{action.label}”后本案即告终结，不能撤销。请核对后确认。")
+
+    def confirmation(self, name: str, state: str) -> str:
+        """The confirmation the action asks for from ``state`` (any of its variants there may end the case)."""
+        return next((a.confirm for a in self.actions_named(name) if state in a.sources and a.confirm), "")
 
     @property
     def open_states(self) -> list[str]:

@@ -32,6 +32,8 @@ CHANNELS = {"online": "网上提交", "hotline_12330": "12330热线", "walk_in":
             "ex_officio": "依职权发现"}
 
 STAFF = {"officer"}
+#: 受理/立案 cannot be undone: the office's periods run from it and the party is told.
+ACCEPT_CONFIRM = "受理（立案）后不能撤销。请核对材料后确认。"
 APPLICANT = {"applicant"}
 
 
@@ -100,13 +102,13 @@ PROCEDURE = Procedure(
                # The acceptance clock restarts from the day complete materials arrive.
                stops=("CPL_CORRECTION",), starts=("CPL_ACCEPT",)),
         Action("accept", "受理", ("submitted", "correction"), "accepted", roles=STAFF, guards=(dispute_request,),
-               stops=("CPL_ACCEPT", "CPL_CORRECTION"),
+               stops=("CPL_ACCEPT", "CPL_CORRECTION"), confirm=ACCEPT_CONFIRM,
                help="专利侵权纠纷处理请求经审查符合条件的，转立案办理；受理通知书在立案时发出，载明收到请求书之日"),
         Action("accept", "立案", ("submitted", "correction"), "accepted", roles=STAFF, guards=(found_ex_officio,),
-               stops=("CPL_ACCEPT", "CPL_CORRECTION"),
+               stops=("CPL_ACCEPT", "CPL_CORRECTION"), confirm=ACCEPT_CONFIRM,
                help="依职权发现的假冒专利行为，自发现之日起五个工作日内立案（专利行政执法办法第二十八条）"),
         Action("accept", "受理", ("submitted", "correction"), "accepted", roles=STAFF,
-               notice="acceptance", stops=("CPL_ACCEPT", "CPL_CORRECTION")),
+               notice="acceptance", stops=("CPL_ACCEPT", "CPL_CORRECTION"), confirm=ACCEPT_CONFIRM),
         Action("extend_acceptance", "延长核查期限", "submitted", None, roles=STAFF, approval="supervisor",
                fields={"reason": Text("延长理由（特殊情况）", required=True)},
                guards=(extendable("CPL_ACCEPT"),), extends=("CPL_ACCEPT",),

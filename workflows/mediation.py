@@ -22,17 +22,20 @@ from typing import TypedDict
 from workflows.base import (
     Action,
     Choice,
+    Consent,
     Date,
     Field,
     GuardContext,
     Line,
     Procedure,
+    Room,
     State,
     Terminal,
     Text,
     UserRef,
     common_actions,
     deadline_passed,
+    on_input,
     selector,
 )
 
@@ -43,6 +46,7 @@ class _Signing(TypedDict):
     fields: Mapping[str, Field]
     effects: tuple[str, ...]
     help: str
+    confirm: str
 
 
 class _Termination(TypedDict):
@@ -248,10 +252,16 @@ def _signing(ctx: GuardContext) -> tuple[str | None, dict]:
     return side_of(ctx), signatures_of(ctx.case)
 
 
+@on_input
+def side_chosen(ctx: GuardContext) -> str | None:
+    return None if side_of(ctx) is not None else "请选择签署方"
+
+
 def may_sign(ctx: GuardContext) -> str | None:
     side, signed = _signing(ctx)
     if side is None:
-        return "请选择签署方"
+        # Staff before naming the side (the case page's list of steps): a side still to sign is one to record.
+        return None if set(SIDES) - set(signed) else "双方当事人均已签署本调解协议书"
     if side in signed:
         return f"{SIDES[side]}已经签署本调解协议书"
     return None
@@ -291,26 +301,28 @@ def profile_is(profile: str):
 #: How a party signs an agreement (an in-case settlement's too): online on the portal, or on paper (staff record it).
 SIGNING = (
     ("confirm_agreement", "在线确认调解协议", PARTIES,
-     {"consent": Choice("确认", required=True,
+     {"consent": Consent("确认", required=True,
                         choices={"yes": "本人已阅读调解协议书全文，同意其内容，以在线确认作为签名"})},
-     "在线确认视为您在调解协议书上签名，并记入案件的办理记录；双方均确认后协议生效"),
+     "在线确认视为您在调解协议书上签名，并记入案件的办理记录；双方均确认后协议生效", ""),
     ("record_signature", "登记当事人签名", STAFF,
      {"side": Choice("签名的当事人", required=True, choices=SIDES)},
-     "当事人在纸质调解协议书上签名或者盖章的，由工作人员登记"),
+     "当事人在纸质调解协议书上签名或者盖章的，由工作人员登记",
+     "签名一经登记不能撤销；双方均已签名的，调解协议即时生效，本案结案。请核对签名的当事人后确认。"),
 )
 
 
-def _sign_variants(name: str, label: str, roles, fields, help_text: str) -> list[Action]:
+def _sign_variants(name: str, label: str, roles, fields, help_text: str, confirm: str) -> list[Action]:
     """Three variants: the second signature on an ownership agreement (effective; CNIPA periods), the second on
     any other agreement (effective; the 30-day confirmation window starts), and the first signature."""
-    common: _Signing = {"roles": roles, "fields": fields, "effects": ("mediation_record",), "help": help_text}
+    common: _Signing = {"roles": roles, "fields": fields, "effects": ("mediation_record",), "help": help_text,
+                        "confirm": confirm}
     return [
-        Action(name, label, "signing", "agreement", guards=(may_sign, completes, ownership), closes=True,
-               completes_office_task=True, stops=("MED_OWNERSHIP_LIMIT",),
+        Action(name, label, "signing", "agreement", guards=(side_chosen, may_sign, completes, ownership),
+               closes=True, completes_office_task=True, stops=("MED_OWNERSHIP_LIMIT",),
                starts=("MED_OWNERSHIP_CNIPA_RESUME", "MED_OWNERSHIP_CNIPA_COPY"), **common),
-        Action(name, label, "signing", "agreement", guards=(may_sign, completes, not_ownership), closes=True,
-               completes_office_task=True, starts=("JC_APPLICATION",), **common),
-        Action(name, label, "signing", None, guards=(may_sign, first_signature), **common),
+        Action(name, label, "signing", "agreement", guards=(side_chosen, may_sign, completes, not_ownership),
+               closes=True, completes_office_task=True, starts=("JC_APPLICATION",), **common),
+        Action(name, label, "signing", None, guards=(side_chosen, may_sign, first_signature), **common),
     ]
 
 
@@ -368,6 +380,7 @@ PROCEDURE = Procedure(
                  guards=(respondent_agreed, decision_checked, committee_named, *extra),
                  notice="acceptance", effects=("mediation_record",),
                  stops=("MED_DOCKET_OR_REFUSE", "MED_STATEMENT", "MED_NOTICE"), starts=starts,
+                 confirm="立案调解后不能撤销，并据此发出受理通知书。请核对被请求人的意见和主持调解的组织后确认。",
                  help="被请求人同意调解的，收到意见陈述书之日起五个工作日内立案，"
                       "并通知双方调解的时间和地点（第六十六条）")
           for extra, starts in (((ownership,), ("MED_OWNERSHIP_LIMIT",)), ((not_ownership,), ()))],
@@ -386,7 +399,7 @@ PROCEDURE = Procedure(
                        "start_time": Line("开始时间（如 09:30）", max_length=5),
                        "hours": Choice("预计时长", choices=HOURS),
                        "mode": Choice("调解方式", required=True, choices=SESSION_MODES),
-                       "room": Line("调解室（审理庭编号，现场调解）", max_length=32),
+                       "room": Room("调解室（现场调解）", max_length=32),
                        "link": Line("远程调解链接", max_length=300),
                        "invitees": Text("邀请参加调解的单位或个人（第六十八条）", max_length=1000)},
                guards=(session_link,), effects=("schedule_mediation_session",),

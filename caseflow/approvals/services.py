@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 import workflows
 from caseflow import policy
@@ -25,6 +26,7 @@ def pending_for(user) -> list[ApprovalRequest]:
         sa.select(ApprovalRequest).join(Case).where(
             ApprovalRequest.status == ApprovalStatus.PENDING, policy.visible_cases(user),
             ApprovalRequest.requested_by_id != user.id)
+        .options(selectinload(ApprovalRequest.case), selectinload(ApprovalRequest.requested_by))
         .order_by(ApprovalRequest.requested_at)
     ).all()
     return [r for r in rows if policy.can_decide_approval(user, r)]
@@ -45,6 +47,39 @@ def _decidable(req: ApprovalRequest, user) -> None:
         raise Forbidden("不能审批自己提出的申请")
     if not policy.can_decide_approval(user, req):
         raise Forbidden("您无权审批该申请")
+
+
+def drafts_document(req: ApprovalRequest) -> bool:
+    """Whether approving the request drafts a document (the action declares one)."""
+    decl = workflows.procedure(req.case.procedure).action(req.action)
+    return bool(decl is not None and decl.notice)
+
+
+def preview_pdf(req: ApprovalRequest, user) -> tuple[bytes, str]:
+    """The document approving would draft, as a PDF watermarked 草稿: the action runs in a savepoint as the
+    requester asked it, its draft is rendered, and everything is rolled back (nothing is recorded)."""
+    from caseflow.notices import rendering
+    from caseflow.notices.models import Notice
+
+    if not policy.can_preview_approval(user, req):
+        raise NotFound("审批申请不存在")
+    if req.status != ApprovalStatus.PENDING:
+        raise Conflict(f"该申请已{req.status.title}，不再预览", code="conflict_state")
+    if not drafts_document(req):
+        raise NotFound("该操作不生成文书")
+    if req.case.version != req.case_version:
+        raise Conflict("案件在申请审批后已发生变化，请重新申请", code="conflict_state")
+    savepoint = db.session.begin_nested()
+    try:
+        run_approved(req, actor=user)
+        notice = db.session.scalar(sa.select(Notice).where(Notice.case_id == req.case_id, Notice.action == req.action)
+                                   .order_by(Notice.id.desc()).limit(1))
+        if notice is None:
+            raise NotFound("该操作不生成文书")
+        return rendering.preview_pdf(notice), f"草稿-{notice.title}.pdf"
+    finally:
+        savepoint.rollback()
+        db.session.expire_all()
 
 
 def label_of(req: ApprovalRequest) -> str:

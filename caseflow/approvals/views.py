@@ -18,10 +18,27 @@ bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 @staff_required
 def inbox():
     """Pending requests the supervisor may decide."""
+    from caseflow.cases.page import readable_names
     from caseflow.notices.issuing import pending_signoffs
 
-    return render_template("approvals/inbox.html", requests=services.pending_for(current_user),
-                           label_of=services.label_of, signoffs=pending_signoffs(current_actor()))
+    requests = services.pending_for(current_user)
+    names = readable_names([(r.case.procedure, r.action, r.data) for r in requests], {r.case.unit_id for r in requests})
+    return render_template("approvals/inbox.html", requests=requests, names=names,
+                           label_of=services.label_of, drafts_document=services.drafts_document,
+                           signoffs=pending_signoffs(current_actor()))
+
+
+@bp.route("/<int:request_id>/preview.pdf")
+@staff_required
+@on_refusal(lambda request_id: url_for("approvals.inbox"))
+@transactional
+def preview(request_id: int):
+    """The draft document approving would issue, watermarked 草稿 (nothing is recorded)."""
+    from caseflow.notices.views import pdf_response
+
+    req = services.load_request(request_id, current_user)
+    content, filename = services.preview_pdf(req, current_actor())
+    return pdf_response(content, filename)
 
 
 @bp.route("/<int:request_id>/<decision>", methods=["POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form as PlainForm,
@@ -60,10 +61,47 @@ def _panel_choices(case) -> list[tuple[str, str]]:
     return [(m, names.get(m, m)) for m in members]
 
 
+class ConsentField(BooleanField):
+    """A checkbox whose value is "yes" when ticked and "" when not (the API sends "yes")."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, false_values=(False, "false", "", "no", "0"), **kwargs)
+
+    def process_data(self, value):
+        self.data = "yes" if value in (True, "yes") else ""
+
+    def process_formdata(self, valuelist):
+        self.data = "yes" if valuelist and valuelist[0] not in self.false_values else ""
+
+    def _value(self):
+        return "yes"
+
+
+#: The form field that stands for "I have checked" before an irreversible action; never part of the action's data.
+CONFIRMED = "confirmed"
+
+
+def _room_choices(case) -> list[tuple[str, str]]:
+    from caseflow.hearings.services import rooms
+
+    if case is None:
+        return []
+    return [(r.code, r.name + (f"（{r.address}）" if r.address else "")) for r in rooms(case.unit)]
+
+
 def _field(name: str, spec: wf.Field, case):
     required = spec.required_for(case)
     validators = [_required(spec.label)] if required else [Optional()]
     description = spec.help
+    if isinstance(spec, wf.Room):
+        rooms = _room_choices(case)
+        if case is not None and not rooms:
+            description = "本单位尚未登记审理庭，请先在“审理庭”页面登记"
+        return ChineseSelectField(spec.label, choices=[("", "请选择"), *rooms], validators=validators,
+                                  description=description)
+    if isinstance(spec, wf.Consent):
+        return ConsentField(spec.choices.get("yes", spec.label), description=description,
+                            validators=[DataRequired(message="请勾选确认声明后再提交")] if required else [Optional()])
     if isinstance(spec, wf.Text | wf.Line):
         validators.append(Length(max=spec.max_length, message=f"“{spec.label}”不能超过 {spec.max_length} 个字"))
         cls = TextAreaField if isinstance(spec, wf.Text) else StringField
@@ -93,9 +131,13 @@ def _field(name: str, spec: wf.Field, case):
     raise TypeError(f"unsupported field {spec!r}")
 
 
-def action_form_class(action: wf.Action, case) -> type[BaseForm]:
-    """Build the WTForms class of an action from its declared fields."""
+def action_form_class(action: wf.Action, case, *, confirm: str = "") -> type[BaseForm]:
+    """Build the WTForms class of an action from its declared fields; ``confirm`` (the web form of an irreversible
+    action) adds a checkbox that must be ticked."""
     attrs = {name: _field(name, spec, case) for name, spec in action.fields.items()}
+    if confirm:
+        attrs[CONFIRMED] = ConsentField("我已核对，确认执行此操作",
+                                        validators=[DataRequired(message="请勾选“我已核对”后再提交")])
     attrs["version"] = HiddenField()
     return type(f"{action.name.title().replace('_', '')}Form", (BaseForm,), attrs)
 
@@ -104,7 +146,7 @@ def clean_action_data(form) -> dict:
     """The validated values of an action form, without CSRF and version."""
     out = {}
     for name, field in form._fields.items():
-        if name in {"csrf_token", "version"}:
+        if name in {"csrf_token", "version", CONFIRMED}:
             continue
         value = field.data
         if hasattr(value, "isoformat"):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+import workflows
 from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case, CaseEvent
@@ -24,16 +25,62 @@ def approval_needed(case: Case, action, user: User, roles: set[str] | None = Non
                                  current_app.config.get("APPROVAL_OVERRIDES", {}))
 
 
+def readable_names(items, unit_ids, actor_ids=()) -> dict[str, str]:
+    """The names behind recorded staff usernames and room codes of ``items`` — (procedure, action, values) — keyed
+    as field_text looks them up: one query for the people and one for the rooms, whatever the number of items.
+    The people's query also loads the users ``actor_ids`` name (the events' actors then need no query of their own)."""
+    from caseflow.core.templating import name_key
+    from caseflow.hearings.models import HearingRoom
+
+    keys: set[str] = set()
+    for procedure, action, values in items:
+        decl = workflows.procedure(procedure).action(action) if action and procedure in workflows.PROCEDURES else None
+        if decl is None or not isinstance(values, dict):
+            continue
+        for name, spec in decl.fields.items():
+            value = values.get(name)
+            for v in (value if isinstance(value, list) else [value]):
+                key = name_key(spec, v) if isinstance(v, str) and v else None
+                if key:
+                    keys.add(key)
+    users = sorted(k[5:] for k in keys if k.startswith("user:"))
+    rooms = sorted(k[5:] for k in keys if k.startswith("room:"))
+    names: dict[str, str] = {}
+    actor_ids = sorted({i for i in actor_ids if i is not None})
+    if users or actor_ids:
+        people = db.session.scalars(sa.select(User).where(sa.or_(User.username.in_(users), User.id.in_(actor_ids))))
+        names.update({f"user:{u.username}": u.display_name for u in people})
+    if rooms and unit_ids:
+        names.update({f"room:{c}": n for c, n in db.session.execute(
+            sa.select(HearingRoom.code, HearingRoom.name).where(HearingRoom.code.in_(rooms),
+                                                               HearingRoom.unit_id.in_(list(unit_ids))))})
+    return names
+
+
+def agreement_of(case: Case, action) -> dict | None:
+    """The agreement a signing action signs (its text and who signed), shown on that action's form."""
+    from workflows.mediation import SIDES, agreement_of as recorded
+
+    if action.name not in ("confirm_agreement", "record_signature"):
+        return None
+    agreement = recorded(case)
+    if not agreement:
+        return None
+    signed = agreement.get("signatures") or {}
+    return {"terms": agreement.get("terms") or "", "reached_on": agreement.get("reached_on"),
+            "signatures": [(title, signed.get(side)) for side, title in SIDES.items()]}
+
+
 def actions_of(case: Case, user: User, pending) -> list[tuple[Any, bool]]:
     """(declaration, needs approval) for each action the user may perform now."""
     roles = policy.case_roles(user, case)
     return [(a, approval_needed(case, a, user, roles)) for a in available_actions(case, user, pending=pending)]
 
 
-def events_of(case: Case) -> list[CaseEvent]:
-    """The case's audit events, oldest first, with their actors."""
-    return list(db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
-                                   .options(selectinload(CaseEvent.actor)).order_by(CaseEvent.seq)))
+def events_of(case: Case, *, with_actors: bool = True) -> list[CaseEvent]:
+    """The case's audit events, oldest first, with their actors (unless the caller loads them itself)."""
+    stmt = sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+    return list(db.session.scalars(stmt.options(selectinload(CaseEvent.actor)) if with_actors else stmt))
 
 
 def case_page(case: Case, user: User) -> dict[str, Any]:
@@ -50,10 +97,13 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     pending = pending_approval(case)
     items = evidence.list_evidence(case)
     periods = deadlines.rows_of(case)
+    events = events_of(case, with_actors=False)  # their actors come with the names below
     return {
         "pending": pending,
         "actions": actions_of(case, user, pending),
-        "events": events_of(case),
+        "events": events,
+        "names": readable_names([(case.procedure, e.action, (e.data or {}).get("fields")) for e in events],
+                                [case.unit_id], actor_ids={e.actor_id for e in events}),
         "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
         "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods),
         "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,

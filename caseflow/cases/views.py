@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 import workflows
 from caseflow.cases import accesslog, page as pages, queries
-from caseflow.cases.forms import action_form_class, clean_action_data
+from caseflow.cases.forms import CONFIRMED, action_form_class, clean_action_data
 from caseflow.cases.services import authorize_action, perform
 from caseflow.core.db import transactional
 from caseflow.core.errorpages import field_errors, on_refusal
@@ -15,7 +15,6 @@ from caseflow.core.security import current_actor
 from caseflow.policy import staff_required
 
 bp = Blueprint("cases", __name__)
-
 
 
 def case_url(case) -> str:
@@ -55,16 +54,31 @@ def show(case_id: int):
     return html
 
 
+def _form_of(case, decl):
+    """The action's web form: an irreversible action's asks for a ticked "我已核对"."""
+    confirm = workflows.procedure(case.procedure).confirmation(decl.name, case.state)
+    return action_form_class(decl, case, confirm=confirm)
+
+
+def _action_page(case, decl, form, refusal: str = ""):
+    return render_template("cases/action.html", case=case, action=decl, form=form, refusal=refusal,
+                           confirm=workflows.procedure(case.procedure).confirmation(decl.name, case.state),
+                           needs_approval=pages.approval_needed(case, decl, current_user),
+                           agreement=pages.agreement_of(case, decl))
+
+
 def _act_again(exc, case_id: int, action: str):
-    """A refusal naming fields shows the action's form again, with the messages and everything typed kept."""
-    if exc.status != 422 or not exc.fields:
+    """A refused form (its fields, or a guard of the workflow) is shown again with the message and everything typed
+    kept (422); a stale form or a pending approval goes back to the case page."""
+    if request.method != "POST" or exc.status not in (409, 422) or exc.code in ("conflict_version", "approval_pending"):
         return None
     case = queries.load_case(case_id, current_user)
     decl = authorize_action(case, action, current_user)
-    form = action_form_class(decl, case)()
-    field_errors(form, exc)
-    return render_template("cases/action.html", case=case, action=decl, form=form,
-                           needs_approval=pages.approval_needed(case, decl, current_user)), 422
+    form = _form_of(case, decl)()
+    placed = field_errors(form, exc)
+    if exc.status == 409 and not (decl.fields or CONFIRMED in form):
+        return None  # a one-click action: the case page tells
+    return _action_page(case, decl, form, "" if placed and exc.status == 422 else exc.message), 422
 
 
 @bp.route("/cases/<int:case_id>/actions/<action>", methods=["GET", "POST"])
@@ -76,7 +90,7 @@ def act(case_id: int, action: str):
     """Show an action's form or perform it (staff and parties alike; the policy decides)."""
     case = queries.load_case(case_id, current_user)
     decl = authorize_action(case, action, current_user)
-    form = action_form_class(decl, case)(version=str(case.version) if request.method == "GET" else None)
+    form = _form_of(case, decl)(version=str(case.version) if request.method == "GET" else None)
     if request.method == "POST":
         if form.validate_on_submit():
             outcome = perform(case, action, actor=current_actor(),
@@ -86,7 +100,5 @@ def act(case_id: int, action: str):
             else:
                 flash(f"已完成：{decl.label}", "success")
             return redirect(case_url(case), 303)
-        return render_template("cases/action.html", case=case, action=decl, form=form,
-                               needs_approval=pages.approval_needed(case, decl, current_user)), 422
-    return render_template("cases/action.html", case=case, action=decl, form=form,
-                           needs_approval=pages.approval_needed(case, decl, current_user))
+        return _action_page(case, decl, form), 422
+    return _action_page(case, decl, form)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 import workflows
 from caseflow.core.clock import fmt_beijing
 from caseflow.core.validators import mask_id, mask_phone
+from workflows import base as wf
 
 
 def state_title(case) -> str:
@@ -29,14 +31,49 @@ def ip_type_title(code: str | None) -> str:
     return IP_TYPES.get(code or "", code or "")
 
 
-def field_text(procedure: str, action: str | None, name: str, value) -> str:
-    """A recorded field as a person reads it: choice values by their Chinese titles, lists joined with 、."""
+def name_key(spec, value: str) -> str | None:
+    """The key under which a field's value has a person's or a room's name (see cases.page.readable_names)."""
+    if isinstance(spec, wf.UserRef | wf.UserList | wf.PanelMember):
+        return f"user:{value}"
+    if isinstance(spec, wf.Room):
+        return f"room:{value}"
+    return None
+
+
+def field_text(procedure: str, action: str | None, name: str, value, names: dict[str, str] | None = None) -> str:
+    """A recorded field as a person reads it: choice values by their Chinese titles, staff and rooms by their names
+    (``names``), lists joined with 、."""
     proc = workflows.PROCEDURES.get(procedure)
     decl = proc.action(action) if proc is not None and action else None
     spec = decl.fields.get(name) if decl is not None else None
     choices = getattr(spec, "choices", None) or {}
     values = value if isinstance(value, list | tuple) else [value]
-    return "、".join(str(choices.get(v, v)) if isinstance(v, str) else str(v) for v in values)
+
+    def text(v) -> str:
+        if not isinstance(v, str):
+            return str(v)
+        key = name_key(spec, v) if names else None
+        return names.get(key, v) if names and key else str(choices.get(v, v))
+
+    return "、".join(text(v) for v in values)
+
+
+def case_no(number: str | None) -> Markup:
+    """A case number kept on one line: a break inside 〔2026〕12号 would split the number."""
+    return Markup('<span class="case-no">%s</span>') % escape(number or "")
+
+
+def labelled_fields(procedure: str, action: str | None, values,
+                    names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """A recorded action's values as (label, text) pairs, in the order the form asks them; empty values and keys
+    no form declares are left out (they would show a code)."""
+    proc = workflows.PROCEDURES.get(procedure)
+    decl = proc.action(action) if proc is not None and action else None
+    if decl is None or not isinstance(values, dict):
+        return []
+    return [(spec.label, field_text(procedure, action, name, values[name], names))
+            for name, spec in decl.fields.items()
+            if values.get(name) not in (None, "", [])]
 
 
 def can(rule: str, obj=None) -> bool:
@@ -61,7 +98,9 @@ def register(app) -> None:
         beijing_date=lambda m: fmt_beijing(m, with_time=False),
         mask_id=mask_id,
         mask_phone=mask_phone,
+        case_no=case_no,
     )
     app.jinja_env.globals.update(can=can, state_title=state_title, procedure_title=procedure_title,
                                  csrf_token=generate_csrf, kind_title=kind_title, ip_type_title=ip_type_title,
-                                 field_text=field_text, missing_document_fonts=missing_document_fonts)
+                                 field_text=field_text, labelled_fields=labelled_fields,
+                                 missing_document_fonts=missing_document_fonts)

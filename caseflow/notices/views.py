@@ -47,7 +47,7 @@ def _staff_only(notice):
         raise NotFound("文书不存在")
 
 
-def _pdf_response(content: bytes, filename: str, *, inline: bool = True) -> Response:
+def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> Response:
     response = Response(content, mimetype="application/pdf")
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(filename)}"
@@ -71,7 +71,7 @@ def send_notice_pdf(notice):
                              max_age=0)
     else:
         with rendering.open_pdf(notice) as stream:
-            return _pdf_response(stream.read(), filename)
+            return pdf_response(stream.read(), filename)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -182,7 +182,7 @@ def preview(notice_id: int):
     _staff_only(notice)
     if notice.is_issued:
         return redirect(url_for("notices.pdf", notice_id=notice.id), 303)
-    return _pdf_response(rendering.preview_pdf(notice), f"草稿-{notice.title}.pdf")
+    return pdf_response(rendering.preview_pdf(notice), f"草稿-{notice.title}.pdf")
 
 
 @bp.route("/notices/<int:notice_id>/issue", methods=["POST"])
@@ -301,7 +301,7 @@ def receipt(notice_id: int):
     if party_id is not None and party is None:
         raise NotFound("受送达人不存在")
     content = rendering.service_receipt_pdf(notice, party)
-    return _pdf_response(content, f"送达回证-{notice.number}.pdf")
+    return pdf_response(content, f"送达回证-{notice.number}.pdf")
 
 
 @bp.route("/notices/signoff")

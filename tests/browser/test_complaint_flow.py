@@ -101,6 +101,12 @@ def test_rights_holder_files_officer_accepts_holder_sees_it(new_page, live_serve
     officer.get_by_role("link", name=number).click()
     expect(officer.locator("#case-state")).to_have_text("已提交")
     check_page(officer, once=True)
+    # 受理 cannot be undone: its form asks for a ticked "我已核对" (no script involved).
+    officer.get_by_role("link", name="受理", exact=True).click()
+    officer.get_by_role("button", name="受理", exact=True).click()
+    expect(officer.locator("#confirmed-error")).to_have_text("请勾选“我已核对”后再提交")
+    check_page(officer, once=True)
+    officer.get_by_label("我已核对，确认执行此操作").check()
     officer.get_by_role("button", name="受理", exact=True).click()
     expect(officer.get_by_text("已完成：受理")).to_be_visible()
     expect(officer.locator("#case-state")).to_have_text("已受理")

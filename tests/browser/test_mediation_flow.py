@@ -19,6 +19,9 @@ from tests.browser_fixtures import check_page, login, unique
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
+CONSENT = "本人已阅读调解协议书全文，同意其内容，以在线确认作为签名"  # the party's signing checkbox
+
+
 def do(page, label: str, **fields) -> None:
     """Open an action's form from the case page, fill it (labels → values; selects by option text), submit."""
     page.get_by_role("link", name=label, exact=True).click()
@@ -28,8 +31,12 @@ def do(page, label: str, **fields) -> None:
         field = page.get_by_label(name, exact=True)
         if field.evaluate("e => e.tagName") == "SELECT":
             field.select_option(label=value)
+        elif field.get_attribute("type") == "checkbox":
+            field.check()
         else:
             field.fill(value)
+    if page.locator('input[name="confirmed"]').count():  # an irreversible step: "我已核对"
+        page.get_by_label("我已核对，确认执行此操作").check()
     page.get_by_role("button", name=label, exact=True).click()
     expect(page.get_by_text(f"已完成：{label}")).to_be_visible()
 
@@ -116,11 +123,11 @@ def test_mediation_from_request_to_confirmed_agreement(new_page, live_server):
     # Both parties confirm online: each confirmation is their signature.
     holder.goto(holder_case)
     expect(holder.locator("#agreement-terms")).to_contain_text("人民币三万元")
-    do(holder, "在线确认调解协议", 确认="本人已阅读调解协议书全文，同意其内容，以在线确认作为签名")
+    do(holder, "在线确认调解协议", **{CONSENT: True})
     expect(holder.locator("#agreement-signatures")).to_contain_text("请求人：已签署")
     expect(holder.locator("#agreement-signatures")).to_contain_text("被请求人：尚未签署")
     respondent.goto(holder_case)
-    do(respondent, "在线确认调解协议", 确认="本人已阅读调解协议书全文，同意其内容，以在线确认作为签名")
+    do(respondent, "在线确认调解协议", **{CONSENT: True})
     expect(respondent.locator("#case-state")).to_have_text("协议已生效")
     expect(respondent.locator("#agreement-effective")).to_have_text(today.isoformat())
 
@@ -188,5 +195,8 @@ def test_ownership_agreement_shows_why_it_cannot_be_confirmed(new_page, live_ser
     officer.get_by_label("法院审查期限口径").select_option(label="法定期限：立案之日起三十日（民事诉讼法第一百八十七条）")
     check_page(officer, once=True)
     officer.get_by_role("button", name="申请司法确认").click()
-    expect(officer.locator(".flash.danger")).to_contain_text("知识产权确权")
+    # The form again, with the engine's reason and what was typed; the case is as it was.
+    expect(officer.locator("#refusal")).to_contain_text("知识产权确权")
+    expect(officer.get_by_label("受理申请的人民法院")).to_have_value("重庆市渝中区人民法院")
+    officer.get_by_role("link", name="返回").click()
     expect(officer.locator("#case-state")).to_have_text("协议已生效")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
-from tests.browser_fixtures import act, check_page, issue, login, unique
+from tests.browser_fixtures import check_page, issue, login, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -39,6 +39,8 @@ def do(page, case_id: int, label: str, **fields) -> None:
             field.select_option(label=value)
         else:
             field.fill(value)
+    if page.locator('input[name="confirmed"]').count():  # an irreversible step asks for a ticked "我已核对"
+        page.get_by_label("我已核对，确认执行此操作").check()
     page.get_by_role("button", name=label, exact=True).click()
     expect(page.get_by_text(f"已完成：{label}")).to_be_visible()
 
@@ -81,13 +83,12 @@ def test_a_mediator_runs_the_session_and_records_both_signatures(new_page, live_
     do(mediator, case_id, "达成调解协议", 双方同意的协议内容="被请求人向请求人支付职务发明奖励及报酬人民币五万元。")
     expect(mediator.locator("#case-state")).to_have_text("协议待签署")
     issue(mediator, case_id, "专利纠纷调解协议书")
-    # TODO(staff): the case page offers staff no 登记当事人签名 (its guard needs the side the form asks for),
-    # so the mediator opens the action's form by its address.
-    act(mediator, case_id, "record_signature", lambda p: p.get_by_label("签名的当事人").select_option(label="请求人"))
+    # The signing step is a button on the case page; its form asks for a ticked "我已核对".
+    do(mediator, case_id, "登记当事人签名", 签名的当事人="请求人")
     expect(mediator.locator("#agreement-signatures")).to_contain_text("请求人：已签署")
     expect(mediator.locator("#agreement-signatures")).to_contain_text("被请求人：尚未签署")
     snapshot(mediator, "mediator-first-signature")
-    act(mediator, case_id, "record_signature", lambda p: p.get_by_label("签名的当事人").select_option(label="被请求人"))
+    do(mediator, case_id, "登记当事人签名", 签名的当事人="被请求人")
     expect(mediator.locator("#case-state")).to_have_text("协议已生效")
     expect(mediator.locator("#agreement-effective")).to_have_text(clock.today().isoformat())
     check_page(mediator)

@@ -227,6 +227,9 @@ EXPECT: dict[tuple[str, str], Expect] = {
     ("cases.act", "POST"): web(may_act("accept")),
     ("approvals.inbox", "GET"): rule("use_workspace"),
     ("approvals.decide", "POST"): rule("use_workspace", sees_case(allowed(decides_approval))),
+    # the draft an approval would issue: its deciders and its requester; for everyone else it does not exist
+    ("approvals.preview", "GET"): rule("use_workspace", sees_case(allowed(
+        lambda u, w: policy.can_preview_approval(u, w.approval), 404))),
     ("notices.signoff_inbox", "GET"): rule("use_workspace"),
     ("stats.page", "GET"): rule("view_stats"),
     ("stats.export", "GET"): rule("view_stats"),

@@ -39,7 +39,12 @@ def test_panel_and_hearing_through_the_html_forms(client, web):
     r = client.post(f"/cases/{cid}/actions/set_panel",
                     data={"csrf_token": csrf_of(page.data), "version": str(case.version),
                           "members": [o.username for o in officers[:2]]})
-    assert r.status_code == 303  # refused by the guard: flashed, nothing changed
+    # Refused by the guard: the form again (422) with the reason and both members still chosen; nothing changed.
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert 'id="refusal"' in html and "合议组" in html
+    assert all(f'<option selected value="{o.username}">' in html for o in officers[:2])
+    assert f'<option value="{officers[2].username}">' in html
     case = db.session.get(Case, cid)
     assert case.data["panel"] == first  # the panel formed at 立案 stays
     page = client.get(f"/cases/{cid}/actions/set_panel")

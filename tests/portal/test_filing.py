@@ -518,7 +518,11 @@ def test_withdraw_through_the_action_form(filer, holder, session):
     assert page.status_code == 200 and "撤回理由" in text(page)
     version = session.get(Case, case_id).version
     assert field_value(text(page), "version") == str(version)
+    # Withdrawing ends the case: the form asks for a ticked "我已核对" and refuses without it, keeping the reason.
+    assert "撤回后本案即告终结" in text(page) and 'name="confirmed"' in text(page)
     r = filer.web.post_form(form_url, {"version": str(version), "reason": "已与对方和解"})
+    assert r.status_code == 422 and "请勾选“我已核对”后再提交" in text(r) and "已与对方和解" in text(r)
+    r = filer.web.post_form(form_url, {"version": str(version), "reason": "已与对方和解", "confirmed": "yes"})
     assert r.status_code == 303 and r.headers["Location"].endswith(f"/portal/cases/{case_id}")
     session.expire_all()
     case = session.get(Case, case_id)
@@ -534,11 +538,13 @@ def test_withdraw_twice_with_a_stale_version_flashes_and_loses_nothing(filer, ho
     form_url = f"/cases/{case_id}/actions/withdraw"
     page = text(filer.web.get(form_url))
     token, version = csrf_of(page), field_value(page, "version")
-    first = filer.web.client.post(form_url, data={"csrf_token": token, "version": version, "reason": "第一次"})
+    first = filer.web.client.post(form_url, data={"csrf_token": token, "version": version, "reason": "第一次",
+                                                  "confirmed": "yes"})
     assert first.status_code == 303
     events_before = len(session.get(Case, case_id).events)
     # The double click: the same form again, with the version it was rendered with.
-    second = filer.web.client.post(form_url, data={"csrf_token": token, "version": version, "reason": "第二次"})
+    second = filer.web.client.post(form_url, data={"csrf_token": token, "version": version, "reason": "第二次",
+                                                   "confirmed": "yes"})
     assert second.status_code == 303 and second.headers["Location"].endswith(f"/portal/cases/{case_id}")
     html = text(filer.web.get(second.headers["Location"]))
     assert "flash danger" in html
@@ -556,7 +562,7 @@ def test_stale_version_while_open_keeps_the_case_as_it_was(filer, holder, sessio
     stale = field_value(page, "version")
     case = session.get(Case, case_id)
     advance(case, ("accept", UserFactory(officer=True), {}))  # an officer acted meanwhile
-    r = filer.web.post_form(form_url, {"version": stale, "reason": "撤回"})
+    r = filer.web.post_form(form_url, {"version": stale, "reason": "撤回", "confirmed": "yes"})
     assert r.status_code == 303
     html = text(filer.web.get(r.headers["Location"]))
     assert "案件已被他人更新，请刷新后重试" in html
