@@ -137,3 +137,9 @@ def test_an_agent_without_authority_to_receive_gets_no_documents(client, web, pe
     with pytest.raises(Invalid):
         deliveries.give_consent(case, actor=people["officer"], party_id=claimant.id)
     assert deliveries.active_consent(claimant) is None
+
+
+def test_the_registration_page_tells_an_agent_how_to_register_and_file(client):
+    page = client.get("/register").get_data(as_text=True)
+    hint = re.search(r'id="agent-hint">([^<]*)<', page).group(1)
+    assert "专利代理机构" in hint and "律师" in hint and "授权委托书" in hint
