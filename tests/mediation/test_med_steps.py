@@ -265,6 +265,20 @@ def test_signatures_once_per_side_and_only_by_the_parties_of_the_case(api, peopl
     assert case.state == "signing" and list(case.data["agreement"]["signatures"]) == ["claimant"]
 
 
+def test_staff_are_offered_to_record_a_paper_signature_and_a_party_that_signed_is_not_asked_again(api, people,
+                                                                                                  med_body):
+    case = to_session(api, people, med_body)
+    act(api, people["officer"], case, "record_agreement", terms="协议条款。")
+    # The officer says on the form whose signature it records: the case lists the action before that choice.
+    assert "record_signature" in ok(api.get(people["officer"], f"/api/v1/cases/{case.id}"))["actions"]
+    assert "confirm_agreement" in ok(api.get(people["applicant"], f"/api/v1/cases/{case.id}"))["actions"]
+    r = api.act(people["officer"], case.id, "record_signature", case.version)
+    assert r.status_code == 422 and "side" in r.json["fields"]  # still chosen before it is recorded
+    act(api, people["applicant"], case, "confirm_agreement", consent="yes")
+    assert "confirm_agreement" not in ok(api.get(people["applicant"], f"/api/v1/cases/{case.id}"))["actions"]
+    assert "record_signature" in ok(api.get(people["officer"], f"/api/v1/cases/{case.id}"))["actions"]
+
+
 def test_confirmation_after_the_window_is_refused(api, people, med_body, shift, deadline):
     case = to_agreement(api, people, med_body)
     # The day after the thirty days; a last day on a holiday moves to the next working day (2026-12-02 + 30
