@@ -1,8 +1,9 @@
 """Acceptance of issues #15 and #16 in Chromium: a design patent (外观设计) dispute from the online filing to the
 issued 裁决书, each role's own journey. The rights holder files the request on the portal with its evidence and
 later reads the decision it was served; the officer dockets the case (the head approves it in the approvals inbox),
-issues and serves the documents, holds the hearing and drafts the decision (approved in the inbox too); every
-document is read from the PDF the page links to and must say what a party should read (tests/document_checks.py).
+issues and serves the documents, holds the hearing and drafts the decision (the head reads each document to be
+issued in the inbox's preview before approving); every document is read from the PDF the page links to and
+must say what a party should read (tests/document_checks.py).
 Every page is checked with axe-core; screenshots of each role's key pages are kept under test-artifacts/."""
 
 from __future__ import annotations
@@ -51,17 +52,23 @@ def serve(page, recipient: str, on: dt.date, *, method: str = "post") -> None:
     expect(page.locator(".flash.success").first).to_be_visible()
 
 
-def approve_in_inbox(page, number: str, label: str, snapshot=None) -> None:
-    """The head finds the request in the approvals inbox and approves it."""
+def approve_in_inbox(page, number: str, label: str, snapshot=None) -> str:
+    """The head finds the request in the approvals inbox, reads the document it would issue (the preview, a PDF
+    draft) and approves it; returns the preview's text."""
     page.goto("/approvals/")
     card = page.locator(".card", has_text=number).filter(has_text=label)
     expect(card).to_be_visible()
     check_page(page)
     if snapshot:
         snapshot(page, f"supervisor-inbox-{label}")
+    href = card.get_by_role("link", name="预览拟发文书（PDF 草稿）").get_attribute("href")
+    response = page.request.get(href)
+    assert response.ok and response.headers["content-type"] == "application/pdf", (href, response.status)
+    draft = re.sub("[草稿]", "", pdf_text(response.body()))  # the 草稿 watermark runs through the lines
     card.get_by_label("审批意见").fill("同意。")
     card.get_by_role("button", name="批准").click()
     expect(page.get_by_text(f"已批准：{label}")).to_be_visible()
+    return draft
 
 
 def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_holder_reads(
@@ -131,7 +138,8 @@ def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_hold
     check_page(officer)
     head = new_page()
     login(head, head_name)
-    approve_in_inbox(head, number, "立案", snapshot)
+    draft = approve_in_inbox(head, number, "立案", snapshot)
+    assert "专利侵权纠纷处理请求受理通知书" in draft and all(name in draft for name in PANEL)
     officer.reload()
     expect(officer.locator("#case-state")).to_have_text("已立案")
     check_page(officer)
@@ -188,7 +196,8 @@ def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_hold
                 "立即停止销售与涉案外观设计近似的保温杯"),
             p.get_by_label("主要措施").select_option("stop_acts")))
         check_page(officer)
-        approve_in_inbox(head, number, "作出裁决")
+        draft = approve_in_inbox(head, number, "作出裁决")
+        assert f"{DESIGN_ARTICLE}、第六十五条" in draft and "请求人请求：" in draft
         officer.reload()
         expect(officer.locator("#case-state")).to_have_text("已裁决")
         issue(officer, case_id, "专利侵权纠纷行政裁决书")
