@@ -1,6 +1,7 @@
 """What the case pages show, loaded up front: the view calls one function, the templates get plain data and never
 query. Each domain builds its own card (deadlines, hearings, mediation, referrals, evidence, documents, rating);
-rows two cards need (the case's evidence, its deadlines) are loaded once, related rows eagerly (no query per row)."""
+rows two cards need (the case's evidence, its deadlines, which the action guards read too) are loaded once, related
+rows eagerly (no query per row)."""
 
 from __future__ import annotations
 
@@ -86,6 +87,7 @@ def events_of(case: Case, *, with_actors: bool = True) -> list[CaseEvent]:
 def case_page(case: Case, user: User) -> dict[str, Any]:
     """Everything the staff case page and the party's status page show besides the case row itself."""
     from caseflow.deadlines import reading as deadlines
+    from caseflow.deadlines.lifecycle import rows_known
     from caseflow.evidence import services as evidence
     from caseflow.hearings import services as hearings
     from caseflow.mediation import services as mediation
@@ -98,9 +100,11 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     items = evidence.list_evidence(case)
     periods = deadlines.rows_of(case)
     events = events_of(case, with_actors=False)  # their actors come with the names below
+    with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
+        actions = actions_of(case, user, pending)
     return {
         "pending": pending,
-        "actions": actions_of(case, user, pending),
+        "actions": actions,
         "events": events,
         "names": readable_names([(case.procedure, e.action, (e.data or {}).get("fields")) for e in events],
                                 [case.unit_id], actor_ids={e.actor_id for e in events}),

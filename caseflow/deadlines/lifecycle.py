@@ -43,7 +43,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -239,7 +241,27 @@ def canonical_ids(case: Case, rule_ids: Iterable[str]) -> set[str]:
     return out
 
 
+#: The case's deadline rows a page loaded already (case id, rows by id), while it asks its guards: nothing writes then.
+_KNOWN: ContextVar[tuple[int, list[Deadline]] | None] = ContextVar("caseflow_known_deadlines", default=None)
+
+
+@contextmanager
+def rows_known(case: Case, rows: list[Deadline]) -> Iterator[None]:
+    """While a page asks which actions the guards allow, let them read the case's deadline rows the page loaded
+    (every row, oldest first, as reading.rows_of gives them) instead of a query per guard. Only for reading: the
+    rows are not refreshed, so nothing may write inside."""
+    token = _KNOWN.set((case.id, rows))
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
+
+
 def _open_rows(case: Case, ids: set[str] | None = None) -> list[Deadline]:
+    known = _KNOWN.get()
+    if known is not None and known[0] == case.id:
+        return [d for d in known[1] if d.ended_at is None and d.status in LIVE_STATUSES
+                and (ids is None or d.rule_id in ids)]
     stmt = sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.ended_at.is_(None),
                                      Deadline.status.in_(LIVE_STATUSES))
     if ids is not None:
@@ -694,10 +716,14 @@ def mark_missed(case: Case | None = None, *, actor: User | None = None) -> list[
 def latest_period(case: Case, prefix: str) -> Deadline | None:
     """The case's latest (not cancelled) row of the period whose rule id starts with ``prefix``, or None."""
     ids = canonical_ids(case, (prefix,))
-    rows = db.session.scalars(
-        sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.status != DeadlineStatus.CANCELLED)
-        .order_by(Deadline.id.desc())
-    )
+    known = _KNOWN.get()
+    if known is not None and known[0] == case.id:
+        rows: Iterable[Deadline] = (d for d in reversed(known[1]) if d.status != DeadlineStatus.CANCELLED)
+    else:
+        rows = db.session.scalars(
+            sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.status != DeadlineStatus.CANCELLED)
+            .order_by(Deadline.id.desc())
+        )
     return next((d for d in rows if d.rule_id in ids or d.rule_id.startswith(prefix)), None)
 
 
