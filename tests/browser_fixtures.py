@@ -191,6 +191,40 @@ def act(page, case_id: int, action: str, fill=None, *, button: str | None = None
     page.get_by_role("button", name=button or heading, exact=True).click()
 
 
+def submit_labelled(page, label: str, fields: dict) -> None:
+    """On an action's form headed ``label``: fill fields by label (selects by option text, ticks checkboxes), confirm
+    an irreversible step, submit, and wait for the case page's "已完成"."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name=re.compile(label))).to_be_visible()
+    check_page(page, once=True)
+    for name, value in fields.items():
+        field = page.get_by_label(name, exact=True)
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(label=value)
+        elif field.get_attribute("type") == "checkbox":
+            field.check()
+        else:
+            field.fill(value)
+    if page.locator('input[name="confirmed"]').count():  # an irreversible step asks for a ticked "我已核对"
+        page.get_by_label("我已核对，确认执行此操作").check()
+    page.get_by_role("button", name=label, exact=True).click()
+    expect(page.get_by_text(f"已完成：{label}")).to_be_visible()
+
+
+def fill_docket(page, members: list[str], *, evaluation_report: str | None = None) -> None:
+    """The 立案 form's art. 12 filing checks answered for a patentee's admissible request, and the 合议组."""
+    page.get_by_label("请求人主体资格（第十二条第（一）项）").select_option("patentee")
+    page.get_by_label("有明确的请求事项和具体事实、理由（第十二条第（三）项）").select_option("yes")
+    page.get_by_label("管辖依据（第六条、第十二条第（四）项）").select_option("infringement_place")
+    page.get_by_label("任何一方已就该纠纷向人民法院起诉（第十二条第（五）项）").select_option("no")
+    page.get_by_label("双方约定了其他纠纷解决方式（第十二条第（五）项）").select_option("no")
+    page.get_by_label("专利权状态（专利登记簿副本，第十四条）").select_option("valid")
+    if evaluation_report:
+        page.get_by_label("专利权评价报告（实用新型、外观设计，第十四条第二款）").select_option(evaluation_report)
+    page.get_by_label("合议组成员（三名以上单数办案人员，第二十条）").select_option(members)
+
+
 def issue(page, case_id: int, title: str) -> None:
     """Open a drafted document from the case page and issue (签发) it."""
     from playwright.sync_api import expect

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
 from caseflow.deadlines import due_date
-from tests.browser_fixtures import act, check_page, issue, login, next_button, unique
+from tests.browser_fixtures import act, check_page, fill_docket, issue, login, next_button, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -72,14 +72,7 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
     # ---- the office dockets it, forms the panel and serves the respondent ----
     head = new_page()
     login(head, supervisor_name)
-    act(head, case_id, "docket", lambda p: (
-        p.get_by_label("请求人主体资格（第十二条第（一）项）").select_option("patentee"),
-        p.get_by_label("有明确的请求事项和具体事实、理由（第十二条第（三）项）").select_option("yes"),
-        p.get_by_label("管辖依据（第六条、第十二条第（四）项）").select_option("infringement_place"),
-        p.get_by_label("任何一方已就该纠纷向人民法院起诉（第十二条第（五）项）").select_option("no"),
-        p.get_by_label("双方约定了其他纠纷解决方式（第十二条第（五）项）").select_option("no"),
-        p.get_by_label("专利权状态（专利登记簿副本，第十四条）").select_option("valid"),
-        p.get_by_label("合议组成员（三名以上单数办案人员，第二十条）").select_option(officer_names)))
+    act(head, case_id, "docket", lambda p: fill_docket(p, officer_names))
     expect(head.get_by_text("已完成：立案")).to_be_visible()
     expect(head.locator("#case-state")).to_have_text("已立案")
     officer = new_page()

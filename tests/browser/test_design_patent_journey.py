@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
-from tests.browser_fixtures import act, check_page, issue, login, next_button, unique, upload_evidence
+from tests.browser_fixtures import act, check_page, fill_docket, issue, login, next_button, unique, upload_evidence
 from tests.document_checks import DESIGN_ARTICLE, adjudication_problems, cn, pdf_text
 from tests.evidence import helpers as h
 from tests.notices.conftest import needs_pdftotext
@@ -125,15 +125,7 @@ def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_hold
     # ---- the officer dockets it (the design's 评价报告, the 合议组); the head approves from the inbox ----
     officer = new_page()
     login(officer, officers[0])
-    act(officer, case_id, "docket", lambda p: (
-        p.get_by_label("请求人主体资格（第十二条第（一）项）").select_option("patentee"),
-        p.get_by_label("有明确的请求事项和具体事实、理由（第十二条第（三）项）").select_option("yes"),
-        p.get_by_label("管辖依据（第六条、第十二条第（四）项）").select_option("infringement_place"),
-        p.get_by_label("任何一方已就该纠纷向人民法院起诉（第十二条第（五）项）").select_option("no"),
-        p.get_by_label("双方约定了其他纠纷解决方式（第十二条第（五）项）").select_option("no"),
-        p.get_by_label("专利权状态（专利登记簿副本，第十四条）").select_option("valid"),
-        p.get_by_label("专利权评价报告（实用新型、外观设计，第十四条第二款）").select_option("provided"),
-        p.get_by_label("合议组成员（三名以上单数办案人员，第二十条）").select_option(officers)))
+    act(officer, case_id, "docket", lambda p: fill_docket(p, officers, evaluation_report="provided"))
     expect(officer.locator("#case-state")).to_have_text("已提交")  # waits for the head
     check_page(officer)
     head = new_page()

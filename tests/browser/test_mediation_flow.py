@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
-from tests.browser_fixtures import check_page, login, unique
+from tests.browser_fixtures import check_page, login, submit_labelled, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -25,20 +25,7 @@ CONSENT = "本人已阅读调解协议书全文，同意其内容，以在线确
 def do(page, label: str, **fields) -> None:
     """Open an action's form from the case page, fill it (labels → values; selects by option text), submit."""
     page.get_by_role("link", name=label, exact=True).click()
-    expect(page.get_by_role("heading", name=re.compile(label))).to_be_visible()
-    check_page(page, once=True)
-    for name, value in fields.items():
-        field = page.get_by_label(name, exact=True)
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(label=value)
-        elif field.get_attribute("type") == "checkbox":
-            field.check()
-        else:
-            field.fill(value)
-    if page.locator('input[name="confirmed"]').count():  # an irreversible step: "我已核对"
-        page.get_by_label("我已核对，确认执行此操作").check()
-    page.get_by_role("button", name=label, exact=True).click()
-    expect(page.get_by_text(f"已完成：{label}")).to_be_visible()
+    submit_labelled(page, label, fields)
 
 
 def issue_drafts(live_server, token: str, case_id: int) -> list[str]:

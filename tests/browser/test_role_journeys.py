@@ -5,14 +5,12 @@ test_design_patent_journey.py.) Every page is checked with axe-core; screenshots
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from caseflow.accounts.models import IdType
 from caseflow.core import clock
-from tests.browser_fixtures import check_page, issue, login, unique
+from tests.browser_fixtures import check_page, issue, login, submit_labelled, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -31,18 +29,7 @@ def do(page, case_id: int, label: str, **fields) -> None:
     page.goto(f"/cases/{case_id}")
     check_page(page, once=True)
     page.get_by_role("link", name=label, exact=True).first.click()
-    expect(page.get_by_role("heading", name=re.compile(label))).to_be_visible()
-    check_page(page, once=True)
-    for name, value in fields.items():
-        field = page.get_by_label(name, exact=True)
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(label=value)
-        else:
-            field.fill(value)
-    if page.locator('input[name="confirmed"]').count():  # an irreversible step asks for a ticked "我已核对"
-        page.get_by_label("我已核对，确认执行此操作").check()
-    page.get_by_role("button", name=label, exact=True).click()
-    expect(page.get_by_text(f"已完成：{label}")).to_be_visible()
+    submit_labelled(page, label, fields)
 
 
 def test_a_mediator_runs_the_session_and_records_both_signatures(new_page, live_server, snapshot):
