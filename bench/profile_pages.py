@@ -20,6 +20,7 @@ import os
 import pstats
 import re
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -143,67 +144,71 @@ def main() -> int:
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="caseflow-profile-")
-    os.environ.update(CASEFLOW_DATABASE_URL=args.url, CASEFLOW_INSTANCE_DIR=work, CASEFLOW_ENV="production",
-                      CASEFLOW_SECRET_KEY=secrets.token_hex(32), CASEFLOW_AUDIT_KEY=secrets.token_hex(32),
-                      CASEFLOW_PUBLIC_URL="https://bench.invalid")
-    import sqlalchemy as sa
+    try:
+        os.environ.update(CASEFLOW_DATABASE_URL=args.url, CASEFLOW_INSTANCE_DIR=work, CASEFLOW_ENV="production",
+                          CASEFLOW_SECRET_KEY=secrets.token_hex(32), CASEFLOW_AUDIT_KEY=secrets.token_hex(32),
+                          CASEFLOW_PUBLIC_URL="https://bench.invalid")
+        import sqlalchemy as sa
 
-    from caseflow import create_app
-    from caseflow.core.db import db
-    from tests.querycount import counting
+        from caseflow import create_app
+        from caseflow.core.db import db
+        from tests.querycount import counting
 
-    totals: dict[str, float] = {}
-    time_phases(totals)
-    app = create_app()
-    lock = watch_write_lock(app, totals)
-    with app.app_context():
-        case_id = db.session.execute(sa.text(CASE_SQL)).scalar()
-        db.session.remove()
-    client = app.test_client()
-    page = client.get("/login").data.decode()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    resp = client.post("/login", data={"csrf_token": token, "username": args.user, "password": PASSWORD})
-    assert resp.status_code == 303, resp.status_code
-    urls = {"case": f"/cases/{case_id}", "queue": "/cases/?queue=all"}
-    chosen = list(urls) if args.page == "both" else [args.page]
-    for name in chosen:
-        url = urls[name]
-        for _ in range(5):  # warm-up
-            assert client.get(url).status_code == 200
-        with app.app_context(), counting() as seen:
-            client.get(url)
-        print(f"## {name} {url}: {len(seen)} statements")
-        print(seen.report())
-        totals.clear()
-        started, cpu = time.perf_counter(), time.process_time()
-        for _ in range(args.n):
-            client.get(url)
-        plain = (time.perf_counter() - started) / args.n * 1000
-        plain_cpu = (time.process_time() - cpu) / args.n * 1000
-        print(f"## {name}: phases, ms per request (inclusive; wall, then CPU: a busy machine inflates wall time, "
-              "waiting for the disk is wall time only)")
-        for label, _module, _attr in PHASES:
-            if label in totals:
-                wall, cpu_ms = (totals[label + k] / args.n * 1000 for k in ("", " cpu"))
-                print(f"  {label:28} {wall:7.2f} {cpu_ms:7.2f}")
-        print(f"  {'whole request':28} {plain:7.2f} {plain_cpu:7.2f}")
-        if lock:
-            print(f"  {'SQLite write lock held':28} {totals.get('write lock', 0.0) / args.n * 1000:7.2f}")
-        prof = cProfile.Profile()
-        prof.enable()
-        for _ in range(args.n):
-            client.get(url)
-        prof.disable()
-        print(f"## {name}: {plain:.2f} ms per request without the profiler ({args.n} requests), {plain_cpu:.2f} ms CPU")
-        out = io.StringIO()
-        stats = pstats.Stats(prof, stream=out)
-        if args.dump:
-            stats.dump_stats(f"{args.dump}.{name}")
-        print(f"## {name}: own time by package (profiled ms per request)")
-        for package, ms in by_package(stats, args.n):
-            print(f"  {package:22} {ms:7.2f}")
-        stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
-        print(out.getvalue())
+        totals: dict[str, float] = {}
+        time_phases(totals)
+        app = create_app()
+        lock = watch_write_lock(app, totals)
+        with app.app_context():
+            case_id = db.session.execute(sa.text(CASE_SQL)).scalar()
+            db.session.remove()
+        client = app.test_client()
+        page = client.get("/login").data.decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        resp = client.post("/login", data={"csrf_token": token, "username": args.user, "password": PASSWORD})
+        assert resp.status_code == 303, resp.status_code
+        urls = {"case": f"/cases/{case_id}", "queue": "/cases/?queue=all"}
+        chosen = list(urls) if args.page == "both" else [args.page]
+        for name in chosen:
+            url = urls[name]
+            for _ in range(5):  # warm-up
+                assert client.get(url).status_code == 200
+            with app.app_context(), counting() as seen:
+                client.get(url)
+            print(f"## {name} {url}: {len(seen)} statements")
+            print(seen.report())
+            totals.clear()
+            started, cpu = time.perf_counter(), time.process_time()
+            for _ in range(args.n):
+                client.get(url)
+            plain = (time.perf_counter() - started) / args.n * 1000
+            plain_cpu = (time.process_time() - cpu) / args.n * 1000
+            print(f"## {name}: phases, ms per request (inclusive; wall, then CPU: a busy machine inflates wall time, "
+                  "waiting for the disk is wall time only)")
+            for label, _module, _attr in PHASES:
+                if label in totals:
+                    wall, cpu_ms = (totals[label + k] / args.n * 1000 for k in ("", " cpu"))
+                    print(f"  {label:28} {wall:7.2f} {cpu_ms:7.2f}")
+            print(f"  {'whole request':28} {plain:7.2f} {plain_cpu:7.2f}")
+            if lock:
+                print(f"  {'SQLite write lock held':28} {totals.get('write lock', 0.0) / args.n * 1000:7.2f}")
+            prof = cProfile.Profile()
+            prof.enable()
+            for _ in range(args.n):
+                client.get(url)
+            prof.disable()
+            print(f"## {name}: {plain:.2f} ms per request without the profiler ({args.n} requests), "
+                  f"{plain_cpu:.2f} ms CPU")
+            out = io.StringIO()
+            stats = pstats.Stats(prof, stream=out)
+            if args.dump:
+                stats.dump_stats(f"{args.dump}.{name}")
+            print(f"## {name}: own time by package (profiled ms per request)")
+            for package, ms in by_package(stats, args.n):
+                print(f"  {package:22} {ms:7.2f}")
+            stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
+            print(out.getvalue())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the instance directory, also after a failed run
     return 0
 
 

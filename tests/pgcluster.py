@@ -46,16 +46,20 @@ class PgCluster:
         subprocess.run(cmd, check=True, capture_output=True, text=True)
 
     def start(self):
-        self.dir.mkdir(parents=True, exist_ok=True)
-        if self.as_postgres:
-            pw = pwd.getpwnam("postgres")
-            for path in {self.dir, self.sock}:
-                os.chown(path, pw.pw_uid, pw.pw_gid)
-        if not (self.data / "PG_VERSION").exists():
-            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
-                      "--locale=C")
-        opts = f"-k {self.sock} -c listen_addresses= {self.options}"
-        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            if self.as_postgres:
+                pw = pwd.getpwnam("postgres")
+                for path in {self.dir, self.sock}:
+                    os.chown(path, pw.pw_uid, pw.pw_gid)
+            if not (self.data / "PG_VERSION").exists():
+                self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E",
+                          "UTF8", "--locale=C")
+            opts = f"-k {self.sock} -c listen_addresses= {self.options}"
+            self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+        except BaseException:  # a failed or interrupted start leaves no server and no temporary directory behind
+            self.stop()
+            raise
         return self
 
     def url(self, dbname: str = "postgres") -> str:
