@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from caseflow.stats.services import pending
@@ -96,3 +98,32 @@ def test_summary_shape(client, session, cast):
     assert body["filters"] == {"unit": None, "procedure": None, "ip_type": None, "channel": None, "officer": None}
     r = client.get("/api/v1/stats/summary?from=2026-9", headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401
+
+
+def _district_row(page: str, area: str) -> list[str]:
+    table = page[page.index('<table class="stats'):]
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL) if f">{area}<" in r)
+    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)
+    return [re.sub(r"<[^>]+>|\s", "", cell) for cell in cells]
+
+
+def test_a_request_filed_on_the_portal_is_in_the_districts_received_at_once(client, web, session, cast):
+    """Issue #15 trace: 收案 counts a dispute on the day it is received (filed), not at 受理/立案; the filing's
+    hook queues the case and the next statistics request applies it, so the city's 区县对比 shows it at once."""
+    from tests.adjudication.test_adj_portal_filing import _fill, _start
+    from tests.portal.test_filing import RIGHT
+
+    web.login(cast["city"].username)
+    before = _district_row(client.get("/stats/districts").get_data(as_text=True), "渝中区")
+    client.post("/logout")
+    web.login(cast["applicant"].username)
+    _, draft_id = _start(web, "adjudication")
+    _fill(web, draft_id, RIGHT)
+    assert web.post_form(f"/portal/drafts/{draft_id}/review").status_code == 303  # submitted, nobody docketed it
+    client.post("/logout")
+    web.login(cast["city"].username)
+    page = client.get("/stats/districts").get_data(as_text=True)
+    after = _district_row(page, "渝中区")
+    assert (int(after[2]), int(after[3])) == (int(before[2]) + 1, int(before[3]))  # 收案（新收） +1, 结案 unchanged
+    # The definition says so, once: counted when received, whether or not it was accepted or docketed yet.
+    assert page.count('id="def-received"') == 1 and "提交即计入收案，不以受理或立案为准" in page
