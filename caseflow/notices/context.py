@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -100,10 +100,10 @@ def party_dict(p) -> dict:
 
 
 def recipient_text(kind: catalogue.NoticeKind, claimants: list[dict], respondents: list[dict],
-                   parts: Mapping) -> str:
-    """主送 as printed."""
+                   parts: Mapping, agents: Sequence[Mapping] = ()) -> str:
+    """主送 as printed: the claimants named with their agent, when the case records one."""
     if kind.recipient == "claimant":
-        return join_names(p["name"] for p in claimants)
+        return phrasing.with_agent(join_names(p["name"] for p in claimants), (a["name"] for a in agents))
     if kind.recipient == "respondent":
         return join_names(p["name"] for p in respondents)
     if kind.recipient == "external":
@@ -150,8 +150,8 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
         "legal": catalogue.legal_notices(kind.code, procedure=procedure, on=on, area=area, data=data,
                                          case_kind=case.get("kind")),
         "reconsideration_body": catalogue.reconsideration_body(area),
-        "recipient": recipient_text(kind, claimants, respondents, parts),
-        "phrase": phrasing.phrase_of(case, claimants, respondents),
+        "recipient": recipient_text(kind, claimants, respondents, parts, agents),
+        "phrase": phrasing.phrase_of(case, claimants, respondents, agents),
         # 法律文书 start at the top of the 版心 (as 行政执法文书 do) rather than 35 mm below it.
         "masthead_compact": True,
     }
@@ -520,7 +520,8 @@ SAMPLE_EXTRA = {
     ],
     "original": {"title": "专利侵权纠纷行政裁决书", "number": "渝中知保裁字〔2026〕3号", "date": "2026年1月20日"},
     "receipt": {"document": "专利侵权纠纷行政裁决书", "number": "渝中知保裁字〔2026〕12号",
-                "recipient": "重庆市渝中区𠮷祥五金机电经营部", "address": "重庆市渝中区较场口日月光广场B座216号"},
+                "recipient": "重庆市渝中区𠮷祥五金机电经营部", "address": "重庆市渝中区较场口日月光广场B座216号",
+                "proxy": ""},
 }
 
 

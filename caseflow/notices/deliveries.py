@@ -34,6 +34,15 @@ def agent_barred(case: Case) -> bool:
     return agent is not None and not agent.get("receives_documents")
 
 
+def receiving_agent(party: Party | None, case: Case) -> Party | None:
+    """The agent that receives this party's documents (代收): the claimants' agent whose 授权委托书 says 代收法律文书
+    (``case.data["agent"]["receives_documents"]``, "no" unless the filer said so); None otherwise."""
+    if party is None or party.role != PartyRole.CLAIMANT or not ((case.data or {}).get("agent") or {}).get(
+            "receives_documents"):
+        return None
+    return next((p for p in case.parties if p.role == PartyRole.AGENT), None)
+
+
 def electronic_account(party: Party, case: Case) -> int | None:
     """The portal account electronic service on this party arrives in, if any."""
     if party.user_id is not None:

@@ -13,7 +13,8 @@ Instead ``phrase_parts`` builds, once per document, the pieces the templates joi
 - ``matter``: the case as a noun phrase with its parties, for "关于……一案" (甲公司与乙公司侵犯……纠纷; for a
   complaint 乙公司涉嫌侵犯……);
 - ``between``: the parties as "甲与乙" (or whichever side is known); ``parties``: every party, "甲、乙" (for the
-  主送 line of a document addressed to both sides).
+  主送 line of a document addressed to both sides), the claimants followed by their agent when the case records one:
+  "甲（委托代理人：丙）、乙" (``addressed_claimants`` is that claimant part alone).
 
 Officer-editable orders ("责令被请求人……") go through ``order_text``, which drops a role word (or 责令) the officer
 typed in front of the order, so the template's own "责令被请求人" is never doubled.
@@ -66,6 +67,13 @@ COMPLAINT_ACTS = {
 }
 
 
+def with_agent(names: str, agents: Iterable[str | None]) -> str:
+    """The claimants as a document addresses them: followed by the agent the case records for them (an agent is
+    recorded only by a filing on the claimants' behalf), "甲（委托代理人：丙）"."""
+    agent = join_names(agents)
+    return f"{names}（委托代理人：{agent}）" if names and agent else names
+
+
 def role_words(procedure: str | None) -> tuple[str, str]:
     return ROLE_WORDS.get(procedure or "", DEFAULT_ROLES)
 
@@ -104,10 +112,10 @@ def right_parts(ip_type: str | None, number: str | None, procedure: str | None) 
 
 def phrase_parts(*, procedure: str | None, ip_type: str | None, right_number: str | None,
                  claimants: Iterable[str | None], respondents: Iterable[str | None], complaint_kind: str | None = None,
-                 category: str | None = None) -> dict[str, str]:
+                 category: str | None = None, agents: Iterable[str | None] = ()) -> dict[str, str]:
     """The structured parts of one document's sentences (see the module docstring)."""
     claimant_word, respondent_word = role_words(procedure)
-    claimant_names, respondent_names = list(claimants), list(respondents)
+    claimant_names, respondent_names, agent_names = list(claimants), list(respondents), list(agents)
     c, r = join_names(claimant_names), join_names(respondent_names)
     subject, right = right_parts(ip_type, right_number, procedure)
     between = f"{c}与{r}" if c and r else (c or r)
@@ -131,7 +139,9 @@ def phrase_parts(*, procedure: str | None, ip_type: str | None, right_number: st
         "claimants": c,
         "respondents": r,
         "between": between,
-        "parties": join_names([*claimant_names, *respondent_names]),
+        "addressed_claimants": with_agent(c, agent_names),
+        "parties": join_names([with_agent(c, agent_names),
+                               *(n for n in respondent_names if (n or "").strip() not in claimant_names)]),
         "subject": subject,
         "right": right,
         "dispute": dispute,
@@ -139,9 +149,11 @@ def phrase_parts(*, procedure: str | None, ip_type: str | None, right_number: st
     }
 
 
-def phrase_of(case: Mapping, claimants: Iterable[Mapping], respondents: Iterable[Mapping]) -> dict[str, str]:
+def phrase_of(case: Mapping, claimants: Iterable[Mapping], respondents: Iterable[Mapping],
+              agents: Iterable[Mapping] = ()) -> dict[str, str]:
     """``phrase_parts`` from a document context's ``case`` dict and party dicts."""
     return phrase_parts(procedure=case.get("procedure"), ip_type=case.get("ip_type"),
+                        agents=(p.get("name") for p in agents),
                         right_number=case.get("right_number"), complaint_kind=case.get("kind"),
                         category=case.get("category"), claimants=(p.get("name") for p in claimants),
                         respondents=(p.get("name") for p in respondents))

@@ -114,15 +114,22 @@ def service_receipt_pdf(notice: Notice, party: Party | None) -> bytes:
     """A 送达回证 for one recipient of an issued notice, to be signed on paper service."""
     if notice.status != NoticeStatus.ISSUED:
         raise Conflict("文书签发后才能打印送达回证")
+    from caseflow.notices.deliveries import receiving_agent
+
     receipt_kind = catalogue.kind("service_receipt")
     base = build_context(notice)
+    agent = receiving_agent(party, notice.case)
+    served = agent or party
     ctx = assemble(
         receipt_kind, procedure=notice.case.procedure, office_name=base["office_name"], area=base["area"],
         case=base["case"], claimants=base["claimants"], respondents=base["respondents"], agents=base["agents"],
         parts={}, data={}, on=clock.today(),
         extra={"receipt": {"document": notice.title, "number": notice.number,
                            "recipient": party.name if party else notice.recipient,
-                           "address": (party.address if party else "") or ""}})
+                           # Served on the agent the authorisation names to receive it (代收): at the agent's
+                           # address as recorded (blank for the server to fill in), not the principal's.
+                           "proxy": f"{agent.name}（委托代理人，授权委托书载明代收法律文书）" if agent else "",
+                           "address": (served.address if served else "") or ""}})
     content, _ = render(receipt_kind.template, ctx, missing=missing_characters(ctx))
     return content
 

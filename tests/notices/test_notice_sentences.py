@@ -180,3 +180,23 @@ def test_the_pdfs_read_right_too(procedure, code):
     ctx = document_context(make_case(procedure, ip_type), code)
     content, _ = rendering.render(catalogue.kind(code).template, ctx)
     assert problems(pdf_text(content)) == []
+
+
+AGENT = "重庆知桥专利代理事务所（普通合伙）"
+
+
+@pytest.mark.parametrize(("procedure", "code", "ip_type"), GRID,
+                         ids=[f"{p}-{c}-{t}" for p, c, t in GRID])
+def test_a_document_to_a_represented_party_names_its_agent(procedure, code, ip_type):
+    """An agent filed for the claimant (the case records it as the 代理人 party): a document addressed to the
+    claimant names the agent beside it, and the party block lists the agent; nothing else changes."""
+    case = make_case(procedure, ip_type)
+    case.parties.append(Party(role=PartyRole.AGENT, name=AGENT, address="重庆市渝中区中山三路131号"))
+    kind = catalogue.kind(code)
+    text = visible_text(rendering.render_html(kind.template, document_context(case, code)))
+    assert problems(text, (CLAIMANT, *RESPONDENTS, AGENT)) == []
+    if kind.recipient in ("claimant", "parties"):  # in its 主送 or its list of the parties
+        assert f"{CLAIMANT}（委托代理人：{AGENT}）" in text or f"委托代理人：{AGENT}，" in text
+    if kind.recipient == "respondent":
+        # A respondent's own document is not addressed to the claimant's agent (a party block may list it).
+        assert f"（委托代理人：{AGENT}）" not in text

@@ -21,6 +21,7 @@ from tests.conftest import csrf_of
 from tests.evidence import helpers as h
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.adjudication import docket
+from tests.notices.conftest import needs_pdftotext, pdf_text
 from tests.portal.test_filing import CLAIMANT, RIGHT
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -143,3 +144,27 @@ def test_the_registration_page_tells_an_agent_how_to_register_and_file(client):
     page = client.get("/register").get_data(as_text=True)
     hint = re.search(r'id="agent-hint">([^<]*)<', page).group(1)
     assert "专利代理机构" in hint and "律师" in hint and "授权委托书" in hint
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("receives", [True, False])
+def test_the_documents_name_the_agent_and_are_served_on_it_when_authorised(client, web, people, agent, notices_of,
+                                                                         receives):
+    """A document addressed to the principal names its agent (主送 "…（委托代理人：X）"); the paper 送达回证 names the
+    agent as 代收人 at its address only when the 授权委托书 says 代收法律文书 (the record's default is no)."""
+    draft_id = _draft(client, web, agent)
+    _authorise(client, draft_id)
+    r = _submit(web, draft_id, as_agent="yes", **({"receives_documents": "yes"} if receives else {}))
+    case = db.session.get(Case, int(re.search(r"/portal/cases/(\d+)", r.headers["Location"]).group(1)))
+    claimant = next(p for p in case.parties if p.role == PartyRole.CLAIMANT)
+    docket(case, people)
+    [acceptance] = notices_of(case, "acceptance")
+    issuing.issue(acceptance, actor=people["officer"])
+    db.session.flush()
+    web.login(people["officer"].username)
+    with client.get(f"/notices/{acceptance.id}.pdf") as r:  # streamed from storage: closed here
+        text = re.sub(r"\s+", "", pdf_text(r.data))
+    assert f"{claimant.name}（委托代理人：{agent.display_name}）：" in text
+    receipt = re.sub(r"\s+", "", pdf_text(client.get(f"/notices/{acceptance.id}/receipt.pdf?party={claimant.id}").data))
+    assert ("代收法律文书" in receipt) is receives  # the 代收人 row (a table cell: its words wrap in the text)
+    assert (claimant.address in receipt) is not receives  # the agent's address is the place, not the principal's
