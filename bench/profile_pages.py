@@ -53,7 +53,7 @@ PHASES = [
     ("queue_page (urgency)", "caseflow.cases.page", "queue_page"),
     ("render_template", "caseflow.cases.views", "render_template"),
     ("WTForms construction", "wtforms.form", "FormMeta.__call__"),
-    ("access log write", "caseflow.cases.accesslog", "record_after_reading"),
+    ("access log write", "caseflow.cases.accesslog", "record_view"),
     ("commit", "caseflow.core.db", "Database.commit"),
 ]
 

@@ -12,7 +12,7 @@ from caseflow.accounts.models import EndReason
 from caseflow.accounts.services import unit_by_code, units_ordered
 from caseflow.accounts.sessions import Client
 from caseflow.approvals import services as approvals
-from caseflow.cases import queries
+from caseflow.cases import accesslog, queries
 from caseflow.cases.forms import validate_action_json, validate_create_json
 from caseflow.cases.models import PartyRole
 from caseflow.cases.serialize import case_detail, case_summary
@@ -140,11 +140,12 @@ def create():
 
 @bp.get("/cases/<int:case_id>")
 @token_required
-@transactional
 def get_case(case_id: int):
     """One case as the caller may see it."""
-    case = queries.load_case(case_id, g.api_user, log_view="api")
-    return jsonify(case_detail(case, g.api_user))
+    case = queries.load_case(case_id, g.api_user)
+    response = jsonify(case_detail(case, g.api_user))
+    accesslog.record_view(case.id, g.api_user, "api")
+    return response
 
 
 @bp.post("/cases/<int:case_id>/actions/<action>")

@@ -11,7 +11,6 @@ from sqlalchemy.orm.util import identity_key
 
 from caseflow import policy
 from caseflow.accounts.models import Unit, User
-from caseflow.cases import accesslog
 from caseflow.cases.models import Case
 from caseflow.core.db import db
 from caseflow.core.errors import NotFound
@@ -40,13 +39,11 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def load_case(case_id: int, user: User, *, log_view: str | None = None) -> Case:
+def load_case(case_id: int, user: User) -> Case:
     """Load a case the user may see, else 404 (a case that is not yours does not exist)."""
     case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
     if case is None or not policy.can_view_case(user, case):
         raise NotFound("案件不存在")
-    if log_view and user.is_staff:
-        accesslog.record(case.id, user.id, log_view)
     return case
 
 

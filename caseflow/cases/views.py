@@ -46,11 +46,11 @@ def queue():
 @staff_required
 def show(case_id: int):
     """The case page: parties, timeline, linked cases and one button per action allowed now. Built from reads alone;
-    the view is logged once it is built (accesslog.record_after_reading)."""
+    the view is logged once it is built (accesslog.record_view)."""
     case = queries.load_case(case_id, current_user)
     html = render_template("cases/show.html", case=case, panels=pages.case_page(case, current_user),
                            procedure=workflows.procedure(case.procedure))
-    accesslog.record_after_reading(case.id, current_user.id, "page")
+    accesslog.record_view(case.id, current_user, "page")
     return html
 
 

@@ -222,6 +222,12 @@ def run_transaction(fn: Callable[[], T], *, attempts: int = 1) -> T:
     raise AssertionError("unreachable")
 
 
+def writing() -> bool:
+    """Whether the code runs inside `run_transaction` (a `transactional` view included): what it adds commits
+    with it."""
+    return _WRITING.get()
+
+
 def run_read_only(fn: Callable[[], T]) -> T:
     """Run ``fn``, which only reads, in a transaction of its own that takes no write lock, then end it.
 

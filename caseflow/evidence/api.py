@@ -11,7 +11,7 @@ from flask import Blueprint, g, jsonify, request
 
 from caseflow import policy
 from caseflow.api.views import json_body, token_required
-from caseflow.cases import queries
+from caseflow.cases import accesslog, queries
 from caseflow.core.db import transactional
 from caseflow.core.errors import Forbidden, Invalid
 from caseflow.core.guard import body_limit
@@ -21,8 +21,8 @@ from caseflow.evidence.serialize import evidence_json
 bp = Blueprint("evidence_api", __name__, url_prefix="/api/v1")
 
 
-def _case(case_id: int, log_view: str | None = None):
-    return queries.load_case(case_id, g.api_user, log_view=log_view)
+def _case(case_id: int):
+    return queries.load_case(case_id, g.api_user)
 
 
 def _evidence(case_id: int, evidence_id: int):
@@ -68,11 +68,12 @@ def replace(case_id: int, evidence_id: int):
 
 @bp.get("/cases/<int:case_id>/evidence")
 @token_required
-@transactional
 def list_(case_id: int):
     """Every evidence record of the case (all versions, in list order)."""
-    case = _case(case_id, log_view="api")
-    return jsonify({"items": [evidence_json(e) for e in services.list_evidence(case)]})
+    case = _case(case_id)
+    response = jsonify({"items": [evidence_json(e) for e in services.list_evidence(case)]})
+    accesslog.record_view(case.id, g.api_user, "api")
+    return response
 
 
 @bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>")
@@ -131,10 +132,12 @@ def handover(case_id: int, evidence_id: int):
 
 @bp.get("/cases/<int:case_id>/evidence.csv")
 @token_required
-@transactional
 def list_csv(case_id: int):
     """The evidence list (证据清单) as CSV."""
-    return http.send_csv(_case(case_id, log_view="api"))
+    case = _case(case_id)
+    response = http.send_csv(case)
+    accesslog.record_view(case.id, g.api_user, "api")
+    return response
 
 
 @bp.get("/cases/<int:case_id>/evidence/package.zip")

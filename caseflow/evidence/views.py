@@ -10,7 +10,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from caseflow import policy
-from caseflow.cases import queries
+from caseflow.cases import accesslog, queries
 from caseflow.cases.views import case_url
 from caseflow.core.db import db, transactional
 from caseflow.core.errorpages import on_refusal, respond
@@ -31,8 +31,8 @@ def _wants_json() -> bool:
         request.accept_mimetypes.best == "application/json")
 
 
-def _load(case_id: int, evidence_id: int, *, log_view: str | None = None):
-    case = queries.load_case(case_id, current_user, log_view=log_view)
+def _load(case_id: int, evidence_id: int):
+    case = queries.load_case(case_id, current_user)
     return case, services.load_evidence(case, evidence_id)
 
 
@@ -113,21 +113,23 @@ def case_url_or_none(case_id: int) -> str:
 
 @bp.get("/cases/<int:case_id>/evidence")
 @login_required
-@transactional
 def evidence_list(case_id: int):
     """The evidence list (证据清单) of a case, printable."""
-    case = queries.load_case(case_id, current_user, log_view="evidence")
-    return render_template("evidence/list.html", case=case, items=services.list_evidence(case),
+    case = queries.load_case(case_id, current_user)
+    html = render_template("evidence/list.html", case=case, items=services.list_evidence(case),
                            can_decide=policy.can_decide_evidence(current_user, case), back=case_url(case))
+    accesslog.record_view(case.id, current_user, "evidence")
+    return html
 
 
 @bp.get("/cases/<int:case_id>/evidence.csv")
 @login_required
-@transactional
 def evidence_csv(case_id: int):
     """The evidence list as CSV."""
-    case = queries.load_case(case_id, current_user, log_view="evidence")
-    return http.send_csv(case)
+    case = queries.load_case(case_id, current_user)
+    response = http.send_csv(case)
+    accesslog.record_view(case.id, current_user, "evidence")
+    return response
 
 
 @bp.get("/cases/<int:case_id>/evidence/package.zip")
@@ -142,11 +144,10 @@ def package(case_id: int):
 
 @bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>")
 @login_required
-@transactional
 def detail(case_id: int, evidence_id: int):
     """One piece of evidence: its record, preview, versions and custody log; staff decide on it here."""
-    case, ev = _load(case_id, evidence_id, log_view="evidence")
-    return render_template(
+    case, ev = _load(case_id, evidence_id)
+    html = render_template(
         "evidence/detail.html", case=case, ev=ev, versions=services.versions_of(ev),
         events=services.custody_events(case, ev), can_decide=policy.can_decide_evidence(current_user, case),
         can_replace=policy.can_replace_evidence(current_user, ev) and ev.is_current,
@@ -155,6 +156,8 @@ def detail(case_id: int, evidence_id: int):
         handover_form=HandoverForm(formdata=None), inline=checks.is_inline_safe(ev.mime),
         has_preview=preview.can_preview(ev.mime), human_size=checks.human_size, back=case_url(case),
         max_size=checks.human_size(services.settings()["max_bytes"]))
+    accesslog.record_view(case.id, current_user, "evidence")
+    return html
 
 
 @bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>/view")

@@ -13,7 +13,7 @@ from flask import Blueprint, g, jsonify, request
 
 from caseflow import policy
 from caseflow.api.views import json_body, token_required
-from caseflow.cases import queries
+from caseflow.cases import accesslog, queries
 from caseflow.core.db import db, transactional
 from caseflow.core.errors import Invalid, NotFound
 from caseflow.core.guard import body_limit
@@ -54,10 +54,12 @@ def notice_pdf(notice_id: int):
     if not notice.is_issued:
         raise NotFound("文书尚未签发")
     if g.api_user.is_staff:
-        queries.load_case(notice.case_id, g.api_user, log_view="notice_pdf")
+        queries.load_case(notice.case_id, g.api_user)
     else:
         deliveries.record_opening(notice, g.api_user)
-    return send_notice_pdf(notice)
+    response = send_notice_pdf(notice)
+    accesslog.record_view(notice.case_id, g.api_user, "notice_pdf")
+    return response
 
 
 @bp.get("/notices/<int:notice_id>")

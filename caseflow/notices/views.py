@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from caseflow import policy
-from caseflow.cases import queries
+from caseflow.cases import accesslog, queries
 from caseflow.cases.views import case_url
 from caseflow.core.db import transactional
 from caseflow.core.errorpages import field_errors, on_refusal
@@ -112,13 +112,14 @@ def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
 
 @bp.route("/notices/<int:notice_id>")
 @login_required
-@transactional
 def detail(notice_id: int):
     """A document's page for staff: status, editable parts, preview, issue, deliveries."""
     notice = reading.load_notice(notice_id, current_user)
     _staff_only(notice)
-    queries.load_case(notice.case_id, current_user, log_view="notice")
-    return _detail(notice)
+    queries.load_case(notice.case_id, current_user)
+    page = _detail(notice)
+    accesslog.record_view(notice.case_id, current_user, "notice")
+    return page
 
 
 @bp.route("/cases/<int:case_id>/notices", methods=["POST"])
@@ -325,10 +326,12 @@ def pdf(notice_id: int):
     if not notice.is_issued:
         raise NotFound("文书尚未签发")
     if current_user.is_staff:
-        queries.load_case(notice.case_id, current_user, log_view="notice_pdf")
+        queries.load_case(notice.case_id, current_user)
     else:
         deliveries.record_opening(notice, current_user)
-    return send_notice_pdf(notice)
+    response = send_notice_pdf(notice)
+    accesslog.record_view(notice.case_id, current_user, "notice_pdf")
+    return response
 
 
 @bp.route("/cases/<int:case_id>/notices/consent", methods=["POST"])

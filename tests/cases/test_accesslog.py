@@ -36,26 +36,40 @@ def test_each_staff_view_is_logged_and_a_partys_is_not(web, api, session):
     assert views(session, case.id, owner.id) == []
 
 
-def test_the_case_page_is_built_from_reads_and_logged_once_built(web, session):
-    """Building a case page writes nothing: on SQLite (one writer at a time) a page that held the write lock while it
-    rendered would make every other page view and action wait for it. Its one write, the access-log row, comes
+def assert_logged_after_reading(get, session, case_id: int, user_id: int, what: str) -> None:
+    """Building a view's answer writes nothing: on SQLite (one writer at a time) a view that held the write lock while
+    it rendered would make every other page view and action wait for it. Its one write, the access-log row, comes
     after the last read, committed before the answer leaves; on SQLite in a short transaction of its own."""
-    owner, officer = UserFactory(), UserFactory(officer=True)
-    case = complaint(owner)
-    session.flush()
-    web.login(officer.username)
-    assert web.get(f"/cases/{case.id}").status_code == 200  # warm-up (first-use lookups)
-
+    assert get().status_code == 200  # warm-up (first-use lookups)
     with counting(control=True) as sent:
-        assert web.get(f"/cases/{case.id}").status_code == 200
+        assert get().status_code == 200
     kinds = [s.lstrip().split()[0].upper() if not s.lstrip().upper().startswith("RELEASE") else "END" for s in sent]
     writes = [i for i, s in enumerate(sent) if kinds[i] in {"INSERT", "UPDATE", "DELETE"}]
     assert len(writes) == 1 and sent[writes[0]].lstrip().upper().startswith("INSERT INTO ACCESS_LOGS"), sent.report()
+    assert not any(s.lstrip().upper().startswith("BEGIN IMMEDIATE") for s in sent[:writes[0] - 1]), sent.report()
     last_read = max(i for i, k in enumerate(kinds) if k == "SELECT")
     assert last_read < writes[0], sent.report()
     if session.bind.dialect.name == "sqlite":
         assert "END" in kinds[last_read:writes[0]] and kinds[writes[0] + 1] == "END", sent.report()
-    assert views(session, case.id, officer.id) == ["page", "page"]
+    assert views(session, case_id, user_id) == [what, what]
+
+
+@pytest.mark.parametrize(("path", "what"), [("/cases/{}", "page"), ("/cases/{}/evidence", "evidence"),
+                                            ("/cases/{}/evidence.csv", "evidence")])
+def test_a_staff_page_is_built_from_reads_and_logged_once_built(web, session, path, what):
+    owner, officer = UserFactory(), UserFactory(officer=True)
+    case = complaint(owner)
+    session.flush()
+    web.login(officer.username)
+    assert_logged_after_reading(lambda: web.get(path.format(case.id)), session, case.id, officer.id, what)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/{}", "/api/v1/cases/{}/evidence", "/api/v1/cases/{}/evidence.csv"])
+def test_an_api_read_is_logged_once_built(api, session, path):
+    owner, officer = UserFactory(), UserFactory(officer=True)
+    case = complaint(owner)
+    session.flush()
+    assert_logged_after_reading(lambda: api.get(officer, path.format(case.id)), session, case.id, officer.id, "api")
 
 
 def test_a_refused_view_is_not_logged(web, session):

@@ -186,3 +186,18 @@ def test_api_operations_need_staff_of_the_case(issued, people, api, make_case, n
     listed = api.get(people["applicant"], f"/api/v1/cases/{other.id}/notices").json["items"]
     assert [n["number"] for n in listed] == [r.json["number"]]
     assert api.get(people["other_district"], f"/api/v1/cases/{other.id}/notices").status_code == 404
+
+
+def test_staff_views_of_a_document_are_logged_once_built(issued, people, web, api, session):
+    """The document page is built from reads and logged afterwards, as the case page; its PDF is logged too."""
+    from tests.cases.test_accesslog import assert_logged_after_reading, views
+
+    case, notice = issued
+    officer = people["officer"]
+    web.login(officer.username)
+    assert_logged_after_reading(lambda: web.get(f"/notices/{notice.id}"), session, case.id, officer.id, "notice")
+    with web.get(f"/notices/{notice.id}.pdf") as r:
+        assert r.status_code == 200
+    with api.get(officer, f"/api/v1/notices/{notice.id}.pdf") as r:
+        assert r.status_code == 200
+    assert views(session, case.id, officer.id) == ["notice", "notice", "notice_pdf", "notice_pdf"]
