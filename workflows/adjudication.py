@@ -179,6 +179,22 @@ def request_checks(fields) -> dict[str, str]:
     return errors
 
 
+#: 专利法 art. 64: an invention's or a utility model's protection is defined by its claims; a design's by the
+#: product's design shown in the drawings or photos (the brief description may explain them): it has no claims to name.
+CLAIMED_TYPES = ("invention", "utility_model")
+
+
+def filing_refusals(fields) -> dict[str, str]:
+    """What refuses a new 处理请求书 (the API's and the portal's filing alike): no 专利侵权纠纷, or, for an invention
+    or a utility model, no claims named (局令81 art. 12(三)). A design patent is never refused for missing claims.
+    (A complaint converted into an adjudication continues a request already received: its claims are clarified
+    under art. 36, not refused here.)"""
+    errors = request_checks(fields)
+    if fields.get("ip_type") in CLAIMED_TYPES and not (fields.get("asserted_claims") or "").strip():
+        errors["asserted_claims"] = "发明、实用新型专利请写明主张的权利要求（第十二条第（三）项）"
+    return errors
+
+
 def needs_evaluation_report(case) -> bool:
     """局令81 art. 14: for a utility model or a design the office decides on the 专利权评价报告 at 立案."""
     return getattr(case, "ip_type", None) in ("utility_model", "design")
@@ -496,6 +512,7 @@ PROCEDURE = Procedure(
     number_word="裁",
     first="submitted",
     create_checks=request_checks,
+    filing_checks=filing_refusals,
     states={
         "submitted": State("已提交"),
         "correction": State("待补正"),

@@ -77,6 +77,9 @@ def build() -> dict:
                                    "unit": {"type": "string", "description": "GB/T 2260 code"},
                                    **{k: {"type": "string"} for k in ("kind", "ip_type", "right_number", "title",
                                                                       "facts", "claims", "channel", "asserted_claims")},
+                                   "asserted_claims": {"type": "string", "description": (
+                                       "发明、实用新型：主张的权利要求（行政裁决请求必填，局令81第十二条第（三）项）；"
+                                       "外观设计：使用该外观设计的产品（没有权利要求，不必填写）")},
                                    "claimants": {"type": "array", "items": party},
                                    "respondents": {"type": "array", "items": party}}},
                 "Actions": {"type": "object", "description": "action bodies by procedure.action",

@@ -16,7 +16,7 @@ from caseflow.cases import accesslog, queries
 from caseflow.cases.forms import validate_action_json, validate_create_json
 from caseflow.cases.models import PartyRole
 from caseflow.cases.serialize import case_detail, case_summary
-from caseflow.cases.services import create_case, party_dicts, perform
+from caseflow.cases.services import check_new_request, create_case, party_dicts, perform
 from caseflow.core.db import run_bookkeeping, run_read_only, run_transaction, transactional
 from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
 
@@ -129,6 +129,7 @@ def create():
         case = mediation.create_request(mediation_forms.validate_request_json(body, units_ordered()), user)
         return jsonify(case_detail(case, user)), 201
     data = validate_create_json(body, units_ordered())
+    check_new_request(data["procedure"], data)
     unit = unit_by_code(data["unit"])
     if unit is None or not policy.can_create_in_unit(user, unit):
         raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})

@@ -243,7 +243,8 @@ class RightForm(BaseForm):
             self.ip_type.choices = to_choices([("", "请选择"), *((k, IP_TYPES[k]) for k in PATENT_TYPES)])
             self.ip_type.label.text = "专利类型"
             self.right_number.label.text = "专利号"
-            self.asserted_claims.label.text = "主张的权利要求"
+            # 专利法 art. 64: a design has no claims; its filer names the product (the drawings come as evidence).
+            self.asserted_claims.label.text = "主张的权利要求（外观设计：使用该外观设计的产品）"
 
     def validate_right_number(self, field):
         try:

@@ -41,6 +41,15 @@ def format_number(unit: Unit, word: str, year: int, seq: int) -> str:
     return f"{unit.prefix}{word}〔{year}〕{seq}号"
 
 
+def check_new_request(procedure: str, fields: dict) -> None:
+    """Refuse (422) a request filed anew that its procedure's filing checks refuse: the API and the portal file
+    through here, so both ask the same (e.g. the claims of an invention's 处理请求书, none for a design's)."""
+    checks = workflows.procedure(procedure).filing_checks
+    errors = checks(fields) if checks is not None else {}
+    if errors:
+        raise Invalid("；".join(errors.values()), fields=errors)
+
+
 def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict, parties: list[dict],
                 parent: Case | None = None, summary: str | None = None,
                 received_at: dt.datetime | None = None) -> Case:

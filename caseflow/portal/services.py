@@ -10,11 +10,10 @@ import workflows
 from caseflow.accounts.services import unit_by_code, units_ordered
 from caseflow.cases.forms import FILING_STEPS, validate_create_json
 from caseflow.cases.models import Case, PartyRole
-from caseflow.cases.services import create_case, party_dicts
+from caseflow.cases.services import check_new_request, create_case, party_dicts
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid, NotFound
 from caseflow.portal.models import DraftEvidence, FilingDraft
-from workflows.adjudication import request_checks
 
 MAX_DRAFTS = 50
 # The case keeps the id of the draft it came from (in its procedure data), so a second submit of the same
@@ -152,8 +151,7 @@ def submit_draft(draft: FilingDraft, user, *, e_service: bool = False, agent: di
                 "title", "facts", "claims"}}
     payload.update(procedure=draft.procedure, channel="online")
     data = validate_create_json(payload, units_ordered())
-    if draft.procedure == "adjudication":
-        check_adjudication_request(data)
+    check_new_request(draft.procedure, data)
     if agent is not None:
         errors = agent_refusal(draft, user, receives_documents=agent["receives_documents"], e_service=e_service)
         if errors:
@@ -218,13 +216,6 @@ def case_words(case: Case) -> dict:
     procedure = workflows.procedure(case.procedure)
     return {"roles": {"claimant": claimant, "respondent": respondent, "agent": "代理人"},
             "filed": words.get("filed") or procedure.title, "kind": words["kind"], "decides": words["decides"]}
-def check_adjudication_request(data: dict) -> None:
-    """局令81 art. 12: a 处理请求书 concerns a patent's infringement, names the claims relied on."""
-    errors = request_checks(data)
-    if not (data.get("asserted_claims") or "").strip():
-        errors["asserted_claims"] = "请写明主张的权利要求（第十二条第（三）项）"
-    if errors:
-        raise Invalid("；".join(errors.values()), fields=errors)
 
 
 def filing_steps(procedure: str) -> list:

@@ -155,3 +155,20 @@ def test_a_patent_infringement_dispute_is_not_registered_ex_officio(api, people)
     r = api.post(people["officer"], "/api/v1/cases", json={**COMPLAINT_BODY, "channel": "ex_officio"})
     assert r.status_code == 422 and "专利法第六十五条" in r.json["fields"]["channel"], r.json
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+
+
+@pytest.mark.parametrize(("ip_type", "right_number", "asserted", "status"), [
+    ("invention", "ZL202010123456.2", "", 422),  # an invention's protection is its claims: they are named
+    ("utility_model", "ZL202221345678.X", "  ", 422),
+    ("design", "ZL202230123456.2", "", 201),  # a design has no claims (专利法 art. 64(2)): never refused for them
+])
+def test_a_request_names_the_claims_relied_on_except_for_a_design(api, people, ip_type, right_number, asserted,
+                                                                   status):
+    """局令81 art. 12(三) through the API, the same rule the portal applies (tests/adjudication/
+    test_adj_portal_filing.py)."""
+    body = {**ADJ_BODY, "ip_type": ip_type, "right_number": right_number, "asserted_claims": asserted}
+    r = api.post(people["applicant"], "/api/v1/cases", json=body)
+    assert r.status_code == status, r.json
+    if status == 422:
+        assert "权利要求" in r.json["fields"].get("asserted_claims", ""), r.json
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0

@@ -56,3 +56,21 @@ def test_an_unknown_procedure_is_refused(web, people):
     web.login(people["applicant"].username)
     r, draft_id = _start(web, "referral")
     assert r.status_code == 422 and draft_id is None
+
+
+def test_a_design_patent_is_filed_without_claims_naming_its_product(client, web, people):
+    """专利法 art. 64(2): a design's protection is the product's design in the drawings or photos, it has no claims:
+    the wizard asks for the product and the drawings instead and never refuses the request for missing claims
+    (the API applies the same rule, tests/adjudication/test_adj_filing_integrity.py)."""
+    web.login(people["applicant"].username)
+    _, draft_id = _start(web, "adjudication")
+    step = client.get(f"/portal/drafts/{draft_id}/step/1").get_data(as_text=True)
+    assert "外观设计专利没有权利要求" in step and "使用该外观设计的产品" in step
+    _fill(web, draft_id, {**RIGHT, "ip_type": "design", "right_number": "2022301234562", "asserted_claims": ""})
+    review = client.get(f"/portal/drafts/{draft_id}/review").get_data(as_text=True)
+    assert "<dt>外观设计产品</dt><dd>（未填写）</dd>" in review and "<dt>主张的权利要求</dt>" not in review
+    assert 'id="design-scope"' in review and "图片或者照片及简要说明" in review
+    r = web.post_form(f"/portal/drafts/{draft_id}/review")
+    assert r.status_code == 303 and "/portal/cases/" in r.headers["Location"], r.headers["Location"]
+    case = db.session.get(Case, int(re.search(r"/portal/cases/(\d+)", r.headers["Location"]).group(1)))
+    assert (case.procedure, case.ip_type, case.state) == ("adjudication", "design", "submitted")

@@ -93,8 +93,8 @@ def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_hold
     holder.get_by_label("受理单位").select_option(UNIT)
     holder.get_by_label("专利类型").select_option(label="外观设计专利")
     holder.get_by_label("专利号").fill("2022301234562")
-    # A design has no claims; the portal still asks (the API does not): the filer names the design's scope.
-    holder.get_by_label("主张的权利要求").fill("以图片表示的保温杯外观设计")
+    # A design has no claims (专利法 art. 64(2)): the filer names the product; the drawings come on the review page.
+    holder.get_by_label("主张的权利要求").fill("保温杯")
     next_button(holder).click()
     check_page(holder, once=True)
     holder.locator("#claimants-0-address").fill("重庆市沙坪坝区三峡广场1号")
