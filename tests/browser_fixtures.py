@@ -245,5 +245,8 @@ def upload_evidence(page, path, kind: str = "书证") -> None:
     form = page.locator("form.evidence-upload")
     form.locator('input[type="file"]').set_input_files([str(path)])
     form.get_by_label("证据种类").select_option(label=kind)
-    form.get_by_role("button", name="上传").click()
-    expect(form.locator("[data-queue] li").first.locator(".ev-msg")).to_contain_text("已提交证据")
+    # Once every file is in, the page reloads itself (static/evidence.js): wait for that reload, or the caller's
+    # next navigation races it and is aborted.
+    with page.expect_navigation(timeout=30_000):
+        form.get_by_role("button", name="上传").click()
+    expect(page.locator(".ev-body").filter(has_text=path.name).first).to_be_visible()
