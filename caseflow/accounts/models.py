@@ -33,7 +33,6 @@ class Role(TitledStrEnum):
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR, Role.ADMIN})
-PUBLIC_ROLES = frozenset({Role.APPLICANT, Role.RESPONDENT})
 
 
 class IdType(TitledStrEnum):

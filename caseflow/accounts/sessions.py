@@ -165,12 +165,6 @@ def token_row(token: str) -> ApiToken | None:
     return row
 
 
-def user_for_token(token: str) -> User | None:
-    """Resolve a bearer token to its active user."""
-    row = token_row(token)
-    return row.user if row else None
-
-
 def revoke_token(row: ApiToken, reason: EndReason = EndReason.ENDED_BY_USER) -> None:
     """Revoke one API token (if still valid)."""
     if row.ended_at is None:
