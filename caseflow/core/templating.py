@@ -63,17 +63,18 @@ def case_no(number: str | None) -> Markup:
     return Markup('<span class="case-no">%s</span>') % escape(number or "")
 
 
-def labelled_fields(procedure: str, action: str | None, values,
-                    names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def labelled_fields(procedure: str, action: str | None, values, names: dict[str, str] | None = None,
+                    only: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """A recorded action's values as (label, text) pairs, in the order the form asks them; empty values and keys
-    no form declares are left out (they would show a code)."""
+    no form declares are left out (they would show a code). ``only``: the fields a reader may see (the portal
+    shows a party the action's outcome and reasons, not the office's internal choices)."""
     proc = workflows.PROCEDURES.get(procedure)
     decl = proc.action(action) if proc is not None and action else None
     if decl is None or not isinstance(values, dict):
         return []
     return [(spec.label, field_text(procedure, action, name, values[name], names))
             for name, spec in decl.fields.items()
-            if values.get(name) not in (None, "", [])]
+            if values.get(name) not in (None, "", []) and (only is None or name in only)]
 
 
 def can(rule: str, obj=None) -> bool:

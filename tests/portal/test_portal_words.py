@@ -63,6 +63,20 @@ def test_the_timeline_names_the_outcome_in_words(client, web, people):
     page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
     timeline = page[page.index("办理进度"):page.index("<h2>当事人</h2>")]
     assert "作出裁决" in timeline and "认定侵权，责令停止侵权" in timeline and "infringement" not in timeline
+    # Each value carries its field's label, as on the staff page (the office's own choices stay off the portal).
+    assert re.search(r'<span class="field-label">[^<：]+：</span>认定侵权，责令停止侵权', timeline)
+    assert "落入保护范围" not in timeline
+
+
+def test_case_numbers_never_wrap_on_the_portal(client, web, people):
+    """A break inside 〔2026〕12号 splits the number: the case page, the receipt and the list keep it on one line."""
+    case = examined(people)
+    db.session.flush()
+    web.login(people["applicant"].username)
+    nowrap = f'<span class="case-no">{case.number}</span>'
+    page = client.get(f"/portal/cases/{case.id}?receipt=1").get_data(as_text=True)
+    assert page.count(nowrap) == page.count(case.number) - page.count(f"<title>{case.number}")
+    assert nowrap in client.get("/portal/").get_data(as_text=True)
 
 
 def test_login_and_access_pages_name_every_document_that_carries_a_code(client):
