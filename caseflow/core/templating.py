@@ -77,6 +77,13 @@ def labelled_fields(procedure: str, action: str | None, values, names: dict[str,
             if values.get(name) not in (None, "", []) and (only is None or name in only)]
 
 
+def party_role_words(procedure: str | None) -> dict[str, str]:
+    """Each party role in the procedure's own words (notices.phrasing keeps them: one home for the role words)."""
+    from caseflow.notices.phrasing import party_role_words as words
+
+    return words(procedure)
+
+
 def can(rule: str, obj=None) -> bool:
     """Templates ask the policy by rule name (``can("view_stats")``), never compare role strings."""
     from flask_login import current_user
@@ -104,4 +111,4 @@ def register(app) -> None:
     app.jinja_env.globals.update(can=can, state_title=state_title, procedure_title=procedure_title,
                                  csrf_token=generate_csrf, kind_title=kind_title, ip_type_title=ip_type_title,
                                  field_text=field_text, labelled_fields=labelled_fields,
-                                 missing_document_fonts=missing_document_fonts)
+                                 missing_document_fonts=missing_document_fonts, party_role_words=party_role_words)

@@ -337,10 +337,12 @@ def document_title(kind: NoticeKind, procedure: str | None, data: Mapping | None
     return kind.title_for(procedure)
 
 
-def access_code_documents() -> list[dict]:
+def access_code_documents(procedure: str | None = None) -> list[dict]:
     """The documents that carry a respondent's access code, with what the code lets the respondent do (the login and
-    access pages name them as the documents print them)."""
-    return [{"title": k.title, "uses": k.portal_uses} for k in _KINDS if k.portal_uses]
+    access pages name them as the documents print them); ``procedure``: only the one its cases serve (a mediation's
+    陈述意见通知书, an adjudication's 答辩通知书)."""
+    return [{"title": k.title, "uses": k.portal_uses} for k in _KINDS
+            if k.portal_uses and (procedure is None or procedure in k.procedures)]
 
 
 def kind(code: str) -> NoticeKind:

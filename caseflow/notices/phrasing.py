@@ -78,6 +78,12 @@ def role_words(procedure: str | None) -> tuple[str, str]:
     return ROLE_WORDS.get(procedure or "", DEFAULT_ROLES)
 
 
+def party_role_words(procedure: str | None) -> dict[str, str]:
+    """What a list of the parties calls each role in this procedure (请求人 in a mediation, never 请求人/投诉人)."""
+    claimant, respondent = role_words(procedure)
+    return {"claimant": claimant, "respondent": respondent, "agent": "代理人"}
+
+
 def join_names(names: Iterable[str | None]) -> str:
     """Names joined with 、, each once, blanks dropped."""
     out: list[str] = []

@@ -209,12 +209,11 @@ FILINGS = {
 def case_words(case: Case) -> dict:
     """The words the portal's case page uses for this case's procedure: the role words (not 请求人/投诉人), what was
     filed, the kind's label (none for a 处理请求书)."""
-    from caseflow.notices.phrasing import role_words
+    from caseflow.notices.phrasing import party_role_words
 
-    claimant, respondent = role_words(case.procedure)
     words = FILINGS.get(case.procedure) or {"kind": "", "decides": "是否受理"}
     procedure = workflows.procedure(case.procedure)
-    return {"roles": {"claimant": claimant, "respondent": respondent, "agent": "代理人"},
+    return {"roles": party_role_words(case.procedure),
             "filed": words.get("filed") or procedure.title, "kind": words["kind"], "decides": words["decides"]}
 
 

@@ -258,3 +258,39 @@ def test_signing_is_a_visible_step_and_the_party_consents_with_a_checkbox(web, p
     assert fresh.state == "signing" and fresh.closed_at is None  # one side has signed: not yet 结案
     signing = [e for e in fresh.events if e.action == "confirm_agreement"]
     assert signing[-1].data["fields"]["consent"] == "yes"
+
+
+def test_the_parties_read_in_the_procedures_own_words(web, people):
+    """A mediation's and an adjudication's parties are 请求人/被请求人, a complaint's 投诉人/被投诉人: never
+    "请求人/投诉人" on the staff page."""
+    from caseflow.mediation import services
+
+    mediation = services.create_request(dict(MED_BODY), people["applicant"])
+    cases = {"请求人": [mediation, adjudication(people)], "投诉人": [complaint(people["applicant"])]}
+    db.session.commit()
+    web.login(people["officer"].username)
+    for word, group in cases.items():
+        for case in group:
+            page = text(web.get(f"/cases/{case.id}"))
+            parties = page[page.index("<h2>当事人</h2>"):page.index("</table>", page.index("<h2>当事人</h2>"))]
+            assert f"<td>{word}" in parties and f"<td>被{word}" in parties, case.procedure
+            assert "/" not in re.sub(r"<[^>]+>", "", parties), case.procedure
+
+
+def test_the_access_codes_name_the_document_each_procedure_prints_them_on(web, people):
+    """A mediation's code is printed on the 陈述意见通知书, an adjudication's on the 答辩通知书: each card names
+    its own."""
+    from caseflow.hearings import access
+    from caseflow.mediation import services
+
+    mediation = services.create_request(dict(MED_BODY), people["applicant"])
+    act(mediation, "assign", people["supervisor"], officer=people["officer"].username)
+    adj = adjudication(people)
+    for case in (mediation, adj):
+        access.issue_codes(case, people["officer"])
+    db.session.commit()
+    web.login(people["officer"].username)
+    for case, document, other in ((mediation, "陈述意见通知书", "答辩通知书"), (adj, "答辩通知书", "陈述意见通知书")):
+        page = text(web.get(f"/cases/{case.id}"))
+        codes = page[page.index("访问码</h3>") - 20:page.index("</ul>", page.index('id="access-codes"'))]
+        assert f"（随{document}告知）" in codes and other not in codes and "<h3>被请求人访问码</h3>" in codes

@@ -127,6 +127,7 @@ def test_list_csv_detail_and_staff_forms(web, eapi, people, case, storage):
     detail = f"/cases/{case.id}/evidence/{ev['id']}"
     html = web.get(detail).get_data(as_text=True)
     assert "证据认定" in html and "登记移交" in html and "保管记录" in html and ev["sha256"] in html
+    assert f"{people['applicant'].display_name}（投诉人）" in html  # the complaint's own word, not 申请人/投诉人
 
     r = web.post_form(detail, {"decision": "rejected", "reason": ""},
                       post_url=f"{detail}/admission")
