@@ -200,10 +200,11 @@ _COMPLAINT = (
     ),
     Rule(
         id="CPL_ACCEPT_PATENT_INFRINGEMENT",
-        label="专利侵权纠纷处理请求审查",
+        # A complaint's own words (a 投诉 is not a 处理请求书), with the 5 working days art. 20 gives a request.
+        label="专利侵权投诉受理审查",
         basis=f"{LING_81}第二十条",
         trigger="request_received",
-        trigger_label="收到请求书之日",
+        trigger_label="收到投诉之日",
         amount=5,
         unit="working_days",
         binds="office",

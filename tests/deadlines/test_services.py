@@ -89,7 +89,7 @@ def test_complaint_acceptance_deadline_by_kind(staff, clock, kind, rule_id, unit
 def test_design_example_explanation(staff, clock):
     clock.set("2026-09-24")
     d = one(complaint(staff["applicant"]), "CPL_ACCEPT_PATENT_INFRINGEMENT")
-    assert d.explanation == ("收到请求书之日 2026-09-24 起 5 个工作日；"
+    assert d.explanation == ("收到投诉之日 2026-09-24 起 5 个工作日；"
                              "9月25日至27日、10月1日至7日为法定节假日 → 2026-10-09")
 
 

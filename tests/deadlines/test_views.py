@@ -133,7 +133,7 @@ def test_case_page_countdown_and_portal_view(web, session, staff, clock):
     # Due 10月9日: 10月8日 and 10月9日 remain as working days → due soon.
     assert '<span class="badge soon">剩余 2 个工作日</span>' in page
     assert "依据：专利纠纷行政裁决和调解办法（国家知识产权局令第81号）第二十条" in page
-    assert "收到请求书之日 2026-09-24 起 5 个工作日；9月25日至27日、10月1日至7日为法定节假日 → 2026-10-09" in page
+    assert "收到投诉之日 2026-09-24 起 5 个工作日；9月25日至27日、10月1日至7日为法定节假日 → 2026-10-09" in page
     # Where the holidays come from, in words: no library name or version, and no lock counter shown as 版本.
     assert "节假日依据：2026年：国务院办公厅公布的放假安排" in page
     assert "chinesecalendar" not in page and "<dt>版本</dt>" not in page
@@ -191,10 +191,10 @@ def test_api_deadlines_and_overdue_filter(api, session, staff, clock):
     r = api.get(officer, f"/api/v1/cases/{fresh.id}")
     assert r.status_code == 200
     assert r.json["deadlines"] == [{
-        "rule": "CPL_ACCEPT_PATENT_INFRINGEMENT", "label": "专利侵权纠纷处理请求审查", "due": "2026-03-12",
+        "rule": "CPL_ACCEPT_PATENT_INFRINGEMENT", "label": "专利侵权投诉受理审查", "due": "2026-03-12",
         "status": "running", "provisional": False,
         "basis": "专利纠纷行政裁决和调解办法（国家知识产权局令第81号）第二十条",
-        "explanation": "收到请求书之日 2026-03-05 起 5 个工作日 → 2026-03-12",
+        "explanation": "收到投诉之日 2026-03-05 起 5 个工作日 → 2026-03-12",
     }]
     assert api.get(officer, f"/api/v1/cases/{overdue.id}").json["deadlines"][0]["status"] == "missed"
     ids = lambda r: {c["id"] for c in r.json["items"]}  # noqa: E731

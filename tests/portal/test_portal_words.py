@@ -89,3 +89,34 @@ def test_login_and_access_pages_name_every_document_that_carries_a_code(client):
     words = re.sub(r"\s+", "", re.search(r'id="access-code-documents">(.*?)</p>', page, re.DOTALL).group(1))
     assert "答辩通知书或陈述意见通知书" in words and "每位被请求人一个" in words
     assert "（收到答辩通知书的）在答辩期内提交答辩书" in words and "（收到陈述意见通知书的）提交意见陈述书" in words
+
+
+def _deadline_words(page: str) -> str:
+    """The deadlines card as a reader sees it (open and ended periods, their labels and how each was counted)."""
+    start = page.index('id="deadlines"')
+    card = page[page.index(">", start) + 1:page.index('<div class="card', start)]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card))
+
+
+def test_the_deadline_labels_are_the_procedures_own_words(client, web, people):
+    """A rights holder's case page names each period in its procedure's words: a complaint's in a 投诉's (not a
+    处理请求书's), a request's and a mediation's never as a 投诉; no codes, no English."""
+    from caseflow.mediation import services
+    from tests.cases.samples import MED_BODY
+    from tests.factories.cases import complaint
+
+    mediation = services.create_request(dict(MED_BODY), people["applicant"])
+    act(mediation, "assign", people["supervisor"], officer=people["officer"].username)
+    act(mediation, "notify_respondent", people["officer"])
+    cases = {"adjudication": examined(people), "mediation": mediation,
+             "complaint": complaint(people["applicant"]),
+             "complaint (trademark)": complaint(people["applicant"], kind="trademark",
+                                                ip_type="trademark", right_number="12345678")}
+    db.session.commit()
+    web.login(people["applicant"].username)
+    for name, case in cases.items():
+        words = _deadline_words(client.get(f"/portal/cases/{case.id}").get_data(as_text=True))
+        assert "计算：" in words, name  # the case has periods running
+        wrong = ("请求书", "处理请求") if case.procedure == "complaint" else ("投诉",)
+        assert [w for w in wrong if w in words] == [], (name, words)
+        assert re.findall(r"[A-Za-z_]+", words) == [], (name, words)
