@@ -29,7 +29,8 @@ def approval_needed(case: Case, action, user: User, roles: set[str] | None = Non
 def readable_names(items, unit_ids, actor_ids=()) -> dict[str, str]:
     """The names behind recorded staff usernames and room codes of ``items`` — (procedure, action, values) — keyed
     as field_text looks them up: one query for the people and one for the rooms, whatever the number of items.
-    The people's query also loads the users ``actor_ids`` name (the events' actors then need no query of their own)."""
+    The people's query also names the users of ``actor_ids`` (keyed ``actor:<id>``): the case page shows its events'
+    actors, its assignee and an approval's requester from these names (a relationship would lazy-load each user)."""
     from caseflow.core.templating import name_key
     from caseflow.hearings.models import HearingRoom
 
@@ -49,8 +50,10 @@ def readable_names(items, unit_ids, actor_ids=()) -> dict[str, str]:
     names: dict[str, str] = {}
     actor_ids = sorted({i for i in actor_ids if i is not None})
     if users or actor_ids:
-        people = db.session.scalars(sa.select(User).where(sa.or_(User.username.in_(users), User.id.in_(actor_ids))))
+        people = db.session.execute(sa.select(User.id, User.username, User.display_name)
+                                    .where(sa.or_(User.username.in_(users), User.id.in_(actor_ids)))).all()
         names.update({f"user:{u.username}": u.display_name for u in people})
+        names.update({f"actor:{u.id}": u.display_name for u in people})
     if rooms and unit_ids:
         names.update({f"room:{c}": n for c, n in db.session.execute(
             sa.select(HearingRoom.code, HearingRoom.name).where(HearingRoom.code.in_(rooms),
@@ -99,7 +102,8 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     pending = pending_approval(case)
     items = evidence.list_evidence(case)
     periods = deadlines.rows_of(case)
-    events = events_of(case, with_actors=False)  # their actors come with the names below
+    events = events_of(case, with_actors=False)  # their actors' names come with the names below
+    people = {case.assignee_id, pending.requested_by_id if pending else None, *(e.actor_id for e in events)}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
     return {
@@ -107,7 +111,7 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
         "actions": actions,
         "events": events,
         "names": readable_names([(case.procedure, e.action, (e.data or {}).get("fields")) for e in events],
-                                [case.unit_id], actor_ids={e.actor_id for e in events}),
+                                [case.unit_id], actor_ids=people),
         "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
         "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods),
         "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,

@@ -247,3 +247,21 @@ def test_queue_statements_do_not_grow_with_the_cases(web, people):
     assert len(large) == len(small), large.report()
     assert len(large) <= CEILING["queue"], large.report()
     assert page.data.decode().count("/cases/") >= 25
+
+
+def test_the_case_page_template_loads_no_people(web, people):
+    """Who worked on the case (the assignee, each event's actor) comes with the page's data, read once: the template
+    asks no relationship for a user (in production nothing else holds those users, so each would be one more query)."""
+    from tests.factories.cases import complaint as file_complaint
+
+    case = file_complaint(people["applicant"])
+    act(case, "assign", people["supervisor"], officer=people["officer"].username)
+    act(case, "accept", people["officer"])
+    db.session.flush()
+    web.login("page-officer")
+    web.get(f"/cases/{case.id}")  # warm-up
+    db.session.expunge_all()  # as in production: the request's session holds only what the page loads
+    with counting() as seen:
+        page = web.get(f"/cases/{case.id}").data.decode()
+    assert sum(s.lstrip().startswith("SELECT users.") for s in seen) == 1, seen.report()
+    assert people["officer"].display_name in page and people["supervisor"].display_name in page
