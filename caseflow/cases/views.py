@@ -28,7 +28,7 @@ def case_url(case) -> str:
 @staff_required
 def queue():
     """Queues: mine, my unit's unassigned, all visible (supervisors); with filters and sorting."""
-    args = request.args
+    args = request.args.to_dict()  # first values; a plain dict's get is cheap (the form asks for each option)
     default_queue = "all" if current_user.role == "supervisor" else "mine"
     which = args.get("queue", default_queue)
     if which not in {"mine", "unassigned", "all"}:
