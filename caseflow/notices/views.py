@@ -100,12 +100,15 @@ def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
     if delivery_form is None:
         delivery_form = DeliveryForm(parties=deliveries.recipient_parties(notice))
     roles = policy.case_staff_roles(current_user, notice.case)
+    recipients = deliveries.recipient_parties(notice)
+    # Who receives for a recipient (代收): the agent the 授权委托书 names to, shown beside the recipient.
+    proxies = {p.id: agent.name for p in recipients if (agent := deliveries.receiving_agent(p, notice.case))}
     return render_template(
         "notices/page_detail.html", notice=notice, case=notice.case, kind=kind, parts_form=parts_form,
         action_label=drafting.action_label(notice),
         delivery_form=delivery_form, comment_form=CommentForm(), roles=roles,
         needs_signoff=issuing.needs_signoff(notice, current_user),
-        recipients=deliveries.recipient_parties(notice), missing=(notice.missing_chars or {}).get("chars") or [],
+        recipients=recipients, proxies=proxies, missing=(notice.missing_chars or {}).get("chars") or [],
         methods=DeliveryMethod, statuses=NoticeStatus,
     ), status
 

@@ -167,4 +167,8 @@ def test_the_documents_name_the_agent_and_are_served_on_it_when_authorised(clien
     assert f"{claimant.name}（委托代理人：{agent.display_name}）：" in text
     receipt = re.sub(r"\s+", "", pdf_text(client.get(f"/notices/{acceptance.id}/receipt.pdf?party={claimant.id}").data))
     assert ("代收法律文书" in receipt) is receives  # the 代收人 row (a table cell: its words wrap in the text)
+    page = client.get(f"/notices/{acceptance.id}").get_data(as_text=True)
+    served = re.search(r'id="recipients">([^<]*)<', page).group(1)
+    assert (served == f"{claimant.name}（由委托代理人{agent.display_name}代收）") is receives
+    assert (served == claimant.name) is not receives
     assert (claimant.address in receipt) is not receives  # the agent's address is the place, not the principal's
