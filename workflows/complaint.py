@@ -70,6 +70,17 @@ def dispute_request(ctx: GuardContext) -> str | None:
 
 
 @selector
+def complained(ctx: GuardContext) -> str | None:
+    """Someone complained (or reported, or requested): the steps that write to the 投诉人 apply."""
+    return "依职权发现" if getattr(ctx.case, "channel", None) == "ex_officio" else None
+
+
+def has_complainant(ctx: GuardContext) -> str | None:
+    """补正 asks the complainant for materials: a matter the office found itself has nobody to ask."""
+    return "依职权发现的案件没有投诉人，不适用通知补正" if getattr(ctx.case, "channel", None) == "ex_officio" else None
+
+
+@selector
 def found_ex_officio(ctx: GuardContext) -> str | None:
     """A matter the office found itself (依职权): there is no complainant to send a 受理通知书 to."""
     return None if getattr(ctx.case, "channel", None) == "ex_officio" else "并非依职权发现"
@@ -94,7 +105,7 @@ PROCEDURE = Procedure(
     },
     starts_on_create=("CPL_ACCEPT",),
     actions=[
-        Action("request_correction", "通知补正", "submitted", "correction", roles=STAFF,
+        Action("request_correction", "通知补正", "submitted", "correction", roles=STAFF, guards=(has_complainant,),
                fields={"items": Text("需补正的材料及要求", required=True)},
                notice="correction", stops=("CPL_ACCEPT",), starts=("CPL_CORRECTION",)),
         Action("resubmit", "提交补正材料", "correction", "submitted", roles=APPLICANT,
@@ -117,7 +128,12 @@ PROCEDURE = Procedure(
         Action("reject", "不予受理", "submitted", "rejected", roles=STAFF, approval="supervisor",
                fields={"reason": Text("不予受理理由", required=True),
                        "competent_department": Line("有处理权限的部门（如有）")},
-               closes=True, notice="rejection", stops=("CPL_ACCEPT",)),
+               guards=(complained,), closes=True, notice="rejection", stops=("CPL_ACCEPT",)),
+        # Found ex officio: no 投诉人 to write to: no 不予受理通知书, no 办结答复书 (the record holds the reasons).
+        # These variants come second: the first of a name gives the labels the pages and the inbox show.
+        Action("reject", "不予立案", "submitted", "rejected", roles=STAFF, approval="supervisor",
+               fields={"reason": Text("不予受理理由", required=True)}, guards=(found_ex_officio,),
+               closes=True, stops=("CPL_ACCEPT",)),
         Action("reject", "不予受理", "correction", "rejected", roles=STAFF, approval="supervisor",
                fields={"reason": Text("不予受理理由", required=True),
                        "competent_department": Line("有处理权限的部门（如有）")},
@@ -134,8 +150,10 @@ PROCEDURE = Procedure(
                        "target": Line("接收机关", required=True),
                        "reason": Text("移送理由", required=True)},
                closes=True, effects=("create_referral",)),
-        Action("conclude", "办结答复", "accepted", "concluded", roles=STAFF,
+        Action("conclude", "办结答复", "accepted", "concluded", roles=STAFF, guards=(complained,),
                fields={"outcome": Text("处理结果", required=True)}, closes=True, notice="conclusion"),
+        Action("conclude", "办结", "accepted", "concluded", roles=STAFF, guards=(found_ex_officio,),
+               fields={"outcome": Text("处理结果", required=True)}, closes=True),
         Action("request_injunction", "申请先行禁令", "accepted", None, roles=STAFF | APPLICANT,
                fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",),
                guards=(injunctions_enabled,)),

@@ -71,7 +71,7 @@ def build() -> dict:
                     "error": {"type": "string"}, "message": {"type": "string"},
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
                 "CaseCreate": {"type": "object", "required": ["procedure", "unit", "kind", "ip_type", "right_number",
-                                                              "title", "facts", "claims", "claimants", "respondents"],
+                                                              "title", "facts", "claims", "respondents"],
                                "properties": {
                                    "procedure": {"type": "string", "enum": list(workflows.PROCEDURES)},
                                    "unit": {"type": "string", "description": "GB/T 2260 code"},
@@ -80,7 +80,9 @@ def build() -> dict:
                                    "asserted_claims": {"type": "string", "description": (
                                        "发明、实用新型：主张的权利要求（行政裁决请求必填，局令81第十二条第（三）项）；"
                                        "外观设计：使用该外观设计的产品（没有权利要求，不必填写）")},
-                                   "claimants": {"type": "array", "items": party},
+                                   "claimants": {"type": "array", "items": party, "description": (
+                                       "投诉人/请求人；执法人员登记依职权发现（channel=ex_officio）的投诉举报程序案件"
+                                       "（如假冒专利）时不填")},
                                    "respondents": {"type": "array", "items": party}}},
                 "Actions": {"type": "object", "description": "action bodies by procedure.action",
                             "properties": action_schemas},

@@ -301,6 +301,19 @@ def validate_filing_json(form_cls: type[BaseForm], payload: dict, units) -> dict
     return data
 
 
+class ExOfficioCaseForm(RightForm, RespondentsForm, FactsForm):
+    """A complaint-procedure case the office found itself (依职权, e.g. 假冒专利 under 专利行政执法办法 art. 28):
+    nobody complained, so there is no 投诉人 to name."""
+
+    procedure = CreateCaseForm.procedure
+    channel = CreateCaseForm.channel
+
+
 def validate_create_json(payload: dict, units) -> dict:
-    """Validate the API's create body with the filing form; return clean data."""
+    """Validate the API's create body with the filing form; return clean data. A complaint registered ex officio
+    may name no claimant (who may register one, and of what kind, is decided when the case is created)."""
+    if payload.get("procedure") == "complaint" and payload.get("channel") == "ex_officio" \
+            and not payload.get("claimants"):
+        data = validate_filing_json(ExOfficioCaseForm, {k: v for k, v in payload.items() if k != "claimants"}, units)
+        return {**data, "claimants": []}
     return validate_filing_json(CreateCaseForm, payload, units)

@@ -118,6 +118,9 @@ def draft_manual(case: Case, code: str, *, actor: User) -> Notice:
     kind = catalogue.KINDS.get(code)
     if kind is None or kind not in catalogue.manual_kinds(case.procedure):
         raise Invalid("本程序不能起草该类文书", fields={"kind": "请选择有效的文书类型"})
+    if kind.recipient == "claimant" and not context.recipients_of(kind, case.parties):
+        # A matter found ex officio has no 投诉人/请求人: a document addressed to one would name nobody.
+        raise Invalid("本案没有投诉人或请求人，不能起草发给其的文书", fields={"kind": "请选择有效的文书类型"})
     return draft_notice(case, code, actor=actor)
 
 
