@@ -266,6 +266,13 @@ class Procedure:
         found = self.actions_named(name)
         return found[0] if found else None
 
+    def variant(self, name: str, ctx: GuardContext) -> Action | None:
+        """The variant of an action this case takes: the first whose selector guards (which read the case only)
+        pass, e.g. 不予立案 without a notice for a matter found ex officio; else the first of the name."""
+        found = self.actions_named(name)
+        chosen = [a for a in found if all(g(ctx) is None for g in a.guards if getattr(g, "selects", False))]
+        return (chosen or found)[0] if found else None
+
     def closing_actions(self) -> list[str]:
         return [n for n in self.action_names() if any(a.closes for a in self.actions_named(n))]
 

@@ -16,6 +16,7 @@ from caseflow.cases.services import run_approved, touch
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
+from workflows.base import GuardContext
 
 
 def pending_for(user) -> list[ApprovalRequest]:
@@ -49,9 +50,15 @@ def _decidable(req: ApprovalRequest, user) -> None:
         raise Forbidden("您无权审批该申请")
 
 
+def _declared(req: ApprovalRequest):
+    """The action the request asks for, as this case takes it (its variant)."""
+    ctx = GuardContext(case=req.case, actor=None, data={}, now=clock.now(), today=clock.today())
+    return workflows.procedure(req.case.procedure).variant(req.action, ctx)
+
+
 def drafts_document(req: ApprovalRequest) -> bool:
     """Whether approving the request drafts a document (the action declares one)."""
-    decl = workflows.procedure(req.case.procedure).action(req.action)
+    decl = _declared(req)
     return bool(decl is not None and decl.notice)
 
 
@@ -83,7 +90,7 @@ def preview_pdf(req: ApprovalRequest, user) -> tuple[bytes, str]:
 
 
 def label_of(req: ApprovalRequest) -> str:
-    decl = workflows.procedure(req.case.procedure).action(req.action)
+    decl = _declared(req)
     return decl.label if decl else req.action
 
 

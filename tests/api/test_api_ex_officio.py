@@ -63,6 +63,10 @@ def test_a_counterfeit_found_ex_officio_that_is_not_taken_up_is_closed_without_a
     from caseflow.approvals.models import ApprovalRequest
 
     approval = db.session.scalar(sa.select(ApprovalRequest).where(ApprovalRequest.case_id == case.id))
+    from caseflow.approvals import services as approvals
+
+    # The head's inbox names the step as this case takes it and offers no draft document to preview.
+    assert approvals.label_of(approval) == "不予立案" and not approvals.drafts_document(approval)
     r = api.post(people["supervisor"], f"/api/v1/approvals/{approval.id}/approve", json={})
     assert r.status_code == 200, r.json
     db.session.refresh(case)
