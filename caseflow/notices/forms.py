@@ -53,10 +53,15 @@ class DeliveryForm(BaseForm):
         self.party_id.choices = [("", "请选择")] + [(str(p.id), p.name) for p in parties]
 
 
-def draft_choices(procedure: str) -> list[tuple[str, str]]:
+def draft_choices(procedure: str, parties=None) -> list[tuple[str, str]]:
     """The kinds staff may draft by hand in this procedure, as (value, title) choices (the form and the case page's
-    plain select offer the same)."""
-    return [("", "请选择")] + [(k.code, k.title_for(procedure)) for k in catalogue.manual_kinds(procedure)]
+    plain select offer the same). Given the case's ``parties``, without the kinds addressed to a 投诉人/请求人 it
+    does not have (a matter found ex officio; ``drafting.draft_manual`` refuses them)."""
+    from caseflow.notices.context import recipients_of
+
+    kinds = [k for k in catalogue.manual_kinds(procedure)
+             if parties is None or k.recipient != "claimant" or recipients_of(k, parties)]
+    return [("", "请选择")] + [(k.code, k.title_for(procedure)) for k in kinds]
 
 
 def consent_choices(parties) -> list[tuple[str, str]]:

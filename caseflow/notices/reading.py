@@ -56,7 +56,7 @@ def case_card(case: Case, viewer: User) -> dict:
         "staff": staff,
         "notices": [(n, delivered_for(n, viewer)) for n in notices],
         # Plain choices, not forms: the two selects post to views that validate with DraftForm and ConsentForm.
-        "draft_kinds": draft_choices(case.procedure) if staff else None,
+        "draft_kinds": draft_choices(case.procedure, case.parties) if staff else None,
         "consent_parties": consent_choices(parties) if staff else None,
         "consents": consents,
         "parties": parties,

@@ -81,7 +81,7 @@ def test_a_report_still_names_its_complainant_and_only_staff_register_ex_officio
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
 
 
-def test_no_document_addressed_to_a_complainant_is_drafted_by_hand_for_a_case_without_one(api, people):
+def test_no_document_addressed_to_a_complainant_is_drafted_by_hand_for_a_case_without_one(api, people, web, client):
     from caseflow.core.errors import Invalid
     from caseflow.notices import catalogue, drafting
 
@@ -93,3 +93,7 @@ def test_no_document_addressed_to_a_complainant_is_drafted_by_hand_for_a_case_wi
         with pytest.raises(Invalid, match="没有投诉人"):
             drafting.draft_manual(case, kind.code, actor=people["officer"])
     assert _notices(case.id) == []
+    # Nor does the case page offer them.
+    web.login(people["officer"].username)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "起草文书" in page and not any(f'value="{k.code}"' in page for k in to_complainant)
