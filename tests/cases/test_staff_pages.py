@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from caseflow.accounts.models import IdType
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, perform
 from caseflow.core.db import db
@@ -275,6 +276,18 @@ def test_the_parties_read_in_the_procedures_own_words(web, people):
             parties = page[page.index("<h2>当事人</h2>"):page.index("</table>", page.index("<h2>当事人</h2>"))]
             assert f"<td>{word}" in parties and f"<td>被{word}" in parties, case.procedure
             assert "/" not in re.sub(r"<[^>]+>", "", parties), case.procedure
+
+
+def test_a_party_without_an_id_number_shows_no_none(web, people):
+    """A respondent whose ID type is known but whose number is not reads 号码未登记, never "None"."""
+    case = adjudication(people)
+    respondent = next(p for p in case.parties if p.role.value == "respondent")
+    respondent.id_type, respondent.id_number = IdType.USCC, None
+    db.session.commit()
+    web.login(people["officer"].username)
+    page = text(web.get(f"/cases/{case.id}"))
+    parties = page[page.index("<h2>当事人</h2>"):page.index("</table>", page.index("<h2>当事人</h2>"))]
+    assert "None" not in parties and "号码未登记" in parties
 
 
 def test_the_access_codes_name_the_document_each_procedure_prints_them_on(web, people):
