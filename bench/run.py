@@ -568,6 +568,9 @@ def readme_section(info: dict, path: Path) -> str:
              (f"Latest `make bench` ({info['date']}, commit `{info['commit']}`; {info['machine']['cores']} cores, "
               f"{info['machine']['memory_gib']} GiB, {info['machine']['cpu']}; load before the run "
               f"{info['machine']['load_before']}). Raw figures: `{path.relative_to(ROOT)}`."), ""]
+    if info.get("skipped"):
+        lines += [(f"Not measured in this run: {', '.join(info['skipped'])}; their latest figures are in the newest "
+                   "file of `bench/results/` that has them."), ""]
     pdf = [r for r in RESULTS_LINES if r["name"].endswith("render_ms")]
     if pdf:
         lines += ["| notice PDF | median ms | p90 ms | target |", "|---|---|---|---|"]
@@ -649,6 +652,10 @@ def main(argv: list[str] | None = None) -> int:
     info = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "commit": commit(),
             "machine": machine(), "schema_head": head, "data_until": until.isoformat()}
     log(f"commit {info['commit']}, {info['machine']['cores']} cores, load {info['machine']['load_before']}")
+    info["skipped"] = [label for label, skip in (("notice PDFs", args.skip_pdf), ("evidence upload", args.skip_upload),
+                                                 ("page throughput", args.skip_throughput),
+                                                 ("statistics pages", args.skip_stats), ("PostgreSQL", args.skip_pg),
+                                                 ("office day", args.skip_load)) if skip]
     if not args.skip_pdf:
         bench_pdf(20)
     if not args.skip_upload:
