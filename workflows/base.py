@@ -203,8 +203,8 @@ class Procedure:
     #: What a new case of this procedure must be (e.g. 行政裁决: a patent-infringement dispute): the filing's fields
     #: → {field: Chinese reason} for each that may not be; creation is refused (422) when any is.
     create_checks: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
-    #: What a request filed anew (the API's and the portal's filing; not a case continuing another) must also
-    #: have, same shape; checked with ``create_checks`` by ``cases.services.check_new_request``.
+    #: Everything a request filed anew (the API's and the portal's filing; not a case continuing another) must
+    #: pass, same shape, ``create_checks`` included: ``cases.services.check_new_request`` runs it.
     filing_checks: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:

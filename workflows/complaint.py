@@ -132,7 +132,7 @@ PROCEDURE = Procedure(
         # Found ex officio: no 投诉人 to write to: no 不予受理通知书, no 办结答复书 (the record holds the reasons).
         # These variants come second: the first of a name gives the labels the pages and the inbox show.
         Action("reject", "不予立案", "submitted", "rejected", roles=STAFF, approval="supervisor",
-               fields={"reason": Text("不予受理理由", required=True)}, guards=(found_ex_officio,),
+               fields={"reason": Text("不予立案理由", required=True)}, guards=(found_ex_officio,),
                closes=True, stops=("CPL_ACCEPT",)),
         Action("reject", "不予受理", "correction", "rejected", roles=STAFF, approval="supervisor",
                fields={"reason": Text("不予受理理由", required=True),

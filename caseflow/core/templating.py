@@ -77,13 +77,6 @@ def labelled_fields(procedure: str, action: str | None, values, names: dict[str,
             if values.get(name) not in (None, "", []) and (only is None or name in only)]
 
 
-def party_role_words(procedure: str | None) -> dict[str, str]:
-    """Each party role in the procedure's own words (notices.phrasing keeps them: one home for the role words)."""
-    from caseflow.notices.phrasing import party_role_words as words
-
-    return words(procedure)
-
-
 def can(rule: str, obj=None) -> bool:
     """Templates ask the policy by rule name (``can("view_stats")``), never compare role strings."""
     from flask_login import current_user
@@ -101,6 +94,8 @@ def missing_document_fonts() -> list[str]:
 
 
 def register(app) -> None:
+    from caseflow.notices.phrasing import party_role_words  # the one home of the role words
+
     app.jinja_env.filters.update(
         beijing=fmt_beijing,
         beijing_date=lambda m: fmt_beijing(m, with_time=False),

@@ -97,10 +97,10 @@ def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
     kind = catalogue.kind(notice.kind)
     if parts_form is None:
         parts_form = parts_form_class(kind)(data={**(notice.parts or {}), "version": str(notice.version)})
-    if delivery_form is None:
-        delivery_form = DeliveryForm(parties=deliveries.recipient_parties(notice))
-    roles = policy.case_staff_roles(current_user, notice.case)
     recipients = deliveries.recipient_parties(notice)
+    if delivery_form is None:
+        delivery_form = DeliveryForm(parties=recipients)
+    roles = policy.case_staff_roles(current_user, notice.case)
     # Who receives for a recipient (代收): the agent the 授权委托书 names to, shown beside the recipient.
     proxies = {p.id: agent.name for p in recipients if (agent := deliveries.receiving_agent(p, notice.case))}
     return render_template(
