@@ -193,6 +193,9 @@ def _settle(db: Path) -> None:
     con.close()
 
 
+SETTLED = "caseflow-bench: vacuumed and analyzed"
+
+
 class BenchCluster(PgCluster):
     """The test suite's cluster kept under instance/bench/, so that its generated databases survive between runs."""
 
@@ -208,15 +211,47 @@ class BenchCluster(PgCluster):
                                        "AND datname NOT LIKE %s ORDER BY oid", params=(like, "%\\_tmp"))]
 
 
+def settle(cluster: PgCluster, name: str) -> None:
+    """Make a generated or migrated database look like one that autovacuum keeps: every page all-visible (so
+    counts use index-only scans) and fresh planner statistics; marked so that it is done once.
+
+    The cluster runs with synchronous_commit=off, and a tuple's "committed" hint bit may not be set before
+    the WAL of its transaction's commit is flushed; the check goes by the newest commit of the transaction's
+    group of 32 xids, which a plain VACUUM ANALYZE keeps unflushed with its own ANALYZE commits. VACUUM then
+    leaves every page holding the last generated transactions not all-visible (half of the cases and
+    events, all of stats_durations). Here a checkpoint flushes the WAL first, and each ANALYZE commits
+    synchronously.
+    """
+    if cluster.sql("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                   params=(name,)) == [(SETTLED,)]:
+        return
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect(host=str(cluster.sock), user="postgres", dbname=name, autocommit=True) as conn:
+        conn.execute("SET synchronous_commit = on")
+        conn.execute("CHECKPOINT")  # flushes the WAL (and writes the pages: the copies start from them anyway)
+        conn.execute("VACUUM (ANALYZE)")
+        pages, visible = conn.execute(
+            "SELECT sum(relpages), sum(relallvisible) FROM pg_class WHERE relkind = 'r' "
+            "AND relnamespace = 'public'::regnamespace").fetchone()
+    cluster.sql(f"COMMENT ON DATABASE \"{name}\" IS '{SETTLED}'")
+    log(f"{name}: vacuumed and analyzed in {time.monotonic() - started:.1f} s; "
+        f"{visible:,} of {pages:,} pages all-visible")
+
+
 def pg_db(cluster: BenchCluster, cases: int, seed: int, until: dt.date, head: str) -> str:
     key = data_key(cases, seed, until)
     name = f"gen_{key}_{head}"
     if cluster.exists(name):
+        settle(cluster, name)  # a database cached before settle() existed
         return cluster.url(name)
     older = cluster.databases(f"gen_{key}_%")
     if older:
         log(f"migrating {older[-1]} to schema {head}")
         flask(app_env(cluster.url(older[-1]), CACHE), "migrate")
+        cluster.sql(f'COMMENT ON DATABASE "{older[-1]}" IS NULL')  # the migration may have rewritten rows
+        settle(cluster, older[-1])
         cluster.sql(f'ALTER DATABASE "{older[-1]}" RENAME TO "{name}"')
         emit({"name": "cache_migrated", "db": "postgresql", "cases": cases, "from": older[-1], "to": name})
         return cluster.url(name)
@@ -230,7 +265,7 @@ def pg_db(cluster: BenchCluster, cases: int, seed: int, until: dt.date, head: st
     generate(env, cases, seed, until)
     emit({"name": "generate_seconds", "db": "postgresql", "cases": cases,
           "seconds": round(time.monotonic() - started, 1)})
-    cluster.sql("VACUUM ANALYZE", db=work)
+    settle(cluster, work)
     cluster.sql(f'ALTER DATABASE "{work}" RENAME TO "{name}"')
     return cluster.url(name)
 
