@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import aliased, defer, selectinload
 from sqlalchemy.orm.util import identity_key
 
 from caseflow import policy
@@ -29,7 +29,7 @@ SORTS: dict[str, sa.UnaryExpression[Any]] = {
 
 @dataclass
 class Page:
-    items: list[Case]
+    items: list[Any]  # Case objects (list_cases) or rows of columns (queue_rows)
     total: int
     page: int
     per_page: int
@@ -56,39 +56,63 @@ def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, 
     office deadline, overdue ones first by construction — then apply the chosen sort; ``sort="urgency"``
     does the same for any list. ``overdue`` keeps (True) or drops (False) cases with an overdue deadline.
     """
-    stmt = sa.select(Case).where(policy.visible_cases(user), Case.is_deleted.is_(False))
+    # A list shows no case's text: its long columns stay in the database (the queue's query-count test notices
+    # a list that reads them, one statement per case).
+    listed = sa.select(Case).options(selectinload(Case.assignee), defer(Case.facts), defer(Case.claims),
+                                     defer(Case.data))
+    paged, total, page, per_page = _listed(user, listed, queue=queue, procedure=procedure, state=state, unit=unit,
+                                           q=q, sort=sort, page=page, per_page=per_page, open_only=open_only,
+                                           overdue=overdue)
+    rows = list(db.session.scalars(paged))
+    load_units({c.unit_id for c in rows})
+    return Page(rows, total, page, per_page)
+
+
+def queue_rows(user: User, *, queue: str = "all", procedure: str | None = None, state: str | None = None,
+               q: str | None = None, sort: str = "received", page: int = 1, per_page: int = 20,
+               open_only: bool = False) -> Page:
+    """The staff queue's page of cases as list_cases lists them, but as rows of the columns the queue shows (with
+    the assignee's name as ``assignee_name``): no Case or User object is built for a line of a table."""
+    assignee = aliased(User)
+    listed = (sa.select(Case.id, Case.number, Case.title, Case.procedure, Case.state, Case.closed_at,
+                        Case.received_at, Case.assignee_id, assignee.display_name.label("assignee_name"))
+              .outerjoin(assignee, assignee.id == Case.assignee_id))
+    paged, total, page, per_page = _listed(user, listed, queue=queue, procedure=procedure, state=state, q=q,
+                                           sort=sort, page=page, per_page=per_page, open_only=open_only)
+    return Page(list(db.session.execute(paged)), total, page, per_page)
+
+
+def _listed(user: User, listed: sa.Select, *, queue: str = "all", procedure: str | None = None,
+            state: str | None = None, unit: str | None = None, q: str | None = None, sort: str = "received",
+            page: int = 1, per_page: int = 20, open_only: bool = False,
+            overdue: bool | None = None) -> tuple[sa.Select, int, int, int]:
+    """``listed`` (a select of cases or of their columns) filtered, ordered and limited to the page asked: with the
+    number of cases that pass the filters, the page number and the page size it was clamped to."""
+    where: list[sa.ColumnElement[bool]] = [policy.visible_cases(user), Case.is_deleted.is_(False)]
     if overdue is not None:
-        stmt = stmt.where(overdue_clause() if overdue else ~overdue_clause())
+        where.append(overdue_clause() if overdue else ~overdue_clause())
     if queue == "mine":
-        stmt = stmt.where(Case.assignee_id == user.id)
+        where.append(Case.assignee_id == user.id)
     elif queue == "unassigned":
-        stmt = stmt.where(Case.assignee_id.is_(None), Case.unit_id == user.unit_id)
+        where += [Case.assignee_id.is_(None), Case.unit_id == user.unit_id]
     if queue in {"mine", "unassigned"} or open_only:
-        stmt = stmt.where(Case.closed_at.is_(None))
+        where.append(Case.closed_at.is_(None))
     if procedure:
-        stmt = stmt.where(Case.procedure == procedure)
+        where.append(Case.procedure == procedure)
     if state:
-        stmt = stmt.where(Case.state == state)
+        where.append(Case.state == state)
     if unit:
-        stmt = stmt.join(Unit, Unit.id == Case.unit_id).where(Unit.code == unit)
+        where.append(Case.unit_id.in_(sa.select(Unit.id).where(Unit.code == unit)))
     if q:
         like = "%" + q.replace("%", r"\%").replace("_", r"\_")[:100] + "%"
-        stmt = stmt.where(sa.or_(Case.number.like(like, escape="\\"), Case.title.like(like, escape="\\")))
-    total = db.session.scalar(stmt.with_only_columns(sa.func.count(Case.id))) or 0
+        where.append(sa.or_(Case.number.like(like, escape="\\"), Case.title.like(like, escape="\\")))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(*where)) or 0
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
     order: list[sa.ColumnElement[Any]] = [SORTS.get(sort, SORTS["received"]), Case.id.desc()]
     if sort == "urgency" or queue in {"mine", "unassigned"}:
         order.insert(0, sa.nulls_last(urgency_key().asc()))
-    rows = db.session.scalars(
-        # A list shows no case's text: its long columns stay in the database (the queue's query-count test notices
-        # a list that reads them, one statement per case).
-        stmt.options(selectinload(Case.assignee), defer(Case.facts), defer(Case.claims), defer(Case.data))
-        .order_by(*order)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    load_units({c.unit_id for c in rows})
-    return Page(list(rows), total, page, per_page)
+    return listed.where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page), total, page, per_page
 
 
 def load_units(ids: set[int]) -> None:

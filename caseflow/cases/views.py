@@ -33,7 +33,7 @@ def queue():
     which = args.get("queue", default_queue)
     if which not in {"mine", "unassigned", "all"}:
         which = default_queue
-    page = queries.list_cases(
+    page = queries.queue_rows(
         current_user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
         q=(args.get("q") or "").strip() or None, sort=args.get("sort", "received"),
         page=queries.int_arg(args.get("page"), 1), per_page=25, open_only=args.get("open") == "1",

@@ -107,6 +107,13 @@ def test_list_is_paginated_and_scoped(api, people, complaint_body):
     assert len(r.json["items"]) == 2 and r.json["total"] >= 3 and r.json["page"] == 1
     assert api.get(people["other_applicant"], "/api/v1/cases").json["total"] == 0
     assert api.get(people["other_district"], "/api/v1/cases").json["total"] == 0
+    # The city's supervisor narrows the list to one district's office.
+    elsewhere = create(api, people, {**complaint_body, "unit": "500105"})
+    district = api.get(people["city"], "/api/v1/cases?unit=500103&procedure=complaint&per_page=200").json
+    assert district["total"] >= 3 and {c["unit"] for c in district["items"]} == {"500103"}
+    assert elsewhere["id"] not in {c["id"] for c in district["items"]}
+    other = api.get(people["city"], "/api/v1/cases?unit=500105&procedure=complaint&per_page=200").json
+    assert elsewhere["id"] in {c["id"] for c in other["items"]} and {c["unit"] for c in other["items"]} == {"500105"}
 
 
 def test_convert_creates_linked_adjudication(api, people, complaint_body):

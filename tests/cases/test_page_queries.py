@@ -27,7 +27,7 @@ FEW, MANY = 2, 12
 
 #: The most statements a page may send (loading the signed-in user and the access log's write included).
 CEILING = {"adjudication": 18, "complaint": 15, "mediation": 18, "injunction": 16, "referral": 14,
-           "portal": 18, "queue": 5}
+           "portal": 18, "queue": 4}
 
 
 
