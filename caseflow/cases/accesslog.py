@@ -6,6 +6,8 @@ not logged. Every logged view calls `record_view` once its answer is built.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from caseflow.accounts.models import User
 from caseflow.cases.models import AccessLog
 from caseflow.core.db import db, run_transaction, writing
@@ -19,14 +21,20 @@ def record_view(case_id: int, user: User, what: str) -> None:
     it. A view that only reads took no write lock on SQLite (one writer at a time), so that page views render side
     by side: its read transaction is ended (it wrote nothing) and the insert queues for the lock in a short
     transaction of its own (``BEGIN IMMEDIATE``). Elsewhere the row joins the read transaction: a second one would
-    cost round trips and gain nothing."""
+    cost round trips and gain nothing.
+
+    The row goes in as a plain INSERT on the session's connection (its column default stamps the time) rather than
+    an object flushed by the unit of work: nothing in the request reads it back, and that costs a quarter."""
     if not user.is_staff:
         return
-    row = AccessLog(case_id=case_id, user_id=user.id, what=what)
+    values = {"case_id": case_id, "user_id": user.id, "what": what}
     if writing():
-        db.session.add(row)
+        db.session.connection().execute(_INSERT, values)
         return
     session = db.session()
     if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         db.commit()
-    run_transaction(lambda: db.session.add(row))
+    run_transaction(lambda: db.session.connection().execute(_INSERT, values))
+
+
+_INSERT = sa.insert(AccessLog)  # built once: the values come as parameters
