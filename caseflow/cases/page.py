@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 import workflows
 from caseflow import policy
@@ -50,8 +49,7 @@ def readable_names(items, unit_ids, actor_ids=()) -> dict[str, str]:
     names: dict[str, str] = {}
     actor_ids = sorted({i for i in actor_ids if i is not None})
     if users or actor_ids:
-        people = db.session.execute(sa.select(User.id, User.username, User.display_name)
-                                    .where(sa.or_(User.username.in_(users), User.id.in_(actor_ids)))).all()
+        people = db.rows(_PEOPLE, users=users, ids=actor_ids)
         names.update({f"user:{u.username}": u.display_name for u in people})
         names.update({f"actor:{u.id}": u.display_name for u in people})
     if rooms and unit_ids:
@@ -59,6 +57,10 @@ def readable_names(items, unit_ids, actor_ids=()) -> dict[str, str]:
             sa.select(HearingRoom.code, HearingRoom.name).where(HearingRoom.code.in_(rooms),
                                                                HearingRoom.unit_id.in_(list(unit_ids))))})
     return names
+
+
+_PEOPLE = sa.select(User.id, User.username, User.display_name).where(sa.or_(
+    User.username.in_(sa.bindparam("users", expanding=True)), User.id.in_(sa.bindparam("ids", expanding=True))))
 
 
 def agreement_of(case: Case, action) -> dict | None:
@@ -81,10 +83,15 @@ def actions_of(case: Case, user: User, pending) -> list[tuple[Any, bool]]:
     return [(a, approval_needed(case, a, user, roles)) for a in available_actions(case, user, pending=pending)]
 
 
-def events_of(case: Case, *, with_actors: bool = True) -> list[CaseEvent]:
-    """The case's audit events, oldest first, with their actors (unless the caller loads them itself)."""
-    stmt = sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
-    return list(db.session.scalars(stmt.options(selectinload(CaseEvent.actor)) if with_actors else stmt))
+_EVENTS = (sa.select(CaseEvent.seq, CaseEvent.occurred_at, CaseEvent.actor_id, CaseEvent.tag, CaseEvent.action,
+                     CaseEvent.summary, CaseEvent.data)
+           .where(CaseEvent.case_id == sa.bindparam("case_id")).order_by(CaseEvent.seq))
+
+
+def events_of(case: Case) -> list[sa.Row]:
+    """The case's audit events as the timeline shows them, oldest first: plain rows (their actors' names come with
+    readable_names)."""
+    return db.rows(_EVENTS, case_id=case.id)
 
 
 def case_page(case: Case, user: User) -> dict[str, Any]:
@@ -102,7 +109,7 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     pending = pending_approval(case)
     items = evidence.list_evidence(case)
     periods = deadlines.rows_of(case)
-    events = events_of(case, with_actors=False)  # their actors' names come with the names below
+    events = events_of(case)
     people = {case.assignee_id, pending.requested_by_id if pending else None, *(e.actor_id for e in events)}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)

@@ -112,12 +112,17 @@ def _ctx(case: Case, actor: User | None, data: dict) -> GuardContext:
                         lapse_unconfirmed=lambda prefix: registered.lapse_unconfirmed(case, prefix))
 
 
-def pending_approval(case: Case) -> ApprovalRequest | None:
-    """The case's pending approval request, if any."""
-    return db.session.scalar(
-        sa.select(ApprovalRequest).where(ApprovalRequest.case_id == case.id,
-                                         ApprovalRequest.status == ApprovalStatus.PENDING)
-    )
+_PENDING = (sa.select(ApprovalRequest.id, ApprovalRequest.action, ApprovalRequest.requested_by_id,
+                      ApprovalRequest.requested_at)
+            .where(ApprovalRequest.case_id == sa.bindparam("case_id"),
+                   ApprovalRequest.status == ApprovalStatus.PENDING))
+
+
+def pending_approval(case: Case) -> sa.Row | None:
+    """The case's pending approval request, if any: what the case page says of it (a plain row; deciding one loads
+    the request itself)."""
+    found = db.rows(_PENDING, case_id=case.id)
+    return found[0] if found else None
 
 
 _UNKNOWN = object()

@@ -115,6 +115,14 @@ class Database:
         for fn in queued:
             fn()
 
+    def rows(self, stmt: sa.Executable, **params: Any) -> list[sa.Row]:
+        """The plain rows of a read on the request's connection and transaction (what it flushed included), without
+        objects or the ORM's execution path: for what a page shows and never changes. With ``stmt`` built once at
+        import (values as bind parameters), a read costs about a third of a statement built per request."""
+        session = self.session()
+        session.flush()
+        return list(session.connection().execute(stmt, params))
+
     def rollback(self) -> None:
         """Roll back the request's transaction and drop queued after-commit work."""
         session = self.session()

@@ -117,9 +117,13 @@ def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | N
     return DeadlineView(d, status, title, due_text, countdown, level, is_open, pause_since, exts)
 
 
+_ROWS_OF = sa.select(Deadline).where(Deadline.case_id == sa.bindparam("case_id")).order_by(Deadline.id)
+
+
 def rows_of(case: Case) -> list[Deadline]:
-    """Every deadline row of the case, oldest first (the case page loads them once for all its cards)."""
-    return list(db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
+    """Every deadline row of the case, oldest first (the case page loads them once for all its cards; objects, as
+    the action guards read them)."""
+    return list(db.session.scalars(_ROWS_OF, {"case_id": case.id}))
 
 
 def case_deadlines(case: Case, *, include_ended: bool = True, rows: list[Deadline] | None = None) -> list[DeadlineView]:

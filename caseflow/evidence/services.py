@@ -50,14 +50,15 @@ def load_evidence(case: Case, evidence_id: int) -> Evidence:
     return ev
 
 
+_LIST = (sa.select(Evidence).where(Evidence.case_id == sa.bindparam("case_id"))
+         .options(selectinload(Evidence.submitted_by), selectinload(Evidence.replaced_by),
+                  selectinload(Evidence.admission_by))
+         .order_by(Evidence.number, Evidence.version))  # built once: the case pages read it on every view
+
+
 def list_evidence(case: Case, *, current_only: bool = False) -> list[Evidence]:
     """The case's evidence in list order (number, then version)."""
-    rows = db.session.scalars(
-        sa.select(Evidence).where(Evidence.case_id == case.id)
-        .options(selectinload(Evidence.submitted_by), selectinload(Evidence.replaced_by),
-                 selectinload(Evidence.admission_by))
-        .order_by(Evidence.number, Evidence.version)
-    ).all()
+    rows = db.session.scalars(_LIST, {"case_id": case.id}).all()
     return [e for e in rows if e.is_current] if current_only else list(rows)
 
 

@@ -106,9 +106,13 @@ def current(case: Case) -> Hearing | None:
                              .order_by(Hearing.id.desc()).limit(1))
 
 
+# Built once (the case as a bind parameter): the case pages read these on every view.
+_OF_CASE = (sa.select(Hearing).where(Hearing.case_id == sa.bindparam("case_id"))
+            .options(selectinload(Hearing.room)).order_by(Hearing.id))
+
+
 def of_case(case: Case) -> list[Hearing]:
-    return list(db.session.scalars(sa.select(Hearing).where(Hearing.case_id == case.id)
-                                   .options(selectinload(Hearing.room)).order_by(Hearing.id)))
+    return list(db.session.scalars(_OF_CASE, {"case_id": case.id}))
 
 
 def _date(value) -> dt.date:

@@ -343,8 +343,11 @@ def withdraw_consent(case: Case, *, actor: User) -> list[ServiceConsent]:
     return rows
 
 
+_CONSENTS_OF = sa.select(ServiceConsent).where(ServiceConsent.case_id == sa.bindparam("case_id"))
+
+
 def consents_of(case: Case) -> dict[int, ServiceConsent]:
-    rows = db.session.scalars(sa.select(ServiceConsent).where(ServiceConsent.case_id == case.id))
+    rows = db.session.scalars(_CONSENTS_OF, {"case_id": case.id})
     return {c.party_id: c for c in rows}
 
 

@@ -23,10 +23,13 @@ def load_notice(notice_id: int, user: User | None) -> Notice:
     return notice
 
 
+_NOTICES_OF = (sa.select(Notice).where(Notice.case_id == sa.bindparam("case_id"))
+               .options(selectinload(Notice.deliveries)).order_by(Notice.id))  # built once: read on every case page
+
+
 def notices_of(case: Case, viewer: User | None) -> list[Notice]:
     """The case's documents the viewer may see, oldest first."""
-    rows = db.session.scalars(sa.select(Notice).where(Notice.case_id == case.id)
-                              .options(selectinload(Notice.deliveries)).order_by(Notice.id)).all()
+    rows = db.session.scalars(_NOTICES_OF, {"case_id": case.id}).all()
     return [n for n in rows if policy.can_read_notice(viewer, n)]
 
 
