@@ -217,6 +217,10 @@ class Procedure:
                 raise ValueError(f"{self.code}.{a.name}: unknown destination {a.dest!r}")
         if self.first not in self.states:
             raise ValueError(f"{self.code}: unknown first state {self.first!r}")
+        # Pages look actions up by name many times (each event of a timeline, each field): an index, not a scan.
+        self._named: dict[str, list[Action]] = {}
+        for a in self.actions:
+            self._named.setdefault(a.name, []).append(a)
 
     def _expand(self, action: Action) -> Action:
         if OPEN not in action.sources:
@@ -260,7 +264,7 @@ class Procedure:
         return list(seen)
 
     def actions_named(self, name: str) -> list[Action]:
-        return [a for a in self.actions if a.name == name]
+        return list(self._named.get(name, ()))
 
     def action(self, name: str) -> Action | None:
         found = self.actions_named(name)
