@@ -40,6 +40,7 @@ PHASES = [
     ("policy.case_roles", "caseflow.policy", "case_roles"),
     ("load_case", "caseflow.cases.queries", "load_case"),
     ("list_cases", "caseflow.cases.queries", "list_cases"),
+    ("queue_rows", "caseflow.cases.queries", "queue_rows"),
     ("case_page (all cards)", "caseflow.cases.page", "case_page"),
     ("  pending_approval", "caseflow.cases.page", "pending_approval"),
     ("  actions_of", "caseflow.cases.page", "actions_of"),

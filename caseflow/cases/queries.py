@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, defer, selectinload
+from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.util import identity_key
 
 from caseflow import policy
@@ -73,10 +73,10 @@ def queue_rows(user: User, *, queue: str = "all", procedure: str | None = None, 
                open_only: bool = False) -> Page:
     """The staff queue's page of cases as list_cases lists them, but as rows of the columns the queue shows (with
     the assignee's name as ``assignee_name``): no Case or User object is built for a line of a table."""
-    assignee = aliased(User)
+    # The users table is joined as itself: an alias would rebuild the proxies of all its columns on every request.
     listed = (sa.select(Case.id, Case.number, Case.title, Case.procedure, Case.state, Case.closed_at,
-                        Case.received_at, Case.assignee_id, assignee.display_name.label("assignee_name"))
-              .outerjoin(assignee, assignee.id == Case.assignee_id))
+                        Case.received_at, Case.assignee_id, User.display_name.label("assignee_name"))
+              .outerjoin(User, User.id == Case.assignee_id))
     paged, total, page, per_page = _listed(user, listed, queue=queue, procedure=procedure, state=state, q=q,
                                            sort=sort, page=page, per_page=per_page, open_only=open_only)
     return Page(list(db.session.execute(paged)), total, page, per_page)

@@ -152,7 +152,7 @@ def test_required_fields_are_marked_and_case_numbers_do_not_wrap(web, people):
     page = text(web.get(f"/cases/{case.id}"))
     assert f'<span class="case-no">{case.number}</span>' in page
     queue = text(web.get("/cases/?queue=all"))
-    assert f'<span class="case-no">{case.number}</span>' in queue
+    assert f'<a href="/cases/{case.id}"><span class="case-no">{case.number}</span></a>' in queue
 
 
 # ---- the timeline and the approvals inbox ----

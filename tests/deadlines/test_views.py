@@ -172,6 +172,7 @@ def test_queue_sorts_by_urgency_and_marks_badges(web, session, staff, clock):
     assert '<span class="badge soon">即将到期</span>' in row(soon)
     assert "badge soon" not in row(later) and "badge overdue" not in row(later)
     assert "2026-03-12" in row(later) and "—" in row(accepted)
+    assert all(officer.display_name in row(c) for c in (overdue, soon, later, accepted))  # the assignee
     # The "all" list keeps its own order unless urgency is chosen.
     page = text(web.get("/cases/?queue=all&sort=urgency"))
     assert page.index(overdue.number) < page.index(soon.number) < page.index(later.number)
