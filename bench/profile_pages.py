@@ -3,7 +3,10 @@ production settings, a generated database from bench/run.py's cache) under cProf
 sent, the time per request and the functions with the most time.
 
 Usage: .venv/bin/python bench/profile_pages.py DATABASE_URL [--n 200] [--page case|queue|both] [--top 40]
-       [--sort tottime|cumtime] [--user gen-500103-s1] [--dump PREFIX]
+       [--sort tottime|cumtime] [--user gen-500103-s1] [--dump PREFIX] [--explain]
+
+``--explain`` (PostgreSQL) prints EXPLAIN (ANALYZE, BUFFERS) of each query of one request, run again with its
+parameters in a transaction that is rolled back.
 
 Besides the profile, the phases of a request are timed without the profiler (inclusive wall time per request, so
 nested phases add up to more than the whole): loading the signed-in user, the policy's checks, loading the case,
@@ -133,6 +136,43 @@ def watch_write_lock(app, totals: dict[str, float]) -> bool:
     return True
 
 
+def explain(app, client, url: str) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) each SELECT one request of ``url`` sends, with its own parameters, on a
+    connection of its own in a transaction rolled back afterwards (PostgreSQL only)."""
+    import psycopg
+    from sqlalchemy import event
+
+    from caseflow.core.db import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        print("## --explain: PostgreSQL only")
+        return
+    seen: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        cur = psycopg.ClientCursor(conn)  # binds the parameters into the text, as EXPLAIN needs
+        for i, (statement, params) in enumerate(seen, 1):
+            sql = cur.mogrify(statement, params)  # type: ignore[arg-type]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                print(f"-- {i}. {' '.join(sql.split())[:160]} (not explained)")
+                continue
+            print(f"-- {i}. {' '.join(sql.split())[:300]}")
+            for (line,) in cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql).fetchall():
+                print("   " + line)
+        conn.rollback()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
@@ -142,6 +182,7 @@ def main() -> int:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--user", default="gen-500103-s1")
     parser.add_argument("--dump", help="write the raw profile here (pstats)")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) each query (PostgreSQL)")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="caseflow-profile-")
@@ -177,6 +218,9 @@ def main() -> int:
                 client.get(url)
             print(f"## {name} {url}: {len(seen)} statements")
             print(seen.report())
+            if args.explain:
+                print(f"## {name}: plans")
+                explain(app, client, url)
             totals.clear()
             started, cpu = time.perf_counter(), time.process_time()
             for _ in range(args.n):
