@@ -72,12 +72,17 @@ def start_session(user: User, client: Client) -> tuple[SignInSession, str]:
     return row, secret
 
 
+# Built once at import, the digest a bind parameter: every request reads one of these, and building the statement
+# (its eager-load options) per request cost a third of the read.
+_SESSION_BY_HASH = (sa.select(SignInSession).options(joinedload(SignInSession.user).joinedload(User.unit))
+                    .where(SignInSession.secret_hash == sa.bindparam("digest")))
+
+
 def session_for_secret(secret: str) -> SignInSession | None:
     """The live session the cookie's secret names, with its user; None when ended, lapsed, or the user is disabled."""
     if not secret or len(secret) > 200:
         return None
-    row = db.session.scalar(sa.select(SignInSession).options(joinedload(SignInSession.user).joinedload(User.unit))
-                            .where(SignInSession.secret_hash == token_digest(secret)))
+    row = db.session.scalar(_SESSION_BY_HASH, {"digest": token_digest(secret)})
     if row is None or row.ended_at is not None or row.user.is_disabled:
         return None
     expires = session_expires_at(row)
@@ -154,12 +159,15 @@ def issue_token(user: User, client: Client | None = None) -> IssuedToken:
     return IssuedToken(token, expires_at)
 
 
+_TOKEN_BY_HASH = (sa.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.unit))
+                  .where(ApiToken.token_hash == sa.bindparam("digest")))
+
+
 def token_row(token: str) -> ApiToken | None:
     """The live token row a bearer token names, with its user; None when unknown, revoked, expired or disabled."""
     if not token or len(token) > 200:
         return None
-    row = db.session.scalar(sa.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.unit))
-                            .where(ApiToken.token_hash == token_digest(token)))
+    row = db.session.scalar(_TOKEN_BY_HASH, {"digest": token_digest(token)})
     if row is None or row.ended_at is not None or row.expires_at <= clock.now() or row.user.is_disabled:
         return None
     return row
