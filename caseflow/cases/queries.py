@@ -47,6 +47,17 @@ def load_case(case_id: int, user: User) -> Case:
     return case
 
 
+# The lists' selects are built once at import; a request adds its filters, order and page.
+# A list shows no case's text: its long columns stay in the database (the queue's query-count test notices a list
+# that reads them, one statement per case).
+_CASES = sa.select(Case).options(selectinload(Case.assignee), defer(Case.facts), defer(Case.claims), defer(Case.data))
+# The users table is joined as itself: an alias would rebuild the proxies of all its columns.
+_QUEUE_LINES = (sa.select(Case.id, Case.number, Case.title, Case.procedure, Case.state, Case.closed_at,
+                          Case.received_at, Case.assignee_id, User.display_name.label("assignee_name"))
+                .outerjoin(User, User.id == Case.assignee_id))
+_COUNT = sa.select(sa.func.count()).select_from(Case)
+
+
 def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, state: str | None = None,
                unit: str | None = None, q: str | None = None, sort: str = "received", page: int = 1,
                per_page: int = 20, open_only: bool = False, overdue: bool | None = None) -> Page:
@@ -56,11 +67,7 @@ def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, 
     office deadline, overdue ones first by construction — then apply the chosen sort; ``sort="urgency"``
     does the same for any list. ``overdue`` keeps (True) or drops (False) cases with an overdue deadline.
     """
-    # A list shows no case's text: its long columns stay in the database (the queue's query-count test notices
-    # a list that reads them, one statement per case).
-    listed = sa.select(Case).options(selectinload(Case.assignee), defer(Case.facts), defer(Case.claims),
-                                     defer(Case.data))
-    paged, total, page, per_page = _listed(user, listed, queue=queue, procedure=procedure, state=state, unit=unit,
+    paged, total, page, per_page = _listed(user, _CASES, queue=queue, procedure=procedure, state=state, unit=unit,
                                            q=q, sort=sort, page=page, per_page=per_page, open_only=open_only,
                                            overdue=overdue)
     rows = list(db.session.scalars(paged))
@@ -73,13 +80,9 @@ def queue_rows(user: User, *, queue: str = "all", procedure: str | None = None, 
                open_only: bool = False) -> Page:
     """The staff queue's page of cases as list_cases lists them, but as rows of the columns the queue shows (with
     the assignee's name as ``assignee_name``): no Case or User object is built for a line of a table."""
-    # The users table is joined as itself: an alias would rebuild the proxies of all its columns on every request.
-    listed = (sa.select(Case.id, Case.number, Case.title, Case.procedure, Case.state, Case.closed_at,
-                        Case.received_at, Case.assignee_id, User.display_name.label("assignee_name"))
-              .outerjoin(User, User.id == Case.assignee_id))
-    paged, total, page, per_page = _listed(user, listed, queue=queue, procedure=procedure, state=state, q=q,
+    paged, total, page, per_page = _listed(user, _QUEUE_LINES, queue=queue, procedure=procedure, state=state, q=q,
                                            sort=sort, page=page, per_page=per_page, open_only=open_only)
-    return Page(list(db.session.execute(paged)), total, page, per_page)
+    return Page(db.rows(paged), total, page, per_page)
 
 
 def _listed(user: User, listed: sa.Select, *, queue: str = "all", procedure: str | None = None,
@@ -106,7 +109,7 @@ def _listed(user: User, listed: sa.Select, *, queue: str = "all", procedure: str
     if q:
         like = "%" + q.replace("%", r"\%").replace("_", r"\_")[:100] + "%"
         where.append(sa.or_(Case.number.like(like, escape="\\"), Case.title.like(like, escape="\\")))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(*where)) or 0
+    total = db.rows(_COUNT.where(*where))[0][0]
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
     order: list[sa.ColumnElement[Any]] = [SORTS.get(sort, SORTS["received"]), Case.id.desc()]

@@ -155,6 +155,11 @@ class CaseUrgency:
     level: str | None  # "overdue", "soon" or None
 
 
+_URGENCY = (sa.select(Deadline.case_id, Deadline.due_date, Deadline.due_at, Deadline.label, Deadline.status,
+                     Deadline.ended_at, Deadline.binds)
+            .where(Deadline.case_id.in_(sa.bindparam("ids", expanding=True))).order_by(Deadline.due_date, Deadline.id))
+
+
 def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
     """For a page of cases, the nearest open office deadline of each, with its badge level (one query)."""
     if not case_ids:
@@ -162,12 +167,9 @@ def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
     # Only the case filter is in SQL: given the others, SQLite skip-scans the statistics index over every
     # open deadline instead of reading the few rows of these cases. Only the columns read below are loaded
     # (plain rows, no objects: a queue page shows a badge, not the deadlines).
-    rows = [d for d in db.session.execute(
-        sa.select(Deadline.case_id, Deadline.due_date, Deadline.due_at, Deadline.label, Deadline.status,
-                  Deadline.ended_at, Deadline.binds)
-        .where(Deadline.case_id.in_(list(case_ids))).order_by(Deadline.due_date, Deadline.id)
-    ) if d.ended_at is None and d.status in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED)
-        and d.binds in ACCOUNTABLE_BINDS]
+    rows = [d for d in db.rows(_URGENCY, ids=list(case_ids))
+            if d.ended_at is None and d.status in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED)
+            and d.binds in ACCOUNTABLE_BINDS]
     moment, cal = clock.now(), current_calendar()
     cutoff = soon_cutoff(clock.beijing_date(moment), cal)
     out: dict[int, CaseUrgency] = {}
