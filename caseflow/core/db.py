@@ -85,6 +85,11 @@ def str_enum(enum_cls, length: int = 32) -> sa.Enum:
     )
 
 
+# What the ORM passes for its own reads (sqlalchemy/orm/context.py): the result keeps the cached statement's column
+# keys instead of being re-keyed by the columns of the statement invoked (see Database.rows).
+_PLAIN_ROWS = sa.util.immutabledict({"_result_disable_adapt_to_context": True})
+
+
 class Database:
     """Holds the engine and the scoped session of one application."""
 
@@ -118,10 +123,13 @@ class Database:
     def rows(self, stmt: sa.Executable, **params: Any) -> list[sa.Row]:
         """The plain rows of a read on the request's connection and transaction (what it flushed included), without
         objects or the ORM's execution path: for what a page shows and never changes. With ``stmt`` built once at
-        import (values as bind parameters), a read costs about a third of a statement built per request."""
+        import (values as bind parameters), a read costs about a third of a statement built per request.
+
+        Rows are read by column name, never by column object: a result of a statement built per request is not re-keyed
+        by that statement's columns (which compared each ORM column with ``==``, building an expression per column)."""
         session = self.session()
         session.flush()
-        return list(session.connection().execute(stmt, params))
+        return list(session.connection().execute(stmt, params, execution_options=_PLAIN_ROWS).all())
 
     def rollback(self) -> None:
         """Roll back the request's transaction and drop queued after-commit work."""
