@@ -130,7 +130,9 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
 
 
 def queue_page(cases: list[Case]) -> dict[str, Any]:
-    """What the queue shows beside each case row: its nearest office deadline (one query for the page)."""
+    """The queue's lines: each case row with what is shown beside it, its nearest office deadline or None (one query
+    for the page)."""
     from caseflow.deadlines import reading as deadlines
 
-    return {"urgency": deadlines.urgency_of([c.id for c in cases])}
+    urgency = deadlines.urgency_of([c.id for c in cases])
+    return {"lines": [(c, urgency.get(c.id)) for c in cases]}

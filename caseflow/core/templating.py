@@ -63,7 +63,8 @@ def field_text(procedure: str, action: str | None, name: str, value, names: dict
 
 def case_no(number: str | None) -> Markup:
     """A case number kept on one line: a break inside 〔2026〕12号 would split the number."""
-    return Markup('<span class="case-no">%s</span>') % escape(number or "")
+    # Formatting an escaped string is the same markup as Markup's % operator, at a third of its cost (a queue shows 25).
+    return Markup(f'<span class="case-no">{escape(number or "")}</span>')
 
 
 def labelled_fields(procedure: str, action: str | None, values, names: dict[str, str] | None = None,
@@ -86,7 +87,8 @@ def can(rule: str, obj=None) -> bool:
 
     from caseflow import policy
 
-    return policy.can(current_user, rule, obj)
+    # The user itself, not the proxy: a rule reads several of its attributes, each through the proxy otherwise.
+    return policy.can(current_user._get_current_object(), rule, obj)
 
 
 def link_stem(endpoint: str, key: str) -> str:
@@ -115,6 +117,9 @@ def register(app) -> None:
         mask_id=mask_id,
         mask_phone=mask_phone,
         case_no=case_no,
+        # Also as filters: a table's rows call a filter directly, a global through the template context's call.
+        procedure_title=procedure_title,
+        state_title=state_title,
     )
     app.jinja_env.globals.update(can=can, state_title=state_title, procedure_title=procedure_title,
                                  csrf_token=generate_csrf, kind_title=kind_title, ip_type_title=ip_type_title,
