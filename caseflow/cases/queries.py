@@ -56,6 +56,8 @@ _QUEUE_LINES = (sa.select(Case.id, Case.number, Case.title, Case.procedure, Case
                           Case.received_at, Case.assignee_id, User.display_name.label("assignee_name"))
                 .outerjoin(User, User.id == Case.assignee_id))
 _COUNT = sa.select(sa.func.count()).select_from(Case)
+_NOT_DELETED = Case.is_deleted.is_(False)
+_NEWEST_FIRST = Case.id.desc()  # the tie-breaker of every order
 
 
 def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, state: str | None = None,
@@ -91,7 +93,7 @@ def _listed(user: User, listed: sa.Select, *, queue: str = "all", procedure: str
             overdue: bool | None = None) -> tuple[sa.Select, int, int, int]:
     """``listed`` (a select of cases or of their columns) filtered, ordered and limited to the page asked: with the
     number of cases that pass the filters, the page number and the page size it was clamped to."""
-    where: list[sa.ColumnElement[bool]] = [policy.visible_cases(user), Case.is_deleted.is_(False)]
+    where: list[sa.ColumnElement[bool]] = [policy.visible_cases(user), _NOT_DELETED]
     if overdue is not None:
         where.append(overdue_clause() if overdue else ~overdue_clause())
     if queue == "mine":
@@ -112,7 +114,7 @@ def _listed(user: User, listed: sa.Select, *, queue: str = "all", procedure: str
     total = db.rows(_COUNT.where(*where))[0][0]
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
-    order: list[sa.ColumnElement[Any]] = [SORTS.get(sort, SORTS["received"]), Case.id.desc()]
+    order: list[sa.ColumnElement[Any]] = [SORTS.get(sort, SORTS["received"]), _NEWEST_FIRST]
     if sort == "urgency" or queue in {"mine", "unassigned"}:
         order.insert(0, sa.nulls_last(urgency_key().asc()))
     return listed.where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page), total, page, per_page

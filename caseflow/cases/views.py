@@ -29,12 +29,13 @@ def case_url(case) -> str:
 def queue():
     """Queues: mine, my unit's unassigned, all visible (supervisors); with filters and sorting."""
     args = request.args.to_dict()  # first values; a plain dict's get is cheap (the form asks for each option)
-    default_queue = "all" if current_user.role == "supervisor" else "mine"
+    user = current_actor()  # the policy reads several of its attributes: not each through the proxy
+    default_queue = "all" if user.role == "supervisor" else "mine"
     which = args.get("queue", default_queue)
     if which not in {"mine", "unassigned", "all"}:
         which = default_queue
     page = queries.queue_rows(
-        current_user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
+        user, queue=which, procedure=args.get("procedure") or None, state=args.get("state") or None,
         q=(args.get("q") or "").strip() or None, sort=args.get("sort", "received"),
         page=queries.int_arg(args.get("page"), 1), per_page=25, open_only=args.get("open") == "1",
     )
