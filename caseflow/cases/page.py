@@ -13,7 +13,7 @@ from flask import current_app
 import workflows
 from caseflow import policy
 from caseflow.accounts.models import User
-from caseflow.cases.models import Case, CaseEvent
+from caseflow.cases.models import Case, CaseEvent, Party
 from caseflow.cases.services import available_actions, pending_approval
 from caseflow.core.db import db
 
@@ -94,6 +94,12 @@ def events_of(case: Case) -> list[sa.Row]:
     return db.rows(_EVENTS, case_id=case.id)
 
 
+_PARTIES = (sa.select(*Party.__table__.c).where(Party.case_id == sa.bindparam("case_id")).order_by(Party.id))
+_CHILDREN = (sa.select(Case.id, Case.number, Case.procedure, Case.state, Case.closed_at, Case.data, Case.unit_id,
+                       Case.is_deleted)
+             .where(Case.parent_id == sa.bindparam("case_id")).order_by(Case.id))
+
+
 def case_page(case: Case, user: User) -> dict[str, Any]:
     """Everything the staff case page and the party's status page show besides the case row itself."""
     from caseflow.deadlines import reading as deadlines
@@ -110,6 +116,10 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     items = evidence.list_evidence(case)
     periods = deadlines.rows_of(case)
     events = events_of(case)
+    # The parties and the linked cases as plain rows (a relationship's lazy load costs several times a plain read);
+    # a party's page has its case's parties loaded already: the policy read them to let it in.
+    parties = db.rows(_PARTIES, case_id=case.id) if staff else case.parties
+    children = db.rows(_CHILDREN, case_id=case.id)
     people = {case.assignee_id, pending.requested_by_id if pending else None, *(e.actor_id for e in events)}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
@@ -122,9 +132,11 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
         "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
         "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods),
         "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,
-        "referral": referral.panel_of(case, user),
+        "referral": referral.panel_of(case, user, children),
         "evidence": evidence.case_card(case, user, items),
-        "notices": notices.case_card(case, user),
+        "notices": notices.case_card(case, user, parties),
+        "parties": parties,
+        "children": children,
         "rating": None if staff else stats.rating_box(case, user),
     }
 

@@ -45,8 +45,9 @@ def delivered_for(notice: Notice, viewer: User | None) -> NoticeDelivery | None:
 
 
 
-def case_card(case: Case, viewer: User) -> dict:
-    """What the case pages' document card shows (templates/notices/_case_notices.html), loaded up front."""
+def case_card(case: Case, viewer: User, parties=None) -> dict:
+    """What the case pages' document card shows (templates/notices/_case_notices.html), loaded up front
+    (``parties``: the case's parties, objects or rows of their columns, when already loaded)."""
     from caseflow.notices import deliveries
     from caseflow.notices.forms import consent_choices, draft_choices
 
@@ -54,17 +55,18 @@ def case_card(case: Case, viewer: User) -> dict:
     notices = notices_of(case, viewer)
     consents = deliveries.consents_of(case)
     mine = policy.acting_parties(viewer, case)
-    parties = [p for p in case.parties if p.role.value != "agent"]
+    everyone = case.parties if parties is None else parties
+    parties = [p for p in everyone if p.role.value != "agent"]
     return {
         "staff": staff,
         "notices": [(n, delivered_for(n, viewer)) for n in notices],
         # Plain choices, not forms: the two selects post to views that validate with DraftForm and ConsentForm.
-        "draft_kinds": draft_choices(case.procedure, case.parties) if staff else None,
+        "draft_kinds": draft_choices(case.procedure, everyone) if staff else None,
         "consent_parties": consent_choices(parties) if staff else None,
         "consents": consents,
         "parties": parties,
         # A document addressed to one respondent (it carries that respondent's access code) says to whom.
-        "addressees": {n.id: p.name for n in notices for p in case.parties
+        "addressees": {n.id: p.name for n in notices for p in everyone
                        if p.id == (n.data or {}).get(ADDRESSEE_KEY)},
         # An agent not authorised to receive the principal's documents is not offered electronic service for them.
         "my_parties": [] if deliveries.agent_barred(case) and viewer.id == case.created_by_id

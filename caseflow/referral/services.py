@@ -197,13 +197,14 @@ def _parent_status(child: Case, parent: Case) -> str:
     return PARENT_EFFECTS[effect]
 
 
-def linked_of(case: Case, viewer) -> list[dict]:
-    """Each referral and injunction started from the case, with its state and what the case does meanwhile."""
+def linked_of(case: Case, viewer, children=None) -> list[dict]:
+    """Each referral and injunction started from the case, with its state and what the case does meanwhile
+    (``children``: the case's children, objects or rows of their columns, when already loaded)."""
     from caseflow.injunction.services import measure_titles
 
     out = []
-    for child in case.children:
-        if child.procedure not in ("referral", "injunction") or not policy.can_view_case(viewer, child):
+    for child in case.children if children is None else children:
+        if child.procedure not in ("referral", "injunction") or not _may_view(viewer, child):
             continue
         proc = workflows.procedure(child.procedure)
         data = child.data or {}
@@ -223,15 +224,24 @@ def linked_of(case: Case, viewer) -> list[dict]:
     return out
 
 
-def panel_of(case: Case, viewer) -> dict:
-    """Everything the case page shows about referrals and injunctions, for this case and its linked ones."""
+def _may_view(viewer, child) -> bool:
+    """The policy's can_view_case for a child case given as a row: staff see by office (the row's unit and deleted
+    flag suffice), a party by its part in the case, which needs the case object and its parties."""
+    if isinstance(child, Case) or getattr(viewer, "is_staff", False):
+        return policy.can_view_case(viewer, child)
+    return policy.can_view_case(viewer, db.session.get(Case, child.id))
+
+
+def panel_of(case: Case, viewer, children=None) -> dict:
+    """Everything the case page shows about referrals and injunctions, for this case and its linked ones
+    (``children``: as linked_of takes them)."""
     from caseflow.injunction.config import APPROVERS, Period
     from caseflow.injunction.services import evidence_count, measure_titles
     from workflows.injunction import CHECK_METHODS
     from workflows.referral import THRESHOLD
 
     data = case.data or {}
-    out: dict = {"linked": linked_of(case, viewer), "referral": None, "injunction": None}
+    out: dict = {"linked": linked_of(case, viewer, children), "referral": None, "injunction": None}
     if case.procedure == "referral":
         kind = data.get("referral_kind") or "court"
         parent = case.parent
