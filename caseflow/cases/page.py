@@ -124,6 +124,7 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
     return {
+        "staff": staff,  # policy.can(user, "use_workspace"), asked once for the cards' templates
         "pending": pending,
         "actions": actions,
         "events": events,

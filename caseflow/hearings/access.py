@@ -54,6 +54,15 @@ def codes_of(case: Case) -> list[RespondentAccess]:
     return list(db.session.scalars(_CODES_OF, {"case_id": case.id}))
 
 
+_CODES_SHOWN = (sa.select(RespondentAccess.party_id, RespondentAccess.code, RespondentAccess.claimed_at)
+                .where(RespondentAccess.case_id == sa.bindparam("case_id")).order_by(RespondentAccess.id))
+
+
+def codes_shown(case: Case) -> list[sa.Row]:
+    """The case's codes as the case pages list them (party, code, when claimed): plain rows, not objects."""
+    return db.rows(_CODES_SHOWN, case_id=case.id)
+
+
 def claim(code: str, user: User) -> Case:
     """Link the respondent's account to the party the code was issued for; the code then stops working."""
     if user.role != Role.RESPONDENT:

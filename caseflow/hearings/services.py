@@ -318,6 +318,6 @@ def case_card(case: Case, *, staff: bool, evidence: list[Evidence], deadlines: l
         "targets": fast_track_targets(case),
         "lates": filings.late_filings(case),
         "clock": case_clock(case, deadlines),
-        "codes": access.codes_of(case),
+        "codes": access.codes_shown(case),
         "roles": EVIDENCE_ROLES,
     }

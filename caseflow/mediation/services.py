@@ -259,7 +259,7 @@ def panel(case: Case, viewer: User) -> dict:
 def _codes(case: Case):
     from caseflow.hearings import access
 
-    return access.codes_of(case)
+    return access.codes_shown(case)
 
 
 # ---------------------------------------------------------------------------
