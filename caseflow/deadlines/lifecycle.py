@@ -62,7 +62,7 @@ from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines.calendar import Calendar
 from caseflow.deadlines.counting import UNIT_LABELS, due_date
-from caseflow.deadlines.models import LIVE_STATUSES, Deadline, DeadlineStatus
+from caseflow.deadlines.models import LIVE_STATUSES, Deadline, DeadlineStatus, awaits_calendar
 from caseflow.deadlines.office_calendar import calendar_version, current_calendar, session_calendar, year_bounds
 from caseflow.deadlines.rules import DEFAULT_RULES, RULE_ALIASES, RULE_VARIANTS, Rule, dispatch_ids, rule_for
 
@@ -242,14 +242,14 @@ def canonical_ids(case: Case, rule_ids: Iterable[str]) -> set[str]:
 
 
 #: The case's deadline rows a page loaded already (case id, rows by id), while it asks its guards: nothing writes then.
-_KNOWN: ContextVar[tuple[int, list[Deadline]] | None] = ContextVar("caseflow_known_deadlines", default=None)
+_KNOWN: ContextVar[tuple[int, list] | None] = ContextVar("caseflow_known_deadlines", default=None)
 
 
 @contextmanager
-def rows_known(case: Case, rows: list[Deadline]) -> Iterator[None]:
+def rows_known(case: Case, rows: list) -> Iterator[None]:
     """While a page asks which actions the guards allow, let them read the case's deadline rows the page loaded
-    (every row, oldest first, as reading.rows_of gives them) instead of a query per guard. Only for reading: the
-    rows are not refreshed, so nothing may write inside."""
+    (every row, oldest first, as reading.rows_of gives them: plain rows of the columns the guards read) instead of
+    a query per guard. Only for reading: nothing may write inside."""
     token = _KNOWN.set((case.id, rows))
     try:
         yield
@@ -713,12 +713,12 @@ def mark_missed(case: Case | None = None, *, actor: User | None = None) -> list[
     return rows
 
 
-def latest_period(case: Case, prefix: str) -> Deadline | None:
+def latest_period(case: Case, prefix: str) -> Deadline | sa.Row | None:
     """The case's latest (not cancelled) row of the period whose rule id starts with ``prefix``, or None."""
     ids = canonical_ids(case, (prefix,))
     known = _KNOWN.get()
     if known is not None and known[0] == case.id:
-        rows: Iterable[Deadline] = (d for d in reversed(known[1]) if d.status != DeadlineStatus.CANCELLED)
+        rows: Iterable[Deadline | sa.Row] = (d for d in reversed(known[1]) if d.status != DeadlineStatus.CANCELLED)
     else:
         rows = db.session.scalars(
             sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.status != DeadlineStatus.CANCELLED)
@@ -727,7 +727,7 @@ def latest_period(case: Case, prefix: str) -> Deadline | None:
     return next((d for d in rows if d.rule_id in ids or d.rule_id.startswith(prefix)), None)
 
 
-def has_run_out(d: Deadline | None) -> bool:
+def has_run_out(d: Deadline | sa.Row | None) -> bool:
     """Tell whether a period has run out now (missed, or running past its due day or hour).
 
     A party's period whose due date is provisional (a year without a published holiday schedule) has not run out
@@ -735,7 +735,7 @@ def has_run_out(d: Deadline | None) -> bool:
     """
     if d is None or (d.binds == "wait" and d.trigger_estimated):
         return False  # a waiting period runs from the recorded delivery only
-    if d.awaits_calendar:
+    if awaits_calendar(d):
         return False
     if d.status == DeadlineStatus.MISSED:
         return True
@@ -745,7 +745,7 @@ def has_run_out(d: Deadline | None) -> bool:
 def unconfirmed_lapse(case: Case, prefix: str) -> str | None:
     """Why the period ``prefix`` may not be treated as run out although its provisional due date has passed."""
     d = latest_period(case, prefix)
-    if d is None or not d.awaits_calendar or d.status not in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED) \
+    if d is None or not awaits_calendar(d) or d.status not in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED) \
             or not is_past_due(d):
         return None
     return (f"“{d.label}”的届满日 {d.due_date.isoformat()} 为暂定日期（所涉年度的放假安排尚未发布）：待管理员发布"

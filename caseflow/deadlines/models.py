@@ -133,14 +133,19 @@ class Deadline(Model):
 
     @property
     def awaits_calendar(self) -> bool:
-        """A party's (or waiting) period whose provisional due date nobody confirmed: not to be treated as run out
-        until the year's holiday schedule is published or a staff member confirms the date."""
-        return bool(self.provisional) and self.binds in ("party", "wait") and self.provisional_confirmed_at is None
+        return awaits_calendar(self)
 
     @property
     def is_open(self) -> bool:
         """Still tracked: running, paused, or missed with the act not yet done."""
         return self.ended_at is None and self.status in LIVE_STATUSES
+
+
+def awaits_calendar(d) -> bool:
+    """A party's (or waiting) period whose provisional due date nobody confirmed: not to be treated as run out
+    until the year's holiday schedule is published or a staff member confirms the date (``d``: a Deadline, or a row
+    of its columns provisional, binds and provisional_confirmed_at)."""
+    return bool(d.provisional) and d.binds in ("party", "wait") and d.provisional_confirmed_at is None
 
 
 class DeadlineReminder(Model):

@@ -14,7 +14,7 @@ from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
 from caseflow.deadlines.calendar import Calendar
 from caseflow.deadlines.lifecycle import ACCOUNTABLE_BINDS, APPROVERS, is_past_due, unit_text
-from caseflow.deadlines.models import LIVE_STATUSES, Deadline, DeadlineStatus
+from caseflow.deadlines.models import LIVE_STATUSES, Deadline, DeadlineStatus, awaits_calendar
 from caseflow.deadlines.office_calendar import current_calendar, describe_calendar_version
 
 #: "Due soon" means due within this many working days (today counts as 0).
@@ -42,7 +42,7 @@ def effective_status(d: Deadline | sa.Row, moment: dt.datetime | None = None) ->
 class DeadlineView:
     """One row as pages show it."""
 
-    deadline: Deadline
+    deadline: Deadline | sa.Row
     status: DeadlineStatus
     status_title: str
     due_text: str
@@ -54,6 +54,10 @@ class DeadlineView:
 
     def __getattr__(self, name):
         return getattr(self.deadline, name)
+
+    @property
+    def awaits_calendar(self) -> bool:
+        return awaits_calendar(self.deadline)
 
     @property
     def calendar_sources(self) -> str:
@@ -71,7 +75,7 @@ def _working_days_between(cal: Calendar, start: dt.date, end: dt.date) -> int:
     return n
 
 
-def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | None = None,
+def view_of(d: Deadline | sa.Row, *, moment: dt.datetime | None = None, cal: Calendar | None = None,
             cutoff: dt.date | None = None) -> DeadlineView:
     """Describe a row for people: status, due text, countdown as the rule counts, badge level."""
     moment = moment or clock.now()
@@ -117,16 +121,24 @@ def view_of(d: Deadline, *, moment: dt.datetime | None = None, cal: Calendar | N
     return DeadlineView(d, status, title, due_text, countdown, level, is_open, pause_since, exts)
 
 
-_ROWS_OF = sa.select(Deadline).where(Deadline.case_id == sa.bindparam("case_id")).order_by(Deadline.id)
+# The columns the case pages and the action guards read (lifecycle.rows_known): not the record's own stamps, the
+# exact trigger time or how the row was started and ended, whose datetimes cost most to read.
+_ROWS_OF = (sa.select(Deadline.id, Deadline.rule_id, Deadline.label, Deadline.basis, Deadline.binds, Deadline.unit,
+                      Deadline.trigger_date, Deadline.trigger_estimated, Deadline.due_date, Deadline.due_at,
+                      Deadline.status, Deadline.provisional, Deadline.pauses, Deadline.paused_days,
+                      Deadline.extensions, Deadline.explanation, Deadline.calendar_version,
+                      Deadline.provisional_confirmed_at, Deadline.met_at, Deadline.ended_at)
+            .where(Deadline.case_id == sa.bindparam("case_id")).order_by(Deadline.id))
 
 
-def rows_of(case: Case) -> list[Deadline]:
-    """Every deadline row of the case, oldest first (the case page loads them once for all its cards; objects, as
-    the action guards read them)."""
-    return list(db.session.scalars(_ROWS_OF, {"case_id": case.id}))
+def rows_of(case: Case) -> list[sa.Row]:
+    """Every deadline row of the case, oldest first, as plain rows (the case page loads them once for all its cards
+    and its action guards, which only read)."""
+    return db.rows(_ROWS_OF, case_id=case.id)
 
 
-def case_deadlines(case: Case, *, include_ended: bool = True, rows: list[Deadline] | None = None) -> list[DeadlineView]:
+def case_deadlines(case: Case, *, include_ended: bool = True,
+                   rows: list[Deadline] | list[sa.Row] | None = None) -> list[DeadlineView]:
     """The case's rows for its page: open ones first (nearest due first), then the ended ones (``rows``: the case's
     rows as rows_of gives them, when already loaded)."""
     rows = rows_of(case) if rows is None else rows
