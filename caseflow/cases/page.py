@@ -116,10 +116,11 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     items = evidence.list_evidence(case)
     periods = deadlines.rows_of(case)
     events = events_of(case)
-    # The parties and the linked cases as plain rows (a relationship's lazy load costs several times a plain read);
-    # a party's page has its case's parties loaded already: the policy read them to let it in.
+    # For staff, the parties and the linked cases as plain rows (a relationship's lazy load costs several times a
+    # plain read). A party's page keeps objects: the policy read its case's parties to let it in, and reads each
+    # linked case's parties to show it.
     parties = db.rows(_PARTIES, case_id=case.id) if staff else case.parties
-    children = db.rows(_CHILDREN, case_id=case.id)
+    children = db.rows(_CHILDREN, case_id=case.id) if staff else case.children
     people = {case.assignee_id, pending.requested_by_id if pending else None, *(e.actor_id for e in events)}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)

@@ -199,12 +199,13 @@ def _parent_status(child: Case, parent: Case) -> str:
 
 def linked_of(case: Case, viewer, children=None) -> list[dict]:
     """Each referral and injunction started from the case, with its state and what the case does meanwhile
-    (``children``: the case's children, objects or rows of their columns, when already loaded)."""
+    (``children``: the case's children when already loaded; for staff, rows of their columns will do, as the policy
+    sees a case by its office)."""
     from caseflow.injunction.services import measure_titles
 
     out = []
     for child in case.children if children is None else children:
-        if child.procedure not in ("referral", "injunction") or not _may_view(viewer, child):
+        if child.procedure not in ("referral", "injunction") or not policy.can_view_case(viewer, child):
             continue
         proc = workflows.procedure(child.procedure)
         data = child.data or {}
@@ -222,14 +223,6 @@ def linked_of(case: Case, viewer, children=None) -> list[dict]:
                         applied_by="依职权" if data.get("applied_by") == "ex_officio" else "依申请")
         out.append(item)
     return out
-
-
-def _may_view(viewer, child) -> bool:
-    """The policy's can_view_case for a child case given as a row: staff see by office (the row's unit and deleted
-    flag suffice), a party by its part in the case, which needs the case object and its parties."""
-    if isinstance(child, Case) or getattr(viewer, "is_staff", False):
-        return policy.can_view_case(viewer, child)
-    return policy.can_view_case(viewer, db.session.get(Case, child.id))
 
 
 def panel_of(case: Case, viewer, children=None) -> dict:
