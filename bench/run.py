@@ -93,8 +93,9 @@ def commit() -> str:
     out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                          check=False)
     sha = out.stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
-                           check=False).stdout.strip()
+    # Results of earlier runs are outputs, not changes to what is measured.
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!bench/results"], cwd=ROOT,
+                           capture_output=True, text=True, check=False).stdout.strip()
     return sha + ("-dirty" if dirty else "")
 
 
