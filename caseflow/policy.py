@@ -54,8 +54,11 @@ def visible_cases(user: User):
         scope = unit_scope(user)
         return Case.unit_id.in_(scope) if scope else sa.false()
     if user.role == Role.APPLICANT:
-        mine = sa.select(Party.case_id).where(Party.user_id == user.id, Party.role != PartyRole.RESPONDENT)
-        return sa.or_(Case.created_by_id == user.id, Case.id.in_(mine))
+        # One IN over a UNION, not "created_by = … OR id IN (…)": PostgreSQL cannot use an index for that OR and
+        # scanned every case for each page of a rights holder's list.
+        own = sa.union(sa.select(Case.id).where(Case.created_by_id == user.id),
+                       sa.select(Party.case_id).where(Party.user_id == user.id, Party.role != PartyRole.RESPONDENT))
+        return Case.id.in_(own)
     if user.role == Role.RESPONDENT:
         mine = sa.select(Party.case_id).where(Party.user_id == user.id, Party.role == PartyRole.RESPONDENT)
         return Case.id.in_(mine)

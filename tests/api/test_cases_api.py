@@ -132,3 +132,20 @@ def test_openapi_lists_actions(api):
     doc = api.client.get("/api/v1/openapi.json").json
     assert "complaint.accept" in doc["components"]["schemas"]["Actions"]["properties"]
     assert "/api/v1/cases/{id}/actions/{action}" in doc["paths"]
+
+
+def test_a_rights_holder_lists_the_cases_filed_and_those_joined_as_claimant(api, people, complaint_body, session):
+    import sqlalchemy as sa
+
+    from caseflow.cases.models import Party, PartyRole
+
+    filed = create(api, people, complaint_body)
+    joined = create(api, people, complaint_body)
+    claimant = session.scalars(sa.select(Party).where(Party.case_id == joined["id"],
+                                                      Party.role == PartyRole.CLAIMANT)).first()
+    claimant.user_id = people["other_applicant"].id  # the claimant's own account, linked to the case
+    session.flush()
+    mine = api.get(people["applicant"], "/api/v1/cases").json
+    theirs = api.get(people["other_applicant"], "/api/v1/cases").json
+    assert {c["id"] for c in mine["items"]} == {filed["id"], joined["id"]} and mine["total"] == 2
+    assert [c["id"] for c in theirs["items"]] == [joined["id"]] and theirs["total"] == 1
