@@ -29,7 +29,7 @@ from caseflow.notices.forms import (
     parts_form_class,
     parts_of,
 )
-from caseflow.notices.models import DeliveryMethod, NoticeStatus
+from caseflow.notices.models import DeliveryMethod, Notice, NoticeStatus
 
 # An issued document uploaded to be verified: PDFs with their embedded fonts stay well below this.
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
@@ -42,9 +42,12 @@ bp = Blueprint("notices", __name__)
 ISSUE_ATTEMPTS = 6
 
 
-def _staff_only(notice):
+def _staff_notice(notice_id: int) -> Notice:
+    """The document, for its case's staff only (anyone else is told it does not exist)."""
+    notice = reading.load_notice(notice_id, current_user)
     if not policy.is_case_staff(current_user, notice.case):
         raise NotFound("文书不存在")
+    return notice
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> Response:
@@ -117,8 +120,7 @@ def _detail(notice, *, parts_form=None, delivery_form=None, status: int = 200):
 @login_required
 def detail(notice_id: int):
     """A document's page for staff: status, editable parts, preview, issue, deliveries."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     queries.load_case(notice.case_id, current_user)
     page = _detail(notice)
     accesslog.record_view(notice.case_id, current_user, "notice")
@@ -162,8 +164,7 @@ def _edit_again(exc, notice_id: int):
 @transactional
 def edit(notice_id: int):
     """Save the editable parts of a draft."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     kind = catalogue.kind(notice.kind)
     form = parts_form_class(kind)()
     if not form.validate_on_submit():
@@ -182,8 +183,7 @@ def edit(notice_id: int):
 @login_required
 def preview(notice_id: int):
     """The draft as a PDF watermarked 草稿 (never the final document)."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     if notice.is_issued:
         return redirect(url_for("notices.pdf", notice_id=notice.id), 303)
     return pdf_response(rendering.preview_pdf(notice), f"草稿-{notice.title}.pdf")
@@ -195,8 +195,7 @@ def preview(notice_id: int):
 @transactional(attempts=ISSUE_ATTEMPTS)
 def issue(notice_id: int):
     """Issue the draft (or send it to a supervisor for sign-off)."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     outcome = issuing.issue(notice, actor=current_actor())
     if outcome.issued:
         flash(f"已签发：{notice.title}（{notice.number}）", "success")
@@ -207,8 +206,7 @@ def issue(notice_id: int):
 
 def _decide_signoff(notice_id: int, decide, message) -> BaseResponse:
     """Run a supervisor's sign-off decision with its comment; flash the outcome and go back to the document."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
@@ -242,8 +240,7 @@ def return_(notice_id: int):
 @transactional
 def discard(notice_id: int):
     """Discard a draft."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     drafting.discard_draft(notice, actor=current_actor())
     flash("草稿已作废", "info")
     return redirect(url_for("cases.show", case_id=notice.case_id) + "#notices", 303)
@@ -255,8 +252,7 @@ def discard(notice_id: int):
 @transactional
 def correct(notice_id: int):
     """Draft a 更正通知书 for an issued document."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     correction = drafting.draft_correction(notice, actor=current_actor())
     flash("已起草更正通知书，请填写更正内容", "info")
     return redirect(url_for("notices.detail", notice_id=correction.id), 303)
@@ -278,8 +274,7 @@ def _deliver_again(exc, notice_id: int):
 @transactional
 def deliver(notice_id: int):
     """Record a delivery (送达)."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     form = DeliveryForm(parties=deliveries.recipient_parties(notice))
     if not form.validate_on_submit():
         return _detail(notice, delivery_form=form, status=422)
@@ -298,8 +293,7 @@ def deliver(notice_id: int):
 @on_refusal(_to_notice, details=True)
 def receipt(notice_id: int):
     """A 送达回证 for paper service on one recipient (?party=<id>)."""
-    notice = reading.load_notice(notice_id, current_user)
-    _staff_only(notice)
+    notice = _staff_notice(notice_id)
     party_id = request.args.get("party", type=int)
     party = next((p for p in deliveries.recipient_parties(notice) if p.id == party_id), None)
     if party_id is not None and party is None:
