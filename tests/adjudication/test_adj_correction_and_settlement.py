@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from caseflow.cases.models import PartyRole
-from caseflow.cases.services import available_actions, create_case, perform
+from caseflow.cases.services import available_actions, create_case
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict
@@ -17,6 +17,7 @@ from caseflow.notices import deliveries, issuing, rendering
 from caseflow.stats.facts import compute_facts
 from tests.factories.accounts import unit
 from tests.factories.adjudication import docket
+from tests.factories.cases import act
 from tests.notices.conftest import pdf_text
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -31,10 +32,6 @@ def make(people):
                {"role": PartyRole.RESPONDENT, "name": "重庆某某商贸有限公司", "user_id": people["respondent"].id}]
     return create_case(procedure="adjudication", unit=unit("500103"), actor=people["applicant"], fields=FIELDS,
                        parties=parties)
-
-
-def act(case, action, actor, **data):
-    return perform(case, action, actor=actor, data={"version": case.version, **data})
 
 
 def names(case, actor):

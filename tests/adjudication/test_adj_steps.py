@@ -6,7 +6,7 @@ import pytest
 
 import workflows
 from caseflow.cases.models import Case, PartyRole
-from caseflow.cases.services import available_actions, create_case, perform
+from caseflow.cases.services import available_actions, create_case
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
@@ -14,6 +14,7 @@ from caseflow.deadlines import due_date
 from caseflow.notices import deliveries, issuing
 from tests.factories.accounts import unit
 from tests.factories.adjudication import deliberate, docket
+from tests.factories.cases import act
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -28,10 +29,6 @@ def make(people, *, respondent=True, name="重庆某某商贸有限公司"):
         parties.append({"role": PartyRole.RESPONDENT, "name": name, "user_id": people["respondent"].id})
     return create_case(procedure="adjudication", unit=unit("500103"), actor=people["applicant"], fields=FIELDS,
                        parties=parties)
-
-
-def act(case, action, actor, **data):
-    return perform(case, action, actor=actor, data={"version": case.version, **data})
 
 
 def examined(people, **kw):

@@ -14,13 +14,14 @@ import pytest
 
 from caseflow.accounts.models import Role
 from caseflow.cases.models import PartyRole
-from caseflow.cases.services import create_case, perform
+from caseflow.cases.services import create_case
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import DomainError
 from tests.cases.samples import ADJ_FIELDS, MED_BODY
 from tests.factories.accounts import UserFactory, unit
 from tests.factories.adjudication import docket_data
+from tests.factories.cases import act
 from tests.querycount import counting
 
 FEW, MANY = 2, 12
@@ -56,10 +57,6 @@ def storage(app, tmp_path):
     app.extensions["caseflow_storage"] = LocalStorage(tmp_path / "storage")
     yield
     app.extensions["caseflow_storage"] = previous
-
-
-def act(case, action, actor, **data):
-    return perform(case, action, actor=actor, data={"version": case.version, **data})
 
 
 _SLOTS = itertools.count(14, 7)  # each booking its own weekday: no room, member or party is booked twice

@@ -10,13 +10,13 @@ import pytest
 
 from caseflow.accounts.models import IdType
 from caseflow.cases.models import Case, PartyRole
-from caseflow.cases.services import create_case, perform
+from caseflow.cases.services import create_case
 from caseflow.core.db import db
 from tests.cases.samples import ADJ_FIELDS, MED_BODY
 from tests.conftest import csrf_of
 from tests.factories.accounts import UserFactory, unit
 from tests.factories.adjudication import DOCKET_CHECKS, new_panel
-from tests.factories.cases import complaint
+from tests.factories.cases import act, complaint
 
 TERMS = "一、被请求人于2027年1月31日前向请求人支付职务发明奖励人民币五万元。\n二、双方再无其他争议。"
 
@@ -32,10 +32,6 @@ def people(session):
 
 def text(resp) -> str:
     return resp.get_data(as_text=True)
-
-
-def act(case, action, actor, **data):
-    return perform(case, action, actor=actor, data={"version": case.version, **data})
 
 
 def adjudication(people):

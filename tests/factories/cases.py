@@ -21,8 +21,13 @@ def complaint(applicant, unit_code: str = "500103", **fields):
     )
 
 
+def act(case, action, actor, **data):
+    """Perform one action at the case's current version (flush only); returns the outcome."""
+    return perform(case, action, actor=actor, data={"version": case.version, **data})
+
+
 def advance(case, *steps):
     """Run (action, actor, data) steps through perform; returns the case."""
     for action, actor, data in steps:
-        perform(case, action, actor=actor, data={"version": case.version, **(data or {})})
+        act(case, action, actor, **(data or {}))
     return case

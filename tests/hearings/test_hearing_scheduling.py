@@ -9,13 +9,14 @@ import pytest
 
 from caseflow.accounts.models import Role
 from caseflow.cases.models import PartyRole
-from caseflow.cases.services import create_case, perform
+from caseflow.cases.services import create_case
 from caseflow.core import clock
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import due_date
 from caseflow.hearings import services
 from tests.factories.accounts import UserFactory, unit
 from tests.factories.adjudication import docket_data, hold_on_the_day
+from tests.factories.cases import act
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -34,10 +35,6 @@ def people(session):
         "respondent": UserFactory(role=Role.RESPONDENT),
         "other_district": UserFactory(officer=True, staff_unit="500105"),
     }
-
-
-def act(case, action, actor, **data):
-    return perform(case, action, actor=actor, data={"version": case.version, **data})
 
 
 def examined(people, members, *, claimant="请求人甲公司", respondent="被请求人乙公司"):

@@ -10,8 +10,9 @@ import pytest
 
 from caseflow.accounts.models import Role
 from caseflow.cases.models import PartyRole
-from caseflow.cases.services import create_case, perform
+from caseflow.cases.services import create_case
 from tests.factories.accounts import UserFactory, unit
+from tests.factories.cases import act
 
 #: Parties whose names need the rare-character fallback fonts (堃 U+5803, 喆 U+5586, 赟 U+8D5F, 𠮷 U+20BB7).
 CLAIMANTS = ("重庆堃泰机电科技有限公司", "王喆")
@@ -76,14 +77,18 @@ def make_case(people):
     return make
 
 
-def act(case, action, actor, **data):
-    """Perform an action (flush only); returns the outcome."""
-    return perform(case, action, actor=actor, data={"version": case.version, **data})
-
-
 def addressed_to(notices, case, name):
     """Of a document drafted for each respondent apart (the 答辩通知书 carries each one's access code), the one for
     the respondent of that name."""
     party = next(p for p in case.parties if p.name == name)
     [notice] = [n for n in notices if n.party_ids == [party.id]]
     return notice
+
+
+@pytest.fixture
+def acceptance(make_case, people, notices_of):
+    """(case, notice): a complaint the officer accepted, and its 受理通知书 (a draft)."""
+    case = make_case()
+    act(case, "accept", people["officer"])
+    [notice] = notices_of(case)
+    return case, notice

@@ -14,11 +14,9 @@ pytestmark = pytest.mark.usefixtures("session")
 
 
 @pytest.fixture
-def issued(make_case, people, notices_of):
+def issued(acceptance, people):
     """An accepted complaint whose 受理通知书 is issued but not yet served."""
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+    case, notice = acceptance
     issuing.issue(notice, actor=people["officer"])
     db.session.flush()
     return case, notice

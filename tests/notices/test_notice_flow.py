@@ -16,10 +16,8 @@ from tests.notices.conftest import CLAIMANTS, act, needs_pdftotext, pdf_text
 pytestmark = pytest.mark.usefixtures("session")
 
 
-def test_an_action_with_a_notice_drafts_it(make_case, people, notices_of):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+def test_an_action_with_a_notice_drafts_it(acceptance, people):
+    case, notice = acceptance
     assert (notice.kind, notice.status, notice.number, notice.action) == ("acceptance", NoticeStatus.DRAFT, None,
                                                                           "accept")
     assert notice.title == "投诉举报受理通知书"
@@ -41,10 +39,8 @@ def test_action_fields_prefill_the_editable_parts(make_case, people, notices_of)
 
 
 @needs_pdftotext
-def test_issue_numbers_renders_stores_and_freezes(make_case, people, notices_of, app):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+def test_issue_numbers_renders_stores_and_freezes(acceptance, people, app):
+    case, notice = acceptance
     outcome = issuing.issue(notice, actor=people["officer"])
     assert outcome.issued
     year = clock.today().year
@@ -94,10 +90,8 @@ def test_numbers_are_gapless_per_office_type_and_year(make_case, people, notices
     assert elsewhere.number.startswith("江北知保受字")
 
 
-def test_draft_is_never_served_as_final(make_case, people, notices_of, api, web):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+def test_draft_is_never_served_as_final(acceptance, people, api, web):
+    case, notice = acceptance
     assert api.get(people["officer"], f"/api/v1/notices/{notice.id}.pdf").status_code == 404
     assert api.get(people["applicant"], f"/api/v1/notices/{notice.id}.pdf").status_code == 404
     web.login(people["officer"].username)
@@ -110,10 +104,8 @@ def test_draft_is_never_served_as_final(make_case, people, notices_of, api, web)
 
 
 @needs_pdftotext
-def test_preview_is_watermarked_and_unnumbered(make_case, people, notices_of):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+def test_preview_is_watermarked_and_unnumbered(acceptance, people):
+    case, notice = acceptance
     text = pdf_text(rendering.preview_pdf(notice))
     assert "草" in text and "稿" in text
     assert f"〔{clock.today().year}〕号" in text  # the sequence is left blank until issue
@@ -202,10 +194,8 @@ def test_supervisor_issues_directly(make_case, people, notices_of):
     assert issuing.issue(notice, actor=people["supervisor"]).issued
 
 
-def test_a_correction_is_a_new_document_referring_to_the_original(make_case, people, notices_of):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [original] = notices_of(case)
+def test_a_correction_is_a_new_document_referring_to_the_original(acceptance, make_case, people, notices_of):
+    _, original = acceptance
     issuing.issue(original, actor=people["officer"])
     sha, number = original.sha256, original.number
     other = make_case()
@@ -249,10 +239,8 @@ def test_manual_drafting_is_limited_to_the_procedure(make_case, people):
     assert notice.status == NoticeStatus.DRAFT
 
 
-def test_the_document_page_names_kinds_and_steps_in_words(make_case, people, notices_of, web):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+def test_the_document_page_names_kinds_and_steps_in_words(acceptance, people, web):
+    _, notice = acceptance
     web.login(people["officer"].username)
     page = web.get(f"/notices/{notice.id}").data.decode()
     assert "<dd>投诉举报受理通知书</dd>" in page and "由“受理”生成" in page

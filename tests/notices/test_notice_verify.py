@@ -9,16 +9,14 @@ import pytest
 
 from caseflow.core.db import db
 from caseflow.notices import issuing, rendering, verification
-from tests.notices.conftest import CLAIMANTS, act
+from tests.notices.conftest import CLAIMANTS
 
 pytestmark = pytest.mark.usefixtures("session")
 
 
 @pytest.fixture
-def issued(make_case, people, notices_of):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+def issued(acceptance, people):
+    _, notice = acceptance
     issuing.issue(notice, actor=people["officer"])
     db.session.flush()
     with rendering.open_pdf(notice) as stream:
@@ -76,10 +74,8 @@ def test_verify_api(issued, client):
     assert client.post("/api/v1/verify/AAAABBBBCCCC", data=b"x").status_code == 404
 
 
-def test_drafts_have_no_verification(make_case, people, notices_of, client):
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+def test_drafts_have_no_verification(acceptance, people, client):
+    _, notice = acceptance
     assert notice.verify_code is None
     assert verification.find_by_code("") is None
 
@@ -113,14 +109,11 @@ def test_number_and_code_must_belong_to_the_same_document(issued, client):
     assert "请同时输入文书编号和验证码" in alone.data.decode()
 
 
-def test_the_printed_address_is_the_configured_one_not_the_request_host(app, make_case, people, notices_of,
-                                                                         monkeypatch):
+def test_the_printed_address_is_the_configured_one_not_the_request_host(app, acceptance, people, monkeypatch):
     from tests.notices.conftest import pdf_text
 
     monkeypatch.setitem(app.config, "PUBLIC_URL", "https://ip.cq.example.gov.cn/caseflow/")
-    case = make_case()
-    act(case, "accept", people["officer"])
-    [notice] = notices_of(case)
+    _, notice = acceptance
     with app.test_request_context("/", headers={"Host": "attacker.example"}):
         issuing.issue(notice, actor=people["officer"])
     with rendering.open_pdf(notice) as stream:
