@@ -79,44 +79,24 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.cases.views import bp as cases_bp
     from caseflow.core.security import csrf
     from caseflow.deadlines.views import bp as deadlines_bp, case_bp as case_deadlines_bp
-    from caseflow.portal.views import bp as portal_bp
-
-    for bp in (accounts_bp, admin_bp, cases_bp, portal_bp, approvals_bp, deadlines_bp, case_deadlines_bp):
-        app.register_blueprint(bp)
-    csrf.exempt(api_bp)  # bearer tokens, never cookies
-    app.register_blueprint(api_bp)
     from caseflow.evidence.api import bp as evidence_api_bp
     from caseflow.evidence.views import bp as evidence_bp
-
-    app.register_blueprint(evidence_bp)
-    csrf.exempt(evidence_api_bp)  # bearer tokens, never cookies
-    app.register_blueprint(evidence_api_bp)
-    from caseflow.notices.api import bp as notices_api_bp
-    from caseflow.notices.views import bp as notices_bp
-
-    app.register_blueprint(notices_bp)
-    csrf.exempt(notices_api_bp)  # bearer tokens, never cookies
-    app.register_blueprint(notices_api_bp)
-    from caseflow.stats.views import api_bp as stats_api_bp, bp as stats_bp
-
-    app.register_blueprint(stats_bp)
-    csrf.exempt(stats_api_bp)  # bearer tokens, never cookies
-    app.register_blueprint(stats_api_bp)
     from caseflow.hearings.publication import bp as publication_bp
     from caseflow.hearings.views import bp as hearings_bp
-
-    app.register_blueprint(hearings_bp)
-    app.register_blueprint(publication_bp)
     from caseflow.mediation.views import api_bp as mediation_api_bp, bp as mediation_bp
-
-    csrf.exempt(mediation_api_bp)  # bearer tokens, never cookies
-    app.register_blueprint(mediation_bp)
-    app.register_blueprint(mediation_api_bp)
+    from caseflow.notices.api import bp as notices_api_bp
+    from caseflow.notices.views import bp as notices_bp
+    from caseflow.portal.views import bp as portal_bp
     from caseflow.referral.views import api_bp as referrals_api_bp, bp as referrals_bp
+    from caseflow.stats.views import api_bp as stats_api_bp, bp as stats_bp
 
-    app.register_blueprint(referrals_bp)
-    csrf.exempt(referrals_api_bp)  # bearer tokens, never cookies
-    app.register_blueprint(referrals_api_bp)
+    apis = (api_bp, evidence_api_bp, notices_api_bp, stats_api_bp, mediation_api_bp, referrals_api_bp)
+    for api in apis:
+        csrf.exempt(api)  # bearer tokens, never cookies
+    for bp in (accounts_bp, admin_bp, cases_bp, portal_bp, approvals_bp, deadlines_bp, case_deadlines_bp, api_bp,
+               evidence_bp, evidence_api_bp, notices_bp, notices_api_bp, stats_bp, stats_api_bp, hearings_bp,
+               publication_bp, mediation_bp, mediation_api_bp, referrals_bp, referrals_api_bp):
+        app.register_blueprint(bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
