@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.cookiejar
 import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -24,6 +27,60 @@ from caseflow.core.db import make_engine
 from tests.factories.accounts import _HASH, PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _csrf_of(page: str) -> str:
+    from tests.conftest import csrf_of  # not at the top: tests/conftest.py imports this module
+
+    return csrf_of(page)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie-keeping HTTP client of a live server that shows redirects instead of following them."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  _NoRedirect())
+
+    def open(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
+        """(status, Location, body) of a GET, or of a form POST when ``data`` is given."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as resp:
+                return resp.status, resp.headers.get("Location", ""), resp.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get("Location", ""), exc.read().decode()
+
+    def token(self) -> str:
+        return _csrf_of(self.open("/login")[2])
+
+    def login(self, username: str, password: str) -> int:
+        status, _, page = self.open("/login")
+        assert status == 200, page[:300]
+        return self.open("/login", {"csrf_token": _csrf_of(page), "username": username, "password": password})[0]
+
+
+def at_once(work, calls, *, timeout: float | None = None) -> list:
+    """Run ``work(*args)`` for each ``args`` of ``calls`` in threads released together; the results, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i: int, args) -> None:
+        barrier.wait()
+        results[i] = work(*args)
+
+    threads = [threading.Thread(target=run, args=(i, args)) for i, args in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
 
 
 def free_port() -> int:

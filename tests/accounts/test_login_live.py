@@ -3,13 +3,9 @@ by any worker — stops working on the next request."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import re
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 import sqlalchemy as sa
@@ -19,36 +15,9 @@ from caseflow.cases.models import AccessLog
 from caseflow.core import clock
 from tests.api.conftest import COMPLAINT_BODY
 from tests.factories.accounts import PASSWORD
+from tests.live import Browser
 
 pytestmark = pytest.mark.live
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A cookie jar and a form login over HTTP."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
-
-    def open(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=60) as resp:
-                return resp.status, resp.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-    def login(self, username: str, password: str) -> int:
-        status, page = self.open("/login")
-        assert status == 200, page[:300]
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        return self.open("/login", {"csrf_token": token, "username": username, "password": password})[0]
 
 
 def test_simultaneous_logins_are_all_answered(live_server):
@@ -111,7 +80,7 @@ def test_a_session_ended_in_the_database_stops_at_once(live_server):
         user_id = conn.scalar(sa.select(User.id).where(User.username == "ended_officer"))
         conn.execute(sa.update(SignInSession).where(SignInSession.user_id == user_id)
                      .values(ended_at=clock.now(), end_reason=EndReason.ENDED_BY_USER))
-    status, _ = browser.open("/cases/")
+    status, _, _ = browser.open("/cases/")
     assert status == 302
 
 
@@ -136,14 +105,14 @@ def test_disabling_an_account_refuses_it_on_every_worker_at_once(live_server):
         assert admin.login("worker_admin", PASSWORD) == 303
         with live_server.engine.connect() as conn:
             officer_id = conn.scalar(sa.select(User.id).where(User.username == "worker_officer"))
-        status, page = admin.open(f"/admin/users/{officer_id}")
+        status, _, page = admin.open(f"/admin/users/{officer_id}")
         assert status == 200, page[:300]
         csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         assert admin.open(f"/admin/users/{officer_id}/disable", {"csrf_token": csrf})[0] == 303
 
         for server in (live_server, other):
             officer.base = server.url
-            status, _ = officer.open("/cases/")
+            status, _, _ = officer.open("/cases/")
             assert status == 302  # to the login page: the session ended everywhere
             assert server.request("GET", "/api/v1/cases", token=token)[0] == 401
         officer.base = live_server.url

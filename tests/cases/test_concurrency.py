@@ -11,6 +11,7 @@ from caseflow.accounts.models import User
 from caseflow.cases.models import AccessLog, CaseEvent
 from tests.api.conftest import COMPLAINT_BODY
 from tests.factories.accounts import PASSWORD
+from tests.live import at_once
 
 pytestmark = pytest.mark.live
 
@@ -25,19 +26,9 @@ def test_simultaneous_performs(live_server):
     assert status == 201, case
     tokens = [live_server.token(name) for name in officers]
 
-    barrier = threading.Barrier(len(tokens))
-    results = []
-
-    def attempt(token):
-        barrier.wait()
-        results.append(live_server.request("POST", f"/api/v1/cases/{case['id']}/actions/accept",
-                                           {"version": case["version"]}, token=token))
-
-    threads = [threading.Thread(target=attempt, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(lambda token: live_server.request("POST", f"/api/v1/cases/{case['id']}/actions/accept",
+                                                        {"version": case["version"]}, token=token),
+                      [(t,) for t in tokens])
 
     statuses = sorted(s for s, _ in results)
     assert statuses == [200] + [409] * (len(tokens) - 1), results
@@ -58,20 +49,11 @@ def test_simultaneous_page_views_are_all_answered_and_logged(live_server):
                                        token=live_server.token("reader_applicant"))
     assert status == 201, case
     tokens = [live_server.token(name) for name in readers]
-    barrier = threading.Barrier(len(tokens))
-    statuses = []
 
     def read(token):
-        barrier.wait()
-        for _ in range(15):
-            statuses.append(live_server.request("GET", f"/api/v1/cases/{case['id']}", token=token)[0])
+        return [live_server.request("GET", f"/api/v1/cases/{case['id']}", token=token)[0] for _ in range(15)]
 
-    threads = [threading.Thread(target=read, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    statuses = [status for reads in at_once(read, [(t,) for t in tokens]) for status in reads]
     assert statuses == [200] * (15 * len(tokens))
     with live_server.engine.connect() as conn:  # each view was committed with its request
         logged = conn.scalar(sa.select(sa.func.count()).select_from(AccessLog).where(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from caseflow.cases.models import NumberSequence
 from caseflow.notices.models import Notice
 from tests.api.conftest import COMPLAINT_BODY
+from tests.live import at_once
 
 pytestmark = pytest.mark.live
 
@@ -37,18 +37,9 @@ def test_simultaneous_issues_get_consecutive_numbers(live_server):
         assert notice["status"] == "draft" and notice["number"] is None
         drafts.append(notice["id"])
 
-    barrier = threading.Barrier(len(tokens))
-    results: list[tuple[int, dict]] = []
-
-    def issue(token, notice_id):
-        barrier.wait()
-        results.append(live_server.request("POST", f"/api/v1/notices/{notice_id}/issue", {}, token=token))
-
-    threads = [threading.Thread(target=issue, args=pair) for pair in zip(tokens, drafts, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(lambda token, notice_id: live_server.request("POST", f"/api/v1/notices/{notice_id}/issue", {},
+                                                                    token=token),
+                      list(zip(tokens, drafts, strict=True)))
 
     assert sorted(status for status, _ in results) == [200] * len(tokens), results
     numbers = [body["number"] for _, body in results]

@@ -5,19 +5,14 @@ Runs outside the per-test savepoint, on the live server's own database (like the
 
 from __future__ import annotations
 
-import http.cookiejar
 import re
-import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 
 import pytest
 
 from caseflow.accounts.models import IdType
-from tests.conftest import csrf_of
 from tests.factories.accounts import PASSWORD
+from tests.live import Browser, at_once
 
 pytestmark = pytest.mark.live
 
@@ -28,31 +23,6 @@ STEPS = [
     {"respondents-0-name": "重庆某某商贸有限公司"},
     {"title": "同时提交", "facts": "事实。", "claims": "请求。"},
 ]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A cookie-keeping HTTP client that shows redirects instead of following them."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  _NoRedirect())
-
-    def open(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=30) as resp:
-                return resp.status, resp.headers.get("Location", ""), resp.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.headers.get("Location", ""), exc.read().decode()
-
-    def token(self) -> str:
-        return csrf_of(self.open("/login")[2])
 
 
 def test_simultaneous_submits_of_one_draft_create_one_case(live_server):
@@ -70,20 +40,12 @@ def test_simultaneous_submits_of_one_draft_create_one_case(live_server):
         assert status == 303, body[:2000]
 
     token = web.token()
-    barrier = threading.Barrier(6)
-    results: list[tuple[int, str]] = []
 
     def click():
-        barrier.wait()
         status, location, _ = web.open(f"/portal/drafts/{draft_id}/review", {"csrf_token": token})
-        results.append((status, location))
+        return status, location
 
-    threads = [threading.Thread(target=click) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-
+    results = [r for r in at_once(click, [()] * 6, timeout=60) if r is not None]
     assert len(results) == 6
     assert {status for status, _ in results} == {303}, results
     case_ids = {re.search(r"/portal/cases/(\d+)", location).group(1) for _, location in results}
