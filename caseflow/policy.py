@@ -65,18 +65,21 @@ def visible_cases(user: User):
     return sa.false()
 
 
-def can_view_case(user: User | None, case: Case | None) -> bool:
-    """Tell whether the user may see the case at all (otherwise it answers 404)."""
+def can_view_case(user: User | None, case: Case | sa.Row | None, parties=None) -> bool:
+    """Tell whether the user may see the case at all (otherwise it answers 404). ``case`` may be a row of its
+    columns (unit_id, is_deleted, created_by_id) with ``parties``, rows of its parties' (user_id, role): for a
+    party's account the rule reads them instead of ``case.parties``."""
     if user is None or case is None or case.is_deleted or not user.is_authenticated:
         return False
     if user.is_staff:
         scope = unit_scope(user)
         return bool(scope) and case.unit_id in scope
-    return bool(case_roles(user, case) & {"applicant", "respondent"})
+    return bool(case_roles(user, case, parties) & {"applicant", "respondent"})
 
 
-def case_roles(user: User, case: Case) -> set[str]:
-    """The workflow roles the user holds in this case (matched against each action's roles)."""
+def case_roles(user: User, case: Case | sa.Row, parties=None) -> set[str]:
+    """The workflow roles the user holds in this case (matched against each action's roles); ``parties``: as
+    can_view_case takes them."""
     if user.is_staff:
         scope = unit_scope(user)
         if not scope or case.unit_id not in scope:
@@ -91,13 +94,14 @@ def case_roles(user: User, case: Case) -> set[str]:
             roles = roles | {"superior"}
         return roles
     roles = set()
+    parties = case.parties if parties is None else parties
     if user.role == Role.APPLICANT:
         if case.created_by_id == user.id or any(
-            p.user_id == user.id and p.role != PartyRole.RESPONDENT for p in case.parties
+            p.user_id == user.id and p.role != PartyRole.RESPONDENT for p in parties
         ):
             roles.add("applicant")
     elif user.role == Role.RESPONDENT and any(
-        p.user_id == user.id and p.role == PartyRole.RESPONDENT for p in case.parties
+        p.user_id == user.id and p.role == PartyRole.RESPONDENT for p in parties
     ):
         roles.add("respondent")
     return roles
@@ -248,14 +252,16 @@ def is_case_staff(user: User | None, case: Case) -> bool:
     return bool(case_staff_roles(user, case))
 
 
-def acting_parties(user: User | None, case: Case) -> list[Party]:
-    """The parties of the case this public account acts for (itself, or the claimants it filed for)."""
+def acting_parties(user: User | None, case: Case, parties=None) -> list[Party]:
+    """The parties of the case this public account acts for (itself, or the claimants it filed for); ``parties``:
+    the case's parties (objects or rows of their columns) when already loaded, and then the ones returned."""
     if user is None or not getattr(user, "is_authenticated", False) or user.is_staff:
         return []
-    if not can_view_case(user, case):
+    parties = case.parties if parties is None else parties
+    if not can_view_case(user, case, parties):
         return []
     out = []
-    for p in case.parties:
+    for p in parties:
         if p.user_id == user.id:
             if (user.role == Role.RESPONDENT) == (p.role == PartyRole.RESPONDENT):
                 out.append(p)
@@ -268,15 +274,20 @@ def acting_parties(user: User | None, case: Case) -> list[Party]:
 
 def can_read_notice(user: User | None, notice: Notice) -> bool:
     """Staff of the case see every document of it; a party sees issued documents served on it."""
-    case = notice.case
-    if not can_view_case(user, case):
-        return False
+    return notice_reader(user, notice.case)(notice, notice.deliveries)
+
+
+def notice_reader(user: User | None, case: Case, parties=None) -> Callable[[Any, Any], bool]:
+    """can_read_notice for the documents of one case, asked once of the case: the returned check takes a document
+    and its deliveries (objects, or rows of their columns: status; party_id). ``parties``: as acting_parties takes
+    them."""
+    if not can_view_case(user, case, parties):
+        return lambda notice, deliveries: False
     if is_case_staff(user, case):
-        return notice.status != NoticeStatus.DISCARDED
-    if notice.status != NoticeStatus.ISSUED:
-        return False
-    mine = {p.id for p in acting_parties(user, case)}
-    return any(d.party_id in mine for d in notice.deliveries)
+        return lambda notice, deliveries: notice.status != NoticeStatus.DISCARDED
+    mine = {p.id for p in acting_parties(user, case, parties)}
+    return lambda notice, deliveries: (notice.status == NoticeStatus.ISSUED
+                                       and any(d.party_id in mine for d in deliveries))
 
 
 def require_case_staff(user: User, case: Case) -> set[str]:

@@ -96,8 +96,21 @@ def events_of(case: Case) -> list[sa.Row]:
 
 _PARTIES = (sa.select(*Party.__table__.c).where(Party.case_id == sa.bindparam("case_id")).order_by(Party.id))
 _CHILDREN = (sa.select(Case.id, Case.number, Case.procedure, Case.state, Case.closed_at, Case.data, Case.unit_id,
-                       Case.is_deleted)
+                       Case.is_deleted, Case.created_by_id)
              .where(Case.parent_id == sa.bindparam("case_id")).order_by(Case.id))
+_CHILD_PARTIES = (sa.select(Party.case_id, Party.user_id, Party.role).join(Case, Case.id == Party.case_id)
+                  .where(Case.parent_id == sa.bindparam("case_id")).order_by(Party.id))
+
+
+def children_of(case: Case, viewer: User) -> tuple[list[sa.Row], dict[int, list[sa.Row]]]:
+    """The cases started from this one, as plain rows, and for a party's account their parties' rows by case id:
+    the policy reads them to show a party a linked case (staff see a case by its office)."""
+    children = db.rows(_CHILDREN, case_id=case.id)
+    parties: dict[int, list[sa.Row]] = {}
+    if children and not viewer.is_staff:
+        for p in db.rows(_CHILD_PARTIES, case_id=case.id):
+            parties.setdefault(p.case_id, []).append(p)
+    return children, parties
 
 
 def case_page(case: Case, user: User) -> dict[str, Any]:
@@ -113,14 +126,12 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
 
     staff = policy.can(user, "use_workspace")
     pending = pending_approval(case)
-    items = evidence.list_evidence(case)
+    items = evidence.rows_of(case)
     periods = deadlines.rows_of(case)
     events = events_of(case)
-    # For staff, the parties and the linked cases as plain rows (a relationship's lazy load costs several times a
-    # plain read). A party's page keeps objects: the policy read its case's parties to let it in, and reads each
-    # linked case's parties to show it.
-    parties = db.rows(_PARTIES, case_id=case.id) if staff else case.parties
-    children = db.rows(_CHILDREN, case_id=case.id) if staff else case.children
+    # The parties and the linked cases as plain rows (a relationship's lazy load costs several times a plain read).
+    parties = db.rows(_PARTIES, case_id=case.id)
+    children, their_parties = children_of(case, user)
     people = {case.assignee_id, pending.requested_by_id if pending else None, *(e.actor_id for e in events)}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
@@ -134,7 +145,7 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
         "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
         "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods),
         "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,
-        "referral": referral.panel_of(case, user, children),
+        "referral": referral.panel_of(case, user, children, their_parties),
         "evidence": evidence.case_card(case, user, items),
         "notices": notices.case_card(case, user, parties),
         "parties": parties,

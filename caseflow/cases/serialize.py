@@ -66,8 +66,9 @@ def case_detail(case: Case, viewer) -> dict:
 
 def _linked_procedures(case: Case, viewer) -> dict:
     """Referrals and injunctions: each linked one's state and what this case does meanwhile (staff see details)."""
+    from caseflow.cases.page import children_of
     from caseflow.referral.services import linked_of, panel_of
 
     if viewer.is_staff:
-        return panel_of(case, viewer)
-    return {"linked": linked_of(case, viewer)}
+        return panel_of(case, viewer, *children_of(case, viewer))
+    return {"linked": linked_of(case, viewer, *children_of(case, viewer))}

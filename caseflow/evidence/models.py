@@ -67,6 +67,11 @@ class Admission(TitledStrEnum):
     __titles__: ClassVar[Mapping[str, str]] = {"pending": "待认定", "admitted": "采信", "rejected": "不予采信"}
 
 
+def label_of(number: int, version: int) -> str:
+    """证据N (or 证据N（第M版）) as the evidence list names a record (its number and version)."""
+    return f"证据{number}" + (f"（第{version}版）" if version > 1 else "")
+
+
 class Evidence(Model):
     """One piece of evidence in a case. The file never changes: a replacement is a new row that `replaces` this one."""
 
@@ -110,8 +115,7 @@ class Evidence(Model):
 
     @property
     def label(self) -> str:
-        """证据N (or 证据N（第M版）) as the evidence list names it."""
-        return f"证据{self.number}" + (f"（第{self.version}版）" if self.version > 1 else "")
+        return label_of(self.number, self.version)
 
     @property
     def is_current(self) -> bool:

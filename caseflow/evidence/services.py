@@ -62,6 +62,25 @@ def list_evidence(case: Case, *, current_only: bool = False) -> list[Evidence]:
     return [e for e in rows if e.is_current] if current_only else list(rows)
 
 
+# What the case pages show of each record, as plain rows (statement built once: read on every case page).
+_ROWS = (sa.select(Evidence.id, Evidence.case_id, Evidence.number, Evidence.version, Evidence.replaces_id,
+                   Evidence.kind, Evidence.title, Evidence.admission, Evidence.original_name, Evidence.size,
+                   Evidence.mime, Evidence.sha256, Evidence.received_at, User.display_name.label("submitted_by_name"))
+         .join(User, User.id == Evidence.submitted_by_id).where(Evidence.case_id == sa.bindparam("case_id"))
+         .order_by(Evidence.number, Evidence.version))
+
+
+def rows_of(case: Case) -> list[sa.Row]:
+    """The case's evidence in list order (number, then version), every version, as the case pages read it: plain
+    rows, the submitter's name as ``submitted_by_name``."""
+    return db.rows(_ROWS, case_id=case.id)
+
+
+def successors(rows: list[sa.Row]) -> dict[int, sa.Row]:
+    """Each corrected record's replacement among ``rows`` (a case's, as rows_of gives them), by the corrected id."""
+    return {r.replaces_id: r for r in rows if r.replaces_id is not None}
+
+
 def versions_of(evidence: Evidence) -> list[Evidence]:
     return list(db.session.scalars(
         sa.select(Evidence).where(Evidence.case_id == evidence.case_id, Evidence.number == evidence.number)
@@ -398,16 +417,18 @@ def record_package(case: Case, *, actor: User, evidence_list: list[Evidence]) ->
     db.session.flush()
 
 
-def case_card(case: Case, viewer: User, items: list[Evidence]) -> dict:
+def case_card(case: Case, viewer: User, items: list[sa.Row]) -> dict:
     """What the case pages' evidence card shows (templates/evidence/_case_evidence.html); ``items`` are
-    list_evidence(case), loaded once for the page."""
+    rows_of(case), loaded once for the page."""
     from caseflow.evidence import preview
-    from caseflow.evidence.models import EvidenceKind
+    from caseflow.evidence.models import EvidenceKind, label_of
 
-    current = [e for e in items if e.is_current]
+    replaced = successors(items)
+    current = [e for e in items if e.id not in replaced]
     max_bytes = settings()["max_bytes"]
     return {
-        "items": [(e, preview.can_preview(e.mime), checks.human_size(e.size)) for e in current],
+        "items": [(e, label_of(e.number, e.version), preview.can_preview(e.mime), checks.human_size(e.size))
+                  for e in current],
         "older": len(items) - len(current),
         "can_upload": policy.can_upload_evidence(viewer, case),
         "can_decide": policy.can_decide_evidence(viewer, case),

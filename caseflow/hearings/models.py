@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import Unit
@@ -63,15 +64,31 @@ class Hearing(Model):
 
     @property
     def evidence_items(self) -> list[dict]:
-        return list((self.evidence or {}).get("items") or [])
+        return evidence_items_of(self.evidence)
 
-    @property
+    # Hybrids: the case pages read the titles as columns of their plain rows.
+    @hybrid_property
     def mode_title(self) -> str:
         return MODES.get(self.mode, self.mode)
 
-    @property
+    @mode_title.inplace.expression
+    @classmethod
+    def _mode_title(cls) -> sa.ColumnElement[str]:
+        return sa.case(MODES, value=cls.mode, else_=cls.mode)
+
+    @hybrid_property
     def status_title(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    @status_title.inplace.expression
+    @classmethod
+    def _status_title(cls) -> sa.ColumnElement[str]:
+        return sa.case(STATUSES, value=cls.status, else_=cls.status)
+
+
+def evidence_items_of(evidence: dict | None) -> list[dict]:
+    """The files linked to a hearing (its ``evidence`` column): [{"id": evidence id, "role": …}] in linking order."""
+    return list((evidence or {}).get("items") or [])
 
 
 class RespondentAccess(Model):

@@ -7,7 +7,6 @@ The workflow action ``schedule_hearing`` (guarded by the 3-working-day notice ru
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -19,9 +18,6 @@ from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.hearings.models import Hearing, HearingRoom
-
-if TYPE_CHECKING:
-    from caseflow.evidence.models import Evidence
 
 DEFAULT_START = dt.time(9, 30)
 DEFAULT_HOURS = 3
@@ -113,6 +109,21 @@ _OF_CASE = (sa.select(Hearing).where(Hearing.case_id == sa.bindparam("case_id"))
 
 def of_case(case: Case) -> list[Hearing]:
     return list(db.session.scalars(_OF_CASE, {"case_id": case.id}))
+
+
+# What the case pages show of each hearing (or mediation session), as plain rows: built once, read on every view.
+_ROWS_OF = (sa.select(Hearing.id, Hearing.case_id, Hearing.room_id, Hearing.mode, Hearing.mode_title, Hearing.link,
+                      Hearing.starts_at, Hearing.status, Hearing.status_title, Hearing.postponed_reason,
+                      Hearing.attendance, Hearing.record, Hearing.evidence, HearingRoom.name.label("room_name"),
+                      HearingRoom.address.label("room_address"))
+            .outerjoin(HearingRoom, HearingRoom.id == Hearing.room_id)
+            .where(Hearing.case_id == sa.bindparam("case_id")).order_by(Hearing.id))
+
+
+def rows_of(case: Case) -> list[sa.Row]:
+    """The case's hearings, oldest first, as the case pages show them: plain rows, the room's name and address as
+    ``room_name`` and ``room_address``."""
+    return db.rows(_ROWS_OF, case_id=case.id)
 
 
 def _date(value) -> dt.date:
@@ -245,21 +256,27 @@ def link_evidence(hearing: Hearing, evidence, *, role: str, actor: User | None) 
                  data={"hearing_id": hearing.id, "evidence_id": evidence.id, "role": role})
 
 
-def hearing_evidence(hearing: Hearing, evidence: dict[int, Evidence] | None = None) -> list[tuple[str, Evidence]]:
-    """(role title, evidence row) for the files linked to the hearing, in the order they were linked; ``evidence``
-    (the case's rows by id, loaded once for a page) saves a query per file."""
-    from caseflow.evidence.models import Evidence
-    from caseflow.hearings.models import EVIDENCE_ROLES
+def hearing_evidence(hearing: sa.Row, evidence: list[sa.Row]) -> list[tuple[str, str, sa.Row]]:
+    """(role title, label, evidence row) for the files linked to the hearing, in the order they were linked
+    (``evidence``: the case's rows, every version, as evidence.services.rows_of gives them)."""
+    from caseflow.evidence.models import label_of
+    from caseflow.evidence.services import successors
+    from caseflow.hearings.models import EVIDENCE_ROLES, evidence_items_of
 
+    items = evidence_items_of(hearing.evidence)
+    if not items:
+        return []
+    by_id = {e.id: e for e in evidence}
+    replaced = successors(evidence)
     out = []
-    for item in hearing.evidence_items:
-        ev = evidence.get(item.get("id") or 0) if evidence is not None else db.session.get(Evidence, item.get("id"))
+    for item in items:
+        ev = by_id.get(item.get("id") or 0)
         if ev is not None and ev.case_id == hearing.case_id:
             # The latest version stands for a corrected file.
-            while ev.replaced_by is not None:
-                ev = ev.replaced_by
+            while ev.id in replaced:
+                ev = replaced[ev.id]
             role = item.get("role", "")
-            out.append((EVIDENCE_ROLES.get(role, role), ev))
+            out.append((EVIDENCE_ROLES.get(role, role), label_of(ev.number, ev.version), ev))
     return out
 
 
@@ -301,20 +318,20 @@ def case_clock(case: Case, deadlines: list | None = None) -> dict | None:
 # ---- the card on the case pages ----
 
 
-def case_card(case: Case, *, staff: bool, evidence: list[Evidence], deadlines: list | None = None) -> dict | None:
-    """What the case pages show of an adjudication's hearings, loaded up front (``evidence``: the case's rows,
-    every version, as list_evidence gives them; ``deadlines``: the case's deadline rows, as rows_of gives them)."""
+def case_card(case: Case, *, staff: bool, evidence: list[sa.Row], deadlines: list | None = None) -> dict | None:
+    """What the case pages show of an adjudication's hearings, loaded up front as plain rows (``evidence``: the
+    case's rows, every version, as evidence.services.rows_of gives them; ``deadlines``: the case's deadline rows, as
+    deadlines.reading.rows_of gives them)."""
     if case.procedure != "adjudication":
         return None
     from caseflow.hearings import access, filings
     from caseflow.hearings.models import EVIDENCE_ROLES
 
-    hearings = of_case(case)
+    hearings = rows_of(case)
     if not staff:
         return {"hearings": [h for h in hearings if h.status in ("scheduled", "held")]}
-    by_id = {e.id: e for e in evidence}
     return {
-        "hearings": [(h, hearing_evidence(h, by_id)) for h in hearings],
+        "hearings": [(h, hearing_evidence(h, evidence)) for h in hearings],
         "targets": fast_track_targets(case),
         "lates": filings.late_filings(case),
         "clock": case_clock(case, deadlines),

@@ -241,7 +241,7 @@ def panel(case: Case, viewer: User) -> dict:
         "statement": d.get("statement"),
         "body": wf.BODIES.get(d.get("body") or "", "") + (f"：{d['committee']}" if d.get("committee") else ""),
         "mediator": mediator_of(case),
-        "sessions": hearings.of_case(case),
+        "sessions": hearings.rows_of(case),
         "notes": d.get("sessions") or [],
         "agreement": agreement,
         "signatures": [(wf.SIDES[s], (agreement.get("signatures") or {}).get(s)) for s in wf.SIDES],

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from caseflow.accounts.models import Unit, User
@@ -108,8 +109,8 @@ class Notice(Model):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy types it per instance
 
-    @property
-    def is_issued(self) -> bool:
+    @hybrid_property
+    def is_issued(self) -> bool:  # a hybrid: the case pages read it as a column of their plain rows
         return self.status == NoticeStatus.ISSUED
 
     @property

@@ -24,42 +24,67 @@ def load_notice(notice_id: int, user: User | None) -> Notice:
 
 
 _NOTICES_OF = (sa.select(Notice).where(Notice.case_id == sa.bindparam("case_id"))
-               .options(selectinload(Notice.deliveries)).order_by(Notice.id))  # built once: read on every case page
+               .options(selectinload(Notice.deliveries)).order_by(Notice.id))  # built once
 
 
 def notices_of(case: Case, viewer: User | None) -> list[Notice]:
     """The case's documents the viewer may see, oldest first."""
     rows = db.session.scalars(_NOTICES_OF, {"case_id": case.id}).all()
-    return [n for n in rows if policy.can_read_notice(viewer, n)]
+    may_read = policy.notice_reader(viewer, case)
+    return [n for n in rows if may_read(n, n.deliveries)]
+
+
+def _earliest(deliveries, mine: set[int] | None):
+    """The earliest effective delivery among ``deliveries`` (objects or rows), on the parties ``mine`` unless None."""
+    rows = [d for d in deliveries if (mine is None or d.party_id in mine)
+            and (d.took_effect_at is not None or d.delivered_on <= clock.today())]
+    return min(rows, key=lambda d: (d.delivered_on, d.id)) if rows else None
+
+
+def _cares(viewer: User | None, acting: list) -> set[int] | None:
+    """The parties whose deliveries the viewer cares about: None (all) for staff, else those it acts for
+    (``acting``: policy.acting_parties of the viewer)."""
+    if viewer is not None and not getattr(viewer, "is_staff", False):
+        return {p.id for p in acting}
+    return None
 
 
 def delivered_for(notice: Notice, viewer: User | None) -> NoticeDelivery | None:
     """The earliest effective delivery the viewer cares about (all, for staff; their own, for a party)."""
-    if viewer is not None and not getattr(viewer, "is_staff", False):
-        mine = {p.id for p in policy.acting_parties(viewer, notice.case)}
-        rows = [d for d in notice.deliveries if d.party_id in mine]
-    else:
-        rows = list(notice.deliveries)
-    rows = [d for d in rows if d.took_effect_at is not None or d.delivered_on <= clock.today()]
-    return min(rows, key=lambda d: (d.delivered_on, d.id)) if rows else None
+    return _earliest(notice.deliveries, _cares(viewer, policy.acting_parties(viewer, notice.case)))
 
 
+# The case pages' documents and their deliveries as plain rows, statements built once (read on every case page).
+_NOTICE_ROWS = (sa.select(Notice.id, Notice.kind, Notice.title, Notice.status, Notice.is_issued, Notice.number,
+                          Notice.document_date, Notice.missing_chars, Notice.data)
+                .where(Notice.case_id == sa.bindparam("case_id")).order_by(Notice.id))
+_DELIVERY_ROWS = (sa.select(NoticeDelivery.id, NoticeDelivery.notice_id, NoticeDelivery.party_id,
+                            NoticeDelivery.method, NoticeDelivery.delivered_on, NoticeDelivery.first_opened_at,
+                            NoticeDelivery.took_effect_at)
+                  .join(Notice, Notice.id == NoticeDelivery.notice_id)
+                  .where(Notice.case_id == sa.bindparam("case_id")).order_by(NoticeDelivery.id))
 
-def case_card(case: Case, viewer: User, parties=None) -> dict:
-    """What the case pages' document card shows (templates/notices/_case_notices.html), loaded up front
-    (``parties``: the case's parties, objects or rows of their columns, when already loaded)."""
+
+def case_card(case: Case, viewer: User, parties: list[sa.Row]) -> dict:
+    """What the case pages' document card shows (templates/notices/_case_notices.html), loaded up front as plain
+    rows (``parties``: the case's parties, rows of their columns)."""
     from caseflow.notices import deliveries
     from caseflow.notices.forms import consent_choices, draft_choices
 
     staff = policy.is_case_staff(viewer, case)
-    notices = notices_of(case, viewer)
+    rows = db.rows(_NOTICE_ROWS, case_id=case.id)
+    served: dict[int, list[sa.Row]] = {n.id: [] for n in rows}
+    for d in db.rows(_DELIVERY_ROWS, case_id=case.id) if rows else ():
+        served[d.notice_id].append(d)
+    may_read = policy.notice_reader(viewer, case, parties)
+    notices = [n for n in rows if may_read(n, served[n.id])]
     consents = deliveries.consents_of(case)
-    mine = policy.acting_parties(viewer, case)
-    everyone = case.parties if parties is None else parties
+    mine = policy.acting_parties(viewer, case, parties)
+    everyone = parties
     parties = [p for p in everyone if p.role.value != "agent"]
     return {
         "staff": staff,
-        "notices": [(n, delivered_for(n, viewer)) for n in notices],
+        "notices": [(n, _earliest(served[n.id], _cares(viewer, mine))) for n in notices],
         # Plain choices, not forms: the two selects post to views that validate with DraftForm and ConsentForm.
         "draft_kinds": draft_choices(case.procedure, everyone) if staff else None,
         "consent_parties": consent_choices(parties) if staff else None,

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import sqlalchemy as sa
+
 import workflows
 from caseflow import policy
 from caseflow.cases.audit import record_event
@@ -184,7 +186,7 @@ def register_incoming(*, actor, unit, data: dict) -> Case:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _parent_status(child: Case, parent: Case) -> str:
+def _parent_status(child: Case | sa.Row, parent: Case) -> str:
     """What the referring case does meanwhile, as the officer recorded it and as the case stands now."""
     if parent.closed_at is not None:
         return "原案件已结案"
@@ -197,15 +199,16 @@ def _parent_status(child: Case, parent: Case) -> str:
     return PARENT_EFFECTS[effect]
 
 
-def linked_of(case: Case, viewer, children=None) -> list[dict]:
+def linked_of(case: Case, viewer, children: list[sa.Row], parties: dict[int, list[sa.Row]]) -> list[dict]:
     """Each referral and injunction started from the case, with its state and what the case does meanwhile
-    (``children``: the case's children when already loaded; for staff, rows of their columns will do, as the policy
-    sees a case by its office)."""
+    (``children`` and ``parties``: the case's children and, for a party's account, their parties by case id, as
+    cases.page.children_of gives them)."""
     from caseflow.injunction.services import measure_titles
 
     out = []
-    for child in case.children if children is None else children:
-        if child.procedure not in ("referral", "injunction") or not policy.can_view_case(viewer, child):
+    for child in children:
+        if (child.procedure not in ("referral", "injunction")
+                or not policy.can_view_case(viewer, child, parties.get(child.id, []))):
             continue
         proc = workflows.procedure(child.procedure)
         data = child.data or {}
@@ -225,16 +228,16 @@ def linked_of(case: Case, viewer, children=None) -> list[dict]:
     return out
 
 
-def panel_of(case: Case, viewer, children=None) -> dict:
+def panel_of(case: Case, viewer, children: list[sa.Row], parties: dict[int, list[sa.Row]]) -> dict:
     """Everything the case page shows about referrals and injunctions, for this case and its linked ones
-    (``children``: as linked_of takes them)."""
+    (``children`` and ``parties``: as linked_of takes them)."""
     from caseflow.injunction.config import APPROVERS, Period
     from caseflow.injunction.services import evidence_count, measure_titles
     from workflows.injunction import CHECK_METHODS
     from workflows.referral import THRESHOLD
 
     data = case.data or {}
-    out: dict = {"linked": linked_of(case, viewer, children), "referral": None, "injunction": None}
+    out: dict = {"linked": linked_of(case, viewer, children, parties), "referral": None, "injunction": None}
     if case.procedure == "referral":
         kind = data.get("referral_kind") or "court"
         parent = case.parent
