@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import escape
 
 import workflows
 from caseflow.cases import accesslog, page as pages, queries
@@ -12,6 +13,7 @@ from caseflow.cases.services import authorize_action, perform
 from caseflow.core.db import transactional
 from caseflow.core.errorpages import field_errors, on_refusal
 from caseflow.core.security import current_actor
+from caseflow.core.templating import Choices
 from caseflow.policy import staff_required
 
 bp = Blueprint("cases", __name__)
@@ -22,6 +24,12 @@ def case_url(case) -> str:
     if current_user.is_staff:
         return url_for("cases.show", case_id=case.id)
     return url_for("portal.case", case_id=case.id)
+
+
+#: The queue's filter choices: the procedures, and each procedure's states under its title.
+_PROCEDURE_CHOICES = Choices((code, p.title) for code, p in workflows.PROCEDURES.items())
+_STATE_CHOICES = [(code, escape(p.title), Choices((s, st.title) for s, st in p.states.items()))
+                  for code, p in workflows.PROCEDURES.items()]
 
 
 @bp.route("/cases/")
@@ -39,8 +47,8 @@ def queue():
         q=(args.get("q") or "").strip() or None, sort=args.get("sort", "received"),
         page=queries.int_arg(args.get("page"), 1), per_page=25, open_only=args.get("open") == "1",
     )
-    return render_template("cases/queue.html", page=page, queue=which, args=args,
-                           procedures=workflows.PROCEDURES, **pages.queue_page(page.items))
+    return render_template("cases/queue.html", page=page, queue=which, args=args, procedure_choices=_PROCEDURE_CHOICES,
+                           state_choices=_STATE_CHOICES, **pages.queue_page(page.items))
 
 
 @bp.route("/cases/<int:case_id>")
