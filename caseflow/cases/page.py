@@ -84,7 +84,7 @@ def actions_of(case: Case, user: User, pending) -> list[tuple[Any, bool]]:
 
 
 _EVENTS = (sa.select(CaseEvent.seq, CaseEvent.occurred_at, CaseEvent.actor_id, CaseEvent.tag, CaseEvent.action,
-                     CaseEvent.summary, CaseEvent.data)
+                     CaseEvent.to_state, CaseEvent.summary, CaseEvent.data)
            .where(CaseEvent.case_id == sa.bindparam("case_id")).order_by(CaseEvent.seq))
 
 

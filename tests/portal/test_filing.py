@@ -495,6 +495,9 @@ def test_status_page_shows_timeline_and_withdraw(filer, holder, session):
     assert re.search(r'id="case-state"[^>]*>待补正<', html)
     assert "办理进度" in html and "通知补正" in html and "请补充专利权评价报告" in html
     assert html.index("通知补正") < html.index("提交投诉")  # newest first
+    # Each step of the timeline names the state it led to.
+    timeline = html[html.index("办理进度"):html.index("提交投诉")]
+    assert re.search(r'通知补正</strong>\s*<span class="badge">待补正</span>', timeline)
     assert f'href="/cases/{case_id}/actions/withdraw"' in html and "撤回投诉" in html
     assert "提交回执" not in html
     # Parties see masked IDs of others but the facts of their own filing.
