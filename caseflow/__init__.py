@@ -49,9 +49,8 @@ def register_extensions(app: Flask) -> None:
     from caseflow.accounts.views import login_manager
     from caseflow.core import guard, headers
     from caseflow.core.db import db
-    from caseflow.core.security import SessionCookies, csrf
+    from caseflow.core.security import csrf
 
-    app.session_interface = SessionCookies()
     guard.register(app)  # first: size and hostile-input checks run before CSRF reads a form
     headers.register(app)
     db.init_app(app)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import has_request_context, request, url_for
-from flask_login import current_user
+from flask import url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 import workflows
-from caseflow import policy
 from caseflow.core.clock import fmt_beijing
-from caseflow.core.security import csrf_token
 from caseflow.core.validators import mask_id, mask_phone
 from workflows import base as wf
 
@@ -86,6 +84,10 @@ def labelled_fields(procedure: str, action: str | None, values, names: dict[str,
 
 def can(rule: str, obj=None) -> bool:
     """Templates ask the policy by rule name (``can("view_stats")``), never compare role strings."""
+    from flask_login import current_user
+
+    from caseflow import policy
+
     # The user itself, not the proxy: a rule reads several of its attributes, each through the proxy otherwise.
     return policy.can(current_user._get_current_object(), rule, obj)
 
@@ -120,30 +122,6 @@ class Choices:
                                for value, html, title in self._options]))
 
 
-#: How many argument-free URLs a process keeps (there are fewer routes and static files than this).
-_FIXED_URLS = 512
-
-
-def fixed_urls(build):
-    """``url_for`` for templates: the URL of a route without values (and of a static file) depends only on the
-    script root, so it is built once per process instead of on every page (a layout links a dozen); any other call is
-    ``build``'s (Flask's url_for)."""
-    built: dict[tuple[str, str | None, str], str] = {}
-
-    def url_for(endpoint: str, **values: Any) -> str:
-        if (values and values.keys() != {"filename"}) or endpoint[:1] == "." or not has_request_context():
-            return build(endpoint, **values)
-        key = (endpoint, values.get("filename"), request.script_root)
-        url = built.get(key)
-        if url is None:
-            url = build(endpoint, **values)
-            if len(built) < _FIXED_URLS:
-                built[key] = url
-        return url
-
-    return url_for
-
-
 def register(app) -> None:
     from caseflow.notices.phrasing import party_role_words  # the one home of the role words
 
@@ -157,11 +135,7 @@ def register(app) -> None:
         procedure_title=procedure_title,
         state_title=state_title,
     )
-    # Flask-WTF's context processor hands templates its generate_csrf, which would hide the global.
-    processors = app.template_context_processors[None]
-    processors[:] = [p for p in processors if getattr(p, "__module__", None) != "flask_wtf.csrf"]
     app.jinja_env.globals.update(can=can, state_title=state_title, procedure_title=procedure_title,
-                                 url_for=fixed_urls(app.url_for), csrf_token=csrf_token, kind_title=kind_title,
-                                 ip_type_title=ip_type_title, field_text=field_text, labelled_fields=labelled_fields,
-                                 link_stem=link_stem,
+                                 csrf_token=generate_csrf, kind_title=kind_title, ip_type_title=ip_type_title,
+                                 field_text=field_text, labelled_fields=labelled_fields, link_stem=link_stem,
                                  missing_document_fonts=missing_document_fonts, party_role_words=party_role_words)
