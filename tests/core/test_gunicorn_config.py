@@ -7,6 +7,7 @@ timeout by a wide margin.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -63,7 +64,9 @@ class Gunicorn:
                 chunked: bool = False):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
-            conn.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
+            # The server may answer before reading the whole body and close: then read that answer.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                conn.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
             resp = conn.getresponse()
             return resp.status, resp.read()
         finally:
