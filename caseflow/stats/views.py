@@ -33,7 +33,7 @@ from caseflow.core.db import db, is_concurrency_error, transactional
 from caseflow.core.errorpages import on_refusal
 from caseflow.core.errors import Invalid, NotFound
 from caseflow.core.security import current_actor
-from caseflow.stats import exports, sections, services
+from caseflow.stats import exports, queries, sections, services
 from caseflow.stats.definitions import DEFINITIONS
 from caseflow.stats.queries import Filters, month_label
 from workflows.complaint import CHANNELS
@@ -106,6 +106,7 @@ def parse_filters(user, args) -> Filters:
             raise NotFound("承办人不存在或不在您的统计范围内")
         officer_id, labels["officer"] = officer.id, officer.display_name
     every_unit = not unit_code and set(scope) == set(db.session.scalars(sa.select(Unit.id)))
+    queries.plan_for_values()  # every statistics read starts here
     return Filters(start=start, end=end, unit_ids=scope, procedure=procedure, ip_type=ip_type, channel=channel,
                    officer_id=officer_id, all_units=every_unit, labels=labels)
 
@@ -139,10 +140,11 @@ def refresh_quietly() -> int:
         return 0
 
 
-def officer_choices(units: list[Unit]) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.unit_id.in_([u.id for u in units]), User.role.in_(policy.CASE_STAFF_ROLES),
-                              User.is_disabled.is_(False)).order_by(User.unit_id, User.username)))
+def officer_choices(units: list[Unit]) -> list[sa.Row]:
+    return list(db.session.execute(
+        sa.select(User.username, User.display_name)
+        .where(User.unit_id.in_([u.id for u in units]), User.role.in_(policy.CASE_STAFF_ROLES),
+               User.is_disabled.is_(False)).order_by(User.unit_id, User.username)))
 
 
 # ---------------------------------------------------------------------------
