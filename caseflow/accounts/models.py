@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -15,34 +13,22 @@ from caseflow.core.enums import TitledStrEnum
 
 
 class Role(TitledStrEnum):
-    APPLICANT = "applicant"
-    RESPONDENT = "respondent"
-    OFFICER = "officer"
-    MEDIATOR = "mediator"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-    __titles__: ClassVar[Mapping[str, str]] = {
-        "applicant": "权利人/申请人",
-        "respondent": "被请求人",
-        "officer": "执法人员",
-        "mediator": "调解员",
-        "supervisor": "负责人",
-        "admin": "系统管理员",
-    }
+    APPLICANT = "applicant", "权利人/申请人"
+    RESPONDENT = "respondent", "被请求人"
+    OFFICER = "officer", "执法人员"
+    MEDIATOR = "mediator", "调解员"
+    SUPERVISOR = "supervisor", "负责人"
+    ADMIN = "admin", "系统管理员"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR, Role.ADMIN})
 
 
 class IdType(TitledStrEnum):
-    USCC = "uscc"
-    RESIDENT_ID = "resident_id"
-    PASSPORT = "passport"
-    OTHER = "other"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"uscc": "统一社会信用代码", "resident_id": "居民身份证",
-                                               "passport": "护照", "other": "其他证件"}
+    USCC = "uscc", "统一社会信用代码"
+    RESIDENT_ID = "resident_id", "居民身份证"
+    PASSPORT = "passport", "护照"
+    OTHER = "other", "其他证件"
 
 
 class Unit(Model):
@@ -96,25 +82,14 @@ class User(UserMixin, Model):
 class EndReason(TitledStrEnum):
     """Why a sign-in session or an API token stopped working before it expired."""
 
-    LOGOUT = "logout"
-    ENDED_BY_USER = "ended_by_user"
-    ENDED_BY_ADMIN = "ended_by_admin"
-    PASSWORD_CHANGED = "password_changed"
-    PASSWORD_RESET = "password_reset"
-    DISABLED = "disabled"
-    ROLE_CHANGED = "role_changed"
-    UNIT_CHANGED = "unit_changed"
-
-    __titles__: ClassVar[Mapping[str, str]] = {
-        "logout": "已退出登录",
-        "ended_by_user": "由本人结束",
-        "ended_by_admin": "由管理员结束",
-        "password_changed": "密码已修改",
-        "password_reset": "管理员重置了密码",
-        "disabled": "账号已停用",
-        "role_changed": "角色已变更",
-        "unit_changed": "所属单位已变更",
-    }
+    LOGOUT = "logout", "已退出登录"
+    ENDED_BY_USER = "ended_by_user", "由本人结束"
+    ENDED_BY_ADMIN = "ended_by_admin", "由管理员结束"
+    PASSWORD_CHANGED = "password_changed", "密码已修改"
+    PASSWORD_RESET = "password_reset", "管理员重置了密码"
+    DISABLED = "disabled", "账号已停用"
+    ROLE_CHANGED = "role_changed", "角色已变更"
+    UNIT_CHANGED = "unit_changed", "所属单位已变更"
 
 
 class SignInSession(Model):
@@ -183,27 +158,15 @@ class RegistrationAttempt(Model):
 class AccountTag(TitledStrEnum):
     """What an account event records (Warehouse-style tags: realm:object:verb)."""
 
-    CREATE = "account:create"
-    DISABLE = "account:disable"
-    ENABLE = "account:enable"
-    PASSWORD_CHANGE = "account:password:change"
-    PASSWORD_RESET = "account:password:reset"
-    ROLE = "account:role"
-    UNIT = "account:unit"
-    SESSIONS_END = "account:sessions:end"
-    OFFICE_EDIT = "office:edit"
-
-    __titles__: ClassVar[Mapping[str, str]] = {
-        "account:create": "开设账号",
-        "account:disable": "停用账号",
-        "account:enable": "启用账号",
-        "account:password:change": "修改密码",
-        "account:password:reset": "重置密码",
-        "account:role": "变更角色",
-        "account:unit": "变更所属单位",
-        "account:sessions:end": "结束登录会话",
-        "office:edit": "修改单位信息",
-    }
+    CREATE = "account:create", "开设账号"
+    DISABLE = "account:disable", "停用账号"
+    ENABLE = "account:enable", "启用账号"
+    PASSWORD_CHANGE = "account:password:change", "修改密码"
+    PASSWORD_RESET = "account:password:reset", "重置密码"
+    ROLE = "account:role", "变更角色"
+    UNIT = "account:unit", "变更所属单位"
+    SESSIONS_END = "account:sessions:end", "结束登录会话"
+    OFFICE_EDIT = "office:edit", "修改单位信息"
 
 
 class AccountEvent(Model):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,14 +14,11 @@ from caseflow.core.enums import TitledStrEnum
 
 
 class ApprovalStatus(TitledStrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回",
-                                               "cancelled": "已撤回", "failed": "已失效"}
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已驳回"
+    CANCELLED = "cancelled", "已撤回"
+    FAILED = "failed", "已失效"
 
 
 class ApprovalRequest(Model):

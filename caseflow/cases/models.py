@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,12 +14,9 @@ from caseflow.core.enums import TitledStrEnum
 
 
 class PartyRole(TitledStrEnum):
-    CLAIMANT = "claimant"
-    RESPONDENT = "respondent"
-    AGENT = "agent"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"claimant": "请求人/投诉人", "respondent": "被请求人/被投诉人",
-                                               "agent": "代理人"}
+    CLAIMANT = "claimant", "请求人/投诉人"
+    RESPONDENT = "respondent", "被请求人/被投诉人"
+    AGENT = "agent", "代理人"
 
 
 class Case(Model):

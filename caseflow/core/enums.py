@@ -1,22 +1,27 @@
-"""Enumerations stored by value, with the Chinese title each member shows to users (Indico's ``__titles__``)."""
+"""Enumerations stored by value, with the Chinese title each member shows to users."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
-from typing import ClassVar
 
 
 class TitledStrEnum(StrEnum):
-    """A ``StrEnum`` whose subclasses set ``__titles__``: value → display title."""
+    """A ``StrEnum`` whose members are declared ``NAME = value, title``: stored by value, shown by title."""
 
     _value_: str
-    __titles__: ClassVar[Mapping[str, str]]
+    _title: str
+
+    # title has a default for mypy only, which reads a lookup such as Role("officer") as a call of __new__.
+    def __new__(cls, value: str, title: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._title = title
+        return member
 
     # `title` names the display title (templates read `status.title`); it shadows str.title() on purpose.
     @property
     def title(self) -> str:  # type: ignore[override]
-        return self.__titles__[self]
+        return self._title
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

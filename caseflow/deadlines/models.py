@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -21,21 +19,16 @@ JSON_LIST = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 class DayKind(TitledStrEnum):
-    HOLIDAY = "holiday"
-    WORKDAY = "workday"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"holiday": "放假", "workday": "调休上班"}
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
 
 
 class DeadlineStatus(TitledStrEnum):
-    RUNNING = "running"
-    PAUSED = "paused"
-    MET = "met"
-    MISSED = "missed"
-    CANCELLED = "cancelled"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"running": "计时中", "paused": "已暂停", "met": "已按期完成",
-                                               "missed": "已超期", "cancelled": "已取消"}
+    RUNNING = "running", "计时中"
+    PAUSED = "paused", "已暂停"
+    MET = "met", "已按期完成"
+    MISSED = "missed", "已超期"
+    CANCELLED = "cancelled", "已取消"
 
 
 #: Statuses whose clock may still matter (recomputed when the calendar changes, shown as live).
@@ -43,10 +36,8 @@ LIVE_STATUSES = (DeadlineStatus.RUNNING, DeadlineStatus.PAUSED, DeadlineStatus.M
 
 
 class ReminderThreshold(TitledStrEnum):
-    DUE_SOON = "due_soon"
-    MISSED = "missed"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"due_soon": "即将到期", "missed": "已超期"}
+    DUE_SOON = "due_soon", "即将到期"
+    MISSED = "missed", "已超期"
 
 
 class CalendarYear(Model):

@@ -3,9 +3,7 @@ storage."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,51 +18,31 @@ from caseflow.core.enums import TitledStrEnum
 class EvidenceKind(TitledStrEnum):
     """The kinds of evidence of 民事诉讼法 art. 66 (the values are the API's)."""
 
-    DOCUMENTARY = "documentary"
-    PHYSICAL = "physical"
-    AUDIOVISUAL = "audiovisual"
-    ELECTRONIC = "electronic"
-    TESTIMONY = "testimony"
-    STATEMENT = "statement"
-    EXPERT_OPINION = "expert_opinion"
-    INSPECTION_RECORD = "inspection_record"
-
-    __titles__: ClassVar[Mapping[str, str]] = {
-        "documentary": "书证",
-        "physical": "物证",
-        "audiovisual": "视听资料",
-        "electronic": "电子数据",
-        "testimony": "证人证言",
-        "statement": "当事人陈述",
-        "expert_opinion": "鉴定意见",
-        "inspection_record": "勘验笔录",
-    }
+    DOCUMENTARY = "documentary", "书证"
+    PHYSICAL = "physical", "物证"
+    AUDIOVISUAL = "audiovisual", "视听资料"
+    ELECTRONIC = "electronic", "电子数据"
+    TESTIMONY = "testimony", "证人证言"
+    STATEMENT = "statement", "当事人陈述"
+    EXPERT_OPINION = "expert_opinion", "鉴定意见"
+    INSPECTION_RECORD = "inspection_record", "勘验笔录"
 
 
 class SubmissionMethod(TitledStrEnum):
     """How the evidence reached the office."""
 
-    PARTY_UPLOAD = "party_upload"
-    ONSITE_COLLECTION = "onsite_collection"
-    NOTARISED = "notarised"
-    ELECTRONIC_FORENSICS = "electronic_forensics"
-
-    __titles__: ClassVar[Mapping[str, str]] = {
-        "party_upload": "当事人提交",
-        "onsite_collection": "现场提取",
-        "notarised": "公证取证",
-        "electronic_forensics": "电子取证",
-    }
+    PARTY_UPLOAD = "party_upload", "当事人提交"
+    ONSITE_COLLECTION = "onsite_collection", "现场提取"
+    NOTARISED = "notarised", "公证取证"
+    ELECTRONIC_FORENSICS = "electronic_forensics", "电子取证"
 
 
 class Admission(TitledStrEnum):
     """The panel's decision on the evidence."""
 
-    PENDING = "pending"
-    ADMITTED = "admitted"
-    REJECTED = "rejected"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"pending": "待认定", "admitted": "采信", "rejected": "不予采信"}
+    PENDING = "pending", "待认定"
+    ADMITTED = "admitted", "采信"
+    REJECTED = "rejected", "不予采信"
 
 
 def label_of(number: int, version: int) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -19,24 +17,18 @@ from caseflow.core.enums import TitledStrEnum
 
 
 class NoticeStatus(TitledStrEnum):
-    DRAFT = "draft"
-    SIGNOFF = "signoff"  # waiting for a supervisor's sign-off (签发)
-    ISSUED = "issued"
-    DISCARDED = "discarded"  # a draft dropped before issuing; issued documents are never discarded
-
-    __titles__: ClassVar[Mapping[str, str]] = {"draft": "草稿", "signoff": "待签发", "issued": "已签发",
-                                               "discarded": "已作废（草稿）"}
+    DRAFT = "draft", "草稿"
+    SIGNOFF = "signoff", "待签发"  # waiting for a supervisor's sign-off (签发)
+    ISSUED = "issued", "已签发"
+    DISCARDED = "discarded", "已作废（草稿）"  # a draft dropped before issuing; issued documents are never discarded
 
 
 class DeliveryMethod(TitledStrEnum):
-    ELECTRONIC = "electronic"
-    DIRECT = "direct"
-    POST = "post"
-    RETENTION = "retention"
-    PUBLIC_NOTICE = "public_notice"
-
-    __titles__: ClassVar[Mapping[str, str]] = {"electronic": "电子送达", "direct": "直接送达", "post": "邮寄送达",
-                                               "retention": "留置送达", "public_notice": "公告送达"}
+    ELECTRONIC = "electronic", "电子送达"
+    DIRECT = "direct", "直接送达"
+    POST = "post", "邮寄送达"
+    RETENTION = "retention", "留置送达"
+    PUBLIC_NOTICE = "public_notice", "公告送达"
 
 
 class ImmutableNotice(RuntimeError):
