@@ -242,11 +242,11 @@ def canonical_ids(case: Case, rule_ids: Iterable[str]) -> set[str]:
 
 
 #: The case's deadline rows a page loaded already (case id, rows by id), while it asks its guards: nothing writes then.
-_KNOWN: ContextVar[tuple[int, list] | None] = ContextVar("caseflow_known_deadlines", default=None)
+_KNOWN: ContextVar[tuple[int, list[sa.Row]] | None] = ContextVar("caseflow_known_deadlines", default=None)
 
 
 @contextmanager
-def rows_known(case: Case, rows: list) -> Iterator[None]:
+def rows_known(case: Case, rows: list[sa.Row]) -> Iterator[None]:
     """While a page asks which actions the guards allow, let them read the case's deadline rows the page loaded
     (every row, oldest first, as reading.rows_of gives them: plain rows of the columns the guards read) instead of
     a query per guard. Only for reading: nothing may write inside."""
@@ -258,15 +258,19 @@ def rows_known(case: Case, rows: list) -> Iterator[None]:
 
 
 def _open_rows(case: Case, ids: set[str] | None = None) -> list[Deadline]:
-    known = _KNOWN.get()
-    if known is not None and known[0] == case.id:
-        return [d for d in known[1] if d.ended_at is None and d.status in LIVE_STATUSES
-                and (ids is None or d.rule_id in ids)]
     stmt = sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.ended_at.is_(None),
                                      Deadline.status.in_(LIVE_STATUSES))
     if ids is not None:
         stmt = stmt.where(Deadline.rule_id.in_(sorted(ids)))
     return list(db.session.scalars(stmt.order_by(Deadline.id)))
+
+
+def _open_to_read(case: Case, ids: set[str]) -> list[Deadline] | list[sa.Row]:
+    """The open rows of ``ids`` for a guard: from the rows the page loaded (rows_known) when it did."""
+    known = _KNOWN.get()
+    if known is None or known[0] != case.id:
+        return _open_rows(case, ids)
+    return [d for d in known[1] if d.ended_at is None and d.status in LIVE_STATUSES and d.rule_id in ids]
 
 
 def _end(d: Deadline, status: DeadlineStatus | None, by: str, moment: dt.datetime) -> None:
@@ -607,8 +611,7 @@ def extension_step(rule: Rule | None, used: int):
 
 def extension_refused(case: Case, prefix: str, data: dict | None = None) -> str | None:
     """Why the period ``prefix`` cannot be extended now (None: it can), for the guards."""
-    ids = canonical_ids(case, (prefix,))
-    rows = _open_rows(case, ids)
+    rows = _open_to_read(case, canonical_ids(case, (prefix,)))
     live = [d for d in rows if d.status in (DeadlineStatus.PAUSED, DeadlineStatus.RUNNING) and not is_past_due(d)]
     if not live:
         return "期限已经届满，不能再延长" if rows else "没有正在计时的该项期限"
