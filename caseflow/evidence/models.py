@@ -3,6 +3,7 @@ storage."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -97,4 +98,11 @@ class Evidence(Model):
 
     @property
     def is_current(self) -> bool:
+        """Not corrected: no record replaces this one (successors asks it of a case's records read together)."""
         return self.replaced_by is None
+
+
+def successors(rows: Iterable[sa.Row]) -> dict[int, sa.Row]:
+    """Each corrected record's replacement among ``rows`` (a case's, as services.rows_of gives them), by the
+    corrected id; the rows without one are the current ones (Evidence.is_current)."""
+    return {r.replaces_id: r for r in rows if r.replaces_id is not None}

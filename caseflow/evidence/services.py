@@ -26,7 +26,7 @@ from caseflow.core import clock, guard
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 from caseflow.evidence import checks
-from caseflow.evidence.models import Admission, Evidence, EvidenceKind, SubmissionMethod
+from caseflow.evidence.models import Admission, Evidence, EvidenceKind, SubmissionMethod, successors
 from caseflow.evidence.storage import FileTooLarge, Storage, TempUpload, get_storage
 
 # Title, description and the other text parts of an upload form. Werkzeug applies this limit to its parser's
@@ -74,11 +74,6 @@ def rows_of(case: Case) -> list[sa.Row]:
     """The case's evidence in list order (number, then version), every version, as the case pages read it: plain
     rows, the submitter's name as ``submitted_by_name``."""
     return db.rows(_ROWS, case_id=case.id)
-
-
-def successors(rows: list[sa.Row]) -> dict[int, sa.Row]:
-    """Each corrected record's replacement among ``rows`` (a case's, as rows_of gives them), by the corrected id."""
-    return {r.replaces_id: r for r in rows if r.replaces_id is not None}
 
 
 def versions_of(evidence: Evidence) -> list[Evidence]:
