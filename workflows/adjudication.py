@@ -161,8 +161,11 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
+#: The kinds of right a case concerns (its ip_type), as forms and documents title them.
+IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
+            "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
 #: 专利法 art. 65 and 局令81 art. 2: the office adjudicates disputes over these rights only.
-PATENT_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利"}
+PATENT_TYPES = {k: IP_TYPES[k] for k in ("invention", "utility_model", "design")}
 #: The 立案 checks of 局令81 art. 12 (and the 专利登记簿副本 of art. 14) that must be recorded, by field.
 FILING_CHECKS = {"standing": "请求人主体资格", "claims_clear": "请求事项和具体事实、理由",
                  "jurisdiction": "管辖依据", "court_suit": "是否已向人民法院起诉",

@@ -30,11 +30,9 @@ from caseflow.core.forms import (
 )
 from caseflow.core.validators import normalize_id_number, normalize_right_number
 from workflows import base as wf
+from workflows.adjudication import IP_TYPES, PATENT_TYPES
 from workflows.complaint import CHANNELS, KINDS
 
-IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
-            "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
-PATENT_TYPES = ("invention", "utility_model", "design")
 ID_TYPES = {t.value: t.title for t in IdType}
 
 
@@ -240,7 +238,7 @@ class RightForm(BaseForm):
             # A 处理请求书 is a patent-infringement dispute (局令81 art. 12), not a 投诉: it has no 投诉类型 to choose,
             # and only a patent is in issue.
             del self.kind
-            self.ip_type.choices = to_choices([("", "请选择"), *((k, IP_TYPES[k]) for k in PATENT_TYPES)])
+            self.ip_type.choices = to_choices([("", "请选择"), *PATENT_TYPES.items()])
             self.ip_type.label.text = "专利类型"
             self.right_number.label.text = "专利号"
             # 专利法 art. 64: a design has no claims; its filer names the product (the drawings come as evidence).

@@ -8,9 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from caseflow.cases.forms import ClaimantForm, PartyForm, validate_filing_json
 from caseflow.core.forms import BaseForm, ChineseSelectField, to_choices
 from caseflow.core.validators import normalize_right_number
+from workflows.adjudication import PATENT_TYPES
 from workflows.mediation import CATEGORIES, YES_NO
-
-PATENT_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利"}
 
 
 def _choose(label):

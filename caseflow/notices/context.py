@@ -27,9 +27,8 @@ from caseflow.core.db import db
 from caseflow.notices import catalogue, phrasing
 from caseflow.notices.citations import citations_on, cite_join, cn_date, cn_number
 from caseflow.notices.models import Notice, NoticeStatus
+from workflows.adjudication import IP_TYPES
 
-IP_TYPES = {"invention": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利", "trademark": "注册商标",
-            "copyright": "著作权", "geographical_indication": "地理标志", "other": "其他"}
 ID_LABELS = {"uscc": "统一社会信用代码", "resident_id": "居民身份证号码", "passport": "护照号码", "other": "证件号码"}
 PROCEDURE_TITLES = {"complaint": "投诉举报", "adjudication": "专利侵权纠纷行政裁决", "mediation": "专利纠纷行政调解",
                     "injunction": "先行发布禁令", "referral": "案件移送"}
