@@ -220,35 +220,36 @@ class Timeline:
         self.now = moment
         return moment
 
+    def step(self, c: GenCase, action: str, low: float, high: float, actor: str, fields: dict | None = None) -> None:
+        """Add a step to ``c``'s story, ``low`` to ``high`` days (drawn) after the previous one."""
+        c.steps.append(Step(action, self.after(self.rng.uniform(low, high)), actor, fields or {}))
+
 
 def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     party = c.creator_id is not None
     # A matter found ex officio has nobody to send a 补正 to (the draw is kept so the data stay as they were).
     if rng.random() < 0.12 and c.channel != "ex_officio":
-        c.steps.append(Step("request_correction", timeline.after(rng.uniform(1, 9)), "officer",
-                            {"items": "请补充权利证明文件及侵权产品照片。"}))
+        timeline.step(c, "request_correction", 1, 9, "officer", {"items": "请补充权利证明文件及侵权产品照片。"})
         if party and rng.random() < 0.12:
-            c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 20)), "applicant",
-                                {"reason": "已与对方和解"}))
+            timeline.step(c, "withdraw", 2, 20, "applicant", {"reason": "已与对方和解"})
             return
-        c.steps.append(Step("resubmit", timeline.after(rng.uniform(1, 14)), "applicant" if party else "officer",
-                            {"note": "已补充权利证书及购买公证书。"}))
+        timeline.step(c, "resubmit", 1, 14, "applicant" if party else "officer",
+                      {"note": "已补充权利证书及购买公证书。"})
         if not party:  # resubmission is the party's act; registered cases are accepted at the window instead
             c.steps.pop()
     r = rng.random()
     if party and r < 0.06:
-        c.steps.append(Step("withdraw", timeline.after(rng.uniform(1, 10)), "applicant", {"reason": "已与对方和解"}))
+        timeline.step(c, "withdraw", 1, 10, "applicant", {"reason": "已与对方和解"})
         return
     in_correction = bool(c.steps) and c.steps[-1].action == "request_correction"
     if r < 0.17 and not in_correction:  # from 待补正, 不予受理 needs the correction period to have run out
-        c.steps.append(Step("reject", timeline.after(rng.uniform(1, 12)), "supervisor",
-                            {"reason": "不属于本部门管辖或不符合受理条件。", "competent_department": ""}))
+        timeline.step(c, "reject", 1, 12, "supervisor",
+                      {"reason": "不属于本部门管辖或不符合受理条件。", "competent_department": ""})
         return
     if c.kind in ("trademark", "geographical_indication", "other") and not in_correction and rng.random() < 0.05:
         # 特殊情况: the head extends the 15-working-day check by 15 (市场监管行政处罚程序规定 art. 18).
-        c.steps.append(Step("extend_acceptance", timeline.after(rng.uniform(3, 10)), "supervisor",
-                            {"reason": "涉及多个权利人，需要进一步核查。"}))
+        timeline.step(c, "extend_acceptance", 3, 10, "supervisor", {"reason": "涉及多个权利人，需要进一步核查。"})
     # 受理: usually within the acceptance period, sometimes late (missed).
     late = rng.random() < 0.06
     quick = 4 if c.kind == "patent_infringement" else 10
@@ -265,10 +266,9 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
             target = "adjudication" if rng.random() < 0.65 else "mediation"
             g.child(c, target, timeline.after(rng.uniform(1, 15)), "convert", {"procedure": target})
         elif r < 0.72 and party:
-            c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
+            timeline.step(c, "withdraw", 2, 30, "applicant", {"reason": "已和解"})
         else:
-            c.steps.append(Step("conclude", timeline.after(rng.uniform(5, 60)), "officer",
-                                {"outcome": "经现场检查，被投诉人已下架涉嫌侵权商品。"}))
+            timeline.step(c, "conclude", 5, 60, "officer", {"outcome": "经现场检查，被投诉人已下架涉嫌侵权商品。"})
         return
     if r < 0.10:
         kind = "police" if rng.random() < 0.7 else "agency"
@@ -277,31 +277,29 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
                  "reason": "涉嫌犯罪，依法移送。" if kind == "police" else "不属于本机关管辖。"})
     # A 假冒专利 matter is an offence against the public order, no civil dispute to mediate (局令81 art. 63).
     elif r < 0.16 and party:
-        c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 30)), "applicant", {"reason": "已和解"}))
+        timeline.step(c, "withdraw", 2, 30, "applicant", {"reason": "已和解"})
     else:
-        c.steps.append(Step("conclude", timeline.after(rng.uniform(4, 75)), "officer",
-                            {"outcome": "经调查，已责令被投诉人停止侵权并下架商品。"}))
+        timeline.step(c, "conclude", 4, 75, "officer", {"outcome": "经调查，已责令被投诉人停止侵权并下架商品。"})
 
 
 def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     party = c.creator_id is not None
     if rng.random() < 0.06:
-        c.steps.append(Step("request_correction", timeline.after(rng.uniform(1, 6)), "officer",
-                            {"items": "请补充专利登记簿副本及侵权比对说明。", "due_in_days": "15"}))
+        timeline.step(c, "request_correction", 1, 6, "officer",
+                      {"items": "请补充专利登记簿副本及侵权比对说明。", "due_in_days": "15"})
         if party:
-            c.steps.append(Step("resubmit", timeline.after(rng.uniform(2, 15)), "applicant", {"note": "已补正。"}))
+            timeline.step(c, "resubmit", 2, 15, "applicant", {"note": "已补正。"})
         else:
             # 不予立案 for want of 补正 only after the period the notice set ran out (局令81 art. 16).
-            c.steps.append(Step("reject", timeline.after(rng.uniform(30, 45)), "supervisor",
-                                {"reason": "逾期未补正。", "ground": "correction"}))
+            timeline.step(c, "reject", 30, 45, "supervisor", {"reason": "逾期未补正。", "ground": "correction"})
             return
     r = rng.random()
     if r < 0.05 and party:
-        c.steps.append(Step("withdraw", timeline.after(rng.uniform(1, 6)), "applicant", {"reason": "双方已自行和解"}))
+        timeline.step(c, "withdraw", 1, 6, "applicant", {"reason": "双方已自行和解"})
         return
     if r < 0.12:
-        c.steps.append(Step("reject", timeline.after(rng.uniform(2, 9)), "supervisor", {"reason": "不符合立案条件。"}))
+        timeline.step(c, "reject", 2, 9, "supervisor", {"reason": "不符合立案条件。"})
         return
     # 立案 records the art. 12 checks (and the art. 14 评价报告 for utility models and designs) and forms the panel.
     checks = {"standing": "patentee", "claims_clear": "yes", "jurisdiction": "infringement_place",
@@ -311,41 +309,38 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     members = [o.username for o in rng.sample(g.staff[c.unit.id]["officer"], 3)]
     ling_81 = bj_date(timeline.now) >= LING_81_FROM  # the 立案 extension and the 举证期限 are 局令81's
     if ling_81 and rng.random() < 0.05:  # 案情特别复杂: the head extends the 5 working days by 5 (局令81 art. 20)
-        c.steps.append(Step("extend_docket", timeline.after(rng.uniform(1, 4)), "supervisor",
-                            {"reason": "案情特别复杂，需核实专利权状态。"}))
-    c.steps.append(Step("docket", timeline.after(rng.uniform(1, 8)), "supervisor", {**checks, "members": members}))
-    c.steps.append(Step("serve_respondent", timeline.after(rng.uniform(0.5, 4)), "officer"))
+        timeline.step(c, "extend_docket", 1, 4, "supervisor", {"reason": "案情特别复杂，需核实专利权状态。"})
+    timeline.step(c, "docket", 1, 8, "supervisor", {**checks, "members": members})
+    timeline.step(c, "serve_respondent", 0.5, 4, "officer")
     # The 答辩通知书 reaches the respondent (送达): the office's 5 working days end then (局令81 art. 22).
     c.steps.append(Step(DELIVER + "answer_notice", timeline.after(rng.choice([rng.uniform(1, 4), rng.uniform(3, 9)])),
                         "officer"))
     if rng.random() < 0.8:
-        c.steps.append(Step("record_answer", timeline.after(rng.uniform(5, 15)), "officer",
-                            {"answer": "被请求人认为其产品未落入专利保护范围。"}))
+        timeline.step(c, "record_answer", 5, 15, "officer", {"answer": "被请求人认为其产品未落入专利保护范围。"})
         if rng.random() < 0.97:  # the copy goes to the requester within 5 working days, now and then late
             at = timeline.after(rng.choice([rng.uniform(0.5, 5), rng.uniform(5, 12)]))
             c.steps.append(Step("forward_answer", at, "officer", {"delivered_on": bj_date(at).isoformat()}))
     else:
-        c.steps.append(Step("close_answer_period", timeline.after(rng.uniform(24, 40)), "officer"))
+        timeline.step(c, "close_answer_period", 24, 40, "officer")
     if ling_81 and rng.random() < 0.2:
-        c.steps.append(Step("set_evidence_period", timeline.after(rng.uniform(1, 5)), "officer", {"days": "15"}))
+        timeline.step(c, "set_evidence_period", 1, 5, "officer", {"days": "15"})
         if rng.random() < 0.3:  # a party applies; the extended time is not counted (局令81 art. 37)
-            c.steps.append(Step("extend_evidence_period", timeline.after(rng.uniform(2, 12)), "officer",
-                                {"days": "10", "reason": "当事人申请补充证据。"}))
+            timeline.step(c, "extend_evidence_period", 2, 12, "officer",
+                          {"days": "10", "reason": "当事人申请补充证据。"})
     if rng.random() < 0.05:
-        c.steps.append(Step("start_excluded_period", timeline.after(rng.uniform(2, 10)), "officer",
-                            {"period": "appraisal", "detail": "委托技术鉴定。"}))
-        c.steps.append(Step("end_excluded_period", timeline.after(rng.uniform(10, 40)), "officer",
-                            {"period": "appraisal", "detail": "鉴定意见已送达。"}))
+        timeline.step(c, "start_excluded_period", 2, 10, "officer", {"period": "appraisal", "detail": "委托技术鉴定。"})
+        timeline.step(c, "end_excluded_period", 10, 40, "officer",
+                      {"period": "appraisal", "detail": "鉴定意见已送达。"})
     if rng.random() < 0.08:
         # 局令81 art. 28(一) for utility models and designs; an invention's case waits on another (六) instead.
         reason = "invalidation" if c.ip_type in ("utility_model", "design") else "depends"
-        c.steps.append(Step("suspend", timeline.after(rng.uniform(3, 20)), "officer", {"reason": reason}))
-        c.steps.append(Step("resume", timeline.after(rng.uniform(20, 120)), "officer"))
+        timeline.step(c, "suspend", 3, 20, "officer", {"reason": reason})
+        timeline.step(c, "resume", 20, 120, "officer")
     if rng.random() < 0.04 and g.injunctions:  # only where the office runs 先行禁令 (off by default)
         g.child(c, "injunction", timeline.after(rng.uniform(1, 10)), "request_injunction",
                 {"reason": "请求先行责令停止制造、销售。"})
     if rng.random() < 0.12:
-        c.steps.append(Step("extend", timeline.after(rng.uniform(10, 40)), "supervisor", {"reason": "案情复杂。"}))
+        timeline.step(c, "extend", 10, 40, "supervisor", {"reason": "案情复杂。"})
     if rng.random() < 0.6:
         at = timeline.after(rng.uniform(3, 20))
         # On a working day at least 3 working days after the notice (局令81 art. 26), holidays included.
@@ -362,44 +357,37 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
         c.steps.append(Step("start_mediation", timeline.after(rng.uniform(2, 10)), "officer",
                             {"settlement": "yes" if rng.random() < 0.5 else "no"}))
         if rng.random() < 0.6:
-            c.steps.append(Step("record_settlement", timeline.after(rng.uniform(5, 40)), "officer",
-                                {"terms": "被请求人停止侵权并赔偿请求人经济损失。"}))
+            timeline.step(c, "record_settlement", 5, 40, "officer", {"terms": "被请求人停止侵权并赔偿请求人经济损失。"})
             # The agreement takes effect, and the case closes, on the second signature (局令81 art. 35).
             for side in ("claimant", "respondent"):
-                c.steps.append(Step("record_signature", timeline.after(rng.uniform(0.1, 2)), "officer",
-                                    {"side": side}))
+                timeline.step(c, "record_signature", 0.1, 2, "officer", {"side": side})
             return
-        c.steps.append(Step("end_mediation", timeline.after(rng.uniform(5, 30)), "officer"))
+        timeline.step(c, "end_mediation", 5, 30, "officer")
     if rng.random() < 0.1:
-        c.steps.append(Step("revoke", timeline.after(rng.uniform(5, 40)), "supervisor", {"reason": "请求人撤回请求。"}))
+        timeline.step(c, "revoke", 5, 40, "supervisor", {"reason": "请求人撤回请求。"})
         return
     outcome = "infringement" if rng.random() < 0.7 else "dismissed"
     # The panel deliberates (合议, art. 25); the decision follows its majority opinion.
-    c.steps.append(Step("deliberate", timeline.after(rng.uniform(2, 20)), "officer",
-                        {"outcome": outcome, "opinion": "合议组经合议，形成多数意见。"}))
+    timeline.step(c, "deliberate", 2, 20, "officer", {"outcome": outcome, "opinion": "合议组经合议，形成多数意见。"})
     c.steps.append(Step("decide", timeline.after(rng.choice([rng.uniform(5, 40), rng.uniform(10, 60)])), "supervisor",
                         {"outcome": outcome, "reasons": "经审理查明的事实及理由。",
                          **({"measures": "责令被请求人立即停止侵权行为。"} if outcome == "infringement" else {})}))
     if rng.random() < 0.85:
-        c.steps.append(Step("publish", timeline.after(rng.uniform(2, 25)), "officer"))
+        timeline.step(c, "publish", 2, 25, "officer")
     r = rng.random()
     if outcome == "dismissed" or r < 0.45:
-        c.steps.append(Step("finalize", timeline.after(rng.uniform(16, 60)), "officer"))
+        timeline.step(c, "finalize", 16, 60, "officer")
     elif r < 0.7:
-        c.steps.append(Step("record_compliance", timeline.after(rng.uniform(10, 40)), "officer",
-                            {"note": "已停止侵权。"}))
+        timeline.step(c, "record_compliance", 10, 40, "officer", {"note": "已停止侵权。"})
     elif r < 0.85:
-        c.steps.append(Step("record_litigation", timeline.after(rng.uniform(5, 15)), "officer",
-                            {"court_case": "（2025）渝01知行初1号"}))
-        c.steps.append(Step("record_judgment", timeline.after(rng.uniform(90, 300)), "officer",
-                            {"judgment": "驳回起诉。"}))
+        timeline.step(c, "record_litigation", 5, 15, "officer", {"court_case": "（2025）渝01知行初1号"})
+        timeline.step(c, "record_judgment", 90, 300, "officer", {"judgment": "驳回起诉。"})
     else:
         # The reminder after the 15-day suit window, the application after its 10 working days (行政强制法 arts 53-54),
         # both with room for holidays.
-        c.steps.append(Step("issue_reminder", timeline.after(rng.uniform(25, 45)), "officer"))
+        timeline.step(c, "issue_reminder", 25, 45, "officer")
         g.child(c, "referral", timeline.after(rng.uniform(22, 35)), "apply_enforcement", {})
-        c.steps.append(Step("record_compliance", timeline.after(rng.uniform(30, 120)), "officer",
-                            {"note": "经强制执行已履行。"}))
+        timeline.step(c, "record_compliance", 30, 120, "officer", {"note": "经强制执行已履行。"})
 
 
 def mediation_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
@@ -408,126 +396,110 @@ def mediation_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     if "category" not in c.data:  # converted from a complaint: the office records the category first
         c.steps.append(Step("set_category", timeline.after(rng.uniform(0.5, 2)), "officer",
                             {"category": _pick(rng, [("inventorship", 2), ("remuneration", 3), ("other", 5)])}))
-    c.steps.append(Step("notify_respondent", timeline.after(rng.uniform(0.5, 3)), "officer"))
+    timeline.step(c, "notify_respondent", 0.5, 3, "officer")
     served = timeline.after(rng.choice([rng.uniform(1, 4), rng.uniform(3, 8)]))
     c.steps.append(Step(DELIVER + "statement_notice", served, "officer"))
     r = rng.random()
     if r < 0.12:  # the respondent states that it will not mediate: 不予受理 (局令81 art. 66)
-        c.steps.append(Step("record_statement", timeline.after(rng.uniform(3, 14)), "officer",
-                            {"agrees": "no", "statement": "不同意调解。"}))
-        c.steps.append(Step("refuse", timeline.after(rng.uniform(1, 5)), "officer",
-                            {"ground": "respondent_declined", "reason": "被请求人不同意调解。"}))
+        timeline.step(c, "record_statement", 3, 14, "officer", {"agrees": "no", "statement": "不同意调解。"})
+        timeline.step(c, "refuse", 1, 5, "officer", {"ground": "respondent_declined", "reason": "被请求人不同意调解。"})
         return
     if r < 0.18 and party:
-        c.steps.append(Step("withdraw", timeline.after(rng.uniform(2, 12)), "applicant", {"reason": "不再请求调解"}))
+        timeline.step(c, "withdraw", 2, 12, "applicant", {"reason": "不再请求调解"})
         return
-    c.steps.append(Step("record_statement", timeline.after(rng.uniform(3, 14)), "officer",
-                        {"agrees": "yes", "statement": "同意调解。"}))
-    c.steps.append(Step("docket", timeline.after(rng.uniform(1, 5)), "officer",
-                        {"body": "office", "decision_checked": "yes"}))
-    c.steps.append(Step("schedule_session", timeline.after(rng.uniform(2, 10)), "officer",
-                        {"session_date": "2025-01-01", "mode": "remote", "link": "https://meeting.example.cn/room"}))
-    c.steps.append(Step("hold_session", timeline.after(rng.uniform(3, 20)), "officer",
-                        {"absence": "none", "notes": "双方陈述意见，调解员释明有关规定。"}))
+    timeline.step(c, "record_statement", 3, 14, "officer", {"agrees": "yes", "statement": "同意调解。"})
+    timeline.step(c, "docket", 1, 5, "officer", {"body": "office", "decision_checked": "yes"})
+    timeline.step(c, "schedule_session", 2, 10, "officer",
+                  {"session_date": "2025-01-01", "mode": "remote", "link": "https://meeting.example.cn/room"})
+    timeline.step(c, "hold_session", 3, 20, "officer",
+                  {"absence": "none", "notes": "双方陈述意见，调解员释明有关规定。"})
     r = rng.random()
     if r < 0.56:
-        c.steps.append(Step("record_agreement", timeline.after(rng.uniform(3, 25)), "officer",
-                            {"terms": "双方就许可使用费达成一致。"}))
+        timeline.step(c, "record_agreement", 3, 25, "officer", {"terms": "双方就许可使用费达成一致。"})
         for side in ("claimant", "respondent"):
-            c.steps.append(Step("record_signature", timeline.after(rng.uniform(0.1, 2)), "officer", {"side": side}))
+            timeline.step(c, "record_signature", 0.1, 2, "officer", {"side": side})
     elif r < 0.92 or not party:
-        c.steps.append(Step("fail", timeline.after(rng.uniform(5, 50)), "officer",
-                            {"reason": "双方分歧较大，调解不成。"}))
+        timeline.step(c, "fail", 5, 50, "officer", {"reason": "双方分歧较大，调解不成。"})
         return
     else:
-        c.steps.append(Step("withdraw", timeline.after(rng.uniform(5, 30)), "applicant", {"reason": "撤回调解申请"}))
+        timeline.step(c, "withdraw", 5, 30, "applicant", {"reason": "撤回调解申请"})
         return
     r = rng.random()
     if (c.data.get("category") != "ownership") and r < 0.5:
-        c.steps.append(Step("apply_confirmation", timeline.after(rng.uniform(3, 25)), "officer",
-                            {"court": "重庆市第一中级人民法院", "mode": "joint", "profile": "statutory"}))
-        c.steps.append(Step("record_court_acceptance", timeline.after(rng.uniform(1, 3)), "officer",
-                            {"court_case": "（2025）渝01民特1号"}))
+        timeline.step(c, "apply_confirmation", 3, 25, "officer",
+                      {"court": "重庆市第一中级人民法院", "mode": "joint", "profile": "statutory"})
+        timeline.step(c, "record_court_acceptance", 1, 3, "officer", {"court_case": "（2025）渝01民特1号"})
         if rng.random() < 0.85:
-            c.steps.append(Step("record_confirmation", timeline.after(rng.uniform(10, 30)), "officer",
-                                {"court_case": "（2025）渝01民特1号"}))
+            timeline.step(c, "record_confirmation", 10, 30, "officer", {"court_case": "（2025）渝01民特1号"})
         else:
-            c.steps.append(Step("record_confirmation_rejected", timeline.after(rng.uniform(10, 30)), "officer",
-                                {"outcome": "rejected", "court_case": "（2025）渝01民特2号"}))
+            timeline.step(c, "record_confirmation_rejected", 10, 30, "officer",
+                          {"outcome": "rejected", "court_case": "（2025）渝01民特2号"})
     elif r < 0.9:
-        c.steps.append(Step("record_performance", timeline.after(rng.uniform(10, 90)), "officer"))
+        timeline.step(c, "record_performance", 10, 90, "officer")
 
 
 def injunction_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     if rng.random() < 0.3:
-        c.steps.append(Step("refuse", timeline.after(rng.uniform(0.2, 3)), "officer",
-                            {"ground": "insufficient_evidence", "reason": "证据不足以证明侵权。"}))
+        timeline.step(c, "refuse", 0.2, 3, "officer",
+                      {"ground": "insufficient_evidence", "reason": "证据不足以证明侵权。"})
         return
-    c.steps.append(Step("propose_issue", timeline.after(rng.uniform(0.2, 4)), "supervisor",
-                        {"measures": ["stop_selling"], "products": "涉嫌侵权产品。",
-                         "findings": "有证据证明存在侵权事实。"}))
+    timeline.step(c, "propose_issue", 0.2, 4, "supervisor", {"measures": ["stop_selling"], "products": "涉嫌侵权产品。",
+                                                             "findings": "有证据证明存在侵权事实。"})
     r = rng.random()
     if r < 0.6:
-        c.steps.append(Step("record_compliance", timeline.after(rng.uniform(3, 20)), "officer",
-                            {"note": "现场检查已停止销售。"}))
+        timeline.step(c, "record_compliance", 3, 20, "officer", {"note": "现场检查已停止销售。"})
         if rng.random() < 0.08:
-            c.steps.append(Step("record_breach", timeline.after(rng.uniform(10, 60)), "officer",
-                                {"note": "发现继续销售。"}))
+            timeline.step(c, "record_breach", 10, 60, "officer", {"note": "发现继续销售。"})
     elif r < 0.75:
-        c.steps.append(Step("record_breach", timeline.after(rng.uniform(5, 40)), "officer", {"note": "拒不停止销售。"}))
+        timeline.step(c, "record_breach", 5, 40, "officer", {"note": "拒不停止销售。"})
     r = rng.random()
     if r < 0.45:
-        c.steps.append(Step("lift", timeline.after(rng.uniform(20, 120)), "supervisor",
-                            {"ground": "changed", "reason": "主案已作出处理。"}))
+        timeline.step(c, "lift", 20, 120, "supervisor", {"ground": "changed", "reason": "主案已作出处理。"})
     elif r < 0.55:
-        c.steps.append(Step("expire", timeline.after(rng.uniform(60, 180)), "system"))
+        timeline.step(c, "expire", 60, 180, "system")
 
 
 def referral_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     rng = g.rng
     police = c.data.get("referral_kind") == "police"
     if police and rng.random() < 0.12:
-        c.steps.append(Step("decline", timeline.after(rng.uniform(0.5, 3)), "supervisor",
-                            {"reason": "尚未达到刑事追诉标准。"}))
+        timeline.step(c, "decline", 0.5, 3, "supervisor", {"reason": "尚未达到刑事追诉标准。"})
         return
     if police:
-        c.steps.append(Step("submit_report", timeline.after(rng.uniform(0.1, 1)), "officer",
-                            {"team": ["team-a", "team-b"], "threshold": "reasonable_suspicion",
-                             "report": "涉案产品数量较大，存在犯罪的合理嫌疑。"}))
-    c.steps.append(Step("approve", timeline.after(rng.uniform(0.2, 3)), "supervisor"))
+        timeline.step(c, "submit_report", 0.1, 1, "officer",
+                      {"team": ["team-a", "team-b"], "threshold": "reasonable_suspicion",
+                       "report": "涉案产品数量较大，存在犯罪的合理嫌疑。"})
+    timeline.step(c, "approve", 0.2, 3, "supervisor")
     if c.data.get("referral_kind") == "agency":
-        c.steps.append(Step("inform_requester", timeline.after(rng.uniform(0.1, 0.5)), "officer",
-                            {"method": "written", "note": "已告知请求人本案将移送有管辖权的部门。"}))
+        timeline.step(c, "inform_requester", 0.1, 0.5, "officer",
+                      {"method": "written", "note": "已告知请求人本案将移送有管辖权的部门。"})
     c.steps.append(Step("transfer", timeline.after(rng.choice([0.3, 0.5, 0.8, 1.5])), "officer"))
     if not police:
-        c.steps.append(Step("record_receipt", timeline.after(rng.uniform(2, 15)), "officer"))
+        timeline.step(c, "record_receipt", 2, 15, "officer")
         return
     if rng.random() < 0.62:
-        c.steps.append(Step("record_police_decision", timeline.after(rng.uniform(3, 30)), "officer",
-                            {"decision": "accepted", "note": "公安机关已立案。"}))
+        timeline.step(c, "record_police_decision", 3, 30, "officer",
+                      {"decision": "accepted", "note": "公安机关已立案。"})
         if rng.random() < 0.9:
-            c.steps.append(Step("hand_over", timeline.after(rng.uniform(0.5, 4)), "officer"))
+            timeline.step(c, "hand_over", 0.5, 4, "officer")
         return
-    c.steps.append(Step("record_police_decision", timeline.after(rng.uniform(3, 30)), "officer",
-                        {"decision": "declined", "note": "公安机关不予立案。"}))
+    timeline.step(c, "record_police_decision", 3, 30, "officer", {"decision": "declined", "note": "公安机关不予立案。"})
     if rng.random() < 0.35:
-        c.steps.append(Step("request_reconsideration", timeline.after(rng.uniform(0.5, 3)), "officer"))
+        timeline.step(c, "request_reconsideration", 0.5, 3, "officer")
         ok = rng.random() < 0.35
-        c.steps.append(Step("record_reconsideration", timeline.after(rng.uniform(2, 10)), "officer",
-                            {"decision": "accepted" if ok else "declined"}))
+        timeline.step(c, "record_reconsideration", 2, 10, "officer", {"decision": "accepted" if ok else "declined"})
         if ok:
-            c.steps.append(Step("hand_over", timeline.after(rng.uniform(0.5, 4)), "officer"))
+            timeline.step(c, "hand_over", 0.5, 4, "officer")
             return
     if rng.random() < 0.3:
-        c.steps.append(Step("propose_supervision", timeline.after(rng.uniform(0.5, 3)), "officer"))
+        timeline.step(c, "propose_supervision", 0.5, 3, "officer")
         ok = rng.random() < 0.4
-        c.steps.append(Step("record_supervision_result", timeline.after(rng.uniform(10, 40)), "officer",
-                            {"decision": "accepted" if ok else "declined"}))
+        timeline.step(c, "record_supervision_result", 10, 40, "officer", {"decision": "accepted" if ok else "declined"})
         if ok:
-            c.steps.append(Step("hand_over", timeline.after(rng.uniform(0.5, 4)), "officer"))
+            timeline.step(c, "hand_over", 0.5, 4, "officer")
         return
-    c.steps.append(Step("accept_refusal", timeline.after(rng.uniform(1, 5)), "officer"))
+    timeline.step(c, "accept_refusal", 1, 5, "officer")
 
 
 STORIES = {"complaint": complaint_story, "adjudication": adjudication_story, "mediation": mediation_story,
@@ -699,8 +671,7 @@ class Generator:
         c = GenCase(procedure, unit, received_at, kind, ip_type, channel, track, data, creator, officer)
         timeline = Timeline(rng, received_at)
         if officer is not None:
-            c.steps.append(Step("assign", timeline.after(rng.uniform(0.05, 2)), "supervisor",
-                                {"officer": officer.username}))
+            timeline.step(c, "assign", 0.05, 2, "supervisor", {"officer": officer.username})
         STORIES[procedure](self, c, timeline)
         return c
 
