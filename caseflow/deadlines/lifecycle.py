@@ -453,9 +453,7 @@ def stop_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User |
     for d in rows:
         by_party = actor is not None and not actor.is_staff and not action.completes_office_task
         if _party_ended(action, actor) or (by_party and d.binds in ACCOUNTABLE_BINDS):
-            if d.status == DeadlineStatus.PAUSED:
-                _close_open_pause(d, clock.beijing_date(moment))
-            _end(d, DeadlineStatus.CANCELLED if d.status != DeadlineStatus.MISSED else None, action.name, moment)
+            _cancel([d], action.name, moment)
             continue
         if d.status == DeadlineStatus.PAUSED:
             # Done while the clock stood still: on time by definition.
@@ -672,20 +670,18 @@ def extend_deadlines(case: Case, rule_ids: Iterable[str], *, action, actor: User
 
 def cancel_deadlines(case: Case, rule_ids: Iterable[str], *, by: str) -> list[Deadline]:
     """End the open rows of ``rule_ids`` that became moot (neither met nor missed by anyone)."""
-    moment = clock.now()
-    rows = _open_rows(case, canonical_ids(case, rule_ids))
-    for d in rows:
-        if d.status == DeadlineStatus.PAUSED:
-            _close_open_pause(d, clock.beijing_date(moment))
-        _end(d, DeadlineStatus.CANCELLED if d.status != DeadlineStatus.MISSED else None, by, moment)
-    return rows
+    return _cancel(_open_rows(case, canonical_ids(case, rule_ids)), by)
 
 
 def cancel_open(case: Case, *, by: str, keep: Iterable[Deadline] = ()) -> list[Deadline]:
-    """End every open row of a case except ``keep`` (the case closed); running or paused ones are cancelled."""
-    moment = clock.now()
+    """End every open row of a case except ``keep`` (the case closed)."""
     kept = {id(d) for d in keep}
-    rows = [d for d in _open_rows(case) if id(d) not in kept]
+    return _cancel([d for d in _open_rows(case) if id(d) not in kept], by)
+
+
+def _cancel(rows: list[Deadline], by: str, moment: dt.datetime | None = None) -> list[Deadline]:
+    """End ``rows`` that became moot: running or paused ones are cancelled, a missed one stays missed."""
+    moment = moment or clock.now()
     for d in rows:
         if d.status == DeadlineStatus.PAUSED:
             _close_open_pause(d, clock.beijing_date(moment))
