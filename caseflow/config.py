@@ -96,7 +96,6 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Config:
-        """Build the settings from the environment."""
         environ = os.environ if environ is None else environ
         cfg = cls()
         for f in fields(cls):
@@ -121,7 +120,6 @@ class Config:
         return cfg
 
     def to_flask(self) -> dict:
-        """Return the settings as a Flask config mapping."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         if not data["DATABASE_URL"]:
             data["DATABASE_URL"] = "sqlite:///" + str(Path(self.INSTANCE_DIR) / "caseflow.db")

@@ -13,10 +13,8 @@ ENGINES: dict[str, Engine] = {code: Engine(p) for code, p in PROCEDURES.items()}
 
 
 def procedure(code: str) -> Procedure:
-    """Return the declaration of a procedure by code."""
     return PROCEDURES[code]
 
 
 def engine(code: str) -> Engine:
-    """Return the engine of a procedure by code."""
     return ENGINES[code]

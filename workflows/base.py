@@ -17,7 +17,6 @@ class State:
 
 
 def Terminal(title: str) -> State:  # noqa: N802 - reads like a declaration
-    """Declare a terminal state."""
     return State(title, terminal=True)
 
 

@@ -50,7 +50,6 @@ def _domain_paths() -> dict:
 
 
 def build() -> dict:
-    """Build the document."""
     action_schemas = {}
     for code, proc in workflows.PROCEDURES.items():
         for name in proc.action_names():

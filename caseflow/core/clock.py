@@ -41,7 +41,6 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """Return today's Beijing date."""
     return now().astimezone(BEIJING).date()
 
 

@@ -60,8 +60,6 @@ bool_false = Annotated[bool, mapped_column(default=False, server_default=sa.fals
 
 
 class Base(DeclarativeBase):
-    """Declarative base for every model."""
-
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     __table__: ClassVar[sa.Table]  # every model maps a Table (SQLAlchemy types it as any FromClause)
     type_annotation_map: ClassVar[dict[Any, Any]] = {

@@ -146,7 +146,6 @@ def add_day(day: dt.date, kind: DayKind | str, name: str, *, actor: User | None)
 
 
 def delete_day(day: dt.date, *, actor: User | None) -> CalendarChange:
-    """Delete one day of the table."""
     row = db.session.scalar(sa.select(CalendarDay).where(CalendarDay.date == day))
     if row is None:
         raise Invalid("该日期不在节假日调整表中")

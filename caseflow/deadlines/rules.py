@@ -935,7 +935,6 @@ def dispatch_ids(rule_id: str) -> set[str]:
 
 
 def complaint_accept_rule_id(kind: str) -> str:
-    """Return the acceptance rule id for a complaint ``kind``."""
     try:
         return COMPLAINT_ACCEPT_RULES[kind]
     except KeyError:

@@ -115,7 +115,6 @@ def _parse_day(text: str) -> dt.date:
 @on_refusal(_to_calendar)
 @transactional
 def delete_day(day: str):
-    """Delete one day of the table."""
     date = _parse_day(day)
     change = overrides.delete_day(date, actor=current_actor())
     if change.days:

@@ -79,7 +79,6 @@ def list_(case_id: int):
 @bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>")
 @token_required
 def show(case_id: int, evidence_id: int):
-    """One evidence record."""
     return jsonify(evidence_json(_evidence(case_id, evidence_id)[1]))
 
 

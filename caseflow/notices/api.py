@@ -65,7 +65,6 @@ def notice_pdf(notice_id: int):
 @bp.get("/notices/<int:notice_id>")
 @token_required
 def notice_detail(notice_id: int):
-    """One document as JSON."""
     return jsonify(_detail_json(reading.load_notice(notice_id, g.api_user)))
 
 

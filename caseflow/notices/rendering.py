@@ -40,7 +40,6 @@ def paragraphs(text: str | None) -> list[str]:
 
 
 def render_html(template: str, context: Mapping) -> str:
-    """Render a document template with its context."""
     return environment().get_template(template).render(**context)
 
 

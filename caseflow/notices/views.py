@@ -239,7 +239,6 @@ def return_(notice_id: int):
 @on_refusal(_to_notice, details=True)
 @transactional
 def discard(notice_id: int):
-    """Discard a draft."""
     notice = _staff_notice(notice_id)
     drafting.discard_draft(notice, actor=current_actor())
     flash("草稿已作废", "info")

@@ -212,7 +212,6 @@ def review(draft_id: int):
 @policy.requires("use_portal")
 @transactional
 def delete_draft(draft_id: int):
-    """Delete a draft."""
     draft = services.load_draft(draft_id, current_user)
     services.delete_draft(draft)
     flash("草稿已删除", "info")
