@@ -412,28 +412,19 @@ def stop_order(ctx: GuardContext) -> str | None:
     return None if _decided(ctx.case).get("outcome") == "infringement" else "驳回请求的裁决无需催告和强制执行"
 
 
+_SUIT_OVER_TO_FILE = deadline_passed("ADJ_ADMIN_SUIT", "责令停止侵权的裁决须待起诉期限届满后方可归档")
+
+
 def may_finalize(ctx: GuardContext) -> str | None:
-    if _decided(ctx.case).get("outcome") == "dismissed":
-        return None
-    if ctx.deadline_passed("ADJ_ADMIN_SUIT"):
-        return None
-    return ctx.lapse_unconfirmed("ADJ_ADMIN_SUIT") or "责令停止侵权的裁决须待起诉期限届满后方可归档"
+    return None if _decided(ctx.case).get("outcome") == "dismissed" else _SUIT_OVER_TO_FILE(ctx)
 
 
-def suit_window_over(ctx: GuardContext) -> str | None:
-    if ctx.deadline_passed("ADJ_ADMIN_SUIT"):
-        return None
-    return ctx.lapse_unconfirmed("ADJ_ADMIN_SUIT") or "当事人收到裁决书之日起十五日的起诉期限尚未届满"
-
-
-def reminder_wait_over(ctx: GuardContext) -> str | None:
-    """行政强制法 art. 54: a waiting period of 10 working days from the 催告书's recorded delivery (not an office
-    deadline): the enforcement application is refused until it has run out."""
-    if ctx.deadline_passed("ADJ_ENFORCEMENT_REMINDER_WAIT"):
-        return None
-    return (ctx.lapse_unconfirmed("ADJ_ENFORCEMENT_REMINDER_WAIT")
-            or "催告书送达之日起十个工作日内不得申请强制执行（行政强制法第五十四条）：请先登记催告书的送达日期，"
-               "等待期届满后再申请")
+suit_window_over = deadline_passed("ADJ_ADMIN_SUIT", "当事人收到裁决书之日起十五日的起诉期限尚未届满")
+#: 行政强制法 art. 54: a waiting period of 10 working days from the 催告书's recorded delivery (not an office deadline):
+#: the enforcement application is refused until it has run out.
+reminder_wait_over = deadline_passed(
+    "ADJ_ENFORCEMENT_REMINDER_WAIT",
+    "催告书送达之日起十个工作日内不得申请强制执行（行政强制法第五十四条）：请先登记催告书的送达日期，等待期届满后再申请")
 
 
 def stop_measures_given(ctx: GuardContext) -> str | None:

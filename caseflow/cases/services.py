@@ -277,14 +277,11 @@ def find_staff(unit: Unit, username: str, roles) -> User | None:
 
 def party_dicts(items: list[dict], role: PartyRole) -> list[dict]:
     """Turn validated party input into Party constructor arguments."""
-    out = []
-    for item in items:
-        out.append({
-            "role": role,
-            "name": item["name"].strip(),
-            "id_type": IdType(item["id_type"]) if item.get("id_type") else None,
-            "id_number": item.get("id_number") or None,
-            "address": item.get("address") or None,
-            "phone": item.get("phone") or None,
-        })
-    return out
+    return [{
+        "role": role,
+        "name": item["name"].strip(),
+        "id_type": IdType(item["id_type"]) if item.get("id_type") else None,
+        "id_number": item.get("id_number") or None,
+        "address": item.get("address") or None,
+        "phone": item.get("phone") or None,
+    } for item in items]

@@ -139,11 +139,8 @@ COMPLAINTS = {"instrument": "市场监督管理投诉举报处理暂行办法", 
 
 
 def _rows(topic: str, *versions: tuple[dict, int, int | None, int | None, str]) -> list[Citation]:
-    out = []
-    for version, article, paragraph, item, confidence in versions:
-        out.append(Citation(topic=topic, article=article, paragraph=paragraph, item=item, confidence=confidence,
-                            **version))
-    return out
+    return [Citation(topic=topic, article=article, paragraph=paragraph, item=item, confidence=confidence, **version)
+            for version, article, paragraph, item, confidence in versions]
 
 
 #: topic → description (what the article is about), for the catalogue page and the tests.
