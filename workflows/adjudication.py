@@ -24,6 +24,7 @@ from workflows.base import (
     UserList,
     UserRef,
     came_from,
+    case_data,
     common_actions,
     deadline_passed,
     extendable,
@@ -144,10 +145,6 @@ FAST_TRACK_TARGETS = {
 }
 
 # ---- guards ----
-
-
-def _data(case) -> dict:
-    return getattr(case, "data", None) or {}
 
 
 def _as_date(value) -> dt.date | None:
@@ -288,7 +285,7 @@ def _panel_problem(members) -> str | None:
 
 def panel_formed(ctx: GuardContext) -> str | None:
     """局令81 art. 20: the case has its 合议组 (formed at 立案)."""
-    return _panel_problem(_data(ctx.case).get("panel"))
+    return _panel_problem(case_data(ctx.case).get("panel"))
 
 
 OUTCOMES = {"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}
@@ -299,11 +296,11 @@ def deliberated(ctx: GuardContext) -> str | None:
 
     A deliberation of another panel (a member replaced since) or before a later hearing does not count.
     """
-    panel = _data(ctx.case).get("panel")
+    panel = case_data(ctx.case).get("panel")
     problem = _panel_problem(panel)
     if problem:
         return f"{problem}，不能作出裁决"
-    held = _data(ctx.case).get("deliberation") or {}
+    held = case_data(ctx.case).get("deliberation") or {}
     if not held:
         return "作出裁决前，合议组应当进行合议（第二十五条）：请先登记合议"
     if list(held.get("panel") or []) != list(panel or []):
@@ -340,7 +337,7 @@ def hearing_notice_in_time(field_name: str = "hearing_date"):
 
 
 def _hearing_day(case) -> dt.date | None:
-    return _as_date((_data(case).get("hearing") or {}).get("date"))
+    return _as_date((case_data(case).get("hearing") or {}).get("date"))
 
 
 def hearing_day_reached(ctx: GuardContext) -> str | None:
@@ -378,16 +375,16 @@ def hearing_notice_served(ctx: GuardContext) -> str | None:
 
 
 def objection_pending(ctx: GuardContext) -> str | None:
-    return None if _data(ctx.case).get("jurisdiction_objection") == "pending" else "没有待决定的管辖权异议"
+    return None if case_data(ctx.case).get("jurisdiction_objection") == "pending" else "没有待决定的管辖权异议"
 
 
 def no_objection_pending(ctx: GuardContext) -> str | None:
-    return "已有待决定的管辖权异议" if _data(ctx.case).get("jurisdiction_objection") == "pending" else None
+    return "已有待决定的管辖权异议" if case_data(ctx.case).get("jurisdiction_objection") == "pending" else None
 
 
 def answer_not_filed(ctx: GuardContext) -> str | None:
     """A late answer (after the office closed the answer period) is still accepted, once."""
-    return "答辩书已经提交" if _data(ctx.case).get("record_answer") else None
+    return "答辩书已经提交" if case_data(ctx.case).get("record_answer") else None
 
 
 #: The party's period each filing belongs to: a filing after it ran out is accepted and flagged 逾期
@@ -400,12 +397,12 @@ FILING_PERIODS = {
 
 
 def recusal_pending(ctx: GuardContext) -> str | None:
-    return None if _data(ctx.case).get("recusal") else "没有待决定的回避申请"
+    return None if case_data(ctx.case).get("recusal") else "没有待决定的回避申请"
 
 
 
 def _decided(case) -> dict:
-    return _data(case).get("decide") or {}
+    return case_data(case).get("decide") or {}
 
 
 def stop_order(ctx: GuardContext) -> str | None:
@@ -438,7 +435,7 @@ def stop_measures_given(ctx: GuardContext) -> str | None:
 
 def _extensions_used(case) -> int:
     try:
-        return int(_data(case).get("case_limit_extensions") or 0)
+        return int(case_data(case).get("case_limit_extensions") or 0)
     except (TypeError, ValueError):
         return 0
 
@@ -469,13 +466,13 @@ def correction_period_over(ctx: GuardContext) -> str | None:
 
 def correction_ground_fits(ctx: GuardContext) -> str | None:
     """A 不予立案 for want of 补正 states a correction that was asked for and made (art. 16)."""
-    if ctx.data.get("ground") != "correction" or _data(ctx.case).get("resubmit"):
+    if ctx.data.get("ground") != "correction" or case_data(ctx.case).get("resubmit"):
         return None
     return "本案未通知补正或者请求人尚未提交补正材料，不能以“逾期未补正或补正后仍不符合要求”为由不予立案（第十六条）"
 
 
 def _excluded(case) -> dict:
-    return _data(case).get("excluded_periods") or {}
+    return case_data(case).get("excluded_periods") or {}
 
 
 def excluded_not_open(period: str):

@@ -296,6 +296,11 @@ def on_input(guard: Guard) -> Guard:
     return guard
 
 
+def case_data(case) -> dict:
+    """What the case's actions recorded (``Case.data``), {} before any."""
+    return getattr(case, "data", None) or {}
+
+
 def deadline_passed(rule_prefix: str, message: str) -> Guard:
     """Refuse until a deadline of the case whose rule id starts with `rule_prefix` has run out."""
 

@@ -24,6 +24,7 @@ from workflows.base import (
     State,
     Terminal,
     Text,
+    case_data,
     common_actions,
 )
 
@@ -67,10 +68,6 @@ LIFT_GROUNDS = {
 LISTINGS_HELP = "每行一个网络销售链接或商品编号"
 
 
-def _data(case) -> dict:
-    return getattr(case, "data", None) or {}
-
-
 def _measures(ctx: GuardContext) -> list[str]:
     raw = ctx.data.get("measures") or []
     return [raw] if isinstance(raw, str) else list(raw)
@@ -91,7 +88,7 @@ def evaluation_report(ctx: GuardContext) -> str | None:
     """Utility models and designs may need a 专利权评价报告 first (office configuration)."""
     if getattr(ctx.case, "ip_type", None) not in ("utility_model", "design"):
         return None
-    if not (_data(ctx.case).get("config") or {}).get("require_evaluation_report"):
+    if not (case_data(ctx.case).get("config") or {}).get("require_evaluation_report"):
         return None
     if ctx.data.get("evaluation_report") == "provided":
         return None
@@ -114,7 +111,7 @@ def main_case_open(ctx: GuardContext) -> str | None:
 
 
 def _defence(case) -> dict:
-    return _data(case).get("defence") or {}
+    return case_data(case).get("defence") or {}
 
 
 def no_defence_pending(ctx: GuardContext) -> str | None:
@@ -130,7 +127,7 @@ DEFENCE_OUTCOMES = {"maintained": "陈述申辩的理由不成立，维持禁令
 
 
 def not_exhibition(ctx: GuardContext) -> str | None:
-    return "已标记为展会案件" if _data(ctx.case).get("mark_exhibition") else None
+    return "已标记为展会案件" if case_data(ctx.case).get("mark_exhibition") else None
 
 
 PROCEDURE = Procedure(

@@ -33,6 +33,7 @@ from workflows.base import (
     Terminal,
     Text,
     UserRef,
+    case_data,
     common_actions,
     deadline_passed,
     on_input,
@@ -110,16 +111,12 @@ def decision_number_ok(value: str | None) -> bool:
 # ---- the data the procedure keeps on the case ----
 
 
-def _data(case) -> dict:
-    return getattr(case, "data", None) or {}
-
-
 def category_of(case) -> str | None:
-    return _data(case).get("category")
+    return case_data(case).get("category")
 
 
 def agreement_of(case) -> dict:
-    return _data(case).get("agreement") or {}
+    return case_data(case).get("agreement") or {}
 
 
 def signatures_of(case) -> dict:
@@ -212,17 +209,17 @@ def only_ownership(ctx: GuardContext) -> str | None:
 
 
 def respondent_agreed(ctx: GuardContext) -> str | None:
-    agrees = (_data(ctx.case).get("statement") or {}).get("agrees")
+    agrees = (case_data(ctx.case).get("statement") or {}).get("agrees")
     return None if agrees == "yes" else "被请求人尚未书面同意调解，不能立案调解（第六十六条）"
 
 
 def statement_pending(ctx: GuardContext) -> str | None:
-    return "已登记意见陈述书" if _data(ctx.case).get("statement") else None
+    return "已登记意见陈述书" if case_data(ctx.case).get("statement") else None
 
 
 def decision_checked(ctx: GuardContext) -> str | None:
     """局令81 art. 64: a damages-only request needs the 处理决定书 finding infringement."""
-    d = _data(ctx.case)
+    d = case_data(ctx.case)
     if d.get("category") != "damages":
         return None
     if not decision_number_ok(d.get("decision_ref")):
@@ -288,7 +285,7 @@ def within_confirmation_window(ctx: GuardContext) -> str | None:
 
 def profile_is(profile: str):
     def guard(ctx: GuardContext) -> str | None:
-        chosen = (_data(ctx.case).get("confirmation") or {}).get("profile") or "statutory"
+        chosen = (case_data(ctx.case).get("confirmation") or {}).get("profile") or "statutory"
         return None if chosen == profile else "法院审查期限口径不符"
 
     return selector(guard)

@@ -23,6 +23,7 @@ from workflows.base import (
     Terminal,
     Text,
     UserList,
+    case_data,
     common_actions,
 )
 
@@ -38,13 +39,9 @@ THRESHOLD = {
 INFORM_METHODS = {"written": "书面告知", "electronic": "电子送达", "phone": "电话告知并记录"}
 
 
-def _data(case) -> dict:
-    return getattr(case, "data", None) or {}
-
-
 def _kind(*kinds):
     def guard(ctx: GuardContext) -> str | None:
-        return None if _data(ctx.case).get("referral_kind") in kinds else "该移送类型不适用此操作"
+        return None if case_data(ctx.case).get("referral_kind") in kinds else "该移送类型不适用此操作"
 
     return guard
 
@@ -70,19 +67,19 @@ def team_size(ctx: GuardContext) -> str | None:
 
 
 def report_submitted(ctx: GuardContext) -> str | None:
-    return None if _data(ctx.case).get("report") else "专案组尚未提交移送涉嫌犯罪案件的书面报告（第五条）"
+    return None if case_data(ctx.case).get("report") else "专案组尚未提交移送涉嫌犯罪案件的书面报告（第五条）"
 
 
 def requester_informed(ctx: GuardContext) -> str | None:
-    return None if _data(ctx.case).get("requester_informed") else "移送前应当先告知请求人（局令81第九条）"
+    return None if case_data(ctx.case).get("requester_informed") else "移送前应当先告知请求人（局令81第九条）"
 
 
 def materials_pending(ctx: GuardContext) -> str | None:
-    return None if _data(ctx.case).get("materials_requested") else "公安机关没有待补充的材料通知"
+    return None if case_data(ctx.case).get("materials_requested") else "公安机关没有待补充的材料通知"
 
 
 def no_materials_pending(ctx: GuardContext) -> str | None:
-    return "已有尚未补充的材料通知" if _data(ctx.case).get("materials_requested") else None
+    return "已有尚未补充的材料通知" if case_data(ctx.case).get("materials_requested") else None
 
 
 def _decision(name, label, source, choices, outcomes, extra_fields=None, guards=(POLICE,)):
