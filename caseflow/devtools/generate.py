@@ -32,7 +32,7 @@ import hmac
 import json
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -797,12 +797,7 @@ class Generator:
                 continue  # its parent's story ended before the action that would have created it
             self._number(c)  # in order of receipt, and only for cases written: gapless
             if c.parent is not None:
-                if c.procedure == "referral":
-                    c.data["origin"] = c.parent.number
-                elif c.procedure == "injunction":
-                    c.data["main_case"] = c.parent.number
-                else:
-                    c.data["origin"] = c.parent.number
+                c.data["main_case" if c.procedure == "injunction" else "origin"] = c.parent.number
             self._simulate(c, cases, events, deadlines, ratings, facts)
             root = c
             while root.parent is not None:
@@ -855,32 +850,28 @@ class Generator:
         else:
             args = "(" + ", ".join("%s" for _ in names) + ")"
         sql = sql[:sql.index("VALUES")] + "VALUES " + args
-        convert = dict(self._converters(table, names))
-        fns = [(i, convert[n]) for i, n in enumerate(names) if n in convert]
         for start in range(0, len(rows), batch):
-            part = []
-            for r in rows[start:start + batch]:
-                values = list(r.values())
-                for i, f in fns:
-                    if values[i] is not None:
-                        values[i] = f(values[i])
-                part.append(tuple(values))
-            conn.exec_driver_sql(sql, part)
+            conn.exec_driver_sql(sql, [tuple(v) for v in self._stored(table, names, rows[start:start + batch])])
 
     def _copy(self, conn, table, names: list[str], rows: list[dict]) -> None:
         """PostgreSQL: COPY … FROM STDIN on the session's own connection (same transaction), several times faster
         than batched INSERTs for millions of rows."""
-        convert = dict(self._converters(table, names))
-        fns = [(i, convert[n]) for i, n in enumerate(names) if n in convert]
         columns = ", ".join(f'"{n}"' for n in names)
         with (conn.connection.driver_connection.cursor() as cur,
               cur.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy):
-                for r in rows:
-                    values = list(r.values())
-                    for i, f in fns:
-                        if values[i] is not None:
-                            values[i] = f(values[i])
+                for values in self._stored(table, names, rows):
                     copy.write_row(values)
+
+    def _stored(self, table, names: list[str], rows: list[dict]) -> Iterator[list]:
+        """Each row's values, converted as the typed columns would store them (``_converters``)."""
+        convert = dict(self._converters(table, names))
+        fns = [(i, convert[n]) for i, n in enumerate(names) if n in convert]
+        for r in rows:
+            values = list(r.values())
+            for i, f in fns:
+                if values[i] is not None:
+                    values[i] = f(values[i])
+            yield values
 
     def _converters(self, table, names) -> list[tuple[str, Callable[[Any], Any]]]:
         pg = self.session.get_bind().dialect.name == "postgresql"
