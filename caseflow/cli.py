@@ -121,10 +121,7 @@ def verify_audit(no_checkpoint: bool) -> None:
     recorded = checkpoints.read(current_app.config)
     problems: list[object] = list(recorded.problems)
     problems += list(verify_all(checkpoints=recorded.cases))
-    if problems:
-        for p in problems:
-            click.echo(f"审计链校验失败：{p}", err=True)
-        sys.exit(1)
+    _exit_on(problems)
     if recorded.lines:
         click.echo(f"已与 {recorded.lines} 个检查点核对（最近一次：{recorded.last_at}）")
     else:
@@ -134,15 +131,21 @@ def verify_audit(no_checkpoint: bool) -> None:
         _checkpoint()
 
 
+def _exit_on(problems, then: str = "") -> None:
+    """Name each audit problem on stderr (then ``then``) and exit 1; nothing when there are none."""
+    if problems:
+        for p in problems:
+            click.echo(f"审计链校验失败：{p}", err=True)
+        if then:
+            click.echo(then, err=True)
+        sys.exit(1)
+
+
 def _checkpoint() -> None:
     from caseflow.cases import checkpoints
 
     result = checkpoints.write(current_app.config)
-    for p in result.problems:
-        click.echo(f"审计链校验失败：{p}", err=True)
-    if result.problems:
-        click.echo("上述案件未写入检查点", err=True)
-        sys.exit(1)
+    _exit_on(result.problems, "上述案件未写入检查点")
     click.echo(f"已写入检查点：{result.written} 个案件有新的审计事件（{result.path}）")
 
 
@@ -156,11 +159,7 @@ def cron_housekeeping() -> None:
     removed = clean_abandoned(remote=True)
     if removed:
         click.echo(f"已删除中断上传留下的临时文件 {len(removed)} 个")
-    result = checkpoints.write(current_app.config)
-    for p in result.problems:
-        click.echo(f"审计链校验失败：{p}", err=True)
-    if result.problems:
-        sys.exit(1)
+    _exit_on(checkpoints.write(current_app.config).problems)
 
 
 @cli.command("audit-checkpoint")
@@ -186,10 +185,7 @@ def audit_rekey(old_key_file: str | None) -> None:
     recorded: dict[int, list] = {}
     for log in [checkpoints.read(current_app.config)] + ([checkpoints.read(current_app.config, old_key)]
                                                           if old_key else []):
-        if log.problems:
-            for p in log.problems:
-                click.echo(f"审计链校验失败：{p}", err=True)
-            sys.exit(1)
+        _exit_on(log.problems)
         for case_id, entries in log.cases.items():
             recorded.setdefault(case_id, []).extend(entries)
     problems = list(rekey_all(old_key=old_key, recorded=recorded))
