@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import TypeVar
@@ -14,7 +15,8 @@ from caseflow.core.db import db, run_transaction
 from caseflow.core.errors import DomainError, Invalid
 from caseflow.evidence import checks, preview, services
 from caseflow.evidence.models import Evidence
-from caseflow.evidence.storage import clean_abandoned_now_and_then, get_storage
+from caseflow.evidence.services import StoredUpload
+from caseflow.evidence.storage import TempUpload, clean_abandoned_now_and_then, get_storage
 
 # Served evidence is hostile until proven otherwise: never sniffed, never scripted, never framed elsewhere.
 CSP_IMAGE = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -83,6 +85,33 @@ def save_upload(fn: Callable[[], T]) -> T:
     already stored files without a record)."""
     db.rollback()  # only reads happened since the body was parsed
     return run_transaction(fn, attempts=ATTEMPTS)
+
+
+def _title_for(base: str | None, name: str | None, index: int, count: int) -> str | None:
+    if base:
+        return base if count == 1 else f"{base}（{index}）"
+    stem = (name or "").rsplit(".", 1)[0].strip()
+    return stem[:200] or None
+
+
+def store_each(uploads: list[TempUpload], base: dict,
+               save: Callable[[StoredUpload, dict], T]) -> tuple[list[T], list[tuple[str, DomainError]]]:
+    """Check, store and record each upload in a transaction of its own (``save(stored, fields)`` writes its row), so
+    that a refused file is reported, by its name, beside the accepted ones. ``fields`` is ``base`` with the file's
+    title: the one given (numbered when several files share it), else the file's name without its extension."""
+    done: list[T] = []
+    refused: list[tuple[str, DomainError]] = []
+    for i, up in enumerate(uploads, 1):
+        try:
+            fields = dict(base, title=_title_for(base.get("title"), up.filename, i, len(uploads)))
+            if not fields["title"]:
+                raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
+            stored = services.check_and_store(up)
+            done.append(save_upload(functools.partial(save, stored, fields)))
+        except DomainError as exc:
+            db.rollback()
+            refused.append((up.filename or "（无文件名）", exc))
+    return done, refused
 
 
 def _secure(resp: Response, csp: str, *, cache: str = "private, no-store") -> Response:

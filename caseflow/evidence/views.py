@@ -12,14 +12,13 @@ from flask_login import current_user, login_required
 from caseflow import policy
 from caseflow.cases import accesslog, queries
 from caseflow.cases.views import case_url
-from caseflow.core.db import db, transactional
+from caseflow.core.db import transactional
 from caseflow.core.errorpages import on_refusal, respond
-from caseflow.core.errors import DomainError, Forbidden, Invalid
+from caseflow.core.errors import DomainError, Forbidden
 from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf, current_actor
 from caseflow.evidence import checks, http, preview, services
 from caseflow.evidence.forms import AdmissionForm, HandoverForm
-from caseflow.evidence.models import Evidence
 
 bp = Blueprint("evidence", __name__)
 
@@ -34,13 +33,6 @@ def _wants_json() -> bool:
 def _load(case_id: int, evidence_id: int):
     case = queries.load_case(case_id, current_user)
     return case, services.load_evidence(case, evidence_id)
-
-
-def _title_for(base: str | None, name: str | None, index: int, count: int) -> str | None:
-    if base:
-        return base if count == 1 else f"{base}（{index}）"
-    stem = (name or "").rsplit(".", 1)[0].strip()
-    return stem[:200] or None
 
 
 def _upload_refused(exc: DomainError, **_):
@@ -67,27 +59,12 @@ def upload(case_id: int):
     if not policy.can_upload_evidence(current_user, case):
         raise Forbidden("案件已办结，不能再提交证据" if case.closed_at else "您无权向本案提交证据")
     services.check_room(case)
-    created: list[Evidence] = []
-    refused: list[tuple[str, DomainError]] = []
     with http.parse_upload(MAX_WEB_FILES) as received:
         http.check_csrf(received.form)
         uploads = http.chosen_files(received)
         base = services.clean_fields(received.form, actor=current_actor(), require_title=False)
-        for i, up in enumerate(uploads, 1):
-            display = up.filename or "（无文件名）"
-            try:
-                fields = dict(base, title=_title_for(base.get("title"), up.filename, i, len(uploads)))
-                if not fields["title"]:
-                    raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
-                stored = services.check_and_store(up)
-
-                def create(stored=stored, fields=fields):
-                    return services.create_evidence(case, stored, actor=current_actor(), fields=fields, via="web")
-
-                created.append(http.save_upload(create))
-            except DomainError as exc:
-                db.rollback()
-                refused.append((display, exc))
+        created, refused = http.store_each(uploads, base, lambda stored, fields: (
+            services.create_evidence(case, stored, actor=current_actor(), fields=fields, via="web")))
     if json_mode:
         if not created and refused:
             first = refused[0][1]

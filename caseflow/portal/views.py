@@ -16,7 +16,7 @@ from caseflow.cases import page, queries
 from caseflow.cases.forms import FILING_STEPS, ID_TYPES, IP_TYPES, RightForm
 from caseflow.core.db import ConcurrencyConflict, db, is_concurrency_error, transactional
 from caseflow.core.errorpages import on_refusal
-from caseflow.core.errors import DomainError, Forbidden, Invalid, NotFound
+from caseflow.core.errors import Forbidden, Invalid, NotFound
 from caseflow.core.guard import body_limit
 from caseflow.core.security import csrf
 from caseflow.evidence.checks import human_size
@@ -231,14 +231,10 @@ def attach_evidence(draft_id: int):
     """Attach evidence to a draft before submitting it: each file is checked and stored as evidence uploads are, in a
     transaction of its own, so a refused file is reported beside the accepted ones."""
     from caseflow.evidence import http
-    from caseflow.evidence.services import check_and_store, clean_fields
-    from caseflow.evidence.views import (
-        MAX_WEB_FILES,
-        _title_for,  # one naming rule for uploaded evidence
-    )
+    from caseflow.evidence.services import clean_fields
+    from caseflow.evidence.views import MAX_WEB_FILES
 
     services.load_draft(draft_id, current_user)
-    attached, refused = [], []
     with http.parse_upload(MAX_WEB_FILES) as received:
         http.check_csrf(received.form)
         uploads = http.chosen_files(received)
@@ -250,22 +246,8 @@ def attach_evidence(draft_id: int):
             received.form = MultiDict({"title": "授权委托书", "kind": "documentary",
                                        "description": "代理人代为提交的授权委托书"})
         base = clean_fields(received.form, actor=_me(), require_title=False)
-        for i, up in enumerate(uploads, 1):
-            display = up.filename or "（无文件名）"
-            try:
-                title = _title_for(base.get("title"), up.filename, i, len(uploads))
-                if not title:
-                    raise Invalid("请填写证据名称", fields={"title": "请填写证据名称"})
-                stored = check_and_store(up)
-
-                def attach(stored=stored, title=title):
-                    return services.attach_evidence(services.load_draft(draft_id, current_user), stored,
-                                                    dict(base, title=title), authorisation=authorisation)
-
-                attached.append(http.save_upload(attach))
-            except DomainError as exc:
-                db.rollback()
-                refused.append((display, exc))
+        attached, refused = http.store_each(uploads, base, lambda stored, fields: services.attach_evidence(
+            services.load_draft(draft_id, current_user), stored, fields, authorisation=authorisation))
     for row in attached:
         flash(f"已附上证据《{row.title}》（SHA-256 {row.sha256[:16]}…），提交后成为本案证据", "success")
     for name, error in refused:
