@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.cookiejar
 import json
@@ -15,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from caseflow.accounts.models import Role, Unit, User
+from caseflow.cases.models import AccessLog
 from caseflow.core import clock
 from caseflow.core.db import make_engine
 from tests.factories.accounts import _HASH, PASSWORD
@@ -151,6 +154,36 @@ class LiveServer:
                 return resp.status, json.loads(resp.read() or b"null")
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read() or b"null")
+
+    def filed_case(self, applicant: str) -> dict:
+        """A complaint filed through the API by a new rights holder ``applicant``: the case as the API answers it."""
+        from tests.api.conftest import COMPLAINT_BODY
+
+        self.add_user(applicant, "applicant")
+        status, case = self.request("POST", "/api/v1/cases", COMPLAINT_BODY, token=self.token(applicant))
+        assert status == 201, case
+        return case
+
+    @contextlib.contextmanager
+    def others_committing(self, case_id: int, username: str, pause: float) -> Iterator[None]:
+        """Meanwhile other connections commit all the time: an access-log row of ``username`` every ``pause`` s."""
+        with self.engine.connect() as conn:
+            user_id = conn.scalar(sa.select(User.id).where(User.username == username))
+        stop = threading.Event()
+
+        def commit_often():
+            while not stop.is_set():
+                with self.engine.begin() as conn:
+                    conn.execute(sa.insert(AccessLog).values(case_id=case_id, user_id=user_id, what="other"))
+                time.sleep(pause)
+
+        writer = threading.Thread(target=commit_often)
+        writer.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            writer.join()
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
 
 from caseflow.accounts.models import EndReason, SignInSession, User
-from caseflow.cases.models import AccessLog
 from caseflow.core import clock
-from tests.api.conftest import COMPLAINT_BODY
 from tests.factories.accounts import PASSWORD
 from tests.live import Browser
 
@@ -26,20 +23,7 @@ def test_simultaneous_logins_are_all_answered(live_server):
     names = [f"crowd{i}" for i in range(10)]
     for name in names:
         live_server.add_user(name, "officer", "500103")
-    live_server.add_user("crowd_applicant", "applicant")
-    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY,
-                                       token=live_server.token("crowd_applicant"))
-    assert status == 201, case
-    with live_server.engine.connect() as conn:
-        writer_id = conn.scalar(sa.select(User.id).where(User.username == "crowd0"))
-    stop = threading.Event()
-
-    def commit_often():
-        while not stop.is_set():
-            with live_server.engine.begin() as conn:
-                conn.execute(sa.insert(AccessLog).values(case_id=case["id"], user_id=writer_id, what="other"))
-            time.sleep(0.005)
-
+    case = live_server.filed_case("crowd_applicant")
     attempts = [(name, PASSWORD if i % 3 else "wrong-password-1", "web" if i % 2 else "api")
                 for i, name in enumerate(names * 4)]
     barrier = threading.Barrier(len(attempts))
@@ -55,17 +39,12 @@ def test_simultaneous_logins_are_all_answered(live_server):
             results.append((how, password, live_server.request(
                 "POST", "/api/v1/auth/token", {"username": name, "password": password})[0]))
 
-    writer = threading.Thread(target=commit_often)
-    writer.start()
     threads = [threading.Thread(target=attempt, args=a) for a in attempts]
-    try:
+    with live_server.others_committing(case["id"], "crowd0", 0.005):
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-    finally:
-        stop.set()
-        writer.join()
     expected = {("web", True): 303, ("web", False): 200, ("api", True): 200, ("api", False): 401}
     assert sorted(results) == sorted((how, pw, expected[how, pw == PASSWORD]) for _, pw, how in attempts), results
 

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from caseflow.accounts.models import User
 from caseflow.cases.models import AccessLog
-from tests.api.conftest import COMPLAINT_BODY
 from tests.factories.accounts import UserFactory
 from tests.factories.cases import complaint
 from tests.querycount import counting
@@ -84,11 +83,9 @@ def test_a_refused_view_is_not_logged(web, session):
 @pytest.mark.live
 def test_a_staff_view_is_in_the_log_as_soon_as_the_request_returns(live_server):
     """Read on another connection right after each answer: nothing is written later, in a batch or a thread."""
-    live_server.add_user("log_applicant", "applicant")
     live_server.add_user("log_officer", "officer", "500103")
+    case = live_server.filed_case("log_applicant")
     applicant = live_server.token("log_applicant")
-    status, case = live_server.request("POST", "/api/v1/cases", COMPLAINT_BODY, token=applicant)
-    assert status == 201, case
     officer = live_server.token("log_officer")
     with live_server.engine.connect() as conn:
         ids = dict(conn.execute(sa.select(User.username, User.id).where(
