@@ -11,12 +11,22 @@ import workflows
 from caseflow import policy
 from caseflow.approvals.models import ApprovalRequest, ApprovalStatus
 from caseflow.cases.audit import record_event
-from caseflow.cases.models import Case
+from caseflow.cases.models import Case, CaseEvent
 from caseflow.cases.services import run_approved, touch
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Forbidden, Invalid, NotFound
 from workflows.base import GuardContext
+
+
+def approval_behind(case: Case, action: str) -> ApprovalRequest | None:
+    """The approved request the case's latest run of ``action`` came from (its audit event names it), if any."""
+    event = db.session.scalar(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == action,
+                                   CaseEvent.tag.in_((f"case:state:{action}", f"case:action:{action}")))
+        .order_by(CaseEvent.seq.desc()).limit(1))
+    approval_id = (event.data or {}).get("approval_id") if event is not None else None
+    return db.session.get(ApprovalRequest, approval_id) if approval_id else None
 
 
 def pending_for(user) -> list[ApprovalRequest]:

@@ -55,7 +55,7 @@ import workflows
 from caseflow.accounts.models import User
 from caseflow.cases import hooks
 from caseflow.cases.audit import record_event
-from caseflow.cases.models import Case, CaseEvent
+from caseflow.cases.models import Case
 from caseflow.core import clock
 from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
@@ -581,14 +581,9 @@ def exclude_pausable(case: Case, kind: str, start: dt.date, end: dt.date, *, rea
 
 def approval_record(case: Case, action_name: str, actor: User | None) -> dict:
     """Who asked for and who approved the action that just ran (its audit event names the approval request)."""
-    from caseflow.approvals.models import ApprovalRequest
+    from caseflow.approvals.services import approval_behind
 
-    event = db.session.scalar(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == action_name,
-                                   CaseEvent.tag.in_((f"case:state:{action_name}", f"case:action:{action_name}")))
-        .order_by(CaseEvent.seq.desc()).limit(1))
-    approval_id = (event.data or {}).get("approval_id") if event is not None else None
-    request = db.session.get(ApprovalRequest, approval_id) if approval_id else None
+    request = approval_behind(case, action_name)
     if request is not None:
         return {"by": request.requested_by.username, "approved_by": getattr(request.decided_by, "username", None),
                 "approval_id": request.id}

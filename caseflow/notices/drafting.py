@@ -29,18 +29,10 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     decl = fired.action
     if not decl.notice:
         return
+    from caseflow.approvals.services import approval_behind
+
     kind = catalogue.resolve(decl.notice, case)
-    draft_notice(case, kind.code, actor=actor, data=data, action=decl.name, approval=_approval_of(case, decl.name))
-
-
-def _approval_of(case: Case, action: str) -> ApprovalRequest | None:
-    """The approved request the action just ran from, if it went through the approvals inbox."""
-    event = db.session.scalar(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == action,
-                                   CaseEvent.tag.in_((f"case:state:{action}", f"case:action:{action}")))
-        .order_by(CaseEvent.seq.desc()).limit(1))
-    approval_id = (event.data or {}).get("approval_id") if event is not None else None
-    return db.session.get(ApprovalRequest, approval_id) if approval_id else None
+    draft_notice(case, kind.code, actor=actor, data=data, action=decl.name, approval=approval_behind(case, decl.name))
 
 
 def draft_notice(case: Case, code: str, *, actor: User | None, data: Mapping | None = None,
