@@ -69,9 +69,11 @@ def list_cases(user: User, *, queue: str = "all", procedure: str | None = None, 
     office deadline, overdue ones first by construction — then apply the chosen sort; ``sort="urgency"``
     does the same for any list. ``overdue`` keeps (True) or drops (False) cases with an overdue deadline.
     """
-    paged, total, page, per_page = _listed(user, _CASES, queue=queue, procedure=procedure, state=state, unit=unit,
-                                           q=q, sort=sort, page=page, per_page=per_page, open_only=open_only,
-                                           overdue=overdue)
+    where = _filters(user, queue=queue, procedure=procedure, state=state, unit=unit, q=q, open_only=open_only,
+                     overdue=overdue)
+    total = db.rows(_COUNT.where(*where))[0][0]
+    page, per_page = _clamped(page, per_page)
+    paged = _paged(_CASES, where, queue=queue, sort=sort, page=page, per_page=per_page)
     rows = list(db.session.scalars(paged))
     load_units({c.unit_id for c in rows})
     return Page(rows, total, page, per_page)
@@ -81,18 +83,25 @@ def queue_rows(user: User, *, queue: str = "all", procedure: str | None = None, 
                q: str | None = None, sort: str = "received", page: int = 1, per_page: int = 20,
                open_only: bool = False) -> Page:
     """The staff queue's page of cases as list_cases lists them, but as rows of the columns the queue shows (with
-    the assignee's name as ``assignee_name``): no Case or User object is built for a line of a table."""
-    paged, total, page, per_page = _listed(user, _QUEUE_LINES, queue=queue, procedure=procedure, state=state, q=q,
-                                           sort=sort, page=page, per_page=per_page, open_only=open_only)
-    return Page(db.rows(paged), total, page, per_page)
+    the assignee's name as ``assignee_name``): no Case or User object is built for a line of a table.
+
+    The number of cases comes in the same statement (a subquery the database runs once), counted apart only for a
+    page past the last."""
+    where = _filters(user, queue=queue, procedure=procedure, state=state, q=q, open_only=open_only)
+    total = _COUNT.where(*where).correlate(None).scalar_subquery().label("total")
+    page, per_page = _clamped(page, per_page)
+    rows = db.rows(_paged(_QUEUE_LINES.add_columns(total), where, queue=queue, sort=sort, page=page,
+                          per_page=per_page))
+    if rows:
+        return Page(rows, rows[0].total, page, per_page)
+    # No row carries the total: nothing matches (on the first page), or the page is past the last.
+    return Page(rows, 0 if page == 1 else db.rows(_COUNT.where(*where))[0][0], page, per_page)
 
 
-def _listed(user: User, listed: sa.Select, *, queue: str = "all", procedure: str | None = None,
-            state: str | None = None, unit: str | None = None, q: str | None = None, sort: str = "received",
-            page: int = 1, per_page: int = 20, open_only: bool = False,
-            overdue: bool | None = None) -> tuple[sa.Select, int, int, int]:
-    """``listed`` (a select of cases or of their columns) filtered, ordered and limited to the page asked: with the
-    number of cases that pass the filters, the page number and the page size it was clamped to."""
+def _filters(user: User, *, queue: str = "all", procedure: str | None = None, state: str | None = None,
+             unit: str | None = None, q: str | None = None, open_only: bool = False,
+             overdue: bool | None = None) -> list[sa.ColumnElement[bool]]:
+    """The WHERE clauses of a list of cases: those the user may see, in the queue asked, passing the filters."""
     where: list[sa.ColumnElement[bool]] = [policy.visible_cases(user), _NOT_DELETED]
     if overdue is not None:
         where.append(overdue_clause() if overdue else ~overdue_clause())
@@ -111,13 +120,20 @@ def _listed(user: User, listed: sa.Select, *, queue: str = "all", procedure: str
     if q:
         like = "%" + q.replace("%", r"\%").replace("_", r"\_")[:100] + "%"
         where.append(sa.or_(Case.number.like(like, escape="\\"), Case.title.like(like, escape="\\")))
-    total = db.rows(_COUNT.where(*where))[0][0]
-    page = max(1, page)
-    per_page = min(max(1, per_page), 200)
+    return where
+
+
+def _clamped(page: int, per_page: int) -> tuple[int, int]:
+    return max(1, page), min(max(1, per_page), 200)
+
+
+def _paged(listed: sa.Select, where: list[sa.ColumnElement[bool]], *, queue: str, sort: str, page: int,
+           per_page: int) -> sa.Select:
+    """``listed`` (a select of cases or of their columns) filtered, ordered and limited to the page asked."""
     order: list[sa.ColumnElement[Any]] = [SORTS.get(sort, SORTS["received"]), _NEWEST_FIRST]
     if sort == "urgency" or queue in {"mine", "unassigned"}:
         order.insert(0, sa.nulls_last(urgency_key().asc()))
-    return listed.where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page), total, page, per_page
+    return listed.where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
 
 
 def load_units(ids: set[int]) -> None:
