@@ -246,6 +246,22 @@ def test_queue_statements_do_not_grow_with_the_cases(web, people):
     assert page.data.decode().count("/cases/") >= 25
 
 
+def test_the_queue_counts_its_cases_on_every_page(web, people):
+    """The total under the table counts the cases that pass the filters, on a page past the last too (where no row
+    comes back to carry it) and when nothing matches."""
+    from tests.factories.cases import complaint as file_complaint
+
+    titles = ["甲公司专利侵权", "乙公司专利侵权", "丙公司外观设计"]
+    for title in titles:
+        file_complaint(people["applicant"], title=title)
+    db.session.flush()
+    web.login("page-supervisor")
+    assert "共 3 件，第 1/1 页" in web.get("/cases/?queue=all").data.decode()
+    assert "共 2 件，第 1/1 页" in web.get("/cases/?queue=all&q=专利侵权").data.decode()
+    assert "共 3 件，第 4/1 页" in web.get("/cases/?queue=all&page=4").data.decode()
+    assert "共 0 件，第 1/1 页" in web.get("/cases/?queue=all&q=商标").data.decode()
+
+
 def test_the_case_page_template_loads_no_people(web, people):
     """Who worked on the case (the assignee, each event's actor) comes with the page's data, read once: the template
     asks no relationship for a user (in production nothing else holds those users, so each would be one more query)."""
