@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.accounts.models import Unit
@@ -66,24 +65,13 @@ class Hearing(Model):
     def evidence_items(self) -> list[dict]:
         return evidence_items_of(self.evidence)
 
-    # Hybrids: the case pages read the titles as columns of their plain rows.
-    @hybrid_property
+    @property
     def mode_title(self) -> str:
         return MODES.get(self.mode, self.mode)
 
-    @mode_title.inplace.expression
-    @classmethod
-    def _mode_title(cls) -> sa.ColumnElement[str]:
-        return sa.case(MODES, value=cls.mode, else_=cls.mode)
-
-    @hybrid_property
+    @property
     def status_title(self) -> str:
         return STATUSES.get(self.status, self.status)
-
-    @status_title.inplace.expression
-    @classmethod
-    def _status_title(cls) -> sa.ColumnElement[str]:
-        return sa.case(STATUSES, value=cls.status, else_=cls.status)
 
 
 def evidence_items_of(evidence: dict | None) -> list[dict]:

@@ -112,10 +112,9 @@ def of_case(case: Case) -> list[Hearing]:
 
 
 # What the case pages show of each hearing (or mediation session), as plain rows: built once, read on every view.
-_ROWS_OF = (sa.select(Hearing.id, Hearing.case_id, Hearing.room_id, Hearing.mode, Hearing.mode_title, Hearing.link,
-                      Hearing.starts_at, Hearing.status, Hearing.status_title, Hearing.postponed_reason,
-                      Hearing.attendance, Hearing.record, Hearing.evidence, HearingRoom.name.label("room_name"),
-                      HearingRoom.address.label("room_address"))
+_ROWS_OF = (sa.select(Hearing.id, Hearing.case_id, Hearing.room_id, Hearing.mode, Hearing.link, Hearing.starts_at,
+                      Hearing.status, Hearing.postponed_reason, Hearing.attendance, Hearing.record, Hearing.evidence,
+                      HearingRoom.name.label("room_name"), HearingRoom.address.label("room_address"))
             .outerjoin(HearingRoom, HearingRoom.id == Hearing.room_id)
             .where(Hearing.case_id == sa.bindparam("case_id")).order_by(Hearing.id))
 
