@@ -210,23 +210,22 @@ def calendar(unit: Unit, first: dt.date, last: dt.date) -> list[Hearing]:
         .order_by(Hearing.starts_at, Hearing.id)))
 
 
-def fast_track_targets(case: Case) -> list[dict]:
-    """快速裁决: the internal targets beside the statutory dates of the case's open office deadlines.
+def fast_track_targets(case: Case, deadlines: list | None = None) -> list[dict]:
+    """快速裁决: the internal targets beside the statutory dates of the case's open office deadlines (``deadlines``:
+    the case's rows, when already loaded).
 
     Only office periods have targets; a party's period is never shortened (docs/procedures.md, adjudication).
     """
     if case.procedure != "adjudication" or case.track != "fast":
         return []
     from caseflow.deadlines import due_date
-    from caseflow.deadlines.models import Deadline
+    from caseflow.deadlines.reading import rows_of
     from workflows.adjudication import FAST_TRACK_TARGETS
 
-    rows = db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.ended_at.is_(None),
-                                                        Deadline.binds == "office").order_by(Deadline.id))
     out = []
-    for d in rows:
+    for d in rows_of(case) if deadlines is None else deadlines:
         target = FAST_TRACK_TARGETS.get(d.rule_id)
-        if target is None:
+        if target is None or d.ended_at is not None or d.binds != "office":
             continue
         amount, unit, label = target
         due = due_date(d.trigger_date, amount, unit, paused_days=d.paused_days or 0).due
@@ -331,7 +330,7 @@ def case_card(case: Case, *, staff: bool, evidence: list[sa.Row], deadlines: lis
         return {"hearings": [h for h in hearings if h.status in ("scheduled", "held")]}
     return {
         "hearings": [(h, hearing_evidence(h, evidence)) for h in hearings],
-        "targets": fast_track_targets(case),
+        "targets": fast_track_targets(case, deadlines),
         "lates": filings.late_filings(case),
         "clock": case_clock(case, deadlines),
         "codes": access.codes_shown(case),
