@@ -252,7 +252,7 @@ def is_case_staff(user: User | None, case: Case) -> bool:
     return bool(case_staff_roles(user, case))
 
 
-def acting_parties(user: User | None, case: Case, parties=None) -> list[Party]:
+def acting_parties(user: User | None, case: Case, parties=None) -> list[Any]:
     """The parties of the case this public account acts for (itself, or the claimants it filed for); ``parties``:
     the case's parties (objects or rows of their columns) when already loaded, and then the ones returned."""
     if user is None or not getattr(user, "is_authenticated", False) or user.is_staff:

@@ -16,6 +16,8 @@ from caseflow.accounts.models import User
 from caseflow.cases.models import Case, CaseEvent, Party
 from caseflow.cases.services import available_actions, pending_approval
 from caseflow.core.db import db
+from caseflow.hearings.models import RespondentAccess
+from caseflow.notices.models import ServiceConsent
 
 
 def approval_needed(case: Case, action, user: User, roles: set[str] | None = None) -> bool:
@@ -94,7 +96,16 @@ def events_of(case: Case) -> list[sa.Row]:
     return db.rows(_EVENTS, case_id=case.id)
 
 
-_PARTIES = (sa.select(*Party.__table__.c).where(Party.case_id == sa.bindparam("case_id")).order_by(Party.id))
+# The parties with what the cards show beside each (a party has at most one of each): its consent to electronic
+# service (``consent_source``, and ``consented_at`` while it stands) and a respondent's access code (``access_id``,
+# ``access_code``, ``code_claimed_at``).
+_PARTIES = (sa.select(*Party.__table__.c, ServiceConsent.source.label("consent_source"),
+                      sa.case((ServiceConsent.withdrawn_at.is_(None), ServiceConsent.given_at)).label("consented_at"),
+                      RespondentAccess.id.label("access_id"), RespondentAccess.code.label("access_code"),
+                      RespondentAccess.claimed_at.label("code_claimed_at"))
+            .outerjoin(ServiceConsent, ServiceConsent.party_id == Party.id)
+            .outerjoin(RespondentAccess, RespondentAccess.party_id == Party.id)
+            .where(Party.case_id == sa.bindparam("case_id")).order_by(Party.id))
 _CHILDREN = (sa.select(Case.id, Case.number, Case.procedure, Case.state, Case.closed_at, Case.data, Case.unit_id,
                        Case.is_deleted, Case.created_by_id)
              .where(Case.parent_id == sa.bindparam("case_id")).order_by(Case.id))
@@ -143,7 +154,7 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
         "names": readable_names([(case.procedure, e.action, (e.data or {}).get("fields")) for e in events],
                                 [case.unit_id], actor_ids=people),
         "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
-        "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods),
+        "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods, parties=parties),
         "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,
         "referral": referral.panel_of(case, user, children, their_parties),
         "evidence": evidence.case_card(case, user, items),

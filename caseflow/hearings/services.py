@@ -316,13 +316,15 @@ def case_clock(case: Case, deadlines: list | None = None) -> dict | None:
 # ---- the card on the case pages ----
 
 
-def case_card(case: Case, *, staff: bool, evidence: list[sa.Row], deadlines: list | None = None) -> dict | None:
+def case_card(case: Case, *, staff: bool, evidence: list[sa.Row], deadlines: list[sa.Row],
+              parties: list[sa.Row]) -> dict | None:
     """What the case pages show of an adjudication's hearings, loaded up front as plain rows (``evidence``: the
     case's rows, every version, as evidence.services.rows_of gives them; ``deadlines``: the case's deadline rows, as
-    deadlines.reading.rows_of gives them)."""
+    deadlines.reading.rows_of gives them; ``parties``: the case's parties with their access codes, as
+    cases.page reads them)."""
     if case.procedure != "adjudication":
         return None
-    from caseflow.hearings import access, filings
+    from caseflow.hearings import filings
     from caseflow.hearings.models import EVIDENCE_ROLES
 
     hearings = rows_of(case)
@@ -333,6 +335,6 @@ def case_card(case: Case, *, staff: bool, evidence: list[sa.Row], deadlines: lis
         "targets": fast_track_targets(case, deadlines),
         "lates": filings.late_filings(case),
         "clock": case_clock(case, deadlines),
-        "codes": access.codes_shown(case),
+        "codes": sorted((p for p in parties if p.access_id is not None), key=lambda p: p.access_id),
         "roles": EVIDENCE_ROLES,
     }

@@ -67,7 +67,7 @@ _DELIVERY_ROWS = (sa.select(NoticeDelivery.id, NoticeDelivery.notice_id, NoticeD
 
 def case_card(case: Case, viewer: User, parties: list[sa.Row]) -> dict:
     """What the case pages' document card shows (templates/notices/_case_notices.html), loaded up front as plain
-    rows (``parties``: the case's parties, rows of their columns)."""
+    rows (``parties``: the case's parties with their consents to electronic service, as cases.page reads them)."""
     from caseflow.notices import deliveries
     from caseflow.notices.forms import consent_choices, draft_choices
 
@@ -78,23 +78,20 @@ def case_card(case: Case, viewer: User, parties: list[sa.Row]) -> dict:
         served[d.notice_id].append(d)
     may_read = policy.notice_reader(viewer, case, parties)
     notices = [n for n in rows if may_read(n, served[n.id])]
-    consents = deliveries.consents_of(case)
     mine = policy.acting_parties(viewer, case, parties)
-    everyone = parties
-    parties = [p for p in everyone if p.role.value != "agent"]
+    principals = [p for p in parties if p.role.value != "agent"]
     return {
         "staff": staff,
         "notices": [(n, _earliest(served[n.id], _cares(viewer, mine))) for n in notices],
         # Plain choices, not forms: the two selects post to views that validate with DraftForm and ConsentForm.
-        "draft_kinds": draft_choices(case.procedure, everyone) if staff else None,
-        "consent_parties": consent_choices(parties) if staff else None,
-        "consents": consents,
-        "parties": parties,
+        "draft_kinds": draft_choices(case.procedure, parties) if staff else None,
+        "consent_parties": consent_choices(principals) if staff else None,
+        "parties": principals,
         # A document addressed to one respondent (it carries that respondent's access code) says to whom.
-        "addressees": {n.id: p.name for n in notices for p in everyone
+        "addressees": {n.id: p.name for n in notices for p in parties
                        if p.id == (n.data or {}).get(ADDRESSEE_KEY)},
         # An agent not authorised to receive the principal's documents is not offered electronic service for them.
         "my_parties": [] if deliveries.agent_barred(case) and viewer.id == case.created_by_id
         else [p for p in mine if p.role.value != "agent"],
-        "my_consent": any(consents.get(p.id) is not None and consents[p.id].active for p in mine),
+        "my_consent": any(p.consented_at is not None for p in mine),
     }
