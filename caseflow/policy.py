@@ -277,15 +277,16 @@ def can_read_notice(user: User | None, notice: Notice) -> bool:
     return notice_reader(user, notice.case)(notice, notice.deliveries)
 
 
-def notice_reader(user: User | None, case: Case, parties=None) -> Callable[[Any, Any], bool]:
+def notice_reader(user: User | None, case: Case, parties=None, acting=None) -> Callable[[Any, Any], bool]:
     """can_read_notice for the documents of one case, asked once of the case: the returned check takes a document
     and its deliveries (objects, or rows of their columns: status; party_id). ``parties``: as acting_parties takes
-    them."""
-    if not can_view_case(user, case, parties):
-        return lambda notice, deliveries: False
+    them; ``acting``: acting_parties(user, case, parties) when the caller has asked it (it is empty for an account
+    that may not see the case)."""
     if is_case_staff(user, case):
+        if not can_view_case(user, case):
+            return lambda notice, deliveries: False
         return lambda notice, deliveries: notice.status != NoticeStatus.DISCARDED
-    mine = {p.id for p in acting_parties(user, case, parties)}
+    mine = {p.id for p in (acting_parties(user, case, parties) if acting is None else acting)}
     return lambda notice, deliveries: (notice.status == NoticeStatus.ISSUED
                                        and any(d.party_id in mine for d in deliveries))
 

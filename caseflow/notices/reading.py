@@ -76,9 +76,9 @@ def case_card(case: Case, viewer: User, parties: list[sa.Row]) -> dict:
     served: dict[int, list[sa.Row]] = {n.id: [] for n in rows}
     for d in db.rows(_DELIVERY_ROWS, case_id=case.id) if rows else ():
         served[d.notice_id].append(d)
-    may_read = policy.notice_reader(viewer, case, parties)
-    notices = [n for n in rows if may_read(n, served[n.id])]
     mine = policy.acting_parties(viewer, case, parties)
+    may_read = policy.notice_reader(viewer, case, parties, acting=mine)
+    notices = [n for n in rows if may_read(n, served[n.id])]
     principals = [p for p in parties if p.role.value != "agent"]
     return {
         "staff": staff,
