@@ -30,8 +30,8 @@ def approval_needed(case: Case, action, user: User, roles: set[str] | None = Non
 def readable_names(items, unit_ids, actor_ids=()) -> dict[str, str]:
     """The names behind recorded staff usernames and room codes of ``items`` — (procedure, action, values) — keyed
     as field_text looks them up: one query for the people and one for the rooms, whatever the number of items.
-    The people's query also names the users of ``actor_ids`` (keyed ``actor:<id>``): the case page shows its events'
-    actors, its assignee and an approval's requester from these names (a relationship would lazy-load each user)."""
+    The people's query also names the users of ``actor_ids`` (keyed ``actor:<id>``): the case page shows its assignee
+    and an approval's requester from these names (a relationship would lazy-load each user)."""
     from caseflow.core.templating import name_key
     from caseflow.hearings.models import HearingRoom
 
@@ -85,14 +85,14 @@ def actions_of(case: Case, user: User, pending) -> list[tuple[Any, bool]]:
     return [(a, approval_needed(case, a, user, roles)) for a in available_actions(case, user, pending=pending)]
 
 
-_EVENTS = (sa.select(CaseEvent.seq, CaseEvent.occurred_at, CaseEvent.actor_id, CaseEvent.tag, CaseEvent.action,
-                     CaseEvent.to_state, CaseEvent.summary, CaseEvent.data)
+_EVENTS = (sa.select(CaseEvent.seq, CaseEvent.occurred_at, CaseEvent.actor_id, User.display_name.label("actor_name"),
+                     CaseEvent.tag, CaseEvent.action, CaseEvent.to_state, CaseEvent.summary, CaseEvent.data)
+           .outerjoin(User, User.id == CaseEvent.actor_id)
            .where(CaseEvent.case_id == sa.bindparam("case_id")).order_by(CaseEvent.seq))
 
 
 def events_of(case: Case) -> list[sa.Row]:
-    """The case's audit events as the timeline shows them, oldest first: plain rows (their actors' names come with
-    readable_names)."""
+    """The case's audit events as the timeline shows them, oldest first: plain rows, with their actors' names."""
     return db.rows(_EVENTS, case_id=case.id)
 
 
@@ -143,7 +143,9 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     # The parties and the linked cases as plain rows (a relationship's lazy load costs several times a plain read).
     parties = db.rows(_PARTIES, case_id=case.id)
     children, their_parties = children_of(case, user)
-    people = {case.assignee_id, pending.requested_by_id if pending else None, *(e.actor_id for e in events)}
+    # Only the staff page names people and rooms: the timeline's, the assignee and an approval's requester.
+    names = readable_names([(case.procedure, e.action, (e.data or {}).get("fields")) for e in events], [case.unit_id],
+                           actor_ids=(case.assignee_id, pending.requested_by_id if pending else None)) if staff else {}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
     return {
@@ -151,8 +153,7 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
         "pending": pending,
         "actions": actions,
         "events": events,
-        "names": readable_names([(case.procedure, e.action, (e.data or {}).get("fields")) for e in events],
-                                [case.unit_id], actor_ids=people),
+        "names": names,
         "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
         "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods, parties=parties),
         "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,
