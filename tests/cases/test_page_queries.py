@@ -27,8 +27,8 @@ from tests.querycount import counting
 FEW, MANY = 2, 12
 
 #: The most statements a page may send (loading the signed-in user and the access log's write included).
-CEILING = {"adjudication": 18, "complaint": 15, "mediation": 18, "injunction": 16, "referral": 14,
-           "portal": 18, "queue": 4}
+CEILING = {"adjudication": 13, "complaint": 12, "mediation": 15, "injunction": 13, "referral": 13,
+           "portal": 14, "queue": 4}
 
 
 
