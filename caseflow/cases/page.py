@@ -156,7 +156,7 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
         "names": names,
         "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
         "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods, parties=parties),
-        "mediation": mediation.panel(case, user) if case.procedure == "mediation" else None,
+        "mediation": mediation.panel(case, user, parties) if case.procedure == "mediation" else None,
         "referral": referral.panel_of(case, user, children, their_parties),
         "evidence": evidence.case_card(case, user, items),
         "notices": notices.case_card(case, user, parties),

@@ -54,13 +54,10 @@ def codes_of(case: Case) -> list[RespondentAccess]:
     return list(db.session.scalars(_CODES_OF, {"case_id": case.id}))
 
 
-_CODES_SHOWN = (sa.select(RespondentAccess.party_id, RespondentAccess.code, RespondentAccess.claimed_at)
-                .where(RespondentAccess.case_id == sa.bindparam("case_id")).order_by(RespondentAccess.id))
-
-
-def codes_shown(case: Case) -> list[sa.Row]:
-    """The case's codes as the case pages list them (party, code, when claimed): plain rows, not objects."""
-    return db.rows(_CODES_SHOWN, case_id=case.id)
+def codes_shown(parties: list[sa.Row]) -> list[sa.Row]:
+    """The case's codes as the case pages list them, in the order they were issued: the parties that have one, from
+    the rows cases.page reads (each with ``access_id``, ``access_code`` and ``code_claimed_at``)."""
+    return sorted((p for p in parties if p.access_id is not None), key=lambda p: p.access_id)
 
 
 def claim(code: str, user: User) -> Case:

@@ -324,7 +324,7 @@ def case_card(case: Case, *, staff: bool, evidence: list[sa.Row], deadlines: lis
     cases.page reads them)."""
     if case.procedure != "adjudication":
         return None
-    from caseflow.hearings import filings
+    from caseflow.hearings import access, filings
     from caseflow.hearings.models import EVIDENCE_ROLES
 
     hearings = rows_of(case)
@@ -335,6 +335,6 @@ def case_card(case: Case, *, staff: bool, evidence: list[sa.Row], deadlines: lis
         "targets": fast_track_targets(case, deadlines),
         "lates": filings.late_filings(case),
         "clock": case_clock(case, deadlines),
-        "codes": sorted((p for p in parties if p.access_id is not None), key=lambda p: p.access_id),
+        "codes": access.codes_shown(parties),
         "roles": EVIDENCE_ROLES,
     }

@@ -227,9 +227,10 @@ def issued_agreement(case: Case):
                               .order_by(Notice.id.desc()).limit(1)).first()
 
 
-def panel(case: Case, viewer: User) -> dict:
-    """What the mediation card of the case page and the portal shows."""
-    from caseflow.hearings import services as hearings
+def panel(case: Case, viewer: User, parties: list[sa.Row]) -> dict:
+    """What the mediation card of the case page and the portal shows (``parties``: the case's parties with their
+    access codes, as cases.page reads them)."""
+    from caseflow.hearings import access, services as hearings
 
     d = case.data or {}
     agreement = wf.agreement_of(case)
@@ -252,14 +253,8 @@ def panel(case: Case, viewer: User) -> dict:
         "outcome": wf.COURT_OUTCOMES.get((d.get("confirmation") or {}).get("outcome") or "", ""),
         "package": package_available(case) is None,
         "staff": viewer.is_staff,
-        "codes": _codes(case) if viewer.is_staff else [],
+        "codes": access.codes_shown(parties) if viewer.is_staff else [],
     }
-
-
-def _codes(case: Case):
-    from caseflow.hearings import access
-
-    return access.codes_shown(case)
 
 
 # ---------------------------------------------------------------------------
