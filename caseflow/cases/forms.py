@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from caseflow.accounts.models import IdType, User
 from caseflow.core.db import db
-from caseflow.core.errors import Invalid
+from caseflow.core.errors import Invalid, reject_unknown
 from caseflow.core.forms import (
     BaseForm,
     ChineseMultiSelectField,
@@ -178,9 +178,7 @@ def check_shapes(data: dict, *, lists=frozenset(), records=frozenset()) -> None:
 
 def validate_action_json(action: wf.Action, data: dict, case) -> dict:
     """Validate API input with the action's form (the same rules as the HTML form)."""
-    unknown = set(data) - set(action.fields)
-    if unknown:
-        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
+    reject_unknown(data, action.fields)
     lists = {k for k, spec in action.fields.items() if isinstance(spec, wf.UserList | wf.MultiChoice)}
     check_shapes(data, lists=lists)
     form = action_form_class(action, case)(formdata=json_to_formdata(data), meta={"csrf": False})
@@ -285,10 +283,7 @@ FILING_STEPS = [
 
 def validate_filing_json(form_cls: type[BaseForm], payload: dict, units) -> dict:
     """Validate an API filing body (parties as lists of records) with the portal's form; return clean data."""
-    allowed = {n for n in dir(form_cls) if isinstance(getattr(form_cls, n, None), UnboundField)}
-    unknown = set(payload) - allowed
-    if unknown:
-        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
+    reject_unknown(payload, {n for n in dir(form_cls) if isinstance(getattr(form_cls, n, None), UnboundField)})
     check_shapes(payload, records={"claimants", "respondents"})
     form = form_cls(formdata=json_to_formdata(payload), meta={"csrf": False}, units=units)
     if not form.validate():

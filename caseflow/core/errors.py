@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 
 class DomainError(Exception):
     status = 400
@@ -33,6 +35,13 @@ class Forbidden(DomainError):
 
 class Invalid(DomainError):
     status, code = 422, "invalid"
+
+
+def reject_unknown(body: dict, allowed: Collection[str]) -> None:
+    """422 naming each field of ``body`` that is not in ``allowed`` (the API takes only the fields it defines)."""
+    unknown = set(body) - set(allowed)
+    if unknown:
+        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
 
 
 class Conflict(DomainError):

@@ -15,7 +15,7 @@ from caseflow import policy
 from caseflow.api.views import json_body, token_required
 from caseflow.cases import accesslog, queries
 from caseflow.core.db import db, transactional
-from caseflow.core.errors import Invalid, NotFound
+from caseflow.core.errors import Invalid, NotFound, reject_unknown
 from caseflow.core.guard import body_limit
 from caseflow.notices import catalogue, deliveries, drafting, issuing, reading, verification
 from caseflow.notices.serialize import case_notices, notice_json
@@ -146,11 +146,8 @@ def deliver(notice_id: int):
     """Record a delivery: ``{"method", "party_id", "delivered_on" | "published_on", …}`` → 201."""
     notice = _staff_notice(notice_id)
     body = json_body()
-    allowed = {"method", "party_id", "delivered_on", "published_on", "receipt_number", "signed_by", "witness",
-               "place", "note"}
-    unknown = set(body) - allowed
-    if unknown:
-        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
+    reject_unknown(body, {"method", "party_id", "delivered_on", "published_on", "receipt_number", "signed_by",
+                          "witness", "place", "note"})
     party_id = body.get("party_id")
     if party_id is not None and (isinstance(party_id, bool) or not isinstance(party_id, int)):
         raise Invalid("party_id 应为整数", fields={"party_id": "应为整数"})

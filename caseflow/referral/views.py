@@ -13,7 +13,7 @@ from caseflow.cases import queries
 from caseflow.cases.serialize import case_detail
 from caseflow.core.db import transactional
 from caseflow.core.errorpages import field_errors, on_refusal
-from caseflow.core.errors import Forbidden, Invalid, NotFound
+from caseflow.core.errors import Forbidden, Invalid, NotFound, reject_unknown
 from caseflow.core.forms import form_errors, json_to_formdata
 from caseflow.core.security import current_actor
 from caseflow.policy import staff_required
@@ -94,9 +94,7 @@ def incoming_api():
         raise Forbidden("只有本单位执法人员可以登记移送来案")
     body = json_body()
     form = IncomingReferralForm(formdata=json_to_formdata(body), meta={"csrf": False})
-    unknown = set(body) - {n for n in form._fields if n != "csrf_token"}
-    if unknown:
-        raise Invalid("包含未定义的字段", fields=dict.fromkeys(sorted(unknown), "未定义的字段"))
+    reject_unknown(body, {n for n in form._fields if n != "csrf_token"})
     if not form.validate():
         errors = form_errors(form)
         raise Invalid("；".join(errors.values()), fields=errors)
