@@ -61,7 +61,7 @@ def assign_mediator(*, case, actor, data, fired):
     if mediator is None:
         raise Invalid("调解员不存在或不属于本单位", fields={"mediator": "请选择本单位的调解员"})
     case.assignee = mediator
-    case.data = {**(case.data or {}), "mediator": mediator.username}
+    remember(case, "mediator", mediator.username)
 
 
 @EFFECTS("create_linked_case")
@@ -73,7 +73,7 @@ def create_linked_case(*, case, actor, data, fired):
     if target == "mediation" and data.get("category"):
         payload["category"] = data["category"]  # 局令81 art. 63; else the office records it on the new case
     child = linked_case(case, target, actor, payload, f"由{case.number}转立案", continues=True)
-    case.data = {**(case.data or {}), "converted_to": child.id}
+    remember(case, "converted_to", child.id)
     hand_over(case, child, actor)  # docs/procedures.md, complaint: convert hands the open injunctions to the new case
 
 
@@ -83,12 +83,12 @@ def create_referral(*, case, actor, data, fired):
     payload = {"referral_kind": kind, "target": data.get("target"), "reason": data.get("reason"),
                "origin": case.number}
     child = linked_case(case, "referral", actor, payload, f"由{case.number}移送", public=False)
-    case.data = {**(case.data or {}), "referral": child.id}
+    remember(case, "referral", child.id)
 
 
 @EFFECTS("remember_paused_from")
 def remember_paused_from(*, case, actor, data, fired):
-    case.data = {**(case.data or {}), "paused_from": fired.from_state}
+    remember(case, "paused_from", fired.from_state)
 
 
 # ---- 专利侵权纠纷行政裁决 (workflows/adjudication.py) ----
