@@ -343,18 +343,6 @@ def withdraw_consent(case: Case, *, actor: User) -> list[ServiceConsent]:
     return rows
 
 
-_CONSENTS_OF = (sa.select(ServiceConsent.party_id, ServiceConsent.source, ServiceConsent.given_at,
-                          ServiceConsent.withdrawn_at.is_(None).label("active"))
-                .where(ServiceConsent.case_id == sa.bindparam("case_id")))
-
-
-def consents_of(case: Case) -> dict[int, sa.Row]:
-    """Each party's consent to electronic service as the case pages show it (source, given_at, active): plain rows,
-    built once, as the case pages read them on every view."""
-    rows = db.rows(_CONSENTS_OF, case_id=case.id)
-    return {c.party_id: c for c in rows}
-
-
 def _unserved_for(case: Case, party: Party) -> list[Notice]:
     rows = db.session.scalars(sa.select(Notice).where(Notice.case_id == case.id, Notice.status == NoticeStatus.ISSUED)
                               .order_by(Notice.id))

@@ -140,14 +140,16 @@ def test_party_consents_on_the_portal(make_case, people, web, notices_of):
     db.session.flush()
     web.login(people["applicant"].username)
     page = web.get(f"/portal/cases/{case.id}").data.decode()
-    assert "同意电子送达" in page
+    assert "同意电子送达" in page and "您已同意电子送达" not in page
     r = web.post_form(f"/portal/cases/{case.id}", {}, post_url=f"/cases/{case.id}/notices/consent")
     assert r.status_code == 303
-    assert deliveries.consents_of(case)
+    page = web.get(f"/portal/cases/{case.id}").data.decode()
+    assert "您已同意电子送达" in page and "撤回电子送达同意" in page
     r = web.post_form(f"/portal/cases/{case.id}", {}, post_url=f"/cases/{case.id}/notices/consent/withdraw")
     assert r.status_code == 303
     db.session.expire_all()
-    assert all(not c.active for c in deliveries.consents_of(case).values())
+    page = web.get(f"/portal/cases/{case.id}").data.decode()
+    assert "您已同意电子送达" not in page and "同意电子送达后，本局的法律文书将送达到本账号" in page
     web.login(people["other_applicant"].username)
     r = web.post_form("/portal/", {}, post_url=f"/cases/{case.id}/notices/consent")
     assert r.status_code == 404
