@@ -106,9 +106,16 @@ def parse_filters(user, args) -> Filters:
             raise NotFound("承办人不存在或不在您的统计范围内")
         officer_id, labels["officer"] = officer.id, officer.display_name
     every_unit = not unit_code and set(scope) == set(db.session.scalars(sa.select(Unit.id)))
-    queries.plan_for_values()  # every statistics read starts here
     return Filters(start=start, end=end, unit_ids=scope, procedure=procedure, ip_type=ip_type, channel=channel,
                    officer_id=officer_id, all_units=every_unit, labels=labels)
+
+
+def start_read(user, args) -> Filters:
+    """The first step of every statistics read (page, export, summary): its filters, then its queries planned for
+    their own values (queries.plan_for_values)."""
+    f = parse_filters(user, args)
+    queries.plan_for_values()
+    return f
 
 
 def describe(f: Filters) -> list[str]:
@@ -161,7 +168,7 @@ def page(section: str = "overview"):
     if section not in sections.SECTIONS:
         abort(404)
     refresh_quietly()
-    f = parse_filters(current_user, request.args)
+    f = start_read(current_user, request.args)
     data = sections.build(section, f)
     units = scope_units(current_user)
     return render_template("stats/page.html", section=section, sections=sections.SECTIONS, data=data, f=f,
@@ -177,7 +184,7 @@ def export(section: str, table: str, fmt: str):
     """One table of a page as CSV or XLSX, with the page's filters, streamed."""
     if section not in sections.SECTIONS or fmt not in ("csv", "xlsx"):
         abort(404)
-    f = parse_filters(current_user, request.args)
+    f = start_read(current_user, request.args)
     t = sections.build(section, f, export=True).table(table)
     if t is None:
         abort(404)
@@ -210,7 +217,7 @@ def summary():
     if not policy.can_view_stats(user):
         raise NotFound("统计数据仅向负责人开放")
     refresh_quietly()
-    f = parse_filters(user, request.args)
+    f = start_read(user, request.args)
     months, by_month = sections._monthly(f)
     return jsonify({
         "period": {"from": month_label(f.start), "to": month_label(f.end)},
