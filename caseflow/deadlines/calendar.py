@@ -297,23 +297,6 @@ class Calendar:
         """Return True if ``d`` is an official working day (make-up Saturdays/Sundays included)."""
         return self.day(d).is_workday
 
-    def is_rest_day(self, d: dt.date | dt.datetime | str) -> bool:
-        """Return True if ``d`` is a weekend day or holiday that is not an official workday."""
-        return not self.day(d).is_workday
-
-    def holiday_name(self, d: dt.date | dt.datetime | str) -> str | None:
-        """Return the holiday's Chinese name if ``d`` is a holiday rest day, else None."""
-        info = self.day(d)
-        return info.name if info.is_holiday else None
-
-    def is_makeup_workday(self, d: dt.date | dt.datetime | str) -> bool:
-        """Return True if ``d`` is a Saturday or Sunday that is an official workday (调休)."""
-        return self.day(d).is_makeup_workday
-
-    def is_provisional(self, d: dt.date | dt.datetime | str) -> bool:
-        """Return True if ``d``'s year is covered neither by the override table nor by chinesecalendar."""
-        return self.source(_as_date(d).year) == SOURCE_PROVISIONAL
-
     def next_workday(self, d: dt.date, *, include_self: bool = True) -> dt.date:
         """Return the first working day on or after ``d`` (after it when ``include_self`` is False)."""
         return self._walk(d, 1, include_self)

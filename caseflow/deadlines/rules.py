@@ -27,7 +27,6 @@ __all__ = [
     "RULE_ALIASES",
     "Extension",
     "Rule",
-    "complaint_accept_rule_id",
     "dispatch_ids",
     "rule_for",
 ]
@@ -932,13 +931,6 @@ def dispatch_ids(rule_id: str) -> set[str]:
     if rule_id in KIND_DISPATCH:
         return {*KIND_DISPATCH[rule_id].values(), *CHANNEL_DISPATCH.get(rule_id, {}).values()}
     return {RULE_ALIASES.get(rule_id, rule_id)}
-
-
-def complaint_accept_rule_id(kind: str) -> str:
-    try:
-        return COMPLAINT_ACCEPT_RULES[kind]
-    except KeyError:
-        raise ValueError(f"未知的投诉举报类型：{kind!r}") from None
 
 
 def _jurisdiction_chain(code: str) -> list[str]:

@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 
 from caseflow.notices.citations import cite_text
 
-#: Who a document is addressed to: the claimant side, the respondent side, every party, or an outside body.
-RECIPIENTS = ("claimant", "respondent", "parties", "external")
-
 
 @dataclass(frozen=True)
 class Part:
@@ -40,7 +37,7 @@ class NoticeKind:
     code: str
     title: str  # generic title; titles_by_procedure refines it
     word: str  # 发文字号 type word, after the office prefix (保裁字); unique per kind so each has its own sequence
-    recipient: str  # one of RECIPIENTS
+    recipient: str  # who it is addressed to: "claimant", "respondent", "parties" (every party) or "external"
     parts: tuple[Part, ...] = ()
     approval: bool = False  # issuing needs a supervisor's sign-off (签发) unless a supervisor issues it
     #: procedure (or "*") -> the party period(s) the delivery starts, e.g. ADJ_ANSWER (one id or several)

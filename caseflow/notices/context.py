@@ -380,8 +380,6 @@ SAMPLE_RESPONDENTS = [
      "id_number": ""},
 ]
 SAMPLE_AGENTS: list[dict] = []
-#: Names every sample document must print (tests check them in the extracted text).
-SAMPLE_NAMES = tuple(p["name"] for p in SAMPLE_CLAIMANTS + SAMPLE_RESPONDENTS)
 
 SAMPLE_CASES = {
     "adjudication": {"number": "渝中知裁〔2026〕7号", "procedure": "adjudication",

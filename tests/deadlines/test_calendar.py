@@ -61,10 +61,10 @@ def cal():
 def test_makeup_weekend_days_are_workdays(cal, day):
     assert day.weekday() >= 5
     assert cal.is_workday(day)
-    assert not cal.is_rest_day(day)
-    assert cal.is_makeup_workday(day)
-    assert cal.holiday_name(day) is None
-    assert not cal.is_provisional(day)
+    assert not cal.day(day).is_rest_day
+    assert cal.day(day).is_makeup_workday
+    assert not cal.day(day).is_holiday
+    assert not cal.day(day).provisional
 
 
 @pytest.mark.parametrize(
@@ -82,8 +82,8 @@ def test_makeup_weekend_days_are_workdays(cal, day):
     ],
 )
 def test_2026_holidays(cal, day, name):
-    assert cal.is_rest_day(day)
-    assert cal.holiday_name(day) == name
+    assert cal.day(day).is_rest_day
+    assert cal.day(day).name == name
     assert cal.day(day).source == "chinesecalendar"
 
 
@@ -91,31 +91,31 @@ def test_agrees_with_chinesecalendar_day_by_day(cal):
     day = D(2024, 1, 1)
     while day.year <= 2026:
         is_rest, _ = chinese_calendar.get_holiday_detail(day)
-        assert cal.is_rest_day(day) == is_rest, day
+        assert cal.day(day).is_rest_day == is_rest, day
         assert cal.is_workday(day) == chinese_calendar.is_workday(day), day
         day += dt.timedelta(days=1)
 
 
 def test_ordinary_days(cal):
     assert cal.is_workday(D(2026, 3, 2))  # Monday
-    assert cal.is_rest_day(D(2026, 3, 7))  # Saturday
-    assert cal.holiday_name(D(2026, 3, 7)) is None
-    assert cal.holiday_name(D(2026, 3, 2)) is None
+    assert cal.day(D(2026, 3, 7)).is_rest_day  # Saturday
+    assert not cal.day(D(2026, 3, 7)).is_holiday
+    assert not cal.day(D(2026, 3, 2)).is_holiday
 
 
 def test_accepts_datetimes_as_beijing_dates(cal):
     # 2026-09-30 17:00 UTC is already 10月1日 in Beijing.
     late = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.UTC)
-    assert cal.is_rest_day(late)
-    assert cal.holiday_name(late) == "国庆节"
+    assert cal.day(late).is_rest_day
+    assert cal.day(late).name == "国庆节"
     assert cal.is_workday("2026-09-30")
 
 
 def test_provisional_years(cal):
-    assert not cal.is_provisional(D(2004, 1, 1))
-    assert not cal.is_provisional(D(2026, 12, 31))
-    assert cal.is_provisional(D(2027, 1, 1))
-    assert cal.is_provisional(D(2003, 12, 31))
+    assert not cal.day(D(2004, 1, 1)).provisional
+    assert not cal.day(D(2026, 12, 31)).provisional
+    assert cal.day(D(2027, 1, 1)).provisional
+    assert cal.day(D(2003, 12, 31)).provisional
     assert cal.day(D(2027, 3, 1)).source == "provisional"
 
 
@@ -158,14 +158,14 @@ def test_provisional_year_has_no_invented_makeup_days(cal):
         else:
             assert info.is_workday == (day not in statutory_holidays(2027)), day
         day += dt.timedelta(days=1)
-    assert cal.holiday_name(D(2027, 2, 5)) == "春节"
+    assert cal.day(D(2027, 2, 5)).is_holiday and cal.day(D(2027, 2, 5)).name == "春节"
     assert cal.is_workday(D(2027, 2, 9))
 
 
 def test_fallback_never_raises_far_out(cal):
     for year in (1950, 2099, 2100, 2150, 9999):
-        assert cal.is_rest_day(D(year, 10, 1))
-        assert cal.is_provisional(D(year, 10, 1))
+        assert cal.day(D(year, 10, 1)).is_rest_day
+        assert cal.day(D(year, 10, 1)).provisional
     assert D(2150, 1, 1) in statutory_holidays(2150)
 
 
@@ -221,9 +221,9 @@ def test_fallback_equals_official_statutory_days_since_2025(year):
 def test_fallback_calendar_on_covered_year():
     """With the package switched off a covered year is provisional and uses the computed days."""
     fallback = Calendar(use_package=False)
-    assert fallback.is_provisional(D(2026, 2, 16))
-    assert fallback.holiday_name(D(2026, 2, 16)) == "春节"
-    assert fallback.is_rest_day(D(2026, 2, 14))  # no make-up Saturday invented
+    assert fallback.day(D(2026, 2, 16)).provisional
+    assert fallback.day(D(2026, 2, 16)).is_holiday and fallback.day(D(2026, 2, 16)).name == "春节"
+    assert fallback.day(D(2026, 2, 14)).is_rest_day  # no make-up Saturday invented
     assert fallback.is_workday(D(2026, 10, 5))  # only 10月1日–3日 are statutory
 
 
@@ -263,37 +263,37 @@ def test_qingming_is_official_holiday(year):
 def test_override_publishes_the_year():
     cal = Calendar(HYPOTHETICAL_2027)
     assert cal.override_years == {2027}
-    assert not cal.is_provisional(D(2027, 3, 1))
+    assert not cal.day(D(2027, 3, 1)).provisional
     assert cal.day(D(2027, 3, 1)).source == "override"
-    assert cal.is_workday(D(2027, 10, 9)) and cal.is_makeup_workday(D(2027, 10, 9))
-    assert cal.is_rest_day(D(2027, 10, 6))
-    assert cal.holiday_name(D(2027, 10, 6)) == "国庆节"
+    assert cal.is_workday(D(2027, 10, 9)) and cal.day(D(2027, 10, 9)).is_makeup_workday
+    assert cal.day(D(2027, 10, 6)).is_rest_day
+    assert cal.day(D(2027, 10, 6)).name == "国庆节"
     assert cal.is_workday(D(2027, 2, 20))
     # Days missing from a published year follow the weekday rule: no computed 端午 here.
     assert cal.is_workday(D(2027, 6, 9))
-    assert cal.is_rest_day(D(2027, 6, 12))
+    assert cal.day(D(2027, 6, 12)).is_rest_day
     # Other years are unaffected.
-    assert cal.is_provisional(D(2028, 1, 3))
-    assert not cal.is_provisional(D(2026, 1, 5))
+    assert cal.day(D(2028, 1, 3)).provisional
+    assert not cal.day(D(2026, 1, 5)).provisional
 
 
 def test_override_accepts_rows_and_iso_strings():
     cal = Calendar([("2027-10-01", "holiday", "国庆节"), (D(2027, 9, 26), "WORKDAY", "国庆节")])
-    assert cal.is_rest_day(D(2027, 10, 1))
+    assert cal.day(D(2027, 10, 1)).is_rest_day
     assert cal.is_workday(D(2027, 9, 26))
-    assert cal.holiday_name(D(2027, 10, 1)) == "国庆节"
+    assert cal.day(D(2027, 10, 1)).name == "国庆节"
 
 
 def test_published_years_without_entries():
     cal = Calendar({}, published_years={2027})
-    assert not cal.is_provisional(D(2027, 10, 1))
+    assert not cal.day(D(2027, 10, 1)).provisional
     assert cal.is_workday(D(2027, 10, 1))  # a Friday, and the table says nothing
 
 
 def test_override_wins_over_package():
     cal = Calendar({D(2026, 3, 2): ("holiday", "临时调整")})
-    assert cal.is_rest_day(D(2026, 3, 2))
-    assert cal.holiday_name(D(2026, 3, 2)) == "临时调整"
+    assert cal.day(D(2026, 3, 2)).is_rest_day
+    assert cal.day(D(2026, 3, 2)).name == "临时调整"
     assert cal.is_workday(D(2026, 10, 1))  # the whole year now comes from the table
 
 
@@ -308,9 +308,9 @@ def test_override_rejects_bad_entries(entries):
 
 def test_set_overrides_replaces_default(monkeypatch):
     monkeypatch.setattr(calmod, "_default", calmod._default)  # restored after the test
-    assert default_calendar().is_provisional(D(2027, 10, 1))
+    assert default_calendar().day(D(2027, 10, 1)).provisional
     installed = set_overrides(HYPOTHETICAL_2027)
     assert default_calendar() is installed
-    assert not default_calendar().is_provisional(D(2027, 10, 1))
+    assert not default_calendar().day(D(2027, 10, 1)).provisional
     set_overrides(None)
-    assert default_calendar().is_provisional(D(2027, 10, 1))
+    assert default_calendar().day(D(2027, 10, 1)).provisional

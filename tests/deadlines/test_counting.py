@@ -16,7 +16,6 @@ from caseflow.deadlines.rules import (
     PROCEDURES,
     RULE_ALIASES,
     Rule,
-    complaint_accept_rule_id,
 )
 
 D = dt.date
@@ -352,7 +351,7 @@ def test_due_date_is_never_a_rest_day(start, amount, unit, backward):
         amount %= 40
     due = due_date(start, amount, unit, backward)
     assert CAL.is_workday(due.due)
-    assert due.provisional == any(CAL.is_provisional(D(y, 1, 1)) for y in due.provisional_years)
+    assert due.provisional == any(CAL.day(D(y, 1, 1)).provisional for y in due.provisional_years)
 
 
 @PROPS
@@ -394,7 +393,7 @@ def test_days_roll_only_over_rest_days(start, amount):
     due = due_date(start, amount, "days")
     raw = start + dt.timedelta(days=amount)
     assert due.unrolled == raw
-    assert all(CAL.is_rest_day(raw + dt.timedelta(days=i)) for i in range((due.due - raw).days))
+    assert all(CAL.day(raw + dt.timedelta(days=i)).is_rest_day for i in range((due.due - raw).days))
 
 
 @PROPS
@@ -523,9 +522,8 @@ def test_complaint_acceptance_by_kind():
     # The generic id never silently falls back to one kind's period.
     with pytest.raises(LookupError, match=CJK):
         rule_for("CPL_ACCEPT", ON)
-    assert complaint_accept_rule_id("patent_counterfeit") == "CPL_ACCEPT_PATENT_COUNTERFEIT"
-    with pytest.raises(ValueError, match=CJK):
-        complaint_accept_rule_id("nonsense")
+    with pytest.raises(LookupError, match=CJK):
+        rule_for("CPL_ACCEPT", ON, kind="nonsense")
 
 
 def test_jurisdiction_override_wins_there_only():

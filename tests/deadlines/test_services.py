@@ -340,7 +340,7 @@ def test_period_into_2027_is_provisional_then_recomputed_on_import(staff, clock)
     assert event.data["old_due"] == "2027-02-09" and event.data["new_due"] == "2027-02-15"
     assert "2027年放假安排已发布" in event.summary and event.actor_id == staff["admin"].id
     # The process calendar was swapped after the commit, so later computations use the published year.
-    assert not default_calendar().is_provisional(D(2027, 2, 1))
+    assert not default_calendar().day(D(2027, 2, 1)).provisional
 
 
 def test_draft_year_changes_nothing_until_published(staff, clock):
@@ -405,8 +405,9 @@ def test_app_start_loads_only_published_years(databases, monkeypatch):
     office_calendar.load_calendar_at_start()
     cal = default_calendar()
     assert cal.override_years == {2027}
-    assert cal.holiday_name(D(2027, 10, 4)) == "国庆节" and not cal.is_provisional(D(2027, 6, 1))
-    assert cal.is_workday(D(2028, 10, 4)) and cal.is_provisional(D(2028, 10, 4))
+    assert cal.day(D(2027, 10, 4)).is_holiday and cal.day(D(2027, 10, 4)).name == "国庆节"
+    assert not cal.day(D(2027, 6, 1)).provisional
+    assert cal.is_workday(D(2028, 10, 4)) and cal.day(D(2028, 10, 4)).provisional
     engine.dispose()
 
     # A database not migrated yet leaves the calendar alone instead of failing the app start.

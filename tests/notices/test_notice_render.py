@@ -25,8 +25,8 @@ def test_every_kind_renders_with_its_parties_and_legal_notices(code):
     assert content.startswith(b"%PDF-") and pages >= 1
     text = pdf_text(content)
     assert ctx["case"]["number"] in text
-    for name in context.SAMPLE_NAMES:
-        assert name in text, name
+    for party in context.SAMPLE_CLAIMANTS + context.SAMPLE_RESPONDENTS:
+        assert party["name"] in text, party["name"]
     for sentence in ctx["legal"]:
         assert squeeze(sentence) in text, sentence
     assert squeeze(ctx["title"]) in text
