@@ -17,6 +17,13 @@ import jinja2
 import pytest
 import sqlalchemy as sa
 
+# Test modules import helpers from here (`from tests.conftest import csrf_of`). Under any other name than the one
+# pytest gave it (pyproject: consider_namespace_packages), that import would run this module a second time, in the
+# middle of a test: pinning the clock back to TEST_NOW and making a new instance directory.
+if __name__ != "tests.conftest":
+    raise ImportError(f"tests/conftest.py imported as {__name__!r}: pytest needs consider_namespace_packages "
+                      "(pyproject.toml)")
+
 
 def _run_directory() -> tuple[Path, bool]:
     """One temporary directory for the whole run, shared by pytest-xdist's workers (they inherit the variable):
