@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import url_for
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 import workflows
+from caseflow import policy
 from caseflow.core.clock import fmt_beijing
 from caseflow.core.validators import mask_id, mask_phone
 from workflows import base as wf
@@ -84,10 +86,6 @@ def labelled_fields(procedure: str, action: str | None, values, names: dict[str,
 
 def can(rule: str, obj=None) -> bool:
     """Templates ask the policy by rule name (``can("view_stats")``), never compare role strings."""
-    from flask_login import current_user
-
-    from caseflow import policy
-
     # The user itself, not the proxy: a rule reads several of its attributes, each through the proxy otherwise.
     return policy.can(current_user._get_current_object(), rule, obj)
 
