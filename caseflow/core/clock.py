@@ -72,4 +72,5 @@ def fmt_beijing(moment: datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(BEIJING)
-    return local.strftime("%Y-%m-%d %H:%M") if with_time else local.strftime("%Y-%m-%d")
+    # ISO form cut to the minute: "%Y-%m-%d %H:%M" at about a third of strftime's cost (a queue page shows 25).
+    return local.isoformat(" ", "minutes")[:16] if with_time else local.date().isoformat()

@@ -74,3 +74,12 @@ def test_shift_moves_the_one_clock_for_every_domain(shift):
     start = clock.today()
     assert shift(16) == start + dt.timedelta(days=16) == clock.today()
     assert shift(20) == start + dt.timedelta(days=20)  # absolute from the first call
+
+
+def test_times_are_shown_in_beijing_to_the_minute():
+    # 16:05:59 UTC is five past midnight of the next day in Beijing.
+    late = dt.datetime(2026, 3, 1, 16, 5, 59, 123456, tzinfo=dt.UTC)
+    assert clock.fmt_beijing(late) == "2026-03-02 00:05"
+    assert clock.fmt_beijing(late, with_time=False) == "2026-03-02"
+    assert clock.fmt_beijing(dt.datetime(2026, 3, 1, 15, 59, tzinfo=dt.UTC)) == "2026-03-01 23:59"
+    assert clock.fmt_beijing(None) == ""
