@@ -175,12 +175,13 @@ def _apply(d: Deadline, cal: Calendar | None = None) -> None:
     d.provisional, d.explanation, d.calendar_version = c.provisional, c.explanation, c.version
 
 
-def is_past_due(d: Deadline | sa.Row, moment: dt.datetime | None = None) -> bool:
-    """Whether the row's due date (or hour) is behind ``moment``; a row of its columns (due_at, due_date) will do."""
+def is_past_due(d: Deadline | sa.Row, moment: dt.datetime | None = None, on: dt.date | None = None) -> bool:
+    """Whether the row's due date (or hour) is behind ``moment``; a row of its columns (due_at, due_date) will do.
+    ``on``: the Beijing date of ``moment``, when the caller asks for many rows."""
     moment = moment or clock.now()
     if d.due_at is not None:
         return moment > d.due_at
-    return clock.beijing_date(moment) > d.due_date
+    return (on or clock.beijing_date(moment)) > d.due_date
 
 
 def recompute_for_years(years: Iterable[int], *, calendar: Calendar | None = None, actor: User | None = None,

@@ -167,6 +167,7 @@ class CaseUrgency:
     level: str | None  # "overdue", "soon" or None
 
 
+_URGENT = (DeadlineStatus.RUNNING, DeadlineStatus.MISSED)
 _URGENCY = (sa.select(Deadline.case_id, Deadline.due_date, Deadline.due_at, Deadline.label, Deadline.status,
                      Deadline.ended_at, Deadline.binds)
             .where(Deadline.case_id.in_(sa.bindparam("ids", expanding=True))).order_by(Deadline.due_date, Deadline.id))
@@ -176,22 +177,23 @@ def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
     """For a page of cases, the nearest open office deadline of each, with its badge level (one query)."""
     if not case_ids:
         return {}
+    moment = clock.now()
+    on = clock.beijing_date(moment)
+    cutoff = soon_cutoff(on)
+    out: dict[int, CaseUrgency] = {}
     # Only the case filter is in SQL: given the others, SQLite skip-scans the statistics index over every
     # open deadline instead of reading the few rows of these cases. Only the columns read below are loaded
     # (plain rows, no objects: a queue page shows a badge, not the deadlines).
-    rows = [d for d in db.rows(_URGENCY, ids=list(case_ids))
-            if d.ended_at is None and d.status in (DeadlineStatus.RUNNING, DeadlineStatus.MISSED)
-            and d.binds in ACCOUNTABLE_BINDS]
-    moment, cal = clock.now(), current_calendar()
-    cutoff = soon_cutoff(clock.beijing_date(moment), cal)
-    out: dict[int, CaseUrgency] = {}
-    for d in rows:
-        level = "overdue" if effective_status(d, moment) == DeadlineStatus.MISSED else (
-            "soon" if d.due_date <= cutoff else None)
+    for d in db.rows(_URGENCY, ids=list(case_ids)):
+        if d.ended_at is not None or d.binds not in ACCOUNTABLE_BINDS or d.status not in _URGENT:
+            continue
+        # Missed, or running past its due date or hour (effective_status, with the day worked out once).
+        overdue = d.status == DeadlineStatus.MISSED or is_past_due(d, moment, on)
         current = out.get(d.case_id)
         if current is None:
-            out[d.case_id] = CaseUrgency(d.due_date, d.label, level)
-        elif level == "overdue" and current.level != "overdue":
+            out[d.case_id] = CaseUrgency(d.due_date, d.label,
+                                         "overdue" if overdue else "soon" if d.due_date <= cutoff else None)
+        elif overdue:
             current.level = "overdue"
     return out
 
