@@ -11,6 +11,7 @@ import pytest
 from caseflow.accounts.models import IdType
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case
+from caseflow.core.clock import BEIJING
 from caseflow.core.db import db
 from tests.cases.samples import ADJ_FIELDS, MED_BODY
 from tests.conftest import csrf_of
@@ -303,3 +304,16 @@ def test_the_access_codes_name_the_document_each_procedure_prints_them_on(web, p
         page = text(web.get(f"/cases/{case.id}"))
         codes = page[page.index("访问码</h3>") - 20:page.index("</ul>", page.index('id="access-codes"'))]
         assert f"（随{document}告知）" in codes and other not in codes and "<h3>被请求人访问码</h3>" in codes
+
+
+def test_queue_rows_mark_closed_cases_and_show_the_beijing_time_received(web, people):
+    open_case = complaint(people["applicant"], title="尚在办理的投诉")
+    closed_case = complaint(people["applicant"], title="已撤回的投诉")
+    act(closed_case, "withdraw", people["applicant"], reason="已和解")
+    web.login(people["supervisor"].username)
+    queue = text(web.get("/cases/?queue=all"))
+    row = lambda c: queue[queue.index(c.number):].split("</tr>")[0]  # noqa: E731
+    assert '<span class="badge open">' in row(open_case)
+    assert '<span class="badge closed">已撤回</span>' in row(closed_case)
+    received = open_case.received_at.astimezone(BEIJING)
+    assert f'<td class="hide-sm">{received:%Y-%m-%d %H:%M}</td>' in row(open_case)
