@@ -30,10 +30,11 @@ def soon_cutoff(on: dt.date | None = None, cal: Calendar | None = None) -> dt.da
     return d
 
 
-def effective_status(d: Deadline | sa.Row, moment: dt.datetime | None = None) -> DeadlineStatus:
+def effective_status(d: Deadline | sa.Row, moment: dt.datetime | None = None,
+                     on: dt.date | None = None) -> DeadlineStatus:
     """The status as of now, without writing: a running row past its due date reads as missed (a row of the
-    columns status, ended_at, due_at and due_date will do)."""
-    if d.status == DeadlineStatus.RUNNING and d.ended_at is None and is_past_due(d, moment):
+    columns status, ended_at, due_at and due_date will do; ``on``: the Beijing date of ``moment``, when known)."""
+    if d.status == DeadlineStatus.RUNNING and d.ended_at is None and is_past_due(d, moment, on):
         return DeadlineStatus.MISSED
     return d.status
 
@@ -81,7 +82,7 @@ def view_of(d: Deadline | sa.Row, *, moment: dt.datetime | None = None, cal: Cal
     moment = moment or clock.now()
     cal = cal or current_calendar()
     on = clock.beijing_date(moment)
-    status = effective_status(d, moment)
+    status = effective_status(d, moment, on)
     accountable = d.binds in ACCOUNTABLE_BINDS
     title = status.title if accountable or status != DeadlineStatus.MISSED else "已届满"
     if status == DeadlineStatus.MISSED and d.met_at is not None:
@@ -187,8 +188,7 @@ def urgency_of(case_ids: Sequence[int]) -> dict[int, CaseUrgency]:
     for d in db.rows(_URGENCY, ids=list(case_ids)):
         if d.ended_at is not None or d.binds not in ACCOUNTABLE_BINDS or d.status not in _URGENT:
             continue
-        # Missed, or running past its due date or hour (effective_status, with the day worked out once).
-        overdue = d.status == DeadlineStatus.MISSED or is_past_due(d, moment, on)
+        overdue = effective_status(d, moment, on) == DeadlineStatus.MISSED
         current = out.get(d.case_id)
         if current is None:
             out[d.case_id] = CaseUrgency(d.due_date, d.label,
