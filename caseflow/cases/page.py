@@ -5,6 +5,7 @@ rows eagerly (no query per row)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -124,8 +125,16 @@ def children_of(case: Case, viewer: User) -> tuple[list[sa.Row], dict[int, list[
     return children, parties
 
 
-def case_page(case: Case, user: User) -> dict[str, Any]:
-    """Everything the staff case page and the party's status page show besides the case row itself."""
+def _attrs(card: dict | None) -> SimpleNamespace | None:
+    """A card's values as attributes: the templates read ``card.key``, and Jinja asks for an attribute before a key,
+    so on a dict each read raised and caught an AttributeError first."""
+    return None if card is None else SimpleNamespace(**card)
+
+
+def case_page(case: Case, user: User) -> SimpleNamespace:
+    """Everything the staff case page and the party's status page show besides the case row itself (attributes,
+    as _attrs says)."""
+    from caseflow.core.templating import labelled_fields
     from caseflow.deadlines import reading as deadlines
     from caseflow.deadlines.lifecycle import rows_known
     from caseflow.evidence import services as evidence
@@ -144,26 +153,32 @@ def case_page(case: Case, user: User) -> dict[str, Any]:
     parties = db.rows(_PARTIES, case_id=case.id)
     children, their_parties = children_of(case, user)
     # Only the staff page names people and rooms: the timeline's, the assignee and an approval's requester.
-    names = readable_names([(case.procedure, e.action, (e.data or {}).get("fields")) for e in events], [case.unit_id],
+    recorded = [(e, (e.data or {}).get("fields")) for e in events]
+    names = readable_names([(case.procedure, e.action, values) for e, values in recorded], [case.unit_id],
                            actor_ids=(case.assignee_id, pending.requested_by_id if pending else None)) if staff else {}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
-    return {
-        "staff": staff,  # policy.can(user, "use_workspace"), asked once for the cards' templates
-        "pending": pending,
-        "actions": actions,
-        "events": events,
-        "names": names,
-        "deadlines": deadlines.case_deadlines(case, include_ended=staff, rows=periods),
-        "hearings": hearings.case_card(case, staff=staff, evidence=items, deadlines=periods, parties=parties),
-        "mediation": mediation.panel(case, user, parties) if case.procedure == "mediation" else None,
-        "referral": referral.panel_of(case, user, children, their_parties),
-        "evidence": evidence.case_card(case, user, items),
-        "notices": notices.case_card(case, user, parties),
-        "parties": parties,
-        "children": children,
-        "rating": None if staff else stats.rating_box(case, user),
-    }
+    views = deadlines.case_deadlines(case, include_ended=staff, rows=periods)
+    return SimpleNamespace(
+        staff=staff,  # policy.can(user, "use_workspace"), asked once for the cards' templates
+        pending=pending,
+        actions=actions,
+        events=events,
+        names=names,
+        # The staff page's timeline, newest first: each event with its recorded values as its form labels them.
+        timeline=[(e, labelled_fields(case.procedure, e.action, values, names)) for e, values in reversed(recorded)]
+        if staff else None,
+        deadlines=views,
+        ended_deadlines=[v for v in views if not v.open],
+        hearings=_attrs(hearings.case_card(case, staff=staff, evidence=items, deadlines=periods, parties=parties)),
+        mediation=_attrs(mediation.panel(case, user, parties) if case.procedure == "mediation" else None),
+        referral=_attrs(referral.panel_of(case, user, children, their_parties)),
+        evidence=evidence.case_card(case, user, items),
+        notices=_attrs(notices.case_card(case, user, parties)),
+        parties=parties,
+        children=children,
+        rating=None if staff else _attrs(stats.rating_box(case, user)),
+    )
 
 
 def queue_page(cases: list[Case]) -> dict[str, Any]:

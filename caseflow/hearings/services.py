@@ -7,6 +7,7 @@ The workflow action ``schedule_hearing`` (guarded by the 3-working-day notice ru
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -285,7 +286,7 @@ def load_hearing(hearing_id: int) -> Hearing | None:
 # ---- the case clock (局令81 art. 37), explained for the case page ----
 
 
-def case_clock(case: Case, deadlines: list | None = None) -> dict | None:
+def case_clock(case: Case, deadlines: list | None = None) -> SimpleNamespace | None:
     """How the 3-month limit of an adjudication stands: its start, the periods not counted, the approved
     extensions and the resulting due date (the last row of ADJ_CASE_LIMIT; ``deadlines``: the case's rows, when
     already loaded)."""
@@ -309,8 +310,9 @@ def case_clock(case: Case, deadlines: list | None = None) -> dict | None:
                    "approver": APPROVERS.get(e.get("approver"), e.get("approver")), "on": e.get("on"),
                    "reason": e.get("reason")} for e in row.extensions or []]
     view = view_of(row)
-    return {"row": row, "view": view, "docketed": row.trigger_date, "pauses": pauses, "extensions": extensions,
-            "paused_days": row.paused_days or 0, "steps_left": 2 - len(extensions)}
+    # Attributes, not a dict: the case page's template reads each by name (see cases.page._attrs).
+    return SimpleNamespace(row=row, view=view, docketed=row.trigger_date, pauses=pauses, extensions=extensions,
+                           paused_days=row.paused_days or 0, steps_left=2 - len(extensions))
 
 
 # ---- the card on the case pages ----
