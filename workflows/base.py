@@ -216,10 +216,14 @@ class Procedure:
                 raise ValueError(f"{self.code}.{a.name}: unknown destination {a.dest!r}")
         if self.first not in self.states:
             raise ValueError(f"{self.code}: unknown first state {self.first!r}")
-        # Pages look actions up by name many times (each event of a timeline, each field): an index, not a scan.
+        # Pages look actions up by name many times (each event of a timeline, each field), and every case page asks
+        # which actions its state allows: indexes, not scans (in declaration order).
         self._named: dict[str, list[Action]] = {}
+        self._from: dict[str, list[Action]] = {}
         for a in self.actions:
             self._named.setdefault(a.name, []).append(a)
+            for s in a.sources:
+                self._from.setdefault(s, []).append(a)
 
     def _expand(self, action: Action) -> Action:
         if OPEN not in action.sources:
@@ -264,6 +268,10 @@ class Procedure:
 
     def actions_named(self, name: str) -> list[Action]:
         return list(self._named.get(name, ()))
+
+    def actions_from(self, state: str) -> list[Action]:
+        """The actions (every variant) that may start in ``state``, in declaration order."""
+        return self._from.get(state, [])
 
     def action(self, name: str) -> Action | None:
         found = self.actions_named(name)

@@ -121,8 +121,8 @@ class Engine:
     def available(self, ctx: GuardContext, actor_roles: set[str]) -> list[Action]:
         """The actions (one per name) the actor may perform now."""
         result: dict[str, Action] = {}
-        for a in self.procedure.actions:
-            if a.name in result or ctx.case.state not in a.sources or not (set(a.roles) & actor_roles):
+        for a in self.procedure.actions_from(ctx.case.state):
+            if a.name in result or not (set(a.roles) & actor_roles):
                 continue
             if all(g(ctx) is None for g in a.guards if not getattr(g, "on_input", False)):
                 result[a.name] = a
