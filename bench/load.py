@@ -141,9 +141,17 @@ def _figures(times: Counter[int], requests: int, failures: int) -> dict:
     return out
 
 
+def past_limit(results: list[dict]) -> list[int]:
+    """The stages (users) whose p95 passed the limit above the largest stage within it. A small first stage can pass
+    it on its few requests, a fifth of which are logins (Argon2, about a second by design): that is not the load."""
+    within = max((r["users"] for r in results if r["p95"] < P95_LIMIT_MS), default=0)
+    return [r["users"] for r in results if r["p95"] >= P95_LIMIT_MS and r["users"] > within]
+
+
 def office_day(url: str, env: dict, emit: Callable[[dict], None], *, steps: list[int], seconds: int,
                log: Callable[[str], None]) -> None:
-    """Stages at `steps` users (stopping two stages after p95 passed the limit), then one stage to narrow it."""
+    """Stages at `steps` users (stopping two stages after p95 passed the limit, see past_limit), then one stage to
+    narrow it."""
     work = Path(tempfile.mkdtemp(prefix="caseflow-load-"))
     try:
         accounts_file = work / "accounts.json"
@@ -154,10 +162,10 @@ def office_day(url: str, env: dict, emit: Callable[[dict], None], *, steps: list
                 log(f"office day: {users} users")
                 results.append(stage(base, users, seconds, accounts_file, work))
                 emit(results[-1])
-                if sum(r["p95"] >= P95_LIMIT_MS for r in results) >= 2:
+                if len(past_limit(results)) >= 2:
                     break
             good = [r["users"] for r in results if r["p95"] < P95_LIMIT_MS]
-            bad = [r["users"] for r in results if r["p95"] >= P95_LIMIT_MS]
+            bad = past_limit(results)
             if good and bad and min(bad) > max(good) * 1.3:
                 middle = (max(good) + min(bad)) // 2
                 log(f"office day: {middle} users")
