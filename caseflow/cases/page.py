@@ -158,7 +158,6 @@ def case_page(case: Case, user: User) -> SimpleNamespace:
                            actor_ids=(case.assignee_id, pending.requested_by_id if pending else None)) if staff else {}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
-    views = deadlines.case_deadlines(case, include_ended=staff, rows=periods)
     return SimpleNamespace(
         staff=staff,  # policy.can(user, "use_workspace"), asked once for the cards' templates
         pending=pending,
@@ -168,8 +167,7 @@ def case_page(case: Case, user: User) -> SimpleNamespace:
         # The staff page's timeline, newest first: each event with its recorded values as its form labels them.
         timeline=[(e, labelled_fields(case.procedure, e.action, values, names)) for e, values in reversed(recorded)]
         if staff else None,
-        deadlines=views,
-        ended_deadlines=[v for v in views if not v.open],
+        deadlines=deadlines.case_deadlines(case, include_ended=staff, rows=periods),
         hearings=_attrs(hearings.case_card(case, staff=staff, evidence=items, deadlines=periods, parties=parties)),
         mediation=_attrs(mediation.panel(case, user, parties) if case.procedure == "mediation" else None),
         referral=_attrs(referral.panel_of(case, user, children, their_parties)),
