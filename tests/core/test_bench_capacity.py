@@ -10,7 +10,7 @@ def _stages(*pairs):
 
 
 def test_a_slow_small_first_stage_is_not_the_load():
-    # 10 users: 67 requests, 14 of them logins (Argon2) — p95 390 ms; the load starts hurting at 640.
+    # 10 users: 53 measured requests on a cold server — p95 390 ms; the load starts hurting at 640.
     stages = _stages((10, 390), (20, 110), (160, 90), (320, 110), (640, 2400))
     assert past_limit(stages) == [640]
 
