@@ -196,7 +196,8 @@ def readme_lines(records: list[dict]) -> list[str]:
               "and filing complaints with evidence; supervisors reading statistics and signing off documents; "
               f"think times of 5–40 s) against gunicorn as deployed ({cap['workers']} gthread workers) and "
               f"PostgreSQL, {cap['seconds_per_stage']} s measured per stage after the ramp-up (and the whole run after "
-              f"an unmeasured {WARM_UP_SECONDS} s warm-up), Locust on the same machine. **Most users served with p95 < {P95_LIMIT_MS} ms: {cap['users_with_p95_under_300ms']}.**"),
+              f"an unmeasured {WARM_UP_SECONDS} s warm-up), Locust on the same machine. "
+              f"**Most users served with p95 < {P95_LIMIT_MS} ms: {cap['users_with_p95_under_300ms']}.**"),
              "", ("| users | requests/s | p50 ms | p95 ms | p99 ms | errors | case page p95 | queue p95 | "
                   "issue notice p95 | file complaint p95 |"), "|---|---|---|---|---|---|---|---|---|---|"]
     for r in stages:
