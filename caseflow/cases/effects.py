@@ -39,10 +39,6 @@ def linked_case(case, procedure, actor, data, summary, *, public=True, continues
     return child
 
 
-def remember(case, key, value) -> None:
-    case.data = {**(case.data or {}), key: value}
-
-
 @EFFECTS("assign_officer")
 def assign_officer(*, case, actor, data, fired):
     from caseflow.cases.services import find_staff
@@ -61,7 +57,7 @@ def assign_mediator(*, case, actor, data, fired):
     if mediator is None:
         raise Invalid("调解员不存在或不属于本单位", fields={"mediator": "请选择本单位的调解员"})
     case.assignee = mediator
-    remember(case, "mediator", mediator.username)
+    case.remember(mediator=mediator.username)
 
 
 @EFFECTS("create_linked_case")
@@ -73,7 +69,7 @@ def create_linked_case(*, case, actor, data, fired):
     if target == "mediation" and data.get("category"):
         payload["category"] = data["category"]  # 局令81 art. 63; else the office records it on the new case
     child = linked_case(case, target, actor, payload, f"由{case.number}转立案", continues=True)
-    remember(case, "converted_to", child.id)
+    case.remember(converted_to=child.id)
     hand_over(case, child, actor)  # docs/procedures.md, complaint: convert hands the open injunctions to the new case
 
 
@@ -83,12 +79,12 @@ def create_referral(*, case, actor, data, fired):
     payload = {"referral_kind": kind, "target": data.get("target"), "reason": data.get("reason"),
                "origin": case.number}
     child = linked_case(case, "referral", actor, payload, f"由{case.number}移送", public=False)
-    remember(case, "referral", child.id)
+    case.remember(referral=child.id)
 
 
 @EFFECTS("remember_paused_from")
 def remember_paused_from(*, case, actor, data, fired):
-    remember(case, "paused_from", fired.from_state)
+    case.remember(paused_from=fired.from_state)
 
 
 # ---- 专利侵权纠纷行政裁决 (workflows/adjudication.py) ----
@@ -97,7 +93,7 @@ def remember_paused_from(*, case, actor, data, fired):
 @EFFECTS("remember_fields")
 def remember_fields(*, case, actor, data, fired):
     """Keep the action's input on the case (e.g. ``data["decide"]["outcome"]``) for later guards and pages."""
-    remember(case, fired.action.name, {k: v for k, v in (data or {}).items() if v not in (None, "")})
+    case.remember(**{fired.action.name: {k: v for k, v in (data or {}).items() if v not in (None, "")}})
 
 
 @EFFECTS("record_filing_checks")
@@ -114,8 +110,7 @@ def record_filing_checks(*, case, actor, data, fired):
         risks.append("已要求提交专利权评价报告，尚未提交（第十四条第二款）")
     if checks.get("patent_status") == "invalidation_pending":
         risks.append("涉案专利处于无效宣告审查中；实用新型、外观设计专利的无效宣告请求已受理的，应当中止（第二十八条）")
-    remember(case, "filing_checks", checks)
-    remember(case, "risks", risks)
+    case.remember(filing_checks=checks, risks=risks)
 
 
 @EFFECTS("set_track")
@@ -143,7 +138,7 @@ def link_consolidated(*, case, actor, data, fired):
         linked = list((a.data or {}).get("consolidated_with") or [])
         if b.number not in linked:
             linked.append(b.number)
-        remember(a, "consolidated_with", linked)
+        a.remember(consolidated_with=linked)
 
 
 @EFFECTS("store_panel")
@@ -155,14 +150,14 @@ def store_panel(*, case, actor, data, fired):
     for username in members:
         if find_staff(case.unit, username, {"officer", "supervisor"}) is None:
             raise Invalid("合议组成员须为本单位执法人员", fields={"members": f"{username} 不是本单位执法人员"})
-    remember(case, "panel", members)
+    case.remember(panel=members)
 
 
 @EFFECTS("record_deliberation")
 def record_deliberation(*, case, actor, data, fired):
     """局令81 art. 25: the 合议 of the panel as it is now (its majority opinion, any dissent); the decision follows
     it."""
-    remember(case, "deliberation", {
+    case.remember(deliberation={
         "outcome": data.get("outcome"), "opinion": data.get("opinion"), "dissent": data.get("dissent") or "",
         "panel": list((case.data or {}).get("panel") or []), "on": clock.today().isoformat(),
         "by": actor.username if actor else None})
@@ -173,8 +168,7 @@ def reopen_deliberation(*, case, actor, data, fired):
     """A hearing held after a 合议 brings what the panel has not deliberated on: a new 合议 precedes the decision."""
     if (case.data or {}).get("deliberation"):
         history = [*((case.data or {}).get("deliberations") or []), case.data["deliberation"]]
-        remember(case, "deliberations", history)
-        remember(case, "deliberation", None)
+        case.remember(deliberations=history, deliberation=None)
 
 
 @EFFECTS("record_recusal")
@@ -182,8 +176,8 @@ def record_recusal(*, case, actor, data, fired):
     """局令81 art. 5: a pending 回避 application, decided by the department head."""
     if data["member"] not in ((case.data or {}).get("panel") or []):
         raise Invalid("只能对本案合议组成员申请回避", fields={"member": "请选择合议组成员"})
-    remember(case, "recusal", {"member": data["member"], "grounds": data["grounds"],
-                                "by": actor.username if actor else None})
+    case.remember(recusal={"member": data["member"], "grounds": data["grounds"],
+                            "by": actor.username if actor else None})
 
 
 @EFFECTS("decide_recusal")
@@ -197,23 +191,21 @@ def decide_recusal(*, case, actor, data, fired):
         if replacement in panel:
             raise Invalid("替换的办案人员已是合议组成员", fields={"replacement": "请选择合议组以外的办案人员"})
         panel[panel.index(pending["member"])] = replacement
-        remember(case, "panel", panel)
+        case.remember(panel=panel)
     history = list((case.data or {}).get("recusals") or [])
     history.append({**pending, "outcome": data.get("outcome")})
-    remember(case, "recusals", history)
-    remember(case, "recusal", None)
+    case.remember(recusals=history, recusal=None)
 
 
 @EFFECTS("remember_objection")
 def remember_objection(*, case, actor, data, fired):
     """局令81 art. 9: a 管辖权异议 raised in the answer period, decided within 5 working days."""
-    remember(case, "jurisdiction_objection", "pending")
-    remember(case, "jurisdiction_grounds", data.get("grounds"))
+    case.remember(jurisdiction_objection="pending", jurisdiction_grounds=data.get("grounds"))
 
 
 @EFFECTS("decide_objection")
 def decide_objection(*, case, actor, data, fired):
-    remember(case, "jurisdiction_objection", data.get("outcome"))
+    case.remember(jurisdiction_objection=data.get("outcome"))
 
 
 @EFFECTS("transfer_case")
@@ -222,15 +214,15 @@ def transfer_case(*, case, actor, data, fired):
     payload = {"referral_kind": "agency", "target": data.get("target"), "reason": data.get("reasons"),
                "origin": case.number}
     child = linked_case(case, "referral", actor, payload, f"由{case.number}移送", public=False)
-    remember(case, "referral", child.id)
+    case.remember(referral=child.id)
 
 
 @EFFECTS("record_publication")
 def record_publication(*, case, actor, data, fired):
     """局令81 art. 83: the decision published (redacted); 典型案例 may be marked."""
 
-    remember(case, "published", {"on": clock.today().isoformat(), "typical": data.get("typical") == "yes",
-                                  "redactions": data.get("redactions") or ""})
+    case.remember(published={"on": clock.today().isoformat(), "typical": data.get("typical") == "yes",
+                              "redactions": data.get("redactions") or ""})
 
 
 @EFFECTS("track_excluded_period")
@@ -241,10 +233,10 @@ def track_excluded_period(*, case, actor, data, fired):
         periods[fired.action.pause_key] = clock.today().isoformat()
     else:
         periods.pop(fired.action.pause_key, None)
-    remember(case, "excluded_periods", periods)
+    case.remember(excluded_periods=periods)
 
 
 @EFFECTS("count_extension")
 def count_extension(*, case, actor, data, fired):
     """局令81 art. 37: how many extensions of the case limit were approved (the second needs the superior office)."""
-    remember(case, "case_limit_extensions", int((case.data or {}).get("case_limit_extensions") or 0) + 1)
+    case.remember(case_limit_extensions=int((case.data or {}).get("case_limit_extensions") or 0) + 1)

@@ -74,6 +74,11 @@ class Case(Model):
     # deadline recomputations append to the audit chain without making an officer's open form stale.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012 - SQLAlchemy types it per instance
 
+    def remember(self, **values) -> None:
+        """Keep ``values`` in the procedure data for later guards, pages and documents: always a new dict, as
+        SQLAlchemy does not see a JSON value changed in place."""
+        self.data = {**(self.data or {}), **values}
+
 
 class Party(Model):
     """A person or organisation taking part in a case; party roles belong to the case, not the account."""

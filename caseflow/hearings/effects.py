@@ -11,8 +11,8 @@ EFFECTS = Effects()
 
 def _remember_day(case, data) -> None:
     """The day the hearing is set for, on the case: holding it is refused before that day."""
-    case.data = {**(case.data or {}), "hearing": {"date": str(data.get("hearing_date") or "")[:10],
-                                                  "start_time": data.get("start_time") or ""}}
+    case.remember(hearing={"date": str(data.get("hearing_date") or "")[:10],
+                           "start_time": data.get("start_time") or ""})
 
 
 @EFFECTS("schedule_hearing")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from caseflow.cases.effects import linked_case, remember
+from caseflow.cases.effects import linked_case
 from caseflow.cases.hooks import Effects
 from caseflow.core import clock
 from caseflow.injunction.services import application_data, evidence_refs
@@ -25,7 +25,7 @@ def issue_injunction(*, case, actor, data, fired):
     measures = [measures] if isinstance(measures, str) else list(measures)
     order = {"measures": measures, "products": data.get("products"), "platform": data.get("platform") or None,
              "listings": data.get("listings") or None, "issued_on": clock.today().isoformat()}
-    remember(case, "order", order)
+    case.remember(order=order)
     if "take_down" in measures:
         draft_notice(case, "platform_notice", actor=actor, data=data, action=fired.action.name)
 
@@ -38,7 +38,7 @@ def record_injunction_check(*, case, actor, data, fired):
              "on": data.get("found_on") or data.get("checked_on"), "method": data.get("method"),
              "text": data.get("description") or data.get("result"), "evidence": refs,
              "by": actor.username if actor else None}
-    remember(case, "checks", [*((case.data or {}).get("checks") or []), entry])
+    case.remember(checks=[*((case.data or {}).get("checks") or []), entry])
 
 
 @EFFECTS("record_defence")
@@ -48,11 +48,11 @@ def record_defence(*, case, actor, data, fired):
     current = dict((case.data or {}).get("defence") or {})
     if fired.action.name == "state_defence":
         if current:
-            remember(case, "defences", [*((case.data or {}).get("defences") or []), current])
+            case.remember(defences=[*((case.data or {}).get("defences") or []), current])
         refs = evidence_refs(case, data.get("evidence"), "evidence")
         current = {"statement": data.get("statement"), "evidence": refs, "on": today, "status": "pending",
                    "by": actor.username if actor else None}
     else:
         current.update(status="reviewed", outcome=data.get("outcome"), reasons=data.get("reasons"),
                        reviewed_on=today, reviewed_by=actor.username if actor else None)
-    remember(case, "defence", current)
+    case.remember(defence=current)

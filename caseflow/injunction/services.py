@@ -84,7 +84,7 @@ def hand_over(old: Case, new: Case, actor) -> list[Case]:
     moved = open_injunctions(old)
     for child in moved:
         child.parent = new
-        child.data = {**(child.data or {}), "main_case": new.number, "previous_main_case": old.number}
+        child.remember(main_case=new.number, previous_main_case=old.number)
         record_event(child, tag="case:injunction:main_case", actor=actor,
                      summary=f"主案由{old.number}转为{new.number}，禁令继续有效",
                      data={"from": old.number, "to": new.number})

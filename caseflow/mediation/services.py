@@ -124,15 +124,15 @@ def record_step(case: Case, *, actor: User | None, data: dict, fired) -> None:
     if name == "set_category":
         category = fields.get("category")
         fields = {"category": category, **check_decision(category, fields.get("decision_ref"))}
-        case.data = {**(case.data or {}), **fields}
+        case.remember(**fields)
         return
     if name == "record_court_acceptance" and fields.get("accepted_on"):
         _rebase_court_period(case, fired.action, actor, fields["accepted_on"])
     before = wf.signatures_of(case)
 
     # The deadlines' clock: the effective date and the 30-day window's trigger are the same day.
-    case.data = wf.apply(case.data or {}, name, fields, on=clock.today(), side=side,
-                         by=actor.username if actor else None)
+    case.remember(**wf.apply(case.data or {}, name, fields, on=clock.today(), side=side,
+                             by=actor.username if actor else None))
     if name in ("confirm_agreement", "record_signature") and side:
         who = next((p.name for p in case.parties if p.role.value == side), wf.SIDES[side])
         how = "在线确认调解协议书（视为签名）" if name == "confirm_agreement" else "在调解协议书上签名（工作人员登记）"
@@ -178,7 +178,7 @@ def schedule_session(case: Case, *, actor: User | None, data: dict):
 
     mediator = mediator_of(case)
     # The hearings domain checks the case's "panel" for people booked elsewhere: here, the mediator.
-    case.data = {**(case.data or {}), "panel": [mediator] if mediator else []}
+    case.remember(panel=[mediator] if mediator else [])
     mode = data.get("mode") or "in_person"
     try:
         day = dt.date.fromisoformat(str(data.get("session_date"))[:10])
@@ -198,7 +198,7 @@ def schedule_session(case: Case, *, actor: User | None, data: dict):
     sessions = list((case.data or {}).get("scheduled") or [])
     sessions.append({"hearing_id": hearing.id, "on": day.isoformat(), "mode": mode,
                      "invitees": data.get("invitees") or ""})
-    case.data = {**(case.data or {}), "scheduled": sessions}
+    case.remember(scheduled=sessions)
     return hearing
 
 

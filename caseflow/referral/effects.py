@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from caseflow.cases.audit import record_event
-from caseflow.cases.effects import remember
 from caseflow.cases.hooks import Effects
 from caseflow.referral import services
 from workflows.base import PARENT_EFFECTS
@@ -43,14 +42,13 @@ def track_referral_materials(*, case, actor, data, fired):
     history = list((case.data or {}).get("materials") or [])
     history.append({"kind": "request" if pending else "supplied", "text": data.get("items") or data.get("note"),
                     "by": actor.username if actor else None})
-    remember(case, "materials", history)
-    remember(case, "materials_requested", pending)
+    case.remember(materials=history, materials_requested=pending)
 
 
 @EFFECTS("set_referral_parent_effect")
 def set_referral_parent_effect(*, case, actor, data, fired):
     """The referring case goes on or waits; the change is noted on that case too."""
-    remember(case, "parent_effect", data["parent_effect"])
+    case.remember(parent_effect=data["parent_effect"])
     if case.parent is not None:
         record_event(case.parent, tag="case:referral:parent_effect", actor=actor,
                      summary=f"移送{case.number}期间：{PARENT_EFFECTS[data['parent_effect']]}",

@@ -32,10 +32,6 @@ INCOMING_SOURCES = {"police": "公安机关移送（不构成犯罪或不需追�
                     "court": "人民法院、人民检察院移送"}
 
 
-def _remember(case: Case, **values) -> None:
-    case.data = {**(case.data or {}), **values}
-
-
 def start_from(parent: Case, *, actor, data: dict) -> Case:
     """Create a referral linked to ``parent``; the parent goes on or waits, as the officer records."""
     from caseflow.cases.effects import linked_case
@@ -47,7 +43,7 @@ def start_from(parent: Case, *, actor, data: dict) -> Case:
     payload = {"referral_kind": kind, "target": data.get("target"), "reason": data.get("reason"),
                "origin": parent.number, "parent_effect": effect}
     child = linked_case(parent, "referral", actor, payload, f"由{parent.number}移送", public=False)
-    _remember(parent, referrals=[*((parent.data or {}).get("referrals") or []), child.id])
+    parent.remember(referrals=[*((parent.data or {}).get("referrals") or []), child.id])
     record_event(parent, tag="case:referral:start", actor=actor,
                  summary=f"发起{KINDS[kind]}：{child.number}（{PARENT_EFFECTS[effect]}）",
                  data={"referral_id": child.id, "kind": kind, "parent_effect": effect})
@@ -62,13 +58,13 @@ def store_report(case: Case, *, actor, data: dict) -> None:
     for username in members:
         if find_staff(case.unit, username, {"officer", "supervisor"}) is None:
             raise Invalid("专案组成员须为本单位执法人员", fields={"team": f"{username} 不是本单位执法人员"})
-    _remember(case, team=members, threshold=data.get("threshold"), report=data.get("report"),
-              report_at=clock.now().isoformat())
+    case.remember(team=members, threshold=data.get("threshold"), report=data.get("report"),
+                  report_at=clock.now().isoformat())
 
 
 def record_requester_informed(case: Case, *, actor, data: dict) -> None:
-    _remember(case, requester_informed={"on": clock.today().isoformat(), "method": data.get("method"),
-                                        "note": data.get("note"), "by": actor.username if actor else None})
+    case.remember(requester_informed={"on": clock.today().isoformat(), "method": data.get("method"),
+                                      "note": data.get("note"), "by": actor.username if actor else None})
 
 
 def referred_case(case: Case) -> Case:
@@ -118,7 +114,7 @@ def package_for_transfer(case: Case, *, actor) -> dict:
     summary = {"built_at": clock.now().isoformat(), "evidence_ids": [e.id for e in items],
                "files": [{"label": e.label, "title": e.title, "sha256": e.sha256, "size": e.size} for e in items],
                "members": len(report.ok), "size": size}
-    _remember(case, package=summary)
+    case.remember(package=summary)
     source = referred_case(case)
     if items:
         record_package(source, actor=actor, evidence_list=items)
@@ -132,8 +128,8 @@ def record_exhibit_handover(case: Case, *, actor, data: dict) -> None:
     """Art. 12: exhibits handed over after the police opened a case (a custody event on the referred case)."""
     from caseflow.evidence.services import record_handover
 
-    _remember(case, hand_over={"items": data.get("items"), "receiver": data.get("receiver"),
-                               "on": clock.today().isoformat()})
+    case.remember(hand_over={"items": data.get("items"), "receiver": data.get("receiver"),
+                             "on": clock.today().isoformat()})
     recorded = ((case.data or {}).get("package") or {}).get("evidence_ids")
     items = _items(case, recorded)
     if items:

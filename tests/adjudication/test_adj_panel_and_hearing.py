@@ -76,6 +76,25 @@ def test_a_changed_panel_deliberates_again(people):
     assert case.state == "decided"
 
 
+def test_a_hearing_after_the_deliberation_means_deliberating_again(people, notices_of, shift):
+    case = examined(people)
+    act(case, "deliberate", people["officer"], outcome="dismissed", opinion="o")
+    day = _weekday_ahead(10)
+    act(case, "schedule_hearing", people["officer"], hearing_date=day.isoformat())
+    [notice] = notices_of(case, "hearing_notice")
+    issuing.issue(notice, actor=people["officer"])
+    for role in (PartyRole.CLAIMANT, PartyRole.RESPONDENT):
+        _deliver(notice, _party(case, role), clock.today(), people)
+    shift((day - clock.today()).days)
+    act(case, "hold_hearing", people["officer"], record="双方到庭。", requester_attended="yes",
+        respondent_attended="yes")
+    with pytest.raises(Conflict, match="请先登记合议"):
+        act(case, "decide", people["supervisor"], outcome="dismissed", reasons="r")
+    act(case, "deliberate", people["officer"], outcome="dismissed", opinion="o")
+    act(case, "decide", people["supervisor"], outcome="dismissed", reasons="r")
+    assert case.state == "decided"
+
+
 def test_acceptance_and_answer_notices_name_the_panel(people, notices_of):
     case = make(people)
     docket(case, people)
