@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user, login_required
 
 from caseflow.accounts.models import Role, Unit, User
@@ -30,7 +30,11 @@ def unit_scope(user: User) -> set[int]:
     if unit is None:  # unit_id is set, so the row exists
         return set()
     if user.role == Role.SUPERVISOR and unit.code == CITY_UNIT_CODE:
-        return _unit_and_descendants(unit.id)
+        # Read once a request: a page asks it several times (the queue, its count, the menu).
+        scopes = g.setdefault("unit_scopes", {}) if has_request_context() else {}
+        if unit.id not in scopes:
+            scopes[unit.id] = _unit_and_descendants(unit.id)
+        return scopes[unit.id]
     return {unit.id}
 
 
