@@ -22,20 +22,20 @@ CITY_UNIT_CODE = "500000"
 CASE_STAFF_ROLES = frozenset({Role.OFFICER, Role.MEDIATOR, Role.SUPERVISOR})
 
 
-def unit_scope(user: User) -> set[int]:
+def unit_scope(user: User) -> frozenset[int]:
     """The units whose cases a staff member sees (none for other users)."""
     if not user.is_staff or user.unit_id is None:
-        return set()
+        return frozenset()
     unit = user.unit
     if unit is None:  # unit_id is set, so the row exists
-        return set()
+        return frozenset()
     if user.role == Role.SUPERVISOR and unit.code == CITY_UNIT_CODE:
         # Read once a request: a page asks it several times (the queue, its count, the menu).
         scopes = g.setdefault("unit_scopes", {}) if has_request_context() else {}
         if unit.id not in scopes:
-            scopes[unit.id] = _unit_and_descendants(unit.id)
+            scopes[unit.id] = frozenset(_unit_and_descendants(unit.id))
         return scopes[unit.id]
-    return {unit.id}
+    return frozenset({unit.id})
 
 
 def _unit_and_descendants(unit_id: int) -> set[int]:
@@ -182,7 +182,7 @@ def can_create_in_unit(user: User, unit: Unit) -> bool:
 
 def can_register_incoming_referral(user: User, unit: Unit) -> bool:
     """Officers and supervisors register referrals received by their own offices."""
-    return user.is_staff and user.role in (Role.OFFICER, Role.SUPERVISOR) and unit.id in (unit_scope(user) or set())
+    return user.is_staff and user.role in (Role.OFFICER, Role.SUPERVISOR) and unit.id in unit_scope(user)
 
 
 def can_download_referral_package(user: User, case: Case) -> bool:

@@ -66,7 +66,7 @@ def _shift(month: int, delta: int) -> int:
 
 
 def scope_units(user) -> list[Unit]:
-    scope = policy.unit_scope(user) or set()
+    scope = policy.unit_scope(user)
     return list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(scope)).order_by(Unit.code)))
 
 
