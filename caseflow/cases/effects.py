@@ -167,8 +167,7 @@ def record_deliberation(*, case, actor, data, fired):
 def reopen_deliberation(*, case, actor, data, fired):
     """A hearing held after a 合议 brings what the panel has not deliberated on: a new 合议 precedes the decision."""
     if (case.data or {}).get("deliberation"):
-        history = [*((case.data or {}).get("deliberations") or []), case.data["deliberation"]]
-        case.remember(deliberations=history, deliberation=None)
+        case.remember_entry("deliberations", case.data["deliberation"], deliberation=None)
 
 
 @EFFECTS("record_recusal")
@@ -192,9 +191,7 @@ def decide_recusal(*, case, actor, data, fired):
             raise Invalid("替换的办案人员已是合议组成员", fields={"replacement": "请选择合议组以外的办案人员"})
         panel[panel.index(pending["member"])] = replacement
         case.remember(panel=panel)
-    history = list((case.data or {}).get("recusals") or [])
-    history.append({**pending, "outcome": data.get("outcome")})
-    case.remember(recusals=history, recusal=None)
+    case.remember_entry("recusals", {**pending, "outcome": data.get("outcome")}, recusal=None)
 
 
 @EFFECTS("remember_objection")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,6 +79,11 @@ class Case(Model):
         """Keep ``values`` in the procedure data for later guards, pages and documents: always a new dict, as
         SQLAlchemy does not see a JSON value changed in place."""
         self.data = {**(self.data or {}), **values}
+
+    def remember_entry(self, key: str, entry: Any, **values) -> None:
+        """Append ``entry`` to the history kept under ``key`` (checks, filings, recusals …), with ``values`` in the
+        same write."""
+        self.remember(**{key: [*((self.data or {}).get(key) or []), entry]}, **values)
 
 
 class Party(Model):

@@ -21,7 +21,7 @@ def flag_if_late(case: Case, *, what: str, rule_prefix: str, period: str, actor,
     on = clock.today()
     flag = {"what": what, "period": period, "due": row.due_date.isoformat(), "filed_on": on.isoformat(),
             "by": actor.display_name if actor is not None else None, **(ref or {})}
-    case.remember(late_filings=[*((case.data or {}).get("late_filings") or []), flag])
+    case.remember_entry("late_filings", flag)
     record_event(case, tag="case:filing:late", actor=actor,
                  summary=f"逾期提交：{what}（{period}已于 {row.due_date.isoformat()} 届满，{on.isoformat()} 提交）",
                  data=flag)

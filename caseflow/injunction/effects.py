@@ -38,7 +38,7 @@ def record_injunction_check(*, case, actor, data, fired):
              "on": data.get("found_on") or data.get("checked_on"), "method": data.get("method"),
              "text": data.get("description") or data.get("result"), "evidence": refs,
              "by": actor.username if actor else None}
-    case.remember(checks=[*((case.data or {}).get("checks") or []), entry])
+    case.remember_entry("checks", entry)
 
 
 @EFFECTS("record_defence")
@@ -48,7 +48,7 @@ def record_defence(*, case, actor, data, fired):
     current = dict((case.data or {}).get("defence") or {})
     if fired.action.name == "state_defence":
         if current:
-            case.remember(defences=[*((case.data or {}).get("defences") or []), current])
+            case.remember_entry("defences", current)
         refs = evidence_refs(case, data.get("evidence"), "evidence")
         current = {"statement": data.get("statement"), "evidence": refs, "on": today, "status": "pending",
                    "by": actor.username if actor else None}

@@ -195,10 +195,8 @@ def schedule_session(case: Case, *, actor: User | None, data: dict):
                        code="session_conflict") from None
     except Invalid as exc:
         raise Invalid(exc.message.replace("审理", "调解"), fields=exc.fields) from None
-    sessions = list((case.data or {}).get("scheduled") or [])
-    sessions.append({"hearing_id": hearing.id, "on": day.isoformat(), "mode": mode,
-                     "invitees": data.get("invitees") or ""})
-    case.remember(scheduled=sessions)
+    case.remember_entry("scheduled", {"hearing_id": hearing.id, "on": day.isoformat(), "mode": mode,
+                                      "invitees": data.get("invitees") or ""})
     return hearing
 
 

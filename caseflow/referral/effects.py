@@ -39,10 +39,9 @@ def record_exhibit_handover(*, case, actor, data, fired):
 def track_referral_materials(*, case, actor, data, fired):
     """A police request for missing materials is pending until the office supplies them."""
     pending = fired.action.name == "record_materials_request"
-    history = list((case.data or {}).get("materials") or [])
-    history.append({"kind": "request" if pending else "supplied", "text": data.get("items") or data.get("note"),
-                    "by": actor.username if actor else None})
-    case.remember(materials=history, materials_requested=pending)
+    case.remember_entry("materials", {"kind": "request" if pending else "supplied",
+                                      "text": data.get("items") or data.get("note"),
+                                      "by": actor.username if actor else None}, materials_requested=pending)
 
 
 @EFFECTS("set_referral_parent_effect")

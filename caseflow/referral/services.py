@@ -43,7 +43,7 @@ def start_from(parent: Case, *, actor, data: dict) -> Case:
     payload = {"referral_kind": kind, "target": data.get("target"), "reason": data.get("reason"),
                "origin": parent.number, "parent_effect": effect}
     child = linked_case(parent, "referral", actor, payload, f"由{parent.number}移送", public=False)
-    parent.remember(referrals=[*((parent.data or {}).get("referrals") or []), child.id])
+    parent.remember_entry("referrals", child.id)
     record_event(parent, tag="case:referral:start", actor=actor,
                  summary=f"发起{KINDS[kind]}：{child.number}（{PARENT_EFFECTS[effect]}）",
                  data={"referral_id": child.id, "kind": kind, "parent_effect": effect})
