@@ -43,12 +43,13 @@ def find_decision(ref: str | None):
                                                      Notice.status == NoticeStatus.ISSUED))
 
 
-def check_decision(category: str | None, ref: str | None) -> dict:
+def check_decision(category: str | None, ref: str | None, actor: User | None) -> dict:
     """局令81 art. 64: a damages-only request must carry the decision that found infringement.
 
     Returns what to keep on the case: the reference, and whether the decision was found here and found
     infringement. A reference that is malformed, or names a decision of this system that did not find
-    infringement, is refused.
+    infringement, is refused. Only a decision of a case the actor may see is looked at: to anyone else a number
+    answers as one not issued here, so that guessing numbers tells nobody what another case's decision found.
     """
     ref = (ref or "").strip()
     if category != "damages":
@@ -59,6 +60,8 @@ def check_decision(category: str | None, ref: str | None) -> dict:
     if not wf.decision_number_ok(ref):
         raise Invalid("处理决定书文号格式不正确", fields={"decision_ref": "文号应形如：渝中知保裁字〔2026〕12号"})
     notice = find_decision(ref)
+    if notice is not None and actor is not None and not policy.can_view_case(actor, notice.case):
+        notice = None
     if notice is None:
         return {"decision_ref": ref, "decision_verified": False}
     outcome = (notice.data or {}).get("outcome") or ((notice.case.data or {}).get("decide") or {}).get("outcome")
@@ -84,7 +87,7 @@ def create_request(data: dict, actor: User, *, form_key: str | None = None) -> C
         raise Invalid("受理单位无效", fields={"unit": "请选择有效的受理单位"})
     category = data["category"]
     check_grant(category, data.get("granted"))
-    extra = {"category": category, **check_decision(category, data.get("decision_ref"))}
+    extra = {"category": category, **check_decision(category, data.get("decision_ref"), actor)}
     if form_key:
         extra[FORM_KEY] = form_key
     parties = (party_dicts(data["claimants"], PartyRole.CLAIMANT)
@@ -123,7 +126,7 @@ def record_step(case: Case, *, actor: User | None, data: dict, fired) -> None:
     fields = dict(data or {})
     if name == "set_category":
         category = fields.get("category")
-        fields = {"category": category, **check_decision(category, fields.get("decision_ref"))}
+        fields = {"category": category, **check_decision(category, fields.get("decision_ref"), actor)}
         case.remember(**fields)
         return
     if name == "record_court_acceptance" and fields.get("accepted_on"):

@@ -110,6 +110,28 @@ def test_decision_issued_here_is_checked_against_its_outcome(api, people, med_bo
     assert r.status_code == 422 and "未认定侵权" in r.json["message"]
 
 
+def test_a_stranger_learns_nothing_of_another_cases_decision_from_its_number(api, people, med_body):
+    from caseflow.notices.models import Notice, NoticeStatus
+
+    adj = file(api, people, med_body)  # the applicant's case, holding a decision that found no infringement
+    found = drafting.draft_notice(adj, "decision", actor=people["officer"], data={"outcome": "dismissed"})
+    db.session.flush()
+    db.session.execute(sa.update(Notice).where(Notice.id == found.id)
+                       .values(status=NoticeStatus.ISSUED, number="渝中知保裁字〔2026〕8号"))
+    db.session.expire_all()
+    stranger = people["other_applicant"]  # no party of that case
+    answers = [api.post(stranger, "/api/v1/mediation/requests",
+                        json={**med_body, "category": "damages", "decision_ref": ref})
+               for ref in ("渝中知保裁字〔2026〕8号", "渝中知保裁字〔2026〕9号")]  # issued here / never issued
+    assert [r.status_code for r in answers] == [201, 201]
+    theirs = db.session.get(Case, answers[0].json["id"])
+    assert theirs.data["decision_verified"] is False and "decision_case" not in theirs.data
+    # The decision's own party is told what it found.
+    r = api.post(people["applicant"], "/api/v1/mediation/requests",
+                 json={**med_body, "category": "damages", "decision_ref": "渝中知保裁字〔2026〕8号"})
+    assert r.status_code == 422 and "未认定侵权" in r.json["message"]
+
+
 def test_provisional_fee_only_after_grant(api, people, med_body):
     r = api.post(people["applicant"], "/api/v1/mediation/requests", json={**med_body, "category": "provisional_fee"})
     assert r.status_code == 422 and "授予公告之后" in r.json["message"]
