@@ -424,6 +424,21 @@ reminder_wait_over = deadline_passed(
     "催告书送达之日起十个工作日内不得申请强制执行（行政强制法第五十四条）：请先登记催告书的送达日期，等待期届满后再申请")
 
 
+def published(ctx: GuardContext) -> str | None:
+    """局令81 art. 83: the decision (and any 变更 or 撤销 of it) is published within 20 working days; closing the case
+    would end that period unmet, so the publication is recorded first."""
+    if ctx.fact("publication_due"):
+        return "裁决书尚未公开：请先登记“公开裁决书”（自作出行政裁决之日起二十个工作日内公开，第八十三条），再结案"
+    return None
+
+
+def decision_issued(ctx: GuardContext) -> str | None:
+    """局令81 art. 33: a 更正通知书 corrects an issued decision; a draft's slip is mended in the draft itself."""
+    if ctx.fact("decision_issued") is False:
+        return "裁决书尚未签发：签发前发现的文字错误请直接修改裁决书草稿，签发后才以更正通知书更正（第三十三条）"
+    return None
+
+
 def stop_measures_given(ctx: GuardContext) -> str | None:
     """局令81 art. 32: a decision finding infringement orders the infringer to stop, naming the measures."""
     if ctx.data.get("outcome") != "infringement":
@@ -776,16 +791,16 @@ PROCEDURE = Procedure(
                        "reasons": Text("理由（专利权被宣告无效等，第三十三条）", required=True)},
                notice="decision", effects=("remember_fields",), starts=("ADJ_PUBLISH",)),
         Action("correct", "更正裁决书", POST_DECISION, None, roles=STAFF,
-               fields={"errors": Text("需更正的文字错误", required=True)}, notice="rectification",
-               effects=("remember_fields",)),
+               fields={"errors": Text("需更正的文字错误", required=True)}, guards=(decision_issued,),
+               notice="rectification", effects=("remember_fields",)),
         Action("record_litigation", "登记起诉", "decided", "litigation", roles=STAFF,
                fields={"court_case": Text("法院案号", required=True), "court": Line("受诉法院")},
                stops=("ADJ_ADMIN_SUIT",), cancels=("ADJ_ENFORCEMENT_APPLICATION", "ADJ_ENFORCEMENT_RIGHT_HOLDER")),
-        Action("record_judgment", "登记判决", "litigation", "closed", roles=STAFF,
+        Action("record_judgment", "登记判决", "litigation", "closed", roles=STAFF, guards=(published,),
                fields={"judgment": Text("判决结果", required=True)}),
         Action("record_compliance", "登记履行", ("decided", "reminded", "enforcement"), "closed", roles=STAFF,
-               fields={"note": Text("履行情况", required=True)}),
-        Action("finalize", "归档", "decided", "closed", roles=STAFF, guards=(may_finalize,)),
+               fields={"note": Text("履行情况", required=True)}, guards=(published,)),
+        Action("finalize", "归档", "decided", "closed", roles=STAFF, guards=(may_finalize, published)),
         Action("issue_reminder", "催告", "decided", "reminded", roles=STAFF,
                guards=(stop_order, suit_window_over), notice="reminder",
                starts=("ADJ_ENFORCEMENT_REMINDER_WAIT",)),

@@ -274,6 +274,11 @@ def _open_to_read(case: Case, ids: set[str]) -> list[Deadline] | list[sa.Row]:
     return [d for d in known[1] if d.ended_at is None and d.status in LIVE_STATUSES and d.rule_id in ids]
 
 
+def period_open(case: Case, rule_id: str) -> bool:
+    """Whether the case's period of ``rule_id`` (an alias or generic id resolves) is still running."""
+    return bool(_open_to_read(case, canonical_ids(case, (rule_id,))))
+
+
 def _end(d: Deadline, status: DeadlineStatus | None, by: str, moment: dt.datetime) -> None:
     if status is not None:
         d.status = status

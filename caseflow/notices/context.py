@@ -310,7 +310,7 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
         out = {"addressee": (data.get("target") or "").strip(), "reason": reason,
                "materials": "案件材料一宗（含请求书、证据材料及已作出的文书）。"}
     elif code == "rectification":
-        out = {"errors": ""}
+        out = {"errors": (data.get("errors") or "").strip()}  # what the 更正 action recorded
     for part in kind.parts:
         out.setdefault(part.name, "")
     return {k: v for k, v in out.items() if kind.part(k) is not None}

@@ -32,7 +32,19 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     from caseflow.approvals.services import approval_behind
 
     kind = catalogue.resolve(decl.notice, case)
-    draft_notice(case, kind.code, actor=actor, data=data, action=decl.name, approval=approval_behind(case, decl.name))
+    # A 更正通知书 names the document it corrects: the case's latest issued decision (the action's guard asks for one).
+    corrects = latest_issued(case, "decision") if kind.code == "rectification" else None
+    if kind.code == "rectification" and corrects is None:
+        raise Conflict("裁决书尚未签发，无可更正")
+    draft_notice(case, kind.code, actor=actor, data=data, action=decl.name, corrects=corrects,
+                 approval=approval_behind(case, decl.name))
+
+
+def latest_issued(case: Case, kind_code: str) -> Notice | None:
+    """The case's most recently issued document of a kind, or None."""
+    return db.session.scalar(sa.select(Notice).where(Notice.case_id == case.id, Notice.kind == kind_code,
+                                                     Notice.status == NoticeStatus.ISSUED)
+                             .order_by(Notice.id.desc()).limit(1))
 
 
 def draft_notice(case: Case, code: str, *, actor: User | None, data: Mapping | None = None,

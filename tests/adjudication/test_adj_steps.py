@@ -246,6 +246,10 @@ def test_dismissal_closes_with_a_decision_and_may_be_archived(people, notices_of
     act(case, "decide", people["supervisor"], outcome="dismissed", reasons="未落入保护范围")
     assert case.state == "decided" and case.closing_action == "decide"
     assert notices_of(case, "decision")
+    # 局令81 art. 83: closing would end the publication period unmet; the decision is published first.
+    with pytest.raises(Conflict, match="裁决书尚未公开"):
+        act(case, "finalize", people["officer"])
+    act(case, "publish", people["officer"], redactions="")
     act(case, "finalize", people["officer"])
     assert case.state == "closed"
     with pytest.raises(Conflict):
@@ -300,6 +304,7 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
     assert case.state == "enforcement"
     child = db.session.get(Case, case.data["referral"])
     assert child.procedure == "referral" and child.data["referral_kind"] == "court"
+    act(case, "publish", people["officer"])
     act(case, "record_compliance", people["officer"], note="已强制执行")
     assert case.state == "closed"
 
@@ -308,8 +313,10 @@ def test_after_decision_amend_correct_litigation(people, notices_of):
     case = examined(people)
     deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="r", measures="m")
+    issuing.issue(notices_of(case, "decision")[0], actor=people["supervisor"])
     act(case, "correct", people["officer"], errors="第二页当事人名称笔误")
     act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权被宣告全部无效")
+    act(case, "publish", people["officer"])
     act(case, "record_litigation", people["officer"], court_case="（2026）渝01行初1号", court="重庆市第一中级人民法院")
     act(case, "record_judgment", people["officer"], judgment="驳回诉讼请求")
     assert case.state == "closed"

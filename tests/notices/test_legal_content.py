@@ -199,3 +199,26 @@ def test_the_termination_notice_follows_who_was_absent(people, notices_of, absen
     if absence == "requester":
         assert notice.title == "调解终止通知书" and "（撤销案件）" not in text
     assert db.session.scalar(sa.select(Case.state).where(Case.id == case.id)) in ("withdrawn", "failed")
+
+
+# ---- 更正 (局令81 art. 33) ----
+
+
+@needs_pdftotext
+def test_the_correct_action_corrects_the_issued_decision_with_the_errors_recorded(people, notices_of):
+    from caseflow.notices import issuing
+
+    case = converted(people, "invention")
+    act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
+    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围。",
+        measures="立即停止销售被诉侵权产品")
+    [decision] = notices_of(case, "decision")
+    with pytest.raises(Conflict, match="裁决书尚未签发"):  # a draft's slip is mended in the draft
+        act(case, "correct", people["officer"], errors="第二页“11月3日”应为“11月4日”。")
+    issuing.issue(decision, actor=people["supervisor"])
+    act(case, "correct", people["officer"], errors="第二页“11月3日”应为“11月4日”。")
+    [correction] = notices_of(case, "rectification")
+    assert correction.corrects_id == decision.id
+    text = text_of(correction)
+    assert f"作出的《{decision.title}》（{decision.number}）存在笔误" in text
+    assert "第二页“11月3日”应为“11月4日”。" in text
