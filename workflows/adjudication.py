@@ -773,7 +773,7 @@ PROCEDURE = Procedure(
                  when=when, guards=(deliberated, stop_measures_given), closes=True, notice="decision",
                  confirm="作出裁决后本案结案，不能撤销；此后只能依法变更或撤销裁决。请核对裁决结果和理由后确认。",
                  effects=("remember_fields",), stops=("ADJ_CASE_LIMIT",), starts=starts)
-          for when, starts in ((("outcome", "infringement"), ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT",
+          for when, starts in ((("outcome", "infringement"), ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT", "ADJ_ENFORCEE_SUIT",
                                                               "ADJ_ENFORCEMENT_APPLICATION")),
                                (None, ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT")))],
         Action("revoke", "撤销案件", PRE_DECISION, "revoked", roles=STAFF, approval="supervisor",
@@ -795,7 +795,8 @@ PROCEDURE = Procedure(
                notice="rectification", effects=("remember_fields",)),
         Action("record_litigation", "登记起诉", "decided", "litigation", roles=STAFF,
                fields={"court_case": Text("法院案号", required=True), "court": Line("受诉法院")},
-               stops=("ADJ_ADMIN_SUIT",), cancels=("ADJ_ENFORCEMENT_APPLICATION", "ADJ_ENFORCEMENT_RIGHT_HOLDER")),
+               stops=("ADJ_ADMIN_SUIT",),
+               cancels=("ADJ_ENFORCEE_SUIT", "ADJ_ENFORCEMENT_APPLICATION", "ADJ_ENFORCEMENT_RIGHT_HOLDER")),
         Action("record_judgment", "登记判决", "litigation", "closed", roles=STAFF, guards=(published,),
                fields={"judgment": Text("判决结果", required=True)}),
         Action("record_compliance", "登记履行", ("decided", "reminded", "enforcement"), "closed", roles=STAFF,

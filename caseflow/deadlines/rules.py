@@ -510,6 +510,18 @@ _ADJUDICATION = (
         **_ADJ_COMMON,
     ),
     Rule(
+        id="ADJ_ENFORCEE_SUIT",
+        label="被执行人（被请求人）的法定起诉期限",
+        basis="专利法第六十五条；行政强制法第五十三条",
+        trigger="respondent_received_decision",
+        trigger_label="被请求人收到行政裁决书之日",
+        amount=15,
+        unit="days",
+        binds="wait",
+        note="本机关申请强制执行的三个月自此期限届满之日起算，与请求人何时收到无关；被请求人有数人的，自最早收到之日起算",
+        **_ADJ_COMMON,
+    ),
+    Rule(
         id="ADJ_ENFORCEMENT_REMINDER_WAIT",
         label="催告后等待期（届满仍未履行的方可申请强制执行）",
         basis="行政强制法第五十四条、第六十九条",
@@ -526,11 +538,11 @@ _ADJUDICATION = (
         basis=(f"{LING_81}第八十条；行政强制法第五十三条；"
                "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释第一百五十六条（条文待核实）"),
         trigger="suit_period_expired",
-        trigger_label="法定起诉期限届满之日",
+        trigger_label="被执行人的法定起诉期限届满之日",
         amount=3,
         unit="months",
         binds="office",
-        anchor="ADJ_ADMIN_SUIT",
+        anchor="ADJ_ENFORCEE_SUIT",
         on_lapse="ADJ_ENFORCEMENT_RIGHT_HOLDER",
         note="当事人在法定期限内未起诉又不履行的，自起诉期限届满之日起三个月内申请；逾期申请的，除有正当理由外，"
              "人民法院不予受理",

@@ -60,7 +60,7 @@ from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 7
+GENERATOR_VERSION = 8
 UTC = dt.UTC
 T = TypeVar("T")
 CHUNK_ROOTS = 4000

@@ -43,6 +43,10 @@ class NoticeKind:
     #: procedure (or "*") -> the party period(s) the delivery starts, e.g. ADJ_ANSWER (one id or several)
     delivery_rule: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     deadline_roles: frozenset[str] = frozenset()  # party roles whose receipt starts the rule
+    #: rule -> the roles whose *first* receipt starts it instead of the last of ``deadline_roles``: the office's
+    #: enforcement window runs from the end of the 被执行人's own period to sue, the earliest such day being the
+    #: cautious one when there are several
+    first_receipt: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: procedure -> the office's service periods that end when every recipient of ``deadline_roles`` is served (局令81
     #: arts 22, 65: the copy reaches the respondent within 5 working days; issuing it is not yet serving it)
     stops_on_delivery: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -171,7 +175,8 @@ _KINDS: tuple[NoticeKind, ...] = (
                Part("findings", "经审理查明的事实", 10, required=True),
                Part("reasons", "本局认为（理由和依据）", 10, required=True),
                Part("measures", "处理决定（责令停止侵权的类型、对象和范围，或驳回请求）", 8, required=True)),
-        approval=True, delivery_rule={ADJ: "ADJ_ADMIN_SUIT"}, deadline_roles=PARTY,
+        approval=True, delivery_rule={ADJ: ("ADJ_ADMIN_SUIT", "ADJ_ENFORCEE_SUIT")}, deadline_roles=PARTY,
+        first_receipt={"ADJ_ENFORCEE_SUIT": frozenset({"respondent"})},
         titles_by_procedure={ADJ: "专利侵权纠纷行政裁决书"},
         procedures=frozenset({ADJ}), source=GUIDE,
         basis=("patent.dispute", "adj.decision_content", "adj.stop_measures", "adj.enforcement"),

@@ -162,8 +162,10 @@ def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
         return
     from caseflow.deadlines.lifecycle import start_party_deadline, stop_on_delivery
 
-    trigger = _period_trigger(notice, kind)
+    last = _period_trigger(notice, kind)
     for rule in kind.rules_for(case.procedure):
+        roles = kind.first_receipt.get(rule)
+        trigger = last if roles is None else min(_receipts(notice, roles).values(), default=None)
         running = _running_from(case, rule)
         if trigger is None or running == trigger:
             continue
@@ -210,13 +212,17 @@ def _period_trigger(notice: Notice, kind: catalogue.NoticeKind) -> dt.date | Non
     The deadline table keeps one row per rule and case, so a document served on both parties (the 行政裁决书) runs
     its period from the later party's service: the office waits until both parties' windows have passed.
     """
+    return max(_receipts(notice, kind.deadline_roles).values(), default=None)
+
+
+def _receipts(notice: Notice, roles: frozenset[str]) -> dict[int, dt.date]:
+    """Each party of ``roles`` served the document (or a sibling): the day of its first effective service."""
     first: dict[int, dt.date] = {}
     for d in (d for n in served_together(notice) for d in n.deliveries):
-        if d.took_effect_at is None or d.party_id is None or d.party is None \
-                or d.party.role.value not in kind.deadline_roles:
+        if d.took_effect_at is None or d.party_id is None or d.party is None or d.party.role.value not in roles:
             continue
         first[d.party_id] = min(first.get(d.party_id, d.delivered_on), d.delivered_on)
-    return max(first.values()) if first else None
+    return first
 
 
 def _running_from(case: Case, rule_id: str) -> dt.date | None:

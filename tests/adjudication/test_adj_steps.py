@@ -309,6 +309,31 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
     assert case.state == "closed"
 
 
+def test_enforcement_window_runs_from_the_respondents_period_to_sue_not_the_requesters(people, notices_of, deadline,
+                                                                                      shift):
+    """行政强制法 art. 53 (行诉法解释 art. 156): three months from the end of the 被执行人's period to sue. A requester
+    served later must not push the office's window later than the law allows."""
+    case = examined(people)
+    deliberate(case, people["officer"], "infringement")
+    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
+    [decision] = notices_of(case, "decision")
+    issuing.issue(decision, actor=people["supervisor"])
+    claimant, respondent = (next(p for p in case.parties if p.role == role)
+                            for role in (PartyRole.CLAIMANT, PartyRole.RESPONDENT))
+    served = clock.today()
+    deliveries.record_delivery(decision, actor=people["officer"], method="direct", party_id=respondent.id,
+                               delivered_on=served)
+    later = shift(10)
+    deliveries.record_delivery(decision, actor=people["officer"], method="post", party_id=claimant.id,
+                               delivered_on=later)
+    their_suit = due_date(served, 15, "days").due
+    assert deadline(case, "ADJ_ENFORCEE_SUIT").due_date == their_suit
+    assert deadline(case, "ADJ_ADMIN_SUIT").due_date == due_date(later, 15, "days").due  # the last party served
+    window = deadline(case, "ADJ_ENFORCEMENT_APPLICATION")
+    assert (window.trigger_date, window.trigger_estimated) == (their_suit, False)
+    assert window.due_date == due_date(their_suit, 3, "months").due
+
+
 def test_after_decision_amend_correct_litigation(people, notices_of):
     case = examined(people)
     deliberate(case, people["officer"], "infringement")
