@@ -449,7 +449,7 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
         answer = cite_text("adj.answer", on)
         return [
             (f"根据{answer}的规定，请你（单位）自收到本通知书之日起十五日内向本局提交答辩书及证据材料，"
-             "答辩书一式两份；在中华人民共和国境内没有固定住所的，答辩期为三十日。期满未答辩的，不影响本局处理。"),
+             "答辩书按请求人的人数提交副本；在中华人民共和国境内没有固定住所的，答辩期为三十日。期满未答辩的，不影响本局处理。"),
             "对管辖权有异议的，应当在答辩期内提出。",
             RECUSAL.format(law=cite_text("adj.recusal", on)),
         ]

@@ -355,6 +355,8 @@ def case_dict(case, *, docketed_on: dt.date | None = None) -> dict:
         "panel": bool(data.get("panel")),
         "docketed": cn_date(docketed_on) if docketed_on else "",
         "origin": data.get("origin") or data.get("main_case") or "",
+        # The procedure of the case it came from (a 移送 out of a patent dispute cites that dispute's articles).
+        "origin_procedure": case.parent.procedure if getattr(case, "parent", None) is not None else "",
         "referral_kind": data.get("referral_kind") or "",
         "applied_by": data.get("applied_by") or "",  # 先行禁令: rights_holder or ex_officio
         "target": data.get("target") or "",
@@ -535,7 +537,7 @@ def sample_context(code: str, *, draft: bool = False) -> dict:
             "facts": "被请求人在其经营场所销售涉嫌侵犯请求人实用新型专利权的管道卡箍。",
             "claims": "请求责令被请求人停止侵权。", "panel": True,
             "received": "2025年11月3日", "docketed": "2025年11月6日", "origin": "渝中知裁〔2026〕7号",
-            "referral_kind": "police", "target": ""}
+            "origin_procedure": "adjudication", "referral_kind": "police", "target": ""}
     law = citations_on(SAMPLE_DATE)
     number = f"渝中知{kind.word}〔2026〕12号" if kind.numbered else ""
     verify_code = "7KQ4M2XD9PWE"

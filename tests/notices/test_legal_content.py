@@ -15,9 +15,10 @@ import sqlalchemy as sa
 
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case
+from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict
-from caseflow.notices import rendering
+from caseflow.notices import drafting, rendering
 from tests.factories.accounts import unit
 from tests.factories.adjudication import docket_data, panel_of
 from tests.notices.conftest import act, needs_pdftotext, pdf_text
@@ -222,3 +223,42 @@ def test_the_correct_action_corrects_the_issued_decision_with_the_errors_recorde
     text = text_of(correction)
     assert f"作出的《{decision.title}》（{decision.number}）存在笔误" in text
     assert "第二页“11月3日”应为“11月4日”。" in text
+
+
+# ---- articles of the patent dispute only where the patent dispute is handled ----
+
+
+@needs_pdftotext
+def test_a_complaints_correction_notice_names_no_patent_dispute_article(people, notices_of):
+    complaint = filed(people)
+    act(complaint, "request_correction", people["officer"], items="请补充权利证明文件。")
+    text = text_of(notices_of(complaint, "correction")[0])
+    assert "一次性告知需补正的内容如下" in text and "请补充权利证明文件。" in text
+    assert "专利纠纷行政裁决和调解办法" not in text  # 局令81 art. 16 governs the dispute request, not a complaint
+    case = converted(people)
+    case_correction = drafting.draft_manual(case, "correction", actor=people["officer"])
+    assert "《专利纠纷行政裁决和调解办法》第十六条" in text_of(case_correction)
+
+
+@needs_pdftotext
+def test_a_complaints_transfer_letter_names_no_patent_dispute_article(people, notices_of):
+    complaint = filed(people, kind="trademark", ip_type="trademark")
+    act(complaint, "accept", people["officer"])
+    act(complaint, "refer", people["supervisor"], kind="agency", target="重庆市江北区市场监督管理局",
+        reason="被投诉人住所地和侵权行为地均在江北区。")
+    referral = db.session.get(Case, complaint.data["referral"])
+    act(referral, "approve", people["supervisor"])
+    act(referral, "inform_requester", people["officer"], method="written", note="本案将移送江北区处理。")
+    act(referral, "transfer", people["officer"])
+    text = text_of(notices_of(referral, "case_transfer")[0])
+    assert "现将本案移送你局处理" in text
+    assert "第九条" not in text and "专利法实施细则" not in text and "请求人" not in text
+
+
+def test_the_answer_notice_asks_for_a_copy_per_requester():
+    """局令81 art. 22: the 答辩书 with one copy for each requester, not a fixed 一式两份 (two requesters need three)."""
+    from caseflow.notices import catalogue
+
+    [answer] = [s for s in catalogue.legal_notices("answer_notice", procedure="adjudication",
+                                                   on=clock.today(), area="渝中区", data={}) if "答辩书" in s]
+    assert "按请求人的人数提交副本" in answer and "一式两份" not in answer
