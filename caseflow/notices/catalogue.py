@@ -14,7 +14,7 @@ resolves by the referral's kind to the 涉嫌犯罪案件移送书, the 案件�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from caseflow.notices.citations import cite_text
@@ -365,6 +365,18 @@ def resolve(notice_name: str, case) -> NoticeKind:
 def manual_kinds(procedure: str) -> list[NoticeKind]:
     """Kinds officers may draft by hand on a case of this procedure."""
     return [k for k in _KINDS if procedure in k.procedures and k.issuable]
+
+
+def hand_draftable(case, drafted: Iterable[str]) -> list[NoticeKind]:
+    """The kinds officers may draft by hand on this case (``drafted``: the kinds it already has, discarded ones
+    included). A kind an action of the procedure drafts states that the step was taken (受理, 催告, 延长 …): by
+    hand only once the case has had one, to draft it again, never the first."""
+    import workflows
+
+    procedure = workflows.PROCEDURES.get(case.procedure)
+    by_action = {resolve(a.notice, case).code for a in procedure.actions if a.notice} if procedure else set()
+    have = set(drafted)
+    return [k for k in manual_kinds(case.procedure) if k.code not in by_action or k.code in have]
 
 
 # ---------------------------------------------------------------------------------------------------------

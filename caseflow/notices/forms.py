@@ -53,13 +53,14 @@ class DeliveryForm(BaseForm):
         self.party_id.choices = [("", "请选择")] + [(str(p.id), p.name) for p in parties]
 
 
-def draft_choices(procedure: str, parties=None) -> list[tuple[str, str]]:
-    """The kinds staff may draft by hand in this procedure, as (value, title) choices (the form and the case page's
-    plain select offer the same). Given the case's ``parties``, without the kinds addressed to a 投诉人/请求人 it
-    does not have (a matter found ex officio; ``drafting.draft_manual`` refuses them)."""
+def draft_choices(procedure: str, parties=None, kinds=None) -> list[tuple[str, str]]:
+    """The kinds staff may draft by hand in this procedure (or ``kinds``, those of one case:
+    ``catalogue.hand_draftable``), as (value, title) choices. Given the case's ``parties``, without the kinds
+    addressed to a 投诉人/请求人 it does not have (a matter found ex officio; ``drafting.draft_manual`` refuses
+    them)."""
     from caseflow.notices.context import recipients_of
 
-    kinds = [k for k in catalogue.manual_kinds(procedure)
+    kinds = [k for k in (catalogue.manual_kinds(procedure) if kinds is None else kinds)
              if parties is None or k.recipient != "claimant" or recipients_of(k, parties)]
     return [("", "请选择")] + [(k.code, k.title_for(procedure)) for k in kinds]
 

@@ -11,6 +11,7 @@ from caseflow.cases.models import Case
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import NotFound
+from caseflow.notices import catalogue
 from caseflow.notices.context import ADDRESSEE_KEY
 from caseflow.notices.models import Notice, NoticeDelivery
 
@@ -84,7 +85,8 @@ def case_card(case: Case, viewer: User, parties: list[sa.Row]) -> dict:
         "staff": staff,
         "notices": [(n, _earliest(served[n.id], _cares(viewer, mine))) for n in notices],
         # Plain choices, not forms: the two selects post to views that validate with DraftForm and ConsentForm.
-        "draft_kinds": draft_choices(case.procedure, parties) if staff else None,
+        "draft_kinds": draft_choices(case.procedure, parties, catalogue.hand_draftable(case, {n.kind for n in rows}))
+        if staff else None,
         "consent_parties": consent_choices(principals) if staff else None,
         "parties": principals,
         # A document addressed to one respondent (it carries that respondent's access code) says to whom.

@@ -88,7 +88,7 @@ def add_notices(case, people, n: int, *, deliver_to=None) -> None:
     """n documents drafted by hand; with ``deliver_to`` (a party) each is issued and served on it."""
     from caseflow.notices import catalogue, deliveries, drafting, issuing
 
-    kinds = [k.code for k in catalogue.manual_kinds(case.procedure) if k.issuable]
+    kinds = [k.code for k in catalogue.hand_draftable(case, ())]
     for i in range(n):
         notice = drafting.draft_manual(case, kinds[i % len(kinds)], actor=people["officer"])
         if deliver_to is not None and deliver_to.id in (notice.recipient_party_ids or {}).get("ids", []):

@@ -351,9 +351,9 @@ def world(app, session) -> World:
     upload.finish()
     ev = evidence.create_evidence(case, evidence.check_and_store(upload), actor=applicant,
                                   fields={"title": EVIDENCE_TITLE, "kind": EvidenceKind.DOCUMENTARY})
-    kinds = catalogue.manual_kinds("complaint")
-    notice = drafting.draft_manual(case, kinds[0].code, actor=officer)
-    issued = drafting.draft_manual(case, kinds[0].code, actor=officer)
+    assert catalogue.KINDS["evidence_list"] in catalogue.hand_draftable(case, ())  # served on the parties
+    notice = drafting.draft_manual(case, "evidence_list", actor=officer)
+    issued = drafting.draft_manual(case, "evidence_list", actor=officer)
     if not issuing.issue(issued, actor=officer).issued:
         issuing.approve_signoff(issued, actor=people["supervisor"])
     claimant = next(p for p in case.parties if p.user_id == applicant.id)

@@ -236,7 +236,7 @@ def test_a_complaints_correction_notice_names_no_patent_dispute_article(people, 
     assert "一次性告知需补正的内容如下" in text and "请补充权利证明文件。" in text
     assert "专利纠纷行政裁决和调解办法" not in text  # 局令81 art. 16 governs the dispute request, not a complaint
     case = converted(people)
-    case_correction = drafting.draft_manual(case, "correction", actor=people["officer"])
+    case_correction = drafting.draft_notice(case, "correction", actor=people["officer"])
     assert "《专利纠纷行政裁决和调解办法》第十六条" in text_of(case_correction)
 
 

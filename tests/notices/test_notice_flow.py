@@ -210,6 +210,24 @@ def test_a_correction_is_a_new_document_referring_to_the_original(acceptance, ma
     assert correction.context["original"]["number"] == number
 
 
+def test_a_document_a_step_drafts_is_drafted_by_hand_only_after_that_step(make_case, people, notices_of):
+    """A 受理通知书 says the complaint was accepted: nobody drafts one by hand before 受理; a discarded one is
+    drafted again by hand."""
+    from caseflow.core.errors import Invalid
+    from caseflow.notices import reading
+
+    case = make_case()
+    with pytest.raises(Invalid, match="尚未办理该步骤"):
+        drafting.draft_manual(case, "acceptance", actor=people["officer"])
+    offered = [code for code, _ in reading.case_card(case, people["officer"], [])["draft_kinds"]]
+    assert "acceptance" not in offered and "evidence_list" in offered
+    act(case, "accept", people["officer"])
+    [first] = notices_of(case, "acceptance")
+    drafting.discard_draft(first, actor=people["officer"])
+    again = drafting.draft_manual(case, "acceptance", actor=people["officer"])
+    assert again.kind == "acceptance" and again.status.value == "draft"
+
+
 def test_every_kind_drafts_on_a_real_case(make_case, people):
     from caseflow.notices import catalogue, rendering
 
