@@ -435,7 +435,7 @@ def published(ctx: GuardContext) -> str | None:
 def decision_issued(ctx: GuardContext) -> str | None:
     """局令81 art. 33: a 更正通知书 corrects an issued decision; a draft's slip is mended in the draft itself."""
     if ctx.fact("decision_issued") is False:
-        return "裁决书尚未签发：签发前发现的文字错误请直接修改裁决书草稿，签发后才以更正通知书更正（第三十三条）"
+        return "裁决书尚未签发：签发前请直接修改裁决书草稿；签发后才以更正通知书更正，或者变更、撤销裁决（第三十三条）"
     return None
 
 
@@ -789,7 +789,8 @@ PROCEDURE = Procedure(
         Action("amend_decision", "变更或撤销裁决", POST_DECISION, None, roles=STAFF, approval="supervisor",
                fields={"change": Choice("处理", required=True, choices={"vary": "变更裁决", "revoke": "撤销裁决"}),
                        "reasons": Text("理由（专利权被宣告无效等，第三十三条）", required=True)},
-               notice="decision", effects=("remember_fields",), starts=("ADJ_PUBLISH",)),
+               guards=(decision_issued,), notice="decision_amendment", effects=("remember_fields",),
+               starts=("ADJ_PUBLISH",)),
         Action("correct", "更正裁决书", POST_DECISION, None, roles=STAFF,
                fields={"errors": Text("需更正的文字错误", required=True)}, guards=(decision_issued,),
                notice="rectification", effects=("remember_fields",)),

@@ -182,6 +182,14 @@ _KINDS: tuple[NoticeKind, ...] = (
         basis=("patent.dispute", "adj.decision_content", "adj.stop_measures", "adj.enforcement"),
     ),
     NoticeKind(
+        # 局令81 art. 33: the decision varied or revoked (e.g. the patent declared invalid); the document names the
+        # decision it varies or revokes, and says only what the officer decided (no default order).
+        "decision_amendment", "变更、撤销行政裁决决定书", "保变字", "parties",
+        parts=(Part("reasons", "变更或者撤销的理由", 6, required=True),
+               Part("measures", "决定（变更后的处理决定，或者撤销原裁决）", 6, required=True)),
+        approval=True, source=DRAFTED, basis=("adj.decision_amend",),
+    ),
+    NoticeKind(
         "rectification", "更正通知书", "保更字", "parties",
         parts=(Part("errors", "更正的内容（原文与更正后的文字）", 6, required=True),),
         approval=True, titles_by_procedure={ADJ: "行政裁决修改更正通知书"},
@@ -336,6 +344,8 @@ def document_title(kind: NoticeKind, procedure: str | None, data: Mapping | None
     """
     if kind.code == "mediation_termination" and (data or {}).get("absence") == "requester":
         return "调解终止通知书"
+    if kind.code == "decision_amendment":
+        return f"{'撤销' if (data or {}).get('change') == 'revoke' else '变更'}专利侵权纠纷行政裁决决定书"
     return kind.title_for(procedure)
 
 
@@ -433,6 +443,8 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
         ]
     if code == "revocation":
         return [f"不服本决定的，{SUE_15.format(doc='决定书')}。"]
+    if code == "decision_amendment":
+        return [f"当事人不服本决定的，{SUE_15.format(doc='决定书')}。"]
     if code == "rectification":
         return ["本通知书与原文书具有同等效力；原文书的其他内容不变，当事人依原文书享有的权利和起诉期限不变。"]
     if code == "injunction_order":

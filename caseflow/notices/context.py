@@ -311,6 +311,12 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
                "materials": "案件材料一宗（含请求书、证据材料及已作出的文书）。"}
     elif code == "rectification":
         out = {"errors": (data.get("errors") or "").strip()}  # what the 更正 action recorded
+    elif code == "decision_amendment":
+        # A revocation says which decision it revokes; a variation's new terms are the officer's to write.
+        original = extra.get("original") or {}
+        revoked = "撤销本局{date}作出的《{title}》（{number}）。".format_map(original) if original else ""
+        out = {"reasons": (data.get("reasons") or "").strip(),
+               "measures": revoked if data.get("change") == "revoke" else ""}
     for part in kind.parts:
         out.setdefault(part.name, "")
     return {k: v for k, v in out.items() if kind.part(k) is not None}
@@ -594,6 +600,11 @@ def draft_number(notice: Notice, on: dt.date) -> str:
     return f"{notice.unit.prefix}{kind.word}〔{on.year}〕　号" if kind.numbered else ""
 
 
+def original_of(notice: Notice) -> dict:
+    """The issued document a 更正 or a 变更、撤销 refers to, as its text names it."""
+    return {"title": notice.title, "number": notice.number or "", "date": cn_date(notice.document_date)}
+
+
 def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping | None = None) -> dict:
     """The plain data the notice's template renders (a draft's, or with ``final`` the issued one's)."""
     if notice.status == NoticeStatus.ISSUED and notice.context and final is None:
@@ -615,9 +626,9 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
     if data.get(ADDRESSEE_KEY):
         extra["recipient"] = join_names(p.name for p in recipients_of(kind, case.parties, data))
     if notice.corrects is not None:
-        original = notice.corrects
-        extra["original"] = {"title": original.title, "number": original.number or "",
-                             "date": cn_date(original.document_date)}
+        extra["original"] = original_of(notice.corrects)
+    if kind.code == "decision_amendment":
+        extra["change"] = data.get("change") or ""
     if final:
         extra.update(final)
     return case_context(

@@ -32,10 +32,12 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     from caseflow.approvals.services import approval_behind
 
     kind = catalogue.resolve(decl.notice, case)
-    # A 更正通知书 names the document it corrects: the case's latest issued decision (the action's guard asks for one).
-    corrects = latest_issued(case, "decision") if kind.code == "rectification" else None
-    if kind.code == "rectification" and corrects is None:
-        raise Conflict("裁决书尚未签发，无可更正")
+    # A 更正通知书 and a 变更、撤销 decision name the decision they concern: the case's latest issued one (the
+    # actions' guard asks for one).
+    refers = kind.code in ("rectification", "decision_amendment")
+    corrects = latest_issued(case, "decision") if refers else None
+    if refers and corrects is None:
+        raise Conflict("裁决书尚未签发")
     draft_notice(case, kind.code, actor=actor, data=data, action=decl.name, corrects=corrects,
                  approval=approval_behind(case, decl.name))
 
@@ -56,8 +58,10 @@ def draft_notice(case: Case, code: str, *, actor: User | None, data: Mapping | N
         raise Invalid(f"“{kind.title}”是随文书打印的表格，不单独起草")
     data = {k: v for k, v in dict(data or {}).items() if k != "version"}
     source = {**(case.data or {}), **data}
-    parts = context.default_parts(kind, procedure=case.procedure, case=case, data=source,
-                                  extra=_case_extras(case, kind, source))
+    extra = _case_extras(case, kind, source)
+    if corrects is not None:
+        extra["original"] = context.original_of(corrects)
+    parts = context.default_parts(kind, procedure=case.procedure, case=case, data=source, extra=extra)
     groups = _addressee_groups(case, kind, by_hand=action is None)
     # Documents served on each respondent apart share a set: the office's service period ends when all are served.
     together = {context.SET_KEY: secrets.token_hex(8)} if len(groups) > 1 else {}

@@ -345,7 +345,7 @@ def test_after_decision_amend_correct_litigation(people, notices_of):
     act(case, "record_litigation", people["officer"], court_case="（2026）渝01行初1号", court="重庆市第一中级人民法院")
     act(case, "record_judgment", people["officer"], judgment="驳回诉讼请求")
     assert case.state == "closed"
-    assert [n.kind for n in notices_of(case)][-3:] == ["decision", "rectification", "decision"]
+    assert [n.kind for n in notices_of(case)][-3:] == ["decision", "rectification", "decision_amendment"]
 
 
 # ---- consolidation and the fast track ----

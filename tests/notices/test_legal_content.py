@@ -19,6 +19,7 @@ from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict
 from caseflow.notices import drafting, rendering
+from caseflow.notices.citations import cn_date
 from tests.factories.accounts import unit
 from tests.factories.adjudication import docket_data, panel_of
 from tests.notices.conftest import act, needs_pdftotext, pdf_text
@@ -262,3 +263,42 @@ def test_the_answer_notice_asks_for_a_copy_per_requester():
     [answer] = [s for s in catalogue.legal_notices("answer_notice", procedure="adjudication",
                                                    on=clock.today(), area="渝中区", data={}) if "答辩书" in s]
     assert "按请求人的人数提交副本" in answer and "一式两份" not in answer
+
+
+@needs_pdftotext
+def test_revoking_the_decision_issues_a_revocation_naming_it_not_a_new_stop_order(people, notices_of):
+    """局令81 art. 33: a decision revoked after the patent was declared invalid. The document names the decision it
+    revokes and orders nothing; it announces no enforcement."""
+    from caseflow.notices import issuing
+
+    case = converted(people, "invention")
+    act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
+    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围。",
+        measures="立即停止销售被诉侵权产品")
+    [decision] = notices_of(case, "decision")
+    with pytest.raises(Conflict, match="裁决书尚未签发"):
+        act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权已被宣告全部无效。")
+    issuing.issue(decision, actor=people["supervisor"])
+    act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权已被宣告全部无效。")
+    [revocation] = notices_of(case, "decision_amendment")
+    assert revocation.title == "撤销专利侵权纠纷行政裁决决定书" and revocation.corrects_id == decision.id
+    text = text_of(revocation)
+    assert f"撤销本局{cn_date(decision.document_date)}作出的《{decision.title}》（{decision.number}）。" in text
+    assert "专利权已被宣告全部无效。" in text and "第三十三条" in text
+    assert "责令" not in text and "强制执行" not in text and "十五日内" in text
+
+
+def test_varying_the_decision_leaves_the_new_terms_to_the_officer(people, notices_of):
+    from caseflow.notices import issuing
+
+    case = converted(people, "invention")
+    act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
+    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围。",
+        measures="立即停止销售被诉侵权产品")
+    issuing.issue(notices_of(case, "decision")[0], actor=people["supervisor"])
+    act(case, "amend_decision", people["supervisor"], change="vary", reasons="权利要求1被宣告无效，权利要求2维持有效。")
+    [variation] = notices_of(case, "decision_amendment")
+    assert variation.title == "变更专利侵权纠纷行政裁决决定书"
+    assert variation.parts["measures"] == ""  # no default order: the varied terms are written, not assumed
+    with pytest.raises(Exception, match="必填"):
+        issuing.issue(variation, actor=people["supervisor"])
