@@ -206,14 +206,20 @@ def test_the_termination_notice_follows_who_was_absent(people, notices_of, absen
 # ---- 更正 (局令81 art. 33) ----
 
 
-@needs_pdftotext
-def test_the_correct_action_corrects_the_issued_decision_with_the_errors_recorded(people, notices_of):
-    from caseflow.notices import issuing
-
+def stop_order(people):
+    """An invention patent dispute decided: infringement, the order to stop (the decision drafted, not issued)."""
     case = converted(people, "invention")
     act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围。",
         measures="立即停止销售被诉侵权产品")
+    return case
+
+
+@needs_pdftotext
+def test_the_correct_action_corrects_the_issued_decision_with_the_errors_recorded(people, notices_of):
+    from caseflow.notices import issuing
+
+    case = stop_order(people)
     [decision] = notices_of(case, "decision")
     with pytest.raises(Conflict, match="裁决书尚未签发"):  # a draft's slip is mended in the draft
         act(case, "correct", people["officer"], errors="第二页“11月3日”应为“11月4日”。")
@@ -271,10 +277,7 @@ def test_revoking_the_decision_issues_a_revocation_naming_it_not_a_new_stop_orde
     revokes and orders nothing; it announces no enforcement."""
     from caseflow.notices import issuing
 
-    case = converted(people, "invention")
-    act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
-    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围。",
-        measures="立即停止销售被诉侵权产品")
+    case = stop_order(people)
     [decision] = notices_of(case, "decision")
     with pytest.raises(Conflict, match="裁决书尚未签发"):
         act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权已被宣告全部无效。")
@@ -291,10 +294,7 @@ def test_revoking_the_decision_issues_a_revocation_naming_it_not_a_new_stop_orde
 def test_varying_the_decision_leaves_the_new_terms_to_the_officer(people, notices_of):
     from caseflow.notices import issuing
 
-    case = converted(people, "invention")
-    act(case, "deliberate", people["officer"], outcome="infringement", opinion="合议组一致认为……")
-    act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围。",
-        measures="立即停止销售被诉侵权产品")
+    case = stop_order(people)
     issuing.issue(notices_of(case, "decision")[0], actor=people["supervisor"])
     act(case, "amend_decision", people["supervisor"], change="vary", reasons="权利要求1被宣告无效，权利要求2维持有效。")
     [variation] = notices_of(case, "decision_amendment")
