@@ -104,10 +104,17 @@ def create_case(*, procedure: str, unit: Unit, actor: User | None, fields: dict,
 def _ctx(case: Case, actor: User | None, data: dict) -> GuardContext:
     now = clock.now()
     registered = hooks.current()
+    known: dict[str, Any] = {}  # one moment: a fact several guards ask for is read once
+
+    def fact(name: str) -> Any:
+        if name not in known:
+            known[name] = registered.facts[name](case) if name in registered.facts else None
+        return known[name]
+
     return GuardContext(case=case, actor=actor, data=data, now=now, today=clock.beijing_date(now),
                         deadline_passed=lambda prefix: registered.deadline_passed(case, prefix),
                         latest_notice_day=lambda rule_id, day: registered.latest_notice_day(case, rule_id, day),
-                        fact=lambda name: registered.facts[name](case) if name in registered.facts else None,
+                        fact=fact,
                         extension_refused=lambda prefix: registered.extension_refused(case, prefix),
                         lapse_unconfirmed=lambda prefix: registered.lapse_unconfirmed(case, prefix))
 

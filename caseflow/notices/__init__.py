@@ -37,7 +37,7 @@ def register(app) -> None:
     registered.on_action.append(drafting.on_action)
     registered.add_fact("hearing_notice_service", deliveries.hearing_notice_service)  # 举行口头审理's guard
     registered.add_fact("correction_notice_service", deliveries.correction_notice_service)  # 不予立案's guard
-    registered.add_fact("decision_issued", lambda case: drafting.latest_issued(case, "decision") is not None)  # 更正's
+    registered.add_fact("decision_issued", lambda case: drafting.has_issued(case, "decision"))  # 更正, 变更's guard
     from caseflow.notices.catalogue import access_code_documents
 
     # The login and access pages say which documents carry a respondent's access code.

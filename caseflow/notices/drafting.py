@@ -42,6 +42,15 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
                  approval=approval_behind(case, decl.name))
 
 
+_ISSUED = sa.select(sa.exists().where(Notice.case_id == sa.bindparam("case_id"), Notice.kind == sa.bindparam("kind"),
+                                      Notice.status == NoticeStatus.ISSUED))  # built once: the guards ask per page
+
+
+def has_issued(case: Case, kind_code: str) -> bool:
+    """Whether the case has an issued document of a kind."""
+    return bool(db.rows(_ISSUED, case_id=case.id, kind=kind_code)[0][0])
+
+
 def latest_issued(case: Case, kind_code: str) -> Notice | None:
     """The case's most recently issued document of a kind, or None."""
     return db.session.scalar(sa.select(Notice).where(Notice.case_id == case.id, Notice.kind == kind_code,
