@@ -23,8 +23,8 @@ from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import create_case, perform
 from caseflow.core import clock
 from caseflow.core.db import db
-from tests.conftest import csrf_of
-from tests.factories.accounts import PASSWORD, UserFactory, unit
+from tests.core.test_route_matrix import Caller as MatrixCaller
+from tests.factories.accounts import UserFactory, unit
 from tests.factories.cases import COMPLAINT
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -149,20 +149,8 @@ def w(app, session):
     return x
 
 
-class Caller:
-    """One person's browser (signed in through the login page) and API token."""
-
-    def __init__(self, app, user: User):
-        self.user = user
-        self.client = app.test_client()
-        page = self.client.get("/login")
-        r = self.client.post("/login", data={"csrf_token": csrf_of(page.data), "username": user.username,
-                                             "password": PASSWORD})
-        assert r.status_code == 303, r.data[:300]
-        t = self.client.post("/api/v1/auth/token", json={"username": user.username, "password": PASSWORD})
-        assert t.status_code == 200, t.data[:300]
-        self.token = t.json["token"]
-        self.csrf = csrf_of(self.client.get("/account/").data)
+class Caller(MatrixCaller):
+    """One person's browser (signed in through the login page) and API token, as the route matrix signs in."""
 
     def get(self, url, **kw):
         if url.startswith("/api/"):
