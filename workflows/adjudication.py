@@ -75,6 +75,8 @@ REJECT_REASONS = {
     "foreign_documents": "境外请求人身份证明未公证认证（第十八条）",
     "other": "其他",
 }
+#: The grounds that are conditions of art. 12 (the 不予受理通知书 says the request fails them; the others do not).
+ARTICLE_12_GROUNDS = frozenset({"standing", "respondent", "claims", "jurisdiction", "court_suit"})
 SUSPEND_REASONS = {  # 局令81 art. 28: 应当中止 — these seven and no other
     "invalidation": "涉案实用新型或者外观设计专利的无效宣告请求已被国家知识产权局受理（第二十八条第（一）项）",
     "death": "一方当事人死亡，需要等待继承人表明是否参加处理（第二十八条第（二）项）",

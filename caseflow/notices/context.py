@@ -27,7 +27,7 @@ from caseflow.core.db import db
 from caseflow.notices import catalogue, phrasing
 from caseflow.notices.citations import citations_on, cite_join, cn_date, cn_number
 from caseflow.notices.models import Notice, NoticeStatus
-from workflows.adjudication import IP_TYPES
+from workflows.adjudication import ARTICLE_12_GROUNDS, IP_TYPES
 
 ID_LABELS = {"uscc": "统一社会信用代码", "resident_id": "居民身份证号码", "passport": "护照号码", "other": "证件号码"}
 PROCEDURE_TITLES = {"complaint": "投诉举报", "adjudication": "专利侵权纠纷行政裁决", "mediation": "专利纠纷行政调解",
@@ -510,6 +510,7 @@ def sample_parts(code: str, law: Mapping) -> dict:
 
 
 SAMPLE_EXTRA = {
+    "fails_article_12": True,  # the sample 不予受理通知书: a request without a named respondent
     "evidence": [
         {"label": "证据1", "title": "涉案专利证书及专利登记簿副本", "kind": "书证",
          "description": "证明请求人的专利权合法有效",
@@ -617,6 +618,10 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
     if kind.code == "decision" and "outcome" not in data:
         # A 变更 of the decision (art. 33) keeps the outcome the decision had.
         data["outcome"] = ((case.data or {}).get("decide") or {}).get("outcome")
+    if kind.code == "rejection":
+        # 局令81: a request refused for want of an art. 12 condition says so; one refused under art. 14, 16 or 18
+        # (or on a ground not recorded) does not claim it.
+        extra["fails_article_12"] = data.get("ground") in ARTICLE_12_GROUNDS
     if kind.code == "extension":
         extra["extended_to"] = _case_limit_due(case)
     if kind.code == "evidence_list":

@@ -302,3 +302,17 @@ def test_varying_the_decision_leaves_the_new_terms_to_the_officer(people, notice
     assert variation.parts["measures"] == ""  # no default order: the varied terms are written, not assumed
     with pytest.raises(Exception, match="必填"):
         issuing.issue(variation, actor=people["supervisor"])
+
+
+@needs_pdftotext
+@pytest.mark.parametrize(("ground", "cites_article_12"), [("respondent", True), ("correction", False),
+                                                          ("evaluation_report", False), (None, False)])
+def test_a_refused_request_cites_article_12_only_for_its_conditions(people, ground, cites_article_12):
+    """局令81: 不予受理 for want of an art. 12 condition says the request fails art. 12; one refused as 逾期未补正
+    (art. 16) or for the 评价报告 (art. 14) does not claim it."""
+    case = converted(people)
+    notice = drafting.draft_notice(case, "rejection", actor=people["officer"],
+                                   data={"reason": "见下。", **({"ground": ground} if ground else {})})
+    text = text_of(notice)
+    assert ("第十二条规定的条件" in text) is cites_article_12
+    assert "本局决定不予受理" in text
