@@ -511,6 +511,7 @@ def sample_parts(code: str, law: Mapping) -> dict:
 
 SAMPLE_EXTRA = {
     "fails_article_12": True,  # the sample 不予受理通知书: a request without a named respondent
+    "reconsidered": True,  # the sample 立案监督建议书: after the police kept their refusal on reconsideration
     "evidence": [
         {"label": "证据1", "title": "涉案专利证书及专利登记簿副本", "kind": "书证",
          "description": "证明请求人的专利权合法有效",
@@ -618,6 +619,11 @@ def build_context(notice: Notice, *, on: dt.date | None = None, final: Mapping |
     if kind.code == "decision" and "outcome" not in data:
         # A 变更 of the decision (art. 33) keeps the outcome the decision had.
         data["outcome"] = ((case.data or {}).get("decide") or {}).get("outcome")
+    if kind.code == "supervision_proposal":
+        # The 复议决定书 goes with the letter only when the police were asked to reconsider (国务院令310 art. 9 also
+        # allows going to the procuratorate straight after a refusal).
+        extra["reconsidered"] = bool(db.session.scalar(sa.select(sa.exists().where(
+            CaseEvent.case_id == case.id, CaseEvent.action == "record_reconsideration"))))
     if kind.code == "rejection":
         # 局令81: a request refused for want of an art. 12 condition says so; one refused under art. 14, 16 or 18
         # (or on a ground not recorded) does not claim it.

@@ -118,6 +118,7 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert ref.state == "supervision" and deadline(ref, "REF_PROCURATORATE").status.value == "met"
     [proposal] = notices_of(ref, "supervision_proposal")
     assert proposal.parts["addressee"] == "重庆市渝中区人民检察院" and "复议维持不予立案" in proposal.parts["history"]
+    assert "不予立案通知书、复议决定书及有关材料" in _text(proposal)
     flow.act(officer, ref, "record_supervision_result", decision="accepted", note="检察院通知立案后公安机关已立案。")
     assert ref.state == "accepted_by_police"
     hand = deadline(ref, "REF_HANDOVER")
@@ -144,6 +145,36 @@ def test_police_referral_through_refusal_reconsideration_and_supervision(flow, p
     assert deadline(ref, "REF_HANDOVER").status.value == "met"
     db.session.refresh(case)
     assert any(e.tag == "evidence:handover" and "刘警官" in e.summary for e in case.events)
+
+
+def test_supervision_straight_after_a_refusal_encloses_no_reconsideration_decision(flow, people, adj_body,
+                                                                                   notices_of):
+    """国务院令310 art. 9 lets the office go to the procuratorate straight after the police refuse: its 立案监督建议书
+    then encloses no 复议决定书, since there is none."""
+    officer, officer2, supervisor = people["officer"], people["officer2"], people["supervisor"]
+    case = flow.adjudication(adj_body)
+    flow.act(officer, case, "start_referral", kind="police", target="重庆市公安局渝中区分局",
+             reason="销售数量巨大，涉嫌假冒专利罪。", parent_effect="continue")
+    ref = child_of(case, "referral")
+    flow.act(officer, ref, "submit_report", team=[officer.username, officer2.username],
+             threshold="reasonable_suspicion", report="经查，存在犯罪的合理嫌疑。")
+    flow.act(supervisor, ref, "approve", opinion="同意移送。")
+    flow.act(officer, ref, "transfer")
+    flow.act(officer, ref, "record_police_decision", decision="declined", document_number="渝公不立字〔2026〕5号")
+    flow.act(officer, ref, "propose_supervision", procuratorate="重庆市渝中区人民检察院", grounds="应当立案而不立案。")
+    [proposal] = notices_of(ref, "supervision_proposal")
+    text = _text(proposal)
+    assert "随函附送案件移送书、不予立案通知书及有关材料" in text and "复议决定书" not in text
+
+
+def _text(notice) -> str:
+    """The document's text as it will print (its HTML without the tags)."""
+    import re
+
+    from caseflow.notices import catalogue, context, rendering
+
+    return re.sub(r"<[^>]+>|\s+", "", rendering.render_html(catalogue.kind(notice.kind).template,
+                                                            context.build_context(notice)))
 
 
 def test_agency_referral_tells_the_requester_first(flow, people, adj_body, notices_of):
