@@ -225,17 +225,23 @@ def fill_docket(page, members: list[str], *, evaluation_report: str | None = Non
     page.get_by_label("合议组成员（三名以上单数办案人员，第二十条）").select_option(members)
 
 
-def issue(page, case_id: int, title: str) -> None:
-    """Open a drafted document from the case page and issue (签发) it."""
+def issue(page, case_id: int, title: str, parts: dict[str, str] | None = None, button: str = "签发") -> None:
+    """Open a drafted document from the case page, write ``parts`` (label → text) into it and issue (签发) it, or
+    with ``button="提请负责人签发"`` send it to the head for sign-off."""
     from playwright.sync_api import expect
 
     page.goto(f"/cases/{case_id}")
     check_page(page, once=True)
     page.locator("#notices").locator("xpath=..").get_by_role("link", name=title, exact=True).last.click()
     check_page(page, once=True)
+    if parts:
+        for label, text in parts.items():
+            page.get_by_label(label).fill(text)
+        page.get_by_role("button", name="保存草稿").click()
+        expect(page.locator("body")).to_contain_text("已保存")
     page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="签发", exact=True).click()
-    expect(page.locator("body")).to_contain_text("已签发")
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.locator("body")).to_contain_text("已签发" if button == "签发" else "已提交负责人签发")
 
 
 def upload_evidence(page, path, kind: str = "书证") -> None:

@@ -254,8 +254,9 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
         asked = adjudication_words(claims)
         if asked and not asked.startswith("请求人请求"):
             asked = f"请求人请求：{asked}"
-        out = {"claims": asked, "defence": extra.get("defence", ""), "findings": adjudication_words(facts),
-               "reasons": reasons, "measures": measures}
+        # 经审理查明 is what the office found, never the request's own account (``case.facts``): the panel writes it.
+        out = {"claims": asked, "defence": extra.get("defence", ""), "findings": "", "reasons": reasons,
+               "measures": measures}
     elif code == "revocation":
         out = {"reason": reason}
     elif code == "reminder":
@@ -293,9 +294,13 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
         ground = REFUSE_REASONS.get(data.get("ground") or "", "")
         out = {"reason": "；".join(t for t in (ground if data.get("ground") != "other" else "", reason) if t)}
     elif code == "criminal_referral":
-        out = {"addressee": (data.get("target") or "").strip(), "facts": facts or reason,
-               "materials": "1. 涉嫌犯罪案件调查报告；\n2. 涉案物品清单；\n3. 有关检验报告或者鉴定意见；\n4. "
-                            "其他有关涉嫌犯罪的材料。"}
+        # The facts as the office stated them when it started the referral, never the request's own account; a
+        # 鉴定意见 is listed only when the record holds one (国务院令310 art. 6 lists it "有关").
+        materials = ["涉嫌犯罪案件调查报告", "涉案物品清单",
+                     *(["有关检验报告或者鉴定意见"] if extra.get("expert_opinion") else []), "其他有关涉嫌犯罪的材料"]
+        out = {"addressee": (data.get("target") or "").strip(), "facts": reason,
+               "materials": "\n".join(f"{i}. {m}{'。' if i == len(materials) else '；'}"
+                                      for i, m in enumerate(materials, 1))}
     elif code == "reconsideration_request":
         decided = extra.get("police_decision") or {}
         out = {"addressee": (data.get("target") or "").strip(),

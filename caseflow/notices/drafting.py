@@ -165,6 +165,8 @@ def _case_extras(case: Case, kind: catalogue.NoticeKind, data: Mapping | None = 
     if kind.code == "hearing_notice":
         extra["panel"] = context.panel_names(case)
         extra.update(_hearing_place(case, data or {}))
+    if kind.code == "criminal_referral":
+        extra["expert_opinion"] = _holds_expert_opinion(case)
     if kind.code == "reconsideration_request":
         extra["police_decision"] = _last_fields(case, "record_police_decision")
     if kind.code == "supervision_proposal":
@@ -184,6 +186,15 @@ def _case_extras(case: Case, kind: catalogue.NoticeKind, data: Mapping | None = 
         if decision is not None:
             extra["obligation"] = (decision.parts or {}).get("measures", "")
     return extra
+
+
+def _holds_expert_opinion(case: Case) -> bool:
+    """Whether the referral or the case it came from holds a 鉴定意见 among its evidence."""
+    from caseflow.evidence.models import Evidence, EvidenceKind
+
+    ids = [case.id] + ([case.parent_id] if case.parent_id else [])
+    return bool(db.session.scalar(sa.select(sa.exists().where(Evidence.case_id.in_(ids),
+                                                              Evidence.kind == EvidenceKind.EXPERT_OPINION))))
 
 
 def _hearing_place(case: Case, data: Mapping) -> dict:

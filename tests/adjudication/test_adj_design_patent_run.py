@@ -15,6 +15,7 @@ from caseflow.core.db import db
 from caseflow.hearings import services as hearings
 from caseflow.notices import deliveries, issuing, rendering
 from tests.factories.accounts import unit
+from tests.factories.adjudication import write_findings
 from tests.notices.conftest import needs_pdftotext, pdf_text
 
 pytestmark = [pytest.mark.usefixtures("session"), needs_pdftotext]
@@ -112,6 +113,7 @@ def test_a_design_patent_adjudication_from_online_filing_to_the_issued_decision(
     db.session.refresh(case)
     assert case.state == "decided" and case.closing_action == "decide"
     [decision] = notices_of(case, "decision")
+    write_findings(decision, supervisor)
     text = _issue_and_serve(decision, supervisor, [claimant, respondent], shift((day - received).days + 2))
     assert decision.number in text and case.number in text
     assert claimant.name in text and respondent.name in text

@@ -15,6 +15,7 @@ from caseflow.hearings import services as hearings
 from caseflow.hearings.models import Hearing
 from caseflow.notices import deliveries, issuing
 from tests.factories.accounts import unit
+from tests.factories.adjudication import issue_decision
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -122,7 +123,7 @@ def test_full_run_through_the_api(api, people, adj_body, notices_of, deadline, s
     assert suit.trigger_estimated
     [decision] = notices_of(case, "decision")
     assert "（二）责令被请求人立即停止销售被诉侵权产品。" in decision.parts["measures"]  # the panel's words (art. 32)
-    issuing.issue(decision, actor=supervisor)
+    issue_decision(decision, supervisor)
     got_it = shift(14)
     _deliver(decision, people, claimant, got_it)
     _deliver(decision, people, respondent, got_it)

@@ -16,7 +16,7 @@ from caseflow.deadlines import due_date, lifecycle, overrides, reading
 from caseflow.deadlines.models import DayKind
 from caseflow.notices import deliveries, issuing
 from tests.adjudication.test_adj_steps import act, examined, make, panel
-from tests.factories.adjudication import deliberate, docket
+from tests.factories.adjudication import deliberate, docket, issue_decision
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -45,7 +45,7 @@ def test_reminder_wait_is_a_waiting_period_not_an_office_deadline(people, deadli
     deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
     [decision] = notices_of(case, "decision")
-    issuing.issue(decision, actor=people["supervisor"])
+    issue_decision(decision, people["supervisor"])
     deliveries.record_delivery(decision, actor=people["officer"], method="direct", party_id=_respondent(case).id,
                             delivered_on=clock.today())
     shift(17)

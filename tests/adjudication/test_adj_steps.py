@@ -13,7 +13,7 @@ from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import due_date
 from caseflow.notices import deliveries, issuing
 from tests.factories.accounts import unit
-from tests.factories.adjudication import deliberate, docket
+from tests.factories.adjudication import deliberate, docket, issue_decision
 from tests.factories.cases import act
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -281,7 +281,7 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
     deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
     [decision] = notices_of(case, "decision")
-    issuing.issue(decision, actor=people["supervisor"])
+    issue_decision(decision, people["supervisor"])
     respondent = next(p for p in case.parties if p.role == PartyRole.RESPONDENT)
     deliveries.record_delivery(decision, actor=people["officer"], method="direct", party_id=respondent.id,
                             delivered_on=clock.today())
@@ -317,7 +317,7 @@ def test_enforcement_window_runs_from_the_respondents_period_to_sue_not_the_requ
     deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
     [decision] = notices_of(case, "decision")
-    issuing.issue(decision, actor=people["supervisor"])
+    issue_decision(decision, people["supervisor"])
     claimant, respondent = (next(p for p in case.parties if p.role == role)
                             for role in (PartyRole.CLAIMANT, PartyRole.RESPONDENT))
     served = clock.today()
@@ -338,7 +338,7 @@ def test_after_decision_amend_correct_litigation(people, notices_of):
     case = examined(people)
     deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="r", measures="m")
-    issuing.issue(notices_of(case, "decision")[0], actor=people["supervisor"])
+    issue_decision(notices_of(case, "decision")[0], people["supervisor"])
     act(case, "correct", people["officer"], errors="第二页当事人名称笔误")
     act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权被宣告全部无效")
     act(case, "publish", people["officer"])

@@ -17,6 +17,7 @@ from tests.api.conftest import COMPLAINT_BODY
 from tests.document_checks import DESIGN_ARTICLE, adjudication_problems, cn, pdf_text
 from tests.evidence.helpers import multipart, pdf
 from tests.factories.accounts import UserFactory, unit
+from tests.factories.adjudication import FINDINGS
 from tests.notices.conftest import needs_pdftotext
 
 pytestmark = [pytest.mark.usefixtures("session"), needs_pdftotext]
@@ -160,6 +161,9 @@ def test_a_design_patent_dispute_from_online_filing_to_the_issued_decision_throu
                          measures="立即停止销售与涉案外观设计近似的保温杯", measure_kind="stop_acts")
     assert client.post(supervisor, f"/api/v1/approvals/{pending['id']}/approve", json={})["state"] == "decided"
     decided = shift((day - received).days + 2)
+    # The panel writes what it found (the draft leaves 经审理查明 to it), then the decision is issued.
+    draft = client.notice(officer, case_id, "decision")
+    client.post(officer, f"/api/v1/notices/{draft['id']}/parts", json={"parts": {"findings": FINDINGS}})
     decision = client.issue_and_serve(officer, supervisor, case_id, "decision", decided)
 
     # ---- the rights holder reads the decision it was served ----

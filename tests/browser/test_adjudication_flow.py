@@ -19,6 +19,7 @@ from caseflow.accounts.models import IdType
 from caseflow.core import clock
 from caseflow.deadlines import due_date
 from tests.browser_fixtures import act, check_page, fill_docket, issue, login, next_button, unique
+from tests.factories.adjudication import FINDINGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -171,7 +172,7 @@ def test_adjudication_from_request_to_closing(new_page, live_server):
         expect(head.locator(".flash.danger")).to_contain_text("第三十二条")
         act(head, case_id, "decide", decision(True))
         expect(head.locator("#case-state")).to_have_text("已裁决")
-        issue(head, case_id, "专利侵权纠纷行政裁决书")
+        issue(head, case_id, "专利侵权纠纷行政裁决书", {"经审理查明的事实": FINDINGS})
         # The respondent was served electronically on issue; the claimant is served in person at the office.
         head.get_by_label("送达方式").select_option("direct")
         head.get_by_label("受送达人").select_option(label="重庆山城科技有限公司")

@@ -19,6 +19,7 @@ from caseflow.core import clock
 from tests.browser_fixtures import act, check_page, fill_docket, issue, login, next_button, unique, upload_evidence
 from tests.document_checks import DESIGN_ARTICLE, adjudication_problems, cn, pdf_text
 from tests.evidence import helpers as h
+from tests.factories.adjudication import FINDINGS
 from tests.notices.conftest import needs_pdftotext
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, needs_pdftotext]
@@ -192,7 +193,13 @@ def test_a_design_patent_dispute_from_the_portal_to_the_decision_the_rights_hold
         assert f"{DESIGN_ARTICLE}、第六十五条" in draft and "请求人请求：" in draft
         officer.reload()
         expect(officer.locator("#case-state")).to_have_text("已裁决")
-        issue(officer, case_id, "专利侵权纠纷行政裁决书")
+        # The officer writes what the panel found: the text changed after the head's approval, so the head signs
+        # the decision off before it is issued.
+        issue(officer, case_id, "专利侵权纠纷行政裁决书", {"经审理查明的事实": FINDINGS}, button="提请负责人签发")
+        head.goto(officer.url)
+        head.get_by_role("button", name="批准签发").click()
+        expect(head.locator("body")).to_contain_text("已签发")
+        officer.reload()
         decided = day
         serve(officer, CLAIMANT, decided, method="direct")
         serve(officer, RESPONDENT, decided)

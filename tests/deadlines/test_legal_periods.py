@@ -25,7 +25,7 @@ from caseflow.deadlines import due_date, lifecycle, overrides
 from caseflow.deadlines.models import Deadline, DeadlineStatus
 from caseflow.notices.models import Notice
 from tests.factories.accounts import unit
-from tests.factories.adjudication import docket_data
+from tests.factories.adjudication import docket_data, issue_decision
 from tests.factories.cases import advance, complaint
 
 D = dt.date
@@ -291,11 +291,11 @@ def decided(staff, clock, decision=STOP_ORDER):
 
 
 def serve_decision(staff, case, on):
-    from caseflow.notices import deliveries, issuing
+    from caseflow.notices import deliveries
 
     [decision] = notices(case, "decision")
     if decision.status.value != "issued":
-        issuing.issue(decision, actor=staff["supervisor"])
+        issue_decision(decision, staff["supervisor"])
     for party in case.parties:
         deliveries.record_delivery(decision, actor=staff["officer"], method="direct", party_id=party.id,
                                    delivered_on=on)

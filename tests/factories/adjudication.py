@@ -91,3 +91,23 @@ def hold_on_the_day(case, officer, **record):
         clock.pin(dt.datetime.combine(day, dt.time(9, 0), clock.BEIJING))
     fields = {"record": "双方到庭陈述意见。", **record}
     return perform(case, "hold_hearing", actor=officer, data={"version": case.version, **fields})
+
+
+#: 经审理查明 as a panel writes it: the 行政裁决书 is drafted without it (the request's own account is no finding of the
+#: office) and issuing refuses it until it is written.
+FINDINGS = "经审理查明：被诉侵权产品具备涉案专利权利要求1的全部技术特征；被请求人在其经营场所销售、许诺销售该产品。"
+
+
+def write_findings(decision, actor, findings: str = FINDINGS):
+    """The panel writes the findings into the drafted 行政裁决书."""
+    from caseflow.notices import drafting
+
+    return drafting.update_parts(decision, actor=actor, parts={"findings": findings})
+
+
+def issue_decision(decision, actor, findings: str = FINDINGS):
+    """Write the findings into the drafted 行政裁决书, then ``actor`` issues it (or sends it for sign-off)."""
+    from caseflow.notices import issuing
+
+    write_findings(decision, actor, findings)
+    return issuing.issue(decision, actor=actor)

@@ -36,10 +36,10 @@ class Flow:
     def approve(self, approval_json):
         self.ok(self.api.post(self.people["supervisor"], f"/api/v1/approvals/{approval_json['id']}/approve", json={}))
 
-    def upload(self, user, case, name="公证购买发票.pdf", title="公证购买发票"):
+    def upload(self, user, case, name="公证购买发票.pdf", title="公证购买发票", kind="documentary"):
         from tests.evidence.helpers import multipart, pdf
 
-        body, ctype = multipart({"title": title, "kind": "documentary"}, [("file", name, pdf(title))])
+        body, ctype = multipart({"title": title, "kind": kind}, [("file", name, pdf(title))])
         r = self.client.post(f"/api/v1/cases/{case.id}/evidence", data=body, content_type=ctype,
                              headers={"Authorization": f"Bearer {self.api.token(user)}"})
         assert r.status_code == 201, r.json

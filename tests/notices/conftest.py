@@ -29,6 +29,17 @@ def pdf_text(content: bytes) -> str:
     return _FOOTER.sub("", re.sub(r"\s+", "", result.stdout.decode("utf-8")))
 
 
+def text_of(notice) -> str:
+    """The document's text as it will be issued (without the draft's watermark running through the lines)."""
+    from caseflow.notices import catalogue, rendering
+    from caseflow.notices.context import build_context
+
+    ctx = build_context(notice)
+    ctx["draft"] = False
+    content, _ = rendering.render(catalogue.kind(notice.kind).template, ctx)
+    return pdf_text(content)
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 

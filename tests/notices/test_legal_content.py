@@ -18,11 +18,11 @@ from caseflow.cases.services import create_case
 from caseflow.core import clock
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict
-from caseflow.notices import drafting, rendering
+from caseflow.notices import drafting
 from caseflow.notices.citations import cn_date
 from tests.factories.accounts import unit
-from tests.factories.adjudication import docket_data, panel_of
-from tests.notices.conftest import act, needs_pdftotext, pdf_text
+from tests.factories.adjudication import docket_data, issue_decision, panel_of
+from tests.notices.conftest import act, needs_pdftotext, text_of
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -49,17 +49,6 @@ def converted(people, ip_type="design"):
     act(case, "serve_respondent", people["officer"])
     act(case, "record_answer", people["officer"], answer="被诉产品设计不同。")
     return case
-
-
-def text_of(notice) -> str:
-    """The document's text as it will be issued (without the draft's watermark running through the lines)."""
-    from caseflow.notices import catalogue
-    from caseflow.notices.context import build_context
-
-    ctx = build_context(notice)
-    ctx["draft"] = False
-    content, _ = rendering.render(catalogue.kind(notice.kind).template, ctx)
-    return pdf_text(content)
 
 
 # ---- 12 ----
@@ -217,13 +206,11 @@ def stop_order(people):
 
 @needs_pdftotext
 def test_the_correct_action_corrects_the_issued_decision_with_the_errors_recorded(people, notices_of):
-    from caseflow.notices import issuing
-
     case = stop_order(people)
     [decision] = notices_of(case, "decision")
     with pytest.raises(Conflict, match="裁决书尚未签发"):  # a draft's slip is mended in the draft
         act(case, "correct", people["officer"], errors="第二页“11月3日”应为“11月4日”。")
-    issuing.issue(decision, actor=people["supervisor"])
+    issue_decision(decision, people["supervisor"])
     act(case, "correct", people["officer"], errors="第二页“11月3日”应为“11月4日”。")
     [correction] = notices_of(case, "rectification")
     assert correction.corrects_id == decision.id
@@ -275,13 +262,11 @@ def test_the_answer_notice_asks_for_a_copy_per_requester():
 def test_revoking_the_decision_issues_a_revocation_naming_it_not_a_new_stop_order(people, notices_of):
     """局令81 art. 33: a decision revoked after the patent was declared invalid. The document names the decision it
     revokes and orders nothing; it announces no enforcement."""
-    from caseflow.notices import issuing
-
     case = stop_order(people)
     [decision] = notices_of(case, "decision")
     with pytest.raises(Conflict, match="裁决书尚未签发"):
         act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权已被宣告全部无效。")
-    issuing.issue(decision, actor=people["supervisor"])
+    issue_decision(decision, people["supervisor"])
     act(case, "amend_decision", people["supervisor"], change="revoke", reasons="专利权已被宣告全部无效。")
     [revocation] = notices_of(case, "decision_amendment")
     assert revocation.title == "撤销专利侵权纠纷行政裁决决定书" and revocation.corrects_id == decision.id
@@ -295,7 +280,7 @@ def test_varying_the_decision_leaves_the_new_terms_to_the_officer(people, notice
     from caseflow.notices import issuing
 
     case = stop_order(people)
-    issuing.issue(notices_of(case, "decision")[0], actor=people["supervisor"])
+    issue_decision(notices_of(case, "decision")[0], people["supervisor"])
     act(case, "amend_decision", people["supervisor"], change="vary", reasons="权利要求1被宣告无效，权利要求2维持有效。")
     [variation] = notices_of(case, "decision_amendment")
     assert variation.title == "变更专利侵权纠纷行政裁决决定书"
@@ -316,3 +301,30 @@ def test_a_refused_request_cites_article_12_only_for_its_conditions(people, grou
     text = text_of(notice)
     assert ("第十二条规定的条件" in text) is cites_article_12
     assert "本局决定不予受理" in text
+
+
+# ---- a document states what the record shows (session 31) ----
+
+
+@needs_pdftotext
+def test_the_decision_states_what_the_panel_found_not_the_requests_own_account(people, notices_of):
+    """局令81 art. 31: 经审理查明 is the office's finding. The draft leaves it to the panel (never the request's facts),
+    and the decision cannot be issued until it is written."""
+    from caseflow.core.errors import Invalid
+    from caseflow.notices import issuing
+    from caseflow.notices.context import adjudication_words
+    from caseflow.notices.models import NoticeStatus
+
+    case = stop_order(people)
+    [decision] = notices_of(case, "decision")
+    alleged = adjudication_words(case.facts)
+    assert decision.parts["findings"] == "" and alleged not in text_of(decision)
+    with pytest.raises(Invalid) as refused:
+        issuing.issue(decision, actor=people["supervisor"])
+    assert refused.value.message == "文书还有必填内容未填写"
+    assert refused.value.fields == {"findings": "请填写“经审理查明的事实”"}
+    assert decision.status == NoticeStatus.DRAFT and decision.number is None
+    issue_decision(decision, people["supervisor"], findings="经审理查明：被请求人在其网店销售的茶具与涉案专利近似。")
+    text = text_of(decision)
+    assert "一、经审理查明经审理查明：被请求人在其网店销售的茶具与涉案专利近似。二、本局认为" in text
+    assert alleged not in text

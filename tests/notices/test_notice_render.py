@@ -11,7 +11,7 @@ from caseflow.core import pdf
 from caseflow.notices import catalogue, context, issuing, rendering
 from caseflow.notices.cli import render_sample
 from tests.core.test_pdf import _embedded_fonts, _glyph_problems
-from tests.factories.adjudication import docket
+from tests.factories.adjudication import docket, issue_decision
 from tests.notices.conftest import CLAIMANTS, RESPONDENTS, act, needs_pdftotext, pdf_text, squeeze
 
 RARE = "堃喆赟𠮷"
@@ -82,7 +82,7 @@ def test_a_real_decision_from_the_workflow(make_case, people, notices_of):
     assert notice.parts["reasons"] == "被诉侵权产品落入保护范围。"
     assert "侵犯请求人ZL202221345678.9号实用新型专利权" in notice.parts["measures"]
     assert "责令被请求人立即停止销售被诉侵权产品。" in notice.parts["measures"]
-    issuing.issue(notice, actor=people["supervisor"])
+    issue_decision(notice, people["supervisor"])
     with rendering.open_pdf(notice) as stream:
         text = pdf_text(stream.read())
     for name in CLAIMANTS + RESPONDENTS + ("张堃",):

@@ -16,6 +16,7 @@ from caseflow.core.db import db
 from caseflow.deadlines import due_date
 from caseflow.deadlines.reading import deadlines_json
 from tests.injunction.conftest import child_of
+from tests.notices.conftest import needs_pdftotext, text_of
 
 pytestmark = pytest.mark.usefixtures("session")
 
@@ -260,3 +261,29 @@ def test_openapi_describes_the_referral_routes(app, client):
     propose = doc["components"]["schemas"]["Actions"]["properties"]["injunction.propose_issue"]
     assert propose["properties"]["measures"]["type"] == "array"
     assert "take_down" in propose["properties"]["measures"]["items"]["enum"]
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("opinion", [False, True])
+def test_the_referral_letter_states_the_offices_facts_and_only_the_materials_on_record(flow, people, adj_body,
+                                                                                     notices_of, opinion):
+    """国务院令310 art. 6: the 移送书 states the facts as the office found them (not the request's own account) and
+    encloses an 检验报告或者鉴定意见 only when the record holds one."""
+    officer, supervisor = people["officer"], people["supervisor"]
+    case = flow.adjudication(adj_body)
+    flow.upload(officer, case, name="现场检查笔录.pdf", title="现场检查笔录")
+    if opinion:
+        flow.upload(officer, case, name="鉴定意见书.pdf", title="技术鉴定意见书", kind="expert_opinion")
+    flow.act(officer, case, "start_referral", kind="police", target="重庆市公安局渝中区分局",
+             reason="现场检查查获假冒专利产品一千二百件。", parent_effect="continue")
+    ref = child_of(case, "referral")
+    flow.act(officer, ref, "submit_report", team=[officer.username, people["officer2"].username],
+             threshold="reasonable_suspicion", report="经查，存在犯罪的合理嫌疑。")
+    flow.act(supervisor, ref, "approve", opinion="同意移送。")
+    flow.act(officer, ref, "transfer")
+    [letter] = notices_of(ref, "criminal_referral")
+    text = text_of(letter)
+    assert "现场检查查获假冒专利产品一千二百件" in text
+    assert adj_body["facts"].rstrip("。") not in text  # the request's own account
+    assert "涉嫌犯罪案件调查报告" in text and "其他有关涉嫌犯罪的材料" in text
+    assert ("检验报告或者鉴定意见" in text) is opinion
