@@ -29,6 +29,8 @@ from workflows.base import (
 )
 
 STAFF = {"officer"}
+#: The states in which an issued injunction binds the respondent.
+IN_FORCE = ("issued", "complied", "breached")
 
 #: The measures an order may require, printed on the 先行禁令决定书 (stop making, selling, offering, importing;
 #: taking down online listings, with a notice to the e-commerce platform).

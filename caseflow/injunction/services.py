@@ -15,10 +15,9 @@ from caseflow.core.db import db
 from caseflow.core.errors import Conflict, Invalid
 from caseflow.deadlines import lifecycle
 from caseflow.injunction import config
-from workflows.injunction import MEASURES
+from workflows.injunction import IN_FORCE, MEASURES
 
-OPEN_STATES = ("requested", "issued", "complied", "breached")
-IN_FORCE = ("issued", "complied", "breached")
+OPEN_STATES = ("requested", *IN_FORCE)
 
 
 def application_data(main: Case, actor, data: dict) -> dict:

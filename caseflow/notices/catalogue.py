@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from caseflow.notices.citations import cite_text
+from workflows.injunction import IN_FORCE
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class NoticeKind:
     # What a respondent does on the portal after claiming the access code this document carries ("" = no code):
     # issuing makes the codes, the document prints each unlinked respondent's code and where to enter it.
     portal_uses: str = ""
+    #: A kind no action drafts that states a step was taken (协助删除: an injunction in force ordered take-downs) is
+    #: drafted by hand only when the record shows the step: (the test of the case, what the refusal says is missing).
+    hand_needs: tuple[Callable[[Any], bool], str] | None = None
 
     @property
     def template(self) -> str:
@@ -84,6 +89,12 @@ class NoticeKind:
 
 GUIDE = "专利侵权纠纷行政裁决办案指南（国知发保字〔2019〕57号）文书模板，条文按成文日期有效版本引用"
 DRAFTED = "参照有关规定拟定（办案指南未附模板）"
+
+
+def _ordered(case) -> list[str]:
+    """The measures the case's injunction ordered (none before it is issued)."""
+    return list(((getattr(case, "data", None) or {}).get("order") or {}).get("measures") or [])
+
 
 ADJ, CPL, MED, INJ, REF = "adjudication", "complaint", "mediation", "injunction", "referral"
 PARTY = frozenset({"claimant", "respondent"})
@@ -269,6 +280,8 @@ _KINDS: tuple[NoticeKind, ...] = (
                Part("listings", "涉嫌侵权的网络销售链接或商品编号", 5, required=True),
                Part("measures", "请求采取的措施", 3, required=True)),
         approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=(),
+        hand_needs=(lambda case: case.state in IN_FORCE and "take_down" in _ordered(case),
+                    "本案没有有效的责令删除网络销售链接的先行禁令"),
     ),
     NoticeKind(
         "injunction_lift", "解除禁令决定书", "保解禁字", "parties",
@@ -379,14 +392,33 @@ def manual_kinds(procedure: str) -> list[NoticeKind]:
 
 def hand_draftable(case, drafted: Iterable[str]) -> list[NoticeKind]:
     """The kinds officers may draft by hand on this case (``drafted``: the kinds it already has, discarded ones
-    included). A kind an action of the procedure drafts states that the step was taken (受理, 催告, 延长 …): by
-    hand only once the case has had one, to draft it again, never the first."""
+    included): those ``hand_refusal`` lets through."""
+    by_action, have = _by_action(case), set(drafted)
+    return [k for k in manual_kinds(case.procedure) if _refusal(case, k, by_action, have) is None]
+
+
+def hand_refusal(case, kind: NoticeKind, drafted: Iterable[str]) -> str | None:
+    """Why officers may not draft this kind by hand on this case, or None when they may."""
+    return _refusal(case, kind, _by_action(case), set(drafted))
+
+
+def _by_action(case) -> set[str]:
     import workflows
 
     procedure = workflows.PROCEDURES.get(case.procedure)
-    by_action = {resolve(a.notice, case).code for a in procedure.actions if a.notice} if procedure else set()
-    have = set(drafted)
-    return [k for k in manual_kinds(case.procedure) if k.code not in by_action or k.code in have]
+    return {resolve(a.notice, case).code for a in procedure.actions if a.notice} if procedure else set()
+
+
+def _refusal(case, kind: NoticeKind, by_action: set[str], have: set[str]) -> str | None:
+    # A kind an action of the procedure drafts states that the step was taken (受理, 催告, 延长 …): by hand only once
+    # the case has had one, to draft it again, never the first; a kind no action drafts but which states a step (the
+    # kind's ``hand_needs``) only when the record shows it.
+    title = kind.title_for(case.procedure)
+    if kind.code in by_action and kind.code not in have:
+        return f"“{title}”由办理相应步骤时起草，本案尚未办理该步骤，不能手工起草"
+    if kind.hand_needs is not None and not kind.hand_needs[0](case):
+        return f"{kind.hand_needs[1]}，不能起草“{title}”"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------

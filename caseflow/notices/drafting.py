@@ -139,9 +139,9 @@ def draft_manual(case: Case, code: str, *, actor: User) -> Notice:
         # A matter found ex officio has no 投诉人/请求人: a document addressed to one would name nobody.
         raise Invalid("本案没有投诉人或请求人，不能起草发给其的文书", fields={"kind": "请选择有效的文书类型"})
     drafted = db.session.scalars(sa.select(Notice.kind).where(Notice.case_id == case.id).distinct())
-    if kind not in catalogue.hand_draftable(case, drafted):
-        raise Invalid(f"“{kind.title_for(case.procedure)}”由办理相应步骤时起草，本案尚未办理该步骤，不能手工起草",
-                      fields={"kind": "请先办理相应步骤"})
+    refusal = catalogue.hand_refusal(case, kind, drafted)
+    if refusal:
+        raise Invalid(refusal, fields={"kind": "请先办理相应步骤"})
     return draft_notice(case, code, actor=actor)
 
 

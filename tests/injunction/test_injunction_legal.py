@@ -80,3 +80,45 @@ def test_the_respondent_is_heard_and_the_office_reviews(flow, people, adj_body, 
     flow.approve(flow.act(officer, inj, "lift", status=202, ground="right_lapsed", reason="专利权已被宣告无效。"))
     db.session.refresh(inj)
     assert inj.state == "lifted" and len(inj.data["defences"]) == 1
+
+
+TAKE_DOWN = {**ORDER, "measures": ["stop_selling", "take_down"], "platform": "某电子商务平台经营者",
+             "listings": "店铺“𠮷祥五金”商品编号 6627183920"}
+
+
+def test_the_platform_notice_is_drafted_by_hand_only_while_an_injunction_orders_take_downs(
+        flow, people, adj_body, notices_of, web, client):
+    """The 协助删除侵权链接通知书 says the office has issued an injunction ordering listings taken down: the case page
+    offers it and the office drafts it by hand only while one is in force."""
+    from caseflow.core.errors import Invalid
+    from caseflow.notices import drafting
+
+    officer = people["officer"]
+    web.login(officer.username)
+
+    def offered(inj) -> bool:
+        return 'value="platform_notice"' in client.get(f"/cases/{inj.id}").get_data(as_text=True)
+
+    def refused(inj) -> None:
+        with pytest.raises(Invalid, match="本案没有有效的责令删除网络销售链接的先行禁令"):
+            drafting.draft_manual(inj, "platform_notice", actor=officer)
+
+    case, inj = _requested(flow, people, adj_body)
+    assert not offered(inj)
+    refused(inj)  # only applied for
+    flow.approve(flow.act(officer, inj, "propose_issue", status=202, **ORDER))
+    db.session.refresh(inj)
+    assert not offered(inj)
+    refused(inj)  # issued, but no take-down ordered
+    flow.act(officer, case, "request_injunction", reason="网店持续销售。")
+    other = child_of(case, "injunction")
+    flow.approve(flow.act(officer, other, "propose_issue", status=202, **TAKE_DOWN))
+    db.session.refresh(other)
+    assert offered(other)
+    again = drafting.draft_manual(other, "platform_notice", actor=officer)  # e.g. a second platform
+    assert len(notices_of(other, "platform_notice")) == 2 and again.status.value == "draft"
+    flow.approve(flow.act(officer, other, "lift", status=202, ground="right_lapsed", reason="专利权已被宣告无效。"))
+    db.session.refresh(other)
+    assert not offered(other)
+    refused(other)  # lifted
+
