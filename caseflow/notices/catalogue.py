@@ -448,8 +448,10 @@ def review_and_suit(doc: str, on: dt.date, area: str | None) -> str:
 
 
 def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | None = None,
-                  data: Mapping | None = None, case_kind: str | None = None) -> list[str]:
-    """The legally required sentences a document of this kind must carry, for its date.
+                  data: Mapping | None = None, case_kind: str | None = None,
+                  roles: tuple[str, str] = ("申请人", "被申请人"), ex_officio: bool = False) -> list[str]:
+    """The legally required sentences a document of this kind must carry, for its date; ``roles``: what the
+    document calls the two sides; ``ex_officio``: an injunction nobody applied for.
 
     The 15-day suit of 专利法 art. 65 belongs to the handling of patent infringement disputes (an adjudication, or a
     dispute request received as a complaint); any other refusal of a complaint is an ordinary administrative act:
@@ -482,17 +484,18 @@ def legal_notices(code: str, *, procedure: str | None, on: dt.date, area: str | 
     if code == "injunction_order":
         body = reconsideration_body(area)
         return [
-            (f"被申请人应当自收到本决定书之日起立即停止上述行为。如不服本决定，可以自收到本决定书之日起六十日内"
+            (f"{roles[1]}应当自收到本决定书之日起立即停止上述行为。如不服本决定，可以自收到本决定书之日起六十日内"
              f"向{body}申请行政复议，"
              "或者自收到本决定书之日起六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼。"
              "复议和诉讼期间，本决定不停止执行。"),
-            "被申请人对本决定有异议的，可以向本局提出陈述和申辩；本局将进行复核，理由成立的，解除禁令。",
+            f"{roles[1]}对本决定有异议的，可以向本局提出陈述和申辩；本局将进行复核，理由成立的，解除禁令。",
         ]
     if code == "injunction_refusal":
         body = reconsideration_body(area)
+        # Taken up ex officio, nobody applied: there is no 申请人 to apply again.
         return [
-            "本决定不影响本局对主案的继续处理；申请人取得新的证据的，可以再次申请。",
-            (f"申请人如不服本决定，可以自收到本通知书之日起六十日内向{body}申请行政复议，"
+            "本决定不影响本局对主案的继续处理" + ("。" if ex_officio else "；申请人取得新的证据的，可以再次申请。"),
+            (f"{'' if ex_officio else '申请人'}如不服本决定，可以自收到本通知书之日起六十日内向{body}申请行政复议，"
              "或者自收到本通知书之日起六个月内依照《中华人民共和国行政诉讼法》向人民法院提起行政诉讼。"),
         ]
     if code == "reminder":

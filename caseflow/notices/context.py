@@ -128,6 +128,7 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
              claimants: list[dict], respondents: list[dict], agents: list[dict], parts: Mapping, data: Mapping,
              on: dt.date, doc_number: str | None = None, extra: Mapping | None = None) -> dict:
     """The full template context of one document on one date."""
+    phrase = phrasing.phrase_of(case, claimants, respondents, agents)
     ctx = {
         "kind": kind.code,
         "title": catalogue.document_title(kind, procedure, data),
@@ -147,10 +148,12 @@ def assemble(kind: catalogue.NoticeKind, *, procedure: str, office_name: str, ar
                                      "adj.decision_content"), on),
         "referral_basis": cite_join(("referral.threshold", "referral.procedure"), on),
         "legal": catalogue.legal_notices(kind.code, procedure=procedure, on=on, area=area, data=data,
-                                         case_kind=case.get("kind")),
+                                         case_kind=case.get("kind"), roles=(phrase["claimant_word"],
+                                                                            phrase["respondent_word"]),
+                                         ex_officio=case.get("applied_by") == "ex_officio"),
         "reconsideration_body": catalogue.reconsideration_body(area),
         "recipient": recipient_text(kind, claimants, respondents, parts, agents),
-        "phrase": phrasing.phrase_of(case, claimants, respondents, agents),
+        "phrase": phrase,
         # 法律文书 start at the top of the 版心 (as 行政执法文书 do) rather than 35 mm below it.
         "masthead_compact": True,
     }

@@ -118,9 +118,11 @@ def right_parts(ip_type: str | None, number: str | None, procedure: str | None) 
 
 def phrase_parts(*, procedure: str | None, ip_type: str | None, right_number: str | None,
                  claimants: Iterable[str | None], respondents: Iterable[str | None], complaint_kind: str | None = None,
-                 category: str | None = None, agents: Iterable[str | None] = ()) -> dict[str, str]:
-    """The structured parts of one document's sentences (see the module docstring)."""
-    claimant_word, respondent_word = role_words(procedure)
+                 category: str | None = None, agents: Iterable[str | None] = (),
+                 roles: tuple[str, str] | None = None) -> dict[str, str]:
+    """The structured parts of one document's sentences (see the module docstring); ``roles`` overrides the
+    procedure's role words."""
+    claimant_word, respondent_word = roles or role_words(procedure)
     claimant_names, respondent_names, agent_names = list(claimants), list(respondents), list(agents)
     c, r = join_names(claimant_names), join_names(respondent_names)
     subject, right = right_parts(ip_type, right_number, procedure)
@@ -155,10 +157,18 @@ def phrase_parts(*, procedure: str | None, ip_type: str | None, right_number: st
     }
 
 
+def case_roles(case: Mapping) -> tuple[str, str] | None:
+    """Role words a case's record sets apart from its procedure's: an injunction the office took up ex officio has
+    no 申请人, so its parties keep the names of the main case (请求人, 投诉人 …)."""
+    if case.get("procedure") == "injunction" and case.get("applied_by") == "ex_officio":
+        return role_words(case.get("origin_procedure"))
+    return None
+
+
 def phrase_of(case: Mapping, claimants: Iterable[Mapping], respondents: Iterable[Mapping],
               agents: Iterable[Mapping] = ()) -> dict[str, str]:
     """``phrase_parts`` from a document context's ``case`` dict and party dicts."""
-    return phrase_parts(procedure=case.get("procedure"), ip_type=case.get("ip_type"),
+    return phrase_parts(procedure=case.get("procedure"), ip_type=case.get("ip_type"), roles=case_roles(case),
                         agents=(p.get("name") for p in agents),
                         right_number=case.get("right_number"), complaint_kind=case.get("kind"),
                         category=case.get("category"), claimants=(p.get("name") for p in claimants),

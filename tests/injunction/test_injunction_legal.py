@@ -122,3 +122,59 @@ def test_the_platform_notice_is_drafted_by_hand_only_while_an_injunction_orders_
     assert not offered(other)
     refused(other)  # lifted
 
+
+def _complaint(people):
+    from caseflow.cases.models import PartyRole
+    from caseflow.cases.services import create_case
+    from tests.factories.accounts import unit
+    from tests.factories.cases import act
+
+    complaint = create_case(
+        procedure="complaint", unit=unit("500103"), actor=people["applicant"],
+        fields={"kind": "patent_infringement", "ip_type": "invention", "right_number": "ZL202010123456.2",
+                "title": "销售侵犯发明专利权的管道卡箍", "facts": "被投诉人销售侵权管道卡箍。",
+                "claims": "责令停止销售。", "channel": "online"},
+        parties=[{"role": PartyRole.CLAIMANT, "name": "重庆山城科技有限公司", "user_id": people["applicant"].id},
+                 {"role": PartyRole.RESPONDENT, "name": "重庆某某商贸有限公司"}])
+    act(complaint, "accept", people["officer"])
+    return complaint
+
+
+@pytest.mark.parametrize(("main", "by", "says", "calls"), [
+    ("adjudication", "applicant", "向本局提出处理请求，并申请先行发布禁令", ("申请人", "被申请人")),
+    ("adjudication", "officer", "向本局提出处理请求，本局依职权审查是否先行发布禁令", ("请求人", "被请求人")),
+    ("complaint", "applicant", "向本局投诉，并申请先行发布禁令", ("申请人", "被申请人")),
+    ("complaint", "officer", "向本局投诉，本局依职权审查是否先行发布禁令", ("投诉人", "被投诉人")),
+])
+def test_the_order_names_an_applicant_only_when_one_applied_and_the_main_case_as_it_came(
+        flow, people, adj_body, notices_of, main, by, says, calls):
+    """An injunction taken up ex officio names no 申请人 (its parties keep the main case's names); the main case came
+    as a 处理请求 (adjudication) or a 投诉 (complaint)."""
+    from tests.notices.conftest import text_of
+
+    case = flow.adjudication(adj_body) if main == "adjudication" else _complaint(people)
+    flow.upload(people["applicant"], case)
+    flow.act(people[by], case, "request_injunction", reason="请求责令立即停止销售。")
+    inj = child_of(case, "injunction")
+    flow.approve(flow.act(people["officer"], inj, "propose_issue", status=202, **ORDER))
+    [order] = notices_of(inj, "injunction_order")
+    text = text_of(order)
+    claimant, respondent = calls
+    assert f"{claimant}：重庆山城科技有限公司" in text and f"{respondent}：重庆某某商贸有限公司" in text
+    assert says in text and f"责令{respondent}立即停止下列行为" in text
+    assert f"{respondent}应当自收到本决定书之日起立即停止上述行为" in text
+    if by == "officer":
+        assert "申请人" not in text  # nor 被申请人
+    assert ("投诉" in text) is (main == "complaint")
+
+
+def test_an_ex_officio_refusal_tells_no_applicant_to_apply_again(flow, people, adj_body, notices_of):
+    from tests.notices.conftest import text_of
+
+    case = flow.adjudication(adj_body)
+    flow.act(people["officer"], case, "request_injunction", reason="依职权审查。")
+    inj = child_of(case, "injunction")
+    flow.act(people["officer"], inj, "refuse", ground="insufficient_evidence", reason="网页截图未经公证。")
+    text = text_of(notices_of(inj, "injunction_refusal")[0])
+    assert "申请人" not in text and "依职权审查是否对被请求人先行发布禁令" in text
+    assert "本决定不影响本局对主案的继续处理。" in text and "如不服本决定" in text
