@@ -30,6 +30,7 @@ from workflows.base import (
     extendable,
     injunctions_enabled,
     on_input,
+    selector,
 )
 from workflows.mediation import SIGNING, completes, first_signature, may_sign, side_chosen
 
@@ -291,6 +292,9 @@ def panel_formed(ctx: GuardContext) -> str | None:
 
 
 OUTCOMES = {"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}
+AMENDMENTS = {"vary": "变更裁决", "revoke": "撤销裁决"}
+JUDGMENTS = {"upheld": "维持行政裁决（或者驳回诉讼请求、驳回起诉）", "varied": "变更行政裁决",
+             "revoked": "撤销行政裁决"}
 
 
 def deliberated(ctx: GuardContext) -> str | None:
@@ -407,15 +411,41 @@ def _decided(case) -> dict:
     return case_data(case).get("decide") or {}
 
 
+def _revoked(case) -> bool:
+    """局令81 art. 33: the office revoked its decision (``amend_decision`` with change ``revoke``)."""
+    return (case_data(case).get("amend_decision") or {}).get("change") == "revoke"
+
+
 def stop_order(ctx: GuardContext) -> str | None:
-    return None if _decided(ctx.case).get("outcome") == "infringement" else "驳回请求的裁决无需催告和强制执行"
+    if _decided(ctx.case).get("outcome") != "infringement":
+        return "驳回请求的裁决无需催告和强制执行"
+    return "行政裁决已经撤销，无需催告和强制执行" if _revoked(ctx.case) else None
 
 
+@selector
+def varies_stop_order(ctx: GuardContext) -> str | None:
+    """The variant of 变更 that enforces the order as varied: only a stop order still in force has enforcement."""
+    return stop_order(ctx)
+
+
+def not_revoked(ctx: GuardContext) -> str | None:
+    return "行政裁决已经撤销，不能再变更或者撤销" if _revoked(ctx.case) else None
+
+
+def order_revoked(ctx: GuardContext) -> str | None:
+    """A revoked stop order has nothing left to enforce: the case is archived from 催告 or 强制执行 as well."""
+    return None if _revoked(ctx.case) else "责令停止侵权的裁决正在执行，以登记履行结案"
+
+
+# After a 变更 or 撤销 these read its own period to sue (ADJ_ADMIN_SUIT_AMENDED: the latest row of the prefix).
 _SUIT_OVER_TO_FILE = deadline_passed("ADJ_ADMIN_SUIT", "责令停止侵权的裁决须待起诉期限届满后方可归档")
 
 
 def may_finalize(ctx: GuardContext) -> str | None:
-    return None if _decided(ctx.case).get("outcome") == "dismissed" else _SUIT_OVER_TO_FILE(ctx)
+    """A dismissal, or a revoked decision, has nothing to enforce; a stop order is archived after its period to sue."""
+    if _decided(ctx.case).get("outcome") == "dismissed" or _revoked(ctx.case):
+        return None
+    return _SUIT_OVER_TO_FILE(ctx)
 
 
 suit_window_over = deadline_passed("ADJ_ADMIN_SUIT", "当事人收到裁决书之日起十五日的起诉期限尚未届满")
@@ -429,9 +459,12 @@ reminder_wait_over = deadline_passed(
 def published(ctx: GuardContext) -> str | None:
     """局令81 art. 83: the decision (and any 变更 or 撤销 of it) is published within 20 working days; closing the case
     would end that period unmet, so the publication is recorded first."""
-    if ctx.fact("publication_due"):
-        return "裁决书尚未公开：请先登记“公开裁决书”（自作出行政裁决之日起二十个工作日内公开，第八十三条），再结案"
-    return None
+    if not ctx.fact("publication_due"):
+        return None
+    if getattr(ctx.case, "state", None) == "judged":
+        return ("经行政诉讼变更、撤销的行政裁决尚未公开：请先登记“公开裁决书”（变更、撤销之日起二十个工作日内公开，"
+                "第八十三条），再归档")
+    return "裁决书尚未公开：请先登记“公开裁决书”（自作出行政裁决之日起二十个工作日内公开，第八十三条），再结案"
 
 
 def decision_issued(ctx: GuardContext) -> str | None:
@@ -506,6 +539,15 @@ def excluded_open(period: str):
     return guard
 
 
+JUDGMENT_FIELDS = {
+    "result": Choice("判决对行政裁决的处理", required=True, choices=JUDGMENTS),
+    "judgment": Text("判决结果", required=True),
+    "received_on": Date("本部门收到判决书之日（生效判决；一审判决未上诉的，为收到一审判决书之日）", required=True),
+}
+JUDGMENT_CONFIRM = ("判决维持行政裁决的，登记后本案即告终结，不能撤销；判决变更或者撤销行政裁决的，"
+                    "应当自收到判决书之日起二十个工作日内公开（第八十三条），公开后归档。请核对判决结果后确认。")
+
+
 def evidence_days(ctx: GuardContext) -> str | None:
     try:
         days = int(ctx.data.get("days") or 15)
@@ -533,6 +575,7 @@ PROCEDURE = Procedure(
         "settlement_signing": State("调解协议待签署"),
         "decided": State("已裁决"),
         "litigation": State("诉讼中"),
+        "judged": State("判决变更或撤销裁决"),
         "reminded": State("已催告"),
         "enforcement": State("强制执行中"),
         "not_docketed": Terminal("不予立案"),
@@ -784,34 +827,59 @@ PROCEDURE = Procedure(
                closes=True, notice="revocation", effects=("remember_fields",),
                stops=("ADJ_CASE_LIMIT", "ADJ_DOCKET")),
         # ---- after the decision (arts 33, 80, 83; 行政强制法 arts 53-54) ----
-        Action("publish", "公开裁决书", POST_DECISION, None, roles=STAFF,
+        Action("publish", "公开裁决书", (*POST_DECISION, "judged"), None, roles=STAFF,
                fields={"redactions": Text("删除的个人隐私、商业秘密、国家秘密"),
                        "typical": Choice("列为典型案例", choices=YES_NO)},
-               effects=("record_publication",), stops=("ADJ_PUBLISH",)),
-        Action("amend_decision", "变更或撤销裁决", POST_DECISION, None, roles=STAFF, approval="supervisor",
-               fields={"change": Choice("处理", required=True, choices={"vary": "变更裁决", "revoke": "撤销裁决"}),
-                       "reasons": Text("理由（专利权被宣告无效等，第三十三条）", required=True)},
-               guards=(decision_issued,), notice="decision_amendment", effects=("remember_fields",),
-               starts=("ADJ_PUBLISH",)),
+               effects=("record_publication",), stops=("ADJ_PUBLISH", "ADJ_PUBLICATION_AFTER_JUDGMENT")),
+        # A 变更 or 撤销 is a new act: published again (art. 83), and the parties may sue it within 15 days of receiving
+        # its 决定书 (ADJ_ADMIN_SUIT_AMENDED, from the delivery). A revoked stop order has nothing left to enforce; a
+        # varied one is enforced as varied: a 催告 for the old order no longer stands, and the office's window runs
+        # from the respondent's period to sue the variation. Under a suit or an enforcement application already
+        # lodged, the enforcement rows are left as they are.
+        *[Action("amend_decision", "变更或撤销裁决", sources, dest, roles=STAFF, approval="supervisor",
+                 fields={"change": Choice("处理", required=True, choices=AMENDMENTS),
+                         "reasons": Text("理由（专利权被宣告无效等，第三十三条）", required=True)},
+                 when=when, guards=(decision_issued, not_revoked, *selects), notice="decision_amendment",
+                 effects=("remember_fields",), starts=("ADJ_PUBLISH", "ADJ_ADMIN_SUIT_AMENDED", *starts),
+                 cancels=cancels)
+          for when, sources, dest, selects, starts, cancels in (
+              (("change", "revoke"), POST_DECISION, None, (), (),
+               ("ADJ_ENFORCEE_SUIT", "ADJ_ENFORCEE_SUIT_AMENDED", "ADJ_ENFORCEMENT_APPLICATION",
+                "ADJ_ENFORCEMENT_RIGHT_HOLDER", "ADJ_ENFORCEMENT_REMINDER_WAIT")),
+              (("change", "vary"), ("decided", "reminded"), "decided", (varies_stop_order,),
+               ("ADJ_ENFORCEE_SUIT_AMENDED", "ADJ_ENFORCEMENT_APPLICATION"),
+               ("ADJ_ENFORCEE_SUIT", "ADJ_ENFORCEE_SUIT_AMENDED", "ADJ_ENFORCEMENT_APPLICATION",
+                "ADJ_ENFORCEMENT_RIGHT_HOLDER", "ADJ_ENFORCEMENT_REMINDER_WAIT")),
+              (("change", "vary"), POST_DECISION, None, (), (), ()))],
         Action("correct", "更正裁决书", POST_DECISION, None, roles=STAFF,
                fields={"errors": Text("需更正的文字错误", required=True)}, guards=(decision_issued,),
                notice="rectification", effects=("remember_fields",)),
         Action("record_litigation", "登记起诉", "decided", "litigation", roles=STAFF,
                fields={"court_case": Text("法院案号", required=True), "court": Line("受诉法院")},
-               stops=("ADJ_ADMIN_SUIT",),
-               cancels=("ADJ_ENFORCEE_SUIT", "ADJ_ENFORCEMENT_APPLICATION", "ADJ_ENFORCEMENT_RIGHT_HOLDER")),
+               stops=("ADJ_ADMIN_SUIT", "ADJ_ADMIN_SUIT_AMENDED"),
+               cancels=("ADJ_ENFORCEE_SUIT", "ADJ_ENFORCEE_SUIT_AMENDED", "ADJ_ENFORCEMENT_APPLICATION",
+                        "ADJ_ENFORCEMENT_RIGHT_HOLDER")),
+        # Art. 83: a judgment that varies or revokes the decision is published again, from the day the office
+        # received it; the case is archived once that is done. A judgment upholding it closes the case as before.
+        *[Action("record_judgment", "登记判决", "litigation", "judged", roles=STAFF, guards=(published,),
+                 fields=JUDGMENT_FIELDS, when=("result", result), done_on="received_on",
+                 effects=("remember_fields",), starts=("ADJ_PUBLICATION_AFTER_JUDGMENT",), confirm=JUDGMENT_CONFIRM)
+          for result in ("varied", "revoked")],
         Action("record_judgment", "登记判决", "litigation", "closed", roles=STAFF, guards=(published,),
-               fields={"judgment": Text("判决结果", required=True)}),
+               fields=JUDGMENT_FIELDS, confirm=JUDGMENT_CONFIRM),
         Action("record_compliance", "登记履行", ("decided", "reminded", "enforcement"), "closed", roles=STAFF,
                fields={"note": Text("履行情况", required=True)}, guards=(published,)),
         Action("finalize", "归档", "decided", "closed", roles=STAFF, guards=(may_finalize, published)),
+        Action("finalize", "归档", ("reminded", "enforcement"), "closed", roles=STAFF,
+               guards=(order_revoked, published)),
+        Action("finalize", "归档", "judged", "closed", roles=STAFF, guards=(published,)),
         Action("issue_reminder", "催告", "decided", "reminded", roles=STAFF,
                guards=(stop_order, suit_window_over), notice="reminder",
                starts=("ADJ_ENFORCEMENT_REMINDER_WAIT",)),
         Action("apply_enforcement", "申请强制执行", "reminded", "enforcement", roles=STAFF,
                fields={"target": Line("受理法院"), "reason": Text("申请事由")},
-               guards=(reminder_wait_over,), effects=("create_referral",), stops=("ADJ_ENFORCEMENT_APPLICATION",),
-               cancels=("ADJ_ENFORCEMENT_RIGHT_HOLDER",)),
+               guards=(stop_order, suit_window_over, reminder_wait_over), effects=("create_referral",),
+               stops=("ADJ_ENFORCEMENT_APPLICATION",), cancels=("ADJ_ENFORCEMENT_RIGHT_HOLDER",)),
         Action("request_injunction", "申请先行禁令", PRE_DECISION, None, roles=STAFF | {"applicant"},
                fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",),
                guards=(injunctions_enabled,)),

@@ -38,4 +38,5 @@ def register(app) -> None:
     registered.latest_notice_day = lambda case, rule_id, day: lifecycle.latest_notice_day(case.unit.code, rule_id, day)
     registered.extension_refused = lifecycle.extension_refused
     registered.lapse_unconfirmed = lifecycle.unconfirmed_lapse
-    registered.add_fact("publication_due", lambda case: lifecycle.period_open(case, "ADJ_PUBLISH"))  # 结案's guard
+    registered.add_fact("publication_due", lambda case: any(  # 结案's guard
+        lifecycle.period_open(case, rule) for rule in ("ADJ_PUBLISH", "ADJ_PUBLICATION_AFTER_JUDGMENT")))

@@ -361,9 +361,15 @@ for _r in DEFAULT_RULES:
 del _r
 
 
+def _anchored_on(rule_id: str) -> set[str]:
+    """The rules that run from a row of ``rule_id``: an anchor names its rule or a prefix of it, as latest_period
+    finds it (the enforcement window follows the period to sue a varied order as it follows the decision's)."""
+    return {r for anchor, rules in ANCHORED.items() if rule_id.startswith(anchor) for r in rules}
+
+
 def follow_anchor(case: Case, anchor: Deadline, *, actor: User | None, cal: Calendar | None = None) -> list[Deadline]:
     """Re-base the open rows that run from ``anchor``'s due date after it moved (a delivery, a new calendar)."""
-    followers = [d for d in _open_rows(case, ANCHORED.get(anchor.rule_id, set()))
+    followers = [d for d in _open_rows(case, _anchored_on(anchor.rule_id))
                  if (d.trigger_date, d.trigger_estimated) != (anchor.due_date, anchor.trigger_estimated)]
     for d in followers:
         old_due = d.due_date
@@ -800,9 +806,13 @@ def on_action(case: Case, fired, actor: User | None, data: dict) -> None:
     if decl.extends:
         extend_deadlines(case, decl.extends, action=decl, actor=actor, data=data)
     started = []
+    # An act recorded afterwards (a judgment received) starts its periods from the day it names.
+    done = _done_on(decl, data) if decl.starts else None
     for rule_id in decl.starts:
-        rule = _rule_or_none(case, rule_id)
-        if rule is not None and awaits_delivery(rule):
+        rule = _rule_or_none(case, rule_id, done)
+        if done is not None:
+            d = start_deadline(case, rule_id, actor=actor, started_by=decl.name, at=done)
+        elif rule is not None and awaits_delivery(rule):
             # TODO(notices): the notices domain records the delivery (送达) date and calls
             # start_party_deadline(), which re-bases this row. Until then the party's period runs from
             # the action's date, and the row and its explanation say so (trigger_estimated).
@@ -834,7 +844,8 @@ def _done_on(decl, data: dict) -> dt.date | None:
     except ValueError:
         raise Invalid("日期无效", fields={decl.done_on: "请填写有效日期"}) from None
     if day > clock.today():
-        raise Invalid("日期不能晚于今天", fields={decl.done_on: "送达日期不能晚于今天"})
+        what = "送达日期" if decl.done_on == "delivered_on" else "日期"
+        raise Invalid("日期不能晚于今天", fields={decl.done_on: f"{what}不能晚于今天"})
     return day
 
 

@@ -510,6 +510,37 @@ _ADJUDICATION = (
         **_ADJ_COMMON,
     ),
     Rule(
+        # 局令81 art. 83 publishes a decision a court varied or revoked as well. The day it counts from is taken as
+        # the day the office received the judgment (never later than the day the judgment takes effect).
+        id="ADJ_PUBLICATION_AFTER_JUDGMENT",
+        label="公开经行政诉讼变更、撤销的行政裁决",
+        basis=f"{LING_81}第八十三条",
+        trigger="judgment_received",
+        trigger_label="本机关收到变更、撤销行政裁决的判决书之日",
+        amount=20,
+        unit="working_days",
+        binds="office",
+        confidence="I",
+        note="起算日取本机关收到判决书之日（不晚于判决生效之日），不待判决生效后另行起算",
+        **_ADJ_81,
+    ),
+    Rule(
+        # A 变更 or 撤销 of the decision (局令81 art. 33) is a new act: its 决定书 tells the parties they may sue within
+        # 15 days of receipt. Its id extends ADJ_ADMIN_SUIT's, so the guards that wait for "the" period to sue read
+        # the latest of the two (lifecycle.latest_period matches by prefix).
+        id="ADJ_ADMIN_SUIT_AMENDED",
+        label="不服变更、撤销行政裁决的决定提起行政诉讼",
+        basis="专利法第六十五条；" + f"{LING_81}第三十三条",
+        trigger="party_received_amendment",
+        trigger_label="当事人收到变更、撤销行政裁决决定书之日",
+        amount=15,
+        unit="days",
+        binds="party",
+        confidence="I",
+        note="决定书告知自收到之日起十五日内起诉；变更后的裁决仍为行政裁决，适用专利法第六十五条的十五日",
+        **_ADJ_COMMON,
+    ),
+    Rule(
         id="ADJ_ENFORCEE_SUIT",
         label="被执行人（被请求人）的法定起诉期限",
         basis="专利法第六十五条；行政强制法第五十三条",
@@ -519,6 +550,22 @@ _ADJUDICATION = (
         unit="days",
         binds="wait",
         note="本机关申请强制执行的三个月自此期限届满之日起算，与请求人何时收到无关；被请求人有数人的，自最早收到之日起算",
+        **_ADJ_COMMON,
+    ),
+    Rule(
+        # A varied stop order is enforced as varied: the 被执行人's period to sue it, from its first receipt of the
+        # 变更决定书, is the one the office's enforcement window then runs from (its id extends ADJ_ENFORCEE_SUIT's,
+        # the window's anchor).
+        id="ADJ_ENFORCEE_SUIT_AMENDED",
+        label="被执行人（被请求人）对变更后裁决的法定起诉期限",
+        basis="专利法第六十五条；行政强制法第五十三条；" + f"{LING_81}第三十三条",
+        trigger="respondent_received_amendment",
+        trigger_label="被请求人收到变更行政裁决决定书之日",
+        amount=15,
+        unit="days",
+        binds="wait",
+        confidence="I",
+        note="裁决变更后，本机关申请强制执行的三个月自此期限届满之日起算；被请求人有数人的，自最早收到之日起算",
         **_ADJ_COMMON,
     ),
     Rule(

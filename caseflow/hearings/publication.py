@@ -55,6 +55,21 @@ def published_cases(*, typical_only: bool = False) -> list[Case]:
 OUTCOMES = {"infringement": "认定侵权，责令停止侵权", "dismissed": "驳回请求"}
 
 
+def changes_of(case: Case) -> list[str]:
+    """What became of the decision since (art. 83 publishes a 变更 or 撤销 too): the office's, then a court's."""
+    data = case.data or {}
+    out = []
+    amended = data.get("amend_decision") or {}
+    if amended.get("change") in ("vary", "revoke"):
+        what = "撤销" if amended["change"] == "revoke" else "变更"
+        out.append(f"本机关已{what}本裁决。理由：{redact(amended.get('reasons', ''), case)}")
+    judged = data.get("record_judgment") or {}
+    if judged.get("result") in ("varied", "revoked"):
+        what = "撤销" if judged["result"] == "revoked" else "变更"
+        out.append(f"人民法院判决{what}本裁决。判决结果：{redact(judged.get('judgment', ''), case)}")
+    return out
+
+
 def public_view(case: Case) -> dict:
     decided = (case.data or {}).get("decide") or {}
     published = case.data["published"]
@@ -63,6 +78,7 @@ def public_view(case: Case) -> dict:
         "published_on": published.get("on"), "typical": bool(published.get("typical")),
         "outcome": OUTCOMES.get(decided.get("outcome", ""), ""),
         "reasons": redact(decided.get("reasons", ""), case), "measures": redact(decided.get("measures", ""), case),
+        "changes": changes_of(case),
         "claimants": [masked_name(p) for p in case.parties if p.role == PartyRole.CLAIMANT],
         "respondents": [masked_name(p) for p in case.parties if p.role == PartyRole.RESPONDENT],
     }

@@ -49,6 +49,9 @@ class NoticeKind:
     #: enforcement window runs from the end of the 被执行人's own period to sue, the earliest such day being the
     #: cautious one when there are several
     first_receipt: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Periods the delivery re-bases only when the case runs them (the action that made them apply started them),
+    #: never starts: the 被执行人's period to sue exists for a stop order, not for a dismissal or a revocation.
+    rebase_only: frozenset[str] = frozenset()
     #: procedure -> the office's service periods that end when every recipient of ``deadline_roles`` is served (局令81
     #: arts 22, 65: the copy reaches the respondent within 5 working days; issuing it is not yet serving it)
     stops_on_delivery: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -188,17 +191,22 @@ _KINDS: tuple[NoticeKind, ...] = (
                Part("measures", "处理决定（责令停止侵权的类型、对象和范围，或驳回请求）", 8, required=True)),
         approval=True, delivery_rule={ADJ: ("ADJ_ADMIN_SUIT", "ADJ_ENFORCEE_SUIT")}, deadline_roles=PARTY,
         first_receipt={"ADJ_ENFORCEE_SUIT": frozenset({"respondent"})},
+        rebase_only=frozenset({"ADJ_ENFORCEE_SUIT"}),
         titles_by_procedure={ADJ: "专利侵权纠纷行政裁决书"},
         procedures=frozenset({ADJ}), source=GUIDE,
         basis=("patent.dispute", "adj.decision_content", "adj.stop_measures", "adj.enforcement"),
     ),
     NoticeKind(
         # 局令81 art. 33: the decision varied or revoked (e.g. the patent declared invalid); the document names the
-        # decision it varies or revokes, and says only what the officer decided (no default order).
+        # decision it varies or revokes, and says only what the officer decided (no default order). It tells the
+        # parties they may sue within 15 days of receipt: its delivery starts that period, and a varied stop
+        # order's enforcement window runs from the respondent's own period to sue it.
         "decision_amendment", "变更、撤销行政裁决决定书", "保变字", "parties",
         parts=(Part("reasons", "变更或者撤销的理由", 6, required=True),
                Part("measures", "决定（变更后的处理决定，或者撤销原裁决）", 6, required=True)),
-        approval=True, source=DRAFTED, basis=("adj.decision_amend",),
+        approval=True, delivery_rule={ADJ: ("ADJ_ADMIN_SUIT_AMENDED", "ADJ_ENFORCEE_SUIT_AMENDED")},
+        deadline_roles=PARTY, first_receipt={"ADJ_ENFORCEE_SUIT_AMENDED": frozenset({"respondent"})},
+        rebase_only=frozenset({"ADJ_ENFORCEE_SUIT_AMENDED"}), source=DRAFTED, basis=("adj.decision_amend",),
     ),
     NoticeKind(
         "rectification", "更正通知书", "保更字", "parties",

@@ -160,7 +160,7 @@ def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
     kind = catalogue.kind(notice.kind)
     if delivery.party is None or delivery.party.role.value not in kind.deadline_roles:
         return
-    from caseflow.deadlines.lifecycle import start_party_deadline, stop_on_delivery
+    from caseflow.deadlines.lifecycle import period_open, start_party_deadline, stop_on_delivery
 
     last = _period_trigger(notice, kind)
     for rule in kind.rules_for(case.procedure):
@@ -168,6 +168,8 @@ def _take_effect(delivery: NoticeDelivery, actor: User | None) -> None:
         trigger = last if roles is None else min(_receipts(notice, roles).values(), default=None)
         running = _running_from(case, rule)
         if trigger is None or running == trigger:
+            continue
+        if rule in kind.rebase_only and not period_open(case, rule):
             continue
         if running is not None and running > trigger and rule in catalogue.SHARED_DELIVERY_RULES:
             continue  # another document reached a party later: that later receipt counts

@@ -7,6 +7,7 @@ import pytest
 from caseflow.accounts.models import IdType
 from caseflow.cases.models import PartyRole
 from caseflow.cases.services import create_case, perform
+from caseflow.core import clock
 from tests.factories.accounts import UserFactory, unit
 from tests.factories.adjudication import docket_data
 
@@ -46,3 +47,16 @@ def test_published_decisions_are_listed_redacted(client):
     assert "配方X-17号" not in text and "较场口216号" not in text and "500103199001011234" not in text
     assert client.get(f"/decisions/{hidden.id}").status_code == 404
     assert shown.number in client.get("/decisions?typical=1").get_data(as_text=True)
+
+
+def test_a_decision_a_court_revoked_is_published_as_revoked(client):
+    """局令81 art. 83: the decision published again after a judgment revoked it says so, not only what it ordered."""
+    applicant, sup = UserFactory(organisation=True), UserFactory(supervisor=True)
+    case = decided(applicant, sup, "李大明", publish={"redactions": ""})
+    for action, data in (("record_litigation", {"court_case": "（2026）渝01行初1号"}),
+                         ("record_judgment", {"result": "revoked", "judgment": "撤销对李大明作出的被诉行政裁决",
+                                              "received_on": clock.today().isoformat()}),
+                         ("publish", {"redactions": ""})):
+        perform(case, action, actor=sup, data={"version": case.version, **data})
+    text = client.get(f"/decisions/{case.id}").get_data(as_text=True)
+    assert "人民法院判决撤销本裁决" in text and "撤销对李某作出的被诉行政裁决" in text
