@@ -462,7 +462,7 @@ def published(ctx: GuardContext) -> str | None:
     if not ctx.fact("publication_due"):
         return None
     if getattr(ctx.case, "state", None) == "judged":
-        return ("经行政诉讼变更、撤销的行政裁决尚未公开：请先登记“公开裁决书”（变更、撤销之日起二十个工作日内公开，"
+        return ("经行政诉讼变更、撤销的行政裁决尚未公开：请先登记“公开裁决书”（自收到判决书之日起二十个工作日内公开，"
                 "第八十三条），再归档")
     return "裁决书尚未公开：请先登记“公开裁决书”（自作出行政裁决之日起二十个工作日内公开，第八十三条），再结案"
 
