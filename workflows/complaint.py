@@ -28,6 +28,8 @@ KINDS = {
     "geographical_indication": "地理标志",
     "other": "其他",
 }
+#: Kinds whose accepted complaint is an administrative penalty case (行政处罚法), handled ex officio once filed.
+PENALTY_KINDS = ("patent_counterfeit", "trademark", "copyright", "geographical_indication")
 CHANNELS = {"online": "网上提交", "hotline_12330": "12330热线", "walk_in": "窗口受理", "transfer": "转办",
             "ex_officio": "依职权发现"}
 
@@ -80,6 +82,15 @@ def has_complainant(ctx: GuardContext) -> str | None:
     return "依职权发现的案件没有投诉人，不适用通知补正" if getattr(ctx.case, "channel", None) == "ex_officio" else None
 
 
+def withdrawable(ctx: GuardContext) -> str | None:
+    """Once a penalty matter is filed, the case is the office's (行政处罚法 art. 54): withdrawing the complaint does
+    not end it, so the 90 days to decide run on."""
+    case = ctx.case
+    if getattr(case, "state", None) == "accepted" and getattr(case, "kind", None) in PENALTY_KINDS:
+        return "本案已受理（立案）查处，撤回投诉举报不终止行政处罚案件，由本局依法作出处理决定"
+    return None
+
+
 @selector
 def found_ex_officio(ctx: GuardContext) -> str | None:
     """A matter the office found itself (依职权): there is no complainant to send a 受理通知书 to."""
@@ -115,11 +126,14 @@ PROCEDURE = Procedure(
         Action("accept", "受理", ("submitted", "correction"), "accepted", roles=STAFF, guards=(dispute_request,),
                stops=("CPL_ACCEPT", "CPL_CORRECTION"), confirm=ACCEPT_CONFIRM,
                help="专利侵权纠纷处理请求经审查符合条件的，转立案办理；受理通知书在立案时发出，载明收到请求书之日"),
+        # 受理 (立案) of a penalty matter starts the 90 days to decide (行政处罚法 art. 60); PEN_DECISION governs
+        # only those kinds, so a dispute or consumer complaint starts nothing.
         Action("accept", "立案", ("submitted", "correction"), "accepted", roles=STAFF, guards=(found_ex_officio,),
-               stops=("CPL_ACCEPT", "CPL_CORRECTION"), confirm=ACCEPT_CONFIRM,
+               stops=("CPL_ACCEPT", "CPL_CORRECTION"), starts=("PEN_DECISION",), confirm=ACCEPT_CONFIRM,
                help="依职权发现的假冒专利行为，自发现之日起五个工作日内立案（专利行政执法办法第二十八条）"),
         Action("accept", "受理", ("submitted", "correction"), "accepted", roles=STAFF,
-               notice="acceptance", stops=("CPL_ACCEPT", "CPL_CORRECTION"), confirm=ACCEPT_CONFIRM),
+               notice="acceptance", stops=("CPL_ACCEPT", "CPL_CORRECTION"), starts=("PEN_DECISION",),
+               confirm=ACCEPT_CONFIRM),
         Action("extend_acceptance", "延长核查期限", "submitted", None, roles=STAFF, approval="supervisor",
                fields={"reason": Text("延长理由（特殊情况）", required=True)},
                guards=(extendable("CPL_ACCEPT"),), extends=("CPL_ACCEPT",),
@@ -151,14 +165,15 @@ PROCEDURE = Procedure(
                        "reason": Text("移送理由", required=True)},
                closes=True, effects=("create_referral",)),
         Action("conclude", "办结答复", "accepted", "concluded", roles=STAFF, guards=(complained,),
-               fields={"outcome": Text("处理结果", required=True)}, closes=True, notice="conclusion"),
+               fields={"outcome": Text("处理结果", required=True)}, closes=True, notice="conclusion",
+               stops=("PEN_DECISION",)),
         Action("conclude", "办结", "accepted", "concluded", roles=STAFF, guards=(found_ex_officio,),
-               fields={"outcome": Text("处理结果", required=True)}, closes=True),
+               fields={"outcome": Text("处理结果", required=True)}, closes=True, stops=("PEN_DECISION",)),
         Action("request_injunction", "申请先行禁令", "accepted", None, roles=STAFF | APPLICANT,
                fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",),
                guards=(injunctions_enabled,)),
         Action("withdraw", "撤回投诉", OPEN, "withdrawn", roles=APPLICANT,
-               fields={"reason": Text("撤回理由")}, closes=True, allowed_while_pending=True,
+               fields={"reason": Text("撤回理由")}, guards=(withdrawable,), closes=True, allowed_while_pending=True,
                confirm="撤回后本案即告终结，确定撤回吗？",
                stops=("CPL_ACCEPT", "CPL_CORRECTION")),
         *common_actions(),

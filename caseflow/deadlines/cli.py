@@ -1,4 +1,5 @@
-"""`flask --app wsgi caseflow due | calendar import | remind` (docs/deadlines.md); each command commits once."""
+"""`flask --app wsgi caseflow due | calendar import | remind | deadlines start-added` (docs/deadlines.md); each
+command commits once."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import sqlalchemy as sa
 from caseflow.cli import cli
 from caseflow.core.db import db
 from caseflow.core.errors import DomainError
-from caseflow.deadlines import overrides, reminders
+from caseflow.deadlines import backfill, overrides, reminders
 from caseflow.deadlines.counting import UNITS, due_date
+from caseflow.deadlines.models import DeadlineStatus
 
 
 def _fail(message: str) -> None:
@@ -75,3 +77,24 @@ def remind_cmd() -> None:
     from caseflow.cli import cron_housekeeping
 
     cron_housekeeping()  # the audit checkpoint (and clean-up) ride on this regular job
+
+
+@cli.group("deadlines")
+def deadlines_group() -> None:
+    """Maintain the deadline rows of cases under way."""
+
+
+@deadlines_group.command("start-added")
+@click.argument("rule_id")
+def start_added_cmd(rule_id: str) -> None:
+    """After an upgrade that adds RULE_ID to a step: start it on the open cases already past that step."""
+    try:
+        rows = backfill.start_added(rule_id)
+    except DomainError as exc:
+        db.rollback()
+        _fail(exc.message)
+    db.commit()
+    click.echo(f"已补记期限 {len(rows)} 个（{rule_id}）")
+    for d in rows:
+        click.echo(f"  {d.case.number}：{d.label}，{d.trigger_date.isoformat()} 起算，{d.due_date.isoformat()} 届满"
+                   + ("（已超期）" if d.status == DeadlineStatus.MISSED else ""))

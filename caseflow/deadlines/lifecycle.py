@@ -314,6 +314,8 @@ def start_deadline(case: Case, rule_id: str, *, actor: User | None = None, start
         record_event(case, tag="case:deadline:unavailable", actor=actor, summary=f"未能开始计算期限：{exc}",
                      data={"rule": rule_id})
         return None
+    if not rule.governs(case.kind):
+        return None  # not this kind's rule (the 90-day penalty limit on a dispute): nothing is missing
     for configure in hooks.current().rule_configs:
         # Office configuration may set a rule's amount and unit (先行禁令) or say it does not run at all (None).
         rule = configure(rule, case)

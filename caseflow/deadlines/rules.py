@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 from caseflow.core import clock
 from caseflow.deadlines.calendar import SHANGHAI, Calendar
 from caseflow.deadlines.counting import UNITS, Due, due_date
+from workflows.complaint import PENALTY_KINDS
 
 __all__ = [
     "BINDS",
@@ -97,6 +98,8 @@ class Rule:
     #: A rule started when this one lapses unmet, from its due date (the right holder's fallback after the office's
     #: enforcement window).
     on_lapse: str = ""
+    #: The case kinds the rule governs (empty: every kind): an action that starts it for another kind starts nothing.
+    kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -107,6 +110,10 @@ class Rule:
             raise ValueError(f"规则 {self.id} 的期限数额 {self.amount!r} 无效")
         if self.effective_from and self.effective_to and self.effective_from > self.effective_to:
             raise ValueError(f"规则 {self.id} 的生效日期晚于失效日期")
+
+    def governs(self, kind: str | None) -> bool:
+        """Return True if the rule applies to a case of ``kind`` (``kinds``)."""
+        return not self.kinds or kind in self.kinds
 
     @property
     def extensions(self) -> tuple[Extension, ...]:
@@ -312,6 +319,21 @@ _COMPLAINT = (
         unit="working_days",
         binds="office",
         procedure="complaint",
+    ),
+    Rule(
+        id="PEN_DECISION",
+        label="作出行政处罚决定",
+        basis="中华人民共和国行政处罚法（2021年修订）第六十条",
+        trigger="case_filed",
+        # 受理 of a 假冒专利, trademark or copyright complaint is, or precedes, the penalty case's 立案: counting from
+        # it errs early, which is safe for the office's own limit.
+        trigger_label="受理（立案）之日",
+        amount=90,
+        unit="days",
+        binds="office",
+        procedure="complaint",
+        kinds=PENALTY_KINDS,
+        note="法律、法规、规章另有规定的，从其规定；本系统按九十日计算，不设延长",
     ),
 )
 

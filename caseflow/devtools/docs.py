@@ -15,6 +15,7 @@ from pathlib import Path
 from caseflow.deadlines.counting import UNIT_LABELS
 from caseflow.deadlines.rules import DEFAULT_RULES, PROCEDURES, RULE_ALIASES, Rule
 from workflows import PROCEDURES as DECLARATIONS
+from workflows.complaint import KINDS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BINDS = {"office": "本机关", "party": "当事人", "external": "外部机关", "wait": "等待期"}
@@ -41,6 +42,10 @@ def _extension(rule: Rule) -> str:
     return "，再".join(steps)
 
 
+def _kinds(rule: Rule) -> str:
+    return f"（仅{'、'.join(KINDS[k] for k in rule.kinds)}）" if rule.kinds else ""
+
+
 def _in_force(rule: Rule) -> str:
     if rule.effective_from is None and rule.effective_to is None:
         return ""
@@ -56,7 +61,7 @@ def rule_tables() -> str:
                 "|---|---|---|---|---|---|---|---|---|"]
         for r in (r for r in DEFAULT_RULES if r.procedure == code):
             out.append("| " + " | ".join(_cell(c) for c in (
-                f"`{r.id}`", r.label, _amount(r), r.trigger_label, BINDS[r.binds],
+                f"`{r.id}`", r.label + _kinds(r), _amount(r), r.trigger_label, BINDS[r.binds],
                 f"{r.basis} [{r.confidence}]", _extension(r), _in_force(r), "、".join(r.pausable))) + " |")
         out.append("")
     out += ["### Other names of rules", "", "| id | means |", "|---|---|"]

@@ -56,11 +56,12 @@ from caseflow.stats.facts import EVENT_TAGS, LIMIT_RULE_IDS, facts_of
 from caseflow.stats.models import CaseFact, Rating
 from caseflow.stats.services import FACT_COLUMNS, rebuild_rollups, refresh
 from workflows.base import GuardContext
+from workflows.complaint import PENALTY_KINDS
 from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 8
+GENERATOR_VERSION = 9
 UTC = dt.UTC
 T = TypeVar("T")
 CHUNK_ROOTS = 4000
@@ -276,7 +277,8 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
                 {"kind": kind, "target": "重庆市公安局" if kind == "police" else "重庆市市场监督管理局",
                  "reason": "涉嫌犯罪，依法移送。" if kind == "police" else "不属于本机关管辖。"})
     # A 假冒专利 matter is an offence against the public order, no civil dispute to mediate (局令81 art. 63).
-    elif r < 0.16 and party:
+    # Once filed, a penalty matter is the office's: the complainant's withdrawal does not end it.
+    elif r < 0.16 and party and c.kind not in PENALTY_KINDS:
         timeline.step(c, "withdraw", 2, 30, "applicant", {"reason": "已和解"})
     else:
         timeline.step(c, "conclude", 4, 75, "officer", {"outcome": "经调查，已责令被投诉人停止侵权并下架商品。"})
@@ -945,6 +947,8 @@ class Generator:
             rule = _rule(rule_id, on, c.unit.code, c.kind, c.channel)
             if isinstance(rule, NoRule):
                 event(at, actor_id, "case:deadline:unavailable", f"未能开始计算期限：{rule}", payload={"rule": rule_id})
+                return None
+            if not rule.governs(c.kind):
                 return None
             if rule.anchor:
                 anchor = next((r for r in reversed(rows) if r["rule_id"] == rule.anchor and r["status"] != "cancelled"),
