@@ -5,8 +5,9 @@ Sources, in order of precedence, for a given year:
 1. an override table (administrator-maintained, loaded from the database later) that covers whole years;
 2. the ``chinesecalendar`` package (2004–2026 in 1.11.0);
 3. a provisional fallback: weekends plus the statutory holiday days of 《全国年节及纪念日放假办法》
-   (as amended 2024). Days in such a year are *provisional*: no make-up workdays are invented and a
-   holiday on a weekend gives no day in lieu, so forward-counted dates err on the early side.
+   (as amended 2024). Days in such a year are *provisional*. The schedule not yet published will move days
+   near a holiday both ways (a weekend worked as 调休, a weekday given in lieu), so those days are
+   ``uncertain``: counting leans them towards the earlier due date (``DayInfo.uncertain``).
 """
 
 from __future__ import annotations
@@ -74,10 +75,18 @@ class DayInfo:
     name: str | None
     source: str
     provisional: bool
+    #: A provisional day near a statutory holiday (not one itself) that the unpublished schedule may turn into a
+    #: 调休 workday or a day off in lieu: counting decides it towards the earlier due date.
+    uncertain: bool = False
 
     @property
     def is_rest_day(self) -> bool:
         return not self.is_workday
+
+    def worked(self, forward: bool = True) -> bool:
+        """Whether counting treats the day as worked: an uncertain day counts towards the earlier due date, worked
+        when counting forward and rest when counting back to the latest day to act."""
+        return forward if self.uncertain else self.is_workday
 
     @property
     def is_weekend(self) -> bool:
@@ -176,6 +185,17 @@ def statutory_holidays(year: int) -> Mapping[dt.date, str]:
     add(_lunar_to_solar(year, 8, 15), "中秋节")
     # Read-only: the result is cached and shared.
     return MappingProxyType(dict(sorted(days.items())))
+
+
+#: How far from a statutory holiday the published schedules have moved days: in 2010–2026 a 调休 workday (a weekend
+#: worked) lay at most 9 days and a day off in lieu (a weekday) 5 days from one, the one-off 2015 抗战胜利纪念日 aside.
+UNCERTAIN_REACH = {"weekend": 10, "weekday": 6}
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_holiday(d: dt.date) -> bool:
+    reach = dt.timedelta(days=UNCERTAIN_REACH["weekend" if d.weekday() >= 5 else "weekday"])
+    return any(abs(h - d) <= reach for y in (d.year - 1, d.year, d.year + 1) for h in statutory_holidays(y))
 
 
 @functools.lru_cache(maxsize=512)
@@ -291,7 +311,8 @@ class Calendar:
             is_rest, english = _package_day(d)
             return DayInfo(d, not is_rest, None if english is None else _package_name(english), source, False)
         holiday = statutory_holidays(d.year).get(d)
-        return DayInfo(d, weekday_rule and holiday is None, holiday, source, True)
+        return DayInfo(d, weekday_rule and holiday is None, holiday, source, True,
+                       uncertain=holiday is None and _near_holiday(d))
 
     def is_workday(self, d: dt.date | dt.datetime | str) -> bool:
         """Return True if ``d`` is an official working day (make-up Saturdays/Sundays included)."""

@@ -144,11 +144,18 @@ def _plus(d: dt.date, days: int) -> dt.date:
 
 
 class _Counter:
-    """Walks the calendar, remembering every day it consulted."""
+    """Walks the calendar, remembering every day it consulted.
 
-    def __init__(self, cal: Calendar) -> None:
+    A day the unpublished schedule may turn (``DayInfo.uncertain``) is decided towards the earlier due date: a
+    working day when counting forward, a rest day when counting back to the latest day to act.
+    """
+
+    def __init__(self, cal: Calendar, step: int = 1) -> None:
         self.cal = cal
+        self.step = step
         self.provisional_years: set[int] = set()
+        #: Uncertain days decided against the weekday rule: weekends counted as worked, weekdays as rest.
+        self.assumed: set[dt.date] = set()
 
     def info(self, d: dt.date) -> DayInfo:
         info = self.cal.day(d)
@@ -156,11 +163,18 @@ class _Counter:
             self.provisional_years.add(d.year)
         return info
 
+    def worked(self, d: dt.date) -> tuple[bool, DayInfo]:
+        info = self.info(d)
+        worked = info.worked(self.step > 0)
+        if worked != info.is_workday:
+            self.assumed.add(d)
+        return worked, info
+
     def roll(self, d: dt.date, step: int) -> tuple[dt.date, list[dt.date]]:
         """Move from ``d`` in direction ``step`` to the first working day; return the skipped days."""
         skipped: list[dt.date] = []
         for _ in range(366):
-            if self.info(d).is_workday:
+            if self.worked(d)[0]:
                 return d, skipped
             skipped.append(d)
             d = _plus(d, step)
@@ -179,10 +193,10 @@ class _Counter:
         counted = 0
         while counted < amount:
             d = _plus(d, step)
-            info = self.info(d)
-            if info.is_workday:
+            worked, info = self.worked(d)
+            if worked:
                 counted += 1
-                if info.is_makeup_workday:
+                if info.is_makeup_workday and not info.provisional:
                     makeup.append(d)
             else:
                 skipped.append(d)
@@ -336,8 +350,8 @@ def _due_calendar(
     label: str,
     extensions: Sequence[tuple[int, str]] = (),
 ) -> Due:
-    counter = _Counter(cal)
     step = -1 if backward else 1
+    counter = _Counter(cal, step)
     ref_year = start.year
     direction = "前" if backward else "起"
     head = f"{label} {start.isoformat()} {direction} {amount} {UNIT_LABELS[unit]}"
@@ -386,6 +400,10 @@ def _due_calendar(
 
     if counter.provisional_years:
         notes.append(_provisional_text(counter.provisional_years))
+    if counter.assumed:
+        days = "、".join(_range_text(r, ref_year) for r in _runs(sorted(counter.assumed)))
+        lean = "周末，可能调休上班，暂按工作日计入" if step > 0 else "工作日，可能调休放假，暂按休息日计"
+        notes.append(f"{days}为节日前后的{lean}")
     explanation = "；".join([head, *notes]) + f" → {due.isoformat()}"
     return Due(
         due,

@@ -186,7 +186,8 @@ def is_past_due(d: Deadline | sa.Row, moment: dt.datetime | None = None, on: dt.
 
 def recompute_for_years(years: Iterable[int], *, calendar: Calendar | None = None, actor: User | None = None,
                         reason: str) -> int:
-    """Recompute every open deadline that was provisional or whose period touches one of ``years``.
+    """Recompute every open deadline that was provisional or whose period touches one of ``years``, and every
+    provisional one done late: a provisional date errs early, so the published calendar may show it done in time.
 
     Each change of a due date (or of its provisional mark) is audited on its case. Returns how many changed.
     """
@@ -198,8 +199,11 @@ def recompute_for_years(years: Iterable[int], *, calendar: Calendar | None = Non
         touches.append(sa.and_(Deadline.trigger_date <= end, Deadline.due_date >= start))
         touches.append(sa.and_(Deadline.due_date <= end, Deadline.trigger_date >= start))  # backward rules
     rows = db.session.scalars(
-        sa.select(Deadline).where(Deadline.ended_at.is_(None), Deadline.status.in_(LIVE_STATUSES),
-                                  Deadline.unit != "hours", sa.or_(Deadline.provisional.is_(True), *touches))
+        sa.select(Deadline).where(Deadline.unit != "hours", sa.or_(
+            sa.and_(Deadline.ended_at.is_(None), Deadline.status.in_(LIVE_STATUSES),
+                    sa.or_(Deadline.provisional.is_(True), *touches)),
+            sa.and_(Deadline.status == DeadlineStatus.MISSED, Deadline.met_at.is_not(None),
+                    Deadline.provisional.is_(True))))
         .options(selectinload(Deadline.case)).order_by(Deadline.id)
     ).all()
     changed = 0
@@ -220,6 +224,8 @@ def _refresh(d: Deadline, cal: Calendar, *, actor: User | None, reason: str) -> 
     if d.status == DeadlineStatus.MISSED and d.met_at is None and not is_past_due(d):
         # The lapse was computed on a provisional calendar; the published one gives more time.
         d.status = DeadlineStatus.RUNNING
+    elif d.status == DeadlineStatus.MISSED and d.met_at is not None and not is_past_due(d, d.met_at):
+        d.status = DeadlineStatus.MET  # done after the provisional date but within the published one
     mark = "（暂定）"
     follow_anchor(d.case, d, actor=actor, cal=cal)
     record_event(

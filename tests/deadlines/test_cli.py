@@ -33,8 +33,8 @@ def run(app, *args):
     (["2025-09-16", "15", "days"], "2025-10-09"),
     (["2025-11-30", "3", "months"], "2026-02-28"),
     (["2025-10-13", "3", "working_days", "--backward"], "2025-10-09"),
-    # 2027 is in no published calendar: weekends plus the statutory 元旦.
-    (["2026-12-28", "5", "working_days"], "2027-01-05 provisional"),
+    # 2027 is in no published calendar: the statutory 元旦 is off, the weekend after it may be worked (调休).
+    (["2026-12-28", "5", "working_days"], "2027-01-03 provisional"),
     (["2026-03-03T15:00:00+08:00", "24", "hours"], "2026-03-04T15:00:00+08:00"),
 ])
 def test_due_prints_the_date(app, args, printed):

@@ -199,14 +199,35 @@ def test_paused_days_not_for_backward():
 
 def test_period_into_2027_is_provisional():
     due = due_date(D(2026, 12, 20), 15, "working_days")
-    # Dec 21–25, 28–31 (9), 2027-01-01..03 provisional 元旦 (Fri) + weekend, Jan 4–8 (14), Jan 11.
-    assert due.due == D(2027, 1, 11)
+    # Dec 21–25, 28–31 (9), 2027-01-01 provisional 元旦 (Fri); the weekend after it may be worked (调休), so it
+    # counts (10, 11): Jan 4–7 (15). The published schedule can only give the same day or a later one.
+    assert due.due == D(2027, 1, 7)
     assert due.provisional
     assert due.provisional_years == (2027,)
-    assert str(due) == "2027-01-11 provisional"
+    assert str(due) == "2027-01-07 provisional"
     assert due.explanation == (
-        f"起算日 2026-12-20 起 15 个工作日；2027年1月1日至3日为法定节假日；{PROVISIONAL_2027} → 2027-01-11"
+        f"起算日 2026-12-20 起 15 个工作日；2027年1月1日为法定节假日；{PROVISIONAL_2027}；"
+        "2027年1月2日至3日为节日前后的周末，可能调休上班，暂按工作日计入 → 2027-01-07"
     )
+
+
+@pytest.mark.parametrize("backward", [False, True])
+def test_a_provisional_date_is_never_later_than_the_published_one(backward):
+    """Replay the years published under the current 放假办法 (2025, 2026) as if unpublished: for every start day, the
+    provisional due date is the published one or earlier, so an office acting by it is never late."""
+    published, provisional = Calendar(), Calendar(use_package=False)
+    periods = [(1, "working_days"), (3, "working_days"), (5, "working_days"), (20, "working_days"), (15, "days"),
+               (3, "months")]
+    later = []
+    day = D(2025, 1, 1)
+    while day.year < 2027:
+        for amount, unit in periods:
+            official = due_date(day, amount, unit, backward, calendar=published).due
+            guess = due_date(day, amount, unit, backward, calendar=provisional).due
+            if guess > official:
+                later.append((day, amount, unit, official, guess))
+        day += dt.timedelta(days=1)
+    assert later == []
 
 
 def test_provisional_spring_festival_2027():
@@ -350,7 +371,7 @@ def test_due_date_is_never_a_rest_day(start, amount, unit, backward):
     if unit == "months":
         amount %= 40
     due = due_date(start, amount, unit, backward)
-    assert CAL.is_workday(due.due)
+    assert CAL.day(due.due).worked(not backward)
     assert due.provisional == any(CAL.day(D(y, 1, 1)).provisional for y in due.provisional_years)
 
 
@@ -384,7 +405,7 @@ def test_working_days_count_exactly(start, amount, backward):
     days = [low + dt.timedelta(days=i) for i in range(1, (high - low).days + (0 if backward else 1))]
     if backward:
         days = [due, *days]
-    assert sum(CAL.is_workday(d) for d in days) == amount
+    assert sum(CAL.day(d).worked(not backward) for d in days) == amount
 
 
 @PROPS
@@ -393,7 +414,7 @@ def test_days_roll_only_over_rest_days(start, amount):
     due = due_date(start, amount, "days")
     raw = start + dt.timedelta(days=amount)
     assert due.unrolled == raw
-    assert all(CAL.day(raw + dt.timedelta(days=i)).is_rest_day for i in range((due.due - raw).days))
+    assert not any(CAL.day(raw + dt.timedelta(days=i)).worked() for i in range((due.due - raw).days))
 
 
 @PROPS
@@ -418,7 +439,7 @@ def test_pausing_never_shortens(start, amount, paused, unit):
     plain = due_date(start, amount, unit).due
     paused_due = due_date(start, amount, unit, paused_days=paused).due
     assert paused_due >= plain
-    assert CAL.is_workday(paused_due)
+    assert CAL.day(paused_due).worked()
 
 
 # ---------------------------------------------------------------------------

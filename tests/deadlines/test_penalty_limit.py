@@ -115,3 +115,21 @@ def test_start_added_refuses_an_unknown_or_delivery_started_rule_in_chinese(app)
     assert result.exit_code == 1 and "未知的期限规则" in result.output
     result = app.test_cli_runner().invoke(args=["caseflow", "deadlines", "start-added", "ADJ_ADMIN_SUIT"])
     assert result.exit_code == 1 and "自送达起算" in result.output
+
+
+def test_a_decision_late_only_by_the_provisional_calendar_is_on_time_once_the_year_is_published(staff, clock):
+    """A provisional date errs early (a weekend after 元旦 may be worked): the case decided on the first working day
+    after it reads late until the year's schedule is published, then on time."""
+    from tests.deadlines.test_services import INVENTED_2027
+    from caseflow.deadlines import overrides
+
+    clock.set("2026-10-04")
+    case = advance(complaint(staff["applicant"], kind="trademark"), ("accept", staff["officer"], {}))
+    [row] = penalty_rows(case)
+    assert (row.due_date, row.provisional) == (D(2027, 1, 2), True)  # Saturday: may be a 调休 workday
+    clock.set("2027-01-04")
+    advance(case, ("conclude", staff["officer"], {"outcome": "作出行政处罚决定。"}))
+    assert row.status == DeadlineStatus.MISSED
+    overrides.import_calendar(INVENTED_2027, source="测试用虚构安排", actor=staff["admin"])  # Jan 2-3 are rest days
+    db.session.commit()
+    assert (row.due_date, row.provisional, row.status) == (D(2027, 1, 4), False, DeadlineStatus.MET)
