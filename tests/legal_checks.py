@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from caseflow.cases.models import Case, CaseEvent, PartyRole
 from caseflow.core import clock
 from workflows.adjudication import FILING_CHECKS, PATENT_TYPES
+from workflows.complaint import PENALTY_KINDS
 
 PATENT = set(PATENT_TYPES)
 #: The actions that create a linked case of each procedure.
@@ -70,6 +71,11 @@ def problems(session) -> list[str]:
             # Item 3: the decision follows a 合议 of the panel (art. 25).
             if "decide" in done and "deliberate" not in done[:done.index("decide")]:
                 out.append(f"{where}: 未经合议作出裁决")
+            # 局令81 art. 83: a decided case closes only after its decision was published.
+            closers = ("finalize", "record_compliance", "record_judgment")
+            if "decide" in done and any(a in done for a in closers) and "publish" not in done[
+                    :min(done.index(a) for a in closers if a in done)]:
+                out.append(f"{where}: 裁决书未公开即结案")
             # Item 4: a hearing is held on or after the day it was set for.
             set_for = None
             for action, at, fields in steps:
@@ -113,6 +119,9 @@ def problems(session) -> list[str]:
                     out.append(f"{where}: 由依职权发现的案件转为{c.procedure}（无请求人）")
                 if c.procedure == "mediation" and parent.kind not in MEDIABLE_KINDS:
                     out.append(f"{where}: 由“{parent.kind}”投诉转为专利纠纷调解")
+        if c.procedure == "complaint" and c.kind in PENALTY_KINDS and "withdraw" in done and "accept" in done[
+                :done.index("withdraw")]:
+            out.append(f"{where}: 已立案查处的行政处罚案件因撤回投诉而终止")
         if c.procedure == "complaint" and c.channel == "ex_officio" and c.kind == "patent_infringement":
             out.append(f"{where}: 依职权登记的专利侵权纠纷（专利法第六十五条：应当事人请求处理）")
         if c.channel == "ex_officio" and c.parent_id is None \

@@ -374,8 +374,11 @@ def adjudication_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     c.steps.append(Step("decide", timeline.after(rng.choice([rng.uniform(5, 40), rng.uniform(10, 60)])), "supervisor",
                         {"outcome": outcome, "reasons": "经审理查明的事实及理由。",
                          **({"measures": "责令被请求人立即停止侵权行为。"} if outcome == "infringement" else {})}))
+    # Published before the case may close (局令81 art. 83); sometimes after its 20 working days (missed).
     if rng.random() < 0.85:
         timeline.step(c, "publish", 2, 25, "officer")
+    else:
+        timeline.step(c, "publish", 32, 60, "officer")
     r = rng.random()
     if outcome == "dismissed" or r < 0.45:
         timeline.step(c, "finalize", 16, 60, "officer")

@@ -12,7 +12,9 @@ from caseflow.cases.models import PartyRole
 from caseflow.cases.services import create_case
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict
+from caseflow.deadlines import overrides
 from caseflow.deadlines.models import Deadline, DeadlineStatus
+from tests.deadlines.test_services import INVENTED_2027
 from tests.factories.accounts import unit
 from tests.factories.cases import advance, complaint
 
@@ -120,9 +122,6 @@ def test_start_added_refuses_an_unknown_or_delivery_started_rule_in_chinese(app)
 def test_a_decision_late_only_by_the_provisional_calendar_is_on_time_once_the_year_is_published(staff, clock):
     """A provisional date errs early (a weekend after 元旦 may be worked): the case decided on the first working day
     after it reads late until the year's schedule is published, then on time."""
-    from tests.deadlines.test_services import INVENTED_2027
-    from caseflow.deadlines import overrides
-
     clock.set("2026-10-04")
     case = advance(complaint(staff["applicant"], kind="trademark"), ("accept", staff["officer"], {}))
     [row] = penalty_rows(case)
