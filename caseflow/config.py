@@ -81,6 +81,10 @@ class Config:
     INJUNCTION_REQUIRE_EVALUATION_REPORT: bool = False  # 专利权评价报告 for utility models and designs
     # Printed on the 先行禁令决定书 after "根据": the office's own rules (a policy plan is no legal basis).
     INJUNCTION_LEGAL_BASIS: str = "本局先行发布禁令工作规则"
+    # "至少在口头审理3个工作日前通知" (局令81 art. 26): true leaves 3 whole working days between the notice's receipt
+    # and the hearing (the cautious reading); false lets the receipt fall on the 3rd working day before it
+    # (docs/legal-settings.md).
+    HEARING_NOTICE_CLEAR_DAYS: bool = True
     # Deadline reminders go by mail when SMTP_HOST is set (`remind`), else to the log only.
     SMTP_HOST: str = ""
     SMTP_PORT: int = 25

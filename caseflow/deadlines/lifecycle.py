@@ -49,6 +49,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import selectinload
 
 import workflows
@@ -453,7 +454,10 @@ def latest_notice_day(unit_code: str | None, rule_id: str, event_day: dt.date) -
     rule version in force for the office (``None``: the national rule).
     """
     rule = rule_for(rule_id, clock.today(), unit_code)
-    return rule.due(event_day, calendar=session_calendar()).due
+    # "3个工作日前", read cautiously: three whole working days lie between the notice and the event, so the last day
+    # to give it is one working day earlier than a plain backward count of three.
+    clear = current_app.config.get("HEARING_NOTICE_CLEAR_DAYS", True) if has_app_context() else True
+    return rule.due(event_day, calendar=session_calendar(), amount=rule.amount + 1 if clear else None).due
 
 
 def _party_ended(decl, actor: User | None) -> bool:

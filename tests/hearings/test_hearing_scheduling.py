@@ -12,7 +12,7 @@ from caseflow.cases.models import PartyRole
 from caseflow.cases.services import create_case
 from caseflow.core import clock
 from caseflow.core.errors import Conflict, Invalid
-from caseflow.deadlines import due_date
+from caseflow.deadlines.calendar import default_calendar
 from caseflow.hearings import services
 from tests.factories.accounts import UserFactory, unit
 from tests.factories.adjudication import docket_data, hold_on_the_day
@@ -63,19 +63,28 @@ PANEL_A = ("officer", "officer2", "officer3")
 PANEL_B = ("officer4", "officer5", "officer6")
 
 
-def test_notice_must_precede_the_hearing_by_three_working_days(people, room):
+@pytest.mark.parametrize(("clear", "whole_days"), [(True, 3), (False, 2)])
+def test_notice_must_precede_the_hearing_by_three_working_days(people, room, app, monkeypatch, clear, whole_days):
+    """局令81 art. 26, "至少在口头审理3个工作日前": by default (the cautious reading) three whole working days lie
+    between a notice given today and the hearing; an office may read it as the third working day before."""
+    monkeypatch.setitem(app.config, "HEARING_NOTICE_CLEAR_DAYS", clear)
     case = examined(people, PANEL_A)
     today = clock.today()
-    too_soon = today + dt.timedelta(days=1)
-    assert due_date(too_soon, 3, "working_days", backward=True).due < today
+
+    def between(day):  # whole working days after today and before the hearing
+        cal = default_calendar()
+        return sum(cal.day(today + dt.timedelta(days=i)).worked(False) for i in range(1, (day - today).days))
+
+    earliest = today + dt.timedelta(days=1)
+    while not (default_calendar().is_workday(earliest) and between(earliest) >= whole_days):
+        earliest += dt.timedelta(days=1)
+    too_soon = earliest - dt.timedelta(days=1)
+    while not default_calendar().is_workday(too_soon):
+        too_soon -= dt.timedelta(days=1)
     with pytest.raises(Conflict, match="三个工作日"):
         act(case, "schedule_hearing", people["officer"], hearing_date=too_soon.isoformat(), room="T1")
     assert case.state == "examination"
-    # The earliest allowed day is the first whose backward count lands on today or later.
-    ok = today + dt.timedelta(days=1)
-    while due_date(ok, 3, "working_days", backward=True).due < today:
-        ok += dt.timedelta(days=1)
-    act(case, "schedule_hearing", people["officer"], hearing_date=ok.isoformat(), room="T1")
+    act(case, "schedule_hearing", people["officer"], hearing_date=earliest.isoformat(), room="T1")
     assert case.state == "hearing_scheduled"
 
 
