@@ -19,9 +19,10 @@ from caseflow.core import clock
 from caseflow.deadlines.models import Deadline, DeadlineStatus
 from caseflow.stats.models import ALL, ALL_UNITS, ANY_OFFICER, MEASURES, MEASURES_BY_MONTH, NO_OFFICER, Rating
 
-#: Statutory handling limits (法定审限): an adjudication's 3 months from 立案 (局令81 art. 37) and an ownership
-#: mediation's 2 months (art. 70). A complaint's acceptance check (受理审查期限) is a screening period, no 审限.
-LIMIT_RULE_IDS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT")
+#: Statutory handling limits (法定审限): an adjudication's 3 months from 立案 (局令81 art. 37), an ownership
+#: mediation's 2 months (art. 70) and a penalty case's 90 days (行政处罚法 art. 60). A complaint's acceptance check
+#: (受理审查期限) is a screening period, no 审限.
+LIMIT_RULE_IDS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT", "PEN_DECISION")
 #: The procedures whose cases carry a dispute (收案, 结案); an injunction or a referral is a step within the dispute
 #: of the case it came from, counted by its own figures.
 CARRIERS = ("complaint", "adjudication", "mediation")

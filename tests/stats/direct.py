@@ -22,8 +22,8 @@ BJ = ZoneInfo("Asia/Shanghai")
 #: The second signature closes an agreement's case (written out here, not imported: this recomputes independently).
 SIGNATURES = ("confirm_agreement", "record_signature")
 DOCKET = {"complaint": "case:state:accept", "adjudication": "case:state:docket", "mediation": "case:state:docket"}
-#: 法定审限: adjudication (局令81 art. 37) and ownership mediation (art. 70) only.
-LIMITS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT")
+#: 法定审限: adjudication (局令81 art. 37), ownership mediation (art. 70) and a penalty case (行政处罚法 art. 60).
+LIMITS = ("ADJ_CASE_LIMIT", "MED_OWNERSHIP_LIMIT", "PEN_DECISION")
 #: Cases of these procedures carry a dispute; an injunction or referral belongs to the dispute of its parent.
 CARRIERS = ("complaint", "adjudication", "mediation")
 

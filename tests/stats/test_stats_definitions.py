@@ -60,16 +60,18 @@ def converted(people, procedure: str = "adjudication") -> Case:
     return db.session.scalar(sa.select(Case).where(Case.parent_id == c.id))
 
 
-def test_a_complaints_acceptance_check_is_no_statutory_limit(api, people, shift, deadline):
-    """法定审限结案率 covers the 审限 of adjudication and ownership mediation only, not a complaint's check."""
+def test_a_complaints_acceptance_check_is_no_statutory_limit_but_its_penalty_limit_is(api, people, shift, deadline):
+    """法定审限结案率 covers the 审限 of adjudication, ownership mediation and a penalty case's 90 days (行政处罚法
+    art. 60), not a complaint's acceptance check."""
     o = people["officer"]
     c = complaint(people["applicant"], **TRADEMARK)
     shift(40)  # the 15 working days of the acceptance check ran out
     advance(c, ("accept", o, None), ("conclude", o, {"outcome": "已责令停止销售。"}))
     assert deadline(c, "CPL_ACCEPT_TRADEMARK").status.value == "missed"
+    assert deadline(c, "PEN_DECISION").status.value == "met"
     fig = figures(api, people["supervisor"], "2026-03", "2026-04")
     assert fig["closed"] == 1
-    assert fig["limit_rate"] == {"value": None, "numerator": 0, "denominator": 0}
+    assert fig["limit_rate"] == {"value": 1.0, "numerator": 1, "denominator": 1}
 
 
 def test_one_dispute_counts_once_across_its_linked_cases(api, people):
