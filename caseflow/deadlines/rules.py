@@ -24,6 +24,7 @@ __all__ = [
     "COMPLAINT_ACCEPT_RULES",
     "DEFAULT_RULES",
     "KIND_DISPATCH",
+    "NOT_STARTED",
     "PROCEDURES",
     "RULE_ALIASES",
     "Extension",
@@ -975,6 +976,24 @@ RULE_ALIASES: dict[str, str] = {
     "PAT_MED_DOCKET_OR_REFUSE": "MED_DOCKET_OR_REFUSE",
     "PAT_MED_OWNERSHIP_LIMIT": "MED_OWNERSHIP_LIMIT",
     "PAT_MED_OWNERSHIP_CNIPA_RESUME": "MED_OWNERSHIP_CNIPA_RESUME",
+}
+
+#: Rules no step starts as a case's row, and why: kept as the record of the law (docs/deadlines.md shows it), and a
+#: test keeps this list true both ways (a rule here that something starts, or one that nothing starts and is missing).
+NOT_STARTED: dict[str, str] = {
+    "ADJ_HEARING_NOTICE": "counted back from the hearing date when a hearing is set and held (the schedule and hold "
+                          "guards); no row",
+    "ADJ_TIME_BAR": "a condition the officer checks at 立案 (the filing checks), not a period the office watches",
+    "JC_OBJECTION": "a party's period against the court's ruling, outside the office's case",
+    "REF_POLICE_ONWARD": "the police's own step after accepting a referral; the office records the answer only",
+    "REF_POLICE_MATERIALS": "the police's own step after accepting a referral; the office records the answer only",
+    "RPT_REALNAME_NOTICE": "the 受理 or 不予受理 notice drafted at the decision tells a real-name reporter",
+    "ADJ_EVIDENCE_PRESERVATION_DECISION": "not built yet: there is no 登记保存 step",
+    "COPYRIGHT_EMERGENCY_FILE": "not built yet: copyright emergency measures before 立案 are no step here",
+    "CPL_MEDIATION_CAP": "mediating a consumer complaint (投诉举报办法 ch. 3) is no step here",
+    "CPL_TERMINATION_NOTICE": "mediating a consumer complaint (投诉举报办法 ch. 3) is no step here",
+    "CPL_CLUE_CHECK": "mediating a consumer complaint (投诉举报办法 ch. 3) is no step here",
+    "JURISDICTION_DISPUTE": "not built yet: there is no step for a jurisdiction dispute between offices",
 }
 
 #: A rule a document's delivery re-bases → the variants an action may have started instead (the answer period

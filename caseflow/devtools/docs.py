@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from caseflow.deadlines.counting import UNIT_LABELS
-from caseflow.deadlines.rules import DEFAULT_RULES, PROCEDURES, RULE_ALIASES, Rule
+from caseflow.deadlines.rules import (
+    DEFAULT_RULES,
+    NOT_STARTED,
+    PROCEDURES,
+    RULE_ALIASES,
+    RULE_VARIANTS,
+    Rule,
+    dispatch_ids,
+)
+from caseflow.notices import catalogue
 from workflows import PROCEDURES as DECLARATIONS
 from workflows.complaint import KINDS
 
@@ -52,17 +61,46 @@ def _in_force(rule: Rule) -> str:
     return f"{rule.effective_from or '…'} 至 {rule.effective_to or '今'}"
 
 
+def starters() -> dict[str, list[str]]:
+    """Rule id → what starts its row on a case: a procedure's creation or actions, a document's delivery, another
+    rule's lapse, or an action that starts it in place of the rule it varies."""
+    out: dict[str, list[str]] = {}
+
+    def add(ids: Iterable[str], what: str) -> None:
+        for rule_id in ids:
+            for canonical in dispatch_ids(rule_id):
+                out.setdefault(canonical, [])
+                if what not in out[canonical]:
+                    out[canonical].append(what)
+
+    for code, proc in DECLARATIONS.items():
+        add(proc.starts_on_create, f"`{code}` 创建")
+        for a in proc.actions:
+            add(a.starts, f"`{a.name}`")
+    for kind in catalogue.KINDS.values():
+        for code in PROCEDURES:
+            add(kind.rules_for(code), f"{kind.title}送达")
+    for r in DEFAULT_RULES:
+        if r.on_lapse:
+            add((r.on_lapse,), f"`{r.id}` 届满")
+    for rule_id, variants in RULE_VARIANTS.items():
+        add(variants, f"代替 `{rule_id}`")
+    return out
+
+
 def rule_tables() -> str:
-    """One table per procedure of every rule version: id, period, start, who it binds, basis, extension, in force."""
-    out = []
+    """One table per procedure of every rule version: id, period, start, who it binds, basis, extension, in force,
+    excluded periods and what starts it."""
+    out, by = [], starters()
     for code in PROCEDURES:
         out += [f"### {DECLARATIONS[code].title} (`{code}`)", "",
-                "| id | 期限 | 期间 | 起算 | 约束 | 依据 | 可延长 | 施行 | 可中止 |",
-                "|---|---|---|---|---|---|---|---|---|"]
+                "| id | 期限 | 期间 | 起算 | 约束 | 依据 | 可延长 | 施行 | 可中止 | started by |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
         for r in (r for r in DEFAULT_RULES if r.procedure == code):
+            started = "、".join(by.get(r.id, ())) or f"none: {NOT_STARTED.get(r.id, '?')}"
             out.append("| " + " | ".join(_cell(c) for c in (
                 f"`{r.id}`", r.label + _kinds(r), _amount(r), r.trigger_label, BINDS[r.binds],
-                f"{r.basis} [{r.confidence}]", _extension(r), _in_force(r), "、".join(r.pausable))) + " |")
+                f"{r.basis} [{r.confidence}]", _extension(r), _in_force(r), "、".join(r.pausable), started)) + " |")
         out.append("")
     out += ["### Other names of rules", "", "| id | means |", "|---|---|"]
     out += [f"| `{alias}` | `{target}` |" for alias, target in RULE_ALIASES.items()]

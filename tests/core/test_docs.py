@@ -23,6 +23,18 @@ def test_deadlines_doc_lists_every_rule():
     assert not stale, f"docs/deadlines.md lists rules that no longer exist {stale}: {REGENERATE}"
 
 
+def test_every_rule_is_started_by_a_step_or_says_why_not():
+    """A rule nothing starts would sit in the rule table as if the office were timed by it."""
+    from caseflow.deadlines.rules import NOT_STARTED
+    from caseflow.devtools.docs import starters
+
+    started = set(starters())
+    silent = sorted({r.id for r in DEFAULT_RULES} - started - set(NOT_STARTED))
+    assert not silent, f"no step starts {silent}: start them, or say why in rules.NOT_STARTED"
+    stale = sorted(set(NOT_STARTED) & started)
+    assert not stale, f"rules.NOT_STARTED lists rules that a step starts: {stale}"
+
+
 def test_procedures_doc_lists_every_action():
     text = (ROOT / "docs" / "procedures.md").read_text(encoding="utf-8")
     for code, proc in PROCEDURES.items():
