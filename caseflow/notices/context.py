@@ -266,9 +266,11 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
         out = {"obligation": extra.get("obligation") or "履行本局行政裁决书确定的停止侵权义务。",
                "period": "自收到本催告书之日起十日内"}
     elif code == "enforcement_application":
+        # The office's own 申请事由, never the request's account of the infringement (``case.facts``): the template
+        # already states the decision, its service and the failed 催告 from the record.
         out = {"addressee": (data.get("target") or "").strip() or "有管辖权的人民法院",
                "obligation": extra.get("obligation") or "责令被申请人立即停止侵犯专利权的行为。",
-               "facts": facts}
+               "facts": reason}
     elif code == "conclusion":
         out = {"outcome": (data.get("outcome") or "").strip()}
     elif code == "mediation_agreement":
@@ -281,7 +283,8 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "confirmation_notice":
         out = {"court": (data.get("court") or "").strip() or "有管辖权的人民法院", "notes": ""}
     elif code == "injunction_order":
-        out = {"facts": (data.get("findings") or "").strip() or facts or reason,
+        # The office's 审查意见 (required at issuing), not the application's own account.
+        out = {"facts": (data.get("findings") or "").strip(),
                "measures": _injunction_measures(data),
                "duration": data.get("duration_text") or "自本决定书送达之日起至主案办结之日止",
                "legal_basis": data.get("legal_basis") or "本局先行发布禁令制度的有关规定"}

@@ -218,6 +218,26 @@ def test_court_enforcement_referral_still_created_by_the_adjudication(flow, peop
     assert ref.state == "closed"
 
 
+def test_the_enforcement_application_states_the_offices_reasons_not_the_requests_account(flow, people, notices_of):
+    """The 强制执行申请书's 事实和理由 is the office's: the 申请事由 it gave, never the requester's own allegation."""
+    from caseflow.cases.effects import create_referral
+    from caseflow.cases.services import create_case
+    from tests.factories.accounts import unit
+
+    officer = people["officer"]
+    parent = create_case(procedure="adjudication", unit=unit("500103"), actor=officer,
+                         fields={"title": "裁决", "kind": "patent_infringement", "ip_type": "invention",
+                                 "facts": "被请求人大量制造销售侵权产品，获利逾百万元。"}, parties=[])
+    create_referral(case=parent, actor=officer, fired=None,
+                    data={"kind": "court", "target": "渝中区人民法院", "reason": "被申请人经催告逾期仍未停止销售。"})
+    ref = db.session.get(Case, parent.data["referral"])
+    flow.act(people["supervisor"], ref, "approve")
+    flow.act(officer, ref, "transfer")
+    [application] = notices_of(ref, "enforcement_application")
+    assert application.parts["facts"] == "被申请人经催告逾期仍未停止销售。"
+    assert "获利逾百万元" not in str(application.parts)
+
+
 INCOMING = {"source": "police", "sender": "重庆市公安局渝中区分局", "document_number": "渝公（渝中）移字〔2026〕5号",
             "kind": "patent_counterfeit", "ip_type": "invention", "title": "假冒专利（公安机关移送）",
             "facts": "经审查不构成犯罪，但应当给予行政处罚。", "respondent_name": "重庆某某五金经营部"}
