@@ -278,9 +278,11 @@ class Procedure:
         return found[0] if found else None
 
     def variant(self, name: str, ctx: GuardContext) -> Action | None:
-        """The variant of an action this case takes: the first whose selector guards (which read the case only)
-        pass, e.g. 不予立案 without a notice for a matter found ex officio; else the first of the name."""
+        """The variant of an action this case takes in its state: the first whose selector guards (which read the
+        case only) pass, e.g. 不予立案 without a notice for a matter found ex officio; else the first of the name."""
         found = self.actions_named(name)
+        state = getattr(ctx.case, "state", None)
+        found = [a for a in found if state in a.sources] or found
         chosen = [a for a in found if all(g(ctx) is None for g in a.guards if getattr(g, "selects", False))]
         return (chosen or found)[0] if found else None
 

@@ -156,7 +156,8 @@ def authorize_action(case: Case, action: str, actor: User):
         raise NotFound("没有该操作", code="unknown_action")
     if not any(set(a.roles) & policy.case_roles(actor, case) for a in variants):
         raise Forbidden("您的角色无权执行此操作")
-    return next((a for a in variants if case.state in a.sources), variants[0])
+    # The variant this case takes (its form, label and help): 立案 for a matter found ex officio, not 受理.
+    return workflows.procedure(case.procedure).variant(action, _ctx(case, actor, {}))
 
 
 def perform(case: Case, action: str, *, actor: User, data: dict[str, Any] | None = None,
@@ -168,14 +169,12 @@ def perform(case: Case, action: str, *, actor: User, data: dict[str, Any] | None
     `validate(action_decl, data)` turns raw input into clean data or raises Invalid (the field schema).
     """
     data = dict(data or {})
-    authorize_action(case, action, actor)
+    decl = authorize_action(case, action, actor)
     eng = workflows.engine(case.procedure)
-    variants = eng.procedure.actions_named(action)
     roles = policy.case_roles(actor, case)
     version = data.pop("version", None)
     if version is None or isinstance(version, bool) or not str(version).strip().lstrip("-").isdigit():
         raise Invalid("缺少或无效的版本号", fields={"version": "请提供案件当前版本号（version）"})
-    decl = next((a for a in variants if case.state in a.sources), variants[0])
     clean = validate(decl, data, case) if validate else data
     if int(version) != case.version:
         raise Conflict("案件已被他人更新，请刷新后重试", code="conflict_version")

@@ -71,6 +71,21 @@ def test_accepting_asks_for_a_ticked_check_and_works_without_script(web, people)
     assert db.session.get(Case, case.id).state == "accepted"
 
 
+def test_a_matter_found_ex_officio_gets_the_forms_of_its_own_steps(web, people):
+    """立案 and 不予立案 of a matter the office found itself: their own titles, help and fields, not those of a
+    complaint's 受理 (a patent dispute's help) and 不予受理 (a competent department to name to a complainant)."""
+    found = create_case(procedure="complaint", unit=unit("500103"), actor=people["officer"],
+                        fields={"kind": "patent_counterfeit", "ip_type": "utility_model", "channel": "ex_officio",
+                                "right_number": "ZL201920765432.1", "title": "商品标注虚假专利号",
+                                "facts": "执法检查中发现。", "claims": "依职权查处。"},
+                        parties=[{"role": PartyRole.RESPONDENT, "name": "重庆某某商贸有限公司"}])
+    web.login(people["officer"].username)
+    accept = text(web.get(f"/cases/{found.id}/actions/accept"))
+    assert "立案 ·" in accept and "五个工作日内立案" in accept and "专利侵权纠纷处理请求" not in accept
+    reject = form_of(text(web.get(f"/cases/{found.id}/actions/reject")))
+    assert "不予立案理由" in reject and "competent_department" not in reject
+
+
 @pytest.mark.parametrize("action", ["docket", "reject"])
 def test_docketing_and_closing_steps_ask_for_confirmation(web, people, action):
     case = adjudication(people)
