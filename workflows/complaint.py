@@ -1,6 +1,8 @@
 """投诉举报 intake (docs/procedures.md, complaint; 市场监督管理投诉举报处理暂行办法, 专利行政执法办法 art. 28,
 局令81 art. 20)."""
 
+from dataclasses import replace
+
 from workflows.adjudication import PATENT_TYPES, request_checks
 from workflows.base import (
     OPEN,
@@ -48,11 +50,21 @@ def convertible(ctx: GuardContext) -> str | None:
     if ctx.data.get("procedure") == "adjudication" and request_checks({"kind": kind, "ip_type": ip_type}):
         return (f"专利侵权纠纷行政裁决只处理专利侵权纠纷（专利法第六十五条），本投诉为“{what}”，不能转为行政裁决；"
                 "请依其适用的程序办理或者移送有管辖权的部门")
-    if ctx.data.get("procedure") == "mediation" and ip_type not in PATENT_TYPES:
+    if ctx.data.get("procedure") == "mediation" and (
+            ip_type not in PATENT_TYPES or kind in ("trademark", "copyright", "geographical_indication")):
         return f"行政调解（局令81第六十三条）只适用于专利纠纷，本投诉为“{what}”，不能转为专利纠纷行政调解"
     if ctx.data.get("procedure") == "mediation" and kind == "patent_counterfeit":
         return "假冒专利是违法行为，依法查处，不是当事人之间可以调解的专利纠纷（局令81第六十三条），不能转为行政调解"
     return None
+
+
+def convertible_at_all(ctx: GuardContext) -> str | None:
+    """转立案办理 is offered only where some procedure could take the matter: never for a trademark, copyright or
+    假冒专利 complaint, which is handled as it is (or referred)."""
+    if any(convertible(replace(ctx, data={"procedure": p})) is None for p in ("adjudication", "mediation")):
+        return None
+    what = KINDS.get(getattr(ctx.case, "kind", None) or "", "本案")
+    return f"“{what}”不是专利纠纷，不能转为专利侵权纠纷行政裁决或者专利纠纷行政调解，请依其适用的程序办理或者移送"
 
 
 def intake_checks(fields) -> dict[str, str]:
@@ -157,7 +169,7 @@ PROCEDURE = Procedure(
                fields={"procedure": Choice("转为", required=True,
                                            choices={"adjudication": "专利侵权纠纷行政裁决", "mediation": "行政调解"}),
                        "category": Choice("调解的纠纷类型（转为行政调解时）", choices=MEDIATION_CATEGORIES)},
-               guards=(convertible,), closes=True, effects=("create_linked_case",)),
+               guards=(convertible_at_all, convertible), closes=True, effects=("create_linked_case",)),
         Action("refer", "移送", "accepted", "referred", roles=STAFF, approval="supervisor",
                fields={"kind": Choice("移送类型", required=True,
                                       choices={"police": "涉嫌犯罪移送公安机关", "agency": "移送有管辖权的行政机关"}),

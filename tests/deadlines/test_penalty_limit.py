@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from caseflow.cases.models import PartyRole
-from caseflow.cases.services import create_case
+from caseflow.cases.services import available_actions, create_case
 from caseflow.core.db import db
 from caseflow.core.errors import Conflict
 from caseflow.deadlines import overrides
@@ -132,3 +132,18 @@ def test_a_decision_late_only_by_the_provisional_calendar_is_on_time_once_the_ye
     overrides.import_calendar(INVENTED_2027, source="测试用虚构安排", actor=staff["admin"])  # Jan 2-3 are rest days
     db.session.commit()
     assert (row.due_date, row.provisional, row.status) == (D(2027, 1, 4), False, DeadlineStatus.MET)
+
+
+@pytest.mark.parametrize(("kind", "ip_type", "offered"), [
+    ("trademark", "trademark", False), ("trademark", "invention", False), ("patent_counterfeit", "invention", False),
+    ("copyright", "copyright", False), ("patent_infringement", "invention", True)])
+def test_only_a_patent_dispute_is_offered_conversion(staff, kind, ip_type, offered):
+    """A penalty matter is handled as it is (or referred): 转立案办理 is not offered only to be refused, even when
+    the complaint names a patent right type by mistake."""
+    officer = staff["officer"]
+    case = advance(complaint(staff["applicant"], kind=kind, ip_type=ip_type), ("accept", officer, {}))
+    assert ("convert" in {a.name for a in available_actions(case, officer)}) == offered
+    if not offered:
+        with pytest.raises(Conflict, match="不能转为专利侵权纠纷行政裁决或者专利纠纷行政调解"):
+            advance(case, ("convert", officer, {"procedure": "mediation"}))
+        assert case.state == "accepted"
