@@ -280,6 +280,9 @@ def complaint_story(g: Generator, c: GenCase, timeline: Timeline) -> None:
     # Once filed, a penalty matter is the office's: the complainant's withdrawal does not end it.
     elif r < 0.16 and party and c.kind not in PENALTY_KINDS:
         timeline.step(c, "withdraw", 2, 30, "applicant", {"reason": "已和解"})
+    elif c.kind in PENALTY_KINDS and rng.random() < 0.08:
+        # Some penalty cases are decided after their 90 days (行政处罚法 art. 60): the 审限 figures show them.
+        timeline.step(c, "conclude", 95, 150, "officer", {"outcome": "经调查，已对被投诉人作出行政处罚决定。"})
     else:
         timeline.step(c, "conclude", 4, 75, "officer", {"outcome": "经调查，已责令被投诉人停止侵权并下架商品。"})
 
