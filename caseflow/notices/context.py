@@ -274,7 +274,10 @@ def default_parts(kind: catalogue.NoticeKind, *, procedure: str, case, data: Map
     elif code == "conclusion":
         out = {"outcome": (data.get("outcome") or "").strip()}
     elif code == "mediation_agreement":
-        out = {"facts": facts, "terms": (data.get("terms") or "").strip()}
+        # Both parties sign it: the request's account goes in as the requester's (请求人称), for the mediator to
+        # restate as the facts the parties agree on, never as facts found.
+        said = f"{phrasing.role_words(procedure)[0]}称：{facts}" if facts else ""
+        out = {"facts": said, "terms": (data.get("terms") or "").strip()}
     elif code == "mediation_termination":
         # The facts; the document's next sentence states how the law treats them (局令81 arts 67, 69).
         absent = {"requester": "请求人经本局通知，无正当理由不参加调解。",

@@ -311,6 +311,15 @@ def test_confirmation_after_the_window_is_refused(api, people, med_body, shift, 
     assert "三十日的司法确认申请期限已经届满" in msg
 
 
+def test_the_agreement_gives_the_requests_account_as_the_requesters_not_as_agreed_facts(api, people, med_body,
+                                                                                         notices_of):
+    """Both parties sign the 调解协议书: its 纠纷的主要事实 starts from the request's account, said to be the
+    requester's (请求人称), for the mediator to restate as the facts the parties agree on."""
+    case = to_agreement(api, people, med_body)
+    [agreement] = notices_of(case, "mediation_agreement")
+    assert agreement.parts["facts"] == f"请求人称：{case.facts.strip()}"
+
+
 def test_package_needs_the_issued_agreement(api, people, med_body, notices_of):
     case = to_agreement(api, people, med_body)
     r = api.get(people["officer"], f"/api/v1/cases/{case.id}/mediation/confirmation-package")
