@@ -50,11 +50,10 @@ def convertible(ctx: GuardContext) -> str | None:
     if ctx.data.get("procedure") == "adjudication" and request_checks({"kind": kind, "ip_type": ip_type}):
         return (f"专利侵权纠纷行政裁决只处理专利侵权纠纷（专利法第六十五条），本投诉为“{what}”，不能转为行政裁决；"
                 "请依其适用的程序办理或者移送有管辖权的部门")
-    if ctx.data.get("procedure") == "mediation" and (
-            ip_type not in PATENT_TYPES or kind in ("trademark", "copyright", "geographical_indication")):
-        return f"行政调解（局令81第六十三条）只适用于专利纠纷，本投诉为“{what}”，不能转为专利纠纷行政调解"
     if ctx.data.get("procedure") == "mediation" and kind == "patent_counterfeit":
         return "假冒专利是违法行为，依法查处，不是当事人之间可以调解的专利纠纷（局令81第六十三条），不能转为行政调解"
+    if ctx.data.get("procedure") == "mediation" and (ip_type not in PATENT_TYPES or kind in PENALTY_KINDS):
+        return f"行政调解（局令81第六十三条）只适用于专利纠纷，本投诉为“{what}”，不能转为专利纠纷行政调解"
     return None
 
 

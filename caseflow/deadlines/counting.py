@@ -146,16 +146,16 @@ def _plus(d: dt.date, days: int) -> dt.date:
 class _Counter:
     """Walks the calendar, remembering every day it consulted.
 
-    A day the unpublished schedule may turn (``DayInfo.uncertain``) is decided towards the earlier due date: a
-    working day when counting forward, a rest day when counting back to the latest day to act.
+    A day the unpublished schedule may turn (``DayInfo.uncertain``) is decided towards the earlier due date of the
+    walk: a working day when walking forward, a rest day when walking back to the latest day to act.
     """
 
-    def __init__(self, cal: Calendar, step: int = 1) -> None:
+    def __init__(self, cal: Calendar) -> None:
         self.cal = cal
-        self.step = step
         self.provisional_years: set[int] = set()
         #: Uncertain days decided against the weekday rule: weekends counted as worked, weekdays as rest.
-        self.assumed: set[dt.date] = set()
+        self.assumed_worked: set[dt.date] = set()
+        self.assumed_rest: set[dt.date] = set()
 
     def info(self, d: dt.date) -> DayInfo:
         info = self.cal.day(d)
@@ -163,18 +163,18 @@ class _Counter:
             self.provisional_years.add(d.year)
         return info
 
-    def worked(self, d: dt.date) -> tuple[bool, DayInfo]:
+    def worked(self, d: dt.date, step: int) -> tuple[bool, DayInfo]:
         info = self.info(d)
-        worked = info.worked(self.step > 0)
+        worked = info.worked(step > 0)
         if worked != info.is_workday:
-            self.assumed.add(d)
+            (self.assumed_worked if worked else self.assumed_rest).add(d)
         return worked, info
 
     def roll(self, d: dt.date, step: int) -> tuple[dt.date, list[dt.date]]:
         """Move from ``d`` in direction ``step`` to the first working day; return the skipped days."""
         skipped: list[dt.date] = []
         for _ in range(366):
-            if self.worked(d)[0]:
+            if self.worked(d, step)[0]:
                 return d, skipped
             skipped.append(d)
             d = _plus(d, step)
@@ -193,7 +193,7 @@ class _Counter:
         counted = 0
         while counted < amount:
             d = _plus(d, step)
-            worked, info = self.worked(d)
+            worked, info = self.worked(d, step)
             if worked:
                 counted += 1
                 if info.is_makeup_workday and not info.provisional:
@@ -238,7 +238,8 @@ def _range_text(run: list[dt.date], ref_year: int) -> str:
 def _rest_days_text(counter: _Counter, days: list[dt.date], ref_year: int, *, all_runs: bool) -> str:
     """Describe rest days: holiday runs as 法定节假日; weekend-only runs only when ``all_runs``."""
     holiday_runs, weekend_runs = [], []
-    for run in _runs(days):
+    # Weekdays taken as rest only because the schedule may give them off have a note of their own.
+    for run in _runs([d for d in days if d not in counter.assumed_rest]):
         if any(counter.info(d).is_holiday for d in run):
             holiday_runs.append(run)
         elif all_runs:
@@ -350,8 +351,8 @@ def _due_calendar(
     label: str,
     extensions: Sequence[tuple[int, str]] = (),
 ) -> Due:
+    counter = _Counter(cal)
     step = -1 if backward else 1
-    counter = _Counter(cal, step)
     ref_year = start.year
     direction = "前" if backward else "起"
     head = f"{label} {start.isoformat()} {direction} {amount} {UNIT_LABELS[unit]}"
@@ -400,10 +401,11 @@ def _due_calendar(
 
     if counter.provisional_years:
         notes.append(_provisional_text(counter.provisional_years))
-    if counter.assumed:
-        days = "、".join(_range_text(r, ref_year) for r in _runs(sorted(counter.assumed)))
-        lean = "周末，可能调休上班，暂按工作日计入" if step > 0 else "工作日，可能调休放假，暂按休息日计"
-        notes.append(f"{days}为节日前后的{lean}")
+    for days, lean in ((counter.assumed_worked, "周末，可能调休上班，暂按工作日计入"),
+                       (counter.assumed_rest, "工作日，可能调休放假，暂按休息日计")):
+        if days:
+            listed = "、".join(_range_text(r, ref_year) for r in _runs(sorted(days)))
+            notes.append(f"{listed}为节日前后的{lean}")
     explanation = "；".join([head, *notes]) + f" → {due.isoformat()}"
     return Due(
         due,

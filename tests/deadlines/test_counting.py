@@ -230,6 +230,15 @@ def test_a_provisional_date_is_never_later_than_the_published_one(backward):
     assert later == []
 
 
+def test_a_provisional_backward_count_names_the_weekdays_it_took_as_rest():
+    """Counting back to the latest day to act, the weekdays around 国庆 the schedule may give off count as rest, and
+    the explanation says so rather than calling them statutory holidays."""
+    due = due_date(D(2027, 10, 11), 3, "working_days", backward=True)
+    assert due.due == D(2027, 9, 22) and due.provisional
+    assert "10月1日至3日为法定节假日" in due.explanation
+    assert "9月27日至30日、10月4日至8日为节日前后的工作日，可能调休放假，暂按休息日计" in due.explanation
+
+
 def test_provisional_spring_festival_2027():
     # 除夕 2027-02-05 (Fri) to 初三 02-08 (Mon).
     due = due_date(D(2027, 2, 4), 1, "working_days")
