@@ -22,6 +22,32 @@ class ConfigError(RuntimeError):
     """Raised when the settings are unsafe or inconsistent."""
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _parse(name: str, raw: str, current: object) -> object:
+    """A setting's value from its environment text, typed like its default; a value that is not one (a mistyped
+    "ture" would silently turn a cautious reading off) stops the start with the setting named."""
+    import json
+
+    try:
+        if isinstance(current, bool):
+            word = raw.strip().lower()
+            if word not in _TRUE | _FALSE:
+                raise ValueError
+            return word in _TRUE
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, float):
+            return float(raw)
+        if isinstance(current, dict):
+            return json.loads(raw)
+    except ValueError:
+        kind = {bool: "“true”或“false”", int: "整数", float: "数字", dict: "JSON 对象"}[type(current)]
+        raise ConfigError(f"设置 {name} 的值 {raw!r} 无效：应为{kind}") from None
+    return raw
+
+
 @dataclass
 class Config:
     """Application settings; every field can be set by CASEFLOW_<NAME>."""
@@ -106,21 +132,7 @@ class Config:
             raw = environ.get(f"CASEFLOW_{f.name}")
             if raw is None:
                 continue
-            current = getattr(cfg, f.name)
-            value: object
-            if isinstance(current, bool):
-                value = raw.strip().lower() in {"1", "true", "yes", "on"}
-            elif isinstance(current, int):
-                value = int(raw)
-            elif isinstance(current, float):
-                value = float(raw)
-            elif isinstance(current, dict):
-                import json
-
-                value = json.loads(raw)
-            else:
-                value = raw
-            setattr(cfg, f.name, value)
+            setattr(cfg, f.name, _parse(f"CASEFLOW_{f.name}", raw, getattr(cfg, f.name)))
         return cfg
 
     def to_flask(self) -> dict:
