@@ -331,6 +331,14 @@ def extendable(rule_prefix: str) -> Guard:
     return guard
 
 
+def unoffered(guard: Guard) -> Guard:
+    """Mark a guard that refuses an action the office does not offer at all: the action is then left off the list
+    of what may not be done now (its reason still answers an attempt)."""
+    guard.unoffered = True  # type: ignore[attr-defined]
+    return guard
+
+
+@unoffered
 def injunctions_enabled(ctx: GuardContext) -> str | None:
     """先行发布禁令 only where the office runs it (no statute sets its procedure; it ships off): the application
     tells through the ``injunctions_enabled`` fact (None, e.g. the data generator: not asked)."""

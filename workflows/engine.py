@@ -128,6 +128,32 @@ class Engine:
                 result[a.name] = a
         return list(result.values())
 
+    def refused(self, ctx: GuardContext, actor_roles: set[str]) -> list[tuple[Action, str]]:
+        """The actions (one per name) the actor could take in this state but a guard refuses now, each with the
+        guards' reasons: a party sees why it cannot, e.g., withdraw a penalty complaint once it is filed."""
+        by_name: dict[str, list[Action]] = {}
+        for a in self.procedure.actions_from(ctx.case.state):
+            if set(a.roles) & actor_roles:
+                by_name.setdefault(a.name, []).append(a)
+        result = []
+        for variants in by_name.values():
+            shown: Action | None = None
+            reasons: list[str] = []
+            for a in variants:
+                failing = {g: r for g in a.guards if not getattr(g, "on_input", False) and (r := g(ctx)) is not None}
+                if not failing:
+                    break  # available
+                if any(getattr(g, "unoffered", False) for g in failing):
+                    break  # not offered here at all
+                # A variant whose selector guard does not apply to this case says nothing about why.
+                if not any(getattr(g, "selects", False) for g in failing):
+                    shown = shown or a
+                    reasons.extend(failing.values())
+            else:
+                if shown is not None:
+                    result.append((shown, "；".join(dict.fromkeys(reasons))))
+        return result
+
     def fire(self, name: str, ctx: GuardContext) -> Fired:
         """Apply the transition to the case (the only place a case's state is assigned)."""
         case = ctx.case

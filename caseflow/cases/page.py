@@ -15,7 +15,7 @@ import workflows
 from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case, CaseEvent, Party
-from caseflow.cases.services import available_actions, pending_approval
+from caseflow.cases.services import available_actions, pending_approval, refused_actions
 from caseflow.core.db import db
 from caseflow.hearings.models import RespondentAccess
 from caseflow.notices.models import ServiceConsent
@@ -158,10 +158,12 @@ def case_page(case: Case, user: User) -> SimpleNamespace:
                            actor_ids=(case.assignee_id, pending.requested_by_id if pending else None)) if staff else {}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
         actions = actions_of(case, user, pending)
+        refused = refused_actions(case, user)
     return SimpleNamespace(
         staff=staff,  # policy.can(user, "use_workspace"), asked once for the cards' templates
         pending=pending,
         actions=actions,
+        refused=refused,  # (declaration, reasons): what the user could do in this state but may not now
         events=events,
         names=names,
         # The staff page's timeline, newest first: each event with its recorded values as its form labels them.

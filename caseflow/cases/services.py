@@ -147,6 +147,14 @@ def available_actions(case: Case, actor: User, *, pending: Any = _UNKNOWN) -> li
     return actions
 
 
+def refused_actions(case: Case, actor: User) -> list:
+    """(declaration, reasons) for the actions the actor could take in this state but may not now."""
+    roles = policy.case_roles(actor, case)
+    if not roles or case.is_deleted:
+        return []
+    return workflows.engine(case.procedure).refused(_ctx(case, actor, {}), roles)
+
+
 def authorize_action(case: Case, action: str, actor: User):
     """Return the declaration the actor would use (404 when unknown or invisible, 403 when never allowed)."""
     if not policy.can_view_case(actor, case):

@@ -82,6 +82,21 @@ def test_withdrawing_a_filed_penalty_complaint_is_refused_and_the_case_runs_on(s
     assert (filed.state, row.status) == ("accepted", DeadlineStatus.RUNNING)
 
 
+def test_the_complainant_is_told_why_a_filed_penalty_complaint_cannot_be_withdrawn(staff, clock, client, web):
+    clock.set("2026-03-02")
+    applicant = staff["applicant"]
+    case = complaint(applicant, kind="trademark")
+    web.login(applicant.username)
+    page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    assert f"/cases/{case.id}/actions/withdraw" in page and "暂不能办理" not in page
+    advance(case, ("accept", staff["officer"], {}))
+    db.session.flush()
+    page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    assert f"/cases/{case.id}/actions/withdraw" not in page
+    refused = page[page.index("暂不能办理的事项"):page.index("</details>", page.index("暂不能办理的事项"))]
+    assert "撤回投诉" in refused and "撤回投诉举报不终止行政处罚案件" in refused
+
+
 def test_an_upgrade_starts_the_limit_on_penalty_cases_already_filed(app, staff, clock):
     """Cases filed before the rule existed: `flask caseflow deadlines start-added PEN_DECISION` starts it from the
     day of their 受理, once; closed cases, disputes and cases that have the row are left alone."""

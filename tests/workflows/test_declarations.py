@@ -86,3 +86,20 @@ def test_resume_returns_to_where_it_paused():
     case = FakeCase("suspended", {"paused_from": "hearing_scheduled"})
     eng.fire("resume", ctx(case))
     assert case.state == "hearing_scheduled"
+
+
+def test_what_may_not_be_done_now_is_listed_with_its_reasons_and_nothing_unoffered():
+    engine = workflows.engine("complaint")
+    found = FakeCase("submitted")
+    found.channel, found.kind = "ex_officio", "patent_counterfeit"
+    refused = {a.name: (a.label, why) for a, why in engine.refused(ctx(found), {"officer"})}
+    # No complainant to ask for 补正; 不予立案 is available, so its other variants' reasons (a notice to a
+    # complainant) are not shown.
+    assert refused == {"request_correction": ("通知补正", "依职权发现的案件没有投诉人，不适用通知补正")}
+    filed = FakeCase("accepted")
+    filed.channel, filed.kind = "online", "trademark"
+    refused = {a.name: why for a, why in engine.refused(
+        GuardContext(case=filed, actor=None, data={}, now=ctx(filed).now, today=ctx(filed).today,
+                     fact=lambda name: False if name == "injunctions_enabled" else None), {"applicant"})}
+    # The office runs no injunctions: not listed as refused, only not offered.
+    assert refused == {"withdraw": "本案已受理（立案）查处，撤回投诉举报不终止行政处罚案件，由本局依法作出处理决定"}
