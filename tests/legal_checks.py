@@ -122,6 +122,11 @@ def problems(session) -> list[str]:
         if c.procedure == "complaint" and c.kind in PENALTY_KINDS and "withdraw" in done and "accept" in done[
                 :done.index("withdraw")]:
             out.append(f"{where}: 已立案查处的行政处罚案件因撤回投诉而终止")
+        if c.procedure == "complaint" and c.state == "referred":
+            # 已移送 means the matter left the office: its referral was sent, not refused or still awaiting approval.
+            referral = by_id.get(data.get("referral"))
+            if referral is None or referral.state in ("drafted", "approved", "not_referred"):
+                out.append(f"{where}: 以“已移送”结案，而移送案件未移送（{referral.state if referral else '无'}）")
         if c.procedure == "complaint" and c.channel == "ex_officio" and c.kind == "patent_infringement":
             out.append(f"{where}: 依职权登记的专利侵权纠纷（专利法第六十五条：应当事人请求处理）")
         if c.channel == "ex_officio" and c.parent_id is None \

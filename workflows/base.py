@@ -377,5 +377,5 @@ def common_actions(*, referable: bool = True) -> list[Action]:
                            "reason": Text("移送理由（涉嫌犯罪的事实，或不属于本部门管辖的理由）", required=True),
                            "parent_effect": Choice("移送期间本案", required=True, choices=PARENT_EFFECTS)},
                    effects=("start_referral",),
-                   help="移送另立移送案件办理；公安移送须由两名以上执法人员组成专案组并提交书面报告，报负责人批准"))
+                   help="另立移送案件办理，本案按所选继续办理或者中止；公安移送须由两名以上执法人员组成专案组并提交书面报告，报负责人批准"))
     return actions

@@ -97,7 +97,7 @@ def withdrawable(ctx: GuardContext) -> str | None:
     """Once a penalty matter is filed, the case is the office's (行政处罚法 art. 54): withdrawing the complaint does
     not end it, so the 90 days to decide run on."""
     case = ctx.case
-    if getattr(case, "state", None) == "accepted" and getattr(case, "kind", None) in PENALTY_KINDS:
+    if getattr(case, "state", None) in ("accepted", "referring") and getattr(case, "kind", None) in PENALTY_KINDS:
         return "本案已受理（立案）查处，撤回投诉举报不终止行政处罚案件，由本局依法作出处理决定"
     return None
 
@@ -119,6 +119,7 @@ PROCEDURE = Procedure(
         "submitted": State("已提交"),
         "correction": State("待补正"),
         "accepted": State("已受理"),
+        "referring": State("移送中"),
         "rejected": Terminal("不予受理"),
         "converted": Terminal("已转立案"),
         "referred": Terminal("已移送"),
@@ -169,12 +170,20 @@ PROCEDURE = Procedure(
                                            choices={"adjudication": "专利侵权纠纷行政裁决", "mediation": "行政调解"}),
                        "category": Choice("调解的纠纷类型（转为行政调解时）", choices=MEDIATION_CATEGORIES)},
                guards=(convertible_at_all, convertible), closes=True, effects=("create_linked_case",)),
-        Action("refer", "移送", "accepted", "referred", roles=STAFF, approval="supervisor",
+        # The whole matter goes: the complaint waits while the referral is decided (the head's approval, for the
+        # police the special team's report first: 国务院令310 art. 5) and ends only once the matter has left the
+        # office; a 不批准移送 returns it to 已受理 with its periods still running. Both are fired from the referral.
+        Action("refer", "全案移送", "accepted", "referring", roles=STAFF,
                fields={"kind": Choice("移送类型", required=True,
                                       choices={"police": "涉嫌犯罪移送公安机关", "agency": "移送有管辖权的行政机关"}),
                        "target": Line("接收机关", required=True),
                        "reason": Text("移送理由", required=True)},
-               closes=True, effects=("create_referral",)),
+               effects=("create_referral",),
+               help="本案整体移送：另立移送案件报负责人批准，移送后本案以“已移送”结案；负责人不批准移送的，本案恢复办理。"
+                    "本案继续办理、另行移送涉嫌犯罪等事项的，请用“发起移送”"),
+        Action("referral_transferred", "移送完成", "referring", "referred", roles={"system"}, closes=True),
+        Action("referral_declined", "不批准移送，恢复办理", "referring", "accepted", roles={"system"},
+               fields={"reason": Text("不批准移送的理由")}),
         Action("conclude", "办结答复", "accepted", "concluded", roles=STAFF, guards=(complained,),
                fields={"outcome": Text("处理结果", required=True)}, closes=True, notice="conclusion",
                stops=("PEN_DECISION",)),

@@ -61,7 +61,7 @@ from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 9
+GENERATOR_VERSION = 10
 UTC = dt.UTC
 T = TypeVar("T")
 CHUNK_ROOTS = 4000
@@ -685,7 +685,7 @@ class Generator:
 
     def child(self, parent: GenCase, procedure: str, at: dt.datetime, action: str, fields: dict) -> None:
         """Record the parent's action that creates a linked case, and the linked case's own story."""
-        parent.steps.append(Step(action, at, "supervisor" if action == "refer" else "officer", fields))
+        parent.steps.append(Step(action, at, "officer", fields))
         if at > self.until_at:
             return
         if procedure == "referral":
@@ -705,6 +705,20 @@ class Generator:
                     if converted and procedure == "adjudication" else None)
         parent.children.append(c)
         STORIES[procedure](self, c, Timeline(self.rng, c.received_at))
+        if action == "refer":
+            self._follow_referral(parent, c)
+
+    def _follow_referral(self, parent: GenCase, referral: GenCase) -> None:
+        """A complaint referred as a whole ends when its referral is sent (a system action, as
+        caseflow.referral.services does it); after a 不批准移送 the office takes it up again and concludes it."""
+        for s in referral.steps:
+            if s.action == "transfer":
+                parent.steps.append(Step("referral_transferred", s.at, "system"))
+                return
+            if s.action == "decline":
+                parent.steps.append(Step("referral_declined", s.at, "system", {"reason": s.fields.get("reason")}))
+                Timeline(self.rng, s.at).step(parent, "conclude", 5, 60, "officer", {"outcome": "经调查已处理完毕。"})
+                return
 
     # -- writing ----------------------------------------------------------
 

@@ -4,6 +4,9 @@
 def register(app) -> None:
     """Plug the referral effects into the app."""
     from caseflow.cases import hooks
+    from caseflow.referral import services
     from caseflow.referral.effects import EFFECTS
 
-    hooks.of(app).domain("referral").add_effects(EFFECTS)
+    registered = hooks.of(app).domain("referral")
+    registered.add_effects(EFFECTS)
+    registered.on_action.append(services.on_referral_action)  # a complaint referred as a whole follows its referral

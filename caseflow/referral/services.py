@@ -6,6 +6,7 @@
   the referral itself) is packaged with ``caseflow.evidence.package.build_package``; the package is checked when it
   is built, its file list and hashes are kept on the referral, and the same evidence is packaged again for download
   (a zip whose manifest ``flask --app wsgi caseflow verify-package`` checks).
+- ``on_referral_action``: a complaint referred as a whole ends when the matter is sent, or resumes on a refusal.
 - ``register_incoming``: a referral received from the police or another agency becomes a new case.
 - ``linked_of``: what the parent case shows of its referrals and injunctions.
 """
@@ -48,6 +49,21 @@ def start_from(parent: Case, *, actor, data: dict) -> Case:
                  summary=f"发起{KINDS[kind]}：{child.number}（{PARENT_EFFECTS[effect]}）",
                  data={"referral_id": child.id, "kind": kind, "parent_effect": effect})
     return child
+
+
+def on_referral_action(case: Case, fired, actor, data: dict) -> None:
+    """A complaint referred as a whole (全案移送) waits for its referral: it ends as 已移送 when the matter is sent,
+    and goes back to 已受理 when the head does not approve the referral."""
+    from caseflow.cases.services import run_system_action
+
+    parent = case.parent
+    if (case.procedure != "referral" or parent is None or parent.state != "referring"
+            or (parent.data or {}).get("referral") != case.id):
+        return
+    if fired.action.name == "transfer":
+        run_system_action(parent, "referral_transferred")
+    elif fired.action.name == "decline":
+        run_system_action(parent, "referral_declined", data={"reason": data.get("reason")})
 
 
 def store_report(case: Case, *, actor, data: dict) -> None:

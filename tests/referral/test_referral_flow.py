@@ -307,3 +307,44 @@ def test_the_referral_letter_states_the_offices_facts_and_only_the_materials_on_
     assert adj_body["facts"].rstrip("。") not in text  # the request's own account
     assert "涉嫌犯罪案件调查报告" in text and "其他有关涉嫌犯罪的材料" in text
     assert ("检验报告或者鉴定意见" in text) is opinion
+
+
+def _referred_as_a_whole(people, kind):
+    from tests.factories.cases import advance, complaint
+
+    case = complaint(people["applicant"], kind="trademark", ip_type="trademark")
+    advance(case, ("accept", people["officer"], None),
+            ("refer", people["officer"], {"kind": kind, "target": "重庆市公安局渝中区分局" if kind == "police"
+                                          else "重庆市江北区市场监督管理局", "reason": "销售数量巨大，涉嫌犯罪。"}))
+    return case, db.session.get(Case, case.data["referral"])
+
+
+def test_a_complaint_referred_as_a_whole_resumes_when_the_head_does_not_approve(people, deadline):
+    """全案移送 waits for the head: a 不批准移送 gives the office its penalty case back, its 90 days running on."""
+    from tests.factories.cases import advance
+
+    case, ref = _referred_as_a_whole(people, "police")
+    assert (case.state, case.closed_at, ref.state) == ("referring", None, "drafted")
+    assert deadline(case, "PEN_DECISION").status.value == "running"
+    advance(ref, ("decline", people["supervisor"], {"reason": "尚未达到刑事追诉标准。"}))
+    assert (ref.state, case.state, case.closed_at) == ("not_referred", "accepted", None)
+    assert deadline(case, "PEN_DECISION").status.value == "running"
+    [resumed] = [e for e in case.events if e.action == "referral_declined"]
+    assert resumed.data["fields"]["reason"] == "尚未达到刑事追诉标准。" and resumed.to_state == "accepted"
+    advance(case, ("conclude", people["officer"], {"outcome": "已作出行政处罚决定。"}))
+    assert case.state == "concluded" and deadline(case, "PEN_DECISION").status.value == "met"
+
+
+def test_a_complaint_referred_as_a_whole_ends_as_referred_once_the_matter_is_sent(people, deadline):
+    from tests.factories.cases import advance
+
+    case, ref = _referred_as_a_whole(people, "agency")
+    advance(ref, ("approve", people["supervisor"], None),
+            ("inform_requester", people["officer"], {"method": "written", "note": "本案将移送江北区处理。"}))
+    assert case.state == "referring" and case.closed_at is None  # approved, not yet sent
+    advance(ref, ("transfer", people["officer"], None))
+    assert (ref.state, case.state, case.closing_action) == ("transferred", "referred", "referral_transferred")
+    assert case.closed_at is not None and deadline(case, "PEN_DECISION").status.value == "cancelled"
+    # Once sent the complainant can no more withdraw than before; nothing is left to do on the complaint.
+    from caseflow.cases.services import available_actions
+    assert available_actions(case, people["applicant"]) == []

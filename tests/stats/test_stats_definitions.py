@@ -86,6 +86,12 @@ def test_one_dispute_counts_once_across_its_linked_cases(api, people):
     referred = complaint(people["applicant"], **TRADEMARK)
     advance(referred, ("accept", people["officer"], None),
             ("refer", s, {"kind": "police", "target": "重庆市公安局渝中区分局", "reason": "涉嫌犯罪。"}))
+    referral = db.session.get(Case, referred.data["referral"])
+    report = {"team": [people["officer"].username, s.username], "threshold": "reasonable_suspicion",
+              "report": "涉嫌犯罪。"}
+    # The complaint ends once the matter is sent.
+    advance(referral, ("submit_report", people["officer"], report), ("approve", s, None),
+            ("transfer", people["officer"], None))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 6  # three disputes, six cases
     fig = figures(api, s, "2026-03", "2026-03")
     assert (fig["received"], fig["closed"]) == (3, 3)

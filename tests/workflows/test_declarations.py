@@ -41,9 +41,9 @@ def test_terminal_states_have_no_way_out(code):
 
 def test_complaint_section_2_1():
     proc = workflows.procedure("complaint")
-    assert set(proc.closing_actions()) == {"reject", "convert", "refer", "conclude", "withdraw"}
+    assert set(proc.closing_actions()) == {"reject", "convert", "referral_transferred", "conclude", "withdraw"}
     # The acceptance period's extension (市场监管行政处罚程序规定 art. 18; 局令81 art. 20) is the head's to approve.
-    assert {a.name for a in proc.actions if a.approval} == {"reject", "refer", "extend_acceptance"}
+    assert {a.name for a in proc.actions if a.approval} == {"reject", "extend_acceptance"}
     assert set(proc.action("withdraw").sources) == set(proc.open_states)
 
 
