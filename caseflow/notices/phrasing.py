@@ -78,9 +78,18 @@ def role_words(procedure: str | None) -> tuple[str, str]:
     return ROLE_WORDS.get(procedure or "", DEFAULT_ROLES)
 
 
-def party_role_words(procedure: str | None) -> dict[str, str]:
-    """What a list of the parties calls each role in this procedure (请求人 in a mediation, never 请求人/投诉人)."""
-    claimant, respondent = role_words(procedure)
+def party_role_words(case_or_procedure) -> dict[str, str]:
+    """What a list of the parties calls each role: the procedure's words (请求人 in a mediation, never 请求人/投诉人),
+    or, given a case, the case's own (an injunction taken up ex officio keeps its main case's, as ``case_roles``)."""
+    if case_or_procedure is None or isinstance(case_or_procedure, str):
+        claimant, respondent = role_words(case_or_procedure)
+    else:
+        case = case_or_procedure
+        data = case.data or {}
+        main = case.parent if case.procedure == "injunction" and data.get("applied_by") == "ex_officio" else None
+        claimant, respondent = case_roles({"procedure": case.procedure, "applied_by": data.get("applied_by"),
+                                           "origin_procedure": main.procedure if main else None}) \
+            or role_words(case.procedure)
     return {"claimant": claimant, "respondent": respondent, "agent": "代理人"}
 
 

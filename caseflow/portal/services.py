@@ -213,7 +213,7 @@ def case_words(case: Case) -> dict:
 
     words = FILINGS.get(case.procedure) or {"kind": "", "decides": "是否受理"}
     procedure = workflows.procedure(case.procedure)
-    return {"roles": party_role_words(case.procedure),
+    return {"roles": party_role_words(case),
             "filed": words.get("filed") or procedure.title, "kind": words["kind"], "decides": words["decides"]}
 
 

@@ -3,6 +3,8 @@ tells a refusal in writing, and the respondent is heard (陈述申辩) and the o
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from caseflow.cases.services import available_actions
@@ -178,3 +180,21 @@ def test_an_ex_officio_refusal_tells_no_applicant_to_apply_again(flow, people, a
     text = text_of(notices_of(inj, "injunction_refusal")[0])
     assert "申请人" not in text and "依职权审查是否对被请求人先行发布禁令" in text
     assert "本决定不影响本局对主案的继续处理。" in text and "如不服本决定" in text
+
+
+def test_the_case_page_names_the_parties_as_the_injunction_came(flow, people, adj_body, client, web):
+    """Taken up ex officio, nobody applied: the parties keep the main case's names, as its documents do."""
+    case = flow.adjudication(adj_body)
+    flow.act(people["officer"], case, "request_injunction", reason="依职权审查。")
+    taken_up = child_of(case, "injunction")
+    flow.act(people["applicant"], case, "request_injunction", reason="请求责令立即停止销售。")
+    applied = next(c for c in case.children if c.procedure == "injunction" and c.id != taken_up.id)
+    web.login(people["officer"].username)
+
+    def roles(inj):
+        page = client.get(f"/cases/{inj.id}").get_data(as_text=True)
+        table = page[page.index("<th>身份</th>"):page.index("</table>", page.index("<th>身份</th>"))]
+        return set(re.findall(r"<tr><td>([^<]+)", table))
+
+    assert roles(taken_up) == {"请求人", "被请求人"}
+    assert roles(applied) == {"申请人", "被申请人"}
