@@ -202,6 +202,8 @@ def _parent_status(child: Case | sa.Row, parent: Case) -> str:
     """What the referring case does meanwhile, as the officer recorded it and as the case stands now."""
     if parent.closed_at is not None:
         return "原案件已结案"
+    if parent.state == "referring" and (parent.data or {}).get("referral") == child.id:
+        return "全案移送：本案待移送后以“已移送”结案，不批准移送的恢复办理"
     if child.closed_at is not None:
         state = workflows.procedure(child.procedure).state_title(child.state)
         return f"移送已办结（{state}），本案继续办理"

@@ -319,12 +319,16 @@ def _referred_as_a_whole(people, kind):
     return case, db.session.get(Case, case.data["referral"])
 
 
-def test_a_complaint_referred_as_a_whole_resumes_when_the_head_does_not_approve(people, deadline):
+def test_a_complaint_referred_as_a_whole_resumes_when_the_head_does_not_approve(people, deadline, client, web):
     """全案移送 waits for the head: a 不批准移送 gives the office its penalty case back, its 90 days running on."""
     from tests.factories.cases import advance
 
     case, ref = _referred_as_a_whole(people, "police")
     assert (case.state, case.closed_at, ref.state) == ("referring", None, "drafted")
+    db.session.flush()
+    web.login(people["officer"].username)
+    for page in (client.get(f"/cases/{case.id}"), client.get(f"/cases/{ref.id}")):
+        assert "本案待移送后以“已移送”结案" in page.get_data(as_text=True)
     assert deadline(case, "PEN_DECISION").status.value == "running"
     advance(ref, ("decline", people["supervisor"], {"reason": "尚未达到刑事追诉标准。"}))
     assert (ref.state, case.state, case.closed_at) == ("not_referred", "accepted", None)
