@@ -20,6 +20,7 @@ from typing import Any
 
 from caseflow.notices.citations import cite_text
 from workflows.injunction import IN_FORCE
+from workflows.referral import KINDS as REFERRAL_KINDS
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,9 @@ _KINDS: tuple[NoticeKind, ...] = (
                                             REF: "专利侵权纠纷行政裁决强制执行申请书"},
         procedures=frozenset({ADJ, REF}), source=GUIDE,
         basis=("patent.dispute", "adj.enforcement", "enforce.application", "enforce.materials"),
+        # An application follows the 催告 (行政强制法 art. 54); a court referral drafts its own at the transfer.
+        hand_needs=(lambda case: case.procedure != ADJ or case.state in ("reminded", "enforcement"),
+                    "本案尚未催告当事人履行裁决（行政强制法第五十四条）"),
     ),
     NoticeKind(
         "conclusion", "办结答复书", "保结字", "claimant",
@@ -349,12 +353,16 @@ SHARED_DELIVERY_RULES: frozenset[str] = frozenset(
     if sum(1 for k in _KINDS for rules in k.delivery_rule.values()
            if rule in ((rules,) if isinstance(rules, str) else rules)) > 1)
 
+#: The letter a referral sends, by its kind (the workflow's ``referral_letter``, drafted at the transfer).
+REFERRAL_LETTERS = {"police": "criminal_referral", "agency": "case_transfer", "court": "enforcement_application"}
 #: What a workflow's ``notice=`` names, when it is not a catalogue code itself.
 WORKFLOW_ALIASES: dict[str, Callable[[object], str]] = {
-    "referral_letter": lambda case: {"police": "criminal_referral", "agency": "case_transfer",
-                                     "court": "enforcement_application"}.get(
-        ((getattr(case, "data", None) or {}).get("referral_kind") or "agency"), "case_transfer"),
+    "referral_letter": lambda case: REFERRAL_LETTERS.get(_referral_kind(case), "case_transfer"),
 }
+
+
+def _referral_kind(case) -> str:
+    return (getattr(case, "data", None) or {}).get("referral_kind") or "agency"
 
 
 def document_title(kind: NoticeKind, procedure: str | None, data: Mapping | None = None) -> str:
@@ -422,6 +430,10 @@ def _refusal(case, kind: NoticeKind, by_action: set[str], have: set[str]) -> str
     # the case has had one, to draft it again, never the first; a kind no action drafts but which states a step (the
     # kind's ``hand_needs``) only when the record shows it.
     title = kind.title_for(case.procedure)
+    if case.procedure == REF and kind.code in REFERRAL_LETTERS.values() \
+            and kind.code != REFERRAL_LETTERS.get(_referral_kind(case)):
+        kind_title = REFERRAL_KINDS.get(_referral_kind(case), _referral_kind(case))
+        return f"本案为“{kind_title}”，不能起草“{title}”"
     if kind.code in by_action and kind.code not in have:
         return f"“{title}”由办理相应步骤时起草，本案尚未办理该步骤，不能手工起草"
     if kind.hand_needs is not None and not kind.hand_needs[0](case):

@@ -137,3 +137,21 @@ def test_names_and_office_as_documents_print_them():
     assert office_display_name("重庆市知识产权局") == "重庆市知识产权局"
     assert [mask_name(n) for n in ("王喆", "𠮷永福", "重庆堃泰机电科技有限公司")] == ["王*", "𠮷*福",
                                                                      "重庆********公司"]
+
+
+def test_a_referral_drafts_only_its_own_kind_of_letter_and_an_application_follows_the_reminder():
+    """A police referral is no transfer to an agency nor an application to a court: each letter states the step
+    of its own kind of referral, and an adjudication applies for enforcement only after its 催告."""
+    def draftable(procedure, state, **data):
+        case = FakeCase(procedure, data)
+        case.state = state
+        return {k.code for k in catalogue.hand_draftable(case, ("criminal_referral", "case_transfer",
+                                                                 "enforcement_application"))}
+
+    letters = {"criminal_referral", "case_transfer", "enforcement_application"}
+    for referral_kind, letter in catalogue.REFERRAL_LETTERS.items():
+        assert draftable("referral", "transferred", referral_kind=referral_kind) & letters == {letter}
+    police = FakeCase("referral", {"referral_kind": "police"})
+    assert "涉嫌犯罪移送公安机关" in catalogue.hand_refusal(police, catalogue.KINDS["case_transfer"], ())
+    assert "enforcement_application" not in draftable("adjudication", "decided")
+    assert "enforcement_application" in draftable("adjudication", "reminded")
