@@ -880,6 +880,11 @@ PROCEDURE = Procedure(
                fields={"target": Line("受理法院"), "reason": Text("申请事由")},
                guards=(stop_order, suit_window_over, reminder_wait_over), effects=("create_referral",),
                stops=("ADJ_ENFORCEMENT_APPLICATION",), cancels=("ADJ_ENFORCEMENT_RIGHT_HOLDER",)),
+        # Fired from the court referral when the head does not approve the application: the office may apply again
+        # within its window, which restarts as it was (anchored on the period to sue); once it lapses the right
+        # holder's own period runs.
+        Action("enforcement_declined", "不批准申请强制执行", "enforcement", "reminded", roles={"system"},
+               fields={"reason": Text("不批准的理由")}, starts=("ADJ_ENFORCEMENT_APPLICATION",)),
         Action("request_injunction", "申请先行禁令", PRE_DECISION, None, roles=STAFF | {"applicant"},
                fields={"reason": Text("申请理由及请求禁止的行为", required=True)}, effects=("create_injunction",),
                guards=(injunctions_enabled,)),

@@ -6,7 +6,8 @@
   the referral itself) is packaged with ``caseflow.evidence.package.build_package``; the package is checked when it
   is built, its file list and hashes are kept on the referral, and the same evidence is packaged again for download
   (a zip whose manifest ``flask --app wsgi caseflow verify-package`` checks).
-- ``on_referral_action``: a complaint referred as a whole ends when the matter is sent, or resumes on a refusal.
+- ``on_referral_action``: a complaint referred as a whole ends when the matter is sent, or resumes on a refusal; an
+  adjudication's refused application for enforcement returns it to 已催告.
 - ``register_incoming``: a referral received from the police or another agency becomes a new case.
 - ``linked_of``: what the parent case shows of its referrals and injunctions.
 """
@@ -51,19 +52,28 @@ def start_from(parent: Case, *, actor, data: dict) -> Case:
     return child
 
 
+#: A case waiting on the referral it made: its state then, and what it does when the referral is sent or declined.
+WAITING_ON_REFERRAL = {("complaint", "referring"): ("referral_transferred", "referral_declined"),
+                       ("adjudication", "enforcement"): (None, "enforcement_declined")}
+
+
 def on_referral_action(case: Case, fired, actor, data: dict) -> None:
     """A complaint referred as a whole (全案移送) waits for its referral: it ends as 已移送 when the matter is sent,
-    and goes back to 已受理 when the head does not approve the referral."""
+    and goes back to 已受理 when the head does not approve the referral; an adjudication whose application for
+    enforcement the head does not approve goes back to 已催告."""
     from caseflow.cases.services import run_system_action
 
     parent = case.parent
-    if (case.procedure != "referral" or parent is None or parent.state != "referring"
-            or (parent.data or {}).get("referral") != case.id):
+    if case.procedure != "referral" or parent is None or (parent.data or {}).get("referral") != case.id:
         return
-    if fired.action.name == "transfer":
-        run_system_action(parent, "referral_transferred")
+    follow = WAITING_ON_REFERRAL.get((parent.procedure, parent.state))
+    if follow is None:
+        return
+    sent, declined = follow
+    if fired.action.name == "transfer" and sent:
+        run_system_action(parent, sent)
     elif fired.action.name == "decline":
-        run_system_action(parent, "referral_declined", data={"reason": data.get("reason")})
+        run_system_action(parent, declined, data={"reason": data.get("reason")})
 
 
 def store_report(case: Case, *, actor, data: dict) -> None:

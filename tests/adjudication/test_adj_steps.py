@@ -276,7 +276,8 @@ def test_revocation_closes_with_the_revocation_decision(people, notices_of, grou
     assert case.data["revoke"]["ground"] == ground
 
 
-def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadline, shift):
+@pytest.mark.parametrize("declined", [False, True], ids=["applied", "head_declines"])
+def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadline, shift, declined):
     case = examined(people)
     deliberate(case, people["officer"], "infringement")
     act(case, "decide", people["supervisor"], outcome="infringement", reasons="落入保护范围", measures="停止销售")
@@ -304,9 +305,20 @@ def test_stop_order_reminder_then_enforcement_referral(people, notices_of, deadl
     assert case.state == "enforcement"
     child = db.session.get(Case, case.data["referral"])
     assert child.procedure == "referral" and child.data["referral_kind"] == "court"
-    act(case, "publish", people["officer"])
-    act(case, "record_compliance", people["officer"], note="已强制执行")
-    assert case.state == "closed"
+    if not declined:
+        act(case, "publish", people["officer"])
+        act(case, "record_compliance", people["officer"], note="已强制执行")
+        assert case.state == "closed"
+        return
+    # The head does not approve the application: the case is back at 已催告 and its window runs as it did.
+    window = deadline(case, "ADJ_ENFORCEMENT_APPLICATION")
+    assert window.status.value == "met"
+    act(child, "decline", people["supervisor"], reason="被申请人已表示履行，暂不申请。")
+    assert (child.state, case.state) == ("not_referred", "reminded")
+    again = deadline(case, "ADJ_ENFORCEMENT_APPLICATION")
+    assert again.id != window.id and again.status.value == "running" and again.due_date == window.due_date
+    act(case, "apply_enforcement", people["officer"], target="重庆知识产权法院", reason="仍未履行")
+    assert case.state == "enforcement" and case.data["referral"] != child.id
 
 
 def test_enforcement_window_runs_from_the_respondents_period_to_sue_not_the_requesters(people, notices_of, deadline,
