@@ -377,8 +377,10 @@ def _deadline_table(f: Filters, which: str, title: str, total: int, export: bool
 
     def rows():
         users: dict = {}
-        result = db.session.execute(stmt.execution_options(yield_per=1000))
-        for part in result.partitions():
+        # Only the export streams (a server-side cursor on PostgreSQL): a cursor is planned for its first rows, and
+        # for the page's 100 that plan walked the deadlines by due date (300 ms at 1M cases against 16 ms).
+        result = db.session.execute(stmt.execution_options(yield_per=1000) if export else stmt)
+        for part in result.partitions(1000):
             missing = {r.officer_id for r in part if r.officer_id > 0 and r.officer_id not in users}
             users.update(queries.users_by_id(missing))
             numbers = queries.case_numbers(r.case_id for r in part)
