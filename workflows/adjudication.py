@@ -577,7 +577,7 @@ PROCEDURE = Procedure(
         "litigation": State("诉讼中"),
         "judged": State("判决变更或撤销裁决"),
         "reminded": State("已催告"),
-        "enforcement": State("强制执行中"),
+        "enforcement": State("强制执行中", on_referral=(None, "enforcement_declined")),
         "not_docketed": Terminal("不予立案"),
         "settled": Terminal("调解结案"),
         "revoked": Terminal("撤销案件"),

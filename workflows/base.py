@@ -14,6 +14,9 @@ OPEN = "*"  # an action source meaning: every non-terminal state
 class State:
     title: str
     terminal: bool = False
+    #: A state that waits on the referral the case made: the system actions fired when that referral is sent and
+    #: when its approval is refused (None: nothing happens on that outcome).
+    on_referral: tuple[str | None, str | None] | None = None
 
 
 def Terminal(title: str) -> State:  # noqa: N802 - reads like a declaration

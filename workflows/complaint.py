@@ -119,7 +119,7 @@ PROCEDURE = Procedure(
         "submitted": State("已提交"),
         "correction": State("待补正"),
         "accepted": State("已受理"),
-        "referring": State("移送中"),
+        "referring": State("移送中", on_referral=("referral_transferred", "referral_declined")),
         "rejected": Terminal("不予受理"),
         "converted": Terminal("已转立案"),
         "referred": Terminal("已移送"),

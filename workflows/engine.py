@@ -47,6 +47,12 @@ class Fired:
     to_state: str
 
 
+@dataclass(frozen=True)
+class Offer:
+    available: list[Action]
+    refused: list[tuple[Action, str]]
+
+
 def _chosen(action: Action, ctx: GuardContext) -> bool:
     """A variant with `when` runs only when the input names its value."""
     if action.when is None:
@@ -118,31 +124,23 @@ class Engine:
             reasons.extend(failing)
         raise GuardRefused("；".join(dict.fromkeys(reasons)) or "操作条件不满足")
 
-    def available(self, ctx: GuardContext, actor_roles: set[str]) -> list[Action]:
-        """The actions (one per name) the actor may perform now."""
-        result: dict[str, Action] = {}
-        for a in self.procedure.actions_from(ctx.case.state):
-            if a.name in result or not (set(a.roles) & actor_roles):
-                continue
-            if all(g(ctx) is None for g in a.guards if not getattr(g, "on_input", False)):
-                result[a.name] = a
-        return list(result.values())
-
-    def refused(self, ctx: GuardContext, actor_roles: set[str]) -> list[tuple[Action, str]]:
-        """The actions (one per name) the actor could take in this state but a guard refuses now, each with the
-        guards' reasons: a party sees why it cannot, e.g., withdraw a penalty complaint once it is filed."""
-        by_name: dict[str, list[Action]] = {}
-        for a in self.procedure.actions_from(ctx.case.state):
+    def offer(self, ctx: GuardContext, actor_roles: set[str]) -> Offer:
+        """What the actor may do now and what it could do in this state but a guard refuses, one action per name,
+        each guard asked once: a party sees why it cannot, e.g., withdraw a penalty complaint once it is filed."""
+        by_name: dict[str, list[tuple[int, Action]]] = {}
+        for i, a in enumerate(self.procedure.actions_from(ctx.case.state)):
             if set(a.roles) & actor_roles:
-                by_name.setdefault(a.name, []).append(a)
-        result = []
+                by_name.setdefault(a.name, []).append((i, a))
+        available: list[tuple[int, Action]] = []
+        refused: list[tuple[Action, str]] = []
         for variants in by_name.values():
             shown: Action | None = None
             reasons: list[str] = []
-            for a in variants:
+            for i, a in variants:
                 failing = {g: r for g in a.guards if not getattr(g, "on_input", False) and (r := g(ctx)) is not None}
                 if not failing:
-                    break  # available
+                    available.append((i, a))
+                    break
                 if any(getattr(g, "unoffered", False) for g in failing):
                     break  # not offered here at all
                 # A variant whose selector guard does not apply to this case says nothing about why.
@@ -151,8 +149,16 @@ class Engine:
                     reasons.extend(failing.values())
             else:
                 if shown is not None:
-                    result.append((shown, "；".join(dict.fromkeys(reasons))))
-        return result
+                    refused.append((shown, "；".join(dict.fromkeys(reasons))))
+        return Offer([a for _, a in sorted(available, key=lambda found: found[0])], refused)
+
+    def available(self, ctx: GuardContext, actor_roles: set[str]) -> list[Action]:
+        """The actions (one per name) the actor may perform now."""
+        return self.offer(ctx, actor_roles).available
+
+    def refused(self, ctx: GuardContext, actor_roles: set[str]) -> list[tuple[Action, str]]:
+        """(declaration, the guards' reasons) for each action the actor could take in this state but may not now."""
+        return self.offer(ctx, actor_roles).refused
 
     def fire(self, name: str, ctx: GuardContext) -> Fired:
         """Apply the transition to the case (the only place a case's state is assigned)."""

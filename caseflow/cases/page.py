@@ -15,7 +15,7 @@ import workflows
 from caseflow import policy
 from caseflow.accounts.models import User
 from caseflow.cases.models import Case, CaseEvent, Party
-from caseflow.cases.services import available_actions, pending_approval, refused_actions
+from caseflow.cases.services import offered_actions, pending_approval
 from caseflow.core.db import db
 from caseflow.hearings.models import RespondentAccess
 from caseflow.notices.models import ServiceConsent
@@ -80,10 +80,12 @@ def agreement_of(case: Case, action) -> dict | None:
             "signatures": [(title, signed.get(side)) for side, title in SIDES.items()]}
 
 
-def actions_of(case: Case, user: User, pending) -> list[tuple[Any, bool]]:
-    """(declaration, needs approval) for each action the user may perform now."""
+def actions_of(case: Case, user: User, pending) -> tuple[list[tuple[Any, bool]], list]:
+    """(declaration, needs approval) for each action the user may perform now, and (declaration, reasons) for each
+    one the user could take in this state but may not now."""
     roles = policy.case_roles(user, case)
-    return [(a, approval_needed(case, a, user, roles)) for a in available_actions(case, user, pending=pending)]
+    available, refused = offered_actions(case, user, pending=pending, roles=roles)
+    return [(a, approval_needed(case, a, user, roles)) for a in available], refused
 
 
 _EVENTS = (sa.select(CaseEvent.seq, CaseEvent.occurred_at, CaseEvent.actor_id, User.display_name.label("actor_name"),
@@ -157,8 +159,7 @@ def case_page(case: Case, user: User) -> SimpleNamespace:
     names = readable_names([(case.procedure, e.action, values) for e, values in recorded], [case.unit_id],
                            actor_ids=(case.assignee_id, pending.requested_by_id if pending else None)) if staff else {}
     with rows_known(case, periods):  # the guards read the rows just loaded (the page writes nothing)
-        actions = actions_of(case, user, pending)
-        refused = refused_actions(case, user)
+        actions, refused = actions_of(case, user, pending)
     return SimpleNamespace(
         staff=staff,  # policy.can(user, "use_workspace"), asked once for the cards' templates
         pending=pending,

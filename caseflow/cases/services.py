@@ -135,24 +135,24 @@ def pending_approval(case: Case) -> sa.Row | None:
 _UNKNOWN = object()
 
 
-def available_actions(case: Case, actor: User, *, pending: Any = _UNKNOWN) -> list:
-    """The actions the actor may perform on the case now, asked of the engine (``pending``: the case's pending
-    approval when the caller already read it)."""
-    roles = policy.case_roles(actor, case)
+def offered_actions(case: Case, actor: User, *, pending: Any = _UNKNOWN,
+                    roles: set[str] | None = None) -> tuple[list, list]:
+    """The actions the actor may perform on the case now, and (declaration, reasons) for those it could take in this
+    state but may not now, asked of the engine once (``pending``: the case's pending approval, ``roles``: the actor's
+    case roles, when the caller already read them)."""
+    roles = policy.case_roles(actor, case) if roles is None else roles
     if not roles or case.is_deleted:
-        return []
-    actions = workflows.engine(case.procedure).available(_ctx(case, actor, {}), roles)
+        return [], []
+    offer = workflows.engine(case.procedure).offer(_ctx(case, actor, {}), roles)
+    actions = offer.available
     if (pending_approval(case) if pending is _UNKNOWN else pending) is not None:
         actions = [a for a in actions if a.allowed_while_pending]
-    return actions
+    return actions, offer.refused
 
 
-def refused_actions(case: Case, actor: User) -> list:
-    """(declaration, reasons) for the actions the actor could take in this state but may not now."""
-    roles = policy.case_roles(actor, case)
-    if not roles or case.is_deleted:
-        return []
-    return workflows.engine(case.procedure).refused(_ctx(case, actor, {}), roles)
+def available_actions(case: Case, actor: User, *, pending: Any = _UNKNOWN) -> list:
+    """The actions the actor may perform on the case now."""
+    return offered_actions(case, actor, pending=pending)[0]
 
 
 def authorize_action(case: Case, action: str, actor: User):

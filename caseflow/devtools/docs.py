@@ -24,6 +24,7 @@ from caseflow.deadlines.rules import (
 )
 from caseflow.notices import catalogue
 from workflows import PROCEDURES as DECLARATIONS
+from workflows.base import State
 from workflows.complaint import KINDS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -111,13 +112,20 @@ def _states(names: tuple[str, ...], code: str) -> str:
     return "、".join(f"`{n}`" for n in names) if len(names) < len(DECLARATIONS[code].open_states) else "任一未结状态"
 
 
+def _on_referral(state: State) -> str:
+    if state.on_referral is None:
+        return ""
+    return " / ".join(f"`{name}`" if name else "—" for name in state.on_referral)
+
+
 def procedure_tables() -> str:
     """For each procedure: its states, then each action with where it goes, who does it and what it sets off."""
     out = []
     for code, proc in DECLARATIONS.items():
         out += [f"### {proc.title} (`{code}`): states and actions", "",
-                "| state | 名称 | terminal |", "|---|---|---|"]
-        out += [f"| `{name}` | {s.title} | {'yes' if s.terminal else ''} |" for name, s in proc.states.items()]
+                "| state | 名称 | terminal | when its referral is sent / not approved |", "|---|---|---|---|"]
+        out += [f"| `{name}` | {s.title} | {'yes' if s.terminal else ''} | {_on_referral(s)} |"
+                for name, s in proc.states.items()]
         out += ["", "| action | 名称 | from → to | who | approval | 结案 | document | deadlines |",
                 "|---|---|---|---|---|---|---|---|"]
         for a in proc.actions:

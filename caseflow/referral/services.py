@@ -52,27 +52,22 @@ def start_from(parent: Case, *, actor, data: dict) -> Case:
     return child
 
 
-#: A case waiting on the referral it made: its state then, and what it does when the referral is sent or declined.
-WAITING_ON_REFERRAL = {("complaint", "referring"): ("referral_transferred", "referral_declined"),
-                       ("adjudication", "enforcement"): (None, "enforcement_declined")}
-
-
 def on_referral_action(case: Case, fired, actor, data: dict) -> None:
-    """A complaint referred as a whole (全案移送) waits for its referral: it ends as 已移送 when the matter is sent,
-    and goes back to 已受理 when the head does not approve the referral; an adjudication whose application for
-    enforcement the head does not approve goes back to 已催告."""
+    """A case in a state that waits on its referral (``State.on_referral``) follows it: a complaint referred as a
+    whole (全案移送) ends as 已移送 when the matter is sent and goes back to 已受理 when the head does not approve the
+    referral; an adjudication whose application for enforcement the head does not approve goes back to 已催告."""
     from caseflow.cases.services import run_system_action
 
     parent = case.parent
     if case.procedure != "referral" or parent is None or (parent.data or {}).get("referral") != case.id:
         return
-    follow = WAITING_ON_REFERRAL.get((parent.procedure, parent.state))
+    follow = workflows.procedure(parent.procedure).states[parent.state].on_referral
     if follow is None:
         return
     sent, declined = follow
     if fired.action.name == "transfer" and sent:
         run_system_action(parent, sent)
-    elif fired.action.name == "decline":
+    elif fired.action.name == "decline" and declined:
         run_system_action(parent, declined, data={"reason": data.get("reason")})
 
 

@@ -39,6 +39,16 @@ def test_terminal_states_have_no_way_out(code):
         assert not set(a.sources) & set(proc.terminal_states), (a.name, a.sources)
 
 
+@pytest.mark.parametrize("code", list(workflows.PROCEDURES))
+def test_a_state_waiting_on_its_referral_names_system_actions_that_leave_it(code):
+    """A case left waiting on a referral must have a way on when the referral is sent or refused, or it stays there."""
+    proc = workflows.procedure(code)
+    for name, state in proc.states.items():
+        for follow in filter(None, state.on_referral or ()):
+            variants = [a for a in proc.actions_named(follow) if name in a.sources]
+            assert variants and all(a.roles == {"system"} and a.dest != name for a in variants), (name, follow)
+
+
 def test_complaint_section_2_1():
     proc = workflows.procedure("complaint")
     assert set(proc.closing_actions()) == {"reject", "convert", "referral_transferred", "conclude", "withdraw"}
