@@ -13,6 +13,7 @@ from workflows.base import (
     Action,
     Choice,
     Date,
+    Guard,
     GuardContext,
     Line,
     PanelMember,
@@ -201,6 +202,31 @@ def filing_refusals(fields) -> dict[str, str]:
 def needs_evaluation_report(case) -> bool:
     """局令81 art. 14: for a utility model or a design the office decides on the 专利权评价报告 at 立案."""
     return getattr(case, "ip_type", None) in ("utility_model", "design")
+
+
+def transfer_target_named(name: str, value: str) -> Guard:
+    """Art. 9: a case the office transfers (an upheld jurisdiction objection, a revocation for want of jurisdiction)
+    names the competent department it goes to."""
+
+    @on_input
+    def guard(ctx: GuardContext) -> str | None:
+        if ctx.data.get(name) == value and not str(ctx.data.get("target") or "").strip():
+            return "移送有管辖权的部门的，应当写明该部门（第九条）"
+        return None
+
+    return guard
+
+
+TARGET_IF_UPHELD = transfer_target_named("outcome", "upheld")
+TARGET_IF_NO_JURISDICTION = transfer_target_named("ground", "no_jurisdiction")
+
+
+@on_input
+def jurisdiction_found_after_docket(ctx: GuardContext) -> str | None:
+    """Art. 9: a request found not to be the office's before 立案 is refused (不予立案), not revoked and transferred."""
+    if ctx.data.get("ground") == "no_jurisdiction" and getattr(ctx.case, "state", None) in ("submitted", "correction"):
+        return "立案前发现不属于本部门管辖的，应当不予立案并告知请求人（第九条）"
+    return None
 
 
 @on_input
@@ -681,7 +707,8 @@ PROCEDURE = Procedure(
                starts=("ADJ_JURISDICTION_OBJECTION_DECISION",), pauses=("ADJ_CASE_LIMIT",),
                pause_key="jurisdiction_objection"),
         Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), "revoked",
-               roles=STAFF, approval="supervisor", guards=(objection_pending,), when=("outcome", "upheld"),
+               roles=STAFF, approval="supervisor", guards=(objection_pending, TARGET_IF_UPHELD),
+               when=("outcome", "upheld"),
                fields={"outcome": Choice("决定", required=True,
                                          choices={"rejected": "驳回管辖权异议",
                                                   "upheld": "异议成立，移送有管辖权的部门"}),
@@ -690,7 +717,7 @@ PROCEDURE = Procedure(
                closes=True, notice="jurisdiction_decision", effects=("decide_objection", "transfer_case"),
                stops=("ADJ_JURISDICTION_OBJECTION_DECISION", "ADJ_CASE_LIMIT")),
         Action("decide_jurisdiction_objection", "管辖权异议决定", ("answering", "examination"), None,
-               roles=STAFF, approval="supervisor", guards=(objection_pending,),
+               roles=STAFF, approval="supervisor", guards=(objection_pending, TARGET_IF_UPHELD),
                fields={"outcome": Choice("决定", required=True,
                                          choices={"rejected": "驳回管辖权异议",
                                                   "upheld": "异议成立，移送有管辖权的部门"}),
@@ -821,11 +848,16 @@ PROCEDURE = Procedure(
           for when, starts in ((("outcome", "infringement"), ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT", "ADJ_ENFORCEE_SUIT",
                                                               "ADJ_ENFORCEMENT_APPLICATION")),
                                (None, ("ADJ_PUBLISH", "ADJ_ADMIN_SUIT")))],
-        Action("revoke", "撤销案件", PRE_DECISION, "revoked", roles=STAFF, approval="supervisor",
-               fields={"reason": Text("撤销理由", required=True),
-                       "ground": Choice("撤销依据（第三十六条等）", choices=REVOKE_REASONS)},
-               closes=True, notice="revocation", effects=("remember_fields",),
-               stops=("ADJ_CASE_LIMIT", "ADJ_DOCKET")),
+        # Art. 9 para. 3: a case found after 立案 not to be this office's is revoked and its lead transferred to the
+        # competent department: a referral, decided here, that tells the requester and sends the 案件移送函.
+        *[Action("revoke", "撤销案件", PRE_DECISION, "revoked", roles=STAFF, approval="supervisor",
+                 fields={"reason": Text("撤销理由", required=True),
+                         "ground": Choice("撤销依据（第三十六条等）", choices=REVOKE_REASONS),
+                         "target": Line("有管辖权的部门（以不属于本部门管辖撤销时，本案移送该部门）")},
+                 when=when, guards=(jurisdiction_found_after_docket, TARGET_IF_NO_JURISDICTION), closes=True,
+                 notice="revocation", effects=effects, stops=("ADJ_CASE_LIMIT", "ADJ_DOCKET"))
+          for when, effects in ((("ground", "no_jurisdiction"), ("remember_fields", "transfer_case")),
+                                (None, ("remember_fields",)))],
         # ---- after the decision (arts 33, 80, 83; 行政强制法 arts 53-54) ----
         Action("publish", "公开裁决书", (*POST_DECISION, "judged"), None, roles=STAFF,
                fields={"redactions": Text("删除的个人隐私、商业秘密、国家秘密"),

@@ -127,6 +127,10 @@ PROCEDURE = Procedure(
                stops=("REF_APPROVE",), starts=("REF_TRANSFER",)),
         Action("approve", "批准移送", "drafted", "approved", roles=HEAD, guards=(OTHER,),
                fields={"opinion": Text("审批意见")}, effects=("remember_fields",)),
+        # A transfer the origin case's own decision ordered (an upheld jurisdiction objection, a revocation for want
+        # of jurisdiction, 局令81 art. 9) is decided already: it is not put to the head a second time.
+        Action("approve_with_origin", "随原案件决定移送", "drafted", "approved", roles={"system"}, guards=(AGENCY,),
+               fields={"decision": Text("原案件的决定")}, effects=("remember_fields",)),
         Action("decline", "不批准移送", "drafted", "not_referred", roles=HEAD,
                fields={"reason": Text("不批准移送的理由（应当记录在案）", required=True)},
                closes=True, effects=("remember_fields",), stops=("REF_APPROVE",)),

@@ -207,11 +207,15 @@ def decide_objection(*, case, actor, data, fired):
 
 @EFFECTS("transfer_case")
 def transfer_case(*, case, actor, data, fired):
-    """An upheld jurisdiction objection: the case goes to the competent department (局令81 art. 9)."""
-    payload = {"referral_kind": "agency", "target": data.get("target"), "reason": data.get("reasons"),
-               "origin": case.number}
+    """An upheld jurisdiction objection, or a revocation for want of jurisdiction: the case goes to the competent
+    department (局令81 art. 9). That decision is the transfer's: the referral goes on to telling the requester."""
+    from caseflow.cases.services import run_system_action
+
+    reason = data.get("reasons") or data.get("reason")
+    payload = {"referral_kind": "agency", "target": data.get("target"), "reason": reason, "origin": case.number}
     child = linked_case(case, "referral", actor, payload, f"由{case.number}移送", public=False)
     case.remember(referral=child.id)
+    run_system_action(child, "approve_with_origin", data={"decision": f"{case.number}{fired.action.label}：{reason}"})
 
 
 @EFFECTS("record_publication")

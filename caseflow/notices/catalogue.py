@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from caseflow.notices.citations import cite_text
@@ -66,8 +67,8 @@ class NoticeKind:
     # issuing makes the codes, the document prints each unlinked respondent's code and where to enter it.
     portal_uses: str = ""
     #: A kind no action drafts that states a step was taken (协助删除: an injunction in force ordered take-downs) is
-    #: drafted by hand only when the record shows the step: (the test of the case, what the refusal says is missing).
-    hand_needs: tuple[Callable[[Any], bool], str] | None = None
+    #: drafted by hand only when the record shows the step: what the case lacks for it, or None when nothing.
+    hand_needs: Callable[[Any], str | None] | None = None
 
     @property
     def template(self) -> str:
@@ -102,6 +103,28 @@ def _ordered(case) -> list[str]:
 
 ADJ, CPL, MED, INJ, REF = "adjudication", "complaint", "mediation", "injunction", "referral"
 PARTY = frozenset({"claimant", "respondent"})
+
+#: The letter a referral sends, by its kind (the workflow's ``referral_letter``, drafted at the transfer).
+REFERRAL_LETTERS = {"police": "criminal_referral", "agency": "case_transfer", "court": "enforcement_application"}
+
+
+def _referral_kind(case) -> str:
+    return (getattr(case, "data", None) or {}).get("referral_kind") or "agency"
+
+
+def _referral_letter_needs(case, code: str) -> str | None:
+    """A referral's letter states its own kind of step: a police referral is no transfer to an agency."""
+    if case.procedure != REF or REFERRAL_LETTERS.get(_referral_kind(case)) == code:
+        return None
+    return f"本案为“{REFERRAL_KINDS.get(_referral_kind(case), _referral_kind(case))}”"
+
+
+def _application_needs(case) -> str | None:
+    """An adjudication applies for enforcement after its 催告 (行政强制法 art. 54); a court referral drafts its own."""
+    if case.procedure == ADJ and case.state not in ("reminded", "enforcement"):
+        return "本案尚未催告当事人履行裁决（行政强制法第五十四条）"
+    return _referral_letter_needs(case, "enforcement_application")
+
 
 _KINDS: tuple[NoticeKind, ...] = (
     NoticeKind(
@@ -237,9 +260,7 @@ _KINDS: tuple[NoticeKind, ...] = (
                                             REF: "专利侵权纠纷行政裁决强制执行申请书"},
         procedures=frozenset({ADJ, REF}), source=GUIDE,
         basis=("patent.dispute", "adj.enforcement", "enforce.application", "enforce.materials"),
-        # An application follows the 催告 (行政强制法 art. 54); a court referral drafts its own at the transfer.
-        hand_needs=(lambda case: case.procedure != ADJ or case.state in ("reminded", "enforcement"),
-                    "本案尚未催告当事人履行裁决（行政强制法第五十四条）"),
+        hand_needs=_application_needs,
     ),
     NoticeKind(
         "conclusion", "办结答复书", "保结字", "claimant",
@@ -292,8 +313,8 @@ _KINDS: tuple[NoticeKind, ...] = (
                Part("listings", "涉嫌侵权的网络销售链接或商品编号", 5, required=True),
                Part("measures", "请求采取的措施", 3, required=True)),
         approval=True, procedures=frozenset({INJ}), source=DRAFTED, basis=(),
-        hand_needs=(lambda case: case.state in IN_FORCE and "take_down" in _ordered(case),
-                    "本案没有有效的责令删除网络销售链接的先行禁令"),
+        hand_needs=lambda case: None if case.state in IN_FORCE and "take_down" in _ordered(case)
+        else "本案没有有效的责令删除网络销售链接的先行禁令",
     ),
     NoticeKind(
         "injunction_lift", "解除禁令决定书", "保解禁字", "parties",
@@ -307,6 +328,7 @@ _KINDS: tuple[NoticeKind, ...] = (
                Part("materials", "附送的材料", 4, required=True)),
         approval=True, procedures=frozenset({REF}), source=DRAFTED,
         basis=("referral.threshold", "referral.procedure", "referral.materials", "referral.police_decision"),
+        hand_needs=partial(_referral_letter_needs, code="criminal_referral"),
     ),
     NoticeKind(
         "reconsideration_request", "提请复议书", "保刑复字", "external",
@@ -329,8 +351,12 @@ _KINDS: tuple[NoticeKind, ...] = (
         parts=(Part("addressee", "接受移送的机关", 1, required=True),
                Part("reason", "移送的理由", 5, required=True),
                Part("materials", "移送的材料", 3, required=True)),
-        approval=True, procedures=frozenset({REF, ADJ, CPL}), source=DRAFTED,
+        # Only a referral sends it, at its transfer: an adjudication's transfer (局令81 art. 9) and a complaint's
+        # 全案移送 are referrals, and a complaint outside the office's authority is not forwarded by it (投诉举报处理
+        # 暂行办法 arts 29, 37: the complainant is told where to go, "不得自行移送").
+        approval=True, procedures=frozenset({REF}), source=DRAFTED,
         basis=("adj.jurisdiction_objection", "rules.jurisdiction"),
+        hand_needs=partial(_referral_letter_needs, code="case_transfer"),
     ),
     NoticeKind(
         "evidence_list", "证据清单", "保证字", "parties",
@@ -353,16 +379,10 @@ SHARED_DELIVERY_RULES: frozenset[str] = frozenset(
     if sum(1 for k in _KINDS for rules in k.delivery_rule.values()
            if rule in ((rules,) if isinstance(rules, str) else rules)) > 1)
 
-#: The letter a referral sends, by its kind (the workflow's ``referral_letter``, drafted at the transfer).
-REFERRAL_LETTERS = {"police": "criminal_referral", "agency": "case_transfer", "court": "enforcement_application"}
 #: What a workflow's ``notice=`` names, when it is not a catalogue code itself.
 WORKFLOW_ALIASES: dict[str, Callable[[object], str]] = {
     "referral_letter": lambda case: REFERRAL_LETTERS.get(_referral_kind(case), "case_transfer"),
 }
-
-
-def _referral_kind(case) -> str:
-    return (getattr(case, "data", None) or {}).get("referral_kind") or "agency"
 
 
 def document_title(kind: NoticeKind, procedure: str | None, data: Mapping | None = None) -> str:
@@ -430,14 +450,10 @@ def _refusal(case, kind: NoticeKind, by_action: set[str], have: set[str]) -> str
     # the case has had one, to draft it again, never the first; a kind no action drafts but which states a step (the
     # kind's ``hand_needs``) only when the record shows it.
     title = kind.title_for(case.procedure)
-    if case.procedure == REF and kind.code in REFERRAL_LETTERS.values() \
-            and kind.code != REFERRAL_LETTERS.get(_referral_kind(case)):
-        kind_title = REFERRAL_KINDS.get(_referral_kind(case), _referral_kind(case))
-        return f"本案为“{kind_title}”，不能起草“{title}”"
+    if kind.hand_needs is not None and (missing := kind.hand_needs(case)) is not None:
+        return f"{missing}，不能起草“{title}”"
     if kind.code in by_action and kind.code not in have:
         return f"“{title}”由办理相应步骤时起草，本案尚未办理该步骤，不能手工起草"
-    if kind.hand_needs is not None and not kind.hand_needs[0](case):
-        return f"{kind.hand_needs[1]}，不能起草“{title}”"
     return None
 
 

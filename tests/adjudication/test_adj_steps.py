@@ -185,6 +185,50 @@ def test_upheld_objection_revokes_and_transfers(people, notices_of):
     assert child.procedure == "referral" and child.data["referral_kind"] == "agency"
 
 
+@pytest.mark.parametrize("origin", ["objection_upheld", "revoked_for_want_of_jurisdiction"])
+def test_a_case_found_not_to_be_this_offices_is_transferred_once_decided(people, notices_of, origin):
+    """局令81 art. 9: the decision that the case is not this office's (an upheld objection, or 撤销案件 on finding it
+    after 立案) transfers it to the competent department, which it must name; the head does not approve it again,
+    the requester is told, and the 案件移送函 goes with the referral: the adjudication drafts none by hand."""
+    from caseflow.notices import catalogue
+
+    case = make(people)
+    docket(case, people)
+    act(case, "serve_respondent", people["officer"])
+    if origin == "objection_upheld":
+        act(case, "raise_jurisdiction_objection", people["respondent"], grounds="不在辖区")
+        decide = ("decide_jurisdiction_objection", {"outcome": "upheld", "reasons": "被请求人住所地在江北区"})
+    else:
+        decide = ("revoke", {"ground": "no_jurisdiction", "reason": "立案后查明侵权行为地和住所地均在江北区"})
+    with pytest.raises(Conflict) as refused:
+        act(case, decide[0], people["supervisor"], **decide[1])
+    assert "应当写明该部门" in refused.value.message and case.state == "answering" and "referral" not in case.data
+    act(case, decide[0], people["supervisor"], target="重庆市江北区知识产权局", **decide[1])
+    assert case.state == "revoked"
+    referral = db.session.get(Case, case.data["referral"])
+    assert referral.state == "approved" and referral.data["target"] == "重庆市江北区知识产权局"
+    assert "江北区" in referral.data["approve_with_origin"]["decision"]
+    assert "approve" not in {a.name for a in available_actions(referral, people["supervisor"])}
+    act(referral, "inform_requester", people["officer"], method="written", note="本案将移送江北区知识产权局处理。")
+    act(referral, "transfer", people["officer"])
+    assert referral.state == "transferred" and notices_of(referral, "case_transfer")
+    assert "case_transfer" not in {k.code for k in catalogue.hand_draftable(case, ())}
+
+
+def test_want_of_jurisdiction_before_docketing_is_a_refusal_not_a_revocation(people):
+    case = make(people)
+    with pytest.raises(Conflict) as refused:
+        act(case, "revoke", people["supervisor"], ground="no_jurisdiction", reason="不在辖区", target="江北区局")
+    assert "应当不予立案" in refused.value.message and case.state == "submitted" and not case.children
+
+
+def test_a_revocation_on_another_ground_transfers_nothing(people):
+    case = make(people)
+    docket(case, people)
+    act(case, "revoke", people["supervisor"], ground="withdrawn", reason="请求人撤回处理请求")
+    assert case.state == "revoked" and "referral" not in case.data and not case.children
+
+
 # ---- the case clock: suspension, mediation, extensions (局令81 art. 37) ----
 
 

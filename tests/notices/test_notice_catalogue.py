@@ -155,3 +155,6 @@ def test_a_referral_drafts_only_its_own_kind_of_letter_and_an_application_follow
     assert "涉嫌犯罪移送公安机关" in catalogue.hand_refusal(police, catalogue.KINDS["case_transfer"], ())
     assert "enforcement_application" not in draftable("adjudication", "decided")
     assert "enforcement_application" in draftable("adjudication", "reminded")
+    # A transfer letter states a transfer on record: only a referral sends one, never a complaint or an adjudication.
+    for procedure, state in (("complaint", "submitted"), ("complaint", "accepted"), ("adjudication", "revoked")):
+        assert "case_transfer" not in draftable(procedure, state)
