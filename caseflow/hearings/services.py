@@ -211,6 +211,15 @@ def calendar(unit: Unit, first: dt.date, last: dt.date) -> list[Hearing]:
         .order_by(Hearing.starts_at, Hearing.id)))
 
 
+def member_names(hearings: list[Hearing]) -> dict[str, str]:
+    """The names of the hearings' panel members, by username, as the calendar shows them (one query)."""
+    usernames = sorted({u for h in hearings for u in (h.panel or {}).get("members") or []})
+    if not usernames:
+        return {}
+    rows = db.session.execute(sa.select(User.username, User.display_name).where(User.username.in_(usernames)))
+    return dict(rows.all())
+
+
 def fast_track_targets(case: Case, deadlines: list | None = None) -> list[dict]:
     """快速裁决: the internal targets beside the statutory dates of the case's open office deadlines (``deadlines``:
     the case's rows, when already loaded).

@@ -95,8 +95,8 @@ def calendar():
     for h in items:
         days.setdefault(clock.beijing_date(h.starts_at), []).append(h)
     return render_template("hearings/calendar.html", unit=unit, first=first, last=last, days=days, weeks=weeks,
-                           rooms=services.rooms(unit), prev=first - dt.timedelta(days=7 * weeks),
-                           next=last + dt.timedelta(days=1))
+                           names=services.member_names(items), rooms=services.rooms(unit),
+                           prev=first - dt.timedelta(days=7 * weeks), next=last + dt.timedelta(days=1))
 
 
 def _rooms_page(errors: dict):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from markupsafe import escape
 
 from caseflow.accounts.models import Role
 from caseflow.cases.models import PartyRole
@@ -185,8 +186,12 @@ def test_calendar_page_lists_the_office_hearings(people, room, web):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert case.number in html and "第一审理庭" in html
+    assert "、".join(escape(people[u].display_name) for u in PANEL_A) in html
     r = web.get(f"/cases/{case.id}")
     assert r.status_code == 200 and 'id="hearings"' in r.get_data(as_text=True)
+    # The panel is named as people read it, not by the accounts' usernames.
+    panel = r.get_data(as_text=True).split('id="panel-members">', 1)[1].split("</dd>", 1)[0]
+    assert panel == "、".join(escape(people[u].display_name) for u in PANEL_A)
 
 
 def test_calendar_is_staff_only_and_scoped(people, web):
