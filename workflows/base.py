@@ -17,6 +17,12 @@ class State:
     #: A state that waits on the referral the case made: the system actions fired when that referral is sent and
     #: when its approval is refused (None: nothing happens on that outcome).
     on_referral: tuple[str | None, str | None] | None = None
+    #: The title by the channel the case came by, where it differs: a matter the office found itself (依职权) was not
+    #: received (受理) but opened (立案).
+    by_channel: Mapping[str, str] = field(default_factory=dict)
+
+    def title_for(self, channel: str | None = None) -> str:
+        return self.by_channel.get(channel or "", self.title)
 
 
 def Terminal(title: str) -> State:  # noqa: N802 - reads like a declaration
@@ -259,9 +265,10 @@ class Procedure:
     def terminal_states(self) -> list[str]:
         return [name for name, s in self.states.items() if s.terminal]
 
-    def state_title(self, state: str) -> str:
+    def state_title(self, state: str, channel: str | None = None) -> str:
+        """The state's title, for a case that came by ``channel`` when given."""
         s = self.states.get(state)
-        return s.title if s else state
+        return s.title_for(channel) if s else state
 
     def action_names(self) -> list[str]:
         seen: dict[str, None] = {}

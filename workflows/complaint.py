@@ -118,9 +118,9 @@ PROCEDURE = Procedure(
     states={
         "submitted": State("已提交"),
         "correction": State("待补正"),
-        "accepted": State("已受理"),
+        "accepted": State("已受理", by_channel={"ex_officio": "已立案"}),
         "referring": State("移送中", on_referral=("referral_transferred", "referral_declined")),
-        "rejected": Terminal("不予受理"),
+        "rejected": State("不予受理", terminal=True, by_channel={"ex_officio": "不予立案"}),
         "converted": Terminal("已转立案"),
         "referred": Terminal("已移送"),
         "concluded": Terminal("已办结"),

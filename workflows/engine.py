@@ -108,7 +108,8 @@ class Engine:
         here = [a for a in self.candidates(name, ctx.case.state) if set(a.roles) & actor_roles]
         if not here:
             raise StateConflict(
-                f"案件当前状态为“{self.procedure.state_title(ctx.case.state)}”，不能执行“{variants[0].label}”"
+                f"案件当前状态为“{self.procedure.state_title(ctx.case.state, getattr(ctx.case, 'channel', None))}”，"
+                f"不能执行“{variants[0].label}”"
             )
         here = [a for a in here if _chosen(a, ctx)]
         if not here:

@@ -53,7 +53,7 @@ def load_case(case_id: int, user: User) -> Case:
 _CASES = sa.select(Case).options(selectinload(Case.assignee), defer(Case.facts), defer(Case.claims), defer(Case.data))
 # The users table is joined as itself: an alias would rebuild the proxies of all its columns. Whether a case is
 # closed comes as a flag: the queue shows no closing time (a datetime costs most to read).
-_QUEUE_LINES = (sa.select(Case.id, Case.number, Case.title, Case.procedure, Case.state,
+_QUEUE_LINES = (sa.select(Case.id, Case.number, Case.title, Case.procedure, Case.state, Case.channel,
                           Case.closed_at.is_not(None).label("closed"), Case.received_at, Case.assignee_id,
                           User.display_name.label("assignee_name"))
                 .outerjoin(User, User.id == Case.assignee_id))

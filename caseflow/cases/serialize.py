@@ -25,7 +25,7 @@ def party_json(p, full: bool) -> dict:
 def case_summary(case: Case) -> dict:
     return {
         "id": case.id, "number": case.number, "procedure": case.procedure, "state": case.state,
-        "state_title": workflows.procedure(case.procedure).state_title(case.state),
+        "state_title": workflows.procedure(case.procedure).state_title(case.state, case.channel),
         "version": case.version, "unit": case.unit.code, "title": case.title, "kind": case.kind,
         "received_at": case.received_at.isoformat(),
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,

@@ -249,11 +249,10 @@ def _execute(case: Case, action: str, actor: User | None, data: dict, via: str, 
     if approval is not None:
         event_data["approval_id"] = approval.id
         event_data["requested_by"] = approval.requested_by.username
+    titles = [eng.procedure.state_title(s, case.channel) for s in (fired.from_state, fired.to_state)]
     record_event(case, tag=f"case:{'state' if changed else 'action'}:{decl.name}", actor=actor, action=decl.name,
                  from_state=fired.from_state, to_state=fired.to_state,
-                 summary=decl.label + (f"（{eng.procedure.state_title(fired.from_state)} → "
-                                       f"{eng.procedure.state_title(fired.to_state)}）" if changed else ""),
-                 data=event_data)
+                 summary=decl.label + (f"（{titles[0]} → {titles[1]}）" if changed else ""), data=event_data)
     registered = hooks.current()
     for on_action in registered.on_action:
         on_action(case, fired, actor, data)

@@ -18,7 +18,7 @@ from workflows import base as wf
 
 
 def state_title(case) -> str:
-    return workflows.procedure(case.procedure).state_title(case.state)
+    return workflows.procedure(case.procedure).state_title(case.state, getattr(case, "channel", None))
 
 
 def procedure_title(code: str) -> str:

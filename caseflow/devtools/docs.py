@@ -25,7 +25,7 @@ from caseflow.deadlines.rules import (
 from caseflow.notices import catalogue
 from workflows import PROCEDURES as DECLARATIONS
 from workflows.base import State
-from workflows.complaint import KINDS
+from workflows.complaint import CHANNELS, KINDS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BINDS = {"office": "本机关", "party": "当事人", "external": "外部机关", "wait": "等待期"}
@@ -112,6 +112,11 @@ def _states(names: tuple[str, ...], code: str) -> str:
     return "、".join(f"`{n}`" for n in names) if len(names) < len(DECLARATIONS[code].open_states) else "任一未结状态"
 
 
+def _title(state: State) -> str:
+    """The state's title, and where a channel's case reads otherwise, that title too."""
+    return state.title + "".join(f"（{CHANNELS.get(ch, ch)}：{t}）" for ch, t in state.by_channel.items())
+
+
 def _on_referral(state: State) -> str:
     if state.on_referral is None:
         return ""
@@ -124,7 +129,7 @@ def procedure_tables() -> str:
     for code, proc in DECLARATIONS.items():
         out += [f"### {proc.title} (`{code}`): states and actions", "",
                 "| state | 名称 | terminal | when its referral is sent / not approved |", "|---|---|---|---|"]
-        out += [f"| `{name}` | {s.title} | {'yes' if s.terminal else ''} | {_on_referral(s)} |"
+        out += [f"| `{name}` | {_title(s)} | {'yes' if s.terminal else ''} | {_on_referral(s)} |"
                 for name, s in proc.states.items()]
         out += ["", "| action | 名称 | from → to | who | approval | 结案 | document | deadlines |",
                 "|---|---|---|---|---|---|---|---|"]

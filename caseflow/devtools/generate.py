@@ -61,7 +61,7 @@ from workflows.mediation import CATEGORIES, apply as mediation_apply
 
 GENERATED_PASSWORD = "generated-pass-2026"
 #: Bumped whenever the generated data would differ for the same seed (benchmark caches are keyed by it).
-GENERATOR_VERSION = 10
+GENERATOR_VERSION = 11
 UTC = dt.UTC
 T = TypeVar("T")
 CHUNK_ROOTS = 4000
@@ -1154,7 +1154,8 @@ class Generator:
             if decl.closes and closed_at is None:
                 closed_at, closing = step.at, decl.name
             changed = before != after
-            label = decl.label + (f"（{proc.state_title(before)} → {proc.state_title(after)}）" if changed else "")
+            label = decl.label + (f"（{proc.state_title(before, c.channel)} → {proc.state_title(after, c.channel)}）"
+                                  if changed else "")
             event(step.at, actor, f"case:{'state' if changed else 'action'}:{decl.name}", label, action=decl.name,
                   from_state=before, to_state=after, payload={"fields": step.fields, "via": "generate"})
             state = after

@@ -84,7 +84,7 @@ def case_summary(case: Case, *, full_ids: bool = False) -> dict:
     proc = workflows.procedure(case.procedure)
     return {
         "id": case.id, "number": case.number, "procedure": case.procedure, "procedure_title": proc.title,
-        "state": case.state, "state_title": proc.state_title(case.state), "unit": case.unit.code,
+        "state": case.state, "state_title": proc.state_title(case.state, case.channel), "unit": case.unit.code,
         "unit_name": case.unit.name, "title": case.title, "kind": case.kind, "ip_type": case.ip_type,
         "right_number": case.right_number, "facts": case.facts, "claims": case.claims,
         "received_at": case.received_at.isoformat(),

@@ -86,6 +86,27 @@ def test_a_matter_found_ex_officio_gets_the_forms_of_its_own_steps(web, people):
     assert "不予立案理由" in reject and "competent_department" not in reject
 
 
+def test_a_matter_found_ex_officio_reads_as_opened_not_received(web, api, people):
+    """Nothing was received (受理) of a matter the office found itself: once 立案 its pages say 已立案, and a
+    complaint accepted beside it still says 已受理."""
+    found = create_case(procedure="complaint", unit=unit("500103"), actor=people["officer"],
+                        fields={"kind": "patent_counterfeit", "ip_type": "utility_model", "channel": "ex_officio",
+                                "right_number": "ZL201920765432.1", "title": "商品标注虚假专利号",
+                                "facts": "执法检查中发现。", "claims": "依职权查处。"},
+                        parties=[{"role": PartyRole.RESPONDENT, "name": "重庆某某商贸有限公司"}])
+    received = complaint(people["applicant"])
+    for case in (found, received):
+        act(case, "assign", people["supervisor"], officer=people["officer"].username)
+        act(case, "accept", people["officer"])
+    web.login(people["officer"].username)
+    page = text(web.get(f"/cases/{found.id}"))
+    assert re.search(r'id="case-state">已立案<', page) and "立案（已提交 → 已立案）" in page and "已受理" not in page
+    assert re.search(r'id="case-state">已受理<', text(web.get(f"/cases/{received.id}")))
+    queue = text(web.get("/cases/?q=" + found.number))
+    assert re.findall(r'<span class="badge open">([^<]+)</span>', queue) == ["已立案"]
+    assert api.get(people["officer"], f"/api/v1/cases/{found.id}").json["state_title"] == "已立案"
+
+
 @pytest.mark.parametrize("action", ["docket", "reject"])
 def test_docketing_and_closing_steps_ask_for_confirmation(web, people, action):
     case = adjudication(people)
