@@ -224,7 +224,7 @@ TARGET_IF_NO_JURISDICTION = transfer_target_named("ground", "no_jurisdiction")
 @on_input
 def jurisdiction_found_after_docket(ctx: GuardContext) -> str | None:
     """Art. 9: a request found not to be the office's before 立案 is refused (不予立案), not revoked and transferred."""
-    if ctx.data.get("ground") == "no_jurisdiction" and getattr(ctx.case, "state", None) in ("submitted", "correction"):
+    if ctx.data.get("ground") == "no_jurisdiction" and getattr(ctx.case, "state", None) not in AFTER_DOCKET:
         return "立案前发现不属于本部门管辖的，应当不予立案并告知请求人（第九条）"
     return None
 

@@ -153,14 +153,6 @@ class Engine:
                     refused.append((shown, "；".join(dict.fromkeys(reasons))))
         return Offer([a for _, a in sorted(available, key=lambda found: found[0])], refused)
 
-    def available(self, ctx: GuardContext, actor_roles: set[str]) -> list[Action]:
-        """The actions (one per name) the actor may perform now."""
-        return self.offer(ctx, actor_roles).available
-
-    def refused(self, ctx: GuardContext, actor_roles: set[str]) -> list[tuple[Action, str]]:
-        """(declaration, the guards' reasons) for each action the actor could take in this state but may not now."""
-        return self.offer(ctx, actor_roles).refused
-
     def fire(self, name: str, ctx: GuardContext) -> Fired:
         """Apply the transition to the case (the only place a case's state is assigned)."""
         case = ctx.case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -37,6 +38,15 @@ def record_account_event(tag: AccountTag, *, actor: User | None, summary: str, u
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def display_names(usernames: Iterable[str]) -> dict[str, str]:
+    """People's names by username, as pages and documents name them (one query; an unknown username is left out)."""
+    wanted = sorted(set(usernames))
+    if not wanted:
+        return {}
+    return dict(db.session.execute(sa.select(User.username, User.display_name)
+                                   .where(User.username.in_(wanted))).all())
 
 
 def user_by_username(username: str) -> User | None:

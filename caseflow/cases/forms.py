@@ -53,9 +53,10 @@ def _staff_choices(case, roles) -> list[tuple[str, str]]:
 
 
 def _panel_choices(case) -> list[tuple[str, str]]:
+    from caseflow.accounts.services import display_names
+
     members = list(((case.data or {}).get("panel") or []) if case is not None else [])
-    names = dict(db.session.execute(sa.select(User.username, User.display_name)
-                                    .where(User.username.in_(members))).all()) if members else {}
+    names = display_names(members)
     return [(m, names.get(m, m)) for m in members]
 
 

@@ -213,11 +213,9 @@ def calendar(unit: Unit, first: dt.date, last: dt.date) -> list[Hearing]:
 
 def member_names(hearings: list[Hearing]) -> dict[str, str]:
     """The names of the hearings' panel members, by username, as the calendar shows them (one query)."""
-    usernames = sorted({u for h in hearings for u in (h.panel or {}).get("members") or []})
-    if not usernames:
-        return {}
-    rows = db.session.execute(sa.select(User.username, User.display_name).where(User.username.in_(usernames)))
-    return dict(rows.all())
+    from caseflow.accounts.services import display_names
+
+    return display_names(u for h in hearings for u in (h.panel or {}).get("members") or [])
 
 
 def fast_track_targets(case: Case, deadlines: list | None = None) -> list[dict]:

@@ -590,13 +590,12 @@ def format_code(code: str) -> str:
 
 def panel_names(case: Case) -> str:
     """The 合议组 as documents name it (局令81 arts 5, 20): the members' names, in the order the office set."""
-    from caseflow.accounts.models import User
+    from caseflow.accounts.services import display_names
 
     members = list((case.data or {}).get("panel") or []) if case.procedure == "adjudication" else []
     if not members:
         return ""
-    names = dict(db.session.execute(sa.select(User.username, User.display_name)
-                                    .where(User.username.in_(members))).all())
+    names = display_names(members)
     return join_names(names.get(m, m) for m in members)
 
 

@@ -61,12 +61,12 @@ def test_engine_offers_only_allowed_actions():
     eng = workflows.engine("complaint")
     case = FakeCase("submitted")
     # start_referral: every procedure may refer a case to the police or another agency (docs/procedures.md, referral).
-    assert {a.name for a in eng.available(ctx(case), {"officer"})} == {"request_correction", "accept", "reject",
+    assert {a.name for a in eng.offer(ctx(case), {"officer"}).available} == {"request_correction", "accept", "reject",
                                                                         "start_referral", "extend_acceptance"}
-    assert {a.name for a in eng.available(ctx(case), {"applicant"})} == {"withdraw"}
+    assert {a.name for a in eng.offer(ctx(case), {"applicant"}).available} == {"withdraw"}
     # Rejecting from correction waits until the 补正 period ran out (a guard).
     case = FakeCase("correction")
-    assert "reject" not in {a.name for a in eng.available(ctx(case), {"officer"})}
+    assert "reject" not in {a.name for a in eng.offer(ctx(case), {"officer"}).available}
 
 
 def test_engine_fires_and_refuses():
@@ -102,14 +102,14 @@ def test_what_may_not_be_done_now_is_listed_with_its_reasons_and_nothing_unoffer
     engine = workflows.engine("complaint")
     found = FakeCase("submitted")
     found.channel, found.kind = "ex_officio", "patent_counterfeit"
-    refused = {a.name: (a.label, why) for a, why in engine.refused(ctx(found), {"officer"})}
+    refused = {a.name: (a.label, why) for a, why in engine.offer(ctx(found), {"officer"}).refused}
     # No complainant to ask for 补正; 不予立案 is available, so its other variants' reasons (a notice to a
     # complainant) are not shown.
     assert refused == {"request_correction": ("通知补正", "依职权发现的案件没有投诉人，不适用通知补正")}
     filed = FakeCase("accepted")
     filed.channel, filed.kind = "online", "trademark"
-    refused = {a.name: why for a, why in engine.refused(
+    refused = {a.name: why for a, why in engine.offer(
         GuardContext(case=filed, actor=None, data={}, now=ctx(filed).now, today=ctx(filed).today,
-                     fact=lambda name: False if name == "injunctions_enabled" else None), {"applicant"})}
+                     fact=lambda name: False if name == "injunctions_enabled" else None), {"applicant"}).refused}
     # The office runs no injunctions: not listed as refused, only not offered.
     assert refused == {"withdraw": "本案已受理（立案）查处，撤回投诉举报不终止行政处罚案件，由本局依法作出处理决定"}
