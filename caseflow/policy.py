@@ -136,6 +136,12 @@ def needs_approval(action, roles: set[str], unit_code: str, procedure: str, over
     return bool(required) and required not in roles
 
 
+def head_decided(action, roles: set[str], unit_code: str, procedure: str, overrides: dict) -> bool:
+    """Tell whether a head (负责人) decided an action that has run: the actor is one, or it needed one's approval
+    (and so ran approved). False where the office lets officers take it alone (per-office overrides)."""
+    return "supervisor" in roles or needs_approval(action, roles, unit_code, procedure, overrides)
+
+
 def can_decide_approval(user: User, request) -> bool:
     """Supervisors who can see the case decide, but never on their own request; a step reserved to the superior
     office (e.g. the second extension of an adjudication, 局令81 art. 37) only by a supervisor of a parent office."""

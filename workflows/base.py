@@ -24,6 +24,10 @@ class State:
     def title_for(self, channel: str | None = None) -> str:
         return self.by_channel.get(channel or "", self.title)
 
+    def title_any(self) -> str:
+        """The title of a count over cases of every channel: each variant once (已受理／已立案)."""
+        return "／".join(dict.fromkeys((self.title, *self.by_channel.values())))
+
 
 def Terminal(title: str) -> State:  # noqa: N802 - reads like a declaration
     return State(title, terminal=True)
@@ -269,6 +273,11 @@ class Procedure:
         """The state's title, for a case that came by ``channel`` when given."""
         s = self.states.get(state)
         return s.title_for(channel) if s else state
+
+    def state_title_any(self, state: str) -> str:
+        """The state's title for a count over cases of every channel."""
+        s = self.states.get(state)
+        return s.title_any() if s else state
 
     def action_names(self) -> list[str]:
         seen: dict[str, None] = {}

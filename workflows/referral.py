@@ -128,7 +128,8 @@ PROCEDURE = Procedure(
         Action("approve", "批准移送", "drafted", "approved", roles=HEAD, guards=(OTHER,),
                fields={"opinion": Text("审批意见")}, effects=("remember_fields",)),
         # A transfer the origin case's own decision ordered (an upheld jurisdiction objection, a revocation for want
-        # of jurisdiction, 局令81 art. 9) is decided already: it is not put to the head a second time.
+        # of jurisdiction, 局令81 art. 9) that a head took or approved is decided already: it is not put to the head a
+        # second time (caseflow.policy.head_decided).
         Action("approve_with_origin", "随原案件决定移送", "drafted", "approved", roles={"system"}, guards=(AGENCY,),
                fields={"decision": Text("原案件的决定")}, effects=("remember_fields",)),
         Action("decline", "不批准移送", "drafted", "not_referred", roles=HEAD,

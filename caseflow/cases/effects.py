@@ -5,6 +5,9 @@ injunction, referral); each domain's ``register(app)`` hands them to the app's h
 
 from __future__ import annotations
 
+from flask import current_app
+
+from caseflow import policy
 from caseflow.cases.hooks import Effects
 from caseflow.core import clock
 from caseflow.core.errors import Invalid
@@ -208,14 +211,18 @@ def decide_objection(*, case, actor, data, fired):
 @EFFECTS("transfer_case")
 def transfer_case(*, case, actor, data, fired):
     """An upheld jurisdiction objection, or a revocation for want of jurisdiction: the case goes to the competent
-    department (局令81 art. 9). That decision is the transfer's: the referral goes on to telling the requester."""
+    department (局令81 art. 9). A decision the head took or approved is the transfer's too: the referral goes on to
+    telling the requester. Where the office lets an officer decide alone, the head still approves the transfer."""
     from caseflow.cases.services import run_system_action
 
     reason = data.get("reasons") or data.get("reason")
     payload = {"referral_kind": "agency", "target": data.get("target"), "reason": reason, "origin": case.number}
     child = linked_case(case, "referral", actor, payload, f"由{case.number}移送", public=False)
     case.remember(referral=child.id)
-    run_system_action(child, "approve_with_origin", data={"decision": f"{case.number}{fired.action.label}：{reason}"})
+    if policy.head_decided(fired.action, policy.case_roles(actor, case), case.unit.code, case.procedure,
+                           current_app.config.get("APPROVAL_OVERRIDES", {})):
+        run_system_action(child, "approve_with_origin",
+                          data={"decision": f"{case.number}{fired.action.label}：{reason}"})
 
 
 @EFFECTS("record_publication")

@@ -311,13 +311,13 @@ def deadline_list(f: Filters, which: str, limit: int | None = None):
     """
     today, cutoff = day_bounds()
     pick = _with_facts(sa.select(Deadline.id.label("id"), Deadline.case_id, Deadline.due_date, Deadline.status,
-                                 FACTS.c.procedure, FACTS.c.state, FACTS.c.officer_id)) \
+                                 FACTS.c.procedure, FACTS.c.state, FACTS.c.channel, FACTS.c.officer_id)) \
         .where(*_deadline_conds(f, which, today, cutoff)).order_by(Deadline.due_date, Deadline.id)
     if limit is not None:
         pick = pick.limit(limit)
     pick = pick.subquery()
     return (sa.select(pick.c.id, pick.c.case_id, Deadline.label, pick.c.due_date, pick.c.status, pick.c.procedure,
-                      pick.c.state, pick.c.officer_id)
+                      pick.c.state, pick.c.channel, pick.c.officer_id)
             .join(Deadline, Deadline.id == pick.c.id).order_by(pick.c.due_date, pick.c.id))
 
 

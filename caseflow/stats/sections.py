@@ -361,7 +361,8 @@ def open_cases(f: Filters) -> Section:
                                                                           if r[0] in workflows.PROCEDURES else 99,
                                                                           r[1])):
         proc = workflows.PROCEDURES.get(p)
-        rows.append({"procedure": procedure_title(p), "state": proc.state_title(st) if proc else st, "code": st,
+        title = (proc.state_title(st, f.channel) if f.channel else proc.state_title_any(st)) if proc else st
+        rows.append({"procedure": procedure_title(p), "state": title, "code": st,
                      "cases": n, "open": n - closed, "followup": closed})
     rows.append({"procedure": "合计", "state": "", "code": "", "cases": sum(r["cases"] for r in rows),
                  "open": sum(r["open"] for r in rows), "followup": sum(r["followup"] for r in rows)})
@@ -390,7 +391,7 @@ def _deadline_table(f: Filters, which: str, title: str, total: int, export: bool
                 yield {"case": (numbers.get(r.case_id, str(r.case_id)),
                                 url_for("cases.show", case_id=r.case_id, _external=export)),
                        "procedure": procedure_title(r.procedure),
-                       "state": proc.state_title(r.state) if proc else r.state, "deadline": r.label,
+                       "state": proc.state_title(r.state, r.channel) if proc else r.state, "deadline": r.label,
                        "due": r.due_date.isoformat(), "officer": who.display_name if who else "未分配"}
 
     return Table(which, title, [Column("case", "案号", "link"), Column("procedure", "程序", "text"),

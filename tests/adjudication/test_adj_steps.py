@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import workflows
+from caseflow.approvals.services import approve_request
 from caseflow.cases.models import Case, PartyRole
 from caseflow.cases.services import available_actions, create_case
 from caseflow.core import clock
@@ -213,6 +214,27 @@ def test_a_case_found_not_to_be_this_offices_is_transferred_once_decided(people,
     act(referral, "transfer", people["officer"])
     assert referral.state == "transferred" and notices_of(referral, "case_transfer")
     assert "case_transfer" not in {k.code for k in catalogue.hand_draftable(case, ())}
+
+
+@pytest.mark.parametrize("head_signs_revocations", [True, False])
+def test_a_transfer_no_head_decided_waits_for_the_heads_approval(people, app, monkeypatch, head_signs_revocations):
+    """An office may let officers revoke without the head's sign-off (APPROVAL_OVERRIDES); a transfer to another
+    department is then still the head's to approve (批准移送), not taken as approved by the revocation."""
+    monkeypatch.setitem(app.config, "APPROVAL_OVERRIDES", {"500103": {"adjudication.revoke": head_signs_revocations}})
+    case = make(people)
+    docket(case, people)
+    done = act(case, "revoke", people["officer"], ground="no_jurisdiction", reason="立案后查明应由江北区管辖",
+               target="重庆市江北区知识产权局")
+    assert (done.approval is not None) == head_signs_revocations
+    if done.approval is not None:
+        approve_request(done.approval, actor=people["supervisor"])
+    assert case.state == "revoked"
+    referral = db.session.get(Case, case.data["referral"])
+    assert referral.state == ("approved" if head_signs_revocations else "drafted")
+    if not head_signs_revocations:
+        assert "inform_requester" not in {a.name for a in available_actions(referral, people["officer"])}
+        act(referral, "approve", people["supervisor"], opinion="同意移送江北区知识产权局")
+        assert referral.state == "approved"
 
 
 def test_want_of_jurisdiction_before_docketing_is_a_refusal_not_a_revocation(people):

@@ -60,6 +60,39 @@ def converted(people, procedure: str = "adjudication") -> Case:
     return db.session.scalar(sa.select(Case).where(Case.parent_id == c.id))
 
 
+def _csv_rows(web, path: str, params: dict, first: str) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(web.get(path, query_string=params).data.decode("utf-8-sig"))))
+    return rows[next(i for i, row in enumerate(rows) if row and row[0] == first) + 1:]
+
+
+def test_a_state_titled_by_channel_reads_as_the_cases_counted(web, people, shift):
+    """A matter the office found itself is 已立案 once taken up, a complaint received 已受理: the count of both
+    names both, a count of one channel names its own, and each listed deadline its case's."""
+    import workflows
+    from caseflow.cases.services import create_case
+    from tests.factories.accounts import unit
+
+    o, s = people["officer"], people["supervisor"]
+    found = create_case(procedure="complaint", unit=unit("500103"), actor=o,
+                        fields={"kind": "patent_counterfeit", "ip_type": "utility_model", "channel": "ex_officio",
+                                "right_number": "ZL201920765432.1", "title": "商品标注虚假专利号",
+                                "facts": "执法检查中发现。", "claims": "依职权查处。"},
+                        parties=[{"role": "respondent", "name": "重庆某某商贸有限公司"}])
+    received = complaint(people["applicant"], **TRADEMARK)
+    for case in (found, received):
+        advance(case, ("assign", s, {"officer": o.username}), ("accept", o, None))
+    shift(120)  # the penalty cases' 90 days ran out
+    web.login(s.username)
+    assert web.get("/stats/open").status_code == 200  # the page brings the figures up to date; its tables export
+    title = workflows.procedure("complaint").title
+    for channel, named in ((None, "已受理／已立案"), ("ex_officio", "已立案"), ("online", "已受理")):
+        params = {"unit": "500103", **({"channel": channel} if channel else {})}
+        rows = _csv_rows(web, "/stats/open/open_by_state.csv", params, "程序")
+        assert [r[1] for r in rows if r[0] == title and r[2] == "accepted"] == [named]
+    listed = {r[0]: r[2] for r in _csv_rows(web, "/stats/deadlines/overdue.csv", {"unit": "500103"}, "案号")}
+    assert (listed[found.number], listed[received.number]) == ("已立案", "已受理")
+
+
 def test_a_complaints_acceptance_check_is_no_statutory_limit_but_its_penalty_limit_is(api, people, shift, deadline):
     """法定审限结案率 covers the 审限 of adjudication, ownership mediation and a penalty case's 90 days (行政处罚法
     art. 60), not a complaint's acceptance check."""
