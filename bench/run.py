@@ -723,11 +723,15 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_load:
                 url = pg_db(cluster, args.page_cases, args.seed, until, head)
                 name = urllib.parse.urlsplit(url).path.lstrip("/")
-                cluster.sql('DROP DATABASE IF EXISTS "office_day"')
-                cluster.sql(f'CREATE DATABASE "office_day" TEMPLATE "{name}"')  # the day writes: use a copy
                 work = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
+
+                def fresh_day() -> str:  # the day writes: each stage gets its own copy
+                    cluster.sql('DROP DATABASE IF EXISTS "office_day"')
+                    cluster.sql(f'CREATE DATABASE "office_day" TEMPLATE "{name}"')
+                    return cluster.url("office_day")
+
                 try:
-                    load.office_day(cluster.url("office_day"), app_env(cluster.url("office_day"), work), emit,
+                    load.office_day(fresh_day, lambda day: app_env(day, work), emit,
                                     steps=[int(n) for n in args.load_users.split(",")], seconds=args.load_seconds,
                                     log=log)
                 finally:
