@@ -29,7 +29,7 @@ from caseflow.api.views import token_required
 from caseflow.cases import queries as case_queries
 from caseflow.cases.forms import IP_TYPES
 from caseflow.core import clock
-from caseflow.core.db import db, is_concurrency_error, transactional
+from caseflow.core.db import db, is_concurrency_error, run_transaction, transactional
 from caseflow.core.errorpages import on_refusal
 from caseflow.core.errors import Invalid, NotFound
 from caseflow.core.security import current_actor
@@ -184,6 +184,7 @@ def export(section: str, table: str, fmt: str):
     """One table of a page as CSV or XLSX, with the page's filters, streamed."""
     if section not in sections.SECTIONS or fmt not in ("csv", "xlsx"):
         abort(404)
+    run_transaction(refresh_quietly)  # committed before the rows stream: the write lock is not held meanwhile
     f = start_read(current_user, request.args)
     t = sections.build(section, f, export=True).table(table)
     if t is None:

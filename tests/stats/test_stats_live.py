@@ -83,6 +83,16 @@ def test_rating_after_closure(web, session, cast):
     assert r.status_code in (400, 404)
 
 
+def test_an_export_reads_the_changes_made_since_the_last_statistics_page(web, session, cast):
+    """A table exported straight from a saved link counts what happened since anyone last opened a page."""
+    o, s = cast["officer"], cast["supervisor"]
+    advance(complaint(cast["applicant"]), ("accept", o, None))
+    session.flush()
+    web.login(s.username)
+    body = web.get("/stats/open/open_by_state.csv", query_string={"unit": "500103"}).data.decode("utf-8-sig")
+    assert "\r\n合计,,,1,1,0" in body
+
+
 def test_summary_shape(client, session, cast):
     body = api_summary(client, cast["city"], **{"from": "2026-01", "to": "2026-03"})
     assert body["period"] == {"from": "2026-01", "to": "2026-03"}
