@@ -164,8 +164,8 @@ def office_day(fresh_db: Callable[[], str], env_for: Callable[[str], dict], emit
     """Stages at `steps` users (stopping two stages after p95 passed the limit, see past_limit), then one stage to
     narrow it. Each stage starts from the same day: a fresh copy of the database (`fresh_db()` makes it and answers
     its URL) under a freshly started server. On one copy for all, each stage found fewer complaints waiting to be
-    accepted than the one before, and so issued fewer notices (the day's slowest step): the stage added last to
-    narrow the answer issued 3.6–4.3 % of its requests as notices against 6–9 % for the first ones."""
+    accepted than the one before, and so issued fewer notices (the day's slowest step): in one run their share of
+    the requests fell stage by stage, 8.9, 7.1, 5.9, 5.0 %, then 3.8 % in the stage added to narrow the answer."""
     work = Path(tempfile.mkdtemp(prefix="caseflow-load-"))
     try:
         accounts_file = work / "accounts.json"

@@ -18,6 +18,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from caseflow.accounts.models import IdType, User
+from caseflow.accounts.services import display_names
 from caseflow.core.db import db
 from caseflow.core.errors import Invalid, reject_unknown
 from caseflow.core.forms import (
@@ -53,8 +54,6 @@ def _staff_choices(case, roles) -> list[tuple[str, str]]:
 
 
 def _panel_choices(case) -> list[tuple[str, str]]:
-    from caseflow.accounts.services import display_names
-
     members = list(((case.data or {}).get("panel") or []) if case is not None else [])
     names = display_names(members)
     return [(m, names.get(m, m)) for m in members]

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from caseflow.accounts.models import Unit, User
+from caseflow.accounts.services import display_names
 from caseflow.cases.audit import record_event
 from caseflow.cases.models import Case, PartyRole
 from caseflow.core.clock import BEIJING
@@ -213,8 +214,6 @@ def calendar(unit: Unit, first: dt.date, last: dt.date) -> list[Hearing]:
 
 def member_names(hearings: list[Hearing]) -> dict[str, str]:
     """The names of the hearings' panel members, by username, as the calendar shows them (one query)."""
-    from caseflow.accounts.services import display_names
-
     return display_names(u for h in hearings for u in (h.panel or {}).get("members") or [])
 
 

@@ -134,8 +134,9 @@ def describe(f: Filters) -> list[str]:
 
 
 def refresh_quietly() -> int:
-    """Apply the queued changes in the request's transaction (the view is ``transactional``: it commits once, and on
-    SQLite it holds the write lock from its first read), before the page reads. A conflict with another refresh
+    """Apply the queued changes before a statistics read: in the request's transaction for the pages and the summary
+    (``transactional``: it commits once, and on SQLite it holds the write lock from its first read), in a short one
+    of its own for an export, whose rows stream afterwards. A conflict with another refresh
     rolls back to the savepoint and leaves the figures a moment behind; it never fails the page."""
     try:
         with db.session.begin_nested():

@@ -10,10 +10,12 @@ import io
 import pytest
 import sqlalchemy as sa
 
+import workflows
 from caseflow.cases.models import Case
+from caseflow.cases.services import create_case
 from caseflow.core import clock
 from caseflow.core.db import db
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, unit
 from tests.factories.cases import advance, complaint
 
 MEDIATION = {
@@ -68,10 +70,6 @@ def _csv_rows(web, path: str, params: dict, first: str) -> list[list[str]]:
 def test_a_state_titled_by_channel_reads_as_the_cases_counted(web, people, shift):
     """A matter the office found itself is 已立案 once taken up, a complaint received 已受理: the count of both
     names both, a count of one channel names its own, and each listed deadline its case's."""
-    import workflows
-    from caseflow.cases.services import create_case
-    from tests.factories.accounts import unit
-
     o, s = people["officer"], people["supervisor"]
     found = create_case(procedure="complaint", unit=unit("500103"), actor=o,
                         fields={"kind": "patent_counterfeit", "ip_type": "utility_model", "channel": "ex_officio",
